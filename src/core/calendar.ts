@@ -1,0 +1,108 @@
+import type { Calendar, IsoDate, Weekday } from './domain/plan.ts';
+
+/**
+ * Calendar arithmetic on ISO dates. Dates are handled as UTC day numbers so that no time zone
+ * or daylight-saving change can move a day.
+ */
+
+const DAY_MS = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True when the text is a real calendar date written `YYYY-MM-DD`. */
+export function isIsoDate(text: string): boolean {
+  const match = ISO_DATE.exec(text);
+  if (match === null) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  );
+}
+
+/** Days since 1970-01-01 for an ISO date. The caller guarantees the date is valid. */
+export function toDayNumber(date: IsoDate): number {
+  return Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+}
+
+/** The ISO date of a day number. */
+export function fromDayNumber(day: number): IsoDate {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Adds calendar days. */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return fromDayNumber(toDayNumber(date) + days);
+}
+
+/** Calendar days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return toDayNumber(to) - toDayNumber(from);
+}
+
+/** ISO weekday of a date: 1 = Monday … 7 = Sunday. */
+export function weekday(date: IsoDate): Weekday {
+  return weekdayOfDayNumber(toDayNumber(date));
+}
+
+function weekdayOfDayNumber(day: number): Weekday {
+  // 1970-01-01 was a Thursday (ISO 4).
+  return (((((day + 3) % 7) + 7) % 7) + 1) as Weekday;
+}
+
+/** A calendar prepared for fast working-day arithmetic. */
+export interface WorkingCalendar {
+  id: string;
+  isWorkingDay(date: IsoDate): boolean;
+  /** The first working day on or after the date. */
+  onOrAfter(date: IsoDate): IsoDate;
+  /** The first working day strictly after the date. */
+  nextWorkingDay(date: IsoDate): IsoDate;
+  /**
+   * Moves by `n` working days: from a working day, +n lands n working days later and −n n
+   * earlier; from a non-working day, counting starts at the next working day.
+   */
+  addWorkingDays(date: IsoDate, n: number): IsoDate;
+  /** Working days from `from` to `to`: positive when `to` is later, 0 when the same working day. */
+  workingDaysBetween(from: IsoDate, to: IsoDate): number;
+}
+
+/** Prepares a calendar for working-day arithmetic. */
+export function workingCalendar(calendar: Calendar): WorkingCalendar {
+  const working = new Set<number>(calendar.workingDays);
+  const holidays = new Set<number>(calendar.holidays.map(toDayNumber));
+  if (working.size === 0) throw new RangeError(`calendar ${calendar.id} has no working day`);
+  const isWorking = (day: number): boolean =>
+    working.has(weekdayOfDayNumber(day)) && !holidays.has(day);
+  const forward = (day: number): number => {
+    let d = day;
+    while (!isWorking(d)) d += 1;
+    return d;
+  };
+  const countBetween = (from: number, to: number): number => {
+    // Working days in (from, to], for from <= to.
+    let count = 0;
+    for (let d = from + 1; d <= to; d += 1) if (isWorking(d)) count += 1;
+    return count;
+  };
+  return {
+    id: calendar.id,
+    isWorkingDay: (date) => isWorking(toDayNumber(date)),
+    onOrAfter: (date) => fromDayNumber(forward(toDayNumber(date))),
+    nextWorkingDay: (date) => fromDayNumber(forward(toDayNumber(date) + 1)),
+    addWorkingDays(date, n) {
+      let d = forward(toDayNumber(date));
+      let left = Math.abs(n);
+      const step = n >= 0 ? 1 : -1;
+      while (left > 0) {
+        d += step;
+        if (isWorking(d)) left -= 1;
+      }
+      return fromDayNumber(d);
+    },
+    workingDaysBetween(from, to) {
+      const a = forward(toDayNumber(from));
+      const b = forward(toDayNumber(to));
+      return a <= b ? countBetween(a, b) : -countBetween(b, a);
+    },
+  };
+}

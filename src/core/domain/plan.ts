@@ -1,0 +1,174 @@
+/**
+ * The plan: what leadership intends. Every type here mirrors a word of PRODUCT.md §3.
+ * These are the core's own shapes; plan files, the API and the store translate into them.
+ */
+
+/** A calendar date, `YYYY-MM-DD`, no time zone: plans are made in days. */
+export type IsoDate = string;
+
+/** A reporting period label: `2026` (year), `2026-H2`, `2026-Q4` or `2026-10` (month). */
+export type PeriodLabel = string;
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+export interface Calendar {
+  id: string;
+  name: string;
+  /** Working weekdays, ISO numbering (1 = Monday). */
+  workingDays: Weekday[];
+  /** Non-working dates on otherwise working weekdays. */
+  holidays: IsoDate[];
+}
+
+/** A department or team. */
+export interface Unit {
+  id: string;
+  name: string;
+  /** The unit's working calendar; the plan's default calendar when absent. */
+  calendar?: string;
+}
+
+export interface Person {
+  id: string;
+  name: string;
+  title?: string;
+  unit: string;
+  email?: string;
+}
+
+export interface Horizon {
+  start: IsoDate;
+  end: IsoDate;
+}
+
+export interface Objective {
+  id: string;
+  name: string;
+  /** Exactly one person. */
+  owner: string;
+  parent?: string;
+  horizon?: Horizon;
+  description?: string;
+}
+
+export type Direction = 'higher_is_better' | 'lower_is_better';
+
+export interface Kpi {
+  id: string;
+  name: string;
+  owner: string;
+  /** Unit of measure, e.g. `USD`, `%`, `days`. */
+  unitOfMeasure: string;
+  direction: Direction;
+  /** The value per period before any benefit lands; used for a period with no actual. */
+  baseline: number;
+  /** Target per reporting period. */
+  targets: Record<PeriodLabel, number>;
+  /** Measured value per reporting period (so far, for the current period). */
+  actuals: Record<PeriodLabel, number>;
+  /** Objectives this KPI measures. */
+  objectives: string[];
+}
+
+export interface BudgetLine {
+  plan: number;
+  committed?: number;
+  actual?: number;
+}
+
+export interface Initiative {
+  id: string;
+  name: string;
+  owner: string;
+  unit: string;
+  /** Objectives this initiative serves. */
+  objectives: string[];
+  /** Budget per reporting period. */
+  budget: Record<PeriodLabel, BudgetLine>;
+  currency?: string;
+}
+
+/** How a milestone finds the work items that deliver it. */
+export interface WorkLink {
+  /** Work item keys, e.g. `ERP-17`. */
+  keys: string[];
+  /** Epic or parent keys: every child of these is linked work. */
+  epics: string[];
+}
+
+export interface Milestone {
+  id: string;
+  name: string;
+  initiative: string;
+  /** The baseline date. */
+  plannedDate: IsoDate;
+  /** Defaults to the initiative's owner. */
+  owner?: string;
+  work: WorkLink;
+}
+
+/** Finish-to-start, start-to-start, finish-to-finish, start-to-finish. */
+export type DependencyType = 'FS' | 'SS' | 'FF' | 'SF';
+
+export interface Dependency {
+  /** The milestone that must happen first. */
+  predecessor: string;
+  /** The milestone that waits. */
+  successor: string;
+  type: DependencyType;
+  /** Lag in working days of the successor's calendar; may be negative. */
+  lagDays: number;
+}
+
+export interface Benefit {
+  id: string;
+  /** From this milestone's completion (inclusive) … */
+  milestone: string;
+  /** … this KPI improves … */
+  kpi: string;
+  /** … by this amount per week, accrued per calendar day at amountPerWeek / 7. */
+  amountPerWeek: number;
+  description?: string;
+}
+
+export interface Organisation {
+  id: string;
+  name: string;
+  /** The calendar used where a unit names none. */
+  defaultCalendar: string;
+  currency: string;
+}
+
+export interface Plan {
+  organisation: Organisation;
+  calendars: Calendar[];
+  units: Unit[];
+  people: Person[];
+  objectives: Objective[];
+  kpis: Kpi[];
+  initiatives: Initiative[];
+  milestones: Milestone[];
+  dependencies: Dependency[];
+  benefits: Benefit[];
+}
+
+/** The entity collections of a plan, by the name used in plan files and the store. */
+export type PlanCollection = Exclude<keyof Plan, 'organisation'>;
+
+export const PLAN_COLLECTIONS: readonly PlanCollection[] = [
+  'calendars',
+  'units',
+  'people',
+  'objectives',
+  'kpis',
+  'initiatives',
+  'milestones',
+  'dependencies',
+  'benefits',
+];
+
+/** A stable id for a dependency, which has no id of its own: `M-A->M-B`. */
+export function dependencyId(dependency: Pick<Dependency, 'predecessor' | 'successor'>): string {
+  return `${dependency.predecessor}->${dependency.successor}`;
+}

@@ -1,0 +1,57 @@
+import type { IsoDate } from './plan.ts';
+
+/**
+ * A mirror of an item in an operational tool (a Jira issue or epic). Read-only here: the
+ * source stays the source of truth. Connectors translate their payloads into this shape;
+ * nothing past a connector sees a source's own field names.
+ */
+
+/** The three status categories every tracker maps to (Jira: To Do, In Progress, Done). */
+export type StatusCategory = 'todo' | 'in_progress' | 'done';
+
+export interface WorkItem {
+  /** The source's human key, e.g. `ERP-17`. Unique within a source. */
+  key: string;
+  /** The source (connector site) this item comes from, e.g. `jira`. */
+  source: string;
+  /** The source's own immutable id, when it has one (Jira's numeric issue id). */
+  sourceId?: string;
+  summary: string;
+  /** The source's status name, e.g. `In Progress`. */
+  status: string;
+  statusCategory: StatusCategory;
+  issueType?: string;
+  dueDate: IsoDate | null;
+  startDate: IsoDate | null;
+  /** When the item was completed; set when statusCategory is `done`. */
+  doneDate: IsoDate | null;
+  /** Parent or epic key. */
+  parentKey: string | null;
+  /** Keys of items that block this one ("is blocked by"). */
+  blockedBy: string[];
+  /** Keys of items this one blocks. */
+  blocks: string[];
+  /** Other links, kept for display: relation name as the source words it, and the other key. */
+  links: { relation: string; key: string }[];
+  assignee: string | null;
+  /** The source's last-updated timestamp (ISO 8601 with offset). Orders updates. */
+  updatedAt: string;
+}
+
+/** A field that moved, as reported by the source's change log. */
+export interface FieldChange {
+  field: 'dueDate' | 'startDate' | 'status' | 'parent' | 'links' | 'summary' | 'other';
+  /** The source's own name of the field, for display only. */
+  label: string;
+  from: string | null;
+  to: string | null;
+}
+
+/** The latest change the source reported for an item: the start of every cause chain. */
+export interface WorkItemChange {
+  key: string;
+  /** When it changed at the source (ISO 8601). */
+  at: string;
+  kind: 'created' | 'updated' | 'deleted';
+  changes: FieldChange[];
+}

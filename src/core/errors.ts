@@ -1,0 +1,91 @@
+/**
+ * The catalogue of domain errors. Each has a stable machine code and a message that names the
+ * place (file, line, JSON path, id). The domain never throws HTTP errors: one place
+ * (`src/app/error-status.ts`) maps the category of a code to an HTTP status and a CLI exit code.
+ */
+
+export const ERROR_CATALOGUE = {
+  'plan.schema': { category: 'bad_input', title: 'The plan does not match the plan schema' },
+  'plan.unknown_field': { category: 'bad_input', title: 'Unknown field' },
+  'plan.duplicate_id': { category: 'bad_input', title: 'Duplicate id' },
+  'plan.unknown_reference': {
+    category: 'bad_input',
+    title: 'Reference to something that does not exist',
+  },
+  'plan.owner_not_a_person': {
+    category: 'bad_input',
+    title: 'Accountability is binary: the owner must be one person',
+  },
+  'plan.cycle': { category: 'bad_input', title: 'Dependency cycle' },
+  'plan.bad_date': { category: 'bad_input', title: 'Invalid date' },
+  'plan.bad_period': { category: 'bad_input', title: 'Invalid reporting period' },
+  'plan.bad_value': { category: 'bad_input', title: 'Invalid value' },
+  'file.not_found': { category: 'bad_input', title: 'File not found' },
+  'file.parse': { category: 'bad_input', title: 'File cannot be parsed' },
+  'jira.bad_payload': {
+    category: 'bad_input',
+    title: 'Not a Jira payload this version understands',
+  },
+  'request.bad_json': { category: 'bad_input', title: 'The request body is not valid JSON' },
+  'request.invalid': { category: 'bad_input', title: 'The request does not match its schema' },
+  'request.too_large': { category: 'too_large', title: 'The request body is too large' },
+  'request.unsupported_media_type': { category: 'unsupported', title: 'Unsupported content type' },
+  'auth.missing_token': { category: 'unauthenticated', title: 'A bearer token is required' },
+  'auth.bad_token': { category: 'unauthenticated', title: 'The bearer token is not valid' },
+  'config.invalid': { category: 'bad_input', title: 'Invalid configuration' },
+  not_found: { category: 'not_found', title: 'Not found' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+export type ErrorCategory = (typeof ERROR_CATALOGUE)[ErrorCode]['category'];
+
+/** One thing wrong, with where it is. */
+export interface Problem {
+  code: ErrorCode;
+  message: string;
+  /** JSON path into the input, e.g. `$.kpis[0].owner`. */
+  path?: string;
+  /** File name, when the input came from a file. */
+  file?: string;
+  /** 1-based line (and column) in the file, when known. */
+  line?: number;
+  column?: number;
+}
+
+/** A domain error carries one or more problems; the first one names it. */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly problems: readonly Problem[];
+
+  constructor(problems: Problem | readonly Problem[]) {
+    const list = Array.isArray(problems) ? (problems as readonly Problem[]) : [problems as Problem];
+    const first = list[0];
+    if (first === undefined) throw new TypeError('DomainError needs at least one problem');
+    super(list.length === 1 ? first.message : `${first.message} (and ${list.length - 1} more)`);
+    this.name = 'DomainError';
+    this.code = first.code;
+    this.problems = list;
+  }
+}
+
+/** Shorthand for throwing a single-problem domain error. */
+export function fail(
+  code: ErrorCode,
+  message: string,
+  where: Omit<Problem, 'code' | 'message'> = {},
+): never {
+  throw new DomainError({ code, message, ...where });
+}
+
+/** Formats a problem's location as `file:line:column at $.path`, whichever parts are known. */
+export function formatPlace(problem: Problem): string {
+  const parts: string[] = [];
+  if (problem.file !== undefined) {
+    let at = problem.file;
+    if (problem.line !== undefined) at += `:${problem.line}`;
+    if (problem.line !== undefined && problem.column !== undefined) at += `:${problem.column}`;
+    parts.push(at);
+  }
+  if (problem.path !== undefined) parts.push(problem.path);
+  return parts.join(' ');
+}

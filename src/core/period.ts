@@ -1,0 +1,55 @@
+import type { IsoDate, PeriodLabel } from './domain/plan.ts';
+import { isIsoDate } from './calendar.ts';
+
+/** A reporting period with its first and last calendar day (both inclusive). */
+export interface Period {
+  label: PeriodLabel;
+  start: IsoDate;
+  end: IsoDate;
+}
+
+const PERIOD = /^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$/;
+
+function lastDayOfMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+function span(
+  year: number,
+  firstMonth: number,
+  lastMonth: number,
+): { start: IsoDate; end: IsoDate } {
+  return {
+    start: `${year}-${pad(firstMonth)}-01`,
+    end: `${year}-${pad(lastMonth)}-${pad(lastDayOfMonth(year, lastMonth))}`,
+  };
+}
+
+/** Parses `2026`, `2026-H2`, `2026-Q4` or `2026-10` into its days; null when it is none of them. */
+export function parsePeriod(label: string): Period | null {
+  const match = PERIOD.exec(label);
+  if (match === null) return null;
+  const year = Number(match[1]);
+  const part = match[2];
+  if (part === undefined) return { label, ...span(year, 1, 12) };
+  if (part.startsWith('H')) {
+    const half = Number(part.slice(1));
+    return { label, ...span(year, half * 6 - 5, half * 6) };
+  }
+  if (part.startsWith('Q')) {
+    const quarter = Number(part.slice(1));
+    return { label, ...span(year, quarter * 3 - 2, quarter * 3) };
+  }
+  const month = Number(part);
+  if (month < 1 || month > 12) return null;
+  return { label, ...span(year, month, month) };
+}
+
+/** True when the date falls inside the period. */
+export function periodContains(period: Period, date: IsoDate): boolean {
+  return isIsoDate(date) && date >= period.start && date <= period.end;
+}
