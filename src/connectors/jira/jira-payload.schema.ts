@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { isIsoDate } from '../../core/calendar.ts';
+import { isJiraTimestamp } from './jira-timestamp.ts';
+
+/**
+ * The shapes of the Jira Cloud REST v3 payloads this connector reads: an issue, a
+ * `/rest/api/3/search/jql` page and the issue webhook deliveries. Objects are loose: Jira
+ * sends many more fields (and every site has its own custom fields), and only the ones named
+ * here are checked. Only this folder may see these shapes.
+ */
+
+/** Jira Cloud's "Start date" field on most sites; a site can name another one. */
+export const DEFAULT_START_DATE_FIELD = 'customfield_10015';
+
+const jiraDate = z.string().refine(isIsoDate, 'expected a date written YYYY-MM-DD');
+
+const jiraTimestamp = z
+  .string()
+  .refine(isJiraTimestamp, 'expected a Jira timestamp like 2019-01-30T15:51:33.199+0300');
+
+/** Jira's status categories: `undefined` is "No Category", which some old statuses still have. */
+export const JIRA_STATUS_CATEGORY_KEYS = ['new', 'indeterminate', 'done', 'undefined'] as const;
+
+export type JiraStatusCategoryKey = (typeof JIRA_STATUS_CATEGORY_KEYS)[number];
+
+const issueRef = z.looseObject({ key: z.string().min(1) });
+
+export const jiraIssueLinkSchema = z.looseObject({
+  type: z.looseObject({ name: z.string(), inward: z.string(), outward: z.string() }),
+  inwardIssue: issueRef.optional(),
+  outwardIssue: issueRef.optional(),
+});
+
+const baseIssueFields = z.looseObject({
+  summary: z.string(),
+  status: z.looseObject({
+    name: z.string(),
+    statusCategory: z.looseObject({ key: z.enum(JIRA_STATUS_CATEGORY_KEYS) }),
+  }),
+  issuetype: z.looseObject({ name: z.string() }).nullish(),
+  duedate: jiraDate.nullish(),
+  resolutiondate: jiraTimestamp.nullish(),
+  statuscategorychangedate: jiraTimestamp.nullish(),
+  parent: issueRef.nullish(),
+  issuelinks: z.array(jiraIssueLinkSchema).nullish(),
+  assignee: z.looseObject({ displayName: z.string() }).nullish(),
+  updated: jiraTimestamp,
+  created: jiraTimestamp.nullish(),
+});
+
+export interface JiraIssueSchemaOptions {
+  /** The id of the field holding the start date; {@link DEFAULT_START_DATE_FIELD} when absent. */
+  startDateField?: string;
+  /**
+   * When true the start-date field must hold a date or null. Off for the default field id,
+   * which is only a guess: on some sites `customfield_10015` is something else entirely (the
+   * reference webhook has an object there), and a wrong guess must not stop the sync.
+   */
+  strictStartDate?: boolean;
+}
+
+const looseIssueSchema = z.looseObject({
+  id: z.string().min(1),
+  key: z.string().min(1),
+  fields: baseIssueFields,
+});
+
+/** The schema of an issue as `/rest/api/3/search/jql` and the webhooks send it. */
+export function jiraIssueSchema(options: JiraIssueSchemaOptions = {}): typeof looseIssueSchema {
+  if (options.strictStartDate !== true) return looseIssueSchema;
+  const field = options.startDateField ?? DEFAULT_START_DATE_FIELD;
+  return looseIssueSchema.check((ctx) => {
+    const value = ctx.value.fields[field];
+    if (value === undefined || value === null) return;
+    if (typeof value === 'string' && isIsoDate(value)) return;
+    ctx.issues.push({
+      code: 'custom',
+      input: value,
+      path: ['fields', field],
+      message: `expected the start date field ${field} to hold a date written YYYY-MM-DD or null`,
+    });
+  });
+}
+
+export type JiraIssue = z.output<typeof looseIssueSchema>;
+export type JiraIssueLink = z.output<typeof jiraIssueLinkSchema>;
+
+/** A page of `GET/POST /rest/api/3/search/jql` (token paging: no `total`, no `startAt`). */
+export function jiraSearchPageSchema(options: JiraIssueSchemaOptions = {}) {
+  return z.looseObject({
+    issues: z.array(jiraIssueSchema(options)),
+    nextPageToken: z.string().nullish(),
+    isLast: z.boolean().nullish(),
+  });
+}
+
+export type JiraSearchPage = z.output<ReturnType<typeof jiraSearchPageSchema>>;
+
+/** The issue webhook events this connector understands. */
+export const JIRA_ISSUE_WEBHOOK_EVENTS = [
+  'jira:issue_created',
+  'jira:issue_updated',
+  'jira:issue_deleted',
+] as const;
+
+export type JiraIssueWebhookEvent = (typeof JIRA_ISSUE_WEBHOOK_EVENTS)[number];
+
+/** Just enough of a delivery to pick the schema for the rest of it. */
+export const jiraWebhookEnvelopeSchema = z.looseObject({
+  webhookEvent: z.enum(JIRA_ISSUE_WEBHOOK_EVENTS),
+});
+
+const changelogItem = z.looseObject({
+  field: z.string(),
+  fieldId: z.string().nullish(),
+  from: z.string().nullish(),
+  fromString: z.string().nullish(),
+  to: z.string().nullish(),
+  toString: z.string().nullish(),
+});
+
+export type JiraChangelogItem = z.output<typeof changelogItem>;
+
+const changelog = z.looseObject({
+  id: z.union(
+    [z.string().regex(/^\d+$/, 'expected a numeric changelog id'), z.number().int().nonnegative()],
+    {
+      error: 'expected a numeric changelog id',
+    },
+  ),
+  items: z.array(changelogItem),
+});
+
+/**
+ * A delivery's `timestamp`: epoch milliseconds on a real delivery. A string is tolerated
+ * because logged or re-serialised deliveries (like the reference file) carry one.
+ */
+const deliveryTimestamp = z.union([z.number().int().nonnegative(), z.string().min(1)], {
+  error: 'expected epoch milliseconds (a number)',
+});
+
+/** `jira:issue_created` / `jira:issue_updated`: the issue as it is after the change. */
+export function jiraIssueWebhookSchema(options: JiraIssueSchemaOptions = {}) {
+  return z.looseObject({
+    timestamp: deliveryTimestamp,
+    webhookEvent: z.enum(['jira:issue_created', 'jira:issue_updated']),
+    issue: jiraIssueSchema(options),
+    changelog: changelog.nullish(),
+  });
+}
+
+export type JiraIssueWebhook = z.output<ReturnType<typeof jiraIssueWebhookSchema>>;
+
+/**
+ * `jira:issue_deleted`: only what a deletion needs is checked, so that a deletion is never
+ * refused because of a field the store is about to forget anyway.
+ */
+export const jiraIssueDeletedWebhookSchema = z.looseObject({
+  timestamp: deliveryTimestamp,
+  webhookEvent: z.literal('jira:issue_deleted'),
+  issue: z.looseObject({
+    id: z.string().min(1),
+    key: z.string().min(1),
+    fields: z.looseObject({ updated: jiraTimestamp }),
+  }),
+  changelog: changelog.nullish(),
+});
+
+export type JiraIssueDeletedWebhook = z.output<typeof jiraIssueDeletedWebhookSchema>;

@@ -1,0 +1,300 @@
+import type { z } from 'zod';
+import { isIsoDate } from '../../core/calendar.ts';
+import type {
+  FieldChange,
+  StatusCategory,
+  WorkItem,
+  WorkItemChange,
+} from '../../core/domain/work-item.ts';
+import { normalizeJiraLinks } from './jira-links.ts';
+import {
+  DEFAULT_START_DATE_FIELD,
+  JIRA_ISSUE_WEBHOOK_EVENTS,
+  jiraIssueDeletedWebhookSchema,
+  jiraIssueSchema,
+  jiraIssueWebhookSchema,
+  jiraSearchPageSchema,
+  jiraWebhookEnvelopeSchema,
+} from './jira-payload.schema.ts';
+import type {
+  JiraChangelogItem,
+  JiraIssue,
+  JiraIssueSchemaOptions,
+  JiraIssueWebhookEvent,
+  JiraStatusCategoryKey,
+} from './jira-payload.schema.ts';
+import { badPayload, badPayloadFromSchema, describeValue } from './jira-payload-problems.ts';
+import { epochMillisToIso, parseJiraTimestamp, tryParseJiraTimestamp } from './jira-timestamp.ts';
+
+/**
+ * The Jira edge: turns a saved Jira Cloud REST v3 payload (a `/rest/api/3/search/jql` page or
+ * an issue webhook delivery) into work items, changes and the ordering facts a store needs to
+ * apply them idempotently. Nothing returned from here carries a Jira field name.
+ */
+
+export interface NormalizeJiraIssueOptions {
+  /** The connector site the item comes from, e.g. `jira`. */
+  source: string;
+  /**
+   * The id of the site's "Start date" field. When given, it must hold a date or null; when
+   * left out, {@link DEFAULT_START_DATE_FIELD} is read if it holds a date and ignored if not.
+   */
+  startDateField?: string;
+  /** The file the issue came from, named in error messages. */
+  file?: string;
+}
+
+export type NormalizeJiraPayloadOptions = NormalizeJiraIssueOptions;
+
+/** Where an entry sits in the source's history, so an older one arriving late can be refused. */
+export interface IngestOrder {
+  /** The item's last-updated instant at the source (ISO 8601 with offset). */
+  updatedAt: string;
+  /** The source's change-log id, which breaks ties between changes in the same millisecond. */
+  changelogId: number | null;
+}
+
+export interface JiraUpsertEntry {
+  op: 'upsert';
+  item: WorkItem;
+  /** What the source said moved; null for a snapshot (a search page), which says nothing. */
+  change: WorkItemChange | null;
+  order: IngestOrder;
+  /** The same for a duplicate delivery of the same event, different for any other. */
+  dedupeKey: string;
+}
+
+export interface JiraDeleteEntry {
+  op: 'delete';
+  key: string;
+  source: string;
+  sourceId: string;
+  change: WorkItemChange;
+  order: IngestOrder;
+  dedupeKey: string;
+}
+
+export type JiraIngestEntry = JiraUpsertEntry | JiraDeleteEntry;
+
+export interface JiraIngestBatch {
+  kind: 'search_page' | 'webhook';
+  entries: JiraIngestEntry[];
+}
+
+const STATUS_CATEGORIES: Record<JiraStatusCategoryKey, StatusCategory> = {
+  new: 'todo',
+  indeterminate: 'in_progress',
+  done: 'done',
+  // "No Category": statuses nobody sorted, which Jira itself shows like To Do.
+  undefined: 'todo',
+};
+
+/** Negative when `a` is older than `b`, positive when newer, 0 when the same point in history. */
+export function compareIngestOrder(a: IngestOrder, b: IngestOrder): number {
+  const byTime = Date.parse(a.updatedAt) - Date.parse(b.updatedAt);
+  if (byTime !== 0) return Math.sign(byTime);
+  return Math.sign((a.changelogId ?? -1) - (b.changelogId ?? -1));
+}
+
+/** The work item of one Jira issue (as the REST API or a webhook sends it); throws `jira.bad_payload`. */
+export function normalizeJiraIssue(issue: unknown, options: NormalizeJiraIssueOptions): WorkItem {
+  const parsed = jiraIssueSchema(schemaOptions(options)).safeParse(issue);
+  if (!parsed.success) throw badPayloadFromSchema(parsed.error, issue, options.file);
+  return toWorkItem(parsed.data, options);
+}
+
+/**
+ * The entries of a saved Jira payload: a `/rest/api/3/search/jql` page (snapshots) or a
+ * `jira:issue_created|updated|deleted` delivery. Anything else, or a payload that fails its
+ * schema, throws `jira.bad_payload` naming the file and the JSON path of the first bad field.
+ */
+export function normalizeJiraPayload(
+  json: unknown,
+  options: NormalizeJiraPayloadOptions,
+): JiraIngestBatch {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw badPayload(
+      [],
+      `is ${describeValue(json)}, expected a JSON object: a /rest/api/3/search/jql page or an issue webhook delivery`,
+      options.file,
+    );
+  }
+  if ('webhookEvent' in json) return normalizeWebhook(json, options);
+  if ('issues' in json) return normalizeSearchPage(json, options);
+  throw badPayload(
+    [],
+    'is not a Jira payload this version understands: expected a /rest/api/3/search/jql page ' +
+      `({ "issues": [...] }) or an issue webhook delivery ({ "webhookEvent": ${JIRA_ISSUE_WEBHOOK_EVENTS.map((e) => `"${e}"`).join(' | ')}, "issue": {...} })`,
+    options.file,
+  );
+}
+
+function normalizeSearchPage(json: object, options: NormalizeJiraPayloadOptions): JiraIngestBatch {
+  const page = parseOrFail(jiraSearchPageSchema(schemaOptions(options)), json, options.file);
+  const entries = page.issues.map((issue): JiraUpsertEntry => {
+    const item = toWorkItem(issue, options);
+    return {
+      op: 'upsert',
+      item,
+      change: null,
+      order: { updatedAt: item.updatedAt, changelogId: null },
+      dedupeKey: `snapshot:${issue.id}:${issue.fields.updated}`,
+    };
+  });
+  return { kind: 'search_page', entries };
+}
+
+function normalizeWebhook(json: object, options: NormalizeJiraPayloadOptions): JiraIngestBatch {
+  const { webhookEvent } = parseOrFail(jiraWebhookEnvelopeSchema, json, options.file);
+  if (webhookEvent === 'jira:issue_deleted') {
+    const delivery = parseOrFail(jiraIssueDeletedWebhookSchema, json, options.file);
+    const { issue, changelog } = delivery;
+    const lastUpdated = parseJiraTimestamp(issue.fields.updated);
+    const deliveredAt = deliveryInstant(delivery.timestamp);
+    // The deletion happened at delivery time, after the last update: ordering it there lets
+    // it win over that update even when both arrive out of order.
+    const deletedAt =
+      deliveredAt !== null && Date.parse(deliveredAt) > Date.parse(lastUpdated)
+        ? deliveredAt
+        : lastUpdated;
+    const entry: JiraDeleteEntry = {
+      op: 'delete',
+      key: issue.key,
+      source: options.source,
+      sourceId: issue.id,
+      change: {
+        key: issue.key,
+        at: deliveredAt ?? lastUpdated,
+        kind: 'deleted',
+        changes: (changelog?.items ?? []).map((i) => toFieldChange(i, options)),
+      },
+      order: { updatedAt: deletedAt, changelogId: changelogIdOf(changelog?.id) },
+      dedupeKey: dedupeKeyOf(webhookEvent, issue.id, delivery.timestamp, changelog?.id),
+    };
+    return { kind: 'webhook', entries: [entry] };
+  }
+  const delivery = parseOrFail(jiraIssueWebhookSchema(schemaOptions(options)), json, options.file);
+  const { issue, changelog } = delivery;
+  const item = toWorkItem(issue, options);
+  const entry: JiraUpsertEntry = {
+    op: 'upsert',
+    item,
+    change: {
+      key: item.key,
+      // A delivery whose timestamp names no instant (a logged copy) falls back to the
+      // issue's own last-updated time, which Jira sets in the same transaction.
+      at: deliveryInstant(delivery.timestamp) ?? item.updatedAt,
+      kind: changeKindOf(delivery.webhookEvent),
+      changes: (changelog?.items ?? []).map((i) => toFieldChange(i, options)),
+    },
+    order: { updatedAt: item.updatedAt, changelogId: changelogIdOf(changelog?.id) },
+    dedupeKey: dedupeKeyOf(webhookEvent, issue.id, delivery.timestamp, changelog?.id),
+  };
+  return { kind: 'webhook', entries: [entry] };
+}
+
+function toWorkItem(issue: JiraIssue, options: NormalizeJiraIssueOptions): WorkItem {
+  const { fields } = issue;
+  const statusCategory = STATUS_CATEGORIES[fields.status.statusCategory.key];
+  const startValue = fields[options.startDateField ?? DEFAULT_START_DATE_FIELD];
+  return {
+    key: issue.key,
+    source: options.source,
+    sourceId: issue.id,
+    summary: fields.summary,
+    status: fields.status.name,
+    statusCategory,
+    ...(fields.issuetype?.name === undefined ? {} : { issueType: fields.issuetype.name }),
+    dueDate: fields.duedate ?? null,
+    startDate: typeof startValue === 'string' && isIsoDate(startValue) ? startValue : null,
+    doneDate: statusCategory === 'done' ? doneDateOf(fields) : null,
+    parentKey: fields.parent?.key ?? null,
+    ...normalizeJiraLinks(fields.issuelinks ?? []),
+    assignee: fields.assignee?.displayName ?? null,
+    updatedAt: parseJiraTimestamp(fields.updated),
+  };
+}
+
+/** The day it was done, as the site saw it: resolved, else moved to Done, else last touched. */
+function doneDateOf(fields: JiraIssue['fields']): string {
+  const when = fields.resolutiondate ?? fields.statuscategorychangedate ?? fields.updated;
+  return parseJiraTimestamp(when).slice(0, 10);
+}
+
+function toFieldChange(item: JiraChangelogItem, options: NormalizeJiraIssueOptions): FieldChange {
+  const field = changedFieldOf(item, options.startDateField ?? DEFAULT_START_DATE_FIELD);
+  // Dates are read from the raw values (`2026-10-23`); the display strings carry a time
+  // (`2026-10-23 00:00:00.0`) or a locale format. Everything else reads best as displayed.
+  const isDate = field === 'dueDate' || field === 'startDate';
+  const from = isDate ? dateOrRaw(item.from) : textOrNull(item.fromString ?? item.from);
+  const to = isDate ? dateOrRaw(item.to) : textOrNull(item.toString ?? item.to);
+  return { field, label: item.field, from, to };
+}
+
+function changedFieldOf(item: JiraChangelogItem, startDateField: string): FieldChange['field'] {
+  const id = item.fieldId?.toLowerCase() ?? '';
+  const name = item.field.toLowerCase();
+  const is = (...names: string[]): boolean => names.includes(id) || names.includes(name);
+  if (is('duedate')) return 'dueDate';
+  if (is('status')) return 'status';
+  if (is(startDateField.toLowerCase(), 'start date')) return 'startDate';
+  if (is('parent', 'epic link', 'issueparentassociation')) return 'parent';
+  if (is('link', 'issuelinks')) return 'links';
+  if (is('summary')) return 'summary';
+  return 'other';
+}
+
+function dateOrRaw(value: string | null | undefined): string | null {
+  const text = textOrNull(value);
+  if (text === null) return null;
+  const datePart = text.slice(0, 10);
+  return isIsoDate(datePart) ? datePart : text;
+}
+
+function textOrNull(value: string | null | undefined): string | null {
+  return value === undefined || value === null || value === '' ? null : value;
+}
+
+function changeKindOf(event: JiraIssueWebhookEvent): WorkItemChange['kind'] {
+  if (event === 'jira:issue_created') return 'created';
+  if (event === 'jira:issue_deleted') return 'deleted';
+  return 'updated';
+}
+
+/** A delivery's timestamp as an ISO instant, or null when it names none (a zone-less string). */
+function deliveryInstant(timestamp: number | string): string | null {
+  if (typeof timestamp === 'number') return epochMillisOrNull(timestamp);
+  if (/^\d+$/.test(timestamp)) return epochMillisOrNull(Number(timestamp));
+  return tryParseJiraTimestamp(timestamp);
+}
+
+const LATEST_DATE_MS = 8_640_000_000_000_000;
+
+function epochMillisOrNull(millis: number): string | null {
+  return Number.isSafeInteger(millis) && millis <= LATEST_DATE_MS ? epochMillisToIso(millis) : null;
+}
+
+function changelogIdOf(id: string | number | null | undefined): number | null {
+  return id === undefined || id === null ? null : Number(id);
+}
+
+function dedupeKeyOf(
+  event: JiraIssueWebhookEvent,
+  issueId: string,
+  timestamp: number | string,
+  changelogId: string | number | null | undefined,
+): string {
+  return `${event}:${issueId}:${timestamp}:${changelogId ?? ''}`;
+}
+
+function schemaOptions(options: NormalizeJiraIssueOptions): JiraIssueSchemaOptions {
+  return options.startDateField === undefined
+    ? {}
+    : { startDateField: options.startDateField, strictStartDate: true };
+}
+
+function parseOrFail<T>(schema: z.ZodType<T>, json: unknown, file: string | undefined): T {
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw badPayloadFromSchema(parsed.error, json, file);
+  return parsed.data;
+}
