@@ -5,6 +5,9 @@ import type {
   StatusCategory,
   WorkItem,
   WorkItemChange,
+  WorkItemDelete,
+  WorkItemEvent,
+  WorkItemUpsert,
 } from '../../core/domain/work-item.ts';
 import { normalizeJiraLinks } from './jira-links.ts';
 import {
@@ -46,35 +49,10 @@ export interface NormalizeJiraIssueOptions {
 
 export type NormalizeJiraPayloadOptions = NormalizeJiraIssueOptions;
 
-/** Where an entry sits in the source's history, so an older one arriving late can be refused. */
-export interface IngestOrder {
-  /** The item's last-updated instant at the source (ISO 8601 with offset). */
-  updatedAt: string;
-  /** The source's change-log id, which breaks ties between changes in the same millisecond. */
-  changelogId: number | null;
-}
-
-export interface JiraUpsertEntry {
-  op: 'upsert';
-  item: WorkItem;
-  /** What the source said moved; null for a snapshot (a search page), which says nothing. */
-  change: WorkItemChange | null;
-  order: IngestOrder;
-  /** The same for a duplicate delivery of the same event, different for any other. */
-  dedupeKey: string;
-}
-
-export interface JiraDeleteEntry {
-  op: 'delete';
-  key: string;
-  source: string;
-  sourceId: string;
-  change: WorkItemChange;
-  order: IngestOrder;
-  dedupeKey: string;
-}
-
-export type JiraIngestEntry = JiraUpsertEntry | JiraDeleteEntry;
+/** Jira entries are the core's work-item events: nothing past this edge sees Jira's shapes. */
+export type JiraUpsertEntry = WorkItemUpsert;
+export type JiraDeleteEntry = WorkItemDelete;
+export type JiraIngestEntry = WorkItemEvent;
 
 export interface JiraIngestBatch {
   kind: 'search_page' | 'webhook';
@@ -89,12 +67,7 @@ const STATUS_CATEGORIES: Record<JiraStatusCategoryKey, StatusCategory> = {
   undefined: 'todo',
 };
 
-/** Negative when `a` is older than `b`, positive when newer, 0 when the same point in history. */
-export function compareIngestOrder(a: IngestOrder, b: IngestOrder): number {
-  const byTime = Date.parse(a.updatedAt) - Date.parse(b.updatedAt);
-  if (byTime !== 0) return Math.sign(byTime);
-  return Math.sign((a.changelogId ?? -1) - (b.changelogId ?? -1));
-}
+export { compareIngestOrder } from '../../core/domain/work-item.ts';
 
 /** The work item of one Jira issue (as the REST API or a webhook sends it); throws `jira.bad_payload`. */
 export function normalizeJiraIssue(issue: unknown, options: NormalizeJiraIssueOptions): WorkItem {

@@ -55,3 +55,43 @@ export interface WorkItemChange {
   kind: 'created' | 'updated' | 'deleted';
   changes: FieldChange[];
 }
+
+/** Where an event sits in the source's history, so an older one arriving late can be refused. */
+export interface IngestOrder {
+  /** The item's last-updated instant at the source (ISO 8601 with offset). */
+  updatedAt: string;
+  /** The source's change-log id, which breaks ties between changes in the same millisecond. */
+  changelogId: number | null;
+}
+
+/** A source says an item now looks like this. */
+export interface WorkItemUpsert {
+  op: 'upsert';
+  item: WorkItem;
+  /** What the source said moved; null for a snapshot (a search page), which says nothing. */
+  change: WorkItemChange | null;
+  order: IngestOrder;
+  /** The same for a duplicate delivery of the same event, different for any other. */
+  dedupeKey: string;
+}
+
+/** A source says an item is gone. */
+export interface WorkItemDelete {
+  op: 'delete';
+  key: string;
+  source: string;
+  sourceId: string;
+  change: WorkItemChange;
+  order: IngestOrder;
+  dedupeKey: string;
+}
+
+/** One thing a source reported about one work item. */
+export type WorkItemEvent = WorkItemUpsert | WorkItemDelete;
+
+/** Negative when `a` is older than `b`, positive when newer, 0 when the same point in history. */
+export function compareIngestOrder(a: IngestOrder, b: IngestOrder): number {
+  const byTime = Date.parse(a.updatedAt) - Date.parse(b.updatedAt);
+  if (byTime !== 0) return Math.sign(byTime);
+  return Math.sign((a.changelogId ?? -1) - (b.changelogId ?? -1));
+}

@@ -1,0 +1,140 @@
+import type { Plan } from '../core/domain/plan.ts';
+import type { DerivedState, DerivedStatus, EntityKind, ExplanationStep } from '../core/domain/state.ts';
+import { fail } from '../core/errors.ts';
+import type { Snapshot } from './derive.ts';
+
+function personRef(plan: Plan, id: string | undefined): { id: string; name: string } | null {
+  if (id === undefined) return null;
+  const person = plan.people.find((p) => p.id === id);
+  return { id, name: person?.name ?? id };
+}
+
+/** Milestones with their forecast and the work that delivers them. */
+function milestoneView(snapshot: Snapshot, milestoneId: string) {
+  const { plan, state, workItems } = snapshot;
+  const milestone = plan.milestones.find((m) => m.id === milestoneId);
+  const derived = state.milestones[milestoneId];
+  if (milestone === undefined || derived === undefined) return null;
+  const linked = workItems.filter(
+    (w) =>
+      milestone.work.keys.includes(w.key) ||
+      (w.parentKey !== null && milestone.work.epics.includes(w.parentKey)) ||
+      milestone.work.epics.includes(w.key),
+  );
+  return {
+    id: milestone.id,
+    name: milestone.name,
+    plannedDate: milestone.plannedDate,
+    forecastDate: derived.forecastDate,
+    slipWorkingDays: derived.slipWorkingDays,
+    complete: derived.complete,
+    status: derived.status,
+    workItems: linked.map((w) => ({
+      key: w.key,
+      summary: w.summary,
+      status: w.status,
+      statusCategory: w.statusCategory,
+      dueDate: w.dueDate,
+      forecastFinish: state.workItems[w.key]?.forecastFinish ?? null,
+    })),
+  };
+}
+
+/** The executive view: every objective with its KPIs, initiatives and milestones, statuses derived. */
+export function strategicView(snapshot: Snapshot) {
+  const { plan, state } = snapshot;
+  const objectiveView = (objectiveId: string): unknown => {
+    const objective = plan.objectives.find((o) => o.id === objectiveId);
+    if (objective === undefined) return null;
+    return {
+      id: objective.id,
+      name: objective.name,
+      owner: personRef(plan, objective.owner),
+      horizon: objective.horizon ?? null,
+      status: state.objectives[objective.id]?.status ?? null,
+      kpis: plan.kpis
+        .filter((k) => k.objectives.includes(objective.id))
+        .map((k) => ({
+          id: k.id,
+          name: k.name,
+          owner: personRef(plan, k.owner),
+          unitOfMeasure: k.unitOfMeasure,
+          direction: k.direction,
+          status: state.kpis[k.id]?.status ?? null,
+          periods: state.kpis[k.id]?.periods ?? [],
+        })),
+      initiatives: plan.initiatives
+        .filter((i) => i.objectives.includes(objective.id))
+        .map((i) => ({
+          id: i.id,
+          name: i.name,
+          owner: personRef(plan, i.owner),
+          unit: i.unit,
+          delivery: state.initiatives[i.id]?.delivery ?? null,
+          value: state.initiatives[i.id]?.value ?? null,
+          milestones: plan.milestones
+            .filter((m) => m.initiative === i.id)
+            .map((m) => milestoneView(snapshot, m.id)),
+        })),
+      children: plan.objectives.filter((c) => c.parent === objective.id).map((c) => objectiveView(c.id)),
+    };
+  };
+  return {
+    asOf: state.asOf,
+    organisation: { id: plan.organisation.id, name: plan.organisation.name },
+    objectives: plan.objectives.filter((o) => o.parent === undefined).map((o) => objectiveView(o.id)),
+    openSignals: state.signals.length,
+  };
+}
+
+export interface Explanation {
+  kind: EntityKind;
+  id: string;
+  entity: unknown;
+  derived: unknown;
+  status: DerivedStatus | { delivery: DerivedStatus; value: DerivedStatus } | null;
+  explanation: ExplanationStep[];
+}
+
+function findDerived(state: DerivedState, kind: EntityKind, id: string) {
+  switch (kind) {
+    case 'objective':
+      return state.objectives[id];
+    case 'kpi':
+      return state.kpis[id];
+    case 'initiative':
+      return state.initiatives[id];
+    case 'milestone':
+      return state.milestones[id];
+    case 'work_item':
+      return state.workItems[id];
+    default:
+      return undefined;
+  }
+}
+
+/** Any objective, KPI, initiative, milestone or work item, with the facts and rules behind its figures. */
+export function explainEntity(snapshot: Snapshot, id: string): Explanation {
+  const { plan, state, workItems } = snapshot;
+  const candidates: [EntityKind, unknown][] = [
+    ['objective', plan.objectives.find((e) => e.id === id)],
+    ['kpi', plan.kpis.find((e) => e.id === id)],
+    ['initiative', plan.initiatives.find((e) => e.id === id)],
+    ['milestone', plan.milestones.find((e) => e.id === id)],
+    ['work_item', workItems.find((e) => e.key === id)],
+  ];
+  const found = candidates.find(([, entity]) => entity !== undefined);
+  if (found === undefined) {
+    fail('not_found', `'${id}' is no objective, KPI, initiative, milestone or work item of the plan`, {
+      path: 'id',
+    });
+  }
+  const [kind, entity] = found;
+  const derived = findDerived(state, kind, id);
+  let status: Explanation['status'] = null;
+  if (derived !== undefined && 'status' in derived) status = derived.status;
+  if (derived !== undefined && 'delivery' in derived) {
+    status = { delivery: derived.delivery, value: derived.value };
+  }
+  return { kind, id, entity, derived: derived ?? null, status, explanation: derived?.explanation ?? [] };
+}

@@ -1,0 +1,61 @@
+import { Command, Option } from 'commander';
+import { readConfig, type ConfigFlags } from '../app/config.ts';
+import { processOutput, reportError, type Output } from './output.ts';
+import { registerPlanCommands } from './plan-commands.ts';
+import { registerJiraCommands } from './jira-commands.ts';
+import { registerStateCommands } from './state-commands.ts';
+import { registerServeCommands } from './serve-commands.ts';
+
+/** Global options every command reads. */
+export interface GlobalOptions extends ConfigFlags {
+  json?: boolean;
+}
+
+/** What a command needs from the CLI around it. */
+export interface CommandKit {
+  output: Output;
+  /** Parses the global flags, a command's own flags and the environment (fails fast on bad values). */
+  config(own?: ConfigFlags): ReturnType<typeof readConfig>;
+  json(): boolean;
+}
+
+function definedOnly(flags: ConfigFlags): ConfigFlags {
+  return Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+}
+
+/** Builds the `throughline` program. */
+export function buildProgram(output: Output = processOutput, env: NodeJS.ProcessEnv = process.env): Command {
+  const program = new Command('throughline')
+    .description('Throughline: the plan linked to the work, status derived, signals with the money at stake.')
+    .addOption(new Option('--data <dir>', 'folder of the embedded database (or THROUGHLINE_DATA; default ./data)'))
+    .addOption(new Option('--as-of <date>', 'pin "now" to this day, YYYY-MM-DD (or THROUGHLINE_AS_OF)'))
+    .option('--json', 'print JSON instead of text for people')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
+    .exitOverride();
+  const kit: CommandKit = {
+    output,
+    config: (own = {}) => readConfig({ ...program.opts<GlobalOptions>(), ...definedOnly(own) }, env),
+    json: () => program.opts<GlobalOptions>().json === true,
+  };
+  registerServeCommands(program, kit);
+  registerPlanCommands(program, kit);
+  registerJiraCommands(program, kit);
+  registerStateCommands(program, kit);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0, or 1 for bad input, 2 for a fault of ours. */
+export async function runCli(argv: readonly string[], output: Output = processOutput): Promise<number> {
+  const program = buildProgram(output);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') {
+      // commander already printed help or its own usage error.
+      return error.exitCode === 0 ? 0 : 1;
+    }
+    return reportError(output, error);
+  }
+}

@@ -1,0 +1,119 @@
+import type { Command } from 'commander';
+import { deriveSnapshot } from '../app/derive.ts';
+import { explainEntity, strategicView } from '../app/strategic-view.ts';
+import type { Plan } from '../core/domain/plan.ts';
+import type { DerivedState } from '../core/domain/state.ts';
+import { fail } from '../core/errors.ts';
+import { listSignals, type StoredSignal } from '../store/signal-store.ts';
+import { createApiToken } from '../store/token-store.ts';
+import type { CommandKit } from './main.ts';
+import { money, printJson, statusLabel, type Output } from './output.ts';
+import { withApp } from './with-app.ts';
+
+function printState(output: Output, plan: Plan, state: DerivedState): void {
+  output.out(`${plan.organisation.name} — as of ${state.asOf}`);
+  const printObjective = (id: string, depth: number): void => {
+    const objective = plan.objectives.find((o) => o.id === id);
+    if (objective === undefined) return;
+    const pad = '  '.repeat(depth);
+    output.out(`${pad}${objective.id} ${objective.name}: ${statusLabel(state.objectives[id]?.status)}`);
+    for (const kpi of plan.kpis.filter((k) => k.objectives.includes(id))) {
+      output.out(`${pad}  KPI ${kpi.id} ${kpi.name}: ${statusLabel(state.kpis[kpi.id]?.status)}`);
+      for (const period of state.kpis[kpi.id]?.periods ?? []) {
+        if (period.target === null) continue;
+        output.out(
+          `${pad}    ${period.period}: forecast ${money(period.forecast)} ${kpi.unitOfMeasure} against target ${money(period.target)} (${statusLabel(period.status)})`,
+        );
+      }
+    }
+    for (const initiative of plan.initiatives.filter((i) => i.objectives.includes(id))) {
+      const derived = state.initiatives[initiative.id];
+      output.out(
+        `${pad}  initiative ${initiative.id} ${initiative.name}: delivery ${statusLabel(derived?.delivery)}, value ${statusLabel(derived?.value)}`,
+      );
+      for (const milestone of plan.milestones.filter((m) => m.initiative === initiative.id)) {
+        const m = state.milestones[milestone.id];
+        if (m === undefined) continue;
+        const slip = m.slipWorkingDays === 0 ? '' : ` (${m.slipWorkingDays > 0 ? '+' : ''}${m.slipWorkingDays} working days)`;
+        output.out(
+          `${pad}    milestone ${milestone.id} ${milestone.name}: plan ${m.plannedDate}, forecast ${m.forecastDate}${slip}: ${statusLabel(m.status)}`,
+        );
+      }
+    }
+    for (const child of plan.objectives.filter((o) => o.parent === id)) printObjective(child.id, depth + 1);
+  };
+  for (const objective of plan.objectives.filter((o) => o.parent === undefined)) printObjective(objective.id, 0);
+  output.out(`${state.signals.length} open signal(s)`);
+}
+
+function printSignal(output: Output, plan: Plan, signal: StoredSignal): void {
+  const name = (id: string): string => plan.people.find((p) => p.id === id)?.name ?? id;
+  output.out(`${signal.status === 'open' ? '●' : '○'} ${signal.title}  [${signal.id}, raised ${signal.raisedAt}]`);
+  signal.chain.forEach((step, index) => output.out(`   ${index === 0 ? ' ' : '→'} ${step.text}`));
+  output.out(`    affects: ${signal.affectedOwners.map(name).join(', ')}`);
+}
+
+/** `state`, `signals`, `explain ID` and `token create`. */
+export function registerStateCommands(program: Command, kit: CommandKit): void {
+  program
+    .command('state')
+    .description('the strategic view: objectives, KPIs, initiatives and milestones with derived status')
+    .action(async () => {
+      const snapshot = await withApp(kit, (ctx) => deriveSnapshot(ctx.db, ctx.clock.asOf()));
+      if (snapshot === null) fail('not_found', 'No plan has been applied yet: run `throughline plan apply FILE` or `throughline demo`', { path: 'plan' });
+      if (kit.json()) printJson(kit.output, strategicView(snapshot));
+      else printState(kit.output, snapshot.plan, snapshot.state);
+    });
+
+  program
+    .command('signals')
+    .description('signals with their cause chains and the owners they affect')
+    .option('--all', 'include resolved signals')
+    .action(async (options: { all?: boolean }) => {
+      const { signals, snapshot, asOf } = await withApp(kit, async (ctx) => ({
+        signals: await listSignals(ctx.db, options.all === true),
+        snapshot: await deriveSnapshot(ctx.db, ctx.clock.asOf()),
+        asOf: ctx.clock.asOf(),
+      }));
+      if (kit.json()) {
+        printJson(kit.output, { asOf, signals });
+        return;
+      }
+      kit.output.out(`${signals.length} signal(s) as of ${asOf}`);
+      for (const signal of signals) if (snapshot !== null) printSignal(kit.output, snapshot.plan, signal);
+    });
+
+  program
+    .command('explain')
+    .description('the facts and rules behind any objective, KPI, initiative, milestone or work item')
+    .argument('<id>', 'an id such as M-GOLIVE, K-SAVINGS or ERP-17')
+    .action(async (id: string) => {
+      const snapshot = await withApp(kit, (ctx) => deriveSnapshot(ctx.db, ctx.clock.asOf()));
+      if (snapshot === null) fail('not_found', 'No plan has been applied yet', { path: 'plan' });
+      const explained = explainEntity(snapshot, id);
+      if (kit.json()) {
+        printJson(kit.output, { asOf: snapshot.state.asOf, ...explained });
+        return;
+      }
+      kit.output.out(`${explained.kind.replace('_', ' ')} ${id} — as of ${snapshot.state.asOf}`);
+      for (const step of explained.explanation) kit.output.out(`  • ${step.text}`);
+    });
+
+  const token = program.command('token').description('API tokens');
+  token
+    .command('create')
+    .description('create an API token for a person of the plan (shown once)')
+    .requiredOption('--person <id>', 'the person the token acts as')
+    .option('--label <text>', 'what the token is for', 'cli')
+    .action(async (options: { person: string; label: string }) => {
+      const created = await withApp(kit, async (ctx) => {
+        const snapshot = await deriveSnapshot(ctx.db, ctx.clock.asOf());
+        if (snapshot?.plan.people.some((p) => p.id === options.person) !== true) {
+          fail('plan.unknown_reference', `'${options.person}' is no person of the plan`, { path: '--person' });
+        }
+        return createApiToken(ctx.db, options.person, options.label, ctx.clock.now());
+      });
+      if (kit.json()) printJson(kit.output, { token: created, person: options.person });
+      else kit.output.out(created);
+    });
+}

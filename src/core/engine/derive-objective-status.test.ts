@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import type { Initiative, Kpi, Milestone, Objective } from '../domain/plan.ts';
+import {
+  buildInitiative,
+  buildKpi,
+  buildMilestone,
+  buildObjective,
+  buildPlan,
+  buildUnit,
+  buildWorkItem,
+} from '../test-factories.ts';
+import { computeState } from './compute-state.ts';
+
+const offKpi = (id: string, objectives: string[]) =>
+  buildKpi({ id, baseline: 0, targets: { '2026-Q4': 100 }, objectives });
+const onKpi = (id: string, objectives: string[]) =>
+  buildKpi({ id, baseline: 200, targets: { '2026-Q4': 100 }, objectives });
+
+function objectivesOf(parts: {
+  objectives: Objective[];
+  kpis?: Kpi[];
+  initiatives?: Initiative[];
+  milestones?: Milestone[];
+}) {
+  return computeState({
+    plan: buildPlan({ units: [buildUnit()], kpis: [], initiatives: [], ...parts }),
+    workItems: [],
+    changes: {},
+    asOf: '2026-09-14',
+  }).objectives;
+}
+
+describe('deriveObjectiveStatuses', () => {
+  it('is on track when nothing that feeds it is at risk or off track', () => {
+    const objectives = objectivesOf({
+      objectives: [buildObjective({ id: 'O-1' })],
+      kpis: [onKpi('K-1', ['O-1'])],
+    });
+    expect(objectives['O-1']?.status).toMatchObject({
+      status: 'on_track',
+      rule: 'objective.on_track',
+    });
+  });
+
+  it('is only at risk when its single KPI is off track', () => {
+    const objectives = objectivesOf({
+      objectives: [buildObjective({ id: 'O-1' })],
+      kpis: [offKpi('K-1', ['O-1'])],
+    });
+    expect(objectives['O-1']?.status).toMatchObject({
+      status: 'at_risk',
+      rule: 'objective.kpi_not_on_track',
+    });
+    expect(objectives['O-1']?.status.reason).toMatch(/^K-1 is off track/);
+  });
+
+  it('is off track when at least half of two or more KPIs are off track', () => {
+    const objectives = objectivesOf({
+      objectives: [buildObjective({ id: 'O-HALF' }), buildObjective({ id: 'O-THIRD' })],
+      kpis: [
+        offKpi('K-1', ['O-HALF', 'O-THIRD']),
+        onKpi('K-2', ['O-HALF', 'O-THIRD']),
+        onKpi('K-3', ['O-THIRD']),
+      ],
+    });
+    expect(objectives['O-HALF']?.status).toMatchObject({
+      status: 'off_track',
+      rule: 'objective.kpis_off_track',
+      reason: '1 of its 2 KPIs are off track: K-1',
+    });
+    expect(objectives['O-THIRD']?.status.status).toBe('at_risk');
+  });
+
+  it('is at risk when a serving initiative is not on track', () => {
+    const objectives = objectivesOf({
+      objectives: [buildObjective({ id: 'O-1' })],
+      initiatives: [buildInitiative({ id: 'I-1', objectives: ['O-1'] })],
+      milestones: [buildMilestone({ initiative: 'I-1', work: { keys: ['GONE'], epics: [] } })],
+    });
+    expect(objectives['O-1']?.status.status).toBe('on_track');
+
+    const late = computeState({
+      plan: buildPlan({
+        units: [buildUnit()],
+        objectives: [buildObjective({ id: 'O-1' })],
+        initiatives: [buildInitiative({ id: 'I-1', objectives: ['O-1'] })],
+        milestones: [buildMilestone({ initiative: 'I-1', work: { keys: ['W'], epics: [] } })],
+      }),
+      workItems: [buildWorkItem({ key: 'W', dueDate: '2026-11-30' })],
+      changes: {},
+      asOf: '2026-09-14',
+    }).objectives;
+    expect(late['O-1']?.status).toMatchObject({
+      status: 'at_risk',
+      rule: 'objective.initiative_not_on_track',
+    });
+    expect(late['O-1']?.explanation[0]?.ref).toEqual({ kind: 'initiative', id: 'I-1' });
+  });
+
+  it('is at risk, one level softer, when a child objective is off track', () => {
+    const objectives = objectivesOf({
+      objectives: [
+        buildObjective({ id: 'O-ROOT' }),
+        buildObjective({ id: 'O-CHILD', parent: 'O-ROOT' }),
+        buildObjective({ id: 'O-GRANDCHILD', parent: 'O-CHILD' }),
+      ],
+      kpis: [offKpi('K-1', ['O-CHILD']), offKpi('K-2', ['O-CHILD'])],
+    });
+    expect(objectives['O-CHILD']?.status.status).toBe('off_track');
+    expect(objectives['O-ROOT']?.status).toMatchObject({
+      status: 'at_risk',
+      rule: 'objective.child_not_on_track',
+    });
+    expect(objectives['O-GRANDCHILD']?.status.status).toBe('on_track');
+    expect(Object.keys(objectives)).toEqual(['O-ROOT', 'O-CHILD', 'O-GRANDCHILD']);
+  });
+
+  it('does not loop on a cycle of parents', () => {
+    const objectives = objectivesOf({
+      objectives: [
+        buildObjective({ id: 'O-A', parent: 'O-B' }),
+        buildObjective({ id: 'O-B', parent: 'O-A' }),
+      ],
+    });
+    expect(Object.keys(objectives)).toEqual(['O-A', 'O-B']);
+    const rules = Object.values(objectives).flatMap((o) => o.explanation.map((s) => s.rule));
+    expect(rules).toContain('objective.parent_cycle');
+  });
+});

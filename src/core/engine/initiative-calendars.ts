@@ -1,0 +1,80 @@
+import type { Calendar, Plan } from '../domain/plan.ts';
+import { workingCalendar, type WorkingCalendar } from '../calendar.ts';
+import { fail } from '../errors.ts';
+
+/**
+ * Resolves the working calendar that dates an initiative's milestones: its unit's calendar, else
+ * the organisation's default. Each calendar is prepared once, whatever the number of initiatives.
+ */
+export function initiativeCalendars(plan: Plan): (initiativeId: string) => WorkingCalendar {
+  const calendars = new Map<string, Calendar>();
+  for (const calendar of plan.calendars) calendars.set(calendar.id, calendar);
+  const prepared = new Map<string, WorkingCalendar>();
+  const prepare = (id: string, path: string): WorkingCalendar => {
+    const known = prepared.get(id);
+    if (known !== undefined) return known;
+    const calendar = calendars.get(id);
+    if (calendar === undefined) {
+      return fail('plan.unknown_reference', `Calendar ${id} does not exist`, { path });
+    }
+    const working = memoizedCalendar(workingCalendar(calendar));
+    prepared.set(id, working);
+    return working;
+  };
+  const fallback = prepare(plan.organisation.defaultCalendar, '$.organisation.defaultCalendar');
+
+  const unitCalendars = new Map<string, WorkingCalendar>();
+  plan.units.forEach((unit, position) => {
+    if (unit.calendar !== undefined) {
+      unitCalendars.set(unit.id, prepare(unit.calendar, `$.units[${position}].calendar`));
+    }
+  });
+  const unitOfInitiative = new Map<string, string>();
+  for (const initiative of plan.initiatives) unitOfInitiative.set(initiative.id, initiative.unit);
+
+  return (initiativeId) => {
+    const unit = unitOfInitiative.get(initiativeId);
+    return (unit === undefined ? undefined : unitCalendars.get(unit)) ?? fallback;
+  };
+}
+
+/**
+ * Wraps a working calendar so that repeated questions are answered from memory: a portfolio asks
+ * the same few hundred dates again and again, and each fresh answer parses and prints a date.
+ */
+function memoizedCalendar(calendar: WorkingCalendar): WorkingCalendar {
+  const next = new Map<string, string>();
+  const added = new Map<string, string>();
+  const between = new Map<string, number>();
+  return {
+    id: calendar.id,
+    isWorkingDay: (date) => calendar.isWorkingDay(date),
+    onOrAfter: (date) => calendar.onOrAfter(date),
+    nextWorkingDay(date) {
+      let answer = next.get(date);
+      if (answer === undefined) {
+        answer = calendar.nextWorkingDay(date);
+        next.set(date, answer);
+      }
+      return answer;
+    },
+    addWorkingDays(date, n) {
+      const key = `${date}${n}`;
+      let answer = added.get(key);
+      if (answer === undefined) {
+        answer = calendar.addWorkingDays(date, n);
+        added.set(key, answer);
+      }
+      return answer;
+    },
+    workingDaysBetween(from, to) {
+      const key = `${from}${to}`;
+      let answer = between.get(key);
+      if (answer === undefined) {
+        answer = calendar.workingDaysBetween(from, to);
+        between.set(key, answer);
+      }
+      return answer;
+    },
+  };
+}

@@ -1,0 +1,743 @@
+import type { ErrorCode, Problem } from '../errors.ts';
+import type { Plan, PlanCollection } from '../domain/plan.ts';
+import { dependencyId } from '../domain/plan.ts';
+import { DomainError } from '../errors.ts';
+import { isIsoDate } from '../calendar.ts';
+import { parsePeriod } from '../period.ts';
+import type { PathSegment } from './json-path.ts';
+import { formatJsonPath } from './json-path.ts';
+import { didYouMean } from './suggest.ts';
+
+/**
+ * The domain rules of a plan, checked all at once so that whoever wrote the plan sees every
+ * problem in one pass. Each problem names its JSON path into the plan (`$.kpis[0].owner`), which
+ * the plan-file reader maps back to a line. The rules hold for a plan from any source: a file,
+ * the API or a merge of both.
+ */
+
+/** The kinds of thing an id can name, as messages word them. */
+type Kind = 'calendar' | 'unit' | 'person' | 'objective' | 'KPI' | 'initiative' | 'milestone';
+
+const KIND_OF: Partial<Record<PlanCollection, Kind>> = {
+  calendars: 'calendar',
+  units: 'unit',
+  people: 'person',
+  objectives: 'objective',
+  kpis: 'KPI',
+  initiatives: 'initiative',
+  milestones: 'milestone',
+};
+
+const BINARY = 'accountability is binary, name one person';
+const ISO_CURRENCY = /^[A-Z]{3}$/;
+const NO_WHITESPACE = /^\S+$/;
+const DEPENDENCY_TYPES: readonly string[] = ['FS', 'SS', 'FF', 'SF'];
+const DIRECTIONS: readonly string[] = ['higher_is_better', 'lower_is_better'];
+
+interface Context {
+  plan: Plan;
+  problems: Problem[];
+  /** Ids per kind, in plan order; the first occurrence of a duplicate wins. */
+  ids: Record<Kind, Map<string, number>>;
+}
+
+/** Checks every domain rule; returns all problems found (empty when the plan is valid). */
+export function validatePlan(plan: Plan): Problem[] {
+  const ctx: Context = {
+    plan,
+    problems: [],
+    ids: {
+      calendar: new Map(),
+      unit: new Map(),
+      person: new Map(),
+      objective: new Map(),
+      KPI: new Map(),
+      initiative: new Map(),
+      milestone: new Map(),
+    },
+  };
+  checkIds(ctx);
+  checkOrganisation(ctx);
+  checkCalendars(ctx);
+  checkUnits(ctx);
+  checkPeople(ctx);
+  checkObjectives(ctx);
+  checkKpis(ctx);
+  checkInitiatives(ctx);
+  checkMilestones(ctx);
+  checkDependencies(ctx);
+  checkBenefits(ctx);
+  checkObjectiveCycles(ctx);
+  checkDependencyCycles(ctx);
+  return ctx.problems;
+}
+
+/** Throws a DomainError carrying every problem when the plan breaks any rule. */
+export function assertValidPlan(plan: Plan): void {
+  const problems = validatePlan(plan);
+  if (problems.length > 0) throw new DomainError(problems);
+}
+
+function report(ctx: Context, code: ErrorCode, at: PathSegment[], message: string): void {
+  ctx.problems.push({ code, message, path: formatJsonPath(at) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ids
+
+function checkIds(ctx: Context): void {
+  const withIds: [PlanCollection, { id: string; name?: string }[]][] = [
+    ['calendars', ctx.plan.calendars],
+    ['units', ctx.plan.units],
+    ['people', ctx.plan.people],
+    ['objectives', ctx.plan.objectives],
+    ['kpis', ctx.plan.kpis],
+    ['initiatives', ctx.plan.initiatives],
+    ['milestones', ctx.plan.milestones],
+    ['benefits', ctx.plan.benefits],
+  ];
+  for (const [collection, items] of withIds) {
+    const kind = KIND_OF[collection];
+    const seen = kind === undefined ? new Map<string, number>() : ctx.ids[kind];
+    const word = kind ?? 'benefit';
+    items.forEach((item, index) => {
+      const at = [collection, index, 'id'];
+      if (typeof item.id !== 'string' || item.id === '') {
+        report(ctx, 'plan.bad_value', at, `every ${word} needs an id`);
+        return;
+      }
+      if (!NO_WHITESPACE.test(item.id)) {
+        report(ctx, 'plan.bad_value', at, `${word} id '${item.id}' must not contain spaces`);
+      }
+      if ('name' in item && (typeof item.name !== 'string' || item.name.trim() === '')) {
+        report(
+          ctx,
+          'plan.bad_value',
+          [collection, index, 'name'],
+          `${word} '${item.id}' needs a name`,
+        );
+      }
+      const first = seen.get(item.id);
+      if (first === undefined) seen.set(item.id, index);
+      else {
+        report(
+          ctx,
+          'plan.duplicate_id',
+          at,
+          `duplicate ${word} id '${item.id}': ${formatJsonPath([collection, first])} already has it`,
+        );
+      }
+    });
+  }
+  // An owner names a person; a unit with the same id would make "is it a person?" ambiguous.
+  ctx.plan.people.forEach((person, index) => {
+    if (ctx.ids.unit.has(person.id) && ctx.ids.person.get(person.id) === index) {
+      report(
+        ctx,
+        'plan.duplicate_id',
+        ['people', index, 'id'],
+        `'${person.id}' is both a unit and a person id: give the person an id of their own`,
+      );
+    }
+  });
+  const dependencies = new Map<string, number>();
+  ctx.plan.dependencies.forEach((dependency, index) => {
+    const id = dependencyId(dependency);
+    const first = dependencies.get(id);
+    if (first === undefined) dependencies.set(id, index);
+    else {
+      report(
+        ctx,
+        'plan.duplicate_id',
+        ['dependencies', index],
+        `duplicate dependency ${id}: ${formatJsonPath(['dependencies', first])} already links these milestones`,
+      );
+    }
+  });
+}
+
+/** What else an id names, for a message like "'I-ERP' is an initiative, not an objective". */
+function otherKinds(ctx: Context, id: string, expected: Kind): Kind[] {
+  return (Object.keys(ctx.ids) as Kind[]).filter(
+    (kind) => kind !== expected && ctx.ids[kind].has(id),
+  );
+}
+
+function article(kind: Kind): string {
+  return kind === 'objective' || kind === 'initiative' ? 'an' : 'a';
+}
+
+/** Reports an id that should name a `kind` but names none. */
+function checkReference(
+  ctx: Context,
+  id: unknown,
+  kind: Kind,
+  at: PathSegment[],
+  statement: string,
+): void {
+  if (typeof id !== 'string' || id === '') {
+    report(
+      ctx,
+      'plan.unknown_reference',
+      at,
+      `${statement} nothing: name ${article(kind)} ${kind}`,
+    );
+    return;
+  }
+  if (ctx.ids[kind].has(id)) return;
+  const other = otherKinds(ctx, id, kind)[0];
+  const why =
+    other === undefined
+      ? `there is no ${kind} with that id${didYouMean(id, ctx.ids[kind].keys())}`
+      : `'${id}' is ${article(other)} ${other}, not ${article(kind)} ${kind}`;
+  report(ctx, 'plan.unknown_reference', at, `${statement} '${id}', but ${why}`);
+}
+
+/** The owner must be exactly one person of the plan. */
+function checkOwner(ctx: Context, owner: unknown, at: PathSegment[], of: string): void {
+  if (owner === undefined || owner === null || owner === '') {
+    report(ctx, 'plan.owner_not_a_person', at, `${of} has no owner: ${BINARY}`);
+    return;
+  }
+  if (typeof owner !== 'string') {
+    const shape = Array.isArray(owner)
+      ? 'a list'
+      : typeof owner === 'object'
+        ? 'an object'
+        : `a ${typeof owner}`;
+    report(ctx, 'plan.owner_not_a_person', at, `the owner of ${of} is ${shape}: ${BINARY}`);
+    return;
+  }
+  if (ctx.ids.person.has(owner)) return;
+  const named = owner
+    .split(/\s*(?:,|;|\/|&|\+|\band\b)\s*/)
+    .filter((part) => ctx.ids.person.has(part));
+  if (named.length > 1) {
+    report(
+      ctx,
+      'plan.owner_not_a_person',
+      at,
+      `'${owner}' names ${named.length} people: ${BINARY} (owner of ${of})`,
+    );
+    return;
+  }
+  // A unit, group or other entry named as owner: "'IT' is a unit, not a person".
+  const other = otherKinds(ctx, owner, 'person')[0];
+  const what =
+    other === undefined
+      ? `is not a person of this plan${didYouMean(owner, ctx.ids.person.keys())}`
+      : `is ${article(other)} ${other}, not a person`;
+  report(ctx, 'plan.owner_not_a_person', at, `'${owner}' ${what}: ${BINARY} (owner of ${of})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function checkNumber(ctx: Context, value: unknown, at: PathSegment[], what: string): void {
+  if (!isFiniteNumber(value)) {
+    report(ctx, 'plan.bad_value', at, `${what} must be a finite number, got ${String(value)}`);
+  }
+}
+
+function checkDate(ctx: Context, value: unknown, at: PathSegment[], what: string): boolean {
+  if (typeof value === 'string' && isIsoDate(value)) return true;
+  report(
+    ctx,
+    'plan.bad_date',
+    at,
+    `'${String(value)}' is not a real date (${what}): write YYYY-MM-DD, e.g. 2026-10-05`,
+  );
+  return false;
+}
+
+/** Checks the labels and values of a map keyed by reporting period. */
+function checkPeriodMap<T>(
+  ctx: Context,
+  map: Record<string, T>,
+  at: PathSegment[],
+  what: string,
+  checkValue: (value: T, valueAt: PathSegment[], label: string) => void,
+): void {
+  for (const [label, value] of Object.entries(map)) {
+    const valueAt = [...at, label];
+    if (parsePeriod(label) === null) {
+      report(
+        ctx,
+        'plan.bad_period',
+        valueAt,
+        `'${label}' in ${what} is not a reporting period: write 2026, 2026-H1, 2026-Q4 or 2026-10`,
+      );
+    }
+    checkValue(value, valueAt, label);
+  }
+}
+
+function checkCurrency(ctx: Context, currency: unknown, at: PathSegment[], of: string): void {
+  if (typeof currency !== 'string' || !ISO_CURRENCY.test(currency)) {
+    report(
+      ctx,
+      'plan.bad_value',
+      at,
+      `currency '${String(currency)}' of ${of} is not an ISO 4217 code such as USD or EUR`,
+    );
+  }
+}
+
+/** Lists of ids must not repeat an id: a repeat double-counts a link. */
+function checkNoRepeats(
+  ctx: Context,
+  list: readonly string[],
+  at: PathSegment[],
+  of: string,
+): void {
+  const seen = new Set<string>();
+  list.forEach((id, index) => {
+    if (seen.has(id)) {
+      report(ctx, 'plan.bad_value', [...at, index], `${of} lists '${id}' twice`);
+    }
+    seen.add(id);
+  });
+}
+
+function quoted(kind: string, id: string): string {
+  return `${kind} '${id}'`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections
+
+function checkOrganisation(ctx: Context): void {
+  const organisation = ctx.plan.organisation;
+  const of = quoted('organisation', organisation.id);
+  checkReference(
+    ctx,
+    organisation.defaultCalendar,
+    'calendar',
+    ['organisation', 'defaultCalendar'],
+    `${of} uses the default calendar`,
+  );
+  checkCurrency(ctx, organisation.currency, ['organisation', 'currency'], of);
+}
+
+function checkCalendars(ctx: Context): void {
+  ctx.plan.calendars.forEach((calendar, index) => {
+    const at: PathSegment[] = ['calendars', index];
+    const of = quoted('calendar', calendar.id);
+    if (calendar.workingDays.length === 0) {
+      report(ctx, 'plan.bad_value', [...at, 'workingDays'], `${of} needs at least one working day`);
+    }
+    const seen = new Set<number>();
+    calendar.workingDays.forEach((day, dayIndex) => {
+      const dayAt = [...at, 'workingDays', dayIndex];
+      if (!Number.isInteger(day) || day < 1 || day > 7) {
+        report(
+          ctx,
+          'plan.bad_value',
+          dayAt,
+          `working day ${String(day)} of ${of} is not an ISO weekday (1 = Monday … 7 = Sunday)`,
+        );
+      } else if (seen.has(day)) {
+        report(ctx, 'plan.bad_value', dayAt, `${of} lists working day ${day} twice`);
+      }
+      seen.add(day);
+    });
+    calendar.holidays.forEach((holiday, holidayIndex) => {
+      checkDate(ctx, holiday, [...at, 'holidays', holidayIndex], `holiday of ${of}`);
+    });
+  });
+}
+
+function checkUnits(ctx: Context): void {
+  ctx.plan.units.forEach((unit, index) => {
+    if (unit.calendar !== undefined) {
+      checkReference(
+        ctx,
+        unit.calendar,
+        'calendar',
+        ['units', index, 'calendar'],
+        `${quoted('unit', unit.id)} uses the calendar`,
+      );
+    }
+  });
+}
+
+function checkPeople(ctx: Context): void {
+  ctx.plan.people.forEach((person, index) => {
+    checkReference(
+      ctx,
+      person.unit,
+      'unit',
+      ['people', index, 'unit'],
+      `${quoted('person', person.id)} belongs to the unit`,
+    );
+  });
+}
+
+function checkObjectives(ctx: Context): void {
+  ctx.plan.objectives.forEach((objective, index) => {
+    const at: PathSegment[] = ['objectives', index];
+    const of = quoted('objective', objective.id);
+    checkOwner(ctx, objective.owner, [...at, 'owner'], of);
+    if (objective.parent !== undefined) {
+      checkReference(
+        ctx,
+        objective.parent,
+        'objective',
+        [...at, 'parent'],
+        `${of} names as its parent`,
+      );
+    }
+    const horizon = objective.horizon;
+    if (horizon !== undefined) {
+      const startOk = checkDate(
+        ctx,
+        horizon.start,
+        [...at, 'horizon', 'start'],
+        `horizon start of ${of}`,
+      );
+      const endOk = checkDate(ctx, horizon.end, [...at, 'horizon', 'end'], `horizon end of ${of}`);
+      if (startOk && endOk && horizon.start > horizon.end) {
+        report(
+          ctx,
+          'plan.bad_value',
+          [...at, 'horizon'],
+          `the horizon of ${of} starts ${horizon.start}, after it ends ${horizon.end}`,
+        );
+      }
+    }
+  });
+}
+
+function checkKpis(ctx: Context): void {
+  ctx.plan.kpis.forEach((kpi, index) => {
+    const at: PathSegment[] = ['kpis', index];
+    const of = quoted('KPI', kpi.id);
+    checkOwner(ctx, kpi.owner, [...at, 'owner'], of);
+    if (!DIRECTIONS.includes(kpi.direction)) {
+      report(
+        ctx,
+        'plan.bad_value',
+        [...at, 'direction'],
+        `direction '${String(kpi.direction)}' of ${of} must be higher_is_better or lower_is_better`,
+      );
+    }
+    checkNumber(ctx, kpi.baseline, [...at, 'baseline'], `the baseline of ${of}`);
+    for (const field of ['targets', 'actuals'] as const) {
+      checkPeriodMap(
+        ctx,
+        kpi[field],
+        [...at, field],
+        `the ${field} of ${of}`,
+        (value, valueAt, label) =>
+          checkNumber(ctx, value, valueAt, `the ${field.slice(0, -1)} of ${of} for ${label}`),
+      );
+    }
+    kpi.objectives.forEach((objective, objectiveIndex) => {
+      checkReference(
+        ctx,
+        objective,
+        'objective',
+        [...at, 'objectives', objectiveIndex],
+        `${of} measures the objective`,
+      );
+    });
+    checkNoRepeats(ctx, kpi.objectives, [...at, 'objectives'], of);
+  });
+}
+
+function checkInitiatives(ctx: Context): void {
+  ctx.plan.initiatives.forEach((initiative, index) => {
+    const at: PathSegment[] = ['initiatives', index];
+    const of = quoted('initiative', initiative.id);
+    checkOwner(ctx, initiative.owner, [...at, 'owner'], of);
+    checkReference(ctx, initiative.unit, 'unit', [...at, 'unit'], `${of} belongs to the unit`);
+    initiative.objectives.forEach((objective, objectiveIndex) => {
+      checkReference(
+        ctx,
+        objective,
+        'objective',
+        [...at, 'objectives', objectiveIndex],
+        `${of} serves the objective`,
+      );
+    });
+    checkNoRepeats(ctx, initiative.objectives, [...at, 'objectives'], of);
+    checkPeriodMap(
+      ctx,
+      initiative.budget,
+      [...at, 'budget'],
+      `the budget of ${of}`,
+      (line, lineAt, label) => {
+        for (const figure of ['plan', 'committed', 'actual'] as const) {
+          const value = line[figure];
+          if (figure === 'plan' || value !== undefined) {
+            checkNumber(
+              ctx,
+              value,
+              [...lineAt, figure],
+              `the ${figure} budget of ${of} for ${label}`,
+            );
+          }
+        }
+      },
+    );
+    if (initiative.currency !== undefined) {
+      checkCurrency(ctx, initiative.currency, [...at, 'currency'], of);
+    }
+  });
+}
+
+function checkMilestones(ctx: Context): void {
+  ctx.plan.milestones.forEach((milestone, index) => {
+    const at: PathSegment[] = ['milestones', index];
+    const of = quoted('milestone', milestone.id);
+    checkReference(
+      ctx,
+      milestone.initiative,
+      'initiative',
+      [...at, 'initiative'],
+      `${of} belongs to the initiative`,
+    );
+    checkDate(ctx, milestone.plannedDate, [...at, 'plannedDate'], `the planned date of ${of}`);
+    if (milestone.owner !== undefined) checkOwner(ctx, milestone.owner, [...at, 'owner'], of);
+    for (const field of ['keys', 'epics'] as const) {
+      milestone.work[field].forEach((key, keyIndex) => {
+        if (typeof key !== 'string' || !NO_WHITESPACE.test(key)) {
+          report(
+            ctx,
+            'plan.bad_value',
+            [...at, 'work', field, keyIndex],
+            `work item key '${String(key)}' of ${of} must be a key such as ERP-17`,
+          );
+        }
+      });
+      checkNoRepeats(ctx, milestone.work[field], [...at, 'work', field], of);
+    }
+  });
+}
+
+function checkDependencies(ctx: Context): void {
+  ctx.plan.dependencies.forEach((dependency, index) => {
+    const at: PathSegment[] = ['dependencies', index];
+    const of = `dependency ${dependencyId(dependency)}`;
+    checkReference(
+      ctx,
+      dependency.predecessor,
+      'milestone',
+      [...at, 'predecessor'],
+      `${of} has the predecessor`,
+    );
+    checkReference(
+      ctx,
+      dependency.successor,
+      'milestone',
+      [...at, 'successor'],
+      `${of} has the successor`,
+    );
+    if (!DEPENDENCY_TYPES.includes(dependency.type)) {
+      report(
+        ctx,
+        'plan.bad_value',
+        [...at, 'type'],
+        `type '${String(dependency.type)}' of ${of} must be one of FS, SS, FF, SF`,
+      );
+    }
+    if (!Number.isInteger(dependency.lagDays)) {
+      report(
+        ctx,
+        'plan.bad_value',
+        [...at, 'lagDays'],
+        `lagDays of ${of} must be a whole number of working days, got ${String(dependency.lagDays)}`,
+      );
+    }
+  });
+}
+
+function checkBenefits(ctx: Context): void {
+  ctx.plan.benefits.forEach((benefit, index) => {
+    const at: PathSegment[] = ['benefits', index];
+    const of = quoted('benefit', benefit.id);
+    checkReference(
+      ctx,
+      benefit.milestone,
+      'milestone',
+      [...at, 'milestone'],
+      `${of} starts from the milestone`,
+    );
+    checkReference(ctx, benefit.kpi, 'KPI', [...at, 'kpi'], `${of} improves the KPI`);
+    checkNumber(ctx, benefit.amountPerWeek, [...at, 'amountPerWeek'], `amountPerWeek of ${of}`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cycles
+
+/** The objective tree must be a tree: following parents never comes back. */
+function checkObjectiveCycles(ctx: Context): void {
+  const parentOf = new Map<string, string>();
+  for (const objective of ctx.plan.objectives) {
+    if (objective.parent !== undefined && ctx.ids.objective.has(objective.parent)) {
+      parentOf.set(objective.id, objective.parent);
+    }
+  }
+  const done = new Set<string>();
+  for (const objective of ctx.plan.objectives) {
+    const walk: string[] = [];
+    const position = new Map<string, number>();
+    let current: string | undefined = objective.id;
+    while (current !== undefined && !done.has(current) && !position.has(current)) {
+      position.set(current, walk.length);
+      walk.push(current);
+      current = parentOf.get(current);
+    }
+    if (current !== undefined && position.has(current)) {
+      const cycle = walk.slice(position.get(current));
+      // Name the cycle from the member that comes first in the plan, so the message is stable.
+      const first = cycle.reduce(
+        (min, id) => Math.min(min, ctx.ids.objective.get(id) ?? min),
+        Number.POSITIVE_INFINITY,
+      );
+      const firstId = ctx.plan.objectives[first]?.id ?? cycle[0] ?? '';
+      const start = cycle.indexOf(firstId);
+      const ordered = [...cycle.slice(start), ...cycle.slice(0, start), firstId];
+      report(
+        ctx,
+        'plan.cycle',
+        ['objectives', first, 'parent'],
+        `objective cycle: ${ordered.join(' → ')} (each names the next as its parent)`,
+      );
+    }
+    for (const id of walk) done.add(id);
+  }
+}
+
+interface Edge {
+  to: number;
+  dependency: number;
+}
+
+/** The milestone dependency graph must be acyclic; each cycle is named in order. */
+function checkDependencyCycles(ctx: Context): void {
+  // Milestones become numbers (their index in the plan) so the graph walk stays fast on
+  // portfolios of 100,000 milestones.
+  const ids = [...ctx.ids.milestone.keys()];
+  const number = new Map(ids.map((id, n) => [id, n]));
+  const edges: Edge[][] = ids.map(() => []);
+  ctx.plan.dependencies.forEach((dependency, index) => {
+    const from = number.get(dependency.predecessor);
+    const to = number.get(dependency.successor);
+    if (from !== undefined && to !== undefined) edges[from]?.push({ to, dependency: index });
+  });
+  for (const component of stronglyConnected(edges)) {
+    const members = new Set(component);
+    // The cycle starts at the dependency that comes first in the plan, so the message is stable.
+    let first: { from: number; edge: Edge } | undefined;
+    for (const from of component) {
+      for (const edge of edges[from] ?? []) {
+        if (
+          members.has(edge.to) &&
+          (first === undefined || edge.dependency < first.edge.dependency)
+        ) {
+          first = { from, edge };
+        }
+      }
+    }
+    if (first === undefined) continue; // a single milestone without a self-dependency
+    const path = shortestPath(first.edge.to, first.from, members, edges);
+    const cycle = [first.from, ...path].map((n) => ids[n] ?? '');
+    report(
+      ctx,
+      'plan.cycle',
+      ['dependencies', first.edge.dependency],
+      `dependency cycle: ${cycle.join(' → ')}`,
+    );
+  }
+}
+
+/** Breadth-first path from `from` to `to` inside `members`, both ends included. */
+function shortestPath(
+  from: number,
+  to: number,
+  members: ReadonlySet<number>,
+  edges: readonly Edge[][],
+): number[] {
+  const cameFrom = new Map<number, number>([[from, -1]]);
+  const queue = [from];
+  for (let i = 0; i < queue.length && !cameFrom.has(to); i += 1) {
+    const node = queue[i] as number;
+    for (const edge of edges[node] ?? []) {
+      if (members.has(edge.to) && !cameFrom.has(edge.to)) {
+        cameFrom.set(edge.to, node);
+        queue.push(edge.to);
+      }
+    }
+  }
+  const path: number[] = [];
+  for (let node = to; node !== -1; node = cameFrom.get(node) ?? -1) path.push(node);
+  return path.reverse();
+}
+
+/**
+ * Tarjan's strongly connected components over nodes 0…n-1, iterative so that a long dependency
+ * chain cannot overflow the stack. Returns only the components that can hold a cycle: two or
+ * more nodes, or one node with an edge to itself.
+ */
+function stronglyConnected(edges: readonly Edge[][]): number[][] {
+  const n = edges.length;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
+  const components: number[][] = [];
+  // The explicit DFS: a node and how many of its edges it has followed.
+  const workNode: number[] = [];
+  const workNext: number[] = [];
+  let counter = 0;
+  const visit = (node: number): void => {
+    index[node] = counter;
+    low[node] = counter;
+    counter += 1;
+    stack.push(node);
+    onStack[node] = 1;
+    workNode.push(node);
+    workNext.push(0);
+  };
+  for (let root = 0; root < n; root += 1) {
+    if (index[root] !== -1) continue;
+    visit(root);
+    while (workNode.length > 0) {
+      const top = workNode.length - 1;
+      const node = workNode[top] as number;
+      const out = edges[node] ?? [];
+      const next = workNext[top] as number;
+      const edge = out[next];
+      if (edge !== undefined) {
+        workNext[top] = next + 1;
+        if (index[edge.to] === -1) visit(edge.to);
+        else if (onStack[edge.to] === 1) {
+          low[node] = Math.min(low[node] as number, index[edge.to] as number);
+        }
+        continue;
+      }
+      workNode.pop();
+      workNext.pop();
+      const parent = workNode[workNode.length - 1];
+      if (parent !== undefined) low[parent] = Math.min(low[parent] as number, low[node] as number);
+      if (low[node] === index[node]) {
+        const component: number[] = [];
+        let member: number | undefined;
+        do {
+          member = stack.pop();
+          if (member === undefined) break;
+          onStack[member] = 0;
+          component.push(member);
+        } while (member !== node);
+        if (component.length > 1 || out.some((e) => e.to === node)) components.push(component);
+      }
+    }
+  }
+  return components;
+}

@@ -1,0 +1,18 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parsePlanText } from './parse-plan-file.ts';
+
+const DOC = fileURLToPath(new URL('../../docs/plan-file.md', import.meta.url));
+
+describe('docs/plan-file.md', () => {
+  it('shows a complete example that is a valid plan', async () => {
+    const doc = await readFile(DOC, 'utf8');
+    const section = doc.slice(doc.indexOf('## A complete example'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const { plan } = parsePlanText(example ?? '', 'example.yaml');
+    expect(plan.milestones.map((m) => m.id)).toEqual(['M-GOLIVE', 'M-PURCH']);
+    expect(plan.benefits[0]?.amountPerWeek).toBe(120000);
+  });
+});

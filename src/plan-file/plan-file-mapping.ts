@@ -1,0 +1,223 @@
+import type {
+  Benefit,
+  Calendar,
+  Dependency,
+  Initiative,
+  Kpi,
+  Milestone,
+  Objective,
+  Person,
+  Plan,
+  Unit,
+} from '../core/domain/plan.ts';
+import type {
+  CalendarEntry,
+  DependencyEntry,
+  InitiativeEntry,
+  KpiEntry,
+  MilestoneEntry,
+  PlanFile,
+} from './plan-file-types.ts';
+
+/**
+ * Between a plan file and the core `Plan`: reading fills the defaults, writing leaves them out,
+ * so that a file exported from the store reads like one a person wrote. Both directions build
+ * fresh objects in the schema's field order and copy only the fields the schema knows.
+ */
+
+/** Only the keys whose value is defined, so optional fields stay absent rather than undefined. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function isEmpty(value: readonly unknown[] | Record<string, unknown>): boolean {
+  return Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0;
+}
+
+/** The core plan a (schema-valid) plan file describes, with every default filled in. */
+export function planFromFileObject(file: PlanFile): Plan {
+  return {
+    organisation: {
+      id: file.organisation.id,
+      name: file.organisation.name,
+      defaultCalendar: file.organisation.defaultCalendar,
+      currency: file.organisation.currency,
+    },
+    calendars: (file.calendars ?? []).map((c): Calendar => ({
+      id: c.id,
+      name: c.name,
+      workingDays: [...c.workingDays],
+      holidays: [...(c.holidays ?? [])],
+    })),
+    units: (file.units ?? []).map((u): Unit =>
+      defined({ id: u.id, name: u.name, calendar: u.calendar }),
+    ),
+    people: (file.people ?? []).map((p): Person =>
+      defined({ id: p.id, name: p.name, title: p.title, unit: p.unit, email: p.email }),
+    ),
+    objectives: (file.objectives ?? []).map((o): Objective =>
+      defined({
+        id: o.id,
+        name: o.name,
+        owner: o.owner,
+        parent: o.parent,
+        horizon: o.horizon && { start: o.horizon.start, end: o.horizon.end },
+        description: o.description,
+      }),
+    ),
+    kpis: (file.kpis ?? []).map((k): Kpi => ({
+      id: k.id,
+      name: k.name,
+      owner: k.owner,
+      unitOfMeasure: k.unitOfMeasure,
+      direction: k.direction,
+      baseline: k.baseline ?? 0,
+      targets: { ...k.targets },
+      actuals: { ...k.actuals },
+      objectives: [...(k.objectives ?? [])],
+    })),
+    initiatives: (file.initiatives ?? []).map((i): Initiative =>
+      defined({
+        id: i.id,
+        name: i.name,
+        owner: i.owner,
+        unit: i.unit,
+        objectives: [...(i.objectives ?? [])],
+        budget: Object.fromEntries(
+          Object.entries(i.budget ?? {}).map(([period, line]) => [
+            period,
+            defined({ plan: line.plan, committed: line.committed, actual: line.actual }),
+          ]),
+        ),
+        currency: i.currency,
+      }),
+    ),
+    milestones: (file.milestones ?? []).map((m): Milestone =>
+      defined({
+        id: m.id,
+        name: m.name,
+        initiative: m.initiative,
+        plannedDate: m.plannedDate,
+        owner: m.owner,
+        work: { keys: [...(m.work?.keys ?? [])], epics: [...(m.work?.epics ?? [])] },
+      }),
+    ),
+    dependencies: (file.dependencies ?? []).map((d): Dependency => ({
+      predecessor: d.predecessor,
+      successor: d.successor,
+      type: d.type ?? 'FS',
+      lagDays: d.lagDays ?? 0,
+    })),
+    benefits: (file.benefits ?? []).map((b): Benefit =>
+      defined({
+        id: b.id,
+        milestone: b.milestone,
+        kpi: b.kpi,
+        amountPerWeek: b.amountPerWeek,
+        description: b.description,
+      }),
+    ),
+  };
+}
+
+/** The plan as a plan-file object, leaving out every field that holds its default. */
+export function planToFileObject(plan: Plan): PlanFile {
+  const file: PlanFile = {
+    organisation: {
+      id: plan.organisation.id,
+      name: plan.organisation.name,
+      defaultCalendar: plan.organisation.defaultCalendar,
+      currency: plan.organisation.currency,
+    },
+    calendars: plan.calendars.map((c): CalendarEntry =>
+      defined({
+        id: c.id,
+        name: c.name,
+        workingDays: [...c.workingDays],
+        holidays: isEmpty(c.holidays) ? undefined : [...c.holidays],
+      }),
+    ),
+    units: plan.units.map((u): Unit => defined({ id: u.id, name: u.name, calendar: u.calendar })),
+    people: plan.people.map((p): Person =>
+      defined({ id: p.id, name: p.name, title: p.title, unit: p.unit, email: p.email }),
+    ),
+    objectives: plan.objectives.map((o): Objective =>
+      defined({
+        id: o.id,
+        name: o.name,
+        owner: o.owner,
+        parent: o.parent,
+        horizon: o.horizon && { start: o.horizon.start, end: o.horizon.end },
+        description: o.description,
+      }),
+    ),
+    kpis: plan.kpis.map((k): KpiEntry =>
+      defined({
+        id: k.id,
+        name: k.name,
+        owner: k.owner,
+        unitOfMeasure: k.unitOfMeasure,
+        direction: k.direction,
+        baseline: k.baseline === 0 ? undefined : k.baseline,
+        targets: isEmpty(k.targets) ? undefined : { ...k.targets },
+        actuals: isEmpty(k.actuals) ? undefined : { ...k.actuals },
+        objectives: isEmpty(k.objectives) ? undefined : [...k.objectives],
+      }),
+    ),
+    initiatives: plan.initiatives.map((i): InitiativeEntry =>
+      defined({
+        id: i.id,
+        name: i.name,
+        owner: i.owner,
+        unit: i.unit,
+        objectives: isEmpty(i.objectives) ? undefined : [...i.objectives],
+        budget: isEmpty(i.budget)
+          ? undefined
+          : Object.fromEntries(
+              Object.entries(i.budget).map(([period, line]) => [
+                period,
+                defined({ plan: line.plan, committed: line.committed, actual: line.actual }),
+              ]),
+            ),
+        currency: i.currency,
+      }),
+    ),
+    milestones: plan.milestones.map((m): MilestoneEntry => {
+      const work = defined({
+        keys: isEmpty(m.work.keys) ? undefined : [...m.work.keys],
+        epics: isEmpty(m.work.epics) ? undefined : [...m.work.epics],
+      });
+      return defined({
+        id: m.id,
+        name: m.name,
+        initiative: m.initiative,
+        plannedDate: m.plannedDate,
+        owner: m.owner,
+        work: isEmpty(work) ? undefined : work,
+      });
+    }),
+    dependencies: plan.dependencies.map((d): DependencyEntry =>
+      defined({
+        predecessor: d.predecessor,
+        successor: d.successor,
+        type: d.type === 'FS' ? undefined : d.type,
+        lagDays: d.lagDays === 0 ? undefined : d.lagDays,
+      }),
+    ),
+    benefits: plan.benefits.map((b): Benefit =>
+      defined({
+        id: b.id,
+        milestone: b.milestone,
+        kpi: b.kpi,
+        amountPerWeek: b.amountPerWeek,
+        description: b.description,
+      }),
+    ),
+  };
+  // Empty sections are left out, like any other default.
+  for (const key of Object.keys(file) as (keyof PlanFile)[]) {
+    const value = file[key];
+    if (Array.isArray(value) && value.length === 0) delete file[key];
+  }
+  return file;
+}

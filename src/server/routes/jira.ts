@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app/context.ts';
+import { ingestWorkItemEvents } from '../../app/ingest-work.ts';
+import { normalizeJiraPayload } from '../../connectors/jira/normalize-jira.ts';
+import { bearer, errorResponses } from './schemas.ts';
+
+/** `POST /api/v1/jira/ingest`: a saved Jira payload in, with the same rules as `jira ingest`. */
+export function registerJiraRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post<{ Body: unknown; Querystring: { source: string } }>(
+    '/api/v1/jira/ingest',
+    {
+      schema: {
+        summary: 'Ingests a Jira Cloud payload: a /rest/api/3/search/jql page or an issue webhook delivery',
+        description:
+          'Duplicates change nothing; an older update arriving after a newer one does not roll the item back.',
+        tags: ['work'],
+        security: bearer,
+        querystring: {
+          type: 'object',
+          properties: {
+            source: { type: 'string', default: 'jira', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+          },
+          additionalProperties: false,
+        },
+        body: { type: 'object', description: 'The Jira payload, unchanged' },
+        response: { ...errorResponses },
+      },
+    },
+    async (request) => {
+      const batch = normalizeJiraPayload(request.body, { source: request.query.source, file: 'request body' });
+      const result = await ingestWorkItemEvents(ctx, batch.entries);
+      return {
+        kind: batch.kind,
+        applied: result.applied,
+        duplicates: result.duplicates,
+        stale: result.stale,
+        signals: result.signals,
+        durationMs: Math.round(result.durationMs * 100) / 100,
+      };
+    },
+  );
+}

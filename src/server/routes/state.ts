@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app/context.ts';
+import { deriveSnapshot, type Snapshot } from '../../app/derive.ts';
+import { explainEntity, strategicView } from '../../app/strategic-view.ts';
+import type { EntityKind } from '../../core/domain/state.ts';
+import { fail } from '../../core/errors.ts';
+import { bearer, errorResponses } from './schemas.ts';
+
+async function snapshotOrFail(ctx: AppContext): Promise<Snapshot> {
+  const snapshot = await deriveSnapshot(ctx.db, ctx.clock.asOf());
+  if (snapshot === null) fail('not_found', 'No plan has been applied yet', { path: 'plan' });
+  return snapshot;
+}
+
+const ENTITY_ROUTES: [string, EntityKind, string][] = [
+  ['objectives', 'objective', 'An objective with its derived status and why'],
+  ['kpis', 'kpi', 'A KPI with its forecast per period against target, and why'],
+  ['initiatives', 'initiative', 'An initiative with its delivery and value status, and why'],
+  ['milestones', 'milestone', 'A milestone with its forecast date, what drives it, and why'],
+  ['work-items', 'work_item', 'A work item (mirrored from its source) with its forecast finish'],
+];
+
+/** The strategic view and every entity with the explanation of its derived values. */
+export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get(
+    '/api/v1/state',
+    {
+      schema: {
+        summary: 'The strategic view: objectives → KPIs → initiatives → milestones, with derived status',
+        tags: ['state'],
+        security: bearer,
+        response: { ...errorResponses },
+      },
+    },
+    async () => strategicView(await snapshotOrFail(ctx)),
+  );
+  for (const [collection, kind, summary] of ENTITY_ROUTES) {
+    app.get<{ Params: { id: string } }>(
+      `/api/v1/${collection}/:id`,
+      {
+        schema: {
+          summary,
+          tags: ['state'],
+          security: bearer,
+          params: {
+            type: 'object',
+            properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+            required: ['id'],
+          },
+          response: { ...errorResponses },
+        },
+      },
+      async (request) => {
+        const explained = explainEntity(await snapshotOrFail(ctx), request.params.id);
+        if (explained.kind !== kind) {
+          fail('not_found', `'${request.params.id}' is a ${explained.kind.replace('_', ' ')}, not a ${kind.replace('_', ' ')}`, {
+            path: 'id',
+          });
+        }
+        return { asOf: ctx.clock.asOf(), ...explained };
+      },
+    );
+  }
+}

@@ -1,0 +1,90 @@
+import type { Plan } from '../core/domain/plan.ts';
+import {
+  assemblePlan,
+  type PlanEntity,
+  type PlanEntityChange,
+  type PlanEntityCollection,
+} from '../core/plan/diff-plan.ts';
+import type { Queryable } from './database.ts';
+
+interface PlanEntityRow {
+  collection: PlanEntityCollection;
+  id: string;
+  data: unknown;
+}
+
+/** The stored plan, or null before the first apply. */
+export async function loadPlan(db: Queryable): Promise<Plan | null> {
+  const rows = await db.query<PlanEntityRow>(
+    'SELECT collection, id, data FROM plan_entity ORDER BY collection, id',
+  );
+  return assemblePlan(rows satisfies PlanEntity[]);
+}
+
+/** Writes plan changes and records each in the append-only plan history. */
+export async function writePlanChanges(
+  tx: Queryable,
+  changes: readonly PlanEntityChange[],
+  at: Date,
+  actor: string,
+): Promise<void> {
+  for (const change of changes) {
+    if (change.action === 'removed') {
+      await tx.query('DELETE FROM plan_entity WHERE collection = $1 AND id = $2', [
+        change.collection,
+        change.id,
+      ]);
+    } else {
+      await tx.query(
+        `INSERT INTO plan_entity (collection, id, data, updated_at) VALUES ($1, $2, $3::jsonb, $4)
+         ON CONFLICT (collection, id) DO UPDATE SET data = EXCLUDED.data, updated_at = EXCLUDED.updated_at`,
+        [change.collection, change.id, JSON.stringify(change.after), at],
+      );
+    }
+    await tx.query(
+      `INSERT INTO plan_change (at, collection, entity_id, action, before, after, actor)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7)`,
+      [
+        at,
+        change.collection,
+        change.id,
+        change.action,
+        change.before === null ? null : JSON.stringify(change.before),
+        change.after === null ? null : JSON.stringify(change.after),
+        actor,
+      ],
+    );
+  }
+}
+
+export interface PlanHistoryEntry {
+  seq: number;
+  at: string;
+  collection: string;
+  entityId: string;
+  action: string;
+  actor: string | null;
+}
+
+/** The plan's change history, newest first. */
+export async function listPlanHistory(db: Queryable, limit = 100): Promise<PlanHistoryEntry[]> {
+  const rows = await db.query<{
+    seq: string | number;
+    at: Date;
+    collection: string;
+    entity_id: string;
+    action: string;
+    actor: string | null;
+  }>(
+    'SELECT seq, at, collection, entity_id, action, actor FROM plan_change ORDER BY seq DESC LIMIT $1',
+    [limit],
+  );
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    at: r.at.toISOString(),
+    collection: r.collection,
+    entityId: r.entity_id,
+    action: r.action,
+    actor: r.actor,
+  }));
+}

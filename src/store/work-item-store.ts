@@ -1,0 +1,169 @@
+import type {
+  IngestOrder,
+  WorkItem,
+  WorkItemChange,
+  WorkItemEvent,
+} from '../core/domain/work-item.ts';
+import type { Queryable } from './database.ts';
+
+/** Marks a delivery as taken; false when it was taken before (a duplicate). */
+export async function claimDelivery(tx: Queryable, dedupeKey: string, at: Date): Promise<boolean> {
+  const rows = await tx.query(
+    `INSERT INTO ingested_delivery (dedupe_key, received_at) VALUES ($1, $2)
+     ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key`,
+    [dedupeKey, at],
+  );
+  return rows.length === 1;
+}
+
+/** Where the stored mirror of an item stands in its source's history; null when unseen. */
+export async function loadItemOrder(
+  tx: Queryable,
+  source: string,
+  key: string,
+): Promise<(IngestOrder & { deleted: boolean }) | null> {
+  const rows = await tx.query<{ updated: Date; changelog_id: string | number | null; deleted: boolean }>(
+    'SELECT source_updated_at AS updated, changelog_id, deleted FROM work_item WHERE source = $1 AND key = $2',
+    [source, key],
+  );
+  const row = rows[0];
+  if (row === undefined) return null;
+  return {
+    updatedAt: row.updated.toISOString(),
+    changelogId: row.changelog_id === null ? null : Number(row.changelog_id),
+    deleted: row.deleted,
+  };
+}
+
+function sourceOf(event: WorkItemEvent): string {
+  return event.op === 'upsert' ? event.item.source : event.source;
+}
+
+function keyOf(event: WorkItemEvent): string {
+  return event.op === 'upsert' ? event.item.key : event.key;
+}
+
+/** Makes the event the item's current state and appends it to the item's history. */
+export async function applyWorkItemEvent(
+  tx: Queryable,
+  event: WorkItemEvent,
+  receivedAt: Date,
+): Promise<void> {
+  const data = event.op === 'upsert' ? JSON.stringify(event.item) : null;
+  const sourceId = event.op === 'upsert' ? (event.item.sourceId ?? null) : event.sourceId;
+  // A snapshot says nothing about what moved: keep the last change we were told of.
+  await tx.query(
+    `INSERT INTO work_item (source, key, source_id, data, deleted, source_updated_at, changelog_id, last_change, received_at)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8::jsonb, $9)
+     ON CONFLICT (source, key) DO UPDATE SET
+       source_id = EXCLUDED.source_id, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
+       source_updated_at = EXCLUDED.source_updated_at, changelog_id = EXCLUDED.changelog_id,
+       last_change = COALESCE(EXCLUDED.last_change, work_item.last_change),
+       received_at = EXCLUDED.received_at`,
+    [
+      sourceOf(event),
+      keyOf(event),
+      sourceId,
+      data,
+      event.op === 'delete',
+      event.order.updatedAt,
+      event.order.changelogId,
+      event.change === null ? null : JSON.stringify(event.change),
+      receivedAt,
+    ],
+  );
+  await appendHistory(tx, event, receivedAt, 'applied');
+}
+
+/** Records an event that arrived after a newer one and so changed nothing. */
+export async function recordStaleEvent(
+  tx: Queryable,
+  event: WorkItemEvent,
+  receivedAt: Date,
+): Promise<void> {
+  await appendHistory(tx, event, receivedAt, 'stale');
+}
+
+async function appendHistory(
+  tx: Queryable,
+  event: WorkItemEvent,
+  receivedAt: Date,
+  outcome: 'applied' | 'stale',
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO work_item_history (source, key, received_at, source_updated_at, changelog_id, outcome, op, data, change, delivery)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10)`,
+    [
+      sourceOf(event),
+      keyOf(event),
+      receivedAt,
+      event.order.updatedAt,
+      event.order.changelogId,
+      outcome,
+      event.op,
+      event.op === 'upsert' ? JSON.stringify(event.item) : null,
+      event.change === null ? null : JSON.stringify(event.change),
+      event.dedupeKey,
+    ],
+  );
+}
+
+/** Every work item that exists at its source now. */
+export async function loadWorkItems(db: Queryable): Promise<WorkItem[]> {
+  const rows = await db.query<{ data: WorkItem }>(
+    'SELECT data FROM work_item WHERE NOT deleted ORDER BY source, key',
+  );
+  return rows.map((r) => r.data);
+}
+
+/** The latest change each source reported, by work item key. */
+export async function loadLatestChanges(db: Queryable): Promise<Record<string, WorkItemChange>> {
+  const rows = await db.query<{ key: string; last_change: WorkItemChange }>(
+    'SELECT key, last_change FROM work_item WHERE NOT deleted AND last_change IS NOT NULL',
+  );
+  return Object.fromEntries(rows.map((r) => [r.key, r.last_change]));
+}
+
+/** The items as they were known at an instant: the last applied event received by then. */
+export async function loadWorkItemsKnownAt(db: Queryable, at: Date): Promise<WorkItem[]> {
+  const rows = await db.query<{ data: WorkItem | null }>(
+    `SELECT DISTINCT ON (source, key) data FROM work_item_history
+     WHERE outcome = 'applied' AND received_at <= $1
+     ORDER BY source, key, seq DESC`,
+    [at],
+  );
+  return rows.flatMap((r) => (r.data === null ? [] : [r.data]));
+}
+
+export interface WorkItemHistoryEntry {
+  receivedAt: string;
+  sourceUpdatedAt: string;
+  outcome: 'applied' | 'stale';
+  op: 'upsert' | 'delete';
+  change: WorkItemChange | null;
+}
+
+/** Every delivery about one item, oldest first. */
+export async function loadWorkItemHistory(
+  db: Queryable,
+  key: string,
+): Promise<WorkItemHistoryEntry[]> {
+  const rows = await db.query<{
+    received_at: Date;
+    source_updated_at: Date;
+    outcome: 'applied' | 'stale';
+    op: 'upsert' | 'delete';
+    change: WorkItemChange | null;
+  }>(
+    `SELECT received_at, source_updated_at, outcome, op, change FROM work_item_history
+     WHERE key = $1 ORDER BY seq`,
+    [key],
+  );
+  return rows.map((r) => ({
+    receivedAt: r.received_at.toISOString(),
+    sourceUpdatedAt: r.source_updated_at.toISOString(),
+    outcome: r.outcome,
+    op: r.op,
+    change: r.change,
+  }));
+}
