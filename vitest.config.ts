@@ -6,6 +6,7 @@ export const config = defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['test/support/build.ts'],
   },
 });
 

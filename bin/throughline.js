@@ -1,9 +1,16 @@
 #!/usr/bin/env node
-// The `throughline` command. The source is TypeScript, run through tsx's loader so that what
-// runs is always what is in the tree.
-import { register } from 'tsx/esm/api';
+// The `throughline` command: runs the compiled CLI (`npm run build`, done by `npm install`).
+import { existsSync } from 'node:fs';
 
-register();
-const { runCli } = await import('../src/cli/main.ts');
-const code = await runCli(process.argv.slice(2));
-process.exitCode = code;
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('throughline is not built yet: run `npm install` (or `npm run build`) first\n');
+  process.exit(2);
+}
+// A closed pipe (`throughline state | head`) is the reader's choice, not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+const { runCli } = await import(entry.href);
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { Database } from './database.ts';
 
-const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
+// Resolved from the package root so that the compiled copy (dist/store) finds the same files.
+const MIGRATIONS_DIR = new URL('../../src/store/migrations/', import.meta.url);
 
 export interface Migration {
   version: number;

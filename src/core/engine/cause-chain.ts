@@ -33,7 +33,7 @@ export interface CauseChainInput {
 
 export interface CauseChains {
   /** The links from the source event to the milestone, through each dependency that pushed it. */
-  toMilestone(milestoneId: string): ChainLink[];
+  toMilestone(milestoneId: string): readonly ChainLink[];
   /** The link naming an objective's derived status, owned by the objective's owner. */
   objective(objectiveId: string): ChainLink | null;
 }
@@ -100,7 +100,9 @@ export function createCauseChains(input: CauseChainInput): CauseChains {
       : null;
   }, plan.plan.milestones.length);
 
-  const workItemLink = (key: string): ChainLink => ({ step: workItemStep(key), owner: null });
+  // Many signals pass through the same work items, milestones and objectives: each link is
+  // built once and shared, frozen so that no reader can change another signal's chain.
+  const workItemLink = remembered((key): ChainLink => frozenLink(workItemStep(key), null));
   const workItemStep = (key: string): ChainStep => {
     const at = work.byKey.get(key);
     const item = at === undefined ? undefined : work.items[at];
@@ -155,62 +157,83 @@ export function createCauseChains(input: CauseChainInput): CauseChains {
     };
   };
 
-  const milestoneLink = (id: string, omittedBefore: number): ChainLink => {
+  const milestoneLink = remembered((id): ChainLink => {
     const forecast = milestones[id]!;
     const milestone = plan.milestones.get(id);
-    const gap = omittedBefore > 0 ? ` (${omittedBefore} milestones upstream not shown)` : '';
-    const figures: ChainStep['figures'] = {
-      plannedDate: forecast.plannedDate,
-      forecastDate: forecast.forecastDate,
-      slipWorkingDays: forecast.slipWorkingDays,
-    };
-    if (omittedBefore > 0) figures.milestonesNotShown = omittedBefore;
-    return {
-      step: {
+    return frozenLink(
+      {
         kind: 'milestone',
         id,
-        text: `${id} forecast ${forecast.forecastDate}, ${formatWorkingDays(forecast.slipWorkingDays, true)} (plan ${forecast.plannedDate})${gap}`,
-        figures,
-      },
-      owner: milestone === undefined ? null : milestoneOwner(plan, milestone),
-    };
-  };
-
-  const linksAlong = (path: Path, link: (node: string, omittedBefore: number) => ChainLink) =>
-    path.nodes.map((node, at) => link(node, at === 1 ? path.omittedAfterRoot : 0));
-
-  return {
-    toMilestone(milestoneId) {
-      if (milestones[milestoneId] === undefined) return [];
-      const path = milestonePath(milestoneId);
-      const links: ChainLink[] = [];
-      const source = milestones[path.nodes[0]!]!.driver;
-      if (source.kind === 'work_item') {
-        const items = workPath(source.key);
-        links.push(
-          ...linksAlong(items, (key, omitted) => {
-            const link = workItemLink(key);
-            if (omitted > 0) link.step.figures.workItemsNotShown = omitted;
-            return link;
-          }),
-        );
-      }
-      links.push(...linksAlong(path, milestoneLink));
-      return links;
-    },
-    objective(objectiveId) {
-      const derived = objectives[objectiveId];
-      if (derived === undefined) return null;
-      const status = derived.status.status;
-      return {
-        step: {
-          kind: 'objective',
-          id: objectiveId,
-          text: `${objectiveId} ${statusWords(status)}`,
-          figures: { status },
+        text: `${id} forecast ${forecast.forecastDate}, ${formatWorkingDays(forecast.slipWorkingDays, true)} (plan ${forecast.plannedDate})`,
+        figures: {
+          plannedDate: forecast.plannedDate,
+          forecastDate: forecast.forecastDate,
+          slipWorkingDays: forecast.slipWorkingDays,
         },
-        owner: plan.objectives.get(objectiveId)?.owner ?? null,
-      };
-    },
+      },
+      milestone === undefined ? null : milestoneOwner(plan, milestone),
+    );
+  });
+
+  const objectiveLink = remembered((id): ChainLink | null => {
+    const derived = objectives[id];
+    if (derived === undefined) return null;
+    const status = derived.status.status;
+    return frozenLink(
+      { kind: 'objective', id, text: `${id} ${statusWords(status)}`, figures: { status } },
+      plan.objectives.get(id)?.owner ?? null,
+    );
+  });
+
+  const toMilestone = remembered((milestoneId): readonly ChainLink[] => {
+    if (milestones[milestoneId] === undefined) return [];
+    const path = milestonePath(milestoneId);
+    const links: ChainLink[] = [];
+    const source = milestones[path.nodes[0]!]!.driver;
+    if (source.kind === 'work_item') {
+      links.push(...linksAlong(workPath(source.key), workItemLink, 'work items'));
+    }
+    links.push(...linksAlong(path, milestoneLink, 'milestones'));
+    return Object.freeze(links);
+  });
+
+  return { toMilestone, objective: objectiveLink };
+}
+
+/** The links along a path; the one after a gap says how many upstream nodes it leaves out. */
+function linksAlong(
+  path: Path,
+  link: (node: string) => ChainLink,
+  nodesCalled: string,
+): ChainLink[] {
+  return path.nodes.map((node, at) => {
+    const plain = link(node);
+    if (at !== 1 || path.omittedAfterRoot === 0) return plain;
+    const omitted = path.omittedAfterRoot;
+    const figure = nodesCalled === 'milestones' ? 'milestonesNotShown' : 'workItemsNotShown';
+    return frozenLink(
+      {
+        ...plain.step,
+        text: `${plain.step.text} (${omitted} ${nodesCalled} upstream not shown)`,
+        figures: { ...plain.step.figures, [figure]: omitted },
+      },
+      plain.owner,
+    );
+  });
+}
+
+function frozenLink(step: ChainStep, owner: string | null): ChainLink {
+  Object.freeze(step.figures);
+  return Object.freeze({ step: Object.freeze(step), owner });
+}
+
+/** Wraps a function of an id so that each id is computed once. */
+function remembered<T>(compute: (id: string) => T): (id: string) => T {
+  const known = new Map<string, T>();
+  return (id) => {
+    if (known.has(id)) return known.get(id) as T;
+    const value = compute(id);
+    known.set(id, value);
+    return value;
   };
 }

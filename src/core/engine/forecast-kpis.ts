@@ -57,6 +57,17 @@ export function forecastKpis(
     return known;
   };
 
+  // Thousands of benefits start on the same few hundred days; print each day once.
+  const printed = new Map<number, IsoDate>();
+  const dateOf = (day: number): IsoDate => {
+    let date = printed.get(day);
+    if (date === undefined) {
+      date = fromDayNumber(day);
+      printed.set(day, date);
+    }
+    return date;
+  };
+
   const result: Record<string, KpiForecast> = {};
   for (const kpi of plan.plan.kpis) {
     const explanation: ExplanationStep[] = [];
@@ -84,7 +95,7 @@ export function forecastKpis(
     }
     kpiPeriods.sort((a, b) => a.startDay - b.startDay || a.endDay - b.endDay);
     const forecasts = kpiPeriods.map((period) =>
-      forecastPeriod(kpi, period, landing, asOfDay, explanation),
+      forecastPeriod(kpi, period, landing, asOfDay, dateOf, explanation),
     );
     result[kpi.id] = {
       id: kpi.id,
@@ -101,6 +112,7 @@ function forecastPeriod(
   period: PeriodDays,
   landing: readonly LandingBenefit[],
   asOfDay: number,
+  dateOf: (day: number) => IsoDate,
   explanation: ExplanationStep[],
 ): KpiPeriodForecast {
   const actual = Object.hasOwn(kpi.actuals, period.label) ? kpi.actuals[period.label]! : null;
@@ -123,7 +135,7 @@ function forecastPeriod(
     benefits.push({
       benefit: benefit.id,
       milestone: benefit.milestone,
-      from: days > 0 ? fromDayNumber(Math.max(period.startDay, forecastDay, floor)) : null,
+      from: days > 0 ? dateOf(Math.max(period.startDay, forecastDay, floor)) : null,
       days,
       amount,
     });

@@ -135,32 +135,37 @@ export function forecastWorkItems(index: WorkItemIndex, asOf: IsoDate): WorkItem
  * 2026-10-02"), so each is built once and shared, frozen; an item that needs more gets a copy.
  */
 function createExplainer(asOf: IsoDate): (item: WorkItem, isOpen: boolean) => ExplanationStep[] {
-  const shared = new Map<string, ExplanationStep[]>();
-  const once = (cacheKey: string, rule: string, text: () => string): ExplanationStep[] => {
-    let explanation = shared.get(cacheKey);
+  // One map per rule, keyed by the date itself: building a combined key would cost a string per item.
+  const due = new Map<string, ExplanationStep[]>();
+  const overdue = new Map<string, ExplanationStep[]>();
+  const done = new Map<string, ExplanationStep[]>();
+  const frozen = (rule: string, text: string): ExplanationStep[] =>
+    Object.freeze([Object.freeze({ rule, text })]) as ExplanationStep[];
+  const once = (
+    cache: Map<string, ExplanationStep[]>,
+    date: string,
+    rule: string,
+    text: (date: string) => string,
+  ): ExplanationStep[] => {
+    let explanation = cache.get(date);
     if (explanation === undefined) {
-      explanation = Object.freeze([Object.freeze({ rule, text: text() })]) as ExplanationStep[];
-      shared.set(cacheKey, explanation);
+      explanation = frozen(rule, text(date));
+      cache.set(date, explanation);
     }
     return explanation;
   };
+  const doneUndated = frozen('work_item.done', 'Done; the source gives no done date');
+  const noDueDate = frozen('work_item.no_due_date', 'No due date: its finish is unknown');
+  const wasDue = (date: string) =>
+    `Was due ${date} and is not done: it cannot finish before ${asOf}`;
   return (item, isOpen) => {
-    const { dueDate, doneDate } = item;
     if (!isOpen) {
-      return doneDate === null
-        ? once('done', 'work_item.done', () => 'Done; the source gives no done date')
-        : once(`done${doneDate}`, 'work_item.done', () => `Done on ${doneDate}`);
+      return item.doneDate === null
+        ? doneUndated
+        : once(done, item.doneDate, 'work_item.done', (date) => `Done on ${date}`);
     }
-    if (dueDate === null) {
-      return once('no-due', 'work_item.no_due_date', () => 'No due date: its finish is unknown');
-    }
-    if (dueDate < asOf) {
-      return once(
-        `overdue${dueDate}`,
-        'work_item.overdue',
-        () => `Was due ${dueDate} and is not done: it cannot finish before ${asOf}`,
-      );
-    }
-    return once(`due${dueDate}`, 'work_item.due_date', () => `Due ${dueDate}`);
+    if (item.dueDate === null) return noDueDate;
+    if (item.dueDate < asOf) return once(overdue, item.dueDate, 'work_item.overdue', wasDue);
+    return once(due, item.dueDate, 'work_item.due_date', (date) => `Due ${date}`);
   };
 }

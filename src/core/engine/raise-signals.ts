@@ -124,16 +124,21 @@ function kpiStep(kpi: Kpi, period: KpiPeriodForecast, delta: number): ChainLink[
   };
 }
 
-/** Collects chain links once each, in the order first met, and the owners they name. */
+/** Collects chain links once per entity, in the order first met, and the owners they name. */
 class ChainBuilder {
-  private readonly seen = new Set<string>();
+  // Ids per entity kind: a work item key and a milestone id may well be spelled alike.
+  private readonly seen = new Map<string, Set<string>>();
   private readonly links: ChainLink[] = [];
 
   add(link: ChainLink | null): void {
     if (link === null) return;
-    const key = `${link.step.kind}:${link.step.id}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    let ids = this.seen.get(link.step.kind);
+    if (ids === undefined) {
+      ids = new Set();
+      this.seen.set(link.step.kind, ids);
+    }
+    if (ids.has(link.step.id)) return;
+    ids.add(link.step.id);
     this.links.push(link);
   }
 

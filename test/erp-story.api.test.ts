@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pinnedClock } from '../src/app/clock.ts';
+import { DEMO_AS_OF, DEMO_FILES, loadDemo } from '../src/app/load-demo.ts';
+import { buildServer } from '../src/server/server.ts';
+import type { Database } from '../src/store/database.ts';
+import { createApiToken } from '../src/store/token-store.ts';
+import { openTestDatabase, TEST_DATABASES } from './support/databases.ts';
+import {
+  expectStoryOnTrack,
+  expectStorySignal,
+  expectStorySlipped,
+  type SignalView,
+  type StateView,
+} from './support/erp-story.ts';
+
+describe.each(TEST_DATABASES)('the ERP story over the API on $name', (kind) => {
+  let db: Database;
+  let app: FastifyInstance;
+  let base: string;
+  let token: string;
+
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    const ctx = { db, clock: pinnedClock(DEMO_AS_OF) };
+    await loadDemo(ctx, undefined);
+    token = await createApiToken(db, 'dana', 'test', new Date());
+    app = await buildServer(ctx);
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.close();
+  });
+
+  async function get<T>(path: string): Promise<T> {
+    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status, path).toBe(200);
+    return (await response.json()) as T;
+  }
+
+  it('replays the slip: forecasts, money, signal chain and owners', async () => {
+    expectStoryOnTrack(await get<StateView>('/api/v1/state'));
+    expect((await get<{ signals: SignalView[] }>('/api/v1/signals')).signals).toEqual([]);
+
+    const hook = await readFile(DEMO_FILES.erp17Slip, 'utf8');
+    const response = await fetch(`${base}/api/v1/jira/ingest?source=demo`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: hook,
+    });
+    expect(response.status).toBe(200);
+    const ingest = (await response.json()) as { applied: number; signals: { raised: string[] } };
+    expect(ingest.applied).toBe(1);
+    expect(ingest.signals.raised).toContain('kpi.misses_target:K-SAVINGS:2026-Q4');
+
+    expectStorySlipped(await get<StateView>('/api/v1/state'));
+    expectStorySignal((await get<{ signals: SignalView[] }>('/api/v1/signals')).signals);
+  });
+
+  it('explains each derived figure', async () => {
+    const purch = await get<{ kind: string; explanation: { rule: string; text: string }[] }>(
+      '/api/v1/milestones/M-PURCH',
+    );
+    expect(purch.kind).toBe('milestone');
+    expect(purch.explanation.map((s) => s.text).join('\n')).toContain('M-GOLIVE');
+    const kpi = await get<{ kind: string; explanation: { text: string }[] }>('/api/v1/kpis/K-SAVINGS');
+    expect(kpi.kind).toBe('kpi');
+    expect(kpi.explanation.length).toBeGreaterThan(0);
+    const item = await get<{ kind: string; derived: { forecastFinish: string } }>('/api/v1/work-items/ERP-17');
+    expect(item.derived.forecastFinish).toBe('2026-10-23');
+  });
+
+  it('serves its OpenAPI description at /docs', async () => {
+    const response = await fetch(`${base}/docs/json`);
+    expect(response.status).toBe(200);
+    const spec = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(spec.openapi).toMatch(/^3\./);
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/health', '/api/v1/state', '/api/v1/signals', '/api/v1/plan', '/api/v1/jira/ingest']),
+    );
+  });
+});
