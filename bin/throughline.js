@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
-  process.stderr.write('throughline is not built yet: run `npm install` (or `npm run build`) first\n');
+  process.stderr.write(
+    'throughline is not built yet: run `npm install` (or `npm run build`) first\n',
+  );
   process.exit(2);
 }
 // A closed pipe (`throughline state | head`) is the reader's choice, not an error.

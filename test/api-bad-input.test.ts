@@ -25,11 +25,22 @@ interface ErrorBody {
   code: string;
   message: string;
   path?: string;
-  problems?: { code: string; message: string; path?: string; file?: string; line?: number; column?: number }[];
+  problems?: {
+    code: string;
+    message: string;
+    path?: string;
+    file?: string;
+    line?: number;
+    column?: number;
+  }[];
 }
 
 /** Checks an answer is a JSON error with this status and code, and no internals; returns its body. */
-async function expectError(response: Response, status: number, code: ErrorCode): Promise<ErrorBody> {
+async function expectError(
+  response: Response,
+  status: number,
+  code: ErrorCode,
+): Promise<ErrorBody> {
   const text = await response.text();
   expect(response.status, text).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -37,7 +48,10 @@ async function expectError(response: Response, status: number, code: ErrorCode):
   expect(text).not.toContain('node_modules');
   expect(text).not.toContain('FST_ERR');
   const body = JSON.parse(text) as ErrorBody;
-  expect(Object.keys(body).every((key) => ERROR_KEYS.includes(key)), text).toBe(true);
+  expect(
+    Object.keys(body).every((key) => ERROR_KEYS.includes(key)),
+    text,
+  ).toBe(true);
   expect(body.code).toBe(code);
   expect(typeof body.message).toBe('string');
   expect(body.message.length).toBeGreaterThan(0);
@@ -60,11 +74,18 @@ describe.each(TEST_DATABASES)('the API refuses bad input on $name', (kind) => {
     const { auth = true, headers, ...rest } = init;
     return fetch(`${base}${path}`, {
       ...rest,
-      headers: { ...(auth ? { authorization: `Bearer ${token}` } : {}), ...(headers as Record<string, string>) },
+      headers: {
+        ...(auth ? { authorization: `Bearer ${token}` } : {}),
+        ...(headers as Record<string, string>),
+      },
     });
   }
 
-  function postPlan(text: string, contentType = 'application/yaml', path = '/api/v1/plan'): Promise<Response> {
+  function postPlan(
+    text: string,
+    contentType = 'application/yaml',
+    path = '/api/v1/plan',
+  ): Promise<Response> {
     return call(path, { method: 'POST', headers: { 'content-type': contentType }, body: text });
   }
 
@@ -111,7 +132,9 @@ describe.each(TEST_DATABASES)('the API refuses bad input on $name', (kind) => {
     // Guards the checks below: "unchanged" means something only when there is a plan to change.
     expect(planBefore).toMatchObject({
       organisation: { id: 'acme' },
-      objectives: expect.arrayContaining([expect.objectContaining({ id: 'O-CUSTOMER', name: 'Ship on time, every time' })]) as unknown,
+      objectives: expect.arrayContaining([
+        expect.objectContaining({ id: 'O-CUSTOMER', name: 'Ship on time, every time' }),
+      ]) as unknown,
     });
     expect(historyBefore.length).toBeGreaterThan(0);
     expect(workBefore.length).toBeGreaterThan(0);
@@ -131,7 +154,11 @@ describe.each(TEST_DATABASES)('the API refuses bad input on $name', (kind) => {
     });
 
     it('is refused the same way by POST /api/v1/plan/validate', async () => {
-      const body = await expectError(await postPlan(text, 'application/yaml', '/api/v1/plan/validate'), 400, problem.code);
+      const body = await expectError(
+        await postPlan(text, 'application/yaml', '/api/v1/plan/validate'),
+        400,
+        problem.code,
+      );
       expect(body.problems).toEqual([{ ...problem, file: 'request body' }]);
       await expectPlanUnchanged();
     });
@@ -147,15 +174,26 @@ describe.each(TEST_DATABASES)('the API refuses bad input on $name', (kind) => {
     const plan = parse(DEMO_PLAN_TEXT) as { initiatives: Record<string, unknown>[] };
     plan.initiatives[2] = { ...plan.initiatives[2], sponsor: 'grace' };
     const json = JSON.stringify(plan, null, 2);
-    const body = await expectError(await postPlan(json, 'application/json'), 400, 'plan.unknown_field');
+    const body = await expectError(
+      await postPlan(json, 'application/json'),
+      400,
+      'plan.unknown_field',
+    );
     expect(body.path).toBe('$.initiatives[2].sponsor');
     expect(body.message).toContain("unknown field 'sponsor' in initiative 'I-MAINT'");
-    expect(body.problems?.[0]).toMatchObject({ file: 'request body', line: lineOf(json, '"sponsor"') });
+    expect(body.problems?.[0]).toMatchObject({
+      file: 'request body',
+      line: lineOf(json, '"sponsor"'),
+    });
     await expectPlanUnchanged();
   });
 
   it('refuses a plan body that is not JSON, naming line 1', async () => {
-    const body = await expectError(await postPlan('{not json', 'application/json'), 400, 'file.parse');
+    const body = await expectError(
+      await postPlan('{not json', 'application/json'),
+      400,
+      'file.parse',
+    );
     expect(body.problems?.[0]).toMatchObject({ code: 'file.parse', file: 'request body', line: 1 });
     await expectPlanUnchanged();
   });
@@ -173,7 +211,10 @@ describe.each(TEST_DATABASES)('the API refuses bad input on $name', (kind) => {
         method: 'POST',
         body,
         ...init,
-        headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+        headers: {
+          'content-type': 'application/json',
+          ...(init.headers as Record<string, string>),
+        },
       });
     }
 
@@ -183,15 +224,35 @@ describe.each(TEST_DATABASES)('the API refuses bad input on $name', (kind) => {
       await expectWorkUnchanged();
     });
 
+    it('refuses an empty JSON body with 400 request.bad_json', async () => {
+      await expectError(await ingest(''), 400, 'request.bad_json');
+      await expectWorkUnchanged();
+    });
+
+    it('refuses a body it cannot read with 415 request.unsupported_media_type', async () => {
+      const response = await ingest('<issues/>', {
+        headers: { 'content-type': 'application/xml' },
+      });
+      await expectError(response, 415, 'request.unsupported_media_type');
+      await expectWorkUnchanged();
+    });
+
     it('refuses a request without a token with 401 auth.missing_token', async () => {
-      const body = await expectError(await ingest('{}', { auth: false }), 401, 'auth.missing_token');
+      const body = await expectError(
+        await ingest('{}', { auth: false }),
+        401,
+        'auth.missing_token',
+      );
       expect(body.path).toBe('headers.authorization');
       expect(body.message).toContain('Authorization: Bearer');
       await expectWorkUnchanged();
     });
 
     it('refuses a request with a token that is not one of ours with 401 auth.bad_token', async () => {
-      const response = await ingest('{}', { auth: false, headers: { authorization: 'Bearer tl_not-a-real-token' } });
+      const response = await ingest('{}', {
+        auth: false,
+        headers: { authorization: 'Bearer tl_not-a-real-token' },
+      });
       const body = await expectError(response, 401, 'auth.bad_token');
       expect(body.path).toBe('headers.authorization');
       await expectWorkUnchanged();
@@ -213,15 +274,29 @@ describe.each(TEST_DATABASES)('the API refuses bad input on $name', (kind) => {
 
     it('refuses a payload of the wrong shape with 400 jira.bad_payload naming the JSON path', async () => {
       const payload = { issues: [{ id: '10017', key: 'ERP-17', fields: { summary: 42 } }] };
-      const body = await expectError(await ingest(JSON.stringify(payload)), 400, 'jira.bad_payload');
-      expect(body.path).toMatch(/^\$\.issues\[0\]\.fields\./);
-      expect(body.message).toContain(body.path);
-      expect(body.problems?.[0]).toMatchObject({ code: 'jira.bad_payload', path: body.path, file: 'request body' });
+      const body = await expectError(
+        await ingest(JSON.stringify(payload)),
+        400,
+        'jira.bad_payload',
+      );
+      expect(body.path).toBe('$.issues[0].fields.summary');
+      expect(body.message).toMatch(
+        /^request body: \$\.issues\[0\]\.fields\.summary has the wrong type/,
+      );
+      expect(body.problems?.[0]).toMatchObject({
+        code: 'jira.bad_payload',
+        path: '$.issues[0].fields.summary',
+        file: 'request body',
+      });
       await expectWorkUnchanged();
     });
 
     it('refuses JSON that is no Jira payload at all with 400 jira.bad_payload', async () => {
-      const body = await expectError(await ingest(JSON.stringify({ hello: 'world' })), 400, 'jira.bad_payload');
+      const body = await expectError(
+        await ingest(JSON.stringify({ hello: 'world' })),
+        400,
+        'jira.bad_payload',
+      );
       expect(body.message).toMatch(/not a Jira payload/);
       await expectWorkUnchanged();
     });

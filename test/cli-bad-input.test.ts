@@ -67,7 +67,9 @@ describe('the CLI refuses bad input (PGlite on disk)', () => {
 
   it('starts from the demo plan', () => {
     // Guards the "unchanged" checks: the export holds the demo, with what the bad files rename.
-    const exported = JSON.parse(exportBefore.stdout.join('\n')) as { objectives: { id: string; name: string }[] };
+    const exported = JSON.parse(exportBefore.stdout.join('\n')) as {
+      objectives: { id: string; name: string }[];
+    };
     expect(exported.objectives).toContainEqual(
       expect.objectContaining({ id: 'O-CUSTOMER', name: 'Ship on time, every time' }),
     );
@@ -189,7 +191,9 @@ describe('the CLI refuses bad input (PGlite on disk)', () => {
     expect(run).toEqual({
       code: 1,
       stdout: [],
-      stderr: ["error config.invalid: --as-of: as-of date '2026-13-45' is not a date written YYYY-MM-DD"],
+      stderr: [
+        "error config.invalid: --as-of: as-of date '2026-13-45' is not a date written YYYY-MM-DD",
+      ],
     });
   });
 });

@@ -35,7 +35,9 @@ describe.each(TEST_DATABASES)('the ERP story over the API on $name', (kind) => {
   });
 
   async function get<T>(path: string): Promise<T> {
-    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${base}${path}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(response.status, path).toBe(200);
     return (await response.json()) as T;
   }
@@ -65,10 +67,14 @@ describe.each(TEST_DATABASES)('the ERP story over the API on $name', (kind) => {
     );
     expect(purch.kind).toBe('milestone');
     expect(purch.explanation.map((s) => s.text).join('\n')).toContain('M-GOLIVE');
-    const kpi = await get<{ kind: string; explanation: { text: string }[] }>('/api/v1/kpis/K-SAVINGS');
+    const kpi = await get<{ kind: string; explanation: { text: string }[] }>(
+      '/api/v1/kpis/K-SAVINGS',
+    );
     expect(kpi.kind).toBe('kpi');
     expect(kpi.explanation.length).toBeGreaterThan(0);
-    const item = await get<{ kind: string; derived: { forecastFinish: string } }>('/api/v1/work-items/ERP-17');
+    const item = await get<{ kind: string; derived: { forecastFinish: string } }>(
+      '/api/v1/work-items/ERP-17',
+    );
     expect(item.derived.forecastFinish).toBe('2026-10-23');
   });
 
@@ -78,7 +84,13 @@ describe.each(TEST_DATABASES)('the ERP story over the API on $name', (kind) => {
     const spec = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths)).toEqual(
-      expect.arrayContaining(['/health', '/api/v1/state', '/api/v1/signals', '/api/v1/plan', '/api/v1/jira/ingest']),
+      expect.arrayContaining([
+        '/health',
+        '/api/v1/state',
+        '/api/v1/signals',
+        '/api/v1/plan',
+        '/api/v1/jira/ingest',
+      ]),
     );
   });
 });

@@ -16,7 +16,9 @@ export const DEMO_FILES = {
   plan: fileURLToPath(new URL('../../demo/plan.yaml', import.meta.url)),
   jiraSnapshot: fileURLToPath(new URL('../../demo/jira/search-initial.json', import.meta.url)),
   erp17Slip: fileURLToPath(new URL('../../demo/jira/erp-17-due-date-moved.json', import.meta.url)),
-  erp17Restored: fileURLToPath(new URL('../../demo/jira/erp-17-due-date-restored.json', import.meta.url)),
+  erp17Restored: fileURLToPath(
+    new URL('../../demo/jira/erp-17-due-date-restored.json', import.meta.url),
+  ),
 };
 
 /** The Jira site id the demo's work items come from. */
@@ -36,7 +38,10 @@ export async function loadDemo(
   const { plan } = await readPlanFile(DEMO_FILES.plan);
   const planResult = await applyPlan(demoCtx, plan, { actor: 'demo' });
   const payload: unknown = JSON.parse(await readFile(DEMO_FILES.jiraSnapshot, 'utf8'));
-  const batch = normalizeJiraPayload(payload, { source: DEMO_SOURCE, file: DEMO_FILES.jiraSnapshot });
+  const batch = normalizeJiraPayload(payload, {
+    source: DEMO_SOURCE,
+    file: DEMO_FILES.jiraSnapshot,
+  });
   const work = await ingestWorkItemEvents(demoCtx, batch.entries);
   return { plan: planResult, work, asOf: pinned };
 }

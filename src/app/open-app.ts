@@ -8,7 +8,9 @@ import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 
 /** Opens the database named by the configuration (migrated) and the clock it runs by. */
-export async function openApp(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'asOf'>): Promise<AppContext> {
+export async function openApp(
+  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'asOf'>,
+): Promise<AppContext> {
   if (config.databaseUrl === undefined) await mkdir(config.dataDir, { recursive: true });
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
@@ -24,10 +26,7 @@ export async function openApp(config: Pick<Config, 'dataDir' | 'databaseUrl' | '
  * The clock's "as of": the `--as-of` flag or `THROUGHLINE_AS_OF` first, then a date pinned in
  * the database (the demo pins one), then today.
  */
-export async function resolveClock(
-  db: AppContext['db'],
-  asOf: string | undefined,
-): Promise<Clock> {
+export async function resolveClock(db: AppContext['db'], asOf: string | undefined): Promise<Clock> {
   if (asOf !== undefined) return pinnedClock(asOf);
   const pinned = await readSetting(db, 'pinned_as_of');
   if (typeof pinned === 'string' && isIsoDate(pinned)) return pinnedClock(pinned);

@@ -1,5 +1,10 @@
 import type { Plan } from '../core/domain/plan.ts';
-import type { DerivedState, DerivedStatus, EntityKind, ExplanationStep } from '../core/domain/state.ts';
+import type {
+  DerivedState,
+  DerivedStatus,
+  EntityKind,
+  ExplanationStep,
+} from '../core/domain/state.ts';
 import { fail } from '../core/errors.ts';
 import type { Snapshot } from './derive.ts';
 
@@ -76,13 +81,17 @@ export function strategicView(snapshot: Snapshot) {
             .filter((m) => m.initiative === i.id)
             .map((m) => milestoneView(snapshot, m.id)),
         })),
-      children: plan.objectives.filter((c) => c.parent === objective.id).map((c) => objectiveView(c.id)),
+      children: plan.objectives
+        .filter((c) => c.parent === objective.id)
+        .map((c) => objectiveView(c.id)),
     };
   };
   return {
     asOf: state.asOf,
     organisation: { id: plan.organisation.id, name: plan.organisation.name },
-    objectives: plan.objectives.filter((o) => o.parent === undefined).map((o) => objectiveView(o.id)),
+    objectives: plan.objectives
+      .filter((o) => o.parent === undefined)
+      .map((o) => objectiveView(o.id)),
     openSignals: state.signals.length,
   };
 }
@@ -125,9 +134,13 @@ export function explainEntity(snapshot: Snapshot, id: string): Explanation {
   ];
   const found = candidates.find(([, entity]) => entity !== undefined);
   if (found === undefined) {
-    fail('not_found', `'${id}' is no objective, KPI, initiative, milestone or work item of the plan`, {
-      path: 'id',
-    });
+    fail(
+      'not_found',
+      `'${id}' is no objective, KPI, initiative, milestone or work item of the plan`,
+      {
+        path: 'id',
+      },
+    );
   }
   const [kind, entity] = found;
   const derived = findDerived(state, kind, id);
@@ -136,5 +149,12 @@ export function explainEntity(snapshot: Snapshot, id: string): Explanation {
   if (derived !== undefined && 'delivery' in derived) {
     status = { delivery: derived.delivery, value: derived.value };
   }
-  return { kind, id, entity, derived: derived ?? null, status, explanation: derived?.explanation ?? [] };
+  return {
+    kind,
+    id,
+    entity,
+    derived: derived ?? null,
+    status,
+    explanation: derived?.explanation ?? [],
+  };
 }

@@ -17,11 +17,19 @@ import { pinnedClock } from './clock.ts';
 import type { AppContext } from './context.ts';
 import { ingestWorkItemEvents } from './ingest-work.ts';
 
-function upsert(item: WorkItem, changelogId: number | null, dedupeKey: string, dueFrom?: string): WorkItemEvent {
+function upsert(
+  item: WorkItem,
+  changelogId: number | null,
+  dedupeKey: string,
+  dueFrom?: string,
+): WorkItemEvent {
   return {
     op: 'upsert',
     item,
-    change: dueFrom === undefined ? null : buildDueDateChange(item.key, dueFrom, item.dueDate, item.updatedAt),
+    change:
+      dueFrom === undefined
+        ? null
+        : buildDueDateChange(item.key, dueFrom, item.dueDate, item.updatedAt),
     order: { updatedAt: item.updatedAt, changelogId },
     dedupeKey,
   };
@@ -34,7 +42,11 @@ describe.each(TEST_DATABASES)('use-cases on $name', (kind) => {
   const erp17 = scenario.workItems.find((w) => w.key === 'ERP-17');
   const erp18 = scenario.workItems.find((w) => w.key === 'ERP-18');
   if (erp17 === undefined || erp18 === undefined) throw new Error('scenario lacks ERP-17/18');
-  const slipped: WorkItem = { ...erp17, dueDate: '2026-10-23', updatedAt: '2026-09-15T10:00:00.000+00:00' };
+  const slipped: WorkItem = {
+    ...erp17,
+    dueDate: '2026-10-23',
+    updatedAt: '2026-09-15T10:00:00.000+00:00',
+  };
   const slipEvent = upsert(slipped, 50117, 'hook:erp-17:slip', '2026-10-02');
 
   beforeAll(async () => {
@@ -50,7 +62,10 @@ describe.each(TEST_DATABASES)('use-cases on $name', (kind) => {
 
   async function loadScenario(): Promise<void> {
     await applyPlan(ctx, scenario.plan, { actor: 'test' });
-    await ingestWorkItemEvents(ctx, [upsert(erp17!, null, 'snap:17'), upsert(erp18!, null, 'snap:18')]);
+    await ingestWorkItemEvents(ctx, [
+      upsert(erp17!, null, 'snap:17'),
+      upsert(erp18!, null, 'snap:18'),
+    ]);
   }
 
   it('applies a plan, and a second apply of the same plan changes nothing', async () => {
@@ -67,11 +82,18 @@ describe.each(TEST_DATABASES)('use-cases on $name', (kind) => {
     await applyPlan(ctx, scenario.plan, { actor: 'test' });
     const moved: Plan = {
       ...scenario.plan,
-      milestones: scenario.plan.milestones.map((m) => (m.id === 'M-PURCH' ? { ...m, plannedDate: '2026-10-26' } : m)),
+      milestones: scenario.plan.milestones.map((m) =>
+        m.id === 'M-PURCH' ? { ...m, plannedDate: '2026-10-26' } : m,
+      ),
     };
     const result = await applyPlan(ctx, moved, { actor: 'priya' });
     expect(result.changes).toEqual([
-      expect.objectContaining({ collection: 'milestones', id: 'M-PURCH', action: 'updated', fields: ['plannedDate'] }),
+      expect.objectContaining({
+        collection: 'milestones',
+        id: 'M-PURCH',
+        action: 'updated',
+        fields: ['plannedDate'],
+      }),
     ]);
     const history = await listPlanHistory(db);
     expect(history[0]).toMatchObject({ entityId: 'M-PURCH', action: 'updated', actor: 'priya' });
@@ -115,11 +137,19 @@ describe.each(TEST_DATABASES)('use-cases on $name', (kind) => {
     expect(result).toMatchObject({ applied: 1, duplicates: 0, stale: 0 });
     expect(result.signals.raised).toContain('kpi.misses_target:K-SAVINGS:2026-Q4');
     const [kpiSignal] = (await listSignals(db)).filter((s) => s.kind === 'kpi.misses_target');
-    expect(kpiSignal?.chain.map((s) => s.id)).toEqual(['ERP-17', 'M-GOLIVE', 'M-PURCH', 'K-SAVINGS', 'O-COST']);
+    expect(kpiSignal?.chain.map((s) => s.id)).toEqual([
+      'ERP-17',
+      'M-GOLIVE',
+      'M-PURCH',
+      'K-SAVINGS',
+      'O-COST',
+    ]);
     expect(kpiSignal?.affectedOwners).toEqual(['priya', 'marco', 'dana']);
 
     const restored: WorkItem = { ...erp17!, updatedAt: '2026-09-16T10:00:00.000+00:00' };
-    const back = await ingestWorkItemEvents(ctx, [upsert(restored, 50142, 'hook:erp-17:back', '2026-10-23')]);
+    const back = await ingestWorkItemEvents(ctx, [
+      upsert(restored, 50142, 'hook:erp-17:back', '2026-10-23'),
+    ]);
     expect(back.signals.resolved).toContain('kpi.misses_target:K-SAVINGS:2026-Q4');
     expect(await listSignals(db)).toEqual([]);
     const history = await listSignalHistory(db, 'kpi.misses_target:K-SAVINGS:2026-Q4');
@@ -139,8 +169,14 @@ describe.each(TEST_DATABASES)('use-cases on $name', (kind) => {
   it('does not roll an item back when an older update arrives after a newer one', async () => {
     await loadScenario();
     await ingestWorkItemEvents(ctx, [slipEvent]);
-    const older: WorkItem = { ...erp17!, dueDate: '2026-10-09', updatedAt: '2026-09-15T09:00:00.000+00:00' };
-    const late = await ingestWorkItemEvents(ctx, [upsert(older, 50100, 'hook:erp-17:older', '2026-10-02')]);
+    const older: WorkItem = {
+      ...erp17!,
+      dueDate: '2026-10-09',
+      updatedAt: '2026-09-15T09:00:00.000+00:00',
+    };
+    const late = await ingestWorkItemEvents(ctx, [
+      upsert(older, 50100, 'hook:erp-17:older', '2026-10-02'),
+    ]);
     expect(late).toMatchObject({ applied: 0, stale: 1 });
     expect((await loadWorkItems(db)).find((w) => w.key === 'ERP-17')?.dueDate).toBe('2026-10-23');
     const history = await loadWorkItemHistory(db, 'ERP-17');
@@ -184,9 +220,16 @@ describe.each(TEST_DATABASES)('use-cases on $name', (kind) => {
 
   it('ingests a batch whole or not at all', async () => {
     await loadScenario();
-    const poisoned = { ...slipEvent, dedupeKey: 'x'.repeat(10), order: { updatedAt: 'not a time', changelogId: 1 } };
+    const poisoned = {
+      ...slipEvent,
+      dedupeKey: 'x'.repeat(10),
+      order: { updatedAt: 'not a time', changelogId: 1 },
+    };
     await expect(
-      ingestWorkItemEvents(ctx, [upsert({ ...erp18!, summary: 'renamed', updatedAt: '2026-09-20T00:00:00Z' }, 9, 'ok'), poisoned]),
+      ingestWorkItemEvents(ctx, [
+        upsert({ ...erp18!, summary: 'renamed', updatedAt: '2026-09-20T00:00:00Z' }, 9, 'ok'),
+        poisoned,
+      ]),
     ).rejects.toThrow();
     expect((await loadWorkItems(db)).find((w) => w.key === 'ERP-18')?.summary).toBe(erp18!.summary);
   });
@@ -194,7 +237,9 @@ describe.each(TEST_DATABASES)('use-cases on $name', (kind) => {
   it('keeps history append-only', async () => {
     await loadScenario();
     await ingestWorkItemEvents(ctx, [slipEvent]);
-    await expect(db.query('UPDATE plan_change SET actor = $1', ['mallory'])).rejects.toThrow(/append-only/);
+    await expect(db.query('UPDATE plan_change SET actor = $1', ['mallory'])).rejects.toThrow(
+      /append-only/,
+    );
     await expect(db.query('DELETE FROM work_item_history')).rejects.toThrow(/append-only/);
     await expect(db.query('DELETE FROM signal_history')).rejects.toThrow(/append-only/);
     expect((await listSignalHistory(db)).length).toBeGreaterThan(0);

@@ -28,7 +28,9 @@ export function registerJiraCommands(program: Command, kit: CommandKit): void {
   const jira = program.command('jira').description('Jira work data');
   jira
     .command('ingest')
-    .description('ingest saved Jira Cloud REST v3 payloads: search/jql pages and issue webhook deliveries')
+    .description(
+      'ingest saved Jira Cloud REST v3 payloads: search/jql pages and issue webhook deliveries',
+    )
     .argument('<files...>', 'JSON files, each one payload')
     .option('--source <id>', 'the Jira site these payloads come from', 'jira')
     .action(async (files: string[], options: { source: string }) => {
@@ -37,7 +39,10 @@ export function registerJiraCommands(program: Command, kit: CommandKit): void {
       const problems: Problem[] = [];
       for (const file of files) {
         try {
-          events.push(...normalizeJiraPayload(await readPayload(file), { source: options.source, file }).entries);
+          events.push(
+            ...normalizeJiraPayload(await readPayload(file), { source: options.source, file })
+              .entries,
+          );
         } catch (error) {
           if (error instanceof DomainError) problems.push(...error.problems);
           else throw error;

@@ -24,18 +24,34 @@ function definedOnly(flags: ConfigFlags): ConfigFlags {
 }
 
 /** Builds the `throughline` program. */
-export function buildProgram(output: Output = processOutput, env: NodeJS.ProcessEnv = process.env): Command {
+export function buildProgram(
+  output: Output = processOutput,
+  env: NodeJS.ProcessEnv = process.env,
+): Command {
   const program = new Command('throughline')
-    .description('Throughline: the plan linked to the work, status derived, signals with the money at stake.')
-    .addOption(new Option('--data <dir>', 'folder of the embedded database (or THROUGHLINE_DATA; default ./data)'))
-    .addOption(new Option('--as-of <date>', 'pin "now" to this day, YYYY-MM-DD (or THROUGHLINE_AS_OF)'))
+    .description(
+      'Throughline: the plan linked to the work, status derived, signals with the money at stake.',
+    )
+    .addOption(
+      new Option(
+        '--data <dir>',
+        'folder of the embedded database (or THROUGHLINE_DATA; default ./data)',
+      ),
+    )
+    .addOption(
+      new Option('--as-of <date>', 'pin "now" to this day, YYYY-MM-DD (or THROUGHLINE_AS_OF)'),
+    )
     .option('--json', 'print JSON instead of text for people')
     .showHelpAfterError()
-    .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
+    .configureOutput({
+      writeOut: (s) => output.out(s.trimEnd()),
+      writeErr: (s) => output.err(s.trimEnd()),
+    })
     .exitOverride();
   const kit: CommandKit = {
     output,
-    config: (own = {}) => readConfig({ ...program.opts<GlobalOptions>(), ...definedOnly(own) }, env),
+    config: (own = {}) =>
+      readConfig({ ...program.opts<GlobalOptions>(), ...definedOnly(own) }, env),
     json: () => program.opts<GlobalOptions>().json === true,
   };
   registerServeCommands(program, kit);
@@ -46,7 +62,10 @@ export function buildProgram(output: Output = processOutput, env: NodeJS.Process
 }
 
 /** Runs the CLI and returns the exit code: 0, or 1 for bad input, 2 for a fault of ours. */
-export async function runCli(argv: readonly string[], output: Output = processOutput): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  output: Output = processOutput,
+): Promise<number> {
   const program = buildProgram(output);
   try {
     await program.parseAsync([...argv], { from: 'user' });

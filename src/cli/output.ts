@@ -49,6 +49,7 @@ export function reportError(output: Output, error: unknown): number {
   }
   const message = error instanceof Error ? error.message : String(error);
   output.err(`error internal: ${message}`);
-  if (process.env.THROUGHLINE_DEBUG === '1' && error instanceof Error) output.err(error.stack ?? '');
+  if (process.env.THROUGHLINE_DEBUG === '1' && error instanceof Error)
+    output.err(error.stack ?? '');
   return 2;
 }

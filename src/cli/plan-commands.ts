@@ -33,12 +33,21 @@ export function registerPlanCommands(program: Command, kit: CommandKit): void {
     .action(async (file: string, options: { prune?: boolean; dryRun?: boolean }) => {
       const { plan: parsed } = await readPlanFile(file);
       const result = await withApp(kit, (ctx) =>
-        applyPlan(ctx, parsed, { prune: options.prune === true, dryRun: options.dryRun === true, actor: 'cli' }),
+        applyPlan(ctx, parsed, {
+          prune: options.prune === true,
+          dryRun: options.dryRun === true,
+          actor: 'cli',
+        }),
       );
       if (kit.json()) {
         printJson(kit.output, {
           dryRun: result.dryRun,
-          changes: result.changes.map(({ collection, id, action, fields }) => ({ collection, id, action, fields })),
+          changes: result.changes.map(({ collection, id, action, fields }) => ({
+            collection,
+            id,
+            action,
+            fields,
+          })),
           signals: result.signals,
           durationMs: Math.round(result.durationMs),
         });
@@ -62,7 +71,9 @@ export function registerPlanCommands(program: Command, kit: CommandKit): void {
     .option('--format <format>', 'yaml or json', 'yaml')
     .action(async (options: { format: string }) => {
       if (options.format !== 'yaml' && options.format !== 'json') {
-        fail('config.invalid', `--format '${options.format}' is neither yaml nor json`, { path: '--format' });
+        fail('config.invalid', `--format '${options.format}' is neither yaml nor json`, {
+          path: '--format',
+        });
       }
       const format = options.format;
       const stored = await withApp(kit, (ctx) => loadPlan(ctx.db));

@@ -13,7 +13,11 @@ import { withApp } from './with-app.ts';
 /** The person the demo's API token acts as: the COO, who sees everything. */
 const DEMO_PERSON = 'dana';
 
-async function demoSummary(ctx: AppContext, kit: CommandKit, asOf: string | undefined): Promise<void> {
+async function demoSummary(
+  ctx: AppContext,
+  kit: CommandKit,
+  asOf: string | undefined,
+): Promise<void> {
   const result = await loadDemo(ctx, asOf);
   kit.output.out(
     `demo organisation loaded (as of ${result.asOf}): ${result.plan.changes.length} plan change(s), ${result.work.applied} work item update(s)`,
@@ -24,7 +28,9 @@ async function demoSummary(ctx: AppContext, kit: CommandKit, asOf: string | unde
 export function registerServeCommands(program: Command, kit: CommandKit): void {
   program
     .command('demo')
-    .description('load the demo organisation (Acme Manufacturing) with its Jira work; clock pinned to 2026-09-14')
+    .description(
+      'load the demo organisation (Acme Manufacturing) with its Jira work; clock pinned to 2026-09-14',
+    )
     .action(async () => {
       const config = kit.config();
       await withApp(kit, async (ctx) => {
@@ -40,7 +46,9 @@ export function registerServeCommands(program: Command, kit: CommandKit): void {
         kit.output.out(
           `demo organisation loaded (as of ${result.asOf}): ${result.plan.changes.length} plan change(s), ${result.work.applied} work item update(s)`,
         );
-        kit.output.out('replay the ERP slip: throughline jira ingest --source demo demo/jira/erp-17-due-date-moved.json');
+        kit.output.out(
+          'replay the ERP slip: throughline jira ingest --source demo demo/jira/erp-17-due-date-moved.json',
+        );
       });
     });
 
@@ -63,11 +71,19 @@ export function registerServeCommands(program: Command, kit: CommandKit): void {
       const app = await buildServer(ctx, { logger: process.env.THROUGHLINE_LOG === '1' });
       const address = await app.listen({ port: config.port, host: config.host });
       const plan = await loadPlan(ctx.db);
-      const tokenPerson = plan?.people.some((p) => p.id === DEMO_PERSON) === true ? DEMO_PERSON : plan?.people[0]?.id;
-      kit.output.out(`Throughline is running at ${address} (as of ${ctx.clock.asOf()}${ctx.clock.pinned ? ', pinned' : ''}; database: ${ctx.db.kind})`);
+      const tokenPerson =
+        plan?.people.some((p) => p.id === DEMO_PERSON) === true ? DEMO_PERSON : plan?.people[0]?.id;
+      kit.output.out(
+        `Throughline is running at ${address} (as of ${ctx.clock.asOf()}${ctx.clock.pinned ? ', pinned' : ''}; database: ${ctx.db.kind})`,
+      );
       kit.output.out(`API description: ${address}/docs`);
       if (tokenPerson !== undefined) {
-        const token = await createApiToken(ctx.db, tokenPerson, 'printed at start', ctx.clock.now());
+        const token = await createApiToken(
+          ctx.db,
+          tokenPerson,
+          'printed at start',
+          ctx.clock.now(),
+        );
         kit.output.out(`API token for ${tokenPerson}: ${token}`);
         kit.output.out(`  try: curl -H "Authorization: Bearer ${token}" ${address}/api/v1/state`);
       }

@@ -16,7 +16,9 @@ function printState(output: Output, plan: Plan, state: DerivedState): void {
     const objective = plan.objectives.find((o) => o.id === id);
     if (objective === undefined) return;
     const pad = '  '.repeat(depth);
-    output.out(`${pad}${objective.id} ${objective.name}: ${statusLabel(state.objectives[id]?.status)}`);
+    output.out(
+      `${pad}${objective.id} ${objective.name}: ${statusLabel(state.objectives[id]?.status)}`,
+    );
     for (const kpi of plan.kpis.filter((k) => k.objectives.includes(id))) {
       output.out(`${pad}  KPI ${kpi.id} ${kpi.name}: ${statusLabel(state.kpis[kpi.id]?.status)}`);
       for (const period of state.kpis[kpi.id]?.periods ?? []) {
@@ -34,21 +36,28 @@ function printState(output: Output, plan: Plan, state: DerivedState): void {
       for (const milestone of plan.milestones.filter((m) => m.initiative === initiative.id)) {
         const m = state.milestones[milestone.id];
         if (m === undefined) continue;
-        const slip = m.slipWorkingDays === 0 ? '' : ` (${m.slipWorkingDays > 0 ? '+' : ''}${m.slipWorkingDays} working days)`;
+        const slip =
+          m.slipWorkingDays === 0
+            ? ''
+            : ` (${m.slipWorkingDays > 0 ? '+' : ''}${m.slipWorkingDays} working days)`;
         output.out(
           `${pad}    milestone ${milestone.id} ${milestone.name}: plan ${m.plannedDate}, forecast ${m.forecastDate}${slip}: ${statusLabel(m.status)}`,
         );
       }
     }
-    for (const child of plan.objectives.filter((o) => o.parent === id)) printObjective(child.id, depth + 1);
+    for (const child of plan.objectives.filter((o) => o.parent === id))
+      printObjective(child.id, depth + 1);
   };
-  for (const objective of plan.objectives.filter((o) => o.parent === undefined)) printObjective(objective.id, 0);
+  for (const objective of plan.objectives.filter((o) => o.parent === undefined))
+    printObjective(objective.id, 0);
   output.out(`${state.signals.length} open signal(s)`);
 }
 
 function printSignal(output: Output, plan: Plan, signal: StoredSignal): void {
   const name = (id: string): string => plan.people.find((p) => p.id === id)?.name ?? id;
-  output.out(`${signal.status === 'open' ? '●' : '○'} ${signal.title}  [${signal.id}, raised ${signal.raisedAt}]`);
+  output.out(
+    `${signal.status === 'open' ? '●' : '○'} ${signal.title}  [${signal.id}, raised ${signal.raisedAt}]`,
+  );
   signal.chain.forEach((step, index) => output.out(`   ${index === 0 ? ' ' : '→'} ${step.text}`));
   output.out(`    affects: ${signal.affectedOwners.map(name).join(', ')}`);
 }
@@ -57,10 +66,17 @@ function printSignal(output: Output, plan: Plan, signal: StoredSignal): void {
 export function registerStateCommands(program: Command, kit: CommandKit): void {
   program
     .command('state')
-    .description('the strategic view: objectives, KPIs, initiatives and milestones with derived status')
+    .description(
+      'the strategic view: objectives, KPIs, initiatives and milestones with derived status',
+    )
     .action(async () => {
       const snapshot = await withApp(kit, (ctx) => deriveSnapshot(ctx.db, ctx.clock.asOf()));
-      if (snapshot === null) fail('not_found', 'No plan has been applied yet: run `throughline plan apply FILE` or `throughline demo`', { path: 'plan' });
+      if (snapshot === null)
+        fail(
+          'not_found',
+          'No plan has been applied yet: run `throughline plan apply FILE` or `throughline demo`',
+          { path: 'plan' },
+        );
       if (kit.json()) printJson(kit.output, strategicView(snapshot));
       else printState(kit.output, snapshot.plan, snapshot.state);
     });
@@ -80,12 +96,15 @@ export function registerStateCommands(program: Command, kit: CommandKit): void {
         return;
       }
       kit.output.out(`${signals.length} signal(s) as of ${asOf}`);
-      for (const signal of signals) if (snapshot !== null) printSignal(kit.output, snapshot.plan, signal);
+      for (const signal of signals)
+        if (snapshot !== null) printSignal(kit.output, snapshot.plan, signal);
     });
 
   program
     .command('explain')
-    .description('the facts and rules behind any objective, KPI, initiative, milestone or work item')
+    .description(
+      'the facts and rules behind any objective, KPI, initiative, milestone or work item',
+    )
     .argument('<id>', 'an id such as M-GOLIVE, K-SAVINGS or ERP-17')
     .action(async (id: string) => {
       const snapshot = await withApp(kit, (ctx) => deriveSnapshot(ctx.db, ctx.clock.asOf()));
@@ -109,7 +128,9 @@ export function registerStateCommands(program: Command, kit: CommandKit): void {
       const created = await withApp(kit, async (ctx) => {
         const snapshot = await deriveSnapshot(ctx.db, ctx.clock.asOf());
         if (snapshot?.plan.people.some((p) => p.id === options.person) !== true) {
-          fail('plan.unknown_reference', `'${options.person}' is no person of the plan`, { path: '--person' });
+          fail('plan.unknown_reference', `'${options.person}' is no person of the plan`, {
+            path: '--person',
+          });
         }
         return createApiToken(ctx.db, options.person, options.label, ctx.clock.now());
       });

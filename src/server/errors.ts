@@ -27,7 +27,11 @@ const FASTIFY_ERRORS: Record<string, ErrorCode> = {
  * Turns any error into a JSON answer `{code, message, path?}` with a 4xx status; only a fault
  * of ours is a 500, and it never carries a stack trace.
  */
-export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+export function handleError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   if (error instanceof DomainError) {
     const first = error.problems[0];
     void reply.status(httpStatusOf(error.code)).send({
@@ -50,9 +54,13 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     return;
   }
   if (error instanceof SyntaxError || error.statusCode === 400) {
-    void reply.status(400).send(body('request.bad_json', `the request body is not valid JSON: ${error.message}`));
+    void reply
+      .status(400)
+      .send(body('request.bad_json', `the request body is not valid JSON: ${error.message}`));
     return;
   }
   request.log.error({ err: error }, 'unexpected error');
-  void reply.status(500).send({ code: 'internal', message: 'Something went wrong on our side; it has been logged.' });
+  void reply
+    .status(500)
+    .send({ code: 'internal', message: 'Something went wrong on our side; it has been logged.' });
 }

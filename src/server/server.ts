@@ -18,7 +18,10 @@ export interface ServerOptions {
 }
 
 /** Builds the HTTP server: the API under `/api/v1`, its OpenAPI description at `/docs`. */
-export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+export async function buildServer(
+  ctx: AppContext,
+  options: ServerOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === true ? { level: 'info' } : false,
     bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024,
@@ -28,7 +31,11 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   app.setNotFoundHandler((request, reply) => {
     void reply
       .status(404)
-      .send({ code: 'not_found', message: `No route ${request.method} ${request.url}`, path: request.url });
+      .send({
+        code: 'not_found',
+        message: `No route ${request.method} ${request.url}`,
+        path: request.url,
+      });
   });
   await app.register(swagger, {
     openapi: {

@@ -5,7 +5,9 @@ export type SettingKey = 'pinned_as_of';
 
 /** A setting's value, or null when it was never set. */
 export async function readSetting(db: Queryable, key: SettingKey): Promise<unknown> {
-  const rows = await db.query<{ value: unknown }>('SELECT value FROM setting WHERE key = $1', [key]);
+  const rows = await db.query<{ value: unknown }>('SELECT value FROM setting WHERE key = $1', [
+    key,
+  ]);
   return rows[0]?.value ?? null;
 }
 

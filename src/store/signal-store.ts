@@ -111,11 +111,24 @@ export interface SignalHistoryEntry {
 }
 
 /** The signal history, oldest first: what we told whom, and when. */
-export async function listSignalHistory(db: Queryable, signalId?: string): Promise<SignalHistoryEntry[]> {
-  const rows = await db.query<{ signal_id: string; at: Date; event: SignalHistoryEntry['event']; data: Signal }>(
+export async function listSignalHistory(
+  db: Queryable,
+  signalId?: string,
+): Promise<SignalHistoryEntry[]> {
+  const rows = await db.query<{
+    signal_id: string;
+    at: Date;
+    event: SignalHistoryEntry['event'];
+    data: Signal;
+  }>(
     `SELECT signal_id, at, event, data FROM signal_history
      ${signalId === undefined ? '' : 'WHERE signal_id = $1'} ORDER BY seq`,
     signalId === undefined ? [] : [signalId],
   );
-  return rows.map((r) => ({ signalId: r.signal_id, at: r.at.toISOString(), event: r.event, signal: r.data }));
+  return rows.map((r) => ({
+    signalId: r.signal_id,
+    at: r.at.toISOString(),
+    event: r.event,
+    signal: r.data,
+  }));
 }

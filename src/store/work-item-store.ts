@@ -22,7 +22,11 @@ export async function loadItemOrder(
   source: string,
   key: string,
 ): Promise<(IngestOrder & { deleted: boolean }) | null> {
-  const rows = await tx.query<{ updated: Date; changelog_id: string | number | null; deleted: boolean }>(
+  const rows = await tx.query<{
+    updated: Date;
+    changelog_id: string | number | null;
+    deleted: boolean;
+  }>(
     'SELECT source_updated_at AS updated, changelog_id, deleted FROM work_item WHERE source = $1 AND key = $2',
     [source, key],
   );

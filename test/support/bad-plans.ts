@@ -11,7 +11,8 @@ export const DEMO_PLAN_TEXT = readFileSync(DEMO_PLAN_FILE, 'utf8');
 /** Replaces `from` by `to`, which must occur exactly once, so that a test never breaks nothing. */
 export function withChange(text: string, from: string, to: string): string {
   const count = text.split(from).length - 1;
-  if (count !== 1) throw new Error(`expected '${from}' once in the plan text, found it ${count} times`);
+  if (count !== 1)
+    throw new Error(`expected '${from}' once in the plan text, found it ${count} times`);
   return text.replace(from, () => to);
 }
 
@@ -20,7 +21,9 @@ export function lineOf(text: string, needle: string): number {
   const lines = text.split('\n');
   const found = lines.flatMap((line, index) => (line.includes(needle) ? [index + 1] : []));
   if (found.length !== 1 || found[0] === undefined) {
-    throw new Error(`expected '${needle}' on one line of the plan text, found it on ${found.length}`);
+    throw new Error(
+      `expected '${needle}' on one line of the plan text, found it on ${found.length}`,
+    );
   }
   return found[0];
 }
@@ -41,7 +44,11 @@ export interface BadPlan {
 
 // A harmless edit that travels with every break: if anything of a refused plan were written,
 // this rename would show in the stored plan.
-const RENAMED = withChange(DEMO_PLAN_TEXT, 'name: Ship on time, every time', 'name: Ship on time, mostly');
+const RENAMED = withChange(
+  DEMO_PLAN_TEXT,
+  'name: Ship on time, every time',
+  'name: Ship on time, mostly',
+);
 
 const cycle = withChange(
   RENAMED,

@@ -16,7 +16,9 @@ const serverUrl = process.env.TEST_DATABASE_URL;
  */
 export const TEST_DATABASES: TestDatabaseKind[] = [
   { name: 'pglite' },
-  ...(serverUrl === undefined || serverUrl === '' ? [] : [{ name: 'postgres' as const, url: serverUrl }]),
+  ...(serverUrl === undefined || serverUrl === ''
+    ? []
+    : [{ name: 'postgres' as const, url: serverUrl }]),
 ];
 
 /** A fresh, migrated database: in-memory PGlite, or a schema of its own on the server. */

@@ -78,8 +78,16 @@ function savingsQ4(view: StateView): PeriodView {
 /** As of 2026-09-14, before the slip: everything on track. */
 export function expectStoryOnTrack(view: StateView): void {
   expect(view.asOf).toBe('2026-09-14');
-  expect(milestone(view, 'M-GOLIVE')).toMatchObject({ forecastDate: '2026-10-05', slipWorkingDays: 0, status: { status: 'on_track' } });
-  expect(milestone(view, 'M-PURCH')).toMatchObject({ forecastDate: '2026-10-19', slipWorkingDays: 0, status: { status: 'on_track' } });
+  expect(milestone(view, 'M-GOLIVE')).toMatchObject({
+    forecastDate: '2026-10-05',
+    slipWorkingDays: 0,
+    status: { status: 'on_track' },
+  });
+  expect(milestone(view, 'M-PURCH')).toMatchObject({
+    forecastDate: '2026-10-19',
+    slipWorkingDays: 0,
+    status: { status: 'on_track' },
+  });
   const q4 = savingsQ4(view);
   expect(Math.round(q4.forecast)).toBe(1_268_571); // 74 days × 120,000 / 7
   expect(q4.target).toBe(1_200_000);
@@ -89,8 +97,16 @@ export function expectStoryOnTrack(view: StateView): void {
 
 /** After ERP-17's due date moved from 2026-10-02 to 2026-10-23. */
 export function expectStorySlipped(view: StateView): void {
-  expect(milestone(view, 'M-GOLIVE')).toMatchObject({ forecastDate: '2026-10-26', slipWorkingDays: 15, status: { status: 'off_track' } });
-  expect(milestone(view, 'M-PURCH')).toMatchObject({ forecastDate: '2026-11-09', slipWorkingDays: 15, status: { status: 'off_track' } });
+  expect(milestone(view, 'M-GOLIVE')).toMatchObject({
+    forecastDate: '2026-10-26',
+    slipWorkingDays: 15,
+    status: { status: 'off_track' },
+  });
+  expect(milestone(view, 'M-PURCH')).toMatchObject({
+    forecastDate: '2026-11-09',
+    slipWorkingDays: 15,
+    status: { status: 'off_track' },
+  });
   const q4 = savingsQ4(view);
   expect(Math.round(q4.forecast)).toBe(908_571);
   expect(Math.round(1_200_000 - q4.forecast)).toBe(291_429);

@@ -48,7 +48,10 @@ interface Path {
  * Follows "pushed by" links back to their root. Roots and hop counts are remembered, so
  * walking back from every node of a long chain costs the chain's length once, not once per node.
  */
-function createPathFinder(parentOf: (node: string) => string | null, limit: number) {
+function createPathFinder(
+  parentOf: (node: string) => string | null,
+  limit: number,
+): (node: string) => Path {
   const roots = new Map<string, { root: string; hops: number }>();
   const rootOf = (node: string): { root: string; hops: number } => {
     const trail: string[] = [];

@@ -1,4 +1,4 @@
-import type { Calendar, Plan } from '../domain/plan.ts';
+import type { Calendar, IsoDate, Plan } from '../domain/plan.ts';
 import { workingCalendar, type WorkingCalendar } from '../calendar.ts';
 import { fail } from '../errors.ts';
 
@@ -43,9 +43,10 @@ export function initiativeCalendars(plan: Plan): (initiativeId: string) => Worki
  * the same few hundred dates again and again, and each fresh answer parses and prints a date.
  */
 function memoizedCalendar(calendar: WorkingCalendar): WorkingCalendar {
-  const next = new Map<string, string>();
-  const added = new Map<string, string>();
-  const between = new Map<string, number>();
+  // Nested maps rather than a combined key: building "date|n" would cost a string per question.
+  const next = new Map<IsoDate, IsoDate>();
+  const added = new Map<IsoDate, Map<number, IsoDate>>();
+  const between = new Map<IsoDate, Map<IsoDate, number>>();
   return {
     id: calendar.id,
     isWorkingDay: (date) => calendar.isWorkingDay(date),
@@ -59,20 +60,28 @@ function memoizedCalendar(calendar: WorkingCalendar): WorkingCalendar {
       return answer;
     },
     addWorkingDays(date, n) {
-      const key = `${date}${n}`;
-      let answer = added.get(key);
+      let byCount = added.get(date);
+      if (byCount === undefined) {
+        byCount = new Map();
+        added.set(date, byCount);
+      }
+      let answer = byCount.get(n);
       if (answer === undefined) {
         answer = calendar.addWorkingDays(date, n);
-        added.set(key, answer);
+        byCount.set(n, answer);
       }
       return answer;
     },
     workingDaysBetween(from, to) {
-      const key = `${from}${to}`;
-      let answer = between.get(key);
+      let byTo = between.get(from);
+      if (byTo === undefined) {
+        byTo = new Map();
+        between.set(from, byTo);
+      }
+      let answer = byTo.get(to);
       if (answer === undefined) {
         answer = calendar.workingDaysBetween(from, to);
-        between.set(key, answer);
+        byTo.set(to, answer);
       }
       return answer;
     },

@@ -10,7 +10,8 @@ export function registerJiraRoutes(app: FastifyInstance, ctx: AppContext): void 
     '/api/v1/jira/ingest',
     {
       schema: {
-        summary: 'Ingests a Jira Cloud payload: a /rest/api/3/search/jql page or an issue webhook delivery',
+        summary:
+          'Ingests a Jira Cloud payload: a /rest/api/3/search/jql page or an issue webhook delivery',
         description:
           'Duplicates change nothing; an older update arriving after a newer one does not roll the item back.',
         tags: ['work'],
@@ -27,7 +28,10 @@ export function registerJiraRoutes(app: FastifyInstance, ctx: AppContext): void 
       },
     },
     async (request) => {
-      const batch = normalizeJiraPayload(request.body, { source: request.query.source, file: 'request body' });
+      const batch = normalizeJiraPayload(request.body, {
+        source: request.query.source,
+        file: 'request body',
+      });
       const result = await ingestWorkItemEvents(ctx, batch.entries);
       return {
         kind: batch.kind,

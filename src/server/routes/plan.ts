@@ -52,7 +52,11 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
       },
     },
     async (request) => {
-      const parsed = parsePlanText(String(request.body), 'request body', formatOf(request.headers['content-type']));
+      const parsed = parsePlanText(
+        String(request.body),
+        'request body',
+        formatOf(request.headers['content-type']),
+      );
       return { valid: true, entities: countEntities(parsed.plan) };
     },
   );
@@ -68,8 +72,16 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
         querystring: {
           type: 'object',
           properties: {
-            prune: { type: 'boolean', default: false, description: 'Remove stored entities the file does not name' },
-            dryRun: { type: 'boolean', default: false, description: 'Report what would change; change nothing' },
+            prune: {
+              type: 'boolean',
+              default: false,
+              description: 'Remove stored entities the file does not name',
+            },
+            dryRun: {
+              type: 'boolean',
+              default: false,
+              description: 'Report what would change; change nothing',
+            },
           },
           additionalProperties: false,
         },
@@ -77,7 +89,11 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
       },
     },
     async (request) => {
-      const parsed = parsePlanText(String(request.body), 'request body', formatOf(request.headers['content-type']));
+      const parsed = parsePlanText(
+        String(request.body),
+        'request body',
+        formatOf(request.headers['content-type']),
+      );
       const result = await applyPlan(ctx, parsed.plan, {
         prune: request.query.prune,
         dryRun: request.query.dryRun,
@@ -85,7 +101,12 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
       });
       return {
         dryRun: result.dryRun,
-        changes: result.changes.map(({ collection, id, action, fields }) => ({ collection, id, action, fields })),
+        changes: result.changes.map(({ collection, id, action, fields }) => ({
+          collection,
+          id,
+          action,
+          fields,
+        })),
         signals: result.signals,
       };
     },

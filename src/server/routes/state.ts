@@ -26,7 +26,8 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
     '/api/v1/state',
     {
       schema: {
-        summary: 'The strategic view: objectives → KPIs → initiatives → milestones, with derived status',
+        summary:
+          'The strategic view: objectives → KPIs → initiatives → milestones, with derived status',
         tags: ['state'],
         security: bearer,
         response: { ...errorResponses },
@@ -53,9 +54,13 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
       async (request) => {
         const explained = explainEntity(await snapshotOrFail(ctx), request.params.id);
         if (explained.kind !== kind) {
-          fail('not_found', `'${request.params.id}' is a ${explained.kind.replace('_', ' ')}, not a ${kind.replace('_', ' ')}`, {
-            path: 'id',
-          });
+          fail(
+            'not_found',
+            `'${request.params.id}' is a ${explained.kind.replace('_', ' ')}, not a ${kind.replace('_', ' ')}`,
+            {
+              path: 'id',
+            },
+          );
         }
         return { asOf: ctx.clock.asOf(), ...explained };
       },
