@@ -10,9 +10,12 @@ if (!existsSync(entry)) {
   process.exit(2);
 }
 // A closed pipe (`throughline state | head`) is the reader's choice, not an error.
-process.stdout.on('error', (error) => {
+process.stdout.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-const { runCli } = await import(entry.href);
-process.exitCode = await runCli(process.argv.slice(2));
+/** @type {{ runCli: (argv: string[]) => Promise<number> }} */
+// The compiled module has no types of its own here; the JSDoc above is its contract.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
+const cli = await import(entry.href);
+process.exitCode = await cli.runCli(process.argv.slice(2));

@@ -146,7 +146,7 @@ describe.each(TEST_DATABASES)('use-cases on $name', (kind) => {
     ]);
     expect(kpiSignal?.affectedOwners).toEqual(['priya', 'marco', 'dana']);
 
-    const restored: WorkItem = { ...erp17!, updatedAt: '2026-09-16T10:00:00.000+00:00' };
+    const restored: WorkItem = { ...erp17, updatedAt: '2026-09-16T10:00:00.000+00:00' };
     const back = await ingestWorkItemEvents(ctx, [
       upsert(restored, 50142, 'hook:erp-17:back', '2026-10-23'),
     ]);
@@ -170,7 +170,7 @@ describe.each(TEST_DATABASES)('use-cases on $name', (kind) => {
     await loadScenario();
     await ingestWorkItemEvents(ctx, [slipEvent]);
     const older: WorkItem = {
-      ...erp17!,
+      ...erp17,
       dueDate: '2026-10-09',
       updatedAt: '2026-09-15T09:00:00.000+00:00',
     };
@@ -186,8 +186,8 @@ describe.each(TEST_DATABASES)('use-cases on $name', (kind) => {
   it('orders same-instant updates by change-log id', async () => {
     await loadScenario();
     const at = '2026-09-15T10:00:00.000+00:00';
-    const second = upsert({ ...erp17!, dueDate: '2026-10-16', updatedAt: at }, 2, 'h:2');
-    const first = upsert({ ...erp17!, dueDate: '2026-10-09', updatedAt: at }, 1, 'h:1');
+    const second = upsert({ ...erp17, dueDate: '2026-10-16', updatedAt: at }, 2, 'h:2');
+    const first = upsert({ ...erp17, dueDate: '2026-10-09', updatedAt: at }, 1, 'h:1');
     await ingestWorkItemEvents(ctx, [second, first]);
     expect((await loadWorkItems(db)).find((w) => w.key === 'ERP-17')?.dueDate).toBe('2026-10-16');
   });
@@ -227,11 +227,11 @@ describe.each(TEST_DATABASES)('use-cases on $name', (kind) => {
     };
     await expect(
       ingestWorkItemEvents(ctx, [
-        upsert({ ...erp18!, summary: 'renamed', updatedAt: '2026-09-20T00:00:00Z' }, 9, 'ok'),
+        upsert({ ...erp18, summary: 'renamed', updatedAt: '2026-09-20T00:00:00Z' }, 9, 'ok'),
         poisoned,
       ]),
     ).rejects.toThrow();
-    expect((await loadWorkItems(db)).find((w) => w.key === 'ERP-18')?.summary).toBe(erp18!.summary);
+    expect((await loadWorkItems(db)).find((w) => w.key === 'ERP-18')?.summary).toBe(erp18.summary);
   });
 
   it('keeps history append-only', async () => {

@@ -20,9 +20,6 @@ function byId<T extends { id: string }>(items: T[], id: string): T {
 
 describe('the demo plan', () => {
   const std = workingCalendar(byId(plan.calendars, plan.organisation.defaultCalendar));
-  const dependency = plan.dependencies.find(
-    (d) => d.predecessor === 'M-GOLIVE' && d.successor === 'M-PURCH',
-  );
 
   it('has no holiday from September to December 2026', () => {
     for (const calendar of plan.calendars) {

@@ -29,13 +29,11 @@ export async function buildServer(
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .status(404)
-      .send({
-        code: 'not_found',
-        message: `No route ${request.method} ${request.url}`,
-        path: request.url,
-      });
+    void reply.status(404).send({
+      code: 'not_found',
+      message: `No route ${request.method} ${request.url}`,
+      path: request.url,
+    });
   });
   await app.register(swagger, {
     openapi: {

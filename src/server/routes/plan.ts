@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { applyPlan } from '../../app/apply-plan.ts';
 import type { AppContext } from '../../app/context.ts';
+import type { Plan } from '../../core/domain/plan.ts';
 import { fail } from '../../core/errors.ts';
 import { parsePlanText, planToFileObject } from '../../plan-file/index.ts';
 import { loadPlan } from '../../store/plan-store.ts';
@@ -51,13 +52,13 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
         response: { ...errorResponses },
       },
     },
-    async (request) => {
+    (request) => {
       const parsed = parsePlanText(
         String(request.body),
         'request body',
         formatOf(request.headers['content-type']),
       );
-      return { valid: true, entities: countEntities(parsed.plan) };
+      return Promise.resolve({ valid: true, entities: countEntities(parsed.plan) });
     },
   );
 
@@ -113,7 +114,7 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
   );
 }
 
-function countEntities(plan: import('../../core/domain/plan.ts').Plan): Record<string, number> {
+function countEntities(plan: Plan): Record<string, number> {
   return {
     units: plan.units.length,
     people: plan.people.length,
