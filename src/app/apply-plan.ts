@@ -47,12 +47,17 @@ export async function applyPlan(
       const changes = diffPlans(stored, merged);
       const at = ctx.clock.now();
       await writePlanChanges(tx, changes, at, options.actor);
-      const { signals } = await recomputeSignals(tx, ctx.clock.asOf(), at);
+      const { signals } = await recomputeSignals(tx, ctx.clock.asOf(), at, {
+        model: ctx.model,
+        notify: ctx.db.kind === 'postgres' && options.dryRun !== true,
+      });
       result = { changes, signals, dryRun: options.dryRun === true };
       // A dry run does all the work, then rolls it back.
       if (options.dryRun === true) throw new DryRunRollback();
     });
   } catch (error) {
+    // The model may have seen writes that were rolled back.
+    ctx.model?.invalidate();
     if (!(error instanceof DryRunRollback)) throw error;
   }
   if (result === undefined) throw new Error('applyPlan finished without a result');

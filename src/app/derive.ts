@@ -1,11 +1,14 @@
 import type { IsoDate, Plan } from '../core/domain/plan.ts';
-import type { DerivedState } from '../core/domain/state.ts';
+import type { DerivedState, Signal } from '../core/domain/state.ts';
 import type { WorkItem } from '../core/domain/work-item.ts';
 import { computeState } from '../core/engine/compute-state.ts';
 import type { Queryable } from '../store/database.ts';
+import { appendEvents, type LiveEvent } from '../store/event-log-store.ts';
 import { loadPlan } from '../store/plan-store.ts';
 import { type SignalSync, syncSignals } from '../store/signal-store.ts';
 import { loadLatestChanges, loadWorkItems } from '../store/work-item-store.ts';
+import { describeStateChanges, signalAudience } from './live-events.ts';
+import type { LiveModel } from './live-model.ts';
 
 /** The plan, the work and what the engine derives from them as of a day. */
 export interface Snapshot {
@@ -14,8 +17,16 @@ export interface Snapshot {
   state: DerivedState;
 }
 
-/** Loads the plan and the work and derives the state; null before any plan was applied. */
-export async function deriveSnapshot(db: Queryable, asOf: IsoDate): Promise<Snapshot | null> {
+/**
+ * Loads the plan and the work and derives the state; null before any plan was applied. With a
+ * live model, only what changed since its last look is read.
+ */
+export async function deriveSnapshot(
+  db: Queryable,
+  asOf: IsoDate,
+  model?: LiveModel,
+): Promise<Snapshot | null> {
+  if (model !== undefined) return (await model.refresh(db, asOf)).snapshot;
   const plan = await loadPlan(db);
   if (plan === null) return null;
   const workItems = await loadWorkItems(db);
@@ -25,13 +36,70 @@ export async function deriveSnapshot(db: Queryable, asOf: IsoDate): Promise<Snap
 
 const NO_SIGNAL_CHANGE: SignalSync = { raised: [], changed: [], resolved: [] };
 
-/** Derives the state inside a write and makes the stored signals match it. */
+export interface RecomputeOptions {
+  model?: LiveModel | undefined;
+  /** When the change happened at its source and when we received it (reality latency). */
+  sourceChangedAt?: string | null;
+  receivedAt?: string | null;
+  /** Wake other app instances (PostgreSQL NOTIFY) when the transaction commits. */
+  notify?: boolean;
+}
+
+/**
+ * Derives the state inside a write, makes the stored signals match it, and appends the live
+ * events (signals raised, changed, resolved; figures that moved) in the same transaction.
+ */
 export async function recomputeSignals(
   tx: Queryable,
   asOf: IsoDate,
   at: Date,
+  options: RecomputeOptions = {},
 ): Promise<{ snapshot: Snapshot | null; signals: SignalSync }> {
-  const snapshot = await deriveSnapshot(tx, asOf);
+  let previous: Snapshot | null = null;
+  let snapshot: Snapshot | null;
+  if (options.model !== undefined) {
+    const refresh = await options.model.refresh(tx, asOf);
+    snapshot = refresh.snapshot;
+    previous = refresh.previous;
+  } else {
+    snapshot = await deriveSnapshot(tx, asOf);
+  }
   if (snapshot === null) return { snapshot, signals: NO_SIGNAL_CHANGE };
-  return { snapshot, signals: await syncSignals(tx, snapshot.state.signals, at) };
+  const signals = await syncSignals(tx, snapshot.state.signals, at);
+  const events = liveEventsOf(snapshot, previous, signals, options);
+  if (events.length > 0) await appendEvents(tx, events, at, options.notify === true);
+  return { snapshot, signals };
+}
+
+function liveEventsOf(
+  snapshot: Snapshot,
+  previous: Snapshot | null,
+  sync: SignalSync,
+  options: RecomputeOptions,
+): LiveEvent[] {
+  const latency = {
+    sourceChangedAt: options.sourceChangedAt ?? null,
+    receivedAt: options.receivedAt ?? null,
+  };
+  const byId = new Map(snapshot.state.signals.map((s) => [s.id, s]));
+  const events: LiveEvent[] = [];
+  const signalEvent = (
+    action: 'raised' | 'changed' | 'resolved',
+    signal: Signal | undefined,
+  ): void => {
+    if (signal === undefined) return;
+    events.push({
+      kind: 'signal',
+      data: { action, signal },
+      ...signalAudience(snapshot.plan, signal),
+      ...latency,
+    });
+  };
+  for (const id of sync.raised) signalEvent('raised', byId.get(id));
+  for (const id of sync.changed) signalEvent('changed', byId.get(id));
+  for (const id of sync.resolved) signalEvent('resolved', sync.resolvedSignals?.[id]);
+  const changed = describeStateChanges(previous, snapshot);
+  if (changed !== null)
+    events.push({ kind: 'state', data: changed, owners: [], units: [], ...latency });
+  return events;
 }

@@ -7,6 +7,9 @@ const STATUS: Record<ErrorCategory, { http: number; exit: number }> = {
   unauthenticated: { http: 401, exit: 1 },
   too_large: { http: 413, exit: 1 },
   unsupported: { http: 415, exit: 1 },
+  unavailable: { http: 502, exit: 2 },
+  // A source we depend on answered, but not with anything we can use (Jira refused us).
+  upstream: { http: 502, exit: 1 },
 };
 
 /** HTTP status for a domain error code. */

@@ -3,6 +3,8 @@ import { loadDemo } from '../app/load-demo.ts';
 import { openApp, resolveClock } from '../app/open-app.ts';
 import { recomputeSignals } from '../app/derive.ts';
 import { buildServer } from '../server/server.ts';
+import { DEMO_WEBHOOK_SECRET, webhookSecretLookup } from '../app/webhook-secrets.ts';
+import { DEMO_SOURCE } from '../app/load-demo.ts';
 import { loadPlan } from '../store/plan-store.ts';
 import { createApiToken } from '../store/token-store.ts';
 import type { AppContext } from '../app/context.ts';
@@ -54,7 +56,7 @@ export function registerServeCommands(program: Command, kit: CommandKit): void {
 
   program
     .command('serve')
-    .description('run the API (and later the web app) on one port')
+    .description('run the web app and the API on one port')
     .option('--port <port>', 'port to listen on (or PORT; default 4400)')
     .option('--host <host>', 'address to listen on (or HOST; default 127.0.0.1)')
     .option('--demo', 'load the demo organisation first when the database holds no plan')
@@ -68,7 +70,12 @@ export function registerServeCommands(program: Command, kit: CommandKit): void {
       }
       // Signals may be due to the passing of time alone: bring them up to date at start.
       await ctx.db.transaction((tx) => recomputeSignals(tx, ctx.clock.asOf(), ctx.clock.now()));
-      const app = await buildServer(ctx, { logger: process.env.THROUGHLINE_LOG === '1' });
+      const app = await buildServer(ctx, {
+        logger: process.env.THROUGHLINE_LOG === '1',
+        demo: options.demo === true,
+        webhookSecret: webhookSecretLookup(ctx, { demo: options.demo === true }),
+        databaseUrl: config.databaseUrl,
+      });
       const address = await app.listen({ port: config.port, host: config.host });
       const plan = await loadPlan(ctx.db);
       const tokenPerson =
@@ -76,7 +83,15 @@ export function registerServeCommands(program: Command, kit: CommandKit): void {
       kit.output.out(
         `Throughline is running at ${address} (as of ${ctx.clock.asOf()}${ctx.clock.pinned ? ', pinned' : ''}; database: ${ctx.db.kind})`,
       );
+      kit.output.out(
+        `Web app: ${address}/${options.demo === true ? ' (demo: sign in as anyone of Acme Manufacturing)' : ''}`,
+      );
       kit.output.out(`API description: ${address}/docs`);
+      if (options.demo === true) {
+        kit.output.out(
+          `Jira webhooks: POST ${address}/hooks/jira/${DEMO_SOURCE} signed with the demo secret '${DEMO_WEBHOOK_SECRET}'`,
+        );
+      }
       if (tokenPerson !== undefined) {
         const token = await createApiToken(
           ctx.db,

@@ -33,7 +33,68 @@ export const ERROR_CATALOGUE = {
   'auth.missing_token': { category: 'unauthenticated', title: 'A bearer token is required' },
   'auth.bad_token': { category: 'unauthenticated', title: 'The bearer token is not valid' },
   'config.invalid': { category: 'bad_input', title: 'Invalid configuration' },
+  'notify.bad_preference': { category: 'bad_input', title: 'Invalid notification preference' },
+  'notify.no_address': { category: 'bad_input', title: 'Nowhere to send the notification' },
+  'notify.send_failed': { category: 'unavailable', title: 'The notification could not be sent' },
   not_found: { category: 'not_found', title: 'Not found' },
+  'webhook.bad_signature': {
+    category: 'unauthenticated',
+    title: 'The webhook signature does not match',
+  },
+  'webhook.unknown_site': { category: 'not_found', title: 'No such Jira site' },
+  'import.bad_file': {
+    category: 'bad_input',
+    title: 'The spreadsheet cannot be read as CSV or XLSX',
+  },
+  'import.bad_mapping': { category: 'bad_input', title: 'The column mapping is not valid' },
+  'import.no_mapping': {
+    category: 'bad_input',
+    title: 'The source has no saved column mapping',
+  },
+  'import.unknown_sheet': { category: 'bad_input', title: 'No such sheet in the workbook' },
+  'import.missing_column': {
+    category: 'bad_input',
+    title: 'A column the mapping needs is not in the sheet',
+  },
+  'import.unknown_column': {
+    category: 'bad_input',
+    title: 'The mapping names a field or column that does not exist',
+  },
+  'import.bad_cell': { category: 'bad_input', title: 'A cell cannot be read' },
+  'import.unknown_reference': {
+    category: 'bad_input',
+    title: 'A row names something the plan does not have',
+  },
+  'import.duplicate_row': {
+    category: 'bad_input',
+    title: 'Two rows set the same figure',
+  },
+  'import.rows_refused': {
+    category: 'bad_input',
+    title: 'Bad rows: nothing was imported',
+  },
+  'push.idempotency_key_reused': {
+    category: 'bad_input',
+    title: 'The idempotency key was used for a different request',
+  },
+  'jira.unknown_site': { category: 'not_found', title: 'No such Jira site' },
+  'jira.unreachable': {
+    category: 'unavailable',
+    title: 'The Jira site cannot be reached or is down',
+  },
+  'jira.rate_limited': {
+    category: 'unavailable',
+    title: 'The Jira site keeps asking us to slow down',
+  },
+  'jira.auth_failed': {
+    category: 'upstream',
+    title: 'The Jira site refused the credentials',
+  },
+  'jira.refused': { category: 'upstream', title: 'The Jira site refused the request' },
+  'jira.bad_response': {
+    category: 'upstream',
+    title: 'The Jira site answered something this version cannot read',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

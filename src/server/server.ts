@@ -1,34 +1,58 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context.ts';
+import { createLiveModel } from '../app/live-model.ts';
+import { startEventHub } from './live/event-hub.ts';
+import { startInboxWorker, type InboxWorker } from './live/inbox-worker.ts';
+import { registerEventRoutes } from './routes/events.ts';
+import { registerHookRoutes, type WebhookSecretLookup } from './routes/hooks.ts';
 import { authenticate } from './auth.ts';
 import { handleError } from './errors.ts';
+import { registerDemoRoutes } from './routes/demo.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerJiraRoutes } from './routes/jira.ts';
 import { registerPlanRoutes } from './routes/plan.ts';
+import { registerSessionRoutes } from './routes/session.ts';
 import { registerSignalRoutes } from './routes/signals.ts';
+import { registerSourceRoutes } from './routes/sources.ts';
 import { registerStateRoutes } from './routes/state.ts';
+import { registerWebApp } from './web-app.ts';
 
 export interface ServerOptions {
   /** Log requests (off in tests). */
   logger?: boolean;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
+  /** The demo organisation: its people can sign in with one click, its Jira story be replayed. */
+  demo?: boolean;
+  /** Folder of the built web app (default: dist/web). */
+  webRoot?: string;
+  /** The secret each Jira site signs its webhook deliveries with. */
+  webhookSecret?: WebhookSecretLookup;
+  /** Server mode: the PostgreSQL server to LISTEN on for other instances' events. */
+  databaseUrl?: string;
 }
 
 /** Builds the HTTP server: the API under `/api/v1`, its OpenAPI description at `/docs`. */
 export async function buildServer(
-  ctx: AppContext,
+  appContext: AppContext,
   options: ServerOptions = {},
 ): Promise<FastifyInstance> {
+  // A server keeps the plan, the work and the derived state in memory between requests.
+  const ctx: AppContext = { ...appContext, model: appContext.model ?? createLiveModel() };
+  const hub = await startEventHub(ctx, options.databaseUrl);
   const app = Fastify({
     logger: options.logger === true ? { level: 'info' } : false,
     bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024,
+    forceCloseConnections: true,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   });
   app.setErrorHandler(handleError);
+  const serveWebApp = await registerWebApp(app, options.webRoot);
   app.setNotFoundHandler((request, reply) => {
+    if (serveWebApp(request, reply)) return;
     void reply.status(404).send({
       code: 'not_found',
       message: `No route ${request.method} ${request.url}`,
@@ -50,20 +74,58 @@ export async function buildServer(
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  await app.register(cookie);
   app.decorateRequest('personId', '');
+  app.decorateRequest('authVia', null);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
+    // Public routes (sign-in) need no token; a path with no route at all answers 404.
+    if (request.routeOptions.config.public === true || request.routeOptions.url === undefined) {
+      return;
+    }
     await authenticate(ctx.db, request);
   });
 
+  const worker = startInboxWorker(ctx, hub, (error) =>
+    app.log.error({ err: error }, 'webhook processing failed'),
+  );
+  // Live streams never end by themselves: end them before the server waits for its connections.
+  app.addHook('preClose', async () => {
+    worker.close();
+    await worker.idle();
+    await hub.close();
+  });
+  // After any write through the API, push what it changed to live clients.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET' && reply.statusCode < 400) await hub.pump();
+  });
+  app.decorate('inboxWorker', worker);
+
   registerHealthRoutes(app, ctx);
+  registerEventRoutes(app, hub);
   registerStateRoutes(app, ctx);
   registerSignalRoutes(app, ctx);
   registerJiraRoutes(app, ctx);
+  registerSourceRoutes(app, ctx);
+  registerSessionRoutes(app, ctx, { demo: options.demo === true });
+  if (options.demo === true) registerDemoRoutes(app, ctx);
+  // Webhooks are authenticated by signature and need their raw bytes: their own scope.
+  const secretOf = options.webhookSecret ?? (() => Promise.resolve(undefined));
+  await app.register((scope, _opts, done) => {
+    registerHookRoutes(scope, ctx, secretOf, () => worker.poke());
+    done();
+  });
   // Plan routes parse their own bodies (to name lines in errors): keep that parser in their scope.
   await app.register((scope, _opts, done) => {
     registerPlanRoutes(scope, ctx);
     done();
   });
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Processes persisted webhook deliveries; tests wait on `idle()`. */
+    inboxWorker: InboxWorker;
+  }
 }

@@ -88,3 +88,11 @@ export async function listPlanHistory(db: Queryable, limit = 100): Promise<PlanH
     actor: r.actor,
   }));
 }
+
+/** The plan's version: the sequence number of its latest change (0 before any). */
+export async function loadPlanVersion(db: Queryable): Promise<number> {
+  const rows = await db.query<{ version: string | number | null }>(
+    'SELECT max(seq) AS version FROM plan_change',
+  );
+  return Number(rows[0]?.version ?? 0);
+}

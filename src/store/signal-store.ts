@@ -13,6 +13,8 @@ export interface SignalSync {
   raised: string[];
   changed: string[];
   resolved: string[];
+  /** The last known form of each resolved signal, by id. */
+  resolvedSignals?: Record<string, Signal>;
 }
 
 interface SignalRow {
@@ -36,7 +38,7 @@ export async function syncSignals(
   const stored = new Map(
     (await tx.query<SignalRow>('SELECT id, status, data FROM signal')).map((r) => [r.id, r]),
   );
-  const sync: SignalSync = { raised: [], changed: [], resolved: [] };
+  const sync: SignalSync = { raised: [], changed: [], resolved: [], resolvedSignals: {} };
   const open = new Set<string>();
   for (const signal of computed) {
     open.add(signal.id);
@@ -70,6 +72,7 @@ export async function syncSignals(
       );
       await appendSignalHistory(tx, row.id, at, 'resolved', JSON.stringify(row.data));
       sync.resolved.push(row.id);
+      if (sync.resolvedSignals !== undefined) sync.resolvedSignals[row.id] = row.data;
     }
   }
   return sync;

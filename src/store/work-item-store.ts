@@ -57,13 +57,13 @@ export async function applyWorkItemEvent(
   const sourceId = event.op === 'upsert' ? (event.item.sourceId ?? null) : event.sourceId;
   // A snapshot says nothing about what moved: keep the last change we were told of.
   await tx.query(
-    `INSERT INTO work_item (source, key, source_id, data, deleted, source_updated_at, changelog_id, last_change, received_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8::jsonb, $9)
+    `INSERT INTO work_item (source, key, source_id, data, deleted, source_updated_at, changelog_id, last_change, received_at, version)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8::jsonb, $9, nextval('write_version_seq'))
      ON CONFLICT (source, key) DO UPDATE SET
        source_id = EXCLUDED.source_id, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
        source_updated_at = EXCLUDED.source_updated_at, changelog_id = EXCLUDED.changelog_id,
        last_change = COALESCE(EXCLUDED.last_change, work_item.last_change),
-       received_at = EXCLUDED.received_at`,
+       received_at = EXCLUDED.received_at, version = EXCLUDED.version`,
     [
       sourceOf(event),
       keyOf(event),
@@ -169,5 +169,42 @@ export async function loadWorkItemHistory(
     outcome: r.outcome,
     op: r.op,
     change: r.change,
+  }));
+}
+
+export interface WorkItemRow {
+  source: string;
+  key: string;
+  item: WorkItem | null;
+  lastChange: WorkItemChange | null;
+  version: number;
+  sourceUpdatedAt: string;
+  receivedAt: string;
+}
+
+/** Work items written after a version (deleted ones too, with `item` null), oldest first. */
+export async function loadWorkItemsSince(db: Queryable, version: number): Promise<WorkItemRow[]> {
+  const rows = await db.query<{
+    source: string;
+    key: string;
+    data: WorkItem | null;
+    deleted: boolean;
+    last_change: WorkItemChange | null;
+    version: string | number;
+    source_updated_at: Date;
+    received_at: Date;
+  }>(
+    `SELECT source, key, data, deleted, last_change, version, source_updated_at, received_at
+     FROM work_item WHERE version > $1 ORDER BY version`,
+    [version],
+  );
+  return rows.map((r) => ({
+    source: r.source,
+    key: r.key,
+    item: r.deleted ? null : r.data,
+    lastChange: r.last_change,
+    version: Number(r.version),
+    sourceUpdatedAt: r.source_updated_at.toISOString(),
+    receivedAt: r.received_at.toISOString(),
   }));
 }

@@ -37,19 +37,11 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<Database
   };
 }
 
-const TABLES = [
-  'plan_entity',
-  'plan_change',
-  'work_item',
-  'work_item_history',
-  'ingested_delivery',
-  'signal',
-  'signal_history',
-  'api_token',
-  'setting',
-];
-
 /** Empties every table (history included) between tests that share a database. */
 export async function resetDatabase(db: Database): Promise<void> {
-  await db.exec(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY`);
+  const tables = await db.query<{ name: string }>(
+    `SELECT quote_ident(tablename) AS name FROM pg_tables
+     WHERE schemaname = current_schema() AND tablename <> 'schema_migration'`,
+  );
+  await db.exec(`TRUNCATE ${tables.map((t) => t.name).join(', ')} RESTART IDENTITY`);
 }

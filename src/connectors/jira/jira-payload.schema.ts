@@ -167,3 +167,69 @@ export const jiraIssueDeletedWebhookSchema = z.looseObject({
 });
 
 export type JiraIssueDeletedWebhook = z.output<typeof jiraIssueDeletedWebhookSchema>;
+
+const historyId = z.union(
+  [z.string().regex(/^\d+$/, 'expected a numeric changelog id'), z.number().int().nonnegative()],
+  { error: 'expected a numeric changelog id' },
+);
+
+/** One entry of an issue's history, as `expand=changelog` adds it to a search result. */
+export const jiraChangelogHistorySchema = z.looseObject({
+  id: historyId,
+  created: jiraTimestamp,
+  items: z.array(changelogItem),
+});
+
+export type JiraChangelogHistory = z.output<typeof jiraChangelogHistorySchema>;
+
+/** `issue.changelog` of a search result with `expand=changelog` (a page of the recent history). */
+export const jiraIssueChangelogSchema = z.looseObject({
+  histories: z.array(jiraChangelogHistorySchema).nullish(),
+});
+
+/**
+ * The envelope of a Cloud `GET /rest/api/3/search/jql` page: the issues are checked one by one
+ * afterwards, so that a problem names the issue it is in.
+ */
+export const jiraSearchJqlEnvelopeSchema = z.looseObject({
+  issues: z.array(z.unknown()),
+  nextPageToken: z.string().nullish(),
+  isLast: z.boolean().nullish(),
+});
+
+/** The envelope of a Data Center `GET /rest/api/2/search` page (offset paging with a total). */
+export const jiraSearchStartAtEnvelopeSchema = z.looseObject({
+  startAt: z.number().int().nonnegative(),
+  maxResults: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  issues: z.array(z.unknown()),
+});
+
+/** One entry of `GET /rest/api/{2,3}/field`. */
+export const jiraFieldSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string(),
+  custom: z.boolean().nullish(),
+  schema: z
+    .looseObject({
+      type: z.string().nullish(),
+      custom: z.string().nullish(),
+      items: z.string().nullish(),
+      system: z.string().nullish(),
+    })
+    .nullish(),
+});
+
+export type JiraField = z.output<typeof jiraFieldSchema>;
+
+export const jiraFieldListSchema = z.array(jiraFieldSchema);
+
+/** `GET /rest/api/{2,3}/myself`: who we are on the site, and the time zone JQL dates are read in. */
+export const jiraMyselfSchema = z.looseObject({
+  accountId: z.string().nullish(),
+  name: z.string().nullish(),
+  displayName: z.string().nullish(),
+  timeZone: z.string().nullish(),
+});
+
+export type JiraMyself = z.output<typeof jiraMyselfSchema>;

@@ -10,9 +10,11 @@ import type {
   WorkItemUpsert,
 } from '../../core/domain/work-item.ts';
 import { normalizeJiraLinks } from './jira-links.ts';
+import { normalizeJiraSprint } from './jira-sprint.ts';
 import {
   DEFAULT_START_DATE_FIELD,
   JIRA_ISSUE_WEBHOOK_EVENTS,
+  jiraIssueChangelogSchema,
   jiraIssueDeletedWebhookSchema,
   jiraIssueSchema,
   jiraIssueWebhookSchema,
@@ -20,6 +22,7 @@ import {
   jiraWebhookEnvelopeSchema,
 } from './jira-payload.schema.ts';
 import type {
+  JiraChangelogHistory,
   JiraChangelogItem,
   JiraIssue,
   JiraIssueSchemaOptions,
@@ -45,6 +48,26 @@ export interface NormalizeJiraIssueOptions {
   startDateField?: string;
   /** The file the issue came from, named in error messages. */
   file?: string;
+  /**
+   * The ids of the fields holding story points, most preferred first (sites have "Story Points"
+   * and "Story point estimate"). When given, the work item carries `storyPoints`.
+   */
+  storyPointsFields?: readonly string[];
+  /** The id of Jira Software's sprint field on the site. When given, the item carries `sprint`. */
+  sprintField?: string;
+  /**
+   * The id of the "Epic Link" field (Data Center and older Cloud sites), read as the parent when
+   * the issue has no `parent`.
+   */
+  epicLinkField?: string;
+}
+
+export interface NormalizeJiraSearchIssueOptions extends NormalizeJiraIssueOptions {
+  /**
+   * Changes the issue's history records after this instant (ISO 8601) become the entry's
+   * change. Null for an initial sync: the entry is then a snapshot that says nothing moved.
+   */
+  changesSince: string | null;
 }
 
 export type NormalizeJiraPayloadOptions = NormalizeJiraIssueOptions;
@@ -100,6 +123,61 @@ export function normalizeJiraPayload(
       `({ "issues": [...] }) or an issue webhook delivery ({ "webhookEvent": ${JIRA_ISSUE_WEBHOOK_EVENTS.map((e) => `"${e}"`).join(' | ')}, "issue": {...} })`,
     options.file,
   );
+}
+
+/**
+ * The event of one issue as a live search returns it (`fields` listed, `expand=changelog`): the
+ * item, the changes its history records since `changesSince`, and its place in the issue's
+ * history (last updated, then the latest changelog id), so that a webhook for the same change
+ * and a later search that sees it again both find it already applied. Throws `jira.bad_payload`.
+ */
+export function normalizeJiraSearchIssue(
+  issue: unknown,
+  options: NormalizeJiraSearchIssueOptions,
+): WorkItemUpsert {
+  const parsed = jiraIssueSchema(schemaOptions(options)).safeParse(issue);
+  if (!parsed.success) throw badPayloadFromSchema(parsed.error, issue, options.file);
+  const item = toWorkItem(parsed.data, options);
+  const changelog = jiraIssueChangelogSchema.safeParse(parsed.data.changelog ?? {});
+  if (!changelog.success) {
+    throw badPayloadFromSchema(changelog.error, parsed.data.changelog, options.file, ['changelog']);
+  }
+  const histories = [...(changelog.data.histories ?? [])]
+    .map((h) => ({ history: h, at: parseJiraTimestamp(h.created), id: Number(h.id) }))
+    // Jira lists the newest first; the change reads oldest first.
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.id - b.id);
+  const latest = histories[histories.length - 1];
+  return {
+    op: 'upsert',
+    item,
+    change: changeSince(item, parsed.data, histories, options),
+    order: { updatedAt: item.updatedAt, changelogId: latest?.id ?? null },
+    dedupeKey: `sync:${options.source}:${parsed.data.id}:${parsed.data.fields.updated}`,
+  };
+}
+
+function changeSince(
+  item: WorkItem,
+  issue: JiraIssue,
+  histories: readonly { history: JiraChangelogHistory; at: string }[],
+  options: NormalizeJiraSearchIssueOptions,
+): WorkItemChange | null {
+  if (options.changesSince === null) return null;
+  const since = Date.parse(options.changesSince);
+  const recent = histories.filter((h) => Date.parse(h.at) > since);
+  const created =
+    issue.fields.created === undefined || issue.fields.created === null
+      ? null
+      : parseJiraTimestamp(issue.fields.created);
+  const isNew = created !== null && Date.parse(created) > since;
+  const last = recent[recent.length - 1];
+  if (last === undefined && !isNew) return null;
+  return {
+    key: item.key,
+    at: last?.at ?? created ?? item.updatedAt,
+    kind: isNew ? 'created' : 'updated',
+    changes: recent.flatMap((h) => h.history.items.map((i) => toFieldChange(i, options))),
+  };
 }
 
 function normalizeSearchPage(json: object, options: NormalizeJiraPayloadOptions): JiraIngestBatch {
@@ -185,7 +263,29 @@ function toWorkItem(issue: JiraIssue, options: NormalizeJiraIssueOptions): WorkI
     ...normalizeJiraLinks(fields.issuelinks ?? []),
     assignee: fields.assignee?.displayName ?? null,
     updatedAt: parseJiraTimestamp(fields.updated),
+    ...(options.sprintField === undefined
+      ? {}
+      : { sprint: normalizeJiraSprint(fields[options.sprintField]) }),
+    ...(options.storyPointsFields === undefined
+      ? {}
+      : { storyPoints: storyPointsOf(fields, options.storyPointsFields) }),
+    ...(fields.parent?.key === undefined && options.epicLinkField !== undefined
+      ? { parentKey: epicLinkOf(fields[options.epicLinkField]) }
+      : {}),
   };
+}
+
+/** The first configured story-points field that holds a number; custom fields are not checked. */
+function storyPointsOf(fields: JiraIssue['fields'], ids: readonly string[]): number | null {
+  for (const id of ids) {
+    const value = fields[id];
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+  }
+  return null;
+}
+
+function epicLinkOf(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 /** The day it was done, as the site saw it: resolved, else moved to Done, else last touched. */

@@ -29,12 +29,17 @@ export interface Unit {
   calendar?: string;
 }
 
+/** What a person may see: executives and the strategy office see the whole organisation. */
+export type Role = 'executive' | 'strategy_office' | 'member';
+
 export interface Person {
   id: string;
   name: string;
   title?: string;
   unit: string;
   email?: string;
+  /** `member` when absent. */
+  role?: Role;
 }
 
 export interface Horizon {

@@ -36,6 +36,18 @@ export interface WorkItem {
   assignee: string | null;
   /** The source's last-updated timestamp (ISO 8601 with offset). Orders updates. */
   updatedAt: string;
+  /** The sprint the item is planned in; present when the source has sprints. */
+  sprint?: Sprint | null;
+  /** The item's estimate in story points; present when the source is configured to read them. */
+  storyPoints?: number | null;
+}
+
+/** A time-box of a team (a Jira sprint): where the item is planned to be done. */
+export interface Sprint {
+  name: string;
+  state: 'future' | 'active' | 'closed';
+  startDate: IsoDate | null;
+  endDate: IsoDate | null;
 }
 
 /** A field that moved, as reported by the source's change log. */

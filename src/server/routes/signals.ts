@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { acknowledgeSignal } from '../../app/acknowledge-signal.ts';
 import type { AppContext } from '../../app/context.ts';
-import { listSignals } from '../../store/signal-store.ts';
+import { listSignalInbox } from '../../app/signal-inbox.ts';
 import { bearer, errorResponses } from './schemas.ts';
 
 /** `GET /api/v1/signals`: what the engine raised, each with its cause chain and owners. */
@@ -10,6 +11,8 @@ export function registerSignalRoutes(app: FastifyInstance, ctx: AppContext): voi
     {
       schema: {
         summary: 'Signals with their cause chains, newest first',
+        description:
+          'Each signal says whether it affects the caller (`forMe`) and whether the caller acknowledged it since it was raised (`acknowledgedByMe`).',
         tags: ['signals'],
         security: bearer,
         querystring: {
@@ -22,7 +25,25 @@ export function registerSignalRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (request) => ({
       asOf: ctx.clock.asOf(),
-      signals: await listSignals(ctx.db, request.query.status === 'all'),
+      signals: await listSignalInbox(ctx.db, request.personId, request.query.status === 'all'),
     }),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/signals/:id/ack',
+    {
+      schema: {
+        summary: 'Acknowledges a signal: the caller has seen it',
+        tags: ['signals'],
+        security: bearer,
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', minLength: 1, maxLength: 300 } },
+          required: ['id'],
+        },
+        response: { ...errorResponses },
+      },
+    },
+    async (request) => acknowledgeSignal(ctx, request.params.id, request.personId),
   );
 }

@@ -7,7 +7,7 @@ import { fail } from '../../core/errors.ts';
 import { bearer, errorResponses } from './schemas.ts';
 
 async function snapshotOrFail(ctx: AppContext): Promise<Snapshot> {
-  const snapshot = await deriveSnapshot(ctx.db, ctx.clock.asOf());
+  const snapshot = await deriveSnapshot(ctx.db, ctx.clock.asOf(), ctx.model);
   if (snapshot === null) fail('not_found', 'No plan has been applied yet', { path: 'plan' });
   return snapshot;
 }

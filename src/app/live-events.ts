@@ -1,0 +1,101 @@
+import type { Plan } from '../core/domain/plan.ts';
+import type { Signal } from '../core/domain/state.ts';
+import { canonicalJson } from '../core/plan/diff-plan.ts';
+import type { LiveEvent } from '../store/event-log-store.ts';
+import type { Snapshot } from './derive.ts';
+
+/** Who a signal concerns: its affected owners, and the units whose work its chain runs through. */
+export function signalAudience(plan: Plan, signal: Signal): { owners: string[]; units: string[] } {
+  const units = new Set<string>();
+  const initiativeUnit = (id: string | undefined): void => {
+    const unit = plan.initiatives.find((i) => i.id === id)?.unit;
+    if (unit !== undefined) units.add(unit);
+  };
+  const personUnit = (id: string | undefined): void => {
+    const unit = plan.people.find((p) => p.id === id)?.unit;
+    if (unit !== undefined) units.add(unit);
+  };
+  for (const step of signal.chain) {
+    if (step.kind === 'milestone')
+      initiativeUnit(plan.milestones.find((m) => m.id === step.id)?.initiative);
+    if (step.kind === 'initiative') initiativeUnit(step.id);
+    if (step.kind === 'kpi') personUnit(plan.kpis.find((k) => k.id === step.id)?.owner);
+    if (step.kind === 'objective') personUnit(plan.objectives.find((o) => o.id === step.id)?.owner);
+  }
+  return { owners: [...signal.affectedOwners], units: [...units].sort() };
+}
+
+/**
+ * Whether a person may see an event: executives and the strategy office see everything; anyone
+ * else what concerns them or touches their unit; events about no one in particular are for all.
+ */
+export function isVisibleTo(
+  plan: Plan | null,
+  personId: string,
+  event: Pick<LiveEvent, 'owners' | 'units'>,
+): boolean {
+  if (event.owners.length === 0 && event.units.length === 0) return true;
+  if (event.owners.includes(personId)) return true;
+  const person = plan?.people.find((p) => p.id === personId);
+  if (person === undefined) return false;
+  if (person.role === 'executive' || person.role === 'strategy_office') return true;
+  return event.units.includes(person.unit);
+}
+
+export interface StateChanges {
+  asOf: string;
+  milestones: string[];
+  kpis: string[];
+  initiatives: string[];
+  objectives: string[];
+  workItems: string[];
+}
+
+function changedIds<T>(
+  before: Record<string, T> | undefined,
+  after: Record<string, T>,
+  project: (v: T) => unknown,
+): string[] {
+  const ids: string[] = [];
+  for (const [id, value] of Object.entries(after)) {
+    const old = before?.[id];
+    if (old === undefined || canonicalJson(project(old)) !== canonicalJson(project(value)))
+      ids.push(id);
+  }
+  if (before !== undefined) for (const id of Object.keys(before)) if (!(id in after)) ids.push(id);
+  return ids.sort();
+}
+
+/** Which derived figures moved between two snapshots; null when none did. */
+export function describeStateChanges(
+  previous: Snapshot | null,
+  current: Snapshot,
+): StateChanges | null {
+  const before = previous?.state;
+  const after = current.state;
+  const changes: StateChanges = {
+    asOf: after.asOf,
+    milestones: changedIds(before?.milestones, after.milestones, (m) => [
+      m.forecastDate,
+      m.status.status,
+      m.complete,
+    ]),
+    kpis: changedIds(before?.kpis, after.kpis, (k) => [
+      k.status.status,
+      k.periods.map((p) => [p.forecast, p.status.status]),
+    ]),
+    initiatives: changedIds(before?.initiatives, after.initiatives, (i) => [
+      i.delivery.status,
+      i.value.status,
+    ]),
+    objectives: changedIds(before?.objectives, after.objectives, (o) => o.status.status),
+    workItems: changedIds(before?.workItems, after.workItems, (w) => [w.forecastFinish, w.open]),
+  };
+  const moved =
+    changes.milestones.length +
+    changes.kpis.length +
+    changes.initiatives.length +
+    changes.objectives.length +
+    changes.workItems.length;
+  return moved === 0 && previous !== null && previous.state.asOf === after.asOf ? null : changes;
+}

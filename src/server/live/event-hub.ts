@@ -1,0 +1,131 @@
+import type { ServerResponse } from 'node:http';
+import pg from 'pg';
+import { isVisibleTo } from '../../app/live-events.ts';
+import type { AppContext } from '../../app/context.ts';
+import {
+  EVENT_CHANNEL,
+  latestEventSeq,
+  loadEventsAfter,
+  type StoredLiveEvent,
+} from '../../store/event-log-store.ts';
+
+interface Client {
+  personId: string;
+  stream: ServerResponse;
+  /** The last event this client was sent. */
+  cursor: number;
+  /** True while it catches up from Last-Event-ID; live pushes wait for it. */
+  catchingUp: boolean;
+}
+
+/**
+ * Pushes live events to connected browsers (Server-Sent Events). Events come from the event log,
+ * which every write appends to in its own transaction, so nothing is lost: a client that
+ * reconnects with Last-Event-ID is sent what it missed, and other app instances are woken by
+ * PostgreSQL NOTIFY and read the same log.
+ */
+export interface EventHub {
+  /** Adds a client; it is first sent every event after `lastEventId` that it may see. */
+  connect(personId: string, stream: ServerResponse, lastEventId: number | null): Promise<void>;
+  /** Reads new events from the log and sends them; call after a local write commits. */
+  pump(): Promise<void>;
+  /** How many clients are connected. */
+  size(): number;
+  close(): Promise<void>;
+}
+
+const HEARTBEAT_MS = 15_000;
+
+function frame(event: StoredLiveEvent): string {
+  return `id: ${event.seq}\nevent: ${event.kind}\ndata: ${JSON.stringify({ ...(event.data as object), seq: event.seq, at: event.at, sourceChangedAt: event.sourceChangedAt, receivedAt: event.receivedAt })}\n\n`;
+}
+
+/** Starts the hub: in server mode it also listens for other instances' events. */
+export async function startEventHub(ctx: AppContext, databaseUrl?: string): Promise<EventHub> {
+  const clients = new Set<Client>();
+  let head = await latestEventSeq(ctx.db);
+  let pumping: Promise<void> | null = null;
+  let again = false;
+
+  const visible = (client: Client, event: StoredLiveEvent): boolean =>
+    isVisibleTo(ctx.model?.current()?.plan ?? null, client.personId, event);
+
+  const send = (client: Client, events: readonly StoredLiveEvent[]): void => {
+    for (const event of events) {
+      if (event.seq <= client.cursor) continue;
+      if (visible(client, event)) client.stream.write(frame(event));
+      client.cursor = event.seq;
+    }
+  };
+
+  const pumpOnce = async (): Promise<void> => {
+    for (;;) {
+      const events = await loadEventsAfter(ctx.db, head, 1000);
+      if (events.length === 0) return;
+      // Another instance's write: bring this instance's model up to date too.
+      if (ctx.model !== undefined) await ctx.model.refresh(ctx.db, ctx.clock.asOf());
+      for (const client of clients) if (!client.catchingUp) send(client, events);
+      head = events.at(-1)?.seq ?? head;
+    }
+  };
+
+  const pump = async (): Promise<void> => {
+    if (pumping !== null) {
+      again = true;
+      return pumping;
+    }
+    pumping = (async () => {
+      do {
+        again = false;
+        await pumpOnce();
+      } while (again);
+    })().finally(() => {
+      pumping = null;
+    });
+    return pumping;
+  };
+
+  let listener: pg.Client | null = null;
+  if (databaseUrl !== undefined && ctx.db.kind === 'postgres') {
+    listener = new pg.Client({ connectionString: databaseUrl });
+    await listener.connect();
+    listener.on('notification', () => void pump());
+    await listener.query(`LISTEN ${EVENT_CHANNEL}`);
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const client of clients) client.stream.write(': keep-alive\n\n');
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    async connect(personId, stream, lastEventId) {
+      const client: Client = {
+        personId,
+        stream,
+        cursor: lastEventId ?? head,
+        catchingUp: lastEventId !== null,
+      };
+      clients.add(client);
+      stream.on('close', () => clients.delete(client));
+      stream.write(`retry: 1000\n: connected\n\n`);
+      // Catch up from the log until this client reaches the live head, then go live.
+      while (client.catchingUp) {
+        const events = await loadEventsAfter(ctx.db, client.cursor, 1000);
+        send(
+          client,
+          events.filter((e) => e.seq <= head),
+        );
+        if (events.length === 0 || client.cursor >= head) client.catchingUp = false;
+      }
+    },
+    pump,
+    size: () => clients.size,
+    async close() {
+      clearInterval(heartbeat);
+      for (const client of clients) client.stream.end();
+      clients.clear();
+      if (listener !== null) await listener.end();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app/context.ts';
+import { DEMO_PAYLOADS, type DemoPayload, replayDemoPayload } from '../../app/replay-demo.ts';
+import { fail } from '../../core/errors.ts';
+import { loadPlan } from '../../store/plan-store.ts';
+import { createApiToken } from '../../store/token-store.ts';
+import { setSessionCookie } from '../session-cookie.ts';
+import { bearer, errorResponses } from './schemas.ts';
+import { personCard, personSchema } from './session.ts';
+
+/**
+ * The demo organisation's conveniences, registered only when the server runs the demo: sign in
+ * as any of its people with one click, and replay the ERP story's Jira deliveries.
+ */
+export function registerDemoRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get(
+    '/api/v1/demo/people',
+    {
+      schema: {
+        summary: 'The people of the demo organisation, to sign in as (demo mode only)',
+        tags: ['demo'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              organisation: { type: ['string', 'null'] },
+              people: { type: 'array', items: personSchema },
+            },
+          },
+        },
+      },
+      config: { public: true },
+    },
+    async () => {
+      const plan = await loadPlan(ctx.db);
+      return {
+        organisation: plan?.organisation.name ?? null,
+        people: (plan?.people ?? []).map((p) => personCard(plan, p.id)),
+      };
+    },
+  );
+
+  app.post<{ Body: { personId: string } }>(
+    '/api/v1/demo/sign-in',
+    {
+      schema: {
+        summary: 'Signs the web app in as one of the demo people (demo mode only)',
+        tags: ['demo'],
+        body: {
+          type: 'object',
+          properties: { personId: { type: 'string', minLength: 1, maxLength: 200 } },
+          required: ['personId'],
+          additionalProperties: false,
+        },
+        response: {
+          200: { type: 'object', properties: { person: personSchema } },
+          ...errorResponses,
+        },
+      },
+      config: { public: true },
+    },
+    async (request, reply) => {
+      const plan = await loadPlan(ctx.db);
+      const { personId } = request.body;
+      if (plan?.people.some((p) => p.id === personId) !== true) {
+        fail('not_found', `'${personId}' is not a person of the demo organisation`, {
+          path: 'body.personId',
+        });
+      }
+      const token = await createApiToken(ctx.db, personId, 'web session (demo)', ctx.clock.now());
+      setSessionCookie(request, reply, token);
+      return { person: personCard(plan, personId) };
+    },
+  );
+
+  app.post<{ Body: { payload: DemoPayload } }>(
+    '/api/v1/demo/replay',
+    {
+      schema: {
+        summary: 'Replays a saved Jira delivery of the ERP story, stamped now (demo mode only)',
+        description:
+          'erp-17-due-date-moved: ERP-17 is due three weeks later; erp-17-due-date-restored: back to its date.',
+        tags: ['demo'],
+        security: bearer,
+        body: {
+          type: 'object',
+          properties: { payload: { type: 'string', enum: Object.keys(DEMO_PAYLOADS) } },
+          required: ['payload'],
+          additionalProperties: false,
+        },
+        response: { ...errorResponses },
+      },
+    },
+    async (request) => {
+      const result = await replayDemoPayload(ctx, request.body.payload);
+      return {
+        payload: request.body.payload,
+        applied: result.applied,
+        signals: result.signals,
+        durationMs: Math.round(result.durationMs * 100) / 100,
+      };
+    },
+  );
+}

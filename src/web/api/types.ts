@@ -1,0 +1,186 @@
+import type { Direction, IsoDate } from '../../core/domain/plan.ts';
+import type {
+  ChainStep,
+  DerivedStatus,
+  EntityKind,
+  ExplanationStep,
+  KpiPeriodForecast,
+  MilestoneDriver,
+  Signal,
+  Status,
+} from '../../core/domain/state.ts';
+
+/** The shapes the API answers with, as the web app reads them. */
+
+export type { ChainStep, DerivedStatus, EntityKind, ExplanationStep, KpiPeriodForecast, Status };
+
+export interface PersonRef {
+  id: string;
+  name: string;
+}
+
+export interface Person extends PersonRef {
+  title: string | null;
+  unit: string | null;
+  unitName: string | null;
+}
+
+export interface Me {
+  person: Person;
+  demo: boolean;
+}
+
+export interface WorkItemRef {
+  key: string;
+  summary: string;
+  status: string;
+  statusCategory: 'todo' | 'in_progress' | 'done';
+  dueDate: IsoDate | null;
+  forecastFinish: IsoDate | null;
+}
+
+export interface MilestoneView {
+  id: string;
+  name: string;
+  plannedDate: IsoDate;
+  forecastDate: IsoDate;
+  slipWorkingDays: number;
+  complete: boolean;
+  status: DerivedStatus;
+  workItems: WorkItemRef[];
+}
+
+export interface InitiativeView {
+  id: string;
+  name: string;
+  owner: PersonRef | null;
+  unit: string;
+  delivery: DerivedStatus | null;
+  value: DerivedStatus | null;
+  milestones: MilestoneView[];
+}
+
+export interface KpiView {
+  id: string;
+  name: string;
+  owner: PersonRef | null;
+  unitOfMeasure: string;
+  direction: Direction;
+  status: DerivedStatus | null;
+  periods: KpiPeriodForecast[];
+}
+
+export interface ObjectiveView {
+  id: string;
+  name: string;
+  owner: PersonRef | null;
+  horizon: { start: IsoDate; end: IsoDate } | null;
+  status: DerivedStatus | null;
+  kpis: KpiView[];
+  initiatives: InitiativeView[];
+  children: ObjectiveView[];
+}
+
+export interface StateView {
+  asOf: IsoDate;
+  organisation: { id: string; name: string };
+  objectives: ObjectiveView[];
+  openSignals: number;
+}
+
+export interface InboxSignal extends Signal {
+  status: 'open' | 'resolved';
+  raisedAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  forMe: boolean;
+  acknowledgedByMe: boolean;
+  acknowledgedAt: string | null;
+}
+
+export interface SignalList {
+  asOf: IsoDate;
+  signals: InboxSignal[];
+}
+
+export interface SourceFreshness {
+  source: string;
+  workItems: number;
+  latestUpdateAt: string | null;
+}
+
+export interface SourceList {
+  asOf: IsoDate;
+  sources: SourceFreshness[];
+}
+
+export interface Health {
+  status: 'ok';
+  database: 'pglite' | 'postgres';
+  asOf: IsoDate;
+  asOfPinned: boolean;
+}
+
+/** `GET /api/v1/<collection>/:id`: an entity, what the engine derived for it, and why. */
+export interface Explained<Entity, Derived> {
+  asOf: IsoDate;
+  kind: EntityKind;
+  id: string;
+  entity: Entity;
+  derived: Derived | null;
+  status: DerivedStatus | { delivery: DerivedStatus; value: DerivedStatus } | null;
+  explanation: ExplanationStep[];
+}
+
+export interface MilestoneDerived {
+  id: string;
+  plannedDate: IsoDate;
+  forecastDate: IsoDate;
+  slipWorkingDays: number;
+  complete: boolean;
+  driver: MilestoneDriver;
+  status: DerivedStatus;
+  explanation: ExplanationStep[];
+}
+
+export interface WorkItemEntity {
+  key: string;
+  source: string;
+  summary: string;
+  status: string;
+  statusCategory: 'todo' | 'in_progress' | 'done';
+  issueType?: string;
+  dueDate: IsoDate | null;
+  startDate: IsoDate | null;
+  doneDate: IsoDate | null;
+  parentKey: string | null;
+  blockedBy: string[];
+  blocks: string[];
+  links: { relation: string; key: string }[];
+  assignee: string | null;
+  updatedAt: string;
+}
+
+export interface WorkItemDerived {
+  key: string;
+  open: boolean;
+  forecastFinish: IsoDate | null;
+  explanation: ExplanationStep[];
+}
+
+/** A problem the server found, naming its place (same as the CLI prints). */
+export interface Problem {
+  code: string;
+  message: string;
+  path?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  path?: string;
+  problems?: Problem[];
+}

@@ -1,0 +1,202 @@
+import {
+  AppShell,
+  Avatar,
+  Badge,
+  Burger,
+  Group,
+  Menu,
+  NavLink,
+  Stack,
+  Text,
+  Tooltip,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { type ReactNode, useEffect } from 'react';
+import { Link, useLocation } from 'react-router-dom';
+import { formatDate, formatInstant } from '../format/format.ts';
+import { useLive } from '../live/live-context.tsx';
+import { useMe, useSession } from '../live/session-context.tsx';
+import { DemoActions } from './demo-actions.tsx';
+import { BellIcon, EditIcon, GraphIcon, MapIcon } from './icons.tsx';
+import { LiveNotices } from './live-notices.tsx';
+
+const NAV = [
+  { to: '/', label: 'Strategy map', icon: MapIcon, match: (p: string) => p === '/' },
+  { to: '/signals', label: 'Signals', icon: BellIcon, match: (p: string) => p.startsWith('/signals') },
+  {
+    to: '/dependencies',
+    label: 'Dependencies',
+    icon: GraphIcon,
+    match: (p: string) => p.startsWith('/dependencies'),
+  },
+  { to: '/plan', label: 'Plan editor', icon: EditIcon, match: (p: string) => p.startsWith('/plan') },
+];
+
+function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .map((part) => part[0] ?? '')
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
+}
+
+function LiveIndicator() {
+  const { mode, offline } = useLive();
+  const text = offline ? 'Offline' : mode === 'push' ? 'Live' : mode === 'poll' ? 'Live' : 'Connecting';
+  const detail = offline
+    ? 'The server cannot be reached; retrying'
+    : mode === 'push'
+      ? 'Changes are pushed by the server as they happen'
+      : 'Checking for changes every second';
+  return (
+    <Tooltip label={detail} withArrow>
+      <Group gap={6} wrap="nowrap" className="live-indicator" data-mode={mode} data-offline={offline} tabIndex={0} aria-label={`${text}: ${detail}`}>
+        <span className={`live-dot${offline ? ' live-dot-off' : ''}`} aria-hidden="true" />
+        <Text size="sm" fw={600} c={offline ? 'red.8' : 'dark.6'}>
+          {text}
+        </Text>
+      </Group>
+    </Tooltip>
+  );
+}
+
+/** The app's frame: header (organisation, as-of, live, demo actions, person), navigation, page. */
+export function Shell({ children }: { children: ReactNode }) {
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const { pathname } = useLocation();
+  const me = useMe();
+  const { signOut } = useSession();
+  const live = useLive();
+  useEffect(() => close(), [pathname, close]);
+  const waiting = live.signals?.filter((s) => s.forMe && !s.acknowledgedByMe).length ?? 0;
+  const latest = live.sources
+    ?.map((s) => s.latestUpdateAt)
+    .filter((t): t is string => t !== null)
+    .sort()
+    .at(-1);
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 232, breakpoint: 'md', collapsed: { mobile: !opened } }}
+      padding="lg"
+    >
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="md"
+              size="sm"
+              aria-label={opened ? 'Close navigation' : 'Open navigation'}
+              aria-expanded={opened}
+              aria-controls="main-navigation"
+            />
+            <Link to="/" className="brand" aria-label="Throughline: strategy map">
+              <img src="/favicon.svg" alt="" width={26} height={26} />
+              <span className="brand-name">Throughline</span>
+            </Link>
+            {live.state !== null && (
+              <Text size="sm" c="dimmed" visibleFrom="lg" className="org-name">
+                {live.state.organisation.name}
+              </Text>
+            )}
+          </Group>
+          <Group gap="md" wrap="nowrap">
+            {live.state !== null && (
+              <Badge variant="light" color="indigo" radius="sm" size="lg" className="as-of" data-testid="as-of" styles={{ root: { textTransform: 'none', color: '#364fc7', backgroundColor: '#edf2ff' } }}>
+                As of {formatDate(live.state.asOf)}
+              </Badge>
+            )}
+            <Group visibleFrom="sm">
+              <LiveIndicator />
+            </Group>
+            {me.demo && <DemoActions />}
+            <Menu position="bottom-end" withArrow>
+              <Menu.Target>
+                <UnstyledButton className="person-button" aria-label={`Signed in as ${me.person.name}: open the account menu`}>
+                  <Group gap={8} wrap="nowrap">
+                    <Avatar color="indigo" radius="xl" size={32} alt="">
+                      {initials(me.person.name)}
+                    </Avatar>
+                    <Stack gap={0} visibleFrom="lg">
+                      <Text size="sm" fw={600} lh={1.2}>
+                        {me.person.name}
+                      </Text>
+                      {me.person.title !== null && (
+                        <Text size="xs" c="dimmed" lh={1.2}>
+                          {me.person.title}
+                        </Text>
+                      )}
+                    </Stack>
+                  </Group>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>
+                  {me.person.name}
+                  {me.person.title !== null && `, ${me.person.title}`}
+                </Menu.Label>
+                <Menu.Item onClick={() => void signOut()}>Sign out</Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" id="main-navigation" aria-label="Main">
+        <AppShell.Section grow>
+          <Stack gap={4}>
+            {NAV.map((item) => {
+              const active = item.match(pathname);
+              const Icon = item.icon;
+              return (
+                <NavLink
+                  key={item.to}
+                  component={Link}
+                  to={item.to}
+                  label={item.label}
+                  active={active}
+                  aria-current={active ? 'page' : undefined}
+                  leftSection={<Icon size={18} />}
+                  variant="light"
+                  className="nav-link"
+                  rightSection={
+                    item.to === '/signals' && waiting > 0 ? (
+                      <Badge size="sm" circle color="red.8" aria-label={`${waiting} waiting on you`}>
+                        {waiting}
+                      </Badge>
+                    ) : undefined
+                  }
+                />
+              );
+            })}
+          </Stack>
+        </AppShell.Section>
+        <AppShell.Section>
+          <Stack gap={2} p="xs" className="freshness-mini">
+            <Text size="xs" fw={700} c="dark.6" tt="uppercase">
+              Sources
+            </Text>
+            {(live.sources ?? []).map((s) => (
+              <Text size="xs" c="dimmed" key={s.source}>
+                {s.source}: {s.workItems} work items
+              </Text>
+            ))}
+            <Text size="xs" c="dimmed">
+              latest update {formatInstant(latest ?? null)}
+            </Text>
+          </Stack>
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main id="main" tabIndex={-1}>
+        {children}
+      </AppShell.Main>
+      <LiveNotices />
+    </AppShell>
+  );
+}

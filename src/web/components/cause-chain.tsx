@@ -1,0 +1,143 @@
+import { Badge, Box, Group, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import type { ChainStep, EntityKind } from '../api/types.ts';
+import { formatDate, formatSigned, formatValue } from '../format/format.ts';
+import { EntityLink } from './entity-link.tsx';
+import { ArrowRightIcon } from './icons.tsx';
+import { StatusBadge } from './status-badge.tsx';
+
+const KIND_LABEL: Record<EntityKind, string> = {
+  work_item: 'Work item',
+  milestone: 'Milestone',
+  kpi: 'KPI',
+  initiative: 'Initiative',
+  objective: 'Objective',
+  dependency: 'Dependency',
+  benefit: 'Benefit',
+};
+
+function num(value: number | string | undefined): number | null {
+  if (value === undefined) return null;
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+function plural(n: number, word: string): string {
+  return `${Math.abs(n) === 1 ? word : `${word}s`}`;
+}
+
+/** The figures of one step, short: `+21 days`, `+15 working days`, `−$360,000`. */
+function stepFigures(step: ChainStep, unitOf: (kpi: string) => string): string[] {
+  const f = step.figures;
+  const out: string[] = [];
+  const deltaDays = num(f.deltaDays);
+  if (deltaDays !== null) out.push(`${deltaDays > 0 ? '+' : ''}${deltaDays} ${plural(deltaDays, 'day')}`);
+  const slip = num(f.slipWorkingDays);
+  if (slip !== null) out.push(`${slip > 0 ? '+' : ''}${slip} working ${plural(slip, 'day')}`);
+  if (step.kind === 'kpi') {
+    const unit = unitOf(step.id);
+    const delta = num(f.delta);
+    if (delta !== null) out.push(formatSigned(delta, unit));
+    const shortfall = num(f.shortfall);
+    if (shortfall !== null && shortfall > 0) out.push(`${formatValue(shortfall, unit)} below target`);
+  }
+  return out;
+}
+
+interface CauseChainProps {
+  chain: ChainStep[];
+  /** The unit of measure of a KPI, to format its money. */
+  unitOf?: (kpiId: string) => string;
+  /** One line that wraps (cards) instead of one step per line (the inbox). */
+  compact?: boolean;
+  label?: string;
+}
+
+/** A figure in a grey chip, dark enough to read. */
+export function FigureBadge({ children }: { children: ReactNode }) {
+  return (
+    <Badge
+      variant="light"
+      radius="sm"
+      styles={{
+        root: {
+          backgroundColor: '#f1f3f5',
+          color: '#343a40',
+          textTransform: 'none',
+          fontWeight: 650,
+          letterSpacing: 0,
+        },
+      }}
+    >
+      {children}
+    </Badge>
+  );
+}
+
+/** A signal's cause chain, from the source event to the money to the objective; every step a link. */
+export function CauseChain({ chain, unitOf = () => '', compact = false, label = 'Cause chain' }: CauseChainProps) {
+  if (compact) {
+    return (
+      <Box component="ol" aria-label={label} className="chain chain-compact" data-testid="cause-chain">
+        {chain.map((step, index) => (
+          <li key={`${step.kind}:${step.id}:${index}`} className="chain-compact-step">
+            {index > 0 && <ArrowRightIcon size={14} className="chain-arrow" />}
+            <EntityLink kind={step.kind} id={step.id} fw={650} title={step.text}>
+              {step.id}
+            </EntityLink>
+            {step.kind === 'objective' && typeof step.figures.status === 'string' ? (
+              <Text span size="sm" c="dimmed">
+                {' '}
+                {String(step.figures.status).replace('_', ' ')}
+              </Text>
+            ) : (
+              stepFigures(step, unitOf).map((figure) => (
+                <Text span size="sm" key={figure} className="chain-figure">
+                  {' '}
+                  {figure}
+                </Text>
+              ))
+            )}
+          </li>
+        ))}
+      </Box>
+    );
+  }
+  return (
+    <Box component="ol" aria-label={label} className="chain" data-testid="cause-chain">
+      {chain.map((step, index) => {
+        const figures = stepFigures(step, unitOf);
+        return (
+          <li key={`${step.kind}:${step.id}:${index}`} className="chain-step" data-kind={step.kind}>
+            <span className="chain-dot" aria-hidden="true" />
+            <Group gap="xs" wrap="wrap" align="center">
+              <Text span size="xs" c="dimmed" tt="uppercase" fw={600} className="chain-kind">
+                {KIND_LABEL[step.kind]}
+              </Text>
+              <EntityLink kind={step.kind} id={step.id} fw={700}>
+                {step.id}
+              </EntityLink>
+              {figures.map((figure) => (
+                <FigureBadge key={figure}>{figure}</FigureBadge>
+              ))}
+              {step.kind === 'objective' &&
+                (step.figures.status === 'on_track' ||
+                  step.figures.status === 'at_risk' ||
+                  step.figures.status === 'off_track') && (
+                  <StatusBadge status={step.figures.status} size="sm" />
+                )}
+            </Group>
+            <Text size="sm" mt={2}>
+              {step.text}
+            </Text>
+            {step.kind === 'work_item' && typeof step.figures.to === 'string' && (
+              <Text size="xs" c="dimmed">
+                due {formatDate(String(step.figures.from))} → {formatDate(step.figures.to)}
+              </Text>
+            )}
+          </li>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,103 @@
+import { Button, Card, Group, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
+import { api, apiPath } from '../api/client.ts';
+import type { InboxSignal } from '../api/types.ts';
+import { formatInstant } from '../format/format.ts';
+import { useLiveStore } from '../live/live-context.tsx';
+import { CauseChain } from './cause-chain.tsx';
+import { CheckIcon } from './icons.tsx';
+import { StatusBadge } from './status-badge.tsx';
+
+interface SignalCardProps {
+  signal: InboxSignal;
+  /** Person names by id. */
+  nameOf: (personId: string) => string;
+  unitOf: (kpiId: string) => string;
+  compact?: boolean;
+  headingLevel?: 'h2' | 'h3' | 'h4';
+}
+
+const KIND_TEXT: Record<InboxSignal['kind'], string> = {
+  'milestone.slipped': 'Milestone slipped',
+  'kpi.misses_target': 'KPI misses its target',
+};
+
+/** One signal: what happened, its cause chain, whom it affects, and "acknowledge". */
+export function SignalCard({ signal, nameOf, unitOf, compact = false, headingLevel = 'h3' }: SignalCardProps) {
+  const live = useLiveStore();
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState<string | null>(null);
+  const acknowledge = async (): Promise<void> => {
+    setBusy(true);
+    setFailed(null);
+    try {
+      await api(`${apiPath('signals', signal.id)}/ack`, { method: 'POST', body: {} });
+      await live.refresh();
+    } catch (error) {
+      setFailed(error instanceof Error ? error.message : String(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const severity = signal.kind === 'kpi.misses_target' ? 'off_track' : 'at_risk';
+  const Heading = headingLevel;
+  return (
+    <Card
+      className="signal-card"
+      data-testid="signal-card"
+      data-signal-id={signal.id}
+      data-acknowledged={signal.acknowledgedByMe}
+      padding={compact ? 'md' : 'lg'}
+      aria-labelledby={`signal-${signal.id}`}
+      component="article"
+    >
+      <Stack gap="xs">
+        <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
+          <Stack gap={2}>
+            <Group gap="xs">
+              <StatusBadge status={severity} withReason={false} size="sm" prefix={KIND_TEXT[signal.kind]} />
+              {signal.status === 'resolved' && (
+                <Text size="xs" c="dimmed">
+                  resolved {formatInstant(signal.resolvedAt)}
+                </Text>
+              )}
+            </Group>
+            <Heading id={`signal-${signal.id}`} className="signal-title">
+              {signal.title}
+            </Heading>
+          </Stack>
+          {signal.acknowledgedByMe ? (
+            <Group gap={4} c="dimmed" wrap="nowrap" className="acknowledged">
+              <CheckIcon size={14} />
+              <Text size="xs" c="dimmed">
+                Acknowledged
+              </Text>
+            </Group>
+          ) : (
+            signal.status === 'open' && (
+              <Button
+                size="xs"
+                variant="default"
+                onClick={() => void acknowledge()}
+                loading={busy}
+                aria-label={`Acknowledge: ${signal.title}`}
+              >
+                Acknowledge
+              </Button>
+            )
+          )}
+        </Group>
+        <CauseChain chain={signal.chain} unitOf={unitOf} compact={compact} label={`Cause chain of: ${signal.title}`} />
+        <Text size="xs" c="dimmed">
+          Affects {signal.affectedOwners.map(nameOf).join(', ')} · raised {formatInstant(signal.raisedAt)}
+          {signal.updatedAt !== signal.raisedAt && ` · updated ${formatInstant(signal.updatedAt)}`}
+        </Text>
+        {failed !== null && (
+          <Text size="xs" c="red.8" role="alert">
+            {failed}
+          </Text>
+        )}
+      </Stack>
+    </Card>
+  );
+}

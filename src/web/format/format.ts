@@ -1,0 +1,120 @@
+import type { Status } from '../api/types.ts';
+
+/** How figures, dates and statuses read in the app: one place, the same everywhere. */
+
+const LOCALE = 'en-US';
+
+const CURRENCIES = new Set(['USD', 'EUR', 'GBP', 'CHF', 'JPY', 'CAD', 'AUD']);
+
+/** True when a unit of measure is money. */
+export function isMoney(unit: string): boolean {
+  return CURRENCIES.has(unit.toUpperCase());
+}
+
+/** A value in its unit of measure: `$1,268,571`, `96.0%`, `118 hours`. */
+export function formatValue(value: number | null | undefined, unit: string): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  if (isMoney(unit)) {
+    return new Intl.NumberFormat(LOCALE, {
+      style: 'currency',
+      currency: unit.toUpperCase(),
+      maximumFractionDigits: 0,
+    }).format(value);
+  }
+  if (unit === '%') return `${formatNumber(value, 1)}%`;
+  return `${formatNumber(value, Number.isInteger(value) ? 0 : 1)} ${unit}`;
+}
+
+/** A value short enough for a chart axis: `$1.2M`, `96%`, `118`. */
+export function formatCompact(value: number, unit: string): string {
+  const compact = new Intl.NumberFormat(LOCALE, {
+    notation: 'compact',
+    maximumFractionDigits: 1,
+  }).format(value);
+  if (isMoney(unit)) return unit.toUpperCase() === 'USD' ? `$${compact}` : `${compact} ${unit}`;
+  if (unit === '%') return `${compact}%`;
+  return compact;
+}
+
+/** A signed money or unit difference: `−$291,429`, `+18 hours`. */
+export function formatSigned(value: number, unit: string): string {
+  const sign = value < 0 ? '−' : value > 0 ? '+' : '±';
+  return `${sign}${formatValue(Math.abs(value), unit)}`;
+}
+
+export function formatNumber(value: number, digits = 0): string {
+  return new Intl.NumberFormat(LOCALE, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(value);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A calendar date `2026-10-05` as `5 Oct 2026` (no time zone: plans are made in days). */
+export function formatDate(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined) return '—';
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (match === null) return iso;
+  const [, year, month, day] = match;
+  return `${Number(day)} ${MONTHS[Number(month) - 1] ?? month} ${year}`;
+}
+
+/** A short date for axes: `5 Oct`. */
+export function formatShortDate(iso: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (match === null) return iso;
+  return `${Number(match[3])} ${MONTHS[Number(match[2]) - 1] ?? match[2]}`;
+}
+
+/** An instant, in the reader's time zone: `23 Nov 2026, 14:05`. */
+export function formatInstant(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(LOCALE, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(date);
+}
+
+/** How long ago an instant was, roughly: `3 min ago`, `2 days ago`. */
+export function formatAge(iso: string | null | undefined, now: number): string {
+  if (iso === null || iso === undefined) return 'never';
+  const ms = now - Date.parse(iso);
+  if (Number.isNaN(ms)) return '—';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}
+
+export const STATUS_LABEL: Record<Status, string> = {
+  on_track: 'On track',
+  at_risk: 'At risk',
+  off_track: 'Off track',
+};
+
+/** The theme colour of each status: green, amber, red. */
+export const STATUS_COLOR: Record<Status, string> = {
+  on_track: 'green',
+  at_risk: 'orange',
+  off_track: 'red',
+};
+
+/** Chart colours per status, dark enough to read on white. */
+export const STATUS_HEX: Record<Status, string> = {
+  on_track: '#2b8a3e',
+  at_risk: '#d9480f',
+  off_track: '#c92a2a',
+};
+
+/** Plural-aware count: `1 signal`, `3 signals`. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

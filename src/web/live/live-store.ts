@@ -1,0 +1,296 @@
+import { api } from '../api/client.ts';
+import type {
+  InboxSignal,
+  ObjectiveView,
+  SignalList,
+  SourceFreshness,
+  SourceList,
+  StateView,
+  Status,
+} from '../api/types.ts';
+import { formatDate, STATUS_LABEL } from '../format/format.ts';
+
+/** One "something changed" notice, shown without a reload. */
+export interface LiveNotice {
+  id: number;
+  title: string;
+  lines: string[];
+  tone: Status | 'info';
+}
+
+/** How the app hears about changes: pushed by the server (SSE), or by asking every second. */
+export type LiveMode = 'connecting' | 'push' | 'poll';
+
+export interface LiveSnapshot {
+  state: StateView | null;
+  signals: InboxSignal[] | null;
+  sources: SourceFreshness[] | null;
+  /** Bumps whenever the state or the signals changed: pages refetch their details on it. */
+  version: number;
+  mode: LiveMode;
+  /** Ids of objectives, KPIs, initiatives and milestones that just changed. */
+  changed: ReadonlySet<string>;
+  notices: LiveNotice[];
+  /** Set while the server cannot be reached. */
+  offline: boolean;
+}
+
+export interface LiveStore {
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): LiveSnapshot;
+  /** Loads everything now, then keeps it up to date. */
+  start(): void;
+  stop(): void;
+  /** Asks the server again now (after an action of ours, say). */
+  refresh(): Promise<void>;
+  dismiss(noticeId: number): void;
+}
+
+const POLL_MS = 1000;
+const HIGHLIGHT_MS = 8000;
+const NOTICE_MS = 15000;
+
+interface Facts {
+  statuses: Map<string, { label: string; status: Status }>;
+  forecasts: Map<string, string>;
+}
+
+/** The status of everything in the view, to tell what a change touched. */
+function factsOf(state: StateView): Facts {
+  const statuses = new Map<string, { label: string; status: Status }>();
+  const forecasts = new Map<string, string>();
+  const visit = (o: ObjectiveView): void => {
+    if (o.status !== null) statuses.set(o.id, { label: o.id, status: o.status.status });
+    for (const k of o.kpis) {
+      if (k.status !== null) statuses.set(k.id, { label: k.id, status: k.status.status });
+    }
+    for (const i of o.initiatives) {
+      if (i.delivery !== null) {
+        statuses.set(i.id, { label: `${i.id} delivery`, status: i.delivery.status });
+      }
+      if (i.value !== null) {
+        statuses.set(`${i.id}#value`, { label: `${i.id} value`, status: i.value.status });
+      }
+      for (const m of i.milestones) {
+        statuses.set(m.id, { label: m.id, status: m.status.status });
+        forecasts.set(m.id, m.forecastDate);
+      }
+    }
+    o.children.forEach(visit);
+  };
+  state.objectives.forEach(visit);
+  return { statuses, forecasts };
+}
+
+const SEVERITY: Record<Status, number> = { on_track: 0, at_risk: 1, off_track: 2 };
+
+/** What changed between two views and two signal lists, as ids and readable lines. */
+function describeChange(
+  before: { state: StateView; signals: InboxSignal[] },
+  after: { state: StateView; signals: InboxSignal[] },
+): { ids: string[]; lines: string[]; tone: Status | 'info' } {
+  const was = factsOf(before.state);
+  const now = factsOf(after.state);
+  const ids: string[] = [];
+  const lines: string[] = [];
+  let worst: Status | 'info' = 'info';
+  for (const [id, fact] of now.statuses) {
+    const old = was.statuses.get(id);
+    if (old !== undefined && old.status !== fact.status) {
+      ids.push(id.replace('#value', ''));
+      lines.push(
+        `${fact.label}: ${STATUS_LABEL[old.status]} → ${STATUS_LABEL[fact.status]}`,
+      );
+      if (worst === 'info' || SEVERITY[fact.status] > SEVERITY[worst]) worst = fact.status;
+    }
+  }
+  for (const [id, date] of now.forecasts) {
+    const old = was.forecasts.get(id);
+    if (old !== undefined && old !== date) {
+      if (!ids.includes(id)) ids.push(id);
+      lines.push(`${id} forecast ${formatDate(old)} → ${formatDate(date)}`);
+    }
+  }
+  const beforeIds = new Set(before.signals.map((s) => s.id));
+  const afterIds = new Set(after.signals.map((s) => s.id));
+  for (const s of after.signals) {
+    if (!beforeIds.has(s.id)) lines.push(`New signal: ${s.title}`);
+  }
+  for (const s of before.signals) {
+    if (!afterIds.has(s.id)) lines.push(`Resolved: ${s.title}`);
+  }
+  return { ids: [...new Set(ids)], lines, tone: worst };
+}
+
+/** The live data of the signed-in app: the strategic view, the signals, the sources. */
+export function createLiveStore(): LiveStore {
+  let snapshot: LiveSnapshot = {
+    state: null,
+    signals: null,
+    sources: null,
+    version: 0,
+    mode: 'connecting',
+    changed: new Set(),
+    notices: [],
+    offline: false,
+  };
+  const listeners = new Set<() => void>();
+  let stateText = '';
+  let signalsText = '';
+  let inFlight: Promise<void> | null = null;
+  let again = false;
+  let pollTimer: ReturnType<typeof setInterval> | null = null;
+  let events: EventSource | null = null;
+  let nextNotice = 1;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let running = false;
+
+  const publish = (next: Partial<LiveSnapshot>): void => {
+    snapshot = { ...snapshot, ...next };
+    for (const listener of listeners) listener();
+  };
+
+  const later = (ms: number, work: () => void): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      work();
+    }, ms);
+    timers.add(timer);
+  };
+
+  const load = async (): Promise<void> => {
+    try {
+      const [state, signals] = await Promise.all([
+        api<StateView>('/api/v1/state'),
+        api<SignalList>('/api/v1/signals'),
+      ]);
+      const nextStateText = JSON.stringify(state);
+      const nextSignalsText = JSON.stringify(signals.signals);
+      if (nextStateText === stateText && nextSignalsText === signalsText) {
+        if (snapshot.offline) publish({ offline: false });
+        return;
+      }
+      const first = snapshot.state === null || snapshot.signals === null;
+      const change =
+        first || snapshot.state === null || snapshot.signals === null
+          ? null
+          : describeChange(
+              { state: snapshot.state, signals: snapshot.signals },
+              { state, signals: signals.signals },
+            );
+      stateText = nextStateText;
+      signalsText = nextSignalsText;
+      const sources = await api<SourceList>('/api/v1/sources').then(
+        (s) => s.sources,
+        () => snapshot.sources,
+      );
+      const next: Partial<LiveSnapshot> = {
+        state,
+        signals: signals.signals,
+        sources,
+        version: snapshot.version + 1,
+        offline: false,
+      };
+      if (change !== null && (change.ids.length > 0 || change.lines.length > 0)) {
+        const changed = new Set([...snapshot.changed, ...change.ids]);
+        const notice: LiveNotice = {
+          id: nextNotice++,
+          title: 'Updated just now',
+          lines: change.lines.length > 0 ? change.lines : ['The figures changed.'],
+          tone: change.tone,
+        };
+        next.changed = changed;
+        next.notices = [...snapshot.notices, notice].slice(-3);
+        later(HIGHLIGHT_MS, () => {
+          const still = new Set(snapshot.changed);
+          for (const id of change.ids) still.delete(id);
+          publish({ changed: still });
+        });
+        later(NOTICE_MS, () => store.dismiss(notice.id));
+      }
+      publish(next);
+    } catch {
+      if (!snapshot.offline) publish({ offline: true });
+    }
+  };
+
+  const refresh = (): Promise<void> => {
+    if (inFlight !== null) {
+      // A change may have landed after the request in flight was answered: ask once more.
+      again = true;
+      return inFlight;
+    }
+    inFlight = load().finally(() => {
+      inFlight = null;
+      if (again && running) {
+        again = false;
+        void refresh();
+      }
+    });
+    return inFlight;
+  };
+
+  const startPolling = (): void => {
+    if (pollTimer !== null) return;
+    publish({ mode: 'poll' });
+    pollTimer = setInterval(() => void refresh(), POLL_MS);
+  };
+
+  const stopPolling = (): void => {
+    if (pollTimer !== null) clearInterval(pollTimer);
+    pollTimer = null;
+  };
+
+  const listen = (): void => {
+    if (typeof EventSource === 'undefined') {
+      startPolling();
+      return;
+    }
+    const source = new EventSource('/api/v1/events');
+    events = source;
+    source.addEventListener('open', () => {
+      stopPolling();
+      publish({ mode: 'push' });
+      void refresh();
+    });
+    for (const name of ['signal', 'state', 'message']) {
+      source.addEventListener(name, () => void refresh());
+    }
+    source.addEventListener('error', () => {
+      // Closed for good (no such route, or not an event stream): ask every second instead.
+      // Still connecting (the network blinked): ask meanwhile, until it opens again.
+      startPolling();
+      if (source.readyState === EventSource.CLOSED) {
+        source.close();
+        events = null;
+      }
+    });
+  };
+
+  const store: LiveStore = {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    getSnapshot: () => snapshot,
+    start() {
+      if (running) return;
+      running = true;
+      void refresh();
+      listen();
+    },
+    stop() {
+      running = false;
+      stopPolling();
+      events?.close();
+      events = null;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+    refresh,
+    dismiss(noticeId) {
+      publish({ notices: snapshot.notices.filter((n) => n.id !== noticeId) });
+    },
+  };
+  return store;
+}

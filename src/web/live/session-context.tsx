@@ -1,0 +1,59 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { api, ApiError, whenUnauthenticated } from '../api/client.ts';
+import type { Me } from '../api/types.ts';
+
+export type Session =
+  | { kind: 'loading' }
+  | { kind: 'signed-out' }
+  | { kind: 'signed-in'; me: Me }
+  | { kind: 'unreachable'; message: string };
+
+interface SessionApi {
+  session: Session;
+  /** Reads who is signed in again (after signing in). */
+  reload: () => Promise<void>;
+  signOut: () => Promise<void>;
+}
+
+const SessionContext = createContext<SessionApi | null>(null);
+
+/** Who is signed in, from `GET /api/v1/me`; signs out when the API says the session ended. */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session>({ kind: 'loading' });
+
+  const reload = useCallback(async () => {
+    try {
+      const me = await api<Me>('/api/v1/me', { quiet401: true });
+      setSession({ kind: 'signed-in', me });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) setSession({ kind: 'signed-out' });
+      else setSession({ kind: 'unreachable', message: String(error) });
+    }
+  }, []);
+
+  const signOut = useCallback(async () => {
+    await api('/api/v1/session', { method: 'DELETE', quiet401: true }).catch(() => undefined);
+    setSession({ kind: 'signed-out' });
+  }, []);
+
+  useEffect(() => {
+    whenUnauthenticated(() => setSession({ kind: 'signed-out' }));
+    void reload();
+  }, [reload]);
+
+  const value = useMemo(() => ({ session, reload, signOut }), [session, reload, signOut]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionApi {
+  const value = useContext(SessionContext);
+  if (value === null) throw new Error('useSession needs a SessionProvider above it');
+  return value;
+}
+
+/** The signed-in person; only for pages behind the sign-in. */
+export function useMe(): Me {
+  const { session } = useSession();
+  if (session.kind !== 'signed-in') throw new Error('useMe needs a signed-in session');
+  return session.me;
+}

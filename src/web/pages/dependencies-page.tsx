@@ -1,0 +1,243 @@
+import { Anchor, Badge, Button, Card, Grid, Group, List, Select, Stack, Text, Title } from '@mantine/core';
+import { useCallback, useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
+import type { PlanFile } from '../../plan-file/plan-file-types.ts';
+import { DependencyGraph, type GraphEdge, type GraphNode, type Highlight } from '../components/dependency-graph.tsx';
+import { entityHref } from '../components/entity-link.tsx';
+import { Loading, Page } from '../components/page.tsx';
+import { StatusBadge } from '../components/status-badge.tsx';
+import { formatDate } from '../format/format.ts';
+import { useApi } from '../live/use-api.ts';
+import { useStateIndex } from '../live/use-state-index.ts';
+
+const UNIT_COLORS = ['#1c7ed6', '#7048e8', '#0c8599', '#c2255c', '#5f3dc4', '#e67700', '#495057'];
+
+function reach(start: string, next: (id: string) => string[]): Set<string> {
+  const seen = new Set<string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const id = queue.shift() as string;
+    for (const n of next(id)) {
+      if (!seen.has(n)) {
+        seen.add(n);
+        queue.push(n);
+      }
+    }
+  }
+  return seen;
+}
+
+/** The dependency graph across units: select a milestone to light up what it waits on and what it reaches. */
+export function DependenciesPage() {
+  const index = useStateIndex();
+  const plan = useApi<PlanFile>('/api/v1/plan');
+  const [selected, setSelected] = useState<string | null>(null);
+
+  const graph = useMemo(() => {
+    if (index === null || plan.data === null) return null;
+    const units = new Map((plan.data.units ?? []).map((u) => [u.id, u.name]));
+    const nodes: GraphNode[] = [];
+    const edges: GraphEdge[] = [];
+    for (const { milestone, initiative } of index.milestones.values()) {
+      nodes.push({
+        id: milestone.id,
+        kind: 'milestone',
+        name: milestone.name,
+        unit: initiative.unit,
+        status: milestone.status.status,
+        forecastDate: milestone.forecastDate,
+        slipWorkingDays: milestone.slipWorkingDays,
+      });
+    }
+    for (const d of plan.data.dependencies ?? []) {
+      edges.push({ from: d.predecessor, to: d.successor, label: `${d.type ?? 'FS'} +${d.lagDays ?? 0} wd` });
+    }
+    const kpis = new Set<string>();
+    for (const b of plan.data.benefits ?? []) {
+      if (!index.milestones.has(b.milestone)) continue;
+      kpis.add(b.kpi);
+      edges.push({ from: b.milestone, to: b.kpi, label: 'benefit' });
+    }
+    const objectives = new Set<string>();
+    for (const k of kpis) {
+      const entry = index.kpis.get(k);
+      if (entry === undefined) continue;
+      const owner = plan.data.kpis?.find((x) => x.id === k)?.owner;
+      const ownerUnit = plan.data.people?.find((p) => p.id === owner)?.unit ?? null;
+      nodes.push({ id: k, kind: 'kpi', name: entry.kpi.name, unit: ownerUnit, status: entry.kpi.status?.status ?? null });
+      for (const o of entry.objectives) {
+        objectives.add(o.id);
+        edges.push({ from: k, to: o.id, label: 'measures' });
+      }
+    }
+    for (const o of objectives) {
+      const entry = index.objectives.get(o);
+      if (entry === undefined) continue;
+      const ownerUnit = plan.data.people?.find((p) => p.id === entry.objective.owner?.id)?.unit ?? null;
+      nodes.push({ id: o, kind: 'objective', name: entry.objective.name, unit: ownerUnit, status: entry.objective.status?.status ?? null });
+    }
+    const unitIds = [...new Set(nodes.map((n) => n.unit).filter((u): u is string => u !== null))].sort();
+    return { nodes, edges, units, unitIds };
+  }, [index, plan.data]);
+
+  const { upstream, downstream } = useMemo(() => {
+    if (graph === null || selected === null) return { upstream: new Set<string>(), downstream: new Set<string>() };
+    return {
+      upstream: reach(selected, (id) => graph.edges.filter((e) => e.to === id).map((e) => e.from)),
+      downstream: reach(selected, (id) => graph.edges.filter((e) => e.from === id).map((e) => e.to)),
+    };
+  }, [graph, selected]);
+
+  const unitColor = useCallback(
+    (unit: string | null) => {
+      if (unit === null || graph === null) return '#adb5bd';
+      return UNIT_COLORS[graph.unitIds.indexOf(unit) % UNIT_COLORS.length] ?? '#adb5bd';
+    },
+    [graph],
+  );
+  const highlightOf = useCallback(
+    (id: string): Highlight => {
+      if (selected === null) return 'none';
+      if (id === selected) return 'selected';
+      if (upstream.has(id)) return 'upstream';
+      if (downstream.has(id)) return 'downstream';
+      return 'dimmed';
+    },
+    [selected, upstream, downstream],
+  );
+  const edgeHighlight = useCallback(
+    (e: GraphEdge): Highlight => {
+      if (selected === null) return 'none';
+      if ((upstream.has(e.from) || e.from === selected) && (upstream.has(e.to) || e.to === selected) && e.from !== selected) {
+        return 'upstream';
+      }
+      if ((downstream.has(e.to) || e.to === selected) && (downstream.has(e.from) || e.from === selected) && e.to !== selected) {
+        return 'downstream';
+      }
+      return 'dimmed';
+    },
+    [selected, upstream, downstream],
+  );
+
+  if (graph === null) return <Loading label="Loading the dependency graph" />;
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const selectedNode = selected === null ? undefined : byId.get(selected);
+  const listOf = (ids: Set<string>) =>
+    [...ids].map((id) => byId.get(id)).filter((n): n is GraphNode => n !== undefined);
+  return (
+    <Page title="Dependencies" documentTitle="Dependencies" eyebrow="Across units" testId="dependencies-page">
+      <Grid gutter="lg">
+        <Grid.Col span={{ base: 12, lg: 8 }}>
+          <Card padding={0} className="graph-card">
+            <div className="graph-box" data-testid="dependency-graph">
+              <DependencyGraph
+                nodes={graph.nodes}
+                edges={graph.edges}
+                unitColor={unitColor}
+                highlightOf={highlightOf}
+                edgeHighlight={edgeHighlight}
+                onSelect={setSelected}
+              />
+            </div>
+          </Card>
+          <Group gap="md" mt="sm" aria-label="Legend">
+            {graph.unitIds.map((u) => (
+              <Group gap={6} key={u}>
+                <span className="legend-swatch" style={{ backgroundColor: unitColor(u) }} aria-hidden="true" />
+                <Text size="sm">{graph.units.get(u) ?? u}</Text>
+              </Group>
+            ))}
+            <Text size="sm" c="dimmed">
+              · node text colour: status · orange: waits on · red: reaches
+            </Text>
+          </Group>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 4 }}>
+          <Card component="section" aria-labelledby="selection-title">
+            <Stack gap="sm">
+              <Title order={2} id="selection-title" className="section-title">
+                Follow a milestone
+              </Title>
+              <Select
+                label="Milestone"
+                placeholder="Choose a milestone"
+                searchable
+                clearable
+                value={selected}
+                onChange={setSelected}
+                data={graph.nodes
+                  .filter((n) => n.kind === 'milestone')
+                  .map((n) => ({ value: n.id, label: `${n.id} · ${n.name}` }))}
+                data-testid="milestone-select"
+              />
+              {selectedNode === undefined ? (
+                <Text size="sm" c="dimmed">
+                  Select a milestone, in the graph or here, to light up what it waits on (upstream) and everything it reaches
+                  (downstream).
+                </Text>
+              ) : (
+                <Stack gap="sm" data-testid="selection">
+                  <Group justify="space-between">
+                    <Anchor component={Link} to={entityHref(selectedNode.kind, selectedNode.id) ?? '/'} fw={700}>
+                      {selectedNode.id} {selectedNode.name}
+                    </Anchor>
+                    <StatusBadge status={selectedNode.status} size="sm" />
+                  </Group>
+                  {selectedNode.forecastDate !== undefined && (
+                    <Text size="sm">
+                      Forecast {formatDate(selectedNode.forecastDate)}
+                      {selectedNode.unit !== null && ` · ${graph.units.get(selectedNode.unit) ?? selectedNode.unit}`}
+                    </Text>
+                  )}
+                  <div>
+                    <Group gap="xs">
+                      <Badge color="orange.9" variant="filled" size="sm">
+                        {upstream.size}
+                      </Badge>
+                      <Text size="sm" fw={700}>
+                        Waits on (upstream)
+                      </Text>
+                    </Group>
+                    <List size="sm" spacing={2} data-testid="upstream-list">
+                      {listOf(upstream).map((n) => (
+                        <List.Item key={n.id}>
+                          <Anchor component={Link} to={entityHref(n.kind, n.id) ?? '/'}>
+                            {n.id}
+                          </Anchor>{' '}
+                          {n.name}
+                        </List.Item>
+                      ))}
+                    </List>
+                  </div>
+                  <div>
+                    <Group gap="xs">
+                      <Badge color="red.8" variant="filled" size="sm">
+                        {downstream.size}
+                      </Badge>
+                      <Text size="sm" fw={700}>
+                        Reaches (downstream)
+                      </Text>
+                    </Group>
+                    <List size="sm" spacing={2} data-testid="downstream-list">
+                      {listOf(downstream).map((n) => (
+                        <List.Item key={n.id}>
+                          <Anchor component={Link} to={entityHref(n.kind, n.id) ?? '/'}>
+                            {n.id}
+                          </Anchor>{' '}
+                          {n.name}
+                        </List.Item>
+                      ))}
+                    </List>
+                  </div>
+                  <Button variant="default" size="xs" onClick={() => setSelected(null)}>
+                    Clear the selection
+                  </Button>
+                </Stack>
+              )}
+            </Stack>
+          </Card>
+        </Grid.Col>
+      </Grid>
+    </Page>
+  );
+}

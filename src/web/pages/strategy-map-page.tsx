@@ -1,0 +1,192 @@
+import { Badge, Card, Grid, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useEffect } from 'react';
+import type { ObjectiveView } from '../api/types.ts';
+import { EntityLink } from '../components/entity-link.tsx';
+import { InitiativeTable } from '../components/initiative-table.tsx';
+import { KpiCard } from '../components/kpi-card.tsx';
+import { preloadCharts } from '../components/lazy-charts.tsx';
+import { Loading, Page } from '../components/page.tsx';
+import { SignalCard } from '../components/signal-card.tsx';
+import { StatusBadge } from '../components/status-badge.tsx';
+import { count, formatAge, formatDate, formatInstant, STATUS_LABEL } from '../format/format.ts';
+import { useLive } from '../live/live-context.tsx';
+import { useMe } from '../live/session-context.tsx';
+import { useLabels } from '../live/use-state-index.ts';
+
+preloadCharts();
+
+/** One objective of the tree, with its KPIs, initiatives and child objectives. */
+function ObjectiveNode({ objective, depth, changed }: { objective: ObjectiveView; depth: number; changed: ReadonlySet<string> }) {
+  const Heading = depth === 0 ? 'h2' : 'h3';
+  return (
+    <Card
+      className={`objective-card depth-${depth}${changed.has(objective.id) ? ' changed' : ''}`}
+      data-testid={`objective-card-${objective.id}`}
+      data-status={objective.status?.status}
+      component="section"
+      aria-labelledby={`objective-${objective.id}-title`}
+      padding={depth === 0 ? 'lg' : 'md'}
+    >
+      <Stack gap="md">
+        <Group justify="space-between" align="flex-start" gap="sm">
+          <Stack gap={2} style={{ flex: 1, minWidth: 240 }}>
+            <Text size="xs" c="dimmed" fw={600}>
+              Objective · {objective.id}
+              {objective.horizon !== null &&
+                ` · ${formatDate(objective.horizon.start)} – ${formatDate(objective.horizon.end)}`}
+            </Text>
+            <Heading className={depth === 0 ? 'objective-title' : 'card-title'} id={`objective-${objective.id}-title`}>
+              <EntityLink kind="objective" id={objective.id} c="dark.9" underline="hover">
+                {objective.name}
+              </EntityLink>
+            </Heading>
+            <Text size="sm" c="dimmed">
+              Owner {objective.owner?.name ?? '—'}
+            </Text>
+          </Stack>
+          <Stack gap={4} align="flex-end" maw={360}>
+            <StatusBadge status={objective.status} size="lg" />
+            {objective.status !== null && objective.status.status !== 'on_track' && (
+              <Text size="xs" c="dimmed" ta="right">
+                {objective.status.reason}
+              </Text>
+            )}
+          </Stack>
+        </Group>
+        {objective.kpis.length > 0 && (
+          <SimpleGrid cols={{ base: 1, sm: 2, xl: 3 }} spacing="md">
+            {objective.kpis.map((k) => (
+              <KpiCard key={k.id} kpi={k} changed={changed.has(k.id)} headingLevel={depth === 0 ? 'h3' : 'h4'} />
+            ))}
+          </SimpleGrid>
+        )}
+        <InitiativeTable initiatives={objective.initiatives} changed={changed} caption={`Initiatives serving ${objective.id}`} />
+        {objective.children.length > 0 && (
+          <Stack gap="md" className="objective-children">
+            {objective.children.map((c) => (
+              <ObjectiveNode key={c.id} objective={c} depth={depth + 1} changed={changed} />
+            ))}
+          </Stack>
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
+function tally(objectives: ObjectiveView[]) {
+  const counts = { on_track: 0, at_risk: 0, off_track: 0 };
+  const visit = (o: ObjectiveView) => {
+    if (o.status !== null) counts[o.status.status] += 1;
+    o.children.forEach(visit);
+  };
+  objectives.forEach(visit);
+  return counts;
+}
+
+/** Home: the objective tree with derived status, KPI charts, and what waits on me. */
+export function StrategyMapPage() {
+  const live = useLive();
+  const me = useMe();
+  const labels = useLabels();
+  const ready = live.state !== null && live.signals !== null;
+  useEffect(() => {
+    if (ready && performance.getEntriesByName('strategy-map-rendered').length === 0) {
+      performance.mark('strategy-map-rendered');
+    }
+  }, [ready]);
+  if (live.state === null || live.signals === null) return <Loading label="Loading the strategy map" />;
+  const mine = live.signals.filter((s) => s.forMe && s.status === 'open');
+  const counts = tally(live.state.objectives);
+  const now = Date.now();
+  return (
+    <Page
+      title="Strategy map"
+      documentTitle="Strategy map"
+      eyebrow={live.state.organisation.name}
+      testId="strategy-map"
+    >
+      <SimpleGrid cols={{ base: 2, lg: 4 }} spacing="md" className="summary-strip">
+        {(['on_track', 'at_risk', 'off_track'] as const).map((s) => (
+          <Card key={s} padding="md" className="summary-card">
+            <Text size="xs" c="dimmed" fw={700} tt="uppercase">
+              Objectives {STATUS_LABEL[s].toLowerCase()}
+            </Text>
+            <Group gap="xs" align="baseline">
+              <Text fz={28} fw={700} lh={1.2} data-testid={`objectives-${s}`}>
+                {counts[s]}
+              </Text>
+              <StatusBadge status={s} withReason={false} size="xs" />
+            </Group>
+          </Card>
+        ))}
+        <Card padding="md" className="summary-card">
+          <Text size="xs" c="dimmed" fw={700} tt="uppercase">
+            Signals waiting on you
+          </Text>
+          <Text fz={28} fw={700} lh={1.2} data-testid="signals-waiting">
+            {mine.filter((s) => !s.acknowledgedByMe).length}
+          </Text>
+        </Card>
+      </SimpleGrid>
+      <Grid gutter="lg">
+        <Grid.Col span={{ base: 12, lg: 8 }}>
+          <Stack gap="lg" data-testid="objective-tree">
+            {live.state.objectives.map((o) => (
+              <ObjectiveNode key={o.id} objective={o} depth={0} changed={live.changed} />
+            ))}
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 4 }}>
+          <Stack gap="lg">
+            <Card component="section" aria-labelledby="waiting-title" data-testid="waiting-on-me">
+              <Stack gap="sm">
+                <Group justify="space-between">
+                  <Title order={2} id="waiting-title" className="section-title">
+                    Waiting on you
+                  </Title>
+                  <Badge variant="light" color="gray" radius="sm" styles={{ root: { color: '#343a40', textTransform: 'none' } }}>
+                    {count(mine.length, 'signal')}
+                  </Badge>
+                </Group>
+                {mine.length === 0 ? (
+                  <Text size="sm" c="dimmed" data-testid="no-signals">
+                    Nothing needs you, {me.person.name.split(' ')[0]}: every objective you own or serve is where it should be.
+                  </Text>
+                ) : (
+                  mine.map((s) => (
+                    <SignalCard key={s.id} signal={s} nameOf={labels.nameOf} unitOf={labels.unitOf} compact headingLevel="h3" />
+                  ))
+                )}
+              </Stack>
+            </Card>
+            <Card component="section" aria-labelledby="freshness-title" data-testid="freshness">
+              <Stack gap="xs">
+                <Title order={2} id="freshness-title" className="section-title">
+                  Data freshness
+                </Title>
+                <Text size="sm">
+                  Figures as of <strong>{formatDate(live.state.asOf)}</strong>
+                </Text>
+                {(live.sources ?? []).length === 0 && (
+                  <Text size="sm" c="dimmed">
+                    No source has sent work yet.
+                  </Text>
+                )}
+                {(live.sources ?? []).map((s) => (
+                  <Stack gap={0} key={s.source}>
+                    <Text size="sm" fw={600}>
+                      Source “{s.source}” · {count(s.workItems, 'work item')}
+                    </Text>
+                    <Text size="xs" c="dimmed" data-testid={`source-${s.source}-latest`}>
+                      latest update {formatInstant(s.latestUpdateAt)} ({formatAge(s.latestUpdateAt, now)})
+                    </Text>
+                  </Stack>
+                ))}
+              </Stack>
+            </Card>
+          </Stack>
+        </Grid.Col>
+      </Grid>
+    </Page>
+  );
+}

@@ -1,0 +1,176 @@
+import { createHmac } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pinnedClock } from '../src/app/clock.ts';
+import { DEMO_AS_OF, DEMO_FILES, DEMO_SOURCE, loadDemo } from '../src/app/load-demo.ts';
+import { DEMO_WEBHOOK_SECRET, webhookSecretLookup } from '../src/app/webhook-secrets.ts';
+import { buildServer } from '../src/server/server.ts';
+import type { Database } from '../src/store/database.ts';
+import { listSignals } from '../src/store/signal-store.ts';
+import { createApiToken } from '../src/store/token-store.ts';
+import { loadWorkItems } from '../src/store/work-item-store.ts';
+import { openTestDatabase, resetDatabase, TEST_DATABASES } from './support/databases.ts';
+import { expectStorySignal, type SignalView } from './support/erp-story.ts';
+import { connectSse, type SseEvent } from './support/sse-client.ts';
+
+const KPI_SIGNAL = 'kpi.misses_target:K-SAVINGS:2026-Q4';
+
+function sign(body: string, secret = DEMO_WEBHOOK_SECRET): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+function isSignal(id: string, action = 'raised') {
+  return (e: SseEvent): boolean => {
+    const data = e.data as { action?: string; signal?: { id?: string } };
+    return e.event === 'signal' && data.action === action && data.signal?.id === id;
+  };
+}
+
+describe.each(TEST_DATABASES)('live: webhooks in, events out, on $name', (kind) => {
+  let db: Database;
+  let app: FastifyInstance;
+  let base: string;
+  let dana: string;
+  let lena: string;
+  const slip = readFile(DEMO_FILES.erp17Slip, 'utf8');
+  const restore = readFile(DEMO_FILES.erp17Restored, 'utf8');
+
+  async function hook(body: string, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${base}/hooks/jira/${DEMO_SOURCE}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature': sign(body), ...headers },
+      body,
+    });
+  }
+
+  async function fresh(): Promise<void> {
+    await resetDatabase(db);
+    const ctx = { db, clock: pinnedClock(DEMO_AS_OF) };
+    await loadDemo(ctx, undefined);
+    dana = await createApiToken(db, 'dana', 'test', new Date());
+    lena = await createApiToken(db, 'lena', 'test', new Date());
+    if (app !== undefined) await app.close();
+    app = await buildServer(ctx, {
+      demo: true,
+      webhookSecret: webhookSecretLookup(ctx, { demo: true }),
+    });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+  }
+
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.close();
+  });
+
+  it('pushes the KPI signal with the story figures to a connected client, within 2 s', async () => {
+    await fresh();
+    const client = connectSse(`${base}/api/v1/events`, dana);
+    await client.opened;
+    const body = await slip;
+    const sent = performance.now();
+    const response = await hook(body, { 'x-atlassian-webhook-identifier': 'erp-17-slip-1' });
+    expect(response.status).toBe(202);
+    const event = await client.waitFor(isSignal(KPI_SIGNAL), 2000);
+    expect(event.receivedAt - sent).toBeLessThan(2000);
+    expectStorySignal([(event.data as { signal: SignalView }).signal]);
+    const state = await client.waitFor((e) => e.event === 'state');
+    expect((state.data as { kpis: string[] }).kpis).toContain('K-SAVINGS');
+    client.close();
+  });
+
+  it('refuses forged and unsigned deliveries, and stores nothing from them', async () => {
+    await fresh();
+    const body = await slip;
+    const forged = await hook(body, { 'x-hub-signature': sign(body, 'not-the-secret') });
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toMatchObject({ code: 'webhook.bad_signature' });
+    const unsigned = await fetch(`${base}/hooks/jira/${DEMO_SOURCE}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(unsigned.status).toBe(401);
+    const tampered = await hook(body.replace('2026-10-23', '2026-12-23'), {
+      'x-hub-signature': sign(body),
+    });
+    expect(tampered.status).toBe(401);
+    const unknown = await fetch(`${base}/hooks/jira/nowhere`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(unknown.status).toBe(404);
+    await app.inboxWorker.idle();
+    expect(await db.query('SELECT 1 FROM webhook_inbox')).toEqual([]);
+    expect(await listSignals(db)).toEqual([]);
+  });
+
+  it('treats a replayed delivery as one, and sends its signal once', async () => {
+    await fresh();
+    const client = connectSse(`${base}/api/v1/events`, dana);
+    await client.opened;
+    const body = await slip;
+    const first = await hook(body, { 'x-atlassian-webhook-identifier': 'delivery-7' });
+    const retry = await hook(body, {
+      'x-atlassian-webhook-identifier': 'delivery-7',
+      'x-atlassian-webhook-retry': '1',
+    });
+    expect(await first.json()).toEqual({ accepted: true, duplicate: false });
+    expect(await retry.json()).toEqual({ accepted: true, duplicate: true });
+    // The same event under a new delivery id is caught by its content.
+    await hook(body, { 'x-atlassian-webhook-identifier': 'delivery-8' });
+    await client.waitFor(isSignal(KPI_SIGNAL));
+    await app.inboxWorker.idle();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(client.events.filter(isSignal(KPI_SIGNAL))).toHaveLength(1);
+    client.close();
+  });
+
+  it('converges when deliveries arrive out of order', async () => {
+    await fresh();
+    const [moved, restored] = [await slip, await restore];
+    expect((await hook(restored, { 'x-atlassian-webhook-identifier': 'later' })).status).toBe(202);
+    await app.inboxWorker.idle();
+    expect((await hook(moved, { 'x-atlassian-webhook-identifier': 'earlier' })).status).toBe(202);
+    await app.inboxWorker.idle();
+    const erp17 = (await loadWorkItems(db)).find((w) => w.key === 'ERP-17');
+    expect(erp17?.dueDate).toBe('2026-10-02');
+    expect(await listSignals(db)).toEqual([]);
+  });
+
+  it('resumes with Last-Event-ID: a client that reconnects misses nothing', async () => {
+    await fresh();
+    const first = connectSse(`${base}/api/v1/events`, dana);
+    await first.opened;
+    await hook(await slip, { 'x-atlassian-webhook-identifier': 'a' });
+    await first.waitFor(isSignal(KPI_SIGNAL));
+    const lastSeen = first.events.at(0)?.id ?? 0;
+    first.close();
+    // While it is away, the date is restored and the signal resolves.
+    await hook(await restore, { 'x-atlassian-webhook-identifier': 'b' });
+    await app.inboxWorker.idle();
+    const again = connectSse(`${base}/api/v1/events`, dana, { lastEventId: lastSeen });
+    await again.waitFor(isSignal(KPI_SIGNAL, 'resolved'));
+    const ids = again.events.map((e) => e.id ?? 0);
+    expect(ids.every((id) => id > lastSeen)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    again.close();
+  });
+
+  it('shows each person only what they may see', async () => {
+    await fresh();
+    const controller = connectSse(`${base}/api/v1/events`, lena); // finance controller, not affected
+    const coo = connectSse(`${base}/api/v1/events`, dana);
+    await Promise.all([controller.opened, coo.opened]);
+    await hook(await slip, { 'x-atlassian-webhook-identifier': 'c' });
+    await coo.waitFor(isSignal(KPI_SIGNAL));
+    await controller.waitFor((e) => e.event === 'state');
+    expect(controller.events.filter((e) => e.event === 'signal')).toEqual([]);
+    controller.close();
+    coo.close();
+  });
+});
