@@ -122,7 +122,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'vitest.config.ts'],
+    files: ['eslint.config.js', 'vitest.config.ts', 'vite.config.ts'],
     rules: { 'no-restricted-exports': 'off' },
+  },
+  {
+    // The web app runs in the browser.
+    files: ['src/web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -53,7 +53,7 @@ describe.each(TEST_DATABASES)('live: webhooks in, events out, on $name', (kind) 
     if (app !== undefined) await app.close();
     app = await buildServer(ctx, {
       demo: true,
-      webhookSecret: webhookSecretLookup(ctx, { demo: true }),
+      webhookSecret: webhookSecretLookup(ctx),
     });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   }

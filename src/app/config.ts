@@ -1,6 +1,7 @@
 import { isIsoDate } from '../core/calendar.ts';
 import type { IsoDate } from '../core/domain/plan.ts';
 import { fail } from '../core/errors.ts';
+import { parseSecretKey } from '../store/secret-box.ts';
 
 /** Everything the process is configured with, parsed once at start-up. */
 export interface Config {
@@ -12,6 +13,11 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Pinned engine date, from `--as-of` or `THROUGHLINE_AS_OF`. */
   asOf: IsoDate | undefined;
+  /**
+   * The key that seals stored secrets (`THROUGHLINE_SECRET_KEY`, 32 bytes as base64 or hex);
+   * when absent, a key file in the data folder is made on first use.
+   */
+  secretKey: string | undefined;
 }
 
 export interface ConfigFlags {
@@ -36,6 +42,14 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Config {
       path: flags.asOf === undefined ? 'THROUGHLINE_AS_OF' : '--as-of',
     });
   }
+  const secretKey = env.THROUGHLINE_SECRET_KEY;
+  if (secretKey !== undefined && secretKey !== '' && parseSecretKey(secretKey) === null) {
+    fail(
+      'config.invalid',
+      'THROUGHLINE_SECRET_KEY must be 32 bytes written as base64 (44 characters) or hex (64 characters); make one with `openssl rand -base64 32`',
+      { path: 'THROUGHLINE_SECRET_KEY' },
+    );
+  }
   const databaseUrl = env.DATABASE_URL;
   return {
     port,
@@ -43,5 +57,6 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Config {
     dataDir: flags.data ?? env.THROUGHLINE_DATA ?? './data',
     databaseUrl: databaseUrl === undefined || databaseUrl === '' ? undefined : databaseUrl,
     asOf: asOf === undefined || asOf === '' ? undefined : asOf,
+    secretKey: secretKey === undefined || secretKey === '' ? undefined : secretKey,
   };
 }

@@ -1,4 +1,5 @@
 import type { Database } from '../store/database.ts';
+import type { SecretBox } from '../store/secret-box.ts';
 import type { Clock } from './clock.ts';
 import type { LiveModel } from './live-model.ts';
 
@@ -8,4 +9,6 @@ export interface AppContext {
   clock: Clock;
   /** The in-memory plan, work and derived state a long-running process keeps (the server). */
   model?: LiveModel;
+  /** Seals and opens secrets kept in the database (Jira credentials); `openApp` provides it. */
+  secrets?: SecretBox;
 }

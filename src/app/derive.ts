@@ -65,7 +65,7 @@ export async function recomputeSignals(
     snapshot = await deriveSnapshot(tx, asOf);
   }
   if (snapshot === null) return { snapshot, signals: NO_SIGNAL_CHANGE };
-  const signals = await syncSignals(tx, snapshot.state.signals, at);
+  const signals = await syncSignals(tx, snapshot.state.signals, at, options.model?.signalCache);
   const events = liveEventsOf(snapshot, previous, signals, options);
   if (events.length > 0) await appendEvents(tx, events, at, options.notify === true);
   return { snapshot, signals };

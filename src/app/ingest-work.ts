@@ -1,12 +1,7 @@
 import { compareIngestOrder, type WorkItemEvent } from '../core/domain/work-item.ts';
 import type { Queryable } from '../store/database.ts';
 import type { SignalSync } from '../store/signal-store.ts';
-import {
-  applyWorkItemEvent,
-  claimDelivery,
-  loadItemOrder,
-  recordStaleEvent,
-} from '../store/work-item-store.ts';
+import { claimDeliveries, loadItemOrders, writeWorkItemBatch } from '../store/work-item-store.ts';
 import { lockForWrite } from '../store/write-lock.ts';
 import type { AppContext } from './context.ts';
 import { recomputeSignals } from './derive.ts';
@@ -29,9 +24,51 @@ export interface IngestResult extends IngestCounts {
 const NO_SIGNAL_CHANGE: SignalSync = { raised: [], changed: [], resolved: [] };
 
 /**
- * Applies work-item events inside the caller's write transaction: duplicates change nothing, an
- * older update arriving after a newer one does not roll the item back, and the signals (and live
- * events) are brought up to date before the transaction commits.
+ * Writes work-item events inside the caller's write transaction, without deriving anything:
+ * duplicates change nothing, and an older update arriving after a newer one does not roll the
+ * item back (it is kept in the history only). A batch costs a handful of statements, however
+ * many events it holds.
+ */
+export async function writeWorkItemEvents(
+  tx: Queryable,
+  events: readonly WorkItemEvent[],
+  receivedAt: Date,
+): Promise<IngestCounts & { earliestChange: string | null }> {
+  const counts = { applied: 0, duplicates: 0, stale: 0 };
+  const claimed = await claimDeliveries(tx, [...new Set(events.map((e) => e.dedupeKey))], receivedAt);
+  const fresh: WorkItemEvent[] = [];
+  for (const event of events) {
+    // The first of several identical deliveries in one batch is the one that counts.
+    if (claimed.delete(event.dedupeKey)) fresh.push(event);
+    else counts.duplicates += 1;
+  }
+  const idOf = (e: WorkItemEvent): { source: string; key: string } =>
+    e.op === 'upsert' ? { source: e.item.source, key: e.item.key } : { source: e.source, key: e.key };
+  const held = await loadItemOrders(tx, fresh.map(idOf));
+  const outcomes: { event: WorkItemEvent; outcome: 'applied' | 'stale' }[] = [];
+  let earliestChange: string | null = null;
+  for (const event of fresh) {
+    const { source, key } = idOf(event);
+    const id = `${source}\u0000${key}`;
+    const current = held.get(id);
+    if (current !== undefined && compareIngestOrder(event.order, current) <= 0) {
+      outcomes.push({ event, outcome: 'stale' });
+      counts.stale += 1;
+      continue;
+    }
+    held.set(id, event.order);
+    outcomes.push({ event, outcome: 'applied' });
+    counts.applied += 1;
+    const changedAt = event.change?.at ?? event.order.updatedAt;
+    if (earliestChange === null || Date.parse(changedAt) < Date.parse(earliestChange)) earliestChange = changedAt;
+  }
+  await writeWorkItemBatch(tx, outcomes, receivedAt);
+  return { ...counts, earliestChange };
+}
+
+/**
+ * Applies work-item events inside the caller's write transaction (see `writeWorkItemEvents`),
+ * then brings the signals (and live events) up to date before the transaction commits.
  */
 export async function ingestInTransaction(
   ctx: AppContext,
@@ -39,27 +76,7 @@ export async function ingestInTransaction(
   events: readonly WorkItemEvent[],
   receivedAt: Date,
 ): Promise<IngestCounts & { signals: SignalSync }> {
-  const counts = { applied: 0, duplicates: 0, stale: 0 };
-  let earliestChange: string | null = null;
-  for (const event of events) {
-    if (!(await claimDelivery(tx, event.dedupeKey, receivedAt))) {
-      counts.duplicates += 1;
-      continue;
-    }
-    const source = event.op === 'upsert' ? event.item.source : event.source;
-    const key = event.op === 'upsert' ? event.item.key : event.key;
-    const held = await loadItemOrder(tx, source, key);
-    if (held !== null && compareIngestOrder(event.order, held) <= 0) {
-      await recordStaleEvent(tx, event, receivedAt);
-      counts.stale += 1;
-      continue;
-    }
-    await applyWorkItemEvent(tx, event, receivedAt);
-    counts.applied += 1;
-    const changedAt = event.change?.at ?? event.order.updatedAt;
-    if (earliestChange === null || Date.parse(changedAt) < Date.parse(earliestChange))
-      earliestChange = changedAt;
-  }
+  const { earliestChange, ...counts } = await writeWorkItemEvents(tx, events, receivedAt);
   if (counts.applied === 0) return { ...counts, signals: NO_SIGNAL_CHANGE };
   const { signals } = await recomputeSignals(tx, ctx.clock.asOf(), ctx.clock.now(), {
     model: ctx.model,

@@ -52,17 +52,16 @@ export interface StateChanges {
 }
 
 function changedIds<T>(
-  before: Record<string, T> | undefined,
-  after: Record<string, T>,
-  project: (v: T) => unknown,
+  before: ReadonlyMap<string, T> | undefined,
+  after: ReadonlyMap<string, T>,
+  same: (a: T, b: T) => boolean,
 ): string[] {
   const ids: string[] = [];
-  for (const [id, value] of Object.entries(after)) {
-    const old = before?.[id];
-    if (old === undefined || canonicalJson(project(old)) !== canonicalJson(project(value)))
-      ids.push(id);
+  for (const [id, now] of after) {
+    const old = before?.get(id);
+    if (old === undefined || !same(old, now)) ids.push(id);
   }
-  if (before !== undefined) for (const id of Object.keys(before)) if (!(id in after)) ids.push(id);
+  if (before !== undefined) for (const id of before.keys()) if (!after.has(id)) ids.push(id);
   return ids.sort();
 }
 
@@ -75,21 +74,41 @@ export function describeStateChanges(
   const after = current.state;
   const changes: StateChanges = {
     asOf: after.asOf,
-    milestones: changedIds(before?.milestones, after.milestones, (m) => [
-      m.forecastDate,
-      m.status.status,
-      m.complete,
-    ]),
-    kpis: changedIds(before?.kpis, after.kpis, (k) => [
-      k.status.status,
-      k.periods.map((p) => [p.forecast, p.status.status]),
-    ]),
-    initiatives: changedIds(before?.initiatives, after.initiatives, (i) => [
-      i.delivery.status,
-      i.value.status,
-    ]),
-    objectives: changedIds(before?.objectives, after.objectives, (o) => o.status.status),
-    workItems: changedIds(before?.workItems, after.workItems, (w) => [w.forecastFinish, w.open]),
+    milestones: changedIds(
+      before?.milestones,
+      after.milestones,
+      (x, y) =>
+        x.forecastDate === y.forecastDate &&
+        x.status.status === y.status.status &&
+        x.complete === y.complete,
+    ),
+    kpis: changedIds(
+      before?.kpis,
+      after.kpis,
+      (x, y) =>
+        x.status.status === y.status.status &&
+        x.periods.length === y.periods.length &&
+        x.periods.every(
+          (p, i) =>
+            p.forecast === y.periods[i]?.forecast &&
+            p.status.status === y.periods[i]?.status.status,
+        ),
+    ),
+    initiatives: changedIds(
+      before?.initiatives,
+      after.initiatives,
+      (x, y) => x.delivery.status === y.delivery.status && x.value.status === y.value.status,
+    ),
+    objectives: changedIds(
+      before?.objectives,
+      after.objectives,
+      (x, y) => x.status.status === y.status.status,
+    ),
+    workItems: changedIds(
+      before?.workItems,
+      after.workItems,
+      (x, y) => x.forecastFinish === y.forecastFinish && x.open === y.open,
+    ),
   };
   const moved =
     changes.milestones.length +

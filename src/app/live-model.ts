@@ -4,6 +4,7 @@ import { computeState } from '../core/engine/compute-state.ts';
 import type { Queryable } from '../store/database.ts';
 import { loadPlan, loadPlanVersion } from '../store/plan-store.ts';
 import { loadWorkItemsSince } from '../store/work-item-store.ts';
+import { createSignalCache, type SignalCache } from '../store/signal-store.ts';
 import type { Snapshot } from './derive.ts';
 
 /**
@@ -19,6 +20,8 @@ export interface LiveModel {
   invalidate(): void;
   /** The latest snapshot, without asking the database (null before the first refresh). */
   current(): Snapshot | null;
+  /** What this process knows the stored signals to be (saves reading them back). */
+  readonly signalCache: SignalCache;
 }
 
 export interface ModelRefresh {
@@ -40,6 +43,7 @@ export function createLiveModel(): LiveModel {
   const changes = new Map<string, WorkItemChange>();
   let snapshot: Snapshot | null = null;
   let snapshotAsOf: IsoDate | null = null;
+  const signalCache = createSignalCache();
 
   const reset = (): void => {
     planVersion = -1;
@@ -50,6 +54,8 @@ export function createLiveModel(): LiveModel {
     changes.clear();
     snapshot = null;
     snapshotAsOf = null;
+    signalCache.token = -1;
+    signalCache.byId.clear();
   };
 
   // Refreshes may overlap (a request reading while a write refreshes inside its transaction);
@@ -104,6 +110,7 @@ export function createLiveModel(): LiveModel {
   return {
     refresh: refreshNow,
     current: () => snapshot,
+    signalCache,
     invalidate: reset,
   };
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { normalizeJiraPayload } from '../connectors/jira/normalize-jira.ts';
 import { readPlanFile } from '../plan-file/index.ts';
 import { writeSetting } from '../store/setting-store.ts';
+import { ensureDemoJiraSite } from './demo-jira-site.ts';
 import { applyPlan, type ApplyPlanResult } from './apply-plan.ts';
 import { pinnedClock } from './clock.ts';
 import type { AppContext } from './context.ts';
@@ -43,5 +44,7 @@ export async function loadDemo(
     file: DEMO_FILES.jiraSnapshot,
   });
   const work = await ingestWorkItemEvents(demoCtx, batch.entries);
+  // The demo's Jira site: its webhooks are signed with the documented demo secret.
+  await ensureDemoJiraSite(demoCtx);
   return { plan: planResult, work, asOf: pinned };
 }

@@ -18,7 +18,7 @@ function personRef(plan: Plan, id: string | undefined): { id: string; name: stri
 function milestoneView(snapshot: Snapshot, milestoneId: string) {
   const { plan, state, workItems } = snapshot;
   const milestone = plan.milestones.find((m) => m.id === milestoneId);
-  const derived = state.milestones[milestoneId];
+  const derived = state.milestones.get(milestoneId);
   if (milestone === undefined || derived === undefined) return null;
   const linked = workItems.filter(
     (w) =>
@@ -40,7 +40,7 @@ function milestoneView(snapshot: Snapshot, milestoneId: string) {
       status: w.status,
       statusCategory: w.statusCategory,
       dueDate: w.dueDate,
-      forecastFinish: state.workItems[w.key]?.forecastFinish ?? null,
+      forecastFinish: state.workItems.get(w.key)?.forecastFinish ?? null,
     })),
   };
 }
@@ -56,7 +56,7 @@ export function strategicView(snapshot: Snapshot) {
       name: objective.name,
       owner: personRef(plan, objective.owner),
       horizon: objective.horizon ?? null,
-      status: state.objectives[objective.id]?.status ?? null,
+      status: state.objectives.get(objective.id)?.status ?? null,
       kpis: plan.kpis
         .filter((k) => k.objectives.includes(objective.id))
         .map((k) => ({
@@ -65,8 +65,8 @@ export function strategicView(snapshot: Snapshot) {
           owner: personRef(plan, k.owner),
           unitOfMeasure: k.unitOfMeasure,
           direction: k.direction,
-          status: state.kpis[k.id]?.status ?? null,
-          periods: state.kpis[k.id]?.periods ?? [],
+          status: state.kpis.get(k.id)?.status ?? null,
+          periods: state.kpis.get(k.id)?.periods ?? [],
         })),
       initiatives: plan.initiatives
         .filter((i) => i.objectives.includes(objective.id))
@@ -75,8 +75,8 @@ export function strategicView(snapshot: Snapshot) {
           name: i.name,
           owner: personRef(plan, i.owner),
           unit: i.unit,
-          delivery: state.initiatives[i.id]?.delivery ?? null,
-          value: state.initiatives[i.id]?.value ?? null,
+          delivery: state.initiatives.get(i.id)?.delivery ?? null,
+          value: state.initiatives.get(i.id)?.value ?? null,
           milestones: plan.milestones
             .filter((m) => m.initiative === i.id)
             .map((m) => milestoneView(snapshot, m.id)),
@@ -108,15 +108,15 @@ export interface Explanation {
 function findDerived(state: DerivedState, kind: EntityKind, id: string) {
   switch (kind) {
     case 'objective':
-      return state.objectives[id];
+      return state.objectives.get(id);
     case 'kpi':
-      return state.kpis[id];
+      return state.kpis.get(id);
     case 'initiative':
-      return state.initiatives[id];
+      return state.initiatives.get(id);
     case 'milestone':
-      return state.milestones[id];
+      return state.milestones.get(id);
     case 'work_item':
-      return state.workItems[id];
+      return state.workItems.get(id);
     default:
       return undefined;
   }

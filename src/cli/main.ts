@@ -3,8 +3,12 @@ import { readConfig, type ConfigFlags } from '../app/config.ts';
 import { processOutput, reportError, type Output } from './output.ts';
 import { registerPlanCommands } from './plan-commands.ts';
 import { registerJiraCommands } from './jira-commands.ts';
+import { registerImportCommands } from './import-commands.ts';
+import { registerJiraSiteCommands } from './jira-site-commands.ts';
+import { registerNotifyCommands } from './notify-commands.ts';
 import { registerStateCommands } from './state-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
+import { registerScheduleCommands } from './schedule-commands.ts';
 
 /** Global options every command reads. */
 export interface GlobalOptions extends ConfigFlags {
@@ -57,7 +61,11 @@ export function buildProgram(
   registerServeCommands(program, kit);
   registerPlanCommands(program, kit);
   registerJiraCommands(program, kit);
+  registerImportCommands(program, kit);
+  registerJiraSiteCommands(program, kit);
   registerStateCommands(program, kit);
+  registerScheduleCommands(program, kit);
+  registerNotifyCommands(program, kit, env);
   return program;
 }
 

@@ -3,6 +3,8 @@ import { loadDemo } from '../app/load-demo.ts';
 import { openApp, resolveClock } from '../app/open-app.ts';
 import { recomputeSignals } from '../app/derive.ts';
 import { buildServer } from '../server/server.ts';
+import { readNotificationConfig } from '../app/notifications/notification-config.ts';
+import { createNotificationTransports } from '../app/notifications/transports.ts';
 import { DEMO_WEBHOOK_SECRET, webhookSecretLookup } from '../app/webhook-secrets.ts';
 import { DEMO_SOURCE } from '../app/load-demo.ts';
 import { loadPlan } from '../store/plan-store.ts';
@@ -73,8 +75,9 @@ export function registerServeCommands(program: Command, kit: CommandKit): void {
       const app = await buildServer(ctx, {
         logger: process.env.THROUGHLINE_LOG === '1',
         demo: options.demo === true,
-        webhookSecret: webhookSecretLookup(ctx, { demo: options.demo === true }),
+        webhookSecret: webhookSecretLookup(ctx),
         databaseUrl: config.databaseUrl,
+        notifications: createNotificationTransports(readNotificationConfig(process.env)),
       });
       const address = await app.listen({ port: config.port, host: config.host });
       const plan = await loadPlan(ctx.db);

@@ -17,11 +17,11 @@ function printState(output: Output, plan: Plan, state: DerivedState): void {
     if (objective === undefined) return;
     const pad = '  '.repeat(depth);
     output.out(
-      `${pad}${objective.id} ${objective.name}: ${statusLabel(state.objectives[id]?.status)}`,
+      `${pad}${objective.id} ${objective.name}: ${statusLabel(state.objectives.get(id)?.status)}`,
     );
     for (const kpi of plan.kpis.filter((k) => k.objectives.includes(id))) {
-      output.out(`${pad}  KPI ${kpi.id} ${kpi.name}: ${statusLabel(state.kpis[kpi.id]?.status)}`);
-      for (const period of state.kpis[kpi.id]?.periods ?? []) {
+      output.out(`${pad}  KPI ${kpi.id} ${kpi.name}: ${statusLabel(state.kpis.get(kpi.id)?.status)}`);
+      for (const period of state.kpis.get(kpi.id)?.periods ?? []) {
         if (period.target === null) continue;
         output.out(
           `${pad}    ${period.period}: forecast ${money(period.forecast)} ${kpi.unitOfMeasure} against target ${money(period.target)} (${statusLabel(period.status)})`,
@@ -29,12 +29,12 @@ function printState(output: Output, plan: Plan, state: DerivedState): void {
       }
     }
     for (const initiative of plan.initiatives.filter((i) => i.objectives.includes(id))) {
-      const derived = state.initiatives[initiative.id];
+      const derived = state.initiatives.get(initiative.id);
       output.out(
         `${pad}  initiative ${initiative.id} ${initiative.name}: delivery ${statusLabel(derived?.delivery)}, value ${statusLabel(derived?.value)}`,
       );
       for (const milestone of plan.milestones.filter((m) => m.initiative === initiative.id)) {
-        const m = state.milestones[milestone.id];
+        const m = state.milestones.get(milestone.id);
         if (m === undefined) continue;
         const slip =
           m.slipWorkingDays === 0

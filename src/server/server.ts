@@ -4,6 +4,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context.ts';
 import { createLiveModel } from '../app/live-model.ts';
+import { flushDigests } from '../app/notifications/flush-digests.ts';
+import { notifySignals } from '../app/notifications/notify-signals.ts';
+import { retryNotifications } from '../app/notifications/retry-notifications.ts';
+import type { NotificationTransports } from '../app/notifications/transports.ts';
 import { startEventHub } from './live/event-hub.ts';
 import { startInboxWorker, type InboxWorker } from './live/inbox-worker.ts';
 import { registerEventRoutes } from './routes/events.ts';
@@ -12,7 +16,10 @@ import { authenticate } from './auth.ts';
 import { handleError } from './errors.ts';
 import { registerDemoRoutes } from './routes/demo.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { importRoutes } from './routes/imports.ts';
+import { registerPushRoutes } from './routes/push.ts';
 import { registerJiraRoutes } from './routes/jira.ts';
+import { registerNotificationPreferenceRoutes } from './routes/notification-preferences.ts';
 import { registerPlanRoutes } from './routes/plan.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerSignalRoutes } from './routes/signals.ts';
@@ -33,6 +40,8 @@ export interface ServerOptions {
   webhookSecret?: WebhookSecretLookup;
   /** Server mode: the PostgreSQL server to LISTEN on for other instances' events. */
   databaseUrl?: string;
+  /** E-mail and chat transports: when given, affected owners are notified of new signals. */
+  notifications?: NotificationTransports;
 }
 
 /** Builds the HTTP server: the API under `/api/v1`, its OpenAPI description at `/docs`. */
@@ -42,7 +51,19 @@ export async function buildServer(
 ): Promise<FastifyInstance> {
   // A server keeps the plan, the work and the derived state in memory between requests.
   const ctx: AppContext = { ...appContext, model: appContext.model ?? createLiveModel() };
-  const hub = await startEventHub(ctx, options.databaseUrl);
+  const transports = options.notifications;
+  const hub = await startEventHub(
+    ctx,
+    options.databaseUrl,
+    transports === undefined
+      ? undefined
+      : (signals) => {
+          // Never on the request path: a slow mail server must not slow the live stream.
+          notifySignals(ctx, signals, transports).catch((error: unknown) =>
+            app.log.error({ err: error }, 'notifying owners failed'),
+          );
+        },
+  );
   const app = Fastify({
     logger: options.logger === true ? { level: 'info' } : false,
     bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024,
@@ -90,7 +111,24 @@ export async function buildServer(
     app.log.error({ err: error }, 'webhook processing failed'),
   );
   // Live streams never end by themselves: end them before the server waits for its connections.
+  const notificationTimers =
+    transports === undefined
+      ? []
+      : [
+          setInterval(() => {
+            retryNotifications(ctx, transports, ctx.clock.now()).catch((error: unknown) =>
+              app.log.error({ err: error }, 'retrying notifications failed'),
+            );
+          }, 60_000),
+          setInterval(() => {
+            flushDigests(ctx, transports, ctx.clock.now()).catch((error: unknown) =>
+              app.log.error({ err: error }, 'sending digests failed'),
+            );
+          }, 60 * 60_000),
+        ];
+  for (const timer of notificationTimers) timer.unref();
   app.addHook('preClose', async () => {
+    for (const timer of notificationTimers) clearInterval(timer);
     worker.close();
     await worker.idle();
     await hub.close();
@@ -107,6 +145,9 @@ export async function buildServer(
   registerSignalRoutes(app, ctx);
   registerJiraRoutes(app, ctx);
   registerSourceRoutes(app, ctx);
+  registerPushRoutes(app, ctx);
+  await app.register(importRoutes(ctx));
+  registerNotificationPreferenceRoutes(app, ctx);
   registerSessionRoutes(app, ctx, { demo: options.demo === true });
   if (options.demo === true) registerDemoRoutes(app, ctx);
   // Webhooks are authenticated by signature and need their raw bytes: their own scope.

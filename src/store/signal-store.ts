@@ -27,6 +27,25 @@ interface SignalRow {
 }
 
 /**
+ * What this process last knew the signal table to hold, so that a sync need not read every
+ * signal back. Valid only while the signal history has not grown behind its back (`token`).
+ */
+export interface SignalCache {
+  token: number;
+  byId: Map<string, { status: 'open' | 'resolved'; json: string; signal: Signal }>;
+}
+
+/** An empty cache: the first sync fills it. */
+export function createSignalCache(): SignalCache {
+  return { token: -1, byId: new Map() };
+}
+
+async function historyToken(tx: Queryable): Promise<number> {
+  const rows = await tx.query<{ seq: string | number | null }>('SELECT max(seq) AS seq FROM signal_history');
+  return Number(rows[0]?.seq ?? 0);
+}
+
+/**
  * Makes the stored signals match the computed ones: new problems are raised, changed figures
  * recorded, problems that went away resolved. Every step lands in the signal history.
  */
@@ -34,61 +53,77 @@ export async function syncSignals(
   tx: Queryable,
   computed: readonly Signal[],
   at: Date,
+  cache: SignalCache = createSignalCache(),
 ): Promise<SignalSync> {
-  const stored = new Map(
-    (await tx.query<SignalRow>('SELECT id, status, data FROM signal')).map((r) => [r.id, r]),
-  );
+  const token = await historyToken(tx);
+  if (token !== cache.token) {
+    cache.byId.clear();
+    for (const row of await tx.query<SignalRow>('SELECT id, status, data FROM signal')) {
+      cache.byId.set(row.id, { status: row.status, json: canonicalJson(row.data), signal: row.data });
+    }
+  }
   const sync: SignalSync = { raised: [], changed: [], resolved: [], resolvedSignals: {} };
+  const writes: { id: string; event: 'raised' | 'changed' | 'resolved'; signal: Signal }[] = [];
   const open = new Set<string>();
   for (const signal of computed) {
     open.add(signal.id);
-    const row = stored.get(signal.id);
-    const json = JSON.stringify(signal);
-    if (row === undefined || row.status === 'resolved') {
-      await tx.query(
-        `INSERT INTO signal (id, kind, subject_kind, subject_id, status, data, raised_at, updated_at, resolved_at)
-         VALUES ($1, $2, $3, $4, 'open', $5::jsonb, $6, $6, NULL)
-         ON CONFLICT (id) DO UPDATE SET status = 'open', data = EXCLUDED.data,
-           raised_at = EXCLUDED.raised_at, updated_at = EXCLUDED.updated_at, resolved_at = NULL`,
-        [signal.id, signal.kind, signal.subject.kind, signal.subject.id, json, at],
-      );
-      await appendSignalHistory(tx, signal.id, at, 'raised', json);
+    const held = cache.byId.get(signal.id);
+    const json = canonicalJson(signal);
+    if (held === undefined || held.status === 'resolved') {
+      writes.push({ id: signal.id, event: 'raised', signal });
       sync.raised.push(signal.id);
-    } else if (canonicalJson(row.data) !== canonicalJson(signal)) {
-      await tx.query('UPDATE signal SET data = $2::jsonb, updated_at = $3 WHERE id = $1', [
-        signal.id,
-        json,
-        at,
-      ]);
-      await appendSignalHistory(tx, signal.id, at, 'changed', json);
+    } else if (held.json !== json) {
+      writes.push({ id: signal.id, event: 'changed', signal });
       sync.changed.push(signal.id);
+    } else {
+      continue;
+    }
+    cache.byId.set(signal.id, { status: 'open', json, signal });
+  }
+  for (const [id, held] of cache.byId) {
+    if (held.status === 'open' && !open.has(id)) {
+      writes.push({ id, event: 'resolved', signal: held.signal });
+      sync.resolved.push(id);
+      if (sync.resolvedSignals !== undefined) sync.resolvedSignals[id] = held.signal;
+      cache.byId.set(id, { ...held, status: 'resolved' });
     }
   }
-  for (const row of stored.values()) {
-    if (row.status === 'open' && !open.has(row.id)) {
-      await tx.query(
-        `UPDATE signal SET status = 'resolved', resolved_at = $2, updated_at = $2 WHERE id = $1`,
-        [row.id, at],
-      );
-      await appendSignalHistory(tx, row.id, at, 'resolved', JSON.stringify(row.data));
-      sync.resolved.push(row.id);
-      if (sync.resolvedSignals !== undefined) sync.resolvedSignals[row.id] = row.data;
-    }
+  if (writes.length > 0) {
+    const rows = JSON.stringify(
+      writes.map((w, ordinal) => ({
+        ordinal,
+        id: w.id,
+        event: w.event,
+        kind: w.signal.kind,
+        subject_kind: w.signal.subject.kind,
+        subject_id: w.signal.subject.id,
+        data: w.signal,
+      })),
+    );
+    // One statement for the current rows, one for the history, however many signals moved.
+    await tx.query(
+      `INSERT INTO signal (id, kind, subject_kind, subject_id, status, data, raised_at, updated_at, resolved_at)
+       SELECT x.id, x.kind, x.subject_kind, x.subject_id,
+              CASE WHEN x.event = 'resolved' THEN 'resolved' ELSE 'open' END, x.data, $2, $2,
+              CASE WHEN x.event = 'resolved' THEN $2::timestamptz END
+       FROM jsonb_to_recordset($1::jsonb) AS x(ordinal int, id text, event text, kind text,
+         subject_kind text, subject_id text, data jsonb)
+       ON CONFLICT (id) DO UPDATE SET
+         status = EXCLUDED.status, data = EXCLUDED.data, updated_at = EXCLUDED.updated_at,
+         raised_at = CASE WHEN signal.status = 'resolved' AND EXCLUDED.status = 'open' THEN EXCLUDED.raised_at ELSE signal.raised_at END,
+         resolved_at = EXCLUDED.resolved_at`,
+      [rows, at],
+    );
+    await tx.query(
+      `INSERT INTO signal_history (signal_id, at, event, data)
+       SELECT x.id, $2, x.event, x.data
+       FROM jsonb_to_recordset($1::jsonb) AS x(ordinal int, id text, event text, data jsonb)
+       ORDER BY x.ordinal`,
+      [rows, at],
+    );
   }
+  cache.token = writes.length > 0 ? await historyToken(tx) : token;
   return sync;
-}
-
-async function appendSignalHistory(
-  tx: Queryable,
-  id: string,
-  at: Date,
-  event: 'raised' | 'changed' | 'resolved',
-  json: string,
-): Promise<void> {
-  await tx.query(
-    'INSERT INTO signal_history (signal_id, at, event, data) VALUES ($1, $2, $3, $4::jsonb)',
-    [id, at, event, json],
-  );
 }
 
 /** Stored signals, newest first; open ones only unless `all`. */

@@ -208,3 +208,105 @@ export async function loadWorkItemsSince(db: Queryable, version: number): Promis
     receivedAt: r.received_at.toISOString(),
   }));
 }
+
+/** Claims many deliveries at once; returns the dedupe keys that were new (not duplicates). */
+export async function claimDeliveries(
+  tx: Queryable,
+  dedupeKeys: readonly string[],
+  at: Date,
+): Promise<Set<string>> {
+  if (dedupeKeys.length === 0) return new Set();
+  const rows = await tx.query<{ dedupe_key: string }>(
+    `INSERT INTO ingested_delivery (dedupe_key, received_at)
+     SELECT k, $2 FROM unnest($1::text[]) AS k
+     ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key`,
+    [dedupeKeys, at],
+  );
+  return new Set(rows.map((r) => r.dedupe_key));
+}
+
+/** Where each held item stands, for many items at once, by `source\u0000key`. */
+export async function loadItemOrders(
+  tx: Queryable,
+  items: readonly { source: string; key: string }[],
+): Promise<Map<string, IngestOrder>> {
+  const held = new Map<string, IngestOrder>();
+  if (items.length === 0) return held;
+  const rows = await tx.query<{ source: string; key: string; updated: Date; changelog_id: string | number | null }>(
+    `SELECT w.source, w.key, w.source_updated_at AS updated, w.changelog_id
+     FROM work_item w JOIN unnest($1::text[], $2::text[]) AS i(source, key)
+       ON w.source = i.source AND w.key = i.key`,
+    [items.map((i) => i.source), items.map((i) => i.key)],
+  );
+  for (const r of rows) {
+    held.set(`${r.source}\u0000${r.key}`, {
+      updatedAt: r.updated.toISOString(),
+      changelogId: r.changelog_id === null ? null : Number(r.changelog_id),
+    });
+  }
+  return held;
+}
+
+/**
+ * Writes a batch at once: each item's newest applied event becomes its mirror (one new version
+ * per item), and every event — applied or stale — is appended to the history, in order.
+ */
+export async function writeWorkItemBatch(
+  tx: Queryable,
+  events: readonly { event: WorkItemEvent; outcome: 'applied' | 'stale' }[],
+  receivedAt: Date,
+): Promise<void> {
+  if (events.length === 0) return;
+  const latest = new Map<string, { event: WorkItemEvent; change: WorkItemChange | null }>();
+  for (const { event, outcome } of events) {
+    if (outcome !== 'applied') continue;
+    const id = `${sourceOf(event)}\u0000${keyOf(event)}`;
+    // A snapshot (no change) keeps the last change the batch or the store knew of.
+    const change = event.change ?? latest.get(id)?.change ?? null;
+    latest.set(id, { event, change });
+  }
+  const mirror = [...latest.values()].map(({ event, change }) => ({
+    source: sourceOf(event),
+    key: keyOf(event),
+    source_id: event.op === 'upsert' ? (event.item.sourceId ?? null) : event.sourceId,
+    data: event.op === 'upsert' ? event.item : null,
+    deleted: event.op === 'delete',
+    source_updated_at: event.order.updatedAt,
+    changelog_id: event.order.changelogId,
+    last_change: change,
+  }));
+  if (mirror.length > 0) {
+    await tx.query(
+      `INSERT INTO work_item (source, key, source_id, data, deleted, source_updated_at, changelog_id, last_change, received_at, version)
+       SELECT x.source, x.key, x.source_id, x.data, x.deleted, x.source_updated_at, x.changelog_id, x.last_change, $2, nextval('write_version_seq')
+       FROM jsonb_to_recordset($1::jsonb) AS x(source text, key text, source_id text, data jsonb, deleted boolean,
+         source_updated_at timestamptz, changelog_id bigint, last_change jsonb)
+       ON CONFLICT (source, key) DO UPDATE SET
+         source_id = EXCLUDED.source_id, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
+         source_updated_at = EXCLUDED.source_updated_at, changelog_id = EXCLUDED.changelog_id,
+         last_change = COALESCE(EXCLUDED.last_change, work_item.last_change),
+         received_at = EXCLUDED.received_at, version = EXCLUDED.version`,
+      [JSON.stringify(mirror), receivedAt],
+    );
+  }
+  const history = events.map(({ event, outcome }, ordinal) => ({
+    ordinal,
+    source: sourceOf(event),
+    key: keyOf(event),
+    source_updated_at: event.order.updatedAt,
+    changelog_id: event.order.changelogId,
+    outcome,
+    op: event.op,
+    data: event.op === 'upsert' ? event.item : null,
+    change: event.change,
+    delivery: event.dedupeKey,
+  }));
+  await tx.query(
+    `INSERT INTO work_item_history (source, key, received_at, source_updated_at, changelog_id, outcome, op, data, change, delivery)
+     SELECT x.source, x.key, $2, x.source_updated_at, x.changelog_id, x.outcome, x.op, x.data, x.change, x.delivery
+     FROM jsonb_to_recordset($1::jsonb) AS x(ordinal int, source text, key text, source_updated_at timestamptz,
+       changelog_id bigint, outcome text, op text, data jsonb, change jsonb, delivery text)
+     ORDER BY x.ordinal`,
+    [JSON.stringify(history), receivedAt],
+  );
+}

@@ -15,8 +15,7 @@ import { DomainError, type ErrorCode } from '../../core/errors.ts';
  */
 
 export type JiraCredentials =
-  | { kind: 'basic'; email: string; apiToken: string }
-  | { kind: 'bearer'; token: string };
+  { kind: 'basic'; email: string; apiToken: string } | { kind: 'bearer'; token: string };
 
 /** What happened before a retry, for progress output. */
 export interface JiraRetryNotice {
@@ -54,7 +53,7 @@ export interface JiraClientOptions {
   backoffMaxMs?: number;
   /** A `Retry-After` longer than this fails at once with `jira.rate_limited`. Default 10 min. */
   maxRetryAfterMs?: number;
-  /** Requests in flight per site. Default 4. The first client of a site sets it. */
+  /** Requests in flight per site (site id and base URL). Default 4. The first client of a site sets it. */
   concurrency?: number;
   timer?: JiraClientTimer;
   /** In [0, 1): the jitter. Default Math.random. */
@@ -85,11 +84,12 @@ interface SiteGate {
 
 const GATES = new Map<string, SiteGate>();
 
-function gateOf(baseUrl: string, limit: number): SiteGate {
-  let gate = GATES.get(baseUrl);
+function gateOf(siteId: string, baseUrl: string, limit: number): SiteGate {
+  const key = `${siteId} ${baseUrl}`;
+  let gate = GATES.get(key);
   if (gate === undefined) {
     gate = { limit, active: 0, waiting: [], notBefore: 0 };
-    GATES.set(baseUrl, gate);
+    GATES.set(key, gate);
   }
   return gate;
 }
@@ -140,7 +140,7 @@ export function encodeJiraQuery(query: JiraQuery): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined) continue;
-    params.set(name, Array.isArray(value) ? value.join(',') : String(value as string | number));
+    params.set(name, Array.isArray(value) ? value.join(',') : String(value));
   }
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
@@ -161,7 +161,7 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 600_000;
   const timer = options.timer ?? REAL_TIMER;
   const random = options.random ?? Math.random;
-  const gate = gateOf(baseUrl, Math.max(1, options.concurrency ?? 4));
+  const gate = gateOf(options.siteId, baseUrl, Math.max(1, options.concurrency ?? 4));
   const headers = {
     accept: 'application/json',
     authorization: authorizationHeader(options.credentials),
@@ -215,11 +215,11 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
       if (result.kind === 'answer' && !isRetryable(result.status)) {
         throw answerError(result, path);
       }
+      if (result.kind === 'answer' && result.status === 429) rateLimited += 1;
       if (attempt === maxAttempts) break;
       let waitMs = backoff(attempt);
       let fromSite = false;
       if (result.kind === 'answer') {
-        if (result.status === 429) rateLimited += 1;
         const retryAfter = parseRetryAfter(result.headers.get('retry-after'), timer.now());
         if (retryAfter !== null && (result.status === 429 || result.status === 503)) {
           if (retryAfter > maxRetryAfterMs) {
@@ -264,10 +264,7 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     );
   }
 
-  function answerError(
-    answer: Extract<Attempt, { kind: 'answer' }>,
-    path: string,
-  ): DomainError {
+  function answerError(answer: Extract<Attempt, { kind: 'answer' }>, path: string): DomainError {
     const label = `GET ${path}`;
     const detail = jiraMessages(answer.body);
     const said = detail === '' ? '' : `: ${detail}`;
@@ -348,9 +345,7 @@ function networkReason(error: unknown, timeoutMs: number): string {
   }
   const cause = error instanceof Error ? (error as Error & { cause?: unknown }).cause : undefined;
   const code =
-    cause !== null && typeof cause === 'object' && 'code' in cause
-      ? String((cause as { code: unknown }).code)
-      : undefined;
+    cause !== null && typeof cause === 'object' && 'code' in cause ? String(cause.code) : undefined;
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused';
@@ -364,6 +359,8 @@ function networkReason(error: unknown, timeoutMs: number): string {
     case 'UND_ERR_CONNECT_TIMEOUT':
       return 'connection timed out';
     default:
-      return error instanceof Error ? `${error.message}${code === undefined ? '' : ` (${code})`}` : String(error);
+      return error instanceof Error
+        ? `${error.message}${code === undefined ? '' : ` (${code})`}`
+        : String(error);
   }
 }

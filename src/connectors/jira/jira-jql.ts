@@ -49,7 +49,8 @@ export function hasOrderBy(jql: string): boolean {
  * literal) when there is one, oldest change first.
  */
 export function syncJql(selection: string, since: string | null): string {
-  const where = since === null ? `(${selection})` : `(${selection}) AND updated >= ${quoteJql(since)}`;
+  const where =
+    since === null ? `(${selection})` : `(${selection}) AND updated >= ${quoteJql(since)}`;
   return `${where} ORDER BY updated ASC, key ASC`;
 }
 

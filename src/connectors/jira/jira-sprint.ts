@@ -48,7 +48,12 @@ function fromLegacyString(text: string): Sprint | null {
     const at = part.indexOf('=');
     if (at > 0) fields.set(part.slice(0, at), part.slice(at + 1));
   }
-  return build(fields.get('name'), fields.get('state'), fields.get('startDate'), fields.get('endDate'));
+  return build(
+    fields.get('name'),
+    fields.get('state'),
+    fields.get('startDate'),
+    fields.get('endDate'),
+  );
 }
 
 function build(name: unknown, state: unknown, start: unknown, end: unknown): Sprint | null {

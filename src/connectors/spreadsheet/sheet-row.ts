@@ -89,7 +89,8 @@ export function sheetProblem(code: ErrorCode, place: SheetPlace, what: string): 
 export function showCell(value: CellValue): string {
   if (value === null || value === '') return 'empty';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'string') return `'${value.length > 60 ? `${value.slice(0, 57)}...` : value}'`;
+  if (typeof value === 'string')
+    return `'${value.length > 60 ? `${value.slice(0, 57)}...` : value}'`;
   return String(value);
 }
 

@@ -5,6 +5,13 @@ import type { IsoDate, PeriodLabel } from './plan.ts';
  * Every derived figure carries the facts and the rule that produced it.
  */
 
+/**
+ * Derived figures of one kind, by id (work item key, milestone id …), in plan or input order.
+ * The engine keeps its figures as numbers and makes each entry, explanation included, when it is
+ * read: ask only for what you show.
+ */
+export type DerivedTable<T> = ReadonlyMap<string, T>;
+
 export type Status = 'on_track' | 'at_risk' | 'off_track';
 
 /** One fact or rule application behind a derived figure, readable by a person. */
@@ -15,6 +22,8 @@ export interface ExplanationStep {
   text: string;
   /** The entity this step is about, when it is one (work item key, milestone id …). */
   ref?: { kind: EntityKind; id: string };
+  /** The facts of this step as data: dates, days, amounts, the calendar, the link and its lag. */
+  figures?: Record<string, number | string>;
 }
 
 export type EntityKind =
@@ -52,6 +61,57 @@ export interface MilestoneForecast {
   driver: MilestoneDriver;
   status: DerivedStatus;
   explanation: ExplanationStep[];
+  /** The Monte Carlo forecast, when the engine was given the teams' history. */
+  probabilistic?: ProbabilisticForecast;
+}
+
+/**
+ * A milestone's date as a distribution: from each team's history (cycle times and weekly
+ * throughput of completed work), many seeded trials of its open work and its dependencies.
+ */
+export type ProbabilisticForecast =
+  | {
+      p50: IsoDate;
+      p85: IsoDate;
+      p95: IsoDate;
+      /** Trials run. */
+      samples: number;
+      seed: number;
+      basis: ProbabilisticBasis;
+    }
+  | { insufficient: InsufficientHistory };
+
+/** What a probabilistic forecast was drawn from. */
+export interface ProbabilisticBasis {
+  method: 'monte_carlo';
+  /** The teams whose open work the milestone (or a milestone it depends on) waits for. */
+  teams: TeamBasis[];
+  /** Milestones upstream whose trials fed this one through dependencies. */
+  upstream: string[];
+}
+
+export interface TeamBasis {
+  /** The team: the project key of its work items (`ERP` for `ERP-17`). */
+  team: string;
+  /** Completed work items in its history. */
+  completed: number;
+  /** Weeks of throughput history sampled. */
+  weeks: number;
+  /** Cycle times sampled (first in progress → done, calendar days). */
+  cycleTimes: number;
+  /** Open work items of this milestone in this team. */
+  openItems: number;
+}
+
+/** Too little history to draw a distribution from: who lacks it, and how much there is. */
+export interface InsufficientHistory {
+  reason: 'insufficient_history';
+  /** The team whose history is too thin. */
+  team: string;
+  completed: number;
+  needed: number;
+  /** The milestone whose open work that team holds (this one, or one upstream). */
+  milestone: string;
 }
 
 export interface BenefitAccrual {
@@ -124,10 +184,11 @@ export interface Signal {
 
 export interface DerivedState {
   asOf: IsoDate;
-  workItems: Record<string, WorkItemForecast>;
-  milestones: Record<string, MilestoneForecast>;
-  kpis: Record<string, KpiForecast>;
-  initiatives: Record<string, InitiativeStatus>;
-  objectives: Record<string, ObjectiveStatus>;
-  signals: Signal[];
+  workItems: DerivedTable<WorkItemForecast>;
+  milestones: DerivedTable<MilestoneForecast>;
+  kpis: DerivedTable<KpiForecast>;
+  initiatives: DerivedTable<InitiativeStatus>;
+  objectives: DerivedTable<ObjectiveStatus>;
+  /** Milestone slip signals in plan order, then KPI signals by KPI and period. */
+  signals: readonly Signal[];
 }

@@ -1,12 +1,13 @@
 import { daysBetween, isIsoDate } from '../calendar.ts';
 import type { IsoDate } from '../domain/plan.ts';
-import type { ChainStep, MilestoneForecast, ObjectiveStatus } from '../domain/state.ts';
+import type { ChainStep, DerivedStatus } from '../domain/state.ts';
 import type { WorkItemChange } from '../domain/work-item.ts';
+import { dateOf, dateOrNull } from './day-numbers.ts';
 import { formatSigned, formatWorkingDays } from './format.ts';
-import type { WorkItemForecasts } from './forecast-work-items.ts';
-import { milestoneOwner, type PlanIndex } from './plan-index.ts';
+import type { MilestoneModel } from './milestone-model.ts';
+import type { PlanModel } from './plan-model.ts';
 import { statusWords } from './status.ts';
-import type { WorkItemIndex } from './work-item-index.ts';
+import type { WorkModel } from './work-model.ts';
 
 /**
  * A chain keeps its source and at most this many links nearest the end of each stretch (work
@@ -21,208 +22,28 @@ export interface ChainLink {
   owner: string | null;
 }
 
-export interface CauseChainInput {
-  readonly plan: PlanIndex;
-  readonly work: WorkItemIndex;
-  readonly workForecasts: WorkItemForecasts;
-  readonly milestones: Readonly<Record<string, MilestoneForecast>>;
-  readonly objectives: Readonly<Record<string, ObjectiveStatus>>;
-  readonly changes: Readonly<Record<string, WorkItemChange>>;
+/** What chains read: the plan, the work, the milestones, the source's changes, objectives. */
+export interface ChainContext {
+  readonly plan: PlanModel;
+  readonly work: WorkModel;
+  readonly milestones: MilestoneModel;
+  readonly changes: ReadonlyMap<string, WorkItemChange>;
   readonly asOf: IsoDate;
-}
-
-export interface CauseChains {
-  /** The links from the source event to the milestone, through each dependency that pushed it. */
-  toMilestone(milestoneId: string): readonly ChainLink[];
-  /** The link naming an objective's derived status, owned by the objective's owner. */
-  objective(objectiveId: string): ChainLink | null;
-}
-
-/** The nodes from a root to a node, the root first, and how many were left out after the root. */
-interface Path {
-  nodes: string[];
-  omittedAfterRoot: number;
+  objectiveStatus(o: number): DerivedStatus | undefined;
 }
 
 /**
- * Follows "pushed by" links back to their root. Roots and hop counts are remembered, so
- * walking back from every node of a long chain costs the chain's length once, not once per node.
+ * Links are built once and shared by every signal that passes through them, frozen so that no
+ * reader can change another signal's chain. The engine forgets the links of what changed.
  */
-function createPathFinder(
-  parentOf: (node: string) => string | null,
-  limit: number,
-): (node: string) => Path {
-  const roots = new Map<string, { root: string; hops: number }>();
-  const rootOf = (node: string): { root: string; hops: number } => {
-    const trail: string[] = [];
-    let current = node;
-    let known = roots.get(current);
-    while (known === undefined) {
-      const parent = parentOf(current);
-      // The pushed-by links are acyclic by construction; the bound only guards against bad input.
-      if (parent === null || trail.length > limit) {
-        known = { root: current, hops: 0 };
-        roots.set(current, known);
-        break;
-      }
-      trail.push(current);
-      current = parent;
-      known = roots.get(current);
-    }
-    for (let at = trail.length - 1; at >= 0; at -= 1) {
-      known = { root: known.root, hops: known.hops + 1 };
-      roots.set(trail[at]!, known);
-    }
-    return known;
-  };
-  return (node: string): Path => {
-    const { root, hops } = rootOf(node);
-    const nearest: string[] = [];
-    let current = node;
-    while (current !== root && nearest.length < MAX_CHAIN_LINKS) {
-      nearest.push(current);
-      current = parentOf(current) ?? root;
-    }
-    nearest.push(root);
-    return { nodes: nearest.reverse(), omittedAfterRoot: hops + 1 - nearest.length };
-  };
+export interface LinkCache {
+  readonly milestones: Map<number, ChainLink>;
+  readonly items: Map<number, ChainLink>;
+  readonly objectives: Map<number, ChainLink | null>;
 }
 
-/** Builds the cause-chain links of milestones and objectives from the derived state. */
-export function createCauseChains(input: CauseChainInput): CauseChains {
-  const { plan, work, workForecasts, milestones, objectives, changes, asOf } = input;
-  const workPath = createPathFinder((key) => {
-    const at = work.byKey.get(key);
-    const blocker = at === undefined ? -1 : (workForecasts.pushedBy[at] ?? -1);
-    return blocker < 0 ? null : work.items[blocker]!.key;
-  }, work.items.length);
-  const milestonePath = createPathFinder((id) => {
-    const driver = milestones[id]?.driver;
-    return driver?.kind === 'dependency' && milestones[driver.predecessor] !== undefined
-      ? driver.predecessor
-      : null;
-  }, plan.plan.milestones.length);
-
-  // Many signals pass through the same work items, milestones and objectives: each link is
-  // built once and shared, frozen so that no reader can change another signal's chain.
-  const workItemLink = remembered((key): ChainLink => frozenLink(workItemStep(key), null));
-  const workItemStep = (key: string): ChainStep => {
-    const at = work.byKey.get(key);
-    const item = at === undefined ? undefined : work.items[at];
-    const finish = at === undefined ? null : (workForecasts.finish[at] ?? null);
-    const due = changes[key]?.changes.find((change) => change.field === 'dueDate');
-    if (due !== undefined && due.from !== null && due.to !== null) {
-      if (isIsoDate(due.from) && isIsoDate(due.to)) {
-        const deltaDays = daysBetween(due.from, due.to);
-        const days = `${formatSigned(deltaDays)} ${Math.abs(deltaDays) === 1 ? 'day' : 'days'}`;
-        return {
-          kind: 'work_item',
-          id: key,
-          text: `${key} due date moved ${due.from} \u2192 ${due.to} (${days})`,
-          figures: { from: due.from, to: due.to, deltaDays },
-        };
-      }
-    } else if (due !== undefined && due.to !== null) {
-      return {
-        kind: 'work_item',
-        id: key,
-        text: `${key} due date set to ${due.to}`,
-        figures: { to: due.to },
-      };
-    } else if (due !== undefined && due.from !== null) {
-      return {
-        kind: 'work_item',
-        id: key,
-        text: `${key} due date removed (was ${due.from})`,
-        figures: { from: due.from },
-      };
-    }
-    if (item !== undefined && item.statusCategory === 'done') {
-      return {
-        kind: 'work_item',
-        id: key,
-        text: `${key} done ${item.doneDate ?? 'on an unknown date'}`,
-        figures: item.doneDate === null ? {} : { doneDate: item.doneDate },
-      };
-    }
-    const finishText: IsoDate = finish ?? 'unknown';
-    const blocker = at === undefined ? -1 : (workForecasts.pushedBy[at] ?? -1);
-    let text = `${key} forecast to finish ${finishText}`;
-    if (blocker >= 0) text += `, after its blocker ${work.items[blocker]!.key}`;
-    else if (item !== undefined && item.dueDate !== null && item.dueDate < asOf) {
-      text = `${key} past its due date ${item.dueDate}, forecast to finish ${finishText}`;
-    }
-    return {
-      kind: 'work_item',
-      id: key,
-      text,
-      figures: finish === null ? {} : { forecastFinish: finish },
-    };
-  };
-
-  const milestoneLink = remembered((id): ChainLink => {
-    const forecast = milestones[id]!;
-    const milestone = plan.milestones.get(id);
-    return frozenLink(
-      {
-        kind: 'milestone',
-        id,
-        text: `${id} forecast ${forecast.forecastDate}, ${formatWorkingDays(forecast.slipWorkingDays, true)} (plan ${forecast.plannedDate})`,
-        figures: {
-          plannedDate: forecast.plannedDate,
-          forecastDate: forecast.forecastDate,
-          slipWorkingDays: forecast.slipWorkingDays,
-        },
-      },
-      milestone === undefined ? null : milestoneOwner(plan, milestone),
-    );
-  });
-
-  const objectiveLink = remembered((id): ChainLink | null => {
-    const derived = objectives[id];
-    if (derived === undefined) return null;
-    const status = derived.status.status;
-    return frozenLink(
-      { kind: 'objective', id, text: `${id} ${statusWords(status)}`, figures: { status } },
-      plan.objectives.get(id)?.owner ?? null,
-    );
-  });
-
-  const toMilestone = remembered((milestoneId): readonly ChainLink[] => {
-    if (milestones[milestoneId] === undefined) return [];
-    const path = milestonePath(milestoneId);
-    const links: ChainLink[] = [];
-    const source = milestones[path.nodes[0]!]!.driver;
-    if (source.kind === 'work_item') {
-      links.push(...linksAlong(workPath(source.key), workItemLink, 'work items'));
-    }
-    links.push(...linksAlong(path, milestoneLink, 'milestones'));
-    return Object.freeze(links);
-  });
-
-  return { toMilestone, objective: objectiveLink };
-}
-
-/** The links along a path; the one after a gap says how many upstream nodes it leaves out. */
-function linksAlong(
-  path: Path,
-  link: (node: string) => ChainLink,
-  nodesCalled: string,
-): ChainLink[] {
-  return path.nodes.map((node, at) => {
-    const plain = link(node);
-    if (at !== 1 || path.omittedAfterRoot === 0) return plain;
-    const omitted = path.omittedAfterRoot;
-    const figure = nodesCalled === 'milestones' ? 'milestonesNotShown' : 'workItemsNotShown';
-    return frozenLink(
-      {
-        ...plain.step,
-        text: `${plain.step.text} (${omitted} ${nodesCalled} upstream not shown)`,
-        figures: { ...plain.step.figures, [figure]: omitted },
-      },
-      plain.owner,
-    );
-  });
+export function createLinkCache(): LinkCache {
+  return { milestones: new Map(), items: new Map(), objectives: new Map() };
 }
 
 function frozenLink(step: ChainStep, owner: string | null): ChainLink {
@@ -230,13 +51,216 @@ function frozenLink(step: ChainStep, owner: string | null): ChainLink {
   return Object.freeze({ step: Object.freeze(step), owner });
 }
 
-/** Wraps a function of an id so that each id is computed once. */
-function remembered<T>(compute: (id: string) => T): (id: string) => T {
-  const known = new Map<string, T>();
-  return (id) => {
-    if (known.has(id)) return known.get(id) as T;
-    const value = compute(id);
-    known.set(id, value);
-    return value;
+/** What the source said about a work item, or what we forecast for it: the start of a chain. */
+function workItemStep(context: ChainContext, slot: number): ChainStep {
+  const { work, asOf } = context;
+  const item = work.items[slot]!;
+  const key = item.key;
+  const finish = dateOrNull(work.finish[slot]!);
+  const due = context.changes.get(key)?.changes.find((change) => change.field === 'dueDate');
+  if (due !== undefined && due.from !== null && due.to !== null) {
+    if (isIsoDate(due.from) && isIsoDate(due.to)) {
+      const deltaDays = daysBetween(due.from, due.to);
+      const days = `${formatSigned(deltaDays)} ${Math.abs(deltaDays) === 1 ? 'day' : 'days'}`;
+      return {
+        kind: 'work_item',
+        id: key,
+        text: `${key} due date moved ${due.from} \u2192 ${due.to} (${days})`,
+        figures: { from: due.from, to: due.to, deltaDays },
+      };
+    }
+  } else if (due !== undefined && due.to !== null) {
+    return {
+      kind: 'work_item',
+      id: key,
+      text: `${key} due date set to ${due.to}`,
+      figures: { to: due.to },
+    };
+  } else if (due !== undefined && due.from !== null) {
+    return {
+      kind: 'work_item',
+      id: key,
+      text: `${key} due date removed (was ${due.from})`,
+      figures: { from: due.from },
+    };
+  }
+  if (item.statusCategory === 'done') {
+    return {
+      kind: 'work_item',
+      id: key,
+      text: `${key} done ${item.doneDate ?? 'on an unknown date'}`,
+      figures: item.doneDate === null ? {} : { doneDate: item.doneDate },
+    };
+  }
+  const finishText: IsoDate = finish ?? 'unknown';
+  const blocker = work.pushedBy[slot]!;
+  let text = `${key} forecast to finish ${finishText}`;
+  if (blocker >= 0) text += `, after its blocker ${work.items[blocker]!.key}`;
+  else if (item.dueDate !== null && item.dueDate < asOf) {
+    text = `${key} past its due date ${item.dueDate}, forecast to finish ${finishText}`;
+  }
+  return {
+    kind: 'work_item',
+    id: key,
+    text,
+    figures: finish === null ? {} : { forecastFinish: finish },
   };
+}
+
+export function itemLink(context: ChainContext, cache: LinkCache, slot: number): ChainLink {
+  let link = cache.items.get(slot);
+  if (link === undefined) {
+    link = frozenLink(workItemStep(context, slot), null);
+    cache.items.set(slot, link);
+  }
+  return link;
+}
+
+export function milestoneLink(context: ChainContext, cache: LinkCache, m: number): ChainLink {
+  let link = cache.milestones.get(m);
+  if (link === undefined) {
+    const { plan, milestones } = context;
+    const id = plan.milestones[m]!.id;
+    const plannedDate = plan.milestones[m]!.plannedDate;
+    const forecastDate = dateOf(milestones.forecast[m]!);
+    const slip = milestones.slip[m]!;
+    link = frozenLink(
+      {
+        kind: 'milestone',
+        id,
+        text: `${id} forecast ${forecastDate}, ${formatWorkingDays(slip, true)} (plan ${plannedDate})`,
+        figures: { plannedDate, forecastDate, slipWorkingDays: slip },
+      },
+      plan.ownerOf[m]!,
+    );
+    cache.milestones.set(m, link);
+  }
+  return link;
+}
+
+/** The link naming an objective's derived status, owned by the objective's owner. */
+export function objectiveLink(
+  context: ChainContext,
+  cache: LinkCache,
+  o: number,
+): ChainLink | null {
+  let link = cache.objectives.get(o);
+  if (link === undefined) {
+    const derived = context.objectiveStatus(o);
+    const objective = context.plan.plan.objectives[o]!;
+    link =
+      derived === undefined
+        ? null
+        : frozenLink(
+            {
+              kind: 'objective',
+              id: objective.id,
+              text: `${objective.id} ${statusWords(derived.status)}`,
+              figures: { status: derived.status },
+            },
+            context.plan.index.objectives.get(objective.id)?.owner ?? null,
+          );
+    cache.objectives.set(o, link);
+  }
+  return link;
+}
+
+/** Where a slot's "pushed by" chain starts and how many hops away it is, remembered per pass. */
+export type RootMemo = Map<number, { root: number; hops: number }>;
+
+function workRoot(work: WorkModel, slot: number, memo: RootMemo): { root: number; hops: number } {
+  const trail: number[] = [];
+  let current = slot;
+  let known = memo.get(current);
+  while (known === undefined) {
+    const parent = work.pushedBy[current]!;
+    // The pushed-by links are acyclic by construction; the bound only guards against bad input.
+    if (parent < 0 || trail.length > work.count) {
+      known = { root: current, hops: 0 };
+      memo.set(current, known);
+      break;
+    }
+    trail.push(current);
+    current = parent;
+    known = memo.get(current);
+  }
+  for (let at = trail.length - 1; at >= 0; at -= 1) {
+    known = { root: known.root, hops: known.hops + 1 };
+    memo.set(trail[at]!, known);
+  }
+  return known;
+}
+
+/** The links along a path; the one after a gap says how many upstream nodes it leaves out. */
+function pushAlong(
+  out: ChainLink[],
+  nodes: readonly number[],
+  omitted: number,
+  link: (node: number) => ChainLink,
+  nodesCalled: 'milestones' | 'work items',
+): void {
+  for (let at = 0; at < nodes.length; at += 1) {
+    const plain = link(nodes[at]!);
+    if (at !== 1 || omitted === 0) {
+      out.push(plain);
+      continue;
+    }
+    const figure = nodesCalled === 'milestones' ? 'milestonesNotShown' : 'workItemsNotShown';
+    out.push(
+      frozenLink(
+        {
+          ...plain.step,
+          text: `${plain.step.text} (${omitted} ${nodesCalled} upstream not shown)`,
+          figures: { ...plain.step.figures, [figure]: omitted },
+        },
+        plain.owner,
+      ),
+    );
+  }
+}
+
+/**
+ * The links from the source event to a milestone: the work item that drives the first
+ * milestone of its chain (and the blockers that pushed that item), then each milestone whose
+ * dependency pushed the next.
+ */
+export function linksToMilestone(
+  context: ChainContext,
+  cache: LinkCache,
+  m: number,
+  memo: RootMemo,
+): ChainLink[] {
+  const { plan, work, milestones } = context;
+  const root = milestones.root[m]!;
+  const nearest: number[] = [];
+  let current = m;
+  while (current !== root && nearest.length < MAX_CHAIN_LINKS) {
+    nearest.push(current);
+    current = plan.depFrom[milestones.driverDep[current]!]!;
+  }
+  nearest.push(root);
+  nearest.reverse();
+  const links: ChainLink[] = [];
+  // The root's own work set its date (no dependency did): that work item starts the chain.
+  const source = milestones.basisSlot[root]!;
+  if (source >= 0) {
+    const { root: first, hops } = workRoot(work, source, memo);
+    const path: number[] = [];
+    let at = source;
+    while (at !== first && path.length < MAX_CHAIN_LINKS) {
+      path.push(at);
+      at = work.pushedBy[at]!;
+    }
+    path.push(first);
+    path.reverse();
+    pushAlong(links, path, hops + 1 - path.length, (s) => itemLink(context, cache, s), 'work items');
+  }
+  pushAlong(
+    links,
+    nearest,
+    milestones.hops[m]! + 1 - nearest.length,
+    (node) => milestoneLink(context, cache, node),
+    'milestones',
+  );
+  return links;
 }

@@ -7,13 +7,13 @@ describe('computeState on the ERP story', () => {
     const state = computeState(buildErpScenario());
 
     it('forecasts both milestones on their plan', () => {
-      expect(state.milestones['M-GOLIVE']).toMatchObject({
+      expect(state.milestones.get('M-GOLIVE')).toMatchObject({
         forecastDate: '2026-10-05',
         slipWorkingDays: 0,
         driver: { kind: 'work_item', key: 'ERP-17' },
         status: { status: 'on_track', rule: 'milestone.on_plan' },
       });
-      expect(state.milestones['M-PURCH']).toMatchObject({
+      expect(state.milestones.get('M-PURCH')).toMatchObject({
         forecastDate: '2026-10-19',
         slipWorkingDays: 0,
         driver: { kind: 'plan' },
@@ -22,7 +22,7 @@ describe('computeState on the ERP story', () => {
     });
 
     it('forecasts 74 days of savings in Q4: 1,268,571.43 against 1,200,000', () => {
-      const q4 = state.kpis['K-SAVINGS']?.periods.find((period) => period.period === '2026-Q4');
+      const q4 = state.kpis.get('K-SAVINGS')?.periods.find((period) => period.period === '2026-Q4');
       expect(q4?.forecast).toBeCloseTo(1_268_571.43, 2);
       expect(q4?.forecastAtPlan).toBeCloseTo(1_268_571.43, 2);
       expect(q4?.benefits).toEqual([
@@ -38,10 +38,10 @@ describe('computeState on the ERP story', () => {
     });
 
     it('has everything on track and raises no signal', () => {
-      expect(state.kpis['K-SAVINGS']?.status.status).toBe('on_track');
-      expect(state.initiatives['I-ERP']?.delivery.status).toBe('on_track');
-      expect(state.initiatives['I-PROC']?.value.status).toBe('on_track');
-      expect(state.objectives['O-COST']?.status.status).toBe('on_track');
+      expect(state.kpis.get('K-SAVINGS')?.status.status).toBe('on_track');
+      expect(state.initiatives.get('I-ERP')?.delivery.status).toBe('on_track');
+      expect(state.initiatives.get('I-PROC')?.value.status).toBe('on_track');
+      expect(state.objectives.get('O-COST')?.status.status).toBe('on_track');
       expect(state.signals).toEqual([]);
     });
   });
@@ -50,43 +50,47 @@ describe('computeState on the ERP story', () => {
     const state = computeState(buildErpSlipScenario());
 
     it('slips the go-live and, through the dependency, purchasing by 15 working days', () => {
-      expect(state.milestones['M-GOLIVE']).toMatchObject({
+      expect(state.milestones.get('M-GOLIVE')).toMatchObject({
         forecastDate: '2026-10-26',
         slipWorkingDays: 15,
         driver: { kind: 'work_item', key: 'ERP-17' },
         status: { status: 'off_track', rule: 'milestone.forecast_after_plan' },
       });
-      expect(state.milestones['M-PURCH']).toMatchObject({
+      expect(state.milestones.get('M-PURCH')).toMatchObject({
         forecastDate: '2026-11-09',
         slipWorkingDays: 15,
         driver: { kind: 'dependency', predecessor: 'M-GOLIVE', type: 'FS', lagDays: 10 },
       });
-      expect(state.milestones['M-PURCH']?.explanation.map((step) => step.rule)).toEqual([
+      expect(state.milestones.get('M-PURCH')?.explanation.map((step) => step.rule)).toEqual([
         'milestone.planned_date',
         'milestone.dependency',
+        'milestone.calendar_lag',
+        'milestone.slip',
+        'milestone.forecast_after_plan',
+        'milestone.benefit',
       ]);
     });
 
     it('drops Q4 savings by 360,000 to 908,571.43, 291,428.57 short of target', () => {
-      const q4 = state.kpis['K-SAVINGS']?.periods.find((period) => period.period === '2026-Q4');
+      const q4 = state.kpis.get('K-SAVINGS')?.periods.find((period) => period.period === '2026-Q4');
       expect(q4?.forecast).toBeCloseTo(908_571.43, 2);
       expect(q4?.forecastAtPlan).toBeCloseTo(1_268_571.43, 2);
       expect(q4?.gap).toBeCloseTo(-291_428.57, 2);
       expect(q4?.benefits[0]?.days).toBe(53);
-      expect(state.kpis['K-SAVINGS']?.status).toMatchObject({
+      expect(state.kpis.get('K-SAVINGS')?.status).toMatchObject({
         status: 'off_track',
         rule: 'kpi.misses_target',
       });
     });
 
     it('puts I-ERP delivery off track and O-COST at risk, one level softer', () => {
-      expect(state.initiatives['I-ERP']?.delivery).toMatchObject({
+      expect(state.initiatives.get('I-ERP')?.delivery).toMatchObject({
         status: 'off_track',
         rule: 'initiative.delivery_off_track',
       });
-      expect(state.initiatives['I-ERP']?.value.status).toBe('on_track');
-      expect(state.initiatives['I-PROC']?.value.status).toBe('off_track');
-      expect(state.objectives['O-COST']?.status).toMatchObject({
+      expect(state.initiatives.get('I-ERP')?.value.status).toBe('on_track');
+      expect(state.initiatives.get('I-PROC')?.value.status).toBe('off_track');
+      expect(state.objectives.get('O-COST')?.status).toMatchObject({
         status: 'at_risk',
         rule: 'objective.kpi_not_on_track',
       });

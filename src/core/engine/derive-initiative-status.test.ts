@@ -39,27 +39,27 @@ describe('deriveInitiativeStatuses', () => {
   });
 
   it('takes delivery from its worst milestone and names it', () => {
-    expect(state.initiatives['I-1']?.delivery).toMatchObject({
+    expect(state.initiatives.get('I-1')?.delivery).toMatchObject({
       status: 'at_risk',
       rule: 'initiative.delivery_at_risk',
     });
-    expect(state.initiatives['I-1']?.delivery.reason).toMatch(/^M-RISK is at risk/);
-    expect(state.initiatives['I-1']?.explanation[0]?.ref).toEqual({
+    expect(state.initiatives.get('I-1')?.delivery.reason).toMatch(/^M-RISK is at risk/);
+    expect(state.initiatives.get('I-1')?.explanation[0]?.ref).toEqual({
       kind: 'milestone',
       id: 'M-RISK',
     });
   });
 
   it('takes value from the worst KPI its benefits feed and names it', () => {
-    expect(state.initiatives['I-1']?.value).toMatchObject({
+    expect(state.initiatives.get('I-1')?.value).toMatchObject({
       status: 'off_track',
       rule: 'initiative.value_off_track',
     });
-    expect(state.initiatives['I-1']?.explanation[1]?.ref).toEqual({ kind: 'kpi', id: 'K-MISS' });
+    expect(state.initiatives.get('I-1')?.explanation[1]?.ref).toEqual({ kind: 'kpi', id: 'K-MISS' });
   });
 
   it('is on track on both counts without milestones or benefits', () => {
-    expect(state.initiatives['I-EMPTY']).toMatchObject({
+    expect(state.initiatives.get('I-EMPTY')).toMatchObject({
       delivery: { status: 'on_track', rule: 'initiative.no_milestones' },
       value: { status: 'on_track', rule: 'initiative.no_benefits' },
     });

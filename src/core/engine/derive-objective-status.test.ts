@@ -36,7 +36,7 @@ describe('deriveObjectiveStatuses', () => {
       objectives: [buildObjective({ id: 'O-1' })],
       kpis: [onKpi('K-1', ['O-1'])],
     });
-    expect(objectives['O-1']?.status).toMatchObject({
+    expect(objectives.get('O-1')?.status).toMatchObject({
       status: 'on_track',
       rule: 'objective.on_track',
     });
@@ -47,11 +47,11 @@ describe('deriveObjectiveStatuses', () => {
       objectives: [buildObjective({ id: 'O-1' })],
       kpis: [offKpi('K-1', ['O-1'])],
     });
-    expect(objectives['O-1']?.status).toMatchObject({
+    expect(objectives.get('O-1')?.status).toMatchObject({
       status: 'at_risk',
       rule: 'objective.kpi_not_on_track',
     });
-    expect(objectives['O-1']?.status.reason).toMatch(/^K-1 is off track/);
+    expect(objectives.get('O-1')?.status.reason).toMatch(/^K-1 is off track/);
   });
 
   it('is off track when at least half of two or more KPIs are off track', () => {
@@ -63,12 +63,12 @@ describe('deriveObjectiveStatuses', () => {
         onKpi('K-3', ['O-THIRD']),
       ],
     });
-    expect(objectives['O-HALF']?.status).toMatchObject({
+    expect(objectives.get('O-HALF')?.status).toMatchObject({
       status: 'off_track',
       rule: 'objective.kpis_off_track',
       reason: '1 of its 2 KPIs are off track: K-1',
     });
-    expect(objectives['O-THIRD']?.status.status).toBe('at_risk');
+    expect(objectives.get('O-THIRD')?.status.status).toBe('at_risk');
   });
 
   it('is at risk when a serving initiative is not on track', () => {
@@ -77,7 +77,7 @@ describe('deriveObjectiveStatuses', () => {
       initiatives: [buildInitiative({ id: 'I-1', objectives: ['O-1'] })],
       milestones: [buildMilestone({ initiative: 'I-1', work: { keys: ['GONE'], epics: [] } })],
     });
-    expect(objectives['O-1']?.status.status).toBe('on_track');
+    expect(objectives.get('O-1')?.status.status).toBe('on_track');
 
     const late = computeState({
       plan: buildPlan({
@@ -90,11 +90,11 @@ describe('deriveObjectiveStatuses', () => {
       changes: {},
       asOf: '2026-09-14',
     }).objectives;
-    expect(late['O-1']?.status).toMatchObject({
+    expect(late.get('O-1')?.status).toMatchObject({
       status: 'at_risk',
       rule: 'objective.initiative_not_on_track',
     });
-    expect(late['O-1']?.explanation[0]?.ref).toEqual({ kind: 'initiative', id: 'I-1' });
+    expect(late.get('O-1')?.explanation[0]?.ref).toEqual({ kind: 'initiative', id: 'I-1' });
   });
 
   it('is at risk, one level softer, when a child objective is off track', () => {
@@ -106,13 +106,13 @@ describe('deriveObjectiveStatuses', () => {
       ],
       kpis: [offKpi('K-1', ['O-CHILD']), offKpi('K-2', ['O-CHILD'])],
     });
-    expect(objectives['O-CHILD']?.status.status).toBe('off_track');
-    expect(objectives['O-ROOT']?.status).toMatchObject({
+    expect(objectives.get('O-CHILD')?.status.status).toBe('off_track');
+    expect(objectives.get('O-ROOT')?.status).toMatchObject({
       status: 'at_risk',
       rule: 'objective.child_not_on_track',
     });
-    expect(objectives['O-GRANDCHILD']?.status.status).toBe('on_track');
-    expect(Object.keys(objectives)).toEqual(['O-ROOT', 'O-CHILD', 'O-GRANDCHILD']);
+    expect(objectives.get('O-GRANDCHILD')?.status.status).toBe('on_track');
+    expect([...objectives.keys()]).toEqual(['O-ROOT', 'O-CHILD', 'O-GRANDCHILD']);
   });
 
   it('does not loop on a cycle of parents', () => {
@@ -122,8 +122,8 @@ describe('deriveObjectiveStatuses', () => {
         buildObjective({ id: 'O-B', parent: 'O-A' }),
       ],
     });
-    expect(Object.keys(objectives)).toEqual(['O-A', 'O-B']);
-    const rules = Object.values(objectives).flatMap((o) => o.explanation.map((s) => s.rule));
+    expect([...objectives.keys()]).toEqual(['O-A', 'O-B']);
+    const rules = [...objectives.values()].flatMap((o) => o.explanation.map((s) => s.rule));
     expect(rules).toContain('objective.parent_cycle');
   });
 });

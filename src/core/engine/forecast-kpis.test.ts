@@ -30,7 +30,7 @@ function stateOf(kpi: Kpi, milestones: Milestone[] = [], amountPerWeek = 0, work
 }
 
 function periodOf(state: ReturnType<typeof stateOf>, label: string) {
-  return state.kpis['K-1']?.periods.find((period) => period.period === label);
+  return state.kpis.get('K-1')?.periods.find((period) => period.period === label);
 }
 
 describe('forecastKpis', () => {
@@ -103,7 +103,7 @@ describe('forecastKpis', () => {
         actuals: { '2026-09': 100 },
       }),
     );
-    expect(state.kpis['K-1']?.periods.map((period) => period.period)).toEqual([
+    expect(state.kpis.get('K-1')?.periods.map((period) => period.period)).toEqual([
       '2026-Q2',
       '2026-09',
       '2026-Q4',
@@ -111,13 +111,13 @@ describe('forecastKpis', () => {
     ]);
     expect(periodOf(state, '2026-09')?.status.rule).toBe('kpi.no_target');
     // 2026-Q2 misses by far but ended before asOf; 2027-01 meets its target with no margin.
-    expect(state.kpis['K-1']?.status).toMatchObject({ status: 'at_risk', rule: 'kpi.thin_margin' });
+    expect(state.kpis.get('K-1')?.status).toMatchObject({ status: 'at_risk', rule: 'kpi.thin_margin' });
     expect(state.signals).toEqual([]);
   });
 
   it('is on track with a rule saying so when no period with a target is still open', () => {
     const state = stateOf(buildKpi({ baseline: 0, targets: { '2026-Q1': 5 } }));
-    expect(state.kpis['K-1']?.status).toMatchObject({
+    expect(state.kpis.get('K-1')?.status).toMatchObject({
       status: 'on_track',
       rule: 'kpi.no_open_target',
     });
@@ -125,7 +125,7 @@ describe('forecastKpis', () => {
 
   it('skips a label that is not a reporting period, and says so', () => {
     const state = stateOf(buildKpi({ targets: { 'next year': 5, '2026-Q4': 0 } }));
-    expect(state.kpis['K-1']?.periods.map((period) => period.period)).toEqual(['2026-Q4']);
-    expect(state.kpis['K-1']?.explanation[0]?.rule).toBe('kpi.unknown_period');
+    expect(state.kpis.get('K-1')?.periods.map((period) => period.period)).toEqual(['2026-Q4']);
+    expect(state.kpis.get('K-1')?.explanation[0]?.rule).toBe('kpi.unknown_period');
   });
 });

@@ -103,8 +103,8 @@ describe('forecastMilestones (property)', () => {
           working.get(initiativeOf.get(milestoneId) === 'I-SHORT' ? 'short-week' : 'standard')!;
 
         for (const dependency of dependencies) {
-          const predecessor = state.milestones[dependency.predecessor]!.forecastDate;
-          const successor = state.milestones[dependency.successor]!.forecastDate;
+          const predecessor = state.milestones.get(dependency.predecessor)!.forecastDate;
+          const successor = state.milestones.get(dependency.successor)!.forecastDate;
           const required = calendarOf(dependency.successor).addWorkingDays(
             predecessor,
             dependency.lagDays,
@@ -112,9 +112,9 @@ describe('forecastMilestones (property)', () => {
           expect(successor >= required).toBe(true);
         }
         for (const milestone of milestones) {
-          const forecast = state.milestones[milestone.id]!;
+          const forecast = state.milestones.get(milestone.id)!;
           for (const key of milestone.work.keys) {
-            const item = state.workItems[key]!;
+            const item = state.workItems.get(key)!;
             if (!item.open || item.forecastFinish === null) continue;
             const next = calendarOf(milestone.id).nextWorkingDay(item.forecastFinish);
             expect(forecast.forecastDate >= next).toBe(true);

@@ -35,12 +35,12 @@ describe('forecastMilestones from linked work', () => {
         buildWorkItem({ key: 'B', dueDate: '2026-10-02' }), // a Friday
       ],
     );
-    expect(milestones['M-1']).toMatchObject({
+    expect(milestones.get('M-1')).toMatchObject({
       forecastDate: '2026-10-05',
       driver: { kind: 'work_item', key: 'B' },
       complete: false,
     });
-    expect(milestones['M-1']?.explanation[0]?.rule).toBe('milestone.after_latest_work');
+    expect(milestones.get('M-1')?.explanation[0]?.rule).toBe('milestone.after_latest_work');
   });
 
   it('takes an overdue item as finishing on asOf', () => {
@@ -52,8 +52,8 @@ describe('forecastMilestones from linked work', () => {
       },
       [buildWorkItem({ key: 'A', dueDate: '2026-09-01' })],
     );
-    expect(milestones['M-1']).toMatchObject({ forecastDate: '2026-09-15', slipWorkingDays: 3 });
-    expect(milestones['M-1']?.status.status).toBe('off_track');
+    expect(milestones.get('M-1')).toMatchObject({ forecastDate: '2026-09-15', slipWorkingDays: 3 });
+    expect(milestones.get('M-1')?.status.status).toBe('off_track');
   });
 
   it('is pushed by a blocker of its work item that is not linked itself', () => {
@@ -64,7 +64,7 @@ describe('forecastMilestones from linked work', () => {
         buildWorkItem({ key: 'X', dueDate: '2026-10-09' }),
       ],
     );
-    expect(milestones['M-1']).toMatchObject({
+    expect(milestones.get('M-1')).toMatchObject({
       forecastDate: '2026-10-12',
       driver: { kind: 'work_item', key: 'A' },
     });
@@ -78,13 +78,13 @@ describe('forecastMilestones from linked work', () => {
         buildDoneWorkItem('2026-09-11', { key: 'B' }), // a Friday
       ],
     );
-    expect(milestones['M-1']).toMatchObject({
+    expect(milestones.get('M-1')).toMatchObject({
       forecastDate: '2026-09-14',
       complete: true,
       driver: { kind: 'work_item', key: 'B' },
       status: { status: 'on_track' },
     });
-    expect(milestones['M-1']?.explanation[0]?.rule).toBe('milestone.after_work_done');
+    expect(milestones.get('M-1')?.explanation[0]?.rule).toBe('milestone.after_work_done');
   });
 
   it('ignores done work while some work is still open', () => {
@@ -95,7 +95,7 @@ describe('forecastMilestones from linked work', () => {
         buildWorkItem({ key: 'B', dueDate: '2026-09-21' }),
       ],
     );
-    expect(milestones['M-1']?.forecastDate).toBe('2026-09-22');
+    expect(milestones.get('M-1')?.forecastDate).toBe('2026-09-22');
   });
 
   it('links an epic and all its children, each once', () => {
@@ -108,23 +108,23 @@ describe('forecastMilestones from linked work', () => {
         buildWorkItem({ key: 'S-3', parentKey: 'E-9', dueDate: '2026-12-01' }),
       ],
     );
-    expect(milestones['M-1']).toMatchObject({
+    expect(milestones.get('M-1')).toMatchObject({
       forecastDate: '2026-10-08',
       driver: { kind: 'work_item', key: 'S-2' },
     });
-    expect(milestones['M-1']?.explanation[0]?.text).toContain('latest of 3 open work items');
+    expect(milestones.get('M-1')?.explanation[0]?.text).toContain('latest of 3 open work items');
   });
 
   it('stays at its planned date without linked work', () => {
     const milestones = forecastOf({
       milestones: [buildMilestone({ work: { keys: ['GONE-1'], epics: [] } })],
     });
-    expect(milestones['M-1']).toMatchObject({
+    expect(milestones.get('M-1')).toMatchObject({
       forecastDate: '2026-10-05',
       driver: { kind: 'plan' },
       status: { status: 'on_track', rule: 'milestone.on_plan' },
     });
-    expect(milestones['M-1']?.explanation[0]?.rule).toBe('milestone.planned_date');
+    expect(milestones.get('M-1')?.explanation[0]?.rule).toBe('milestone.planned_date');
   });
 
   it('is at risk, on its plan, when its only open work has no due date', () => {
@@ -132,12 +132,12 @@ describe('forecastMilestones from linked work', () => {
       { milestones: [buildMilestone({ work: { keys: ['A'], epics: [] } })] },
       [buildWorkItem({ key: 'A', dueDate: null })],
     );
-    expect(milestones['M-1']).toMatchObject({
+    expect(milestones.get('M-1')).toMatchObject({
       forecastDate: '2026-10-05',
       driver: { kind: 'plan' },
       status: { status: 'at_risk', rule: 'milestone.work_finish_unknown' },
     });
-    expect(milestones['M-1']?.status.reason).toContain('A has no due date');
+    expect(milestones.get('M-1')?.status.reason).toContain('A has no due date');
   });
 
   it('is at risk when one open item has no due date even though the rest is on time', () => {
@@ -145,7 +145,7 @@ describe('forecastMilestones from linked work', () => {
       { milestones: [buildMilestone({ work: { keys: ['A', 'B'], epics: [] } })] },
       [buildWorkItem({ key: 'A', dueDate: '2026-09-25' }), buildWorkItem({ key: 'B' })],
     );
-    expect(milestones['M-1']).toMatchObject({
+    expect(milestones.get('M-1')).toMatchObject({
       forecastDate: '2026-09-28',
       status: { status: 'at_risk' },
     });
@@ -156,7 +156,7 @@ describe('forecastMilestones from linked work', () => {
       { milestones: [buildMilestone({ work: { keys: ['A', 'B'], epics: [] } })] },
       [buildWorkItem({ key: 'A', dueDate: '2026-10-09' }), buildWorkItem({ key: 'B' })],
     );
-    expect(milestones['M-1']?.status).toMatchObject({
+    expect(milestones.get('M-1')?.status).toMatchObject({
       status: 'off_track',
       reason: 'forecast 2026-10-12 passed its plan 2026-10-05 by 5 working days',
     });
@@ -173,7 +173,7 @@ describe('forecastMilestones from linked work', () => {
       },
       [buildWorkItem({ key: 'A', dueDate: '2026-10-02' })],
     );
-    expect(milestones['M-1']).toMatchObject({ forecastDate: '2026-10-06', slipWorkingDays: 0 });
+    expect(milestones.get('M-1')).toMatchObject({ forecastDate: '2026-10-06', slipWorkingDays: 0 });
   });
 
   it('fails with a named reference when a calendar does not exist', () => {
@@ -207,16 +207,18 @@ describe('forecastMilestones through dependencies', () => {
     ['SS', -5, '2026-10-19'],
   ])('%s with lag %i puts the successor no earlier than %s', (type, lagDays, expected) => {
     const milestones = forecastOf(twoMilestones({ type, lagDays }), work);
-    expect(milestones['B']).toMatchObject({
+    expect(milestones.get('B')).toMatchObject({
       forecastDate: expected,
       driver: { kind: 'dependency', predecessor: 'A', type, lagDays },
     });
-    expect(milestones['B']?.explanation.at(-1)?.rule).toBe('milestone.dependency');
+    expect(milestones.get('B')?.explanation.map((step) => step.rule)).toContain(
+      'milestone.dependency',
+    );
   });
 
   it('does not move a successor that is already late enough', () => {
     const milestones = forecastOf(twoMilestones({ type: 'FS', lagDays: -2 }, '2026-11-02'), work);
-    expect(milestones['B']).toMatchObject({ forecastDate: '2026-11-02', driver: { kind: 'plan' } });
+    expect(milestones.get('B')).toMatchObject({ forecastDate: '2026-11-02', driver: { kind: 'plan' } });
   });
 
   it("counts the lag in the successor's calendar", () => {
@@ -237,7 +239,7 @@ describe('forecastMilestones through dependencies', () => {
       },
       work,
     );
-    expect(milestones['B']?.forecastDate).toBe('2026-10-28');
+    expect(milestones.get('B')?.forecastDate).toBe('2026-10-28');
   });
 
   it('takes the latest requirement of several predecessors, whatever the input order', () => {
@@ -260,9 +262,9 @@ describe('forecastMilestones through dependencies', () => {
       },
       work,
     );
-    expect(milestones['B']?.forecastDate).toBe('2026-10-26');
+    expect(milestones.get('B')?.forecastDate).toBe('2026-10-26');
     // B + 20 = 2026-11-23 beats A + 2 = 2026-10-28.
-    expect(milestones['C']).toMatchObject({
+    expect(milestones.get('C')).toMatchObject({
       forecastDate: '2026-11-23',
       driver: { kind: 'dependency', predecessor: 'B' },
     });
@@ -279,10 +281,10 @@ describe('forecastMilestones through dependencies', () => {
         buildDependency({ predecessor: 'B', successor: 'A', lagDays: 5 }),
       ],
     });
-    expect(milestones['A']?.forecastDate).toBe('2026-10-05');
-    expect(milestones['A']?.explanation.map((step) => step.rule)).toContain(
+    expect(milestones.get('A')?.forecastDate).toBe('2026-10-05');
+    expect(milestones.get('A')?.explanation.map((step) => step.rule)).toContain(
       'milestone.dependency_cycle',
     );
-    expect(milestones['B']?.forecastDate).toBe('2026-10-12');
+    expect(milestones.get('B')?.forecastDate).toBe('2026-10-12');
   });
 });

@@ -1,68 +1,100 @@
-import { toDayNumber } from '../calendar.ts';
-import type { IsoDate, Kpi } from '../domain/plan.ts';
-import type { KpiForecast, KpiPeriodForecast, MilestoneForecast, Signal } from '../domain/state.ts';
+import type { Kpi } from '../domain/plan.ts';
+import type { ChainStep, KpiPeriodForecast, Signal } from '../domain/state.ts';
 import { accrualDays, accruedAmount } from './benefit-accrual.ts';
-import type { ChainLink, CauseChains } from './cause-chain.ts';
+import {
+  type ChainContext,
+  type ChainLink,
+  type LinkCache,
+  type RootMemo,
+  linksToMilestone,
+  objectiveLink,
+} from './cause-chain.ts';
+import { dateOf, dayOf } from './day-numbers.ts';
 import { formatAmount, formatSigned, formatWithUnit, formatWorkingDays } from './format.ts';
-import type { PlanIndex } from './plan-index.ts';
+import type { KpiCore } from './kpi-model.ts';
 
-export interface SignalInput {
-  readonly plan: PlanIndex;
-  readonly milestones: Readonly<Record<string, MilestoneForecast>>;
-  readonly kpis: Readonly<Record<string, KpiForecast>>;
-  readonly chains: CauseChains;
-  readonly asOf: IsoDate;
+/** When a milestone counts as slipped for a signal: its forecast, or its P85, past its plan. */
+export interface SlipTest {
+  /** The day compared with the plan, and the words that name it in the title. */
+  dayOf(m: number): number;
+  wordsOf(m: number): string;
 }
 
 /**
- * Raises a signal, with a stable id, its cause chain and the owners it affects, for each milestone
- * forecast past its plan and for each KPI period (with a target, not yet ended) forecast to miss it.
+ * A milestone's slip signal, with a stable id, its cause chain and the owners it affects, when
+ * its forecast (or the configured percentile) passed its plan; undefined when it did not.
  */
-export function raiseSignals(input: SignalInput): Signal[] {
-  return [...milestoneSignals(input), ...kpiSignals(input)];
+export function milestoneSignal(
+  context: ChainContext,
+  cache: LinkCache,
+  m: number,
+  memo: RootMemo,
+  slip: SlipTest | null,
+): Signal | undefined {
+  const { plan, milestones } = context;
+  const planned = plan.plannedDay[m]!;
+  const compared = slip === null ? milestones.forecast[m]! : slip.dayOf(m);
+  if (compared <= planned) return undefined;
+  const milestone = plan.milestones[m]!;
+  // Work items and milestones along one path are distinct: only objectives can repeat.
+  const chain: ChainStep[] = [];
+  const owners: string[] = [];
+  const take = (link: ChainLink): void => {
+    chain.push(link.step);
+    if (link.owner !== null && !owners.includes(link.owner)) owners.push(link.owner);
+  };
+  for (const link of linksToMilestone(context, cache, m, memo)) take(link);
+  const objectives = plan.index.initiatives.get(milestone.initiative)?.objectives ?? [];
+  objectives.forEach((objective, at) => {
+    const o = plan.objectiveAt.get(objective);
+    if (o === undefined || objectives.indexOf(objective) !== at) return;
+    const link = objectiveLink(context, cache, o);
+    if (link !== null) take(link);
+  });
+  const words = slip === null ? 'forecast' : slip.wordsOf(m);
+  const slipDays =
+    slip === null ? milestones.slip[m]! : plan.calendarOf[m]!.between(planned, compared);
+  return {
+    id: `milestone.slipped:${milestone.id}`,
+    kind: 'milestone.slipped',
+    subject: { kind: 'milestone', id: milestone.id },
+    title: `${milestone.name} ${words} ${dateOf(compared)}, ${formatWorkingDays(slipDays)} after its plan ${milestone.plannedDate}`,
+    chain,
+    affectedOwners: owners,
+  };
 }
 
-function milestoneSignals({ plan, milestones, chains }: SignalInput): Signal[] {
+/**
+ * A signal for each period of a KPI (with a target, not yet ended) forecast to miss its target,
+ * its chain running from the slipped milestones that cost it days to the objectives it measures.
+ */
+export function kpiSignals(
+  context: ChainContext,
+  cache: LinkCache,
+  core: KpiCore,
+  memo: RootMemo,
+): Signal[] {
   const signals: Signal[] = [];
-  for (const milestone of plan.plan.milestones) {
-    const forecast = milestones[milestone.id];
-    if (forecast === undefined || forecast.forecastDate <= forecast.plannedDate) continue;
+  const { plan, asOf } = context;
+  const kpi = core.kpi;
+  for (const period of core.periods) {
+    if (period.target === null || period.gap === null || period.end < asOf) continue;
+    if (period.gap >= 0) continue;
+    const movement = movementOf(context, kpi, period);
     const chain = new ChainBuilder();
-    chain.addAll(chains.toMilestone(milestone.id));
-    for (const objective of plan.initiatives.get(milestone.initiative)?.objectives ?? []) {
-      chain.add(chains.objective(objective));
+    for (const m of movement.slipped) chain.addAll(linksToMilestone(context, cache, m, memo));
+    chain.add({ step: kpiStep(kpi, period, movement.delta), owner: kpi.owner });
+    for (const objective of kpi.objectives) {
+      const o = plan.objectiveAt.get(objective);
+      if (o !== undefined) chain.add(objectiveLink(context, cache, o));
     }
     signals.push({
-      id: `milestone.slipped:${milestone.id}`,
-      kind: 'milestone.slipped',
-      subject: { kind: 'milestone', id: milestone.id },
-      title: `${milestone.name} forecast ${forecast.forecastDate}, ${formatWorkingDays(forecast.slipWorkingDays)} after its plan ${forecast.plannedDate}`,
+      id: `kpi.misses_target:${kpi.id}:${period.period}`,
+      kind: 'kpi.misses_target',
+      subject: { kind: 'kpi', id: kpi.id },
+      title: `${kpi.name} misses its ${period.period} target: forecast ${formatAmount(period.forecast)} against ${formatWithUnit(formatAmount(period.target), kpi.unitOfMeasure)}`,
       ...chain.finish(),
     });
-  }
-  return signals;
-}
-
-function kpiSignals({ plan, milestones, kpis, chains, asOf }: SignalInput): Signal[] {
-  const signals: Signal[] = [];
-  const asOfDay = toDayNumber(asOf);
-  for (const kpi of plan.plan.kpis) {
-    for (const period of kpis[kpi.id]?.periods ?? []) {
-      if (period.target === null || period.gap === null || period.end < asOf) continue;
-      if (period.gap >= 0) continue;
-      const movement = movementOf(kpi, period, plan, milestones, asOfDay);
-      const chain = new ChainBuilder();
-      for (const milestoneId of movement.slipped) chain.addAll(chains.toMilestone(milestoneId));
-      chain.add({ step: kpiStep(kpi, period, movement.delta), owner: kpi.owner });
-      for (const objective of kpi.objectives) chain.add(chains.objective(objective));
-      signals.push({
-        id: `kpi.misses_target:${kpi.id}:${period.period}`,
-        kind: 'kpi.misses_target',
-        subject: { kind: 'kpi', id: kpi.id },
-        title: `${kpi.name} misses its ${period.period} target: forecast ${formatAmount(period.forecast)} against ${formatWithUnit(formatAmount(period.target), kpi.unitOfMeasure)}`,
-        ...chain.finish(),
-      });
-    }
   }
   return signals;
 }
@@ -72,32 +104,27 @@ interface PeriodMovement {
   /** Forecast minus forecast at plan, from the day differences (exact for whole amounts). */
   delta: number;
   /** The slipped milestones whose benefits count fewer days in the period than on plan. */
-  slipped: string[];
+  slipped: number[];
 }
 
-function movementOf(
-  kpi: Kpi,
-  period: KpiPeriodForecast,
-  plan: PlanIndex,
-  milestones: Readonly<Record<string, MilestoneForecast>>,
-  asOfDay: number,
-): PeriodMovement {
-  const start = toDayNumber(period.start);
-  const end = toDayNumber(period.end);
-  const floor = period.actual === null ? -Infinity : asOfDay;
+function movementOf(context: ChainContext, kpi: Kpi, period: KpiPeriodForecast): PeriodMovement {
+  const { plan, milestones } = context;
+  const start = dayOf(period.start);
+  const end = dayOf(period.end);
+  const floor = period.actual === null ? -Infinity : dayOf(context.asOf);
   const sign = kpi.direction === 'higher_is_better' ? 1 : -1;
   let delta = 0;
-  const slipped = new Set<string>();
+  const slipped: number[] = [];
   for (const accrual of period.benefits) {
-    const forecast = milestones[accrual.milestone];
-    const benefit = plan.benefits.get(accrual.benefit);
-    if (forecast === undefined || benefit === undefined) continue;
-    const daysOnPlan = accrualDays(start, end, toDayNumber(forecast.plannedDate), floor);
+    const m = plan.milestoneAt.get(accrual.milestone);
+    const benefit = plan.index.benefits.get(accrual.benefit);
+    if (m === undefined || benefit === undefined) continue;
+    const daysOnPlan = accrualDays(start, end, plan.plannedDay[m]!, floor);
     if (daysOnPlan === accrual.days) continue;
     delta += sign * accruedAmount(accrual.days - daysOnPlan, benefit.amountPerWeek);
-    if (forecast.forecastDate > forecast.plannedDate) slipped.add(accrual.milestone);
+    if (milestones.forecast[m]! > plan.plannedDay[m]! && !slipped.includes(m)) slipped.push(m);
   }
-  return { delta, slipped: [...slipped] };
+  return { delta, slipped };
 }
 
 function kpiStep(kpi: Kpi, period: KpiPeriodForecast, delta: number): ChainLink['step'] {
@@ -151,4 +178,20 @@ class ChainBuilder {
     for (const link of this.links) if (link.owner !== null) owners.add(link.owner);
     return { chain: this.links.map((link) => link.step), affectedOwners: [...owners] };
   }
+}
+
+/** True when two signals say the same: title, every step of the chain, and the owners. */
+export function sameSignal(a: Signal, b: Signal): boolean {
+  if (a.id !== b.id || a.title !== b.title || a.chain.length !== b.chain.length) return false;
+  if (a.affectedOwners.join('\u0000') !== b.affectedOwners.join('\u0000')) return false;
+  for (let at = 0; at < a.chain.length; at += 1) {
+    const x = a.chain[at]!;
+    const y = b.chain[at]!;
+    if (x === y) continue;
+    if (x.kind !== y.kind || x.id !== y.id || x.text !== y.text) return false;
+    const xf = Object.entries(x.figures);
+    if (xf.length !== Object.keys(y.figures).length) return false;
+    for (const [key, value] of xf) if (y.figures[key] !== value) return false;
+  }
+  return true;
 }

@@ -30,12 +30,20 @@ export function parseLocalDateTime(text: string): Instant | undefined {
   const match = LOCAL_DATE_TIME.exec(text.trim());
   if (match === null) return undefined;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const [hour, minute, second] = [Number(match[4] ?? 0), Number(match[5] ?? 0), Number(match[6] ?? 0)];
+  const [hour, minute, second] = [
+    Number(match[4] ?? 0),
+    Number(match[5] ?? 0),
+    Number(match[6] ?? 0),
+  ];
   if (hour > 24 || minute > 59 || second > 59 || (hour === 24 && (minute > 0 || second > 0)))
     return undefined;
   const ms = Date.UTC(year, month - 1, day);
   const date = new Date(ms);
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+  if (
+    date.getUTCFullYear() !== year ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day
+  )
     return undefined;
   return ms / MS_PER_MINUTE + hour * 60 + minute + second / 60;
 }

@@ -100,7 +100,9 @@ function normalisePeriods(
 ): readonly WorkingPeriod[] {
   for (const period of periods) {
     if (!(period.from >= 0 && period.to <= MINUTES_PER_DAY && period.from < period.to))
-      throw new RangeError(`${where}: working period ${period.from}–${period.to} is not within a day`);
+      throw new RangeError(
+        `${where}: working period ${period.from}–${period.to} is not within a day`,
+      );
   }
   const sorted = [...periods].sort((a, b) => a.from - b.from);
   const merged: WorkingPeriod[] = [];
@@ -122,9 +124,12 @@ export function compileWorkingTime(calendar: WorkingTimeCalendar): WorkingTime {
   const workWeeks = (calendar.workWeeks ?? []).map((alternate) => ({
     range: dateRange(alternate.from, alternate.to),
     week: new Map(
-      (Object.entries(alternate.week) as [string, readonly WorkingPeriod[]][]).map(
-        ([weekday, periods]) => [Number(weekday) as Weekday, normalisePeriods(periods, where)],
-      ),
+      ([1, 2, 3, 4, 5, 6, 7] as const).flatMap((weekday) => {
+        const periods = alternate.week[weekday];
+        return periods === undefined
+          ? []
+          : [[weekday, normalisePeriods(periods, where)] as [Weekday, readonly WorkingPeriod[]]];
+      }),
     ),
   }));
   const exceptions = (calendar.exceptions ?? []).map((exception) => ({
@@ -194,17 +199,78 @@ export function compileWorkingTime(calendar: WorkingTimeCalendar): WorkingTime {
     return noWork(at);
   };
 
+  // Working minutes of whole days from `origin` (cumulative[i] = days origin … origin+i−1),
+  // grown on demand: long durations and slack are found by search, not day by day.
+  let origin: number | undefined;
+  const cumulative: number[] = [0];
+  const workBefore = (day: number): number | undefined => {
+    origin ??= day - 366 * 30;
+    const at = day - origin;
+    if (at < 0 || at > SEARCH_LIMIT_DAYS * 2) return undefined;
+    while (cumulative.length <= at) {
+      const last = cumulative.length - 1;
+      cumulative.push(cumulative[last]! + totalOn(origin + last));
+    }
+    return cumulative[at];
+  };
+  /** The first day from `day` on by whose end `left` minutes are worked, and what remains for it. */
+  const skipForward = (day: number, left: number): [number, number] | undefined => {
+    const base = workBefore(day);
+    if (base === undefined) return undefined;
+    let low = day;
+    let high = day + 1;
+    for (let step = 1; ; step *= 2) {
+      const worked = workBefore(high);
+      if (worked === undefined || step > SEARCH_LIMIT_DAYS) return undefined;
+      if (worked - base >= left) break;
+      low = high;
+      high = day + step * 2;
+    }
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (workBefore(middle)! - base >= left) high = middle;
+      else low = middle;
+    }
+    return [high - 1, left - (workBefore(high - 1)! - base)];
+  };
+  /** The last day up to `day` from whose start `left` minutes are worked by the end of `day`. */
+  const skipBackward = (day: number, left: number): [number, number] | undefined => {
+    const end = workBefore(day + 1);
+    if (end === undefined) return undefined;
+    let high = day + 1;
+    let low = day;
+    for (let step = 1; ; step *= 2) {
+      const worked = workBefore(low);
+      if (worked === undefined || step > SEARCH_LIMIT_DAYS) return undefined;
+      if (end - worked >= left) break;
+      high = low;
+      low = day - step * 2;
+    }
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (end - workBefore(middle)! >= left) low = middle;
+      else high = middle;
+    }
+    return [low, left - (end - workBefore(low + 1)!)];
+  };
+
   const addForward = (at: Instant, minutes: number): Instant => {
     let left = minutes;
     let cursor = at;
-    const first = dayOf(at);
-    for (let day = first; day < first + SEARCH_LIMIT_DAYS; day += 1) {
-      const base = day * MINUTES_PER_DAY;
-      // A whole day that cannot finish the work is skipped in one step.
+    let day = dayOf(at);
+    for (let guard = 0; guard < SEARCH_LIMIT_DAYS; guard += 1) {
+      let base = day * MINUTES_PER_DAY;
       if (cursor <= base && totalOn(day) < left) {
-        left -= totalOn(day);
-        cursor = base + MINUTES_PER_DAY;
-        continue;
+        const jump = skipForward(day, left);
+        if (jump === undefined) {
+          left -= totalOn(day);
+          cursor = base + MINUTES_PER_DAY;
+          day += 1;
+          continue;
+        }
+        [day, left] = jump;
+        base = day * MINUTES_PER_DAY;
+        cursor = base;
       }
       for (const period of periodsOn(day)) {
         const end = base + period.to;
@@ -216,6 +282,7 @@ export function compileWorkingTime(calendar: WorkingTimeCalendar): WorkingTime {
         cursor = end;
       }
       cursor = Math.max(cursor, base + MINUTES_PER_DAY);
+      day += 1;
     }
     return noWork(at);
   };
@@ -225,13 +292,20 @@ export function compileWorkingTime(calendar: WorkingTimeCalendar): WorkingTime {
     let cursor = at;
     const first = dayOf(at);
     // An instant at midnight belongs, going backward, to the day before.
-    const startDay = at === first * MINUTES_PER_DAY ? first - 1 : first;
-    for (let day = startDay; day > startDay - SEARCH_LIMIT_DAYS; day -= 1) {
-      const base = day * MINUTES_PER_DAY;
+    let day = at === first * MINUTES_PER_DAY ? first - 1 : first;
+    for (let guard = 0; guard < SEARCH_LIMIT_DAYS; guard += 1) {
+      let base = day * MINUTES_PER_DAY;
       if (cursor >= base + MINUTES_PER_DAY && totalOn(day) < left) {
-        left -= totalOn(day);
-        cursor = base;
-        continue;
+        const jump = skipBackward(day, left);
+        if (jump === undefined) {
+          left -= totalOn(day);
+          cursor = base;
+          day -= 1;
+          continue;
+        }
+        [day, left] = jump;
+        base = day * MINUTES_PER_DAY;
+        cursor = base + MINUTES_PER_DAY;
       }
       const periods = periodsOn(day);
       for (let i = periods.length - 1; i >= 0; i -= 1) {
@@ -245,25 +319,34 @@ export function compileWorkingTime(calendar: WorkingTimeCalendar): WorkingTime {
         cursor = start;
       }
       cursor = Math.min(cursor, base);
+      day -= 1;
     }
     return noWork(at);
   };
 
-  const workForward = (from: Instant, to: Instant): number => {
+  const workWithin = (day: number, from: Instant, to: Instant): number => {
+    const base = day * MINUTES_PER_DAY;
     let total = 0;
-    const last = dayOf(to);
-    for (let day = dayOf(from); day <= last; day += 1) {
-      const base = day * MINUTES_PER_DAY;
-      if (base >= from && base + MINUTES_PER_DAY <= to) {
-        total += totalOn(day);
-        continue;
-      }
-      for (const period of periodsOn(day)) {
-        const start = Math.max(base + period.from, from);
-        const end = Math.min(base + period.to, to);
-        if (end > start) total += end - start;
-      }
+    for (const period of periodsOn(day)) {
+      const start = Math.max(base + period.from, from);
+      const end = Math.min(base + period.to, to);
+      if (end > start) total += end - start;
     }
+    return total;
+  };
+
+  const workForward = (from: Instant, to: Instant): number => {
+    const first = dayOf(from);
+    const last = dayOf(to);
+    if (first === last) return workWithin(first, from, to);
+    const between =
+      last - first > 1
+        ? (workBefore(last) ?? Number.NaN) - (workBefore(first + 1) ?? Number.NaN)
+        : 0;
+    if (!Number.isNaN(between))
+      return workWithin(first, from, to) + between + workWithin(last, from, to);
+    let total = 0;
+    for (let day = first; day <= last; day += 1) total += workWithin(day, from, to);
     return total;
   };
 

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import pg from 'pg';
 import { isVisibleTo } from '../../app/live-events.ts';
 import type { AppContext } from '../../app/context.ts';
+import type { Signal } from '../../core/domain/state.ts';
 import {
   EVENT_CHANNEL,
   latestEventSeq,
@@ -40,8 +41,15 @@ function frame(event: StoredLiveEvent): string {
   return `id: ${event.seq}\nevent: ${event.kind}\ndata: ${JSON.stringify({ ...(event.data as object), seq: event.seq, at: event.at, sourceChangedAt: event.sourceChangedAt, receivedAt: event.receivedAt })}\n\n`;
 }
 
+/** Called with the signals raised or changed by newly committed events (e.g. to notify owners). */
+export type SignalListener = (signals: Signal[]) => void;
+
 /** Starts the hub: in server mode it also listens for other instances' events. */
-export async function startEventHub(ctx: AppContext, databaseUrl?: string): Promise<EventHub> {
+export async function startEventHub(
+  ctx: AppContext,
+  databaseUrl?: string,
+  onSignals?: SignalListener,
+): Promise<EventHub> {
   const clients = new Set<Client>();
   let head = await latestEventSeq(ctx.db);
   let pumping: Promise<void> | null = null;
@@ -66,6 +74,13 @@ export async function startEventHub(ctx: AppContext, databaseUrl?: string): Prom
       if (ctx.model !== undefined) await ctx.model.refresh(ctx.db, ctx.clock.asOf());
       for (const client of clients) if (!client.catchingUp) send(client, events);
       head = events.at(-1)?.seq ?? head;
+      if (onSignals !== undefined) {
+        const moved = events.flatMap((e) => {
+          const data = e.data as { action?: string; signal?: Signal };
+          return e.kind === 'signal' && data.action !== 'resolved' && data.signal !== undefined ? [data.signal] : [];
+        });
+        if (moved.length > 0) onSignals(moved);
+      }
     }
   };
 

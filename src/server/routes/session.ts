@@ -48,6 +48,37 @@ export function registerSessionRoutes(
   ctx: AppContext,
   options: { demo: boolean },
 ): void {
+  app.get(
+    '/api/v1/session',
+    {
+      schema: {
+        summary: 'Is the web app signed in, as whom, and is this the demo organisation? Never a 401',
+        tags: ['session'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              signedIn: { type: 'boolean' },
+              person: { anyOf: [personSchema, { type: 'null' }] },
+              demo: { type: 'boolean' },
+            },
+          },
+        },
+      },
+      config: { public: true },
+    },
+    async (request) => {
+      const token = request.cookies[SESSION_COOKIE];
+      const personId =
+        token === undefined || token === '' ? null : await findTokenOwner(ctx.db, token);
+      return {
+        signedIn: personId !== null,
+        person: personId === null ? null : personCard(await loadPlan(ctx.db), personId),
+        demo: options.demo,
+      };
+    },
+  );
+
   app.post<{ Body: { token: string } }>(
     '/api/v1/session',
     {

@@ -32,18 +32,33 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
   );
 }
 
+/** Requests started before the app rendered, each taken once by the first call for its path. */
+const early = new Map<string, Promise<Response>>();
+
+/** Starts the first GETs the app will make while its code is still starting: no waterfall. */
+export function prefetch(paths: string[]): void {
+  for (const path of paths) early.set(path, fetch(path, { credentials: 'same-origin' }));
+}
+
 /** Calls the API with the session cookie; JSON in, JSON out; error answers become ApiError. */
 export async function api<T>(
   path: string,
   init: { method?: string; body?: unknown; signal?: AbortSignal; quiet401?: boolean } = {},
 ): Promise<T> {
-  const response = await fetch(path, {
-    method: init.method ?? 'GET',
-    credentials: 'same-origin',
-    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    signal: init.signal,
-  });
+  const prefetched = init.method === undefined || init.method === 'GET' ? early.get(path) : undefined;
+  early.delete(path);
+  // A prefetched answer serves only when it is good: a 401 before sign-in says nothing after it.
+  const started = await prefetched?.catch(() => null);
+  const response =
+    started?.ok === true
+      ? started
+      : await fetch(path, {
+          method: init.method ?? 'GET',
+          credentials: 'same-origin',
+          headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+          body: init.body === undefined ? undefined : JSON.stringify(init.body),
+          signal: init.signal,
+        });
   const text = await response.text();
   let json: unknown = null;
   if (text !== '') {

@@ -52,10 +52,11 @@ function LiveIndicator() {
       : 'Checking for changes every second';
   return (
     <Tooltip label={detail} withArrow>
-      <Group gap={6} wrap="nowrap" className="live-indicator" data-mode={mode} data-offline={offline} tabIndex={0} aria-label={`${text}: ${detail}`}>
+      <Group gap={6} wrap="nowrap" className="live-indicator" data-mode={mode} data-offline={offline}>
         <span className={`live-dot${offline ? ' live-dot-off' : ''}`} aria-hidden="true" />
         <Text size="sm" fw={600} c={offline ? 'red.8' : 'dark.6'}>
           {text}
+          <span className="visually-hidden">: {detail}</span>
         </Text>
       </Group>
     </Tooltip>
@@ -119,12 +120,13 @@ export function Shell({ children }: { children: ReactNode }) {
             {me.demo && <DemoActions />}
             <Menu position="bottom-end" withArrow>
               <Menu.Target>
-                <UnstyledButton className="person-button" aria-label={`Signed in as ${me.person.name}: open the account menu`}>
+                <UnstyledButton className="person-button">
                   <Group gap={8} wrap="nowrap">
-                    <Avatar color="indigo" radius="xl" size={32} alt="">
+                    <span className="visually-hidden">Account menu of</span>
+                    <Avatar color="indigo" radius="xl" size={32} alt="" aria-hidden="true">
                       {initials(me.person.name)}
                     </Avatar>
-                    <Stack gap={0} visibleFrom="lg">
+                    <Stack gap={0} className="person-name">
                       <Text size="sm" fw={600} lh={1.2}>
                         {me.person.name}
                       </Text>
@@ -148,7 +150,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="sm" id="main-navigation" aria-label="Main">
+      <AppShell.Navbar p="sm" id="main-navigation" aria-label="Main" className="app-navbar" data-open={opened}>
         <AppShell.Section grow>
           <Stack gap={4}>
             {NAV.map((item) => {

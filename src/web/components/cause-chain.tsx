@@ -66,6 +66,7 @@ export function FigureBadge({ children }: { children: ReactNode }) {
           textTransform: 'none',
           fontWeight: 650,
           letterSpacing: 0,
+          minWidth: 'max-content',
         },
       }}
     >

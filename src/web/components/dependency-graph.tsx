@@ -13,7 +13,10 @@ import {
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { useEffect, useMemo, useState } from 'react';
 import type { Status } from '../api/types.ts';
-import { formatDate, STATUS_HEX, STATUS_LABEL } from '../format/format.ts';
+import { formatDate, STATUS_LABEL } from '../format/format.ts';
+
+/** Status words in a node: dark enough to read at 11 px. */
+const STATUS_TEXT = { on_track: '#1e6b2e', at_risk: '#8a4b00', off_track: '#a61b1b' } as const;
 
 export type GraphNodeKind = 'milestone' | 'kpi' | 'objective';
 
@@ -64,7 +67,7 @@ function GraphNodeCard({ data }: NodeProps<Node<MilestoneNodeData>>) {
           {node.unit !== null && ` · ${node.unit}`}
         </span>
         {node.status !== null && (
-          <span className="graph-node-status" style={{ color: STATUS_HEX[node.status] }}>
+          <span className="graph-node-status" style={{ color: STATUS_TEXT[node.status] }}>
             {STATUS_LABEL[node.status]}
           </span>
         )}
@@ -75,7 +78,7 @@ function GraphNodeCard({ data }: NodeProps<Node<MilestoneNodeData>>) {
         <div className="graph-node-date">
           {formatDate(node.forecastDate)}
           {node.slipWorkingDays !== undefined && node.slipWorkingDays > 0 && (
-            <strong style={{ color: STATUS_HEX.off_track }}> +{node.slipWorkingDays} wd</strong>
+            <strong style={{ color: STATUS_TEXT.off_track }}> +{node.slipWorkingDays} wd</strong>
           )}
         </div>
       )}
@@ -111,7 +114,7 @@ export function DependencyGraph({ nodes, edges, unitColor, highlightOf, edgeHigh
           'elk.algorithm': 'layered',
           'elk.direction': 'RIGHT',
           'elk.spacing.nodeNode': '36',
-          'elk.layered.spacing.nodeNodeBetweenLayers': '80',
+          'elk.layered.spacing.nodeNodeBetweenLayers': '70',
           'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
         },
         children: nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT })),
@@ -177,7 +180,7 @@ export function DependencyGraph({ nodes, edges, unitColor, highlightOf, edgeHigh
       edges={flowEdges}
       nodeTypes={NODE_TYPES}
       fitView
-      fitViewOptions={{ padding: 0.15 }}
+      fitViewOptions={{ padding: 0.08, maxZoom: 1.1 }}
       minZoom={0.3}
       maxZoom={1.6}
       nodesDraggable={false}

@@ -21,6 +21,7 @@ interface EntityLinkProps extends AnchorProps {
   kind: EntityKind;
   id: string;
   children?: ReactNode;
+  title?: string;
 }
 
 /** A link to an objective, KPI, initiative, milestone or work item page. */
@@ -28,7 +29,7 @@ export function EntityLink({ kind, id, children, ...props }: EntityLinkProps) {
   const href = entityHref(kind, id);
   if (href === null) return <>{children ?? id}</>;
   return (
-    <Anchor component={Link} to={href} {...props}>
+    <Anchor component={Link} to={href} fz="inherit" {...props}>
       {children ?? id}
     </Anchor>
   );

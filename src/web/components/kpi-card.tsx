@@ -38,7 +38,7 @@ export function KpiCard({ kpi, changed, headingLevel = 'h4' }: { kpi: KpiView; c
               KPI · {kpi.id}
             </Text>
             <Heading className="card-title" id={`kpi-${kpi.id}-title`}>
-              <EntityLink kind="kpi" id={kpi.id} c="dark.8" underline="hover">
+              <EntityLink kind="kpi" id={kpi.id} c="dark.8" underline="hover" fw={650}>
                 {kpi.name}
               </EntityLink>
             </Heading>

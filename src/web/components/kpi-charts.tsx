@@ -40,7 +40,7 @@ function miniOption(kpi: KpiChartData): EChartsCoreOption {
     forecast ? `${STATUS_HEX[status]}b3` : STATUS_HEX[status];
   return {
     animation: false,
-    grid: { left: 4, right: 8, top: 10, bottom: 4, containLabel: true },
+    grid: { left: 4, right: 8, top: 10, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     tooltip: { trigger: 'axis', valueFormatter: tooltipValue(unit) },
     xAxis: {
       type: 'category',
@@ -178,7 +178,7 @@ function fullOption(kpi: KpiChartData, benefitLabel: (id: string) => string): EC
   );
   return {
     animation: false,
-    grid: { left: 8, right: 16, top: 56, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 16, top: 56, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     legend: { top: 0, left: 0, textStyle: { color: AXIS_TEXT }, itemGap: 14 },
     tooltip: { trigger: 'axis', valueFormatter: tooltipValue(unit) },
     xAxis: {
@@ -214,7 +214,7 @@ export function BudgetChart({ periods, currency }: { periods: BudgetPeriod[]; cu
   const option = useMemo<EChartsCoreOption>(
     () => ({
       animation: false,
-      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 16, top: 36, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
       legend: { top: 0, left: 0, textStyle: { color: AXIS_TEXT } },
       tooltip: { trigger: 'axis', valueFormatter: tooltipValue(currency) },
       xAxis: {

@@ -131,7 +131,7 @@ export function MilestoneTimeline({ rows, dependencies, drivers, asOf, critical 
           </g>
         ))}
         <line x1={x(asOf)} x2={x(asOf)} y1={AXIS - 6} y2={height - 4} stroke="#364fc7" strokeDasharray="4 3" />
-        <text x={x(asOf) + 4} y={height - 6} fontSize={11} fill="#364fc7">
+        <text x={x(asOf) + 4} y={AXIS - 12} fontSize={11} fontWeight={700} fill="#364fc7">
           as of {formatShortDate(asOf)}
         </text>
         {layout.map((item) => {

@@ -1,4 +1,4 @@
-import { Badge, type BadgeProps, Tooltip } from '@mantine/core';
+import { Badge, type BadgeProps } from '@mantine/core';
 import type { DerivedStatus, Status } from '../api/types.ts';
 import { STATUS_LABEL } from '../format/format.ts';
 import { AlertIcon, CheckIcon, CrossIcon } from './icons.tsx';
@@ -20,7 +20,7 @@ interface StatusBadgeProps extends Omit<BadgeProps, 'color' | 'children'> {
   status: DerivedStatus | Status | null;
   /** Said before the status, e.g. "Delivery". */
   prefix?: string;
-  /** Show the reason as a tooltip (the reason is also in the badge's accessible name). */
+  /** Show the reason on hover. */
   withReason?: boolean;
 }
 
@@ -32,7 +32,7 @@ export function StatusBadge({ status, prefix, withReason = true, ...props }: Sta
   const look = LOOK[value];
   const Icon = ICON[value];
   const text = `${prefix === undefined ? '' : `${prefix}: `}${STATUS_LABEL[value]}`;
-  const badge = (
+  return (
     <Badge
       size="md"
       radius="sm"
@@ -47,17 +47,16 @@ export function StatusBadge({ status, prefix, withReason = true, ...props }: Sta
           textTransform: 'none',
           fontWeight: 650,
           letterSpacing: 0,
+          overflow: 'visible',
+          minWidth: 'max-content',
         },
+        label: { overflow: 'visible' },
       }}
+      // The reason on hover; pages also show it as text where it matters.
+      title={withReason && reason !== null ? reason : undefined}
       {...props}
     >
       {text}
     </Badge>
-  );
-  if (!withReason || reason === null) return badge;
-  return (
-    <Tooltip label={reason} multiline w={320} withArrow openDelay={250}>
-      {badge}
-    </Tooltip>
   );
 }

@@ -6,6 +6,18 @@ const LOCALE = 'en-US';
 
 const CURRENCIES = new Set(['USD', 'EUR', 'GBP', 'CHF', 'JPY', 'CAD', 'AUD']);
 
+// Formatters are costly to build and the map formats hundreds of figures: build each once.
+const formatters = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  let format = formatters.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(LOCALE, options);
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 /** True when a unit of measure is money. */
 export function isMoney(unit: string): boolean {
   return CURRENCIES.has(unit.toUpperCase());
@@ -15,9 +27,10 @@ export function isMoney(unit: string): boolean {
 export function formatValue(value: number | null | undefined, unit: string): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
   if (isMoney(unit)) {
-    return new Intl.NumberFormat(LOCALE, {
+    const currency = unit.toUpperCase();
+    return numberFormat(`currency:${currency}`, {
       style: 'currency',
-      currency: unit.toUpperCase(),
+      currency,
       maximumFractionDigits: 0,
     }).format(value);
   }
@@ -27,7 +40,7 @@ export function formatValue(value: number | null | undefined, unit: string): str
 
 /** A value short enough for a chart axis: `$1.2M`, `96%`, `118`. */
 export function formatCompact(value: number, unit: string): string {
-  const compact = new Intl.NumberFormat(LOCALE, {
+  const compact = numberFormat('compact', {
     notation: 'compact',
     maximumFractionDigits: 1,
   }).format(value);
@@ -43,7 +56,7 @@ export function formatSigned(value: number, unit: string): string {
 }
 
 export function formatNumber(value: number, digits = 0): string {
-  return new Intl.NumberFormat(LOCALE, {
+  return numberFormat(`fixed:${digits}`, {
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   }).format(value);
@@ -67,18 +80,20 @@ export function formatShortDate(iso: string): string {
   return `${Number(match[3])} ${MONTHS[Number(match[2]) - 1] ?? match[2]}`;
 }
 
+const instantFormat = new Intl.DateTimeFormat(LOCALE, {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
 /** An instant, in the reader's time zone: `23 Nov 2026, 14:05`. */
 export function formatInstant(iso: string | null | undefined): string {
   if (iso === null || iso === undefined) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(LOCALE, {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(date);
+  return instantFormat.format(date);
 }
 
 /** How long ago an instant was, roughly: `3 min ago`, `2 days ago`. */

@@ -50,29 +50,44 @@ const POLL_MS = 1000;
 const HIGHLIGHT_MS = 8000;
 const NOTICE_MS = 15000;
 
+/** The order notices list changes in: what leaders read first. */
+const RANK = { objective: 0, kpi: 1, milestone: 3, initiative: 4 } as const;
+
 interface Facts {
-  statuses: Map<string, { label: string; status: Status }>;
+  statuses: Map<string, { label: string; status: Status; rank: number }>;
   forecasts: Map<string, string>;
 }
 
 /** The status of everything in the view, to tell what a change touched. */
 function factsOf(state: StateView): Facts {
-  const statuses = new Map<string, { label: string; status: Status }>();
+  const statuses = new Map<string, { label: string; status: Status; rank: number }>();
   const forecasts = new Map<string, string>();
   const visit = (o: ObjectiveView): void => {
-    if (o.status !== null) statuses.set(o.id, { label: o.id, status: o.status.status });
+    if (o.status !== null) {
+      statuses.set(o.id, { label: o.id, status: o.status.status, rank: RANK.objective });
+    }
     for (const k of o.kpis) {
-      if (k.status !== null) statuses.set(k.id, { label: k.id, status: k.status.status });
+      if (k.status !== null) {
+        statuses.set(k.id, { label: k.id, status: k.status.status, rank: RANK.kpi });
+      }
     }
     for (const i of o.initiatives) {
       if (i.delivery !== null) {
-        statuses.set(i.id, { label: `${i.id} delivery`, status: i.delivery.status });
+        statuses.set(i.id, {
+          label: `${i.id} delivery`,
+          status: i.delivery.status,
+          rank: RANK.initiative,
+        });
       }
       if (i.value !== null) {
-        statuses.set(`${i.id}#value`, { label: `${i.id} value`, status: i.value.status });
+        statuses.set(`${i.id}#value`, {
+          label: `${i.id} value`,
+          status: i.value.status,
+          rank: RANK.initiative,
+        });
       }
       for (const m of i.milestones) {
-        statuses.set(m.id, { label: m.id, status: m.status.status });
+        statuses.set(m.id, { label: m.id, status: m.status.status, rank: RANK.milestone });
         forecasts.set(m.id, m.forecastDate);
       }
     }
@@ -92,15 +107,16 @@ function describeChange(
   const was = factsOf(before.state);
   const now = factsOf(after.state);
   const ids: string[] = [];
-  const lines: string[] = [];
+  const ranked: { rank: number; line: string }[] = [];
   let worst: Status | 'info' = 'info';
   for (const [id, fact] of now.statuses) {
     const old = was.statuses.get(id);
     if (old !== undefined && old.status !== fact.status) {
       ids.push(id.replace('#value', ''));
-      lines.push(
-        `${fact.label}: ${STATUS_LABEL[old.status]} → ${STATUS_LABEL[fact.status]}`,
-      );
+      ranked.push({
+        rank: fact.rank,
+        line: `${fact.label}: ${STATUS_LABEL[old.status]} → ${STATUS_LABEL[fact.status]}`,
+      });
       if (worst === 'info' || SEVERITY[fact.status] > SEVERITY[worst]) worst = fact.status;
     }
   }
@@ -108,17 +124,19 @@ function describeChange(
     const old = was.forecasts.get(id);
     if (old !== undefined && old !== date) {
       if (!ids.includes(id)) ids.push(id);
-      lines.push(`${id} forecast ${formatDate(old)} → ${formatDate(date)}`);
+      ranked.push({ rank: RANK.milestone, line: `${id} forecast ${formatDate(old)} → ${formatDate(date)}` });
     }
   }
   const beforeIds = new Set(before.signals.map((s) => s.id));
   const afterIds = new Set(after.signals.map((s) => s.id));
   for (const s of after.signals) {
-    if (!beforeIds.has(s.id)) lines.push(`New signal: ${s.title}`);
+    if (!beforeIds.has(s.id)) ranked.push({ rank: 2, line: `New signal: ${s.title}` });
   }
   for (const s of before.signals) {
-    if (!afterIds.has(s.id)) lines.push(`Resolved: ${s.title}`);
+    if (!afterIds.has(s.id)) ranked.push({ rank: 2, line: `Resolved: ${s.title}` });
   }
+  // Stable sort: within a rank, the order of the view.
+  const lines = ranked.sort((a, b) => a.rank - b.rank).map((r) => r.line);
   return { ids: [...new Set(ids)], lines, tone: worst };
 }
 
@@ -180,14 +198,14 @@ export function createLiveStore(): LiveStore {
             );
       stateText = nextStateText;
       signalsText = nextSignalsText;
-      const sources = await api<SourceList>('/api/v1/sources').then(
-        (s) => s.sources,
-        () => snapshot.sources,
+      // Sources change with the work: ask for them too, but do not hold the figures back for them.
+      void api<SourceList>('/api/v1/sources').then(
+        (s) => publish({ sources: s.sources }),
+        () => undefined,
       );
       const next: Partial<LiveSnapshot> = {
         state,
         signals: signals.signals,
-        sources,
         version: snapshot.version + 1,
         offline: false,
       };

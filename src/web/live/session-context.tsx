@@ -1,12 +1,18 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, whenUnauthenticated } from '../api/client.ts';
-import type { Me } from '../api/types.ts';
+import type { Me, Person } from '../api/types.ts';
 
 export type Session =
   | { kind: 'loading' }
-  | { kind: 'signed-out' }
+  | { kind: 'signed-out'; demo: boolean }
   | { kind: 'signed-in'; me: Me }
   | { kind: 'unreachable'; message: string };
+
+interface SessionAnswer {
+  signedIn: boolean;
+  person: Person | null;
+  demo: boolean;
+}
 
 interface SessionApi {
   session: Session;
@@ -17,27 +23,31 @@ interface SessionApi {
 
 const SessionContext = createContext<SessionApi | null>(null);
 
-/** Who is signed in, from `GET /api/v1/me`; signs out when the API says the session ended. */
+/** Who is signed in, from `GET /api/v1/session`; signs out when the API says the session ended. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session>({ kind: 'loading' });
 
   const reload = useCallback(async () => {
     try {
-      const me = await api<Me>('/api/v1/me', { quiet401: true });
-      setSession({ kind: 'signed-in', me });
+      const answer = await api<SessionAnswer>('/api/v1/session');
+      setSession(
+        answer.signedIn && answer.person !== null
+          ? { kind: 'signed-in', me: { person: answer.person, demo: answer.demo } }
+          : { kind: 'signed-out', demo: answer.demo },
+      );
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) setSession({ kind: 'signed-out' });
-      else setSession({ kind: 'unreachable', message: String(error) });
+      setSession({ kind: 'unreachable', message: error instanceof ApiError ? error.message : String(error) });
     }
   }, []);
 
   const signOut = useCallback(async () => {
     await api('/api/v1/session', { method: 'DELETE', quiet401: true }).catch(() => undefined);
-    setSession({ kind: 'signed-out' });
-  }, []);
+    await reload();
+  }, [reload]);
 
   useEffect(() => {
-    whenUnauthenticated(() => setSession({ kind: 'signed-out' }));
+    // The session ended under us (revoked, expired): ask again, which lands on the sign-in page.
+    whenUnauthenticated(() => void reload());
     void reload();
   }, [reload]);
 

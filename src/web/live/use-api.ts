@@ -8,10 +8,10 @@ export type Loaded<T> =
   | { status: 'error'; data: T | null; error: Error };
 
 /**
- * Reads an API path, and again whenever the live data changed, keeping the last answer on
- * screen while the next one loads (no flicker on a live update).
+ * Reads an API path, and again whenever the live data changed (or `reloadKey` did), keeping the
+ * last answer on screen while the next one loads (no flicker on a live update).
  */
-export function useApi<T>(path: string | null): Loaded<T> {
+export function useApi<T>(path: string | null, reloadKey = 0): Loaded<T> {
   const { version } = useLive();
   const [loaded, setLoaded] = useState<{ path: string | null; value: Loaded<T> }>({
     path,
@@ -35,7 +35,7 @@ export function useApi<T>(path: string | null): Loaded<T> {
       },
     );
     return () => abort.abort();
-  }, [path, version]);
+  }, [path, version, reloadKey]);
   // A new path starts from nothing; the same path keeps its answer while it reloads.
   if (loaded.path !== path) return { status: 'loading', data: null, error: null };
   return loaded.value;

@@ -126,34 +126,32 @@ export function DependenciesPage() {
     [...ids].map((id) => byId.get(id)).filter((n): n is GraphNode => n !== undefined);
   return (
     <Page title="Dependencies" documentTitle="Dependencies" eyebrow="Across units" testId="dependencies-page">
-      <Grid gutter="lg">
-        <Grid.Col span={{ base: 12, lg: 8 }}>
-          <Card padding={0} className="graph-card">
-            <div className="graph-box" data-testid="dependency-graph">
-              <DependencyGraph
-                nodes={graph.nodes}
-                edges={graph.edges}
-                unitColor={unitColor}
-                highlightOf={highlightOf}
-                edgeHighlight={edgeHighlight}
-                onSelect={setSelected}
-              />
-            </div>
-          </Card>
-          <Group gap="md" mt="sm" aria-label="Legend">
-            {graph.unitIds.map((u) => (
-              <Group gap={6} key={u}>
-                <span className="legend-swatch" style={{ backgroundColor: unitColor(u) }} aria-hidden="true" />
-                <Text size="sm">{graph.units.get(u) ?? u}</Text>
-              </Group>
-            ))}
-            <Text size="sm" c="dimmed">
-              · node text colour: status · orange: waits on · red: reaches
-            </Text>
+      <Card padding={0} className="graph-card">
+        <div className="graph-box" data-testid="dependency-graph">
+          <DependencyGraph
+            nodes={graph.nodes}
+            edges={graph.edges}
+            unitColor={unitColor}
+            highlightOf={highlightOf}
+            edgeHighlight={edgeHighlight}
+            onSelect={setSelected}
+          />
+        </div>
+      </Card>
+      <Group gap="lg" aria-label="Legend" className="graph-legend">
+        {graph.unitIds.map((u) => (
+          <Group gap={6} key={u}>
+            <span className="legend-swatch" style={{ backgroundColor: unitColor(u) }} aria-hidden="true" />
+            <Text size="sm">{graph.units.get(u) ?? u}</Text>
           </Group>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 4 }}>
-          <Card component="section" aria-labelledby="selection-title">
+        ))}
+        <Text size="sm" c="dimmed">
+          Stripe: unit · status in words and colour · selected: blue ring · waits on: orange · reaches: red
+        </Text>
+      </Group>
+      <Card component="section" aria-labelledby="selection-title">
+        <Grid gap="lg">
+          <Grid.Col span={{ base: 12, md: 4 }}>
             <Stack gap="sm">
               <Title order={2} id="selection-title" className="section-title">
                 Follow a milestone
@@ -172,11 +170,11 @@ export function DependenciesPage() {
               />
               {selectedNode === undefined ? (
                 <Text size="sm" c="dimmed">
-                  Select a milestone, in the graph or here, to light up what it waits on (upstream) and everything it reaches
-                  (downstream).
+                  Select a milestone, in the graph or here, to light up what it waits on (upstream) and everything it
+                  reaches (downstream).
                 </Text>
               ) : (
-                <Stack gap="sm" data-testid="selection">
+                <Stack gap={4} data-testid="selection">
                   <Group justify="space-between">
                     <Anchor component={Link} to={entityHref(selectedNode.kind, selectedNode.id) ?? '/'} fw={700}>
                       {selectedNode.id} {selectedNode.name}
@@ -189,55 +187,57 @@ export function DependenciesPage() {
                       {selectedNode.unit !== null && ` · ${graph.units.get(selectedNode.unit) ?? selectedNode.unit}`}
                     </Text>
                   )}
-                  <div>
-                    <Group gap="xs">
-                      <Badge color="orange.9" variant="filled" size="sm">
-                        {upstream.size}
-                      </Badge>
-                      <Text size="sm" fw={700}>
-                        Waits on (upstream)
-                      </Text>
-                    </Group>
-                    <List size="sm" spacing={2} data-testid="upstream-list">
-                      {listOf(upstream).map((n) => (
-                        <List.Item key={n.id}>
-                          <Anchor component={Link} to={entityHref(n.kind, n.id) ?? '/'}>
-                            {n.id}
-                          </Anchor>{' '}
-                          {n.name}
-                        </List.Item>
-                      ))}
-                    </List>
-                  </div>
-                  <div>
-                    <Group gap="xs">
-                      <Badge color="red.8" variant="filled" size="sm">
-                        {downstream.size}
-                      </Badge>
-                      <Text size="sm" fw={700}>
-                        Reaches (downstream)
-                      </Text>
-                    </Group>
-                    <List size="sm" spacing={2} data-testid="downstream-list">
-                      {listOf(downstream).map((n) => (
-                        <List.Item key={n.id}>
-                          <Anchor component={Link} to={entityHref(n.kind, n.id) ?? '/'}>
-                            {n.id}
-                          </Anchor>{' '}
-                          {n.name}
-                        </List.Item>
-                      ))}
-                    </List>
-                  </div>
-                  <Button variant="default" size="xs" onClick={() => setSelected(null)}>
-                    Clear the selection
-                  </Button>
+                  <Group>
+                    <Button variant="default" size="xs" onClick={() => setSelected(null)}>
+                      Clear the selection
+                    </Button>
+                  </Group>
                 </Stack>
               )}
             </Stack>
-          </Card>
-        </Grid.Col>
-      </Grid>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 6, md: 4 }}>
+            <Group gap="xs">
+              <Badge color="orange.9" variant="filled" size="sm" circle>
+                {upstream.size}
+              </Badge>
+              <Text size="sm" fw={700}>
+                Waits on (upstream)
+              </Text>
+            </Group>
+            <List size="sm" spacing={2} mt={6} data-testid="upstream-list">
+              {listOf(upstream).map((n) => (
+                <List.Item key={n.id}>
+                  <Anchor component={Link} to={entityHref(n.kind, n.id) ?? '/'} fz="inherit">
+                    {n.id}
+                  </Anchor>{' '}
+                  {n.name}
+                </List.Item>
+              ))}
+            </List>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 6, md: 4 }}>
+            <Group gap="xs">
+              <Badge color="red.8" variant="filled" size="sm" circle>
+                {downstream.size}
+              </Badge>
+              <Text size="sm" fw={700}>
+                Reaches (downstream)
+              </Text>
+            </Group>
+            <List size="sm" spacing={2} mt={6} data-testid="downstream-list">
+              {listOf(downstream).map((n) => (
+                <List.Item key={n.id}>
+                  <Anchor component={Link} to={entityHref(n.kind, n.id) ?? '/'} fz="inherit">
+                    {n.id}
+                  </Anchor>{' '}
+                  {n.name}
+                </List.Item>
+              ))}
+            </List>
+          </Grid.Col>
+        </Grid>
+      </Card>
     </Page>
   );
 }

@@ -321,7 +321,7 @@ export function InitiativePage() {
                       <Table.Th ta="right">{formatValue(totals.plan, currency)}</Table.Th>
                       <Table.Th ta="right">{formatValue(totals.committed, currency)}</Table.Th>
                       <Table.Th ta="right">{formatValue(totals.actual, currency)}</Table.Th>
-                      <Table.Th />
+                      <Table.Td />
                     </Table.Tr>
                   </Table.Tfoot>
                 </Table>

@@ -37,7 +37,8 @@ function initials(name: string): string {
  * Otherwise (and in the demo too): an API token, e.g. from `throughline token create`.
  */
 export function SignInPage() {
-  const { reload } = useSession();
+  const { reload, session } = useSession();
+  const isDemo = session.kind === 'signed-out' && session.demo;
   const [demo, setDemo] = useState<DemoPeople | null | 'loading'>('loading');
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -45,8 +46,12 @@ export function SignInPage() {
 
   useEffect(() => {
     document.title = 'Sign in · Throughline';
+    if (!isDemo) {
+      setDemo(null);
+      return;
+    }
     api<DemoPeople>('/api/v1/demo/people', { quiet401: true }).then(setDemo, () => setDemo(null));
-  }, []);
+  }, [isDemo]);
 
   const signInAs = async (personId: string): Promise<void> => {
     setBusy(personId);

@@ -1,4 +1,4 @@
-import { Badge, Card, Grid, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useEffect } from 'react';
 import type { ObjectiveView } from '../api/types.ts';
 import { EntityLink } from '../components/entity-link.tsx';
@@ -12,8 +12,6 @@ import { count, formatAge, formatDate, formatInstant, STATUS_LABEL } from '../fo
 import { useLive } from '../live/live-context.tsx';
 import { useMe } from '../live/session-context.tsx';
 import { useLabels } from '../live/use-state-index.ts';
-
-preloadCharts();
 
 /** One objective of the tree, with its KPIs, initiatives and child objectives. */
 function ObjectiveNode({ objective, depth, changed }: { objective: ObjectiveView; depth: number; changed: ReadonlySet<string> }) {
@@ -36,7 +34,7 @@ function ObjectiveNode({ objective, depth, changed }: { objective: ObjectiveView
                 ` · ${formatDate(objective.horizon.start)} – ${formatDate(objective.horizon.end)}`}
             </Text>
             <Heading className={depth === 0 ? 'objective-title' : 'card-title'} id={`objective-${objective.id}-title`}>
-              <EntityLink kind="objective" id={objective.id} c="dark.9" underline="hover">
+              <EntityLink kind="objective" id={objective.id} c="dark.9" underline="hover" fw={700}>
                 {objective.name}
               </EntityLink>
             </Heading>
@@ -44,17 +42,18 @@ function ObjectiveNode({ objective, depth, changed }: { objective: ObjectiveView
               Owner {objective.owner?.name ?? '—'}
             </Text>
           </Stack>
-          <Stack gap={4} align="flex-end" maw={360}>
-            <StatusBadge status={objective.status} size="lg" />
-            {objective.status !== null && objective.status.status !== 'on_track' && (
-              <Text size="xs" c="dimmed" ta="right">
-                {objective.status.reason}
-              </Text>
-            )}
-          </Stack>
+          <StatusBadge status={objective.status} size="lg" />
         </Group>
+        {objective.status !== null && objective.status.status !== 'on_track' && (
+          <Text size="sm" className={`status-reason status-reason-${objective.status.status}`}>
+            {objective.status.reason}
+          </Text>
+        )}
         {objective.kpis.length > 0 && (
-          <SimpleGrid cols={{ base: 1, sm: 2, xl: 3 }} spacing="md">
+          <SimpleGrid
+            cols={{ base: 1, sm: Math.min(2, objective.kpis.length), lg: Math.min(3, objective.kpis.length) }}
+            spacing="md"
+          >
             {objective.kpis.map((k) => (
               <KpiCard key={k.id} kpi={k} changed={changed.has(k.id)} headingLevel={depth === 0 ? 'h3' : 'h4'} />
             ))}
@@ -90,9 +89,12 @@ export function StrategyMapPage() {
   const labels = useLabels();
   const ready = live.state !== null && live.signals !== null;
   useEffect(() => {
-    if (ready && performance.getEntriesByName('strategy-map-rendered').length === 0) {
+    if (!ready) return;
+    if (performance.getEntriesByName('strategy-map-rendered').length === 0) {
       performance.mark('strategy-map-rendered');
     }
+    // The map first, its charts right after.
+    preloadCharts();
   }, [ready]);
   if (live.state === null || live.signals === null) return <Loading label="Loading the strategy map" />;
   const mine = live.signals.filter((s) => s.forMe && s.status === 'open');
@@ -105,7 +107,7 @@ export function StrategyMapPage() {
       eyebrow={live.state.organisation.name}
       testId="strategy-map"
     >
-      <SimpleGrid cols={{ base: 2, lg: 4 }} spacing="md" className="summary-strip">
+      <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="md" className="summary-strip">
         {(['on_track', 'at_risk', 'off_track'] as const).map((s) => (
           <Card key={s} padding="md" className="summary-card">
             <Text size="xs" c="dimmed" fw={700} tt="uppercase">
@@ -127,66 +129,53 @@ export function StrategyMapPage() {
             {mine.filter((s) => !s.acknowledgedByMe).length}
           </Text>
         </Card>
+        <Card padding="md" className="summary-card" component="section" aria-labelledby="freshness-title" data-testid="freshness">
+          <Text size="xs" c="dimmed" fw={700} tt="uppercase" id="freshness-title">
+            Data freshness
+          </Text>
+          <Text size="sm">
+            Figures as of <strong>{formatDate(live.state.asOf)}</strong>
+          </Text>
+          {(live.sources ?? []).length === 0 && (
+            <Text size="xs" c="dimmed">
+              No source has sent work yet.
+            </Text>
+          )}
+          {(live.sources ?? []).map((s) => (
+            <Text size="xs" c="dimmed" key={s.source} data-testid={`source-${s.source}-latest`}>
+              {s.source} ({count(s.workItems, 'item')}): updated {formatInstant(s.latestUpdateAt)}, {formatAge(s.latestUpdateAt, now)}
+            </Text>
+          ))}
+        </Card>
       </SimpleGrid>
-      <Grid gutter="lg">
-        <Grid.Col span={{ base: 12, lg: 8 }}>
-          <Stack gap="lg" data-testid="objective-tree">
-            {live.state.objectives.map((o) => (
-              <ObjectiveNode key={o.id} objective={o} depth={0} changed={live.changed} />
-            ))}
-          </Stack>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 4 }}>
-          <Stack gap="lg">
-            <Card component="section" aria-labelledby="waiting-title" data-testid="waiting-on-me">
-              <Stack gap="sm">
-                <Group justify="space-between">
-                  <Title order={2} id="waiting-title" className="section-title">
-                    Waiting on you
-                  </Title>
-                  <Badge variant="light" color="gray" radius="sm" styles={{ root: { color: '#343a40', textTransform: 'none' } }}>
-                    {count(mine.length, 'signal')}
-                  </Badge>
-                </Group>
-                {mine.length === 0 ? (
-                  <Text size="sm" c="dimmed" data-testid="no-signals">
-                    Nothing needs you, {me.person.name.split(' ')[0]}: every objective you own or serve is where it should be.
-                  </Text>
-                ) : (
-                  mine.map((s) => (
-                    <SignalCard key={s.id} signal={s} nameOf={labels.nameOf} unitOf={labels.unitOf} compact headingLevel="h3" />
-                  ))
-                )}
-              </Stack>
-            </Card>
-            <Card component="section" aria-labelledby="freshness-title" data-testid="freshness">
-              <Stack gap="xs">
-                <Title order={2} id="freshness-title" className="section-title">
-                  Data freshness
-                </Title>
-                <Text size="sm">
-                  Figures as of <strong>{formatDate(live.state.asOf)}</strong>
-                </Text>
-                {(live.sources ?? []).length === 0 && (
-                  <Text size="sm" c="dimmed">
-                    No source has sent work yet.
-                  </Text>
-                )}
-                {(live.sources ?? []).map((s) => (
-                  <Stack gap={0} key={s.source}>
-                    <Text size="sm" fw={600}>
-                      Source “{s.source}” · {count(s.workItems, 'work item')}
-                    </Text>
-                    <Text size="xs" c="dimmed" data-testid={`source-${s.source}-latest`}>
-                      latest update {formatInstant(s.latestUpdateAt)} ({formatAge(s.latestUpdateAt, now)})
-                    </Text>
-                  </Stack>
-                ))}
-              </Stack>
-            </Card>
-          </Stack>
-        </Grid.Col>
-      </Grid>
+      <Card component="section" aria-labelledby="waiting-title" data-testid="waiting-on-me" className="waiting-card">
+        <Stack gap="sm">
+          <Group justify="space-between">
+            <Title order={2} id="waiting-title" className="section-title">
+              Waiting on you
+            </Title>
+            <Badge variant="light" radius="sm" styles={{ root: { color: '#343a40', backgroundColor: '#f1f3f5', textTransform: 'none' } }}>
+              {count(mine.length, 'signal')}
+            </Badge>
+          </Group>
+          {mine.length === 0 ? (
+            <Text size="sm" c="dimmed" data-testid="no-signals">
+              Nothing needs you, {me.person.name.split(' ')[0]}: every objective you own or serve is where it should be.
+            </Text>
+          ) : (
+            <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md">
+              {mine.map((s) => (
+                <SignalCard key={s.id} signal={s} nameOf={labels.nameOf} unitOf={labels.unitOf} compact headingLevel="h3" />
+              ))}
+            </SimpleGrid>
+          )}
+        </Stack>
+      </Card>
+      <Stack gap="lg" data-testid="objective-tree" component="section" aria-label="Objectives">
+        {live.state.objectives.map((o) => (
+          <ObjectiveNode key={o.id} objective={o} depth={0} changed={live.changed} />
+        ))}
+      </Stack>
     </Page>
   );
 }

@@ -1,4 +1,5 @@
 import { Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { useParams } from 'react-router-dom';
 import { apiPath } from '../api/client.ts';
 import type { Explained, WorkItemDerived, WorkItemEntity } from '../api/types.ts';
@@ -12,7 +13,7 @@ import { useLive } from '../live/live-context.tsx';
 import { useApi } from '../live/use-api.ts';
 import { useLabels, useStateIndex } from '../live/use-state-index.ts';
 
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <Stack gap={0}>
       <Text size="xs" c="dimmed" fw={700} tt="uppercase">

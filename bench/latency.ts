@@ -1,0 +1,208 @@
+/**
+ * Reality-latency benchmark: Jira webhook in → SSE event out.
+ *
+ *   npm run bench:latency [-- --milestones 10000 --clients 200 --seconds 10 --rates 50,200,500]
+ *
+ * Prepares a data folder with the demo organisation plus a generated portfolio (10,000
+ * milestones, 10 work items each), starts the real server in a child process (`throughline
+ * serve`), connects SSE clients, then sends signed `jira:issue_updated` webhooks at each rate. For
+ * every webhook and every client it measures the time from just before the POST to the arrival
+ * of the `state` event naming the changed work item, and counts lost and duplicated events.
+ * Ends with one JSON line per rate. Numbers, not assertions.
+ */
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { applyPlan } from '../src/app/apply-plan.ts';
+import { pinnedClock } from '../src/app/clock.ts';
+import { ingestWorkItemEvents } from '../src/app/ingest-work.ts';
+import { DEMO_AS_OF, DEMO_SOURCE, loadDemo } from '../src/app/load-demo.ts';
+import { openApp } from '../src/app/open-app.ts';
+import { DEMO_WEBHOOK_SECRET } from '../src/app/webhook-secrets.ts';
+import { buildJiraIssue, buildJiraWebhook } from '../src/connectors/jira/jira-payload.factory.ts';
+import { addDays } from '../src/core/calendar.ts';
+import type { Plan } from '../src/core/domain/plan.ts';
+import type { WorkItemEvent } from '../src/core/domain/work-item.ts';
+import { loadPlan } from '../src/store/plan-store.ts';
+import { createApiToken } from '../src/store/token-store.ts';
+import { connectSse, type SseClient } from '../test/support/sse-client.ts';
+import { generatePortfolio } from './portfolio.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    milestones: { type: 'string', default: '10000' },
+    clients: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '10' },
+    rates: { type: 'string', default: '50,200,500' },
+  },
+});
+const MILESTONES = Number(args.milestones);
+const CLIENTS = Number(args.clients);
+const SECONDS = Number(args.seconds);
+const RATES = args.rates.split(',').map(Number);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function log(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+async function prepare(data: string): Promise<{ token: string; keys: string[] }> {
+  const ctx = await openApp({ dataDir: data, databaseUrl: undefined, asOf: DEMO_AS_OF });
+  try {
+    const demoCtx = { db: ctx.db, clock: pinnedClock(DEMO_AS_OF) };
+    let started = performance.now();
+    await loadDemo(demoCtx, undefined);
+    const demo = await loadPlan(ctx.db);
+    if (demo === null) throw new Error('the demo did not load');
+    const portfolio = generatePortfolio(demo, MILESTONES, 10, 7);
+    await applyPlan(demoCtx, portfolio.plan, { actor: 'bench' });
+    log(`plan: ${portfolio.plan.milestones.length} milestones applied in ${Math.round(performance.now() - started)} ms`);
+    started = performance.now();
+    const chunk = 5000;
+    for (let i = 0; i < portfolio.workItems.length; i += chunk) {
+      const events: WorkItemEvent[] = portfolio.workItems.slice(i, i + chunk).map((item) => ({
+        op: 'upsert',
+        item,
+        change: null,
+        order: { updatedAt: item.updatedAt, changelogId: null },
+        dedupeKey: `seed:${item.key}`,
+      }));
+      await ingestWorkItemEvents(demoCtx, events);
+    }
+    log(`work: ${portfolio.workItems.length} items ingested in ${Math.round(performance.now() - started)} ms`);
+    const token = await createApiToken(ctx.db, 'dana', 'bench', new Date());
+    return { token, keys: portfolio.workItems.filter((w) => w.statusCategory !== 'done').map((w) => w.key) };
+  } finally {
+    await ctx.db.close();
+  }
+}
+
+async function startServer(data: string): Promise<{ base: string; stop: () => void }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'throughline.js'), '--data', data, 'serve', '--demo', '--port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '', THROUGHLINE_AS_OF: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /running at (http:\/\/\S+)/.exec(out);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return { base, stop: () => child.kill('SIGTERM') };
+}
+
+interface Sent {
+  key: string;
+  at: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function runRate(base: string, clients: SseClient[], keys: string[], rate: number, sequence: { n: number }) {
+  const total = rate * SECONDS;
+  const sent: Sent[] = [];
+  const interval = 1000 / rate;
+  const start = performance.now();
+  const posts: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i += 1) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    sequence.n += 1;
+    const key = keys[sequence.n % keys.length] ?? 'GEN-0';
+    const at = Date.UTC(2026, 8, 15) + sequence.n * 1000;
+    const body = JSON.stringify(
+      buildJiraWebhook({
+        timestamp: at,
+        issue: buildJiraIssue({
+          id: String(500000 + sequence.n),
+          key,
+          fields: { duedate: addDays('2026-10-01', sequence.n % 200), updated: new Date(at).toISOString().replace('Z', '+0000') },
+        }),
+        changelog: { id: String(900000 + sequence.n), items: [{ field: 'duedate', fieldId: 'duedate', from: null, fromString: null, to: null, toString: null }] },
+      }),
+    );
+    const signature = `sha256=${createHmac('sha256', DEMO_WEBHOOK_SECRET).update(body).digest('hex')}`;
+    const record = { key, at: performance.now() };
+    sent.push(record);
+    posts.push(
+      fetch(`${base}/hooks/jira/${DEMO_SOURCE}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': `bench-${sequence.n}` },
+        body,
+      }).then((r) => r.arrayBuffer()),
+    );
+  }
+  await Promise.all(posts);
+  // Give the last events time to arrive.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const latencies: number[] = [];
+  let lost = 0;
+  let duplicated = 0;
+  for (const client of clients) {
+    const arrivals = new Map<string, number[]>();
+    for (const event of client.events) {
+      if (event.event !== 'state') continue;
+      for (const key of (event.data as { workItems?: string[] }).workItems ?? []) {
+        const list = arrivals.get(key) ?? [];
+        list.push(event.receivedAt);
+        arrivals.set(key, list);
+      }
+    }
+    for (const record of sent) {
+      const times = (arrivals.get(record.key) ?? []).filter((t) => t >= record.at);
+      if (times.length === 0) lost += 1;
+      else latencies.push(Math.min(...times) - record.at);
+      if (times.length > 1) duplicated += times.length - 1;
+    }
+    client.events.length = 0;
+  }
+  latencies.sort((a, b) => a - b);
+  const round = (x: number): number => Math.round(x * 10) / 10;
+  return {
+    rate,
+    sent: sent.length,
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+    maxMs: round(latencies.at(-1) ?? Number.NaN),
+    lost,
+    duplicated,
+    clients: clients.length,
+    elapsedS: round((performance.now() - start) / 1000),
+  };
+}
+
+const data = await mkdtemp(join(tmpdir(), 'throughline-latency-'));
+try {
+  log(`preparing: demo + ${MILESTONES} milestones × 10 work items`);
+  const { token, keys } = await prepare(data);
+  const server = await startServer(data);
+  try {
+    const clients = Array.from({ length: CLIENTS }, () => connectSse(`${server.base}/api/v1/events`, token));
+    await Promise.all(clients.map((c) => c.opened));
+    log(`${clients.length} SSE clients connected to ${server.base}`);
+    const sequence = { n: 0 };
+    const results = [];
+    for (const rate of RATES) {
+      log(`sending ${rate} webhooks/s for ${SECONDS} s`);
+      results.push(await runRate(server.base, clients, keys, rate, sequence));
+    }
+    for (const client of clients) client.close();
+    for (const result of results) process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    server.stop();
+  }
+} finally {
+  await rm(data, { recursive: true, force: true });
+}

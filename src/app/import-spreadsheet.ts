@@ -1,0 +1,456 @@
+import { pipeline, Transform, type Readable } from 'node:stream';
+import {
+  bindJiraCsvHeader,
+  looksLikeJiraCsv,
+  normalizeJiraCsvRow,
+  type JiraCsvBinding,
+} from '../connectors/jira/jira-csv.ts';
+import { bindColumns, type ColumnBinding } from '../connectors/spreadsheet/column-binding.ts';
+import {
+  defaultJiraCsvMapping,
+  parseColumnMapping,
+  type ColumnMapping,
+} from '../connectors/spreadsheet/column-mapping.ts';
+import {
+  fieldPlace,
+  normalizeFigureRow,
+} from '../connectors/spreadsheet/normalize-figure-row.ts';
+import { readSpreadsheetRows } from '../connectors/spreadsheet/read-spreadsheet.ts';
+import {
+  describePlace,
+  isBlankRow,
+  sheetProblem,
+  type SheetPlace,
+  type SheetRow,
+  type SpreadsheetFormat,
+} from '../connectors/spreadsheet/sheet-row.ts';
+import type { WorkItemEvent } from '../core/domain/work-item.ts';
+import { DomainError, fail, type Problem } from '../core/errors.ts';
+import type { PlanEntityChange } from '../core/plan/diff-plan.ts';
+import {
+  createFigureEditor,
+  type FigureChange,
+  type FigureEditor,
+} from '../core/plan/plan-figures.ts';
+import type { Queryable } from '../store/database.ts';
+import { loadMapping, recordImportRun, saveMapping } from '../store/import-store.ts';
+import { loadPlan } from '../store/plan-store.ts';
+import type { SignalSync } from '../store/signal-store.ts';
+import { lockForWrite } from '../store/write-lock.ts';
+import type { AppContext } from './context.ts';
+import { recomputeSignals } from './derive.ts';
+import { ingestWorkChunk, type WorkChunkCounts } from './ingest-work-chunk.ts';
+import { commitPlanFigures } from './commit-plan-figures.ts';
+
+/** Rows are taken in chunks: progress is reported, and work items written, once per chunk. */
+export const IMPORT_CHUNK_ROWS = 1_000;
+/** Problems kept (and recorded) per import; the rest are counted. */
+const KEPT_PROBLEMS = 1_000;
+/** Figure changes listed in a result; the rest are counted. */
+const LISTED_FIGURE_CHANGES = 200;
+
+export interface ImportProgress {
+  rows: number;
+  bytes: number;
+  totalBytes: number | null;
+}
+
+export interface ImportSpreadsheetOptions {
+  /** The spreadsheet source (its saved mapping, and the work items' source for Jira CSV). */
+  source: string;
+  /** The file's name as people know it (no folders): every message names it. */
+  fileName: string;
+  format: SpreadsheetFormat;
+  /** Opens the file's bytes; called once. */
+  open: () => Readable;
+  /** The file's size, for progress. */
+  totalBytes?: number;
+  /** A mapping given with this import; it is saved for the source when the import applies. */
+  mapping?: ColumnMapping;
+  /** Read only this sheet (XLSX), whatever the mapping says. */
+  sheet?: string;
+  /** Do all the work, report what would change, change nothing. */
+  dryRun?: boolean;
+  /** Apply the good rows and report the bad ones, instead of refusing the whole file. */
+  skipBadRows?: boolean;
+  /** Who imports (a person id, or `cli`). */
+  actor: string;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportResult {
+  /** The recorded run; null for a dry run, which records nothing. */
+  runId: number | null;
+  source: string;
+  file: string;
+  format: SpreadsheetFormat;
+  kind: ColumnMapping['kind'];
+  dryRun: boolean;
+  mode: 'all_or_nothing' | 'skip_bad_rows';
+  rows: { read: number; applied: number; skipped: number; blank: number };
+  /** Plan entities that changed (KPI actuals, budgets, benefits). */
+  changes: Pick<PlanEntityChange, 'collection' | 'id' | 'action' | 'fields'>[];
+  /** The figures that moved, the first ones; `figureChangeCount` counts them all. */
+  figureChanges: FigureChange[];
+  figureChangeCount: number;
+  /** Work items (Jira CSV): applied, duplicate deliveries, older than held. */
+  workItems: WorkChunkCounts | null;
+  /** Bad rows skipped (skip mode), the first ones; `problemCount` counts them all. */
+  problems: Problem[];
+  problemCount: number;
+  signals: SignalSync;
+  mappingSaved: boolean;
+  durationMs: number;
+}
+
+class DryRunRollback extends Error {
+  constructor(readonly result: ImportResult) {
+    super('dry run');
+  }
+}
+
+const NO_SIGNAL_CHANGE: SignalSync = { raised: [], changed: [], resolved: [] };
+
+/**
+ * Imports a spreadsheet (CSV or XLSX) in one transaction, streaming its rows: KPI actuals,
+ * budget lines and benefits land on the plan (diffed, validated, stored with history), Jira
+ * CSV rows become work items; signals are recomputed before the commit. Any bad row refuses the
+ * whole file unless `skipBadRows`; a crash mid-way leaves the previous state intact.
+ */
+export async function importSpreadsheet(
+  ctx: AppContext,
+  options: ImportSpreadsheetOptions,
+): Promise<ImportResult> {
+  const startedAt = ctx.clock.now();
+  const started = performance.now();
+  const run = new ImportRunState(options);
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      await lockForWrite(ctx.db, tx);
+      const result = await importInTransaction(ctx, tx, options, run, startedAt, started);
+      // A dry run does all the work, then rolls it back.
+      if (options.dryRun === true) throw new DryRunRollback(result);
+      return result;
+    });
+  } catch (error) {
+    ctx.model?.invalidate();
+    if (error instanceof DryRunRollback) return error.result;
+    if (error instanceof DomainError && options.dryRun !== true && run.mapping !== null) {
+      await recordRefusal(ctx, options, run, error, startedAt);
+    }
+    throw error;
+  }
+}
+
+/** What an import has seen so far; kept outside the transaction to record a refusal. */
+class ImportRunState {
+  mapping: ColumnMapping | null = null;
+  rowsRead = 0;
+  rowsApplied = 0;
+  rowsBlank = 0;
+  badRows = 0;
+  problemCount = 0;
+  readonly problems: Problem[] = [];
+  bytes = 0;
+
+  constructor(readonly options: ImportSpreadsheetOptions) {}
+
+  addProblems(problems: readonly Problem[]): void {
+    this.badRows += 1;
+    this.problemCount += problems.length;
+    for (const problem of problems) {
+      if (this.problems.length < KEPT_PROBLEMS) this.problems.push(problem);
+    }
+  }
+}
+
+async function importInTransaction(
+  ctx: AppContext,
+  tx: Queryable,
+  options: ImportSpreadsheetOptions,
+  run: ImportRunState,
+  startedAt: Date,
+  started: number,
+): Promise<ImportResult> {
+  const file = options.fileName;
+  let mapping = options.mapping ?? (await savedMapping(tx, options.source));
+  run.mapping = mapping;
+  const sheets = options.sheet === undefined ? mapping?.sheets : [options.sheet];
+  const stored = await loadPlan(tx);
+  const receivedAt = ctx.clock.now();
+  const skipBadRows = options.skipBadRows === true;
+
+  // The figure kinds edit a copy of the plan; Jira CSV rows are written as work items.
+  const figures: { editor: FigureEditor | null } = { editor: null };
+  const firstRowOf = new Map<string, SheetPlace>();
+  const figureChanges: FigureChange[] = [];
+  let figureChangeCount = 0;
+  let workEvents: WorkItemEvent[] = [];
+  const workCounts: WorkChunkCounts = { applied: 0, duplicates: 0, stale: 0 };
+  let earliestChange: string | null = null;
+
+  let sheet: string | null | undefined;
+  let binding: ColumnBinding | null = null;
+  let jiraBinding: JiraCsvBinding | null = null;
+  let headerFound = false;
+
+  const flushWork = async (): Promise<void> => {
+    // In all-or-nothing mode a bad row already dooms the import: stop writing.
+    if (workEvents.length > 0 && (skipBadRows || run.badRows === 0)) {
+      await ingestWorkChunk(tx, workEvents, receivedAt, workCounts);
+    }
+    workEvents = [];
+  };
+
+  const takeHeader = (row: SheetRow): void => {
+    const place: SheetPlace = { file, sheet: row.sheet, row: row.row };
+    if (mapping === null) {
+      if (!looksLikeJiraCsv(row.cells)) {
+        fail(
+          'import.no_mapping',
+          `${file}: source '${options.source}' has no saved column mapping, and this is not Jira's CSV export: give one with --mapping FILE.json (see docs/SPREADSHEETS.md)`,
+          { file },
+        );
+      }
+      mapping = defaultJiraCsvMapping();
+      run.mapping = mapping;
+    }
+    if (mapping.kind === 'jira_csv') {
+      jiraBinding = bindJiraCsvHeader(row.cells, place, mapping);
+    } else {
+      if (stored === null) fail('not_found', 'No plan has been applied yet: apply a plan before importing figures', { path: 'plan' });
+      figures.editor ??= createFigureEditor(stored, mapping.referenceBy);
+      binding = bindColumns(mapping, row.cells, place);
+    }
+    headerFound = true;
+  };
+
+  const takeFigureRow = (row: SheetRow): void => {
+    const editor = figures.editor;
+    if (mapping === null || mapping.kind === 'jira_csv' || binding === null || editor === null) return;
+    const normalized = normalizeFigureRow(mapping.kind, binding, row, file, mapping.decimal);
+    if (normalized.status === 'blank') {
+      run.rowsBlank += 1;
+      return;
+    }
+    if (normalized.status === 'bad') {
+      run.addProblems(normalized.problems);
+      return;
+    }
+    const resolved = editor.resolve(normalized.update);
+    if (!resolved.ok) {
+      const place = fieldPlace(binding, resolved.field, row, file);
+      const code = resolved.reason === 'unknown_reference' ? 'import.unknown_reference' : 'import.bad_cell';
+      run.addProblems([sheetProblem(code, place, resolved.message)]);
+      return;
+    }
+    const first = firstRowOf.get(resolved.key);
+    if (first !== undefined) {
+      run.addProblems([
+        sheetProblem(
+          'import.duplicate_row',
+          { file, sheet: row.sheet, row: row.row },
+          `sets the same figure (${resolved.key}) as ${describePlace({ ...first, file: '' }).replace(/^: /, '')}`,
+        ),
+      ]);
+      return;
+    }
+    firstRowOf.set(resolved.key, { file, sheet: row.sheet, row: row.row });
+    const changes = editor.apply(resolved.update);
+    figureChangeCount += changes.length;
+    for (const change of changes) {
+      if (figureChanges.length < LISTED_FIGURE_CHANGES) figureChanges.push(change);
+    }
+    run.rowsApplied += 1;
+  };
+
+  const takeJiraRow = (row: SheetRow): void => {
+    if (mapping?.kind !== 'jira_csv' || jiraBinding === null) return;
+    const normalized = normalizeJiraCsvRow(jiraBinding, row, {
+      source: options.source,
+      file,
+      timeZone: mapping.timeZone,
+      startDateColumn: mapping.startDateColumn,
+    });
+    if (normalized.status === 'blank') {
+      run.rowsBlank += 1;
+      return;
+    }
+    if (normalized.status === 'bad') {
+      run.addProblems(normalized.problems);
+      return;
+    }
+    const at = normalized.event.order.updatedAt;
+    if (earliestChange === null || Date.parse(at) < Date.parse(earliestChange)) earliestChange = at;
+    workEvents.push(normalized.event);
+    run.rowsApplied += 1;
+  };
+
+  const input = countBytes(options.open(), (n) => {
+    run.bytes += n;
+  });
+  const rows = readSpreadsheetRows(input, options.format, {
+    file,
+    ...(mapping === null ? {} : { delimiter: mapping.delimiter }),
+    ...(sheets === undefined ? {} : { sheets }),
+  });
+  const headerRow = mapping?.headerRow ?? 1;
+  const report = (): void =>
+    options.onProgress?.({ rows: run.rowsRead, bytes: run.bytes, totalBytes: options.totalBytes ?? null });
+  for await (const row of rows) {
+    if (row.sheet !== sheet) {
+      sheet = row.sheet;
+      binding = null;
+      jiraBinding = null;
+    }
+    if (binding === null && jiraBinding === null) {
+      // The header is the first non-blank row at or below the mapping's header row.
+      if (row.row >= headerRow && !isBlankRow(row.cells)) takeHeader(row);
+      continue;
+    }
+    run.rowsRead += 1;
+    if (jiraBinding !== null) takeJiraRow(row);
+    else takeFigureRow(row);
+    if (run.rowsRead % IMPORT_CHUNK_ROWS === 0) {
+      await flushWork();
+      report();
+    }
+  }
+  await flushWork();
+  report();
+
+  if (!headerFound || mapping === null) {
+    fail('import.bad_file', `${file}: has no header row${sheets === undefined ? '' : ' in the sheets read'}`, { file });
+  }
+  const kind = mapping.kind;
+  if (run.badRows > 0 && !skipBadRows) {
+    throw new DomainError(refusalProblems(run, file));
+  }
+
+  const at = ctx.clock.now();
+  let changes: PlanEntityChange[] = [];
+  let signals = NO_SIGNAL_CHANGE;
+  if (figures.editor !== null && stored !== null) {
+    const committed = await commitPlanFigures(ctx, tx, stored, figures.editor.result(), at, options.actor, options.dryRun === true);
+    changes = committed.changes;
+    signals = committed.signals;
+  } else if (workCounts.applied > 0) {
+    signals = (
+      await recomputeSignals(tx, ctx.clock.asOf(), at, {
+        model: ctx.model,
+        notify: ctx.db.kind === 'postgres' && options.dryRun !== true,
+        sourceChangedAt: earliestChange,
+        receivedAt: receivedAt.toISOString(),
+      })
+    ).signals;
+  }
+  const mappingSaved = options.mapping !== undefined;
+  if (mappingSaved) await saveMapping(tx, options.source, mapping, at, options.actor);
+
+  const mode = skipBadRows ? 'skip_bad_rows' : 'all_or_nothing';
+  const rowsSkipped = run.badRows;
+  const finishedAt = ctx.clock.now();
+  const runId =
+    options.dryRun === true
+      ? null
+      : await recordImportRun(tx, {
+          source: options.source,
+          file,
+          format: options.format,
+          kind,
+          mode,
+          outcome: 'applied',
+          startedAt: startedAt.toISOString(),
+          finishedAt: finishedAt.toISOString(),
+          rowsRead: run.rowsRead,
+          rowsApplied: run.rowsApplied,
+          rowsSkipped,
+          changes: kind === 'jira_csv' ? workCounts.applied : changes.length,
+          problemCount: run.problemCount,
+          problems: run.problems.slice(0, 100),
+          mapping,
+          actor: options.actor,
+        });
+  return {
+    runId,
+    source: options.source,
+    file,
+    format: options.format,
+    kind,
+    dryRun: options.dryRun === true,
+    mode,
+    rows: { read: run.rowsRead, applied: run.rowsApplied, skipped: rowsSkipped, blank: run.rowsBlank },
+    changes: changes.map(({ collection, id, action, fields }) => ({ collection, id, action, fields })),
+    figureChanges,
+    figureChangeCount,
+    workItems: kind === 'jira_csv' ? workCounts : null,
+    problems: run.problems.slice(0, 100),
+    problemCount: run.problemCount,
+    signals,
+    mappingSaved: mappingSaved && options.dryRun !== true,
+    durationMs: performance.now() - started,
+  };
+}
+
+/** The problems of a refused import: the first ones met, then one line that sums up. */
+function refusalProblems(run: ImportRunState, file: string): Problem[] {
+  const listed = run.problems.slice(0, 100);
+  const unlisted = run.problemCount - listed.length;
+  return [
+    ...listed,
+    {
+      code: 'import.rows_refused',
+      message: `${file}: ${run.badRows.toLocaleString('en-US')} of ${run.rowsRead.toLocaleString('en-US')} rows are bad${unlisted > 0 ? ` (${unlisted.toLocaleString('en-US')} further problems not listed)` : ''}; nothing was imported. Fix them, or import the good rows with --skip-bad-rows (skipBadRows=true)`,
+      file,
+    },
+  ];
+}
+
+async function savedMapping(tx: Queryable, source: string): Promise<ColumnMapping | null> {
+  const saved = await loadMapping(tx, source);
+  if (saved === null) return null;
+  return parseColumnMapping(saved.mapping, `the saved mapping of source '${source}'`);
+}
+
+async function recordRefusal(
+  ctx: AppContext,
+  options: ImportSpreadsheetOptions,
+  run: ImportRunState,
+  error: DomainError,
+  startedAt: Date,
+): Promise<void> {
+  const mapping = run.mapping;
+  if (mapping === null) return;
+  await ctx.db.transaction(async (tx) => {
+    await recordImportRun(tx, {
+      source: options.source,
+      file: options.fileName,
+      format: options.format,
+      kind: mapping.kind,
+      mode: options.skipBadRows === true ? 'skip_bad_rows' : 'all_or_nothing',
+      outcome: 'refused',
+      startedAt: startedAt.toISOString(),
+      finishedAt: ctx.clock.now().toISOString(),
+      rowsRead: run.rowsRead,
+      rowsApplied: 0,
+      rowsSkipped: 0,
+      changes: 0,
+      problemCount: run.problemCount > 0 ? run.problemCount : error.problems.length,
+      problems: error.problems.slice(0, 101),
+      mapping,
+      actor: options.actor,
+    });
+  });
+}
+
+/** Passes a stream through, counting its bytes; an error of the source reaches the reader. */
+function countBytes(input: Readable, onBytes: (n: number) => void): Readable {
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
+  pipeline(input, counter, () => undefined);
+  return counter;
+}

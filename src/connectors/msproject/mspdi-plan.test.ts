@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { validatePlan } from '../../core/plan/validate-plan.ts';
+import { scheduleCriticalPath } from '../../core/schedule/critical-path.ts';
+import { planDateOf, scheduleInputFromPlan } from '../../core/schedule/plan-schedule.ts';
+import { compileWorkingTime } from '../../core/schedule/working-time.ts';
+import { buildErpScenario } from '../../core/test-factories.ts';
+import { normalizeMsProjectXml } from './mspdi.ts';
+import { planEntitiesFromMsProject } from './mspdi-plan.ts';
+import { scheduleInputFromMsProject } from './mspdi-schedule.ts';
+
+const REFERENCE = new URL('../../../../shared/reference/scheduling/mspdi/', import.meta.url);
+
+function entitiesOf(name: string) {
+  const plan = normalizeMsProjectXml(
+    readFileSync(new URL(`${name}.xml`, REFERENCE), 'utf8'),
+    `${name}.xml`,
+  );
+  const input = scheduleInputFromMsProject(plan);
+  return planEntitiesFromMsProject(plan, input, scheduleCriticalPath(input), {
+    initiative: 'I-ERP',
+  });
+}
+
+describe('an MS Project plan as milestones and dependencies', () => {
+  it('makes each task a milestone at its finish, and each link a dependency between finishes', () => {
+    const { milestones, dependencies } = entitiesOf('mspdirelations');
+    expect(milestones.map((m) => [m.id, m.name, m.plannedDate])).toEqual([
+      ['I-ERP-1', 'Task 1', '2006-09-21'],
+      ['I-ERP-2', 'Task 2', '2006-09-22'],
+      ['I-ERP-3', 'Task 3', '2006-09-25'],
+      ['I-ERP-4', 'Task 4', '2006-09-25'],
+      ['I-ERP-5', 'Task 5', '2006-09-22'],
+    ]);
+    expect(milestones.every((m) => m.initiative === 'I-ERP')).toBe(true);
+    expect(dependencies).toEqual([
+      { predecessor: 'I-ERP-1', successor: 'I-ERP-2', type: 'FS', lagDays: 1 },
+      { predecessor: 'I-ERP-2', successor: 'I-ERP-3', type: 'FS', lagDays: 1 },
+      { predecessor: 'I-ERP-3', successor: 'I-ERP-4', type: 'FS', lagDays: 0 },
+      { predecessor: 'I-ERP-4', successor: 'I-ERP-5', type: 'FS', lagDays: -1 },
+    ]);
+  });
+
+  for (const name of ['mspdirelations', 'sample', 'task-links-project2019-mspdi']) {
+    it(`${name}: the imported plan is valid and schedules back to the same dates`, () => {
+      const scenario = buildErpScenario();
+      const { milestones, dependencies } = entitiesOf(name);
+      const plan = {
+        ...scenario.plan,
+        milestones: [...scenario.plan.milestones, ...milestones],
+        dependencies: [...scenario.plan.dependencies, ...dependencies],
+      };
+      expect(validatePlan(plan)).toEqual([]);
+      const input = scheduleInputFromPlan(plan);
+      const schedule = scheduleCriticalPath(input);
+      const time = compileWorkingTime(input.calendars.find((c) => c.id === input.calendar)!);
+      const dates = new Map(schedule.activities.map((a) => [a.id, planDateOf(time, a.earlyStart)]));
+      for (const milestone of milestones)
+        expect(dates.get(milestone.id)).toBe(milestone.plannedDate);
+    });
+  }
+});

@@ -1,0 +1,217 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readZipEntry } from '../../../test/support/zip-entry.ts';
+import { DomainError } from '../../core/errors.ts';
+import { detectFormat, readSpreadsheetRows, type SpreadsheetReadOptions } from './read-spreadsheet.ts';
+import { readXlsxRows } from './read-xlsx.ts';
+import type { SheetRow, SpreadsheetFormat } from './sheet-row.ts';
+
+const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/spreadsheets/', import.meta.url));
+
+async function rowsOf(
+  input: Readable | string,
+  format: SpreadsheetFormat,
+  options: Partial<SpreadsheetReadOptions> = {},
+): Promise<SheetRow[]> {
+  const stream = typeof input === 'string' ? createReadStream(input) : input;
+  const rows: SheetRow[] = [];
+  for await (const row of readSpreadsheetRows(stream, format, { file: 'f', ...options })) rows.push(row);
+  return rows;
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
+describe('CSV', () => {
+  it('reads rows with the numbers a spreadsheet program shows, even across quoted line breaks', async () => {
+    const text = '\ufeffKPI,Period,Note\nK-OTD,2026-Q3,"two\nlines"\n\nK-DOWNTIME,2026-Q3\n';
+    expect(await rowsOf(Readable.from([text]), 'csv')).toEqual([
+      { sheet: null, row: 1, cells: ['KPI', 'Period', 'Note'] },
+      { sheet: null, row: 2, cells: ['K-OTD', '2026-Q3', 'two\nlines'] },
+      { sheet: null, row: 3, cells: [''] },
+      { sheet: null, row: 4, cells: ['K-DOWNTIME', '2026-Q3'] },
+    ]);
+  });
+
+  it('reads another delimiter', async () => {
+    expect(await rowsOf(Readable.from(['a;b\n1,5;2\n']), 'csv', { delimiter: ';' })).toEqual([
+      { sheet: null, row: 1, cells: ['a', 'b'] },
+      { sheet: null, row: 2, cells: ['1,5', '2'] },
+    ]);
+  });
+
+  it('refuses a malformed file, naming the row where it breaks', async () => {
+    const error = await errorOf(
+      rowsOf(join(FIXTURES, 'malformed.csv'), 'csv', { file: 'malformed.csv' }),
+    );
+    expect(error.problems).toEqual([
+      {
+        code: 'import.bad_file',
+        message:
+          'malformed.csv: row 3: not readable as CSV: a quoted cell is never closed (a " is missing)',
+        file: 'malformed.csv',
+        line: 3,
+        path: '3',
+      },
+    ]);
+  });
+});
+
+describe('XLSX written by exceljs', () => {
+  let dir: string;
+  let workbookPath: string;
+  let streamedPath: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'throughline-xlsx-'));
+    workbookPath = join(dir, 'budgets.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    const q3 = workbook.addWorksheet('Q3');
+    q3.addRow(['Initiative', 'Plan', 'Actual']);
+    q3.addRow(['I-ERP', 400000, 305000]);
+    const q4 = workbook.addWorksheet('Q4');
+    q4.addRow(['Initiative', 'Plan', 'Actual', 'Checked']);
+    q4.addRow([{ richText: [{ text: 'I-' }, { text: 'ERP', font: { bold: true } }] }, 350000, { formula: 'B2/2', result: 175000 }, true]);
+    q4.addRow(['I-PROC', { error: '#DIV/0!' }, null, new Date(Date.UTC(2026, 9, 1))]);
+    q4.getCell('D3').numFmt = 'yyyy-mm-dd';
+    q4.addRow([{ text: 'I-MAINT', hyperlink: 'https://example.com/I-MAINT' }, 80000]);
+    await workbook.xlsx.writeFile(workbookPath);
+
+    // The streaming writer, without shared strings: cells hold their text inline.
+    streamedPath = join(dir, 'streamed.xlsx');
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: streamedPath, useSharedStrings: false });
+    const sheet = writer.addWorksheet('Actuals');
+    sheet.addRow(['KPI', 'Period', 'Actual']).commit();
+    for (let i = 0; i < 3; i += 1) sheet.addRow([`K-${i}`, '2026-Q3', i * 1.5]).commit();
+    sheet.commit();
+    await writer.commit();
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads the first sheet by default, every value in plain form', async () => {
+    expect(await rowsOf(workbookPath, 'xlsx')).toEqual([
+      { sheet: 'Q3', row: 1, cells: ['Initiative', 'Plan', 'Actual'] },
+      { sheet: 'Q3', row: 2, cells: ['I-ERP', 400000, 305000] },
+    ]);
+  });
+
+  it('reads formula results, rich text, hyperlinks, error codes and dates', async () => {
+    expect(await rowsOf(workbookPath, 'xlsx', { sheets: ['q4'] })).toEqual([
+      { sheet: 'Q4', row: 1, cells: ['Initiative', 'Plan', 'Actual', 'Checked'] },
+      { sheet: 'Q4', row: 2, cells: ['I-ERP', 350000, 175000, true] },
+      { sheet: 'Q4', row: 3, cells: ['I-PROC', '#DIV/0!', null, new Date(Date.UTC(2026, 9, 1))] },
+      { sheet: 'Q4', row: 4, cells: ['I-MAINT', 80000] },
+    ]);
+  });
+
+  it('reads every sheet with *', async () => {
+    const rows = await rowsOf(workbookPath, 'xlsx', { sheets: '*' });
+    expect(rows.map((r) => `${r.sheet}:${r.row}`)).toEqual(['Q3:1', 'Q3:2', 'Q4:1', 'Q4:2', 'Q4:3', 'Q4:4']);
+  });
+
+  it('names the sheets a workbook has when one asked for is not there', async () => {
+    const error = await errorOf(rowsOf(workbookPath, 'xlsx', { sheets: ['Q1'], file: 'budgets.xlsx' }));
+    expect(error.problems).toEqual([
+      {
+        code: 'import.unknown_sheet',
+        message: "budgets.xlsx: no sheet 'Q1'; the workbook has 'Q3', 'Q4'",
+        file: 'budgets.xlsx',
+        path: "'Q1'",
+      },
+    ]);
+  });
+
+  it('reads inline strings written by the streaming writer', async () => {
+    expect(await rowsOf(streamedPath, 'xlsx')).toEqual([
+      { sheet: 'Actuals', row: 1, cells: ['KPI', 'Period', 'Actual'] },
+      { sheet: 'Actuals', row: 2, cells: ['K-0', '2026-Q3', 0] },
+      { sheet: 'Actuals', row: 3, cells: ['K-1', '2026-Q3', 1.5] },
+      { sheet: 'Actuals', row: 4, cells: ['K-2', '2026-Q3', 3] },
+    ]);
+  });
+});
+
+describe('XLSX written by LibreOffice', () => {
+  const file = join(FIXTURES, 'budgets.libreoffice.xlsx');
+
+  it('is a LibreOffice file (its own app.xml says so)', async () => {
+    expect(readZipEntry(await readFile(file), 'docProps/app.xml')).toMatch(/<Application>LibreOffice\//);
+  });
+
+  it('reads the sheet LibreOffice named after the CSV, numbers as numbers', async () => {
+    expect(await rowsOf(file, 'xlsx')).toEqual([
+      { sheet: 'budgets', row: 1, cells: ['Initiative', 'Period', 'Plan', 'Committed', 'Actual'] },
+      { sheet: 'budgets', row: 2, cells: ['I-ERP', '2026-Q3', 400000, 380000, 342000] },
+      { sheet: 'budgets', row: 3, cells: ['I-ERP', '2026-Q4', 350000, 160000] },
+      { sheet: 'budgets', row: 4, cells: ['I-PROC', '2026-Q3', 90000, 60000, 52000] },
+      { sheet: 'budgets', row: 5, cells: ['I-MAINT', '2026-10', 30000, 12000, 9000.5] },
+    ]);
+  });
+});
+
+describe('malformed workbooks', () => {
+  it('refuses a cut-off workbook', async () => {
+    const error = await errorOf(rowsOf(join(FIXTURES, 'malformed.xlsx'), 'xlsx', { file: 'malformed.xlsx' }));
+    expect(error.code).toBe('import.bad_file');
+    expect(error.message).toBe(
+      'malformed.xlsx: not readable as an XLSX workbook: the file ends too early (cut off while saving or sending?)',
+    );
+  });
+
+  it('refuses text that is not a zip archive', async () => {
+    const error = await errorOf(rowsOf(Readable.from([Buffer.from('KPI,Period\n')]), 'xlsx', { file: 'a.xlsx' }));
+    expect(error.message).toMatch(/^a\.xlsx: not readable as an XLSX workbook: not a zip archive/);
+  });
+});
+
+describe('damaged workbooks', () => {
+  it('refuses a workbook whose compressed data is damaged rather than waiting forever', async () => {
+    const damaged = await readFile(join(FIXTURES, 'budgets.libreoffice.xlsx'));
+    // Garbles the compressed workbook part: exceljs then waits for data that never comes.
+    for (let i = 500; i < 540; i += 1) damaged[i] = (damaged[i] ?? 0) ^ 0x5a;
+    const rows: SheetRow[] = [];
+    const read = (async () => {
+      for await (const row of readXlsxRows(Readable.from([damaged]), { file: 'budgets.xlsx', stallMs: 300 })) {
+        rows.push(row);
+      }
+    })();
+    const error = await errorOf(read);
+    expect(error.message).toBe(
+      'budgets.xlsx: not readable as an XLSX workbook: its data is damaged (the reader stopped making progress)',
+    );
+  });
+});
+
+describe('detectFormat', () => {
+  const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04]);
+  const text = new Uint8Array(Buffer.from('KPI,'));
+
+  it('goes by the bytes first, then the name', () => {
+    expect(detectFormat('upload', zip)).toBe('xlsx');
+    expect(detectFormat('budgets.csv', text)).toBe('csv');
+    expect(detectFormat('budgets.xlsx', text)).toBe('xlsx');
+  });
+
+  it('refuses a declared format the bytes contradict, and old binary .xls files', () => {
+    expect(() => detectFormat('a.csv', zip, 'csv')).toThrow('a.csv: is an XLSX workbook (a zip archive), not CSV text');
+    expect(() => detectFormat('a.xlsx', text, 'xlsx')).toThrow('is not an XLSX workbook');
+    expect(() => detectFormat('a.xls', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0]))).toThrow(
+      'an old binary Excel file (.xls)',
+    );
+  });
+});

@@ -1,0 +1,738 @@
+import type { IsoDate, Plan } from '../domain/plan.ts';
+import type {
+  DerivedState,
+  InitiativeStatus,
+  KpiForecast,
+  MilestoneForecast,
+  ObjectiveStatus,
+  Signal,
+  WorkItemForecast,
+} from '../domain/state.ts';
+import type { WorkItem, WorkItemChange } from '../domain/work-item.ts';
+import {
+  type ChainContext,
+  type LinkCache,
+  type RootMemo,
+  createLinkCache,
+} from './cause-chain.ts';
+import { dayOf } from './day-numbers.ts';
+import { LazyTable } from './derived-table.ts';
+import { type EngineData, deliveryCode, valueCode } from './engine-data.ts';
+import {
+  deliveryStatus,
+  readInitiative,
+  readKpi,
+  readMilestone,
+  readObjective,
+  readWorkItem,
+  valueStatus,
+} from './explain.ts';
+import { type KpiCore, createPeriodReader, forecastKpi, sameKpi, sameStatus } from './kpi-model.ts';
+import {
+  type MilestoneModel,
+  createMilestoneModel,
+  forecastAllMilestones,
+  reforecastMilestones,
+} from './milestone-model.ts';
+import { type PlanModel, modelPlan } from './plan-model.ts';
+import {
+  type ProbabilisticInput,
+  forecastAllProbabilistic,
+  reforecastProbabilistic,
+} from './probabilistic-forecast.ts';
+import { type SlipTest, kpiSignals, milestoneSignal, sameSignal } from './raise-signals.ts';
+import {
+  type ObjectiveCore,
+  type ObjectiveInputs,
+  computeInitiative,
+  computeObjective,
+  createInitiativeModel,
+  objectiveGraph,
+} from './status-model.ts';
+import {
+  buildWorkModel,
+  closesCycle,
+  currentItems,
+  deleteWorkItem,
+  milestonesOfItem,
+  blocksOf,
+  reforecastWork,
+  upsertWorkItem,
+} from './work-model.ts';
+
+/** How milestone dates are forecast beyond the deterministic rule. */
+export interface ForecastingOptions {
+  /**
+   * What a slip signal compares with the plan: the deterministic forecast (the default), or the
+   * P85 of the Monte Carlo forecast where the history allows one.
+   */
+  slipBasis?: 'deterministic' | 'p85';
+  /** The teams' history and the seed: with them, every milestone gets P50/P85/P95 dates. */
+  probabilistic?: ProbabilisticInput;
+}
+
+export interface EngineInput {
+  plan: Plan;
+  workItems: readonly WorkItem[];
+  /** The latest change the source reported per work item key; may be empty. */
+  changes: Readonly<Record<string, WorkItemChange>>;
+  /** "Now": the day the state is derived for. */
+  asOf: IsoDate;
+  forecasting?: ForecastingOptions;
+}
+
+/** One thing a source reported about one work item (a `WorkItemEvent` is one). */
+export type EngineEvent =
+  | { op: 'upsert'; item: WorkItem; change: WorkItemChange | null }
+  | { op: 'delete'; key: string; change: WorkItemChange | null };
+
+/** What one event changed in the derived state, by id. */
+export interface StateChanges {
+  workItems: string[];
+  milestones: string[];
+  kpis: string[];
+  initiatives: string[];
+  objectives: string[];
+  signals: { raised: string[]; changed: string[]; resolved: string[] };
+  /** True when the event needed a full recompute (work items blocking each other in a cycle). */
+  full: boolean;
+}
+
+/** A derived state that follows work-item events, recomputing only what each event reaches. */
+export interface Engine {
+  /** The current state; it follows every event (read what you need to keep). */
+  readonly state: DerivedState;
+  /** Takes one event and says what it changed. */
+  apply(event: EngineEvent): StateChanges;
+  /** The input a full recompute of the current state would take. */
+  input(): EngineInput;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building
+
+function objectiveInputs(data: EngineData): ObjectiveInputs {
+  return {
+    kpiStatus: (k) => data.kpis[k]!.status,
+    deliveryCode: (i) => deliveryCode(data, i),
+    valueCode: (i) => valueCode(data, i),
+    delivery: (i) => deliveryStatus(data, i),
+    value: (i) => valueStatus(data, i),
+  };
+}
+
+function deriveObjectives(data: EngineData): void {
+  const { plan, objectiveGraph: graph, objectives } = data;
+  const derived = new Uint8Array(plan.plan.objectives.length);
+  const inputs = objectiveInputs(data);
+  for (const o of graph.order) {
+    objectives[o] = computeObjective(plan, graph, o, inputs, (child) =>
+      derived[child] === 1 ? objectives[child]!.status : undefined,
+    );
+    derived[o] = 1;
+  }
+}
+
+function chainContext(data: EngineData): ChainContext {
+  return {
+    plan: data.plan,
+    work: data.work,
+    milestones: data.milestones,
+    changes: data.changes,
+    asOf: data.asOf,
+    objectiveStatus: (o) => data.objectives[o]?.status,
+  };
+}
+
+function slipTest(data: EngineData, options: ForecastingOptions | undefined): SlipTest | null {
+  if (options?.slipBasis !== 'p85' || data.probabilistic === null) return null;
+  const chance = data.probabilistic.forecasts;
+  return {
+    dayOf(m) {
+      const forecast = chance[m];
+      return forecast === undefined || 'insufficient' in forecast
+        ? data.milestones.forecast[m]!
+        : dayOf(forecast.p85);
+    },
+    wordsOf(m) {
+      const forecast = chance[m];
+      return forecast === undefined || 'insufficient' in forecast ? 'forecast' : 'P85 forecast';
+    },
+  };
+}
+
+/** The signals as they stand, kept per milestone and per KPI so that one can change alone. */
+interface SignalStore {
+  milestone: (Signal | undefined)[];
+  kpi: Signal[][];
+  list: Signal[] | null;
+}
+
+interface Internal {
+  data: EngineData;
+  options: ForecastingOptions | undefined;
+  links: LinkCache;
+  signals: SignalStore;
+}
+
+function build(input: EngineInput, incremental: boolean): Internal {
+  const asOfDay = dayOf(input.asOf);
+  const plan = modelPlan(input.plan);
+  const work = buildWorkModel(plan, input.workItems, asOfDay, incremental);
+  const milestones = createMilestoneModel(plan.milestones.length);
+  forecastAllMilestones(plan, work, milestones);
+  const periodOf = createPeriodReader();
+  const kpis = plan.plan.kpis.map((_, k) =>
+    forecastKpi(plan, k, milestones.forecast, asOfDay, input.asOf, periodOf),
+  );
+  const initiatives = createInitiativeModel(plan.plan.initiatives.length);
+  const data: EngineData = {
+    asOf: input.asOf,
+    asOfDay,
+    plan,
+    work,
+    changes: new Map(Object.entries(input.changes)),
+    milestones,
+    kpis,
+    initiatives,
+    objectiveGraph: objectiveGraph(plan),
+    objectives: new Array<ObjectiveCore>(plan.plan.objectives.length),
+    probabilistic: null,
+  };
+  const kpiCode = (k: number): number => codeOfKpi(kpis[k]!);
+  for (let i = 0; i < plan.plan.initiatives.length; i += 1) {
+    computeInitiative(plan, initiatives, i, milestones.status, kpiCode);
+  }
+  deriveObjectives(data);
+  const probabilistic = input.forecasting?.probabilistic;
+  if (probabilistic !== undefined) data.probabilistic = forecastAllProbabilistic(data, probabilistic);
+
+  const internal: Internal = {
+    data,
+    options: input.forecasting,
+    links: createLinkCache(),
+    signals: { milestone: new Array(plan.milestones.length), kpi: [], list: null },
+  };
+  raiseAllSignals(internal);
+  return internal;
+}
+
+function codeOfKpi(core: KpiCore): number {
+  const status = core.status.status;
+  return status === 'on_track' ? 0 : status === 'at_risk' ? 1 : 2;
+}
+
+function raiseAllSignals(internal: Internal): void {
+  const { data, links, signals } = internal;
+  const context = chainContext(data);
+  const memo: RootMemo = new Map();
+  const slip = slipTest(data, internal.options);
+  const { plan } = data;
+  for (let m = 0; m < plan.milestones.length; m += 1) {
+    if (plan.canonicalMilestone[m] === 1) {
+      signals.milestone[m] = milestoneSignal(context, links, m, memo, slip);
+    }
+  }
+  signals.kpi = data.kpis.map((core, k) =>
+    plan.kpiAt.get(core.kpi.id) === k ? kpiSignals(context, links, core, memo) : [],
+  );
+  signals.list = null;
+}
+
+function signalList(signals: SignalStore): Signal[] {
+  if (signals.list === null) {
+    const list: Signal[] = [];
+    for (const signal of signals.milestone) if (signal !== undefined) list.push(signal);
+    for (const kpi of signals.kpi) for (const signal of kpi) list.push(signal);
+    signals.list = list;
+  }
+  return signals.list;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The state as read
+
+interface Tables {
+  workItems: LazyTable<WorkItemForecast>;
+  milestones: LazyTable<MilestoneForecast>;
+  kpis: LazyTable<KpiForecast>;
+  initiatives: LazyTable<InitiativeStatus>;
+  objectives: LazyTable<ObjectiveStatus>;
+}
+
+function* canonicalEntries(
+  entities: readonly { id: string }[],
+  at: ReadonlyMap<string, number>,
+): Iterable<[string, number]> {
+  for (let position = 0; position < entities.length; position += 1) {
+    const id = entities[position]!.id;
+    if (at.get(id) === position) yield [id, position];
+  }
+}
+
+function createTables(holder: { internal: Internal }): Tables {
+  const data = (): EngineData => holder.internal.data;
+  const plan = (): PlanModel => data().plan;
+  return {
+    workItems: new LazyTable(
+      (key) => data().work.slotOf.get(key),
+      function* () {
+        const work = data().work;
+        for (let s = 0; s < work.count; s += 1) {
+          const item = work.items[s];
+          if (item !== null && item !== undefined) yield [item.key, s];
+        }
+      },
+      () => data().work.slotOf.size,
+      (slot) => readWorkItem(data(), slot),
+    ),
+    milestones: new LazyTable(
+      (id) => plan().milestoneAt.get(id),
+      () => canonicalEntries(plan().milestones, plan().milestoneAt),
+      () => plan().milestoneAt.size,
+      (m) => readMilestone(data(), m),
+    ),
+    kpis: new LazyTable(
+      (id) => plan().kpiAt.get(id),
+      () => canonicalEntries(plan().plan.kpis, plan().kpiAt),
+      () => plan().kpiAt.size,
+      (k) => readKpi(data(), k),
+    ),
+    initiatives: new LazyTable(
+      (id) => plan().initiativeAt.get(id),
+      () => canonicalEntries(plan().plan.initiatives, plan().initiativeAt),
+      () => plan().initiativeAt.size,
+      (i) => readInitiative(data(), i),
+    ),
+    objectives: new LazyTable(
+      (id) => plan().objectiveAt.get(id),
+      () => canonicalEntries(plan().plan.objectives, plan().objectiveAt),
+      () => plan().objectiveAt.size,
+      (o) => readObjective(data(), o),
+    ),
+  };
+}
+
+function stateOf(holder: { internal: Internal }, tables: Tables): DerivedState {
+  return {
+    asOf: holder.internal.data.asOf,
+    workItems: tables.workItems,
+    milestones: tables.milestones,
+    kpis: tables.kpis,
+    initiatives: tables.initiatives,
+    objectives: tables.objectives,
+    get signals(): readonly Signal[] {
+      return signalList(holder.internal.signals);
+    },
+  };
+}
+
+/**
+ * Derives the whole state from the plan and the work as of a day: work item and milestone
+ * forecasts, KPI forecasts, initiative and objective statuses, and signals with cause chains.
+ */
+export function deriveState(input: EngineInput): DerivedState {
+  const holder = { internal: build(input, false) };
+  return stateOf(holder, createTables(holder));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+/**
+ * Creates an engine over the input, derived in full once; each event then recomputes only what
+ * it reaches: the work item, the items it blocks, their milestones and everything downstream of
+ * them through dependencies, the KPIs their benefits feed, the initiatives and objectives those
+ * touch, and the signals whose chains run through any of it. The state after every event equals
+ * a full recompute of the same input (property-tested).
+ */
+export function createEngine(input: EngineInput): Engine {
+  const holder = { internal: build(input, true) };
+  const tables = createTables(holder);
+  const state = stateOf(holder, tables);
+  return {
+    state,
+    apply: (event) => applyEvent(holder, tables, event),
+    input: () => {
+      const { data, options } = holder.internal;
+      return {
+        plan: data.plan.plan,
+        workItems: currentItems(data.work),
+        changes: Object.fromEntries(data.changes),
+        asOf: data.asOf,
+        ...(options === undefined ? {} : { forecasting: options }),
+      };
+    },
+  };
+}
+
+function applyEvent(holder: { internal: Internal }, tables: Tables, event: EngineEvent): StateChanges {
+  const internal = holder.internal;
+  const { data } = internal;
+  const { plan, work } = data;
+  const key = event.op === 'upsert' ? event.item.key : event.key;
+  if (event.op === 'delete') data.changes.delete(key);
+  else if (event.change !== null) data.changes.set(key, event.change);
+  const touch =
+    event.op === 'upsert' ? upsertWorkItem(work, plan, event.item) : deleteWorkItem(work, plan, key);
+
+  let cyclic = plan.cyclic || work.cyclic;
+  for (const slot of touch.structural) {
+    if (!cyclic && closesCycle(work, slot)) cyclic = true;
+  }
+  if (cyclic) return rebuild(holder, tables, key);
+
+  const changes: StateChanges = {
+    workItems: [],
+    milestones: [],
+    kpis: [],
+    initiatives: [],
+    objectives: [],
+    signals: { raised: [], changed: [], resolved: [] },
+    full: false,
+  };
+
+  // Work items, then the milestones they deliver and everything downstream.
+  const items = reforecastWork(work, touch.items);
+  const seeds = new Set(touch.relinked);
+  for (const slot of items) {
+    const linked = milestonesOfItem(work, slot);
+    for (let k = 0; k < linked.length; k += 1) seeds.add(linked[k]!);
+  }
+  const milestones = reforecastMilestones(plan, work, data.milestones, seeds);
+
+  // KPIs fed by a milestone whose date moved.
+  const kpisRecomputed = new Set<number>();
+  const kpisChanged = new Set<number>();
+  const kpiStatusChanged = new Set<number>();
+  const periodOf = createPeriodReader();
+  for (const m of milestones.moved) {
+    const rows = plan.kpisOfMilestone;
+    for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) kpisRecomputed.add(rows.list[at]!);
+  }
+  for (const k of kpisRecomputed) {
+    const before = data.kpis[k]!;
+    const after = forecastKpi(plan, k, data.milestones.forecast, data.asOfDay, data.asOf, periodOf);
+    data.kpis[k] = after;
+    if (!sameKpi(before, after)) kpisChanged.add(k);
+    if (!sameStatus(before.status, after.status)) kpiStatusChanged.add(k);
+  }
+
+  // Initiatives whose milestones or fed KPIs were recomputed.
+  const initiativesRecomputed = new Set<number>();
+  for (const m of milestones.recomputed) {
+    const i = plan.initiativeOfMilestone[m]!;
+    if (i >= 0) initiativesRecomputed.add(i);
+  }
+  for (const k of kpisRecomputed) {
+    const rows = plan.initiativesOfKpi;
+    for (let at = rows.start[k]!; at < rows.start[k + 1]!; at += 1) {
+      initiativesRecomputed.add(rows.list[at]!);
+    }
+  }
+  const initiativesChanged = new Set<number>();
+  const model = data.initiatives;
+  const kpiCode = (k: number): number => codeOfKpi(data.kpis[k]!);
+  for (const i of initiativesRecomputed) {
+    const worstBefore = model.worstMilestone[i]!;
+    const kpiBefore = model.worstKpi[i]!;
+    const deliveryBefore = deliveryCode(data, i);
+    const valueBefore = valueCode(data, i);
+    computeInitiative(plan, model, i, data.milestones.status, kpiCode);
+    const worst = model.worstMilestone[i]!;
+    const worstKpi = model.worstKpi[i]!;
+    if (
+      worst !== worstBefore ||
+      worstKpi !== kpiBefore ||
+      deliveryCode(data, i) !== deliveryBefore ||
+      valueCode(data, i) !== valueBefore ||
+      (worst >= 0 && milestones.changed.has(worst)) ||
+      (worstKpi >= 0 && kpiStatusChanged.has(worstKpi))
+    ) {
+      initiativesChanged.add(i);
+    }
+  }
+
+  // Objectives measured by a KPI or served by an initiative whose status moved, and their parents.
+  const graph = data.objectiveGraph;
+  const dirty = new Set<number>();
+  const mark = (rows: { start: Int32Array; list: Int32Array }, at: number): void => {
+    for (let r = rows.start[at]!; r < rows.start[at + 1]!; r += 1) dirty.add(rows.list[r]!);
+  };
+  for (const k of kpiStatusChanged) mark(plan.objectivesOfKpi, k);
+  for (const i of initiativesChanged) mark(plan.objectivesOfInitiative, i);
+  const objectivesRecomputed = new Set<number>();
+  const objectivesChanged = new Set<number>();
+  if (dirty.size > 0) {
+    const inputs = objectiveInputs(data);
+    for (const o of graph.order) {
+      if (!graph.cyclic && !dirty.has(o)) continue;
+      const before = data.objectives[o]!;
+      const after = computeObjective(plan, graph, o, inputs, (child) =>
+        graph.cyclic && !objectivesRecomputed.has(child) ? undefined : data.objectives[child]!.status,
+      );
+      data.objectives[o] = after;
+      objectivesRecomputed.add(o);
+      if (
+        !sameStatus(before.status, after.status) ||
+        before.cycleChildren.join() !== after.cycleChildren.join()
+      ) {
+        objectivesChanged.add(o);
+        const parent = plan.parentObjective[o]!;
+        if (parent >= 0) dirty.add(parent);
+      }
+    }
+  }
+
+  // Probabilistic forecasts of the milestones whose work or inputs moved, and downstream.
+  const chanceChanged =
+    data.probabilistic === null || internal.options?.probabilistic === undefined
+      ? new Set<number>()
+      : reforecastProbabilistic(
+          data,
+          data.probabilistic,
+          internal.options.probabilistic,
+          milestones.recomputed,
+        );
+
+  // Cause chains: forget the links of what changed, find every signal whose chain they reach.
+  const { links } = internal;
+  for (const slot of items) links.items.delete(slot);
+  for (const m of milestones.changed) links.milestones.delete(m);
+  for (const o of objectivesChanged) links.objectives.delete(o);
+  const chainDirty = chainDirtyMilestones(data, items, milestones.changed);
+  for (const m of chanceChanged) chainDirty.add(m);
+  for (const o of objectivesChanged) {
+    const rows = graph.initiatives;
+    for (let at = rows.start[o]!; at < rows.start[o + 1]!; at += 1) {
+      const i = rows.list[at]!;
+      const ms = plan.milestonesOfInitiative;
+      for (let r = ms.start[i]!; r < ms.start[i + 1]!; r += 1) {
+        const m = ms.list[r]!;
+        if (internal.signals.milestone[m] !== undefined) chainDirty.add(m);
+      }
+    }
+  }
+  updateSignals(internal, chainDirty, kpisRecomputed, objectivesChanged, changes);
+
+  // What readers see next is made anew for everything recomputed.
+  for (const slot of items) tables.workItems.forget(slot);
+  for (const m of milestones.recomputed) tables.milestones.forget(m);
+  for (const m of chanceChanged) tables.milestones.forget(m);
+  for (const k of kpisRecomputed) tables.kpis.forget(k);
+  for (const i of initiativesRecomputed) tables.initiatives.forget(i);
+  for (const o of objectivesRecomputed) tables.objectives.forget(o);
+
+  for (const slot of items) {
+    const item = work.items[slot];
+    changes.workItems.push(item === null || item === undefined ? key : item.key);
+  }
+  for (const m of milestones.changed) {
+    if (plan.canonicalMilestone[m] === 1) changes.milestones.push(plan.milestones[m]!.id);
+  }
+  for (const m of chanceChanged) {
+    const id = plan.milestones[m]!.id;
+    if (plan.canonicalMilestone[m] === 1 && !changes.milestones.includes(id)) changes.milestones.push(id);
+  }
+  for (const k of kpisChanged) changes.kpis.push(plan.plan.kpis[k]!.id);
+  for (const i of initiativesChanged) changes.initiatives.push(plan.plan.initiatives[i]!.id);
+  for (const o of objectivesChanged) changes.objectives.push(plan.plan.objectives[o]!.id);
+  return changes;
+}
+
+/**
+ * The milestones whose cause chain may read differently: those that changed, those whose chain
+ * starts at a work item whose own chain (through its blockers) changed, and every milestone
+ * downstream of them along the dependencies that drive each date.
+ */
+function chainDirtyMilestones(
+  data: EngineData,
+  items: ReadonlySet<number>,
+  changed: ReadonlySet<number>,
+): Set<number> {
+  const { plan, work, milestones } = data;
+  // Items whose "pushed by" path runs through a changed item.
+  const onPath = new Set(items);
+  const queue = [...items];
+  for (let head = 0; head < queue.length; head += 1) {
+    const slot = queue[head]!;
+    if (work.items[slot] === null) continue;
+    const blocks = blocksOf(work, slot);
+    for (let k = 0; k < blocks.length; k += 1) {
+      const other = blocks[k]!;
+      if (work.pushedBy[other] === slot && !onPath.has(other)) {
+        onPath.add(other);
+        queue.push(other);
+      }
+    }
+  }
+  const dirty = new Set(changed);
+  for (const slot of onPath) {
+    const linked = milestonesOfItem(work, slot);
+    for (let k = 0; k < linked.length; k += 1) {
+      const m = linked[k]!;
+      if (milestones.driverDep[m]! < 0 && milestones.basisSlot[m] === slot) dirty.add(m);
+    }
+  }
+  const walk = [...dirty];
+  for (let head = 0; head < walk.length; head += 1) {
+    const m = walk[head]!;
+    const rows = plan.outgoing;
+    for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) {
+      const successor = plan.depTo[rows.list[at]!]!;
+      const driver = milestones.driverDep[successor]!;
+      if (driver >= 0 && plan.depFrom[driver] === m && !dirty.has(successor)) {
+        dirty.add(successor);
+        walk.push(successor);
+      }
+    }
+  }
+  return dirty;
+}
+
+function updateSignals(
+  internal: Internal,
+  milestonesDirty: ReadonlySet<number>,
+  kpisRecomputed: ReadonlySet<number>,
+  objectivesChanged: ReadonlySet<number>,
+  changes: StateChanges,
+): void {
+  const { data, links, signals } = internal;
+  const { plan } = data;
+  const context = chainContext(data);
+  const memo: RootMemo = new Map();
+  const slip = slipTest(data, internal.options);
+  const record = (before: Signal | undefined, after: Signal | undefined): void => {
+    if (before === undefined && after === undefined) return;
+    signals.list = null;
+    if (before === undefined) changes.signals.raised.push(after!.id);
+    else if (after === undefined) changes.signals.resolved.push(before.id);
+    else if (!sameSignal(before, after)) changes.signals.changed.push(after.id);
+  };
+  const kpis = new Set(kpisRecomputed);
+  for (const m of milestonesDirty) {
+    const rows = plan.kpisOfMilestone;
+    for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) kpis.add(rows.list[at]!);
+    if (plan.canonicalMilestone[m] !== 1) continue;
+    const before = signals.milestone[m];
+    const after = milestoneSignal(context, links, m, memo, slip);
+    signals.milestone[m] = after;
+    record(before, after);
+  }
+  for (const o of objectivesChanged) {
+    const rows = data.objectiveGraph.kpis;
+    for (let at = rows.start[o]!; at < rows.start[o + 1]!; at += 1) kpis.add(rows.list[at]!);
+  }
+  for (const k of kpis) {
+    const core = data.kpis[k]!;
+    if (plan.kpiAt.get(core.kpi.id) !== k) continue;
+    const before = new Map(signals.kpi[k]!.map((signal) => [signal.id, signal]));
+    const after = kpiSignals(context, links, core, memo);
+    signals.kpi[k] = after;
+    for (const signal of after) {
+      record(before.get(signal.id), signal);
+      before.delete(signal.id);
+    }
+    for (const gone of before.values()) record(gone, undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Full recompute inside an engine
+
+/**
+ * Recomputes everything from the current input (when work items block each other in a cycle,
+ * or the plan's dependencies do) and says what differs from before.
+ */
+function rebuild(holder: { internal: Internal }, tables: Tables, key: string): StateChanges {
+  const before = holder.internal;
+  const { data, options } = before;
+  const after = build(
+    {
+      plan: data.plan.plan,
+      workItems: currentItems(data.work),
+      changes: Object.fromEntries(data.changes),
+      asOf: data.asOf,
+      ...(options === undefined ? {} : { forecasting: options }),
+    },
+    true,
+  );
+  holder.internal = after;
+  for (const table of Object.values(tables) as LazyTable<unknown>[]) table.forgetAll();
+  const changes = diff(before, after);
+  if (!changes.workItems.includes(key)) changes.workItems.push(key);
+  return changes;
+}
+
+function diff(before: Internal, after: Internal): StateChanges {
+  const a = before.data;
+  const b = after.data;
+  const changes: StateChanges = {
+    workItems: [],
+    milestones: [],
+    kpis: [],
+    initiatives: [],
+    objectives: [],
+    signals: { raised: [], changed: [], resolved: [] },
+    full: true,
+  };
+  const keys = new Set([...a.work.slotOf.keys(), ...b.work.slotOf.keys()]);
+  for (const key of keys) {
+    const x = a.work.slotOf.get(key);
+    const y = b.work.slotOf.get(key);
+    if (
+      x === undefined ||
+      y === undefined ||
+      a.work.items[x] !== b.work.items[y] ||
+      a.work.finish[x] !== b.work.finish[y] ||
+      a.work.open[x] !== b.work.open[y] ||
+      (a.work.pushedBy[x]! < 0) !== (b.work.pushedBy[y]! < 0)
+    ) {
+      changes.workItems.push(key);
+    }
+  }
+  const plan = b.plan;
+  const same = (model: MilestoneModel, other: MilestoneModel, m: number): boolean =>
+    model.forecast[m] === other.forecast[m] &&
+    model.slip[m] === other.slip[m] &&
+    model.status[m] === other.status[m] &&
+    model.driverDep[m] === other.driverDep[m] &&
+    model.basisSlot[m] === other.basisSlot[m];
+  for (let m = 0; m < plan.milestones.length; m += 1) {
+    if (plan.canonicalMilestone[m] === 1 && !same(a.milestones, b.milestones, m)) {
+      changes.milestones.push(plan.milestones[m]!.id);
+    }
+  }
+  b.kpis.forEach((core, k) => {
+    if (!sameKpi(a.kpis[k]!, core)) changes.kpis.push(core.kpi.id);
+  });
+  // The event already changed the items the old figures point at: compare numbers, not words.
+  const movedMilestones = new Set(changes.milestones.map((id) => plan.milestoneAt.get(id)));
+  plan.plan.initiatives.forEach((initiative, i) => {
+    const worst = b.initiatives.worstMilestone[i]!;
+    if (
+      a.initiatives.worstMilestone[i] !== worst ||
+      a.initiatives.worstKpi[i] !== b.initiatives.worstKpi[i] ||
+      deliveryCode(a, i) !== deliveryCode(b, i) ||
+      valueCode(a, i) !== valueCode(b, i) ||
+      movedMilestones.has(worst) ||
+      changes.kpis.includes(b.kpis[b.initiatives.worstKpi[i]!]?.kpi.id ?? '')
+    ) {
+      changes.initiatives.push(initiative.id);
+    }
+  });
+  plan.plan.objectives.forEach((objective, o) => {
+    if (!sameStatus(a.objectives[o]!.status, b.objectives[o]!.status)) {
+      changes.objectives.push(objective.id);
+    }
+  });
+  const old = new Map(signalList(before.signals).map((signal) => [signal.id, signal]));
+  for (const signal of signalList(after.signals)) {
+    const was = old.get(signal.id);
+    old.delete(signal.id);
+    if (was === undefined) changes.signals.raised.push(signal.id);
+    else if (!sameSignal(was, signal)) changes.signals.changed.push(signal.id);
+  }
+  for (const gone of old.keys()) changes.signals.resolved.push(gone);
+  return changes;
+}

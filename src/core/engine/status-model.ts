@@ -1,0 +1,290 @@
+import type { DerivedStatus, EntityKind, Status } from '../domain/state.ts';
+import { type Rows, groupRows } from './compressed-rows.ts';
+import { AT_RISK, OFF_TRACK, ON_TRACK } from './milestone-model.ts';
+import type { PlanModel } from './plan-model.ts';
+import { statusWords } from './status.ts';
+import { topologicalOrder } from './topological-order.ts';
+
+export const STATUS_OF_CODE: readonly Status[] = ['on_track', 'at_risk', 'off_track'];
+
+export function codeOf(status: Status): number {
+  return status === 'on_track' ? ON_TRACK : status === 'at_risk' ? AT_RISK : OFF_TRACK;
+}
+
+/** Each initiative's worst milestone and the worst KPI its benefits feed (−1: none). */
+export interface InitiativeModel {
+  readonly worstMilestone: Int32Array;
+  readonly worstKpi: Int32Array;
+}
+
+export function createInitiativeModel(count: number): InitiativeModel {
+  return { worstMilestone: new Int32Array(count), worstKpi: new Int32Array(count) };
+}
+
+/**
+ * Finds what decides an initiative's two statuses: delivery follows the first of its worst
+ * milestones, value the first of the worst KPIs its milestones' benefits feed.
+ */
+export function computeInitiative(
+  plan: PlanModel,
+  model: InitiativeModel,
+  i: number,
+  milestoneStatus: Uint8Array,
+  kpiCode: (k: number) => number,
+): void {
+  let worst = -1;
+  const ms = plan.milestonesOfInitiative;
+  for (let at = ms.start[i]!; at < ms.start[i + 1]!; at += 1) {
+    const m = ms.list[at]!;
+    if (worst < 0 || milestoneStatus[m]! > milestoneStatus[worst]!) worst = m;
+  }
+  model.worstMilestone[i] = worst;
+  let worstKpi = -1;
+  let worstCode = -1;
+  const ks = plan.kpisOfInitiative;
+  for (let at = ks.start[i]!; at < ks.start[i + 1]!; at += 1) {
+    const k = ks.list[at]!;
+    const code = kpiCode(k);
+    if (worstKpi < 0 || code > worstCode) {
+      worstKpi = k;
+      worstCode = code;
+    }
+  }
+  model.worstKpi[i] = worstKpi;
+}
+
+/** Something that bears on an objective's status: one of its KPIs, initiatives or children. */
+export interface Contributor {
+  kind: EntityKind;
+  /** Position of the KPI, initiative or child objective. */
+  position: number;
+  id: string;
+  /** `K-1`, `I-1 delivery`, `I-1 value`, `O-2`. */
+  label: string;
+  code: number;
+}
+
+/** An objective's derived status and what decided it. */
+export interface ObjectiveCore {
+  readonly status: DerivedStatus;
+  /** Child objectives not counted because they sit on a cycle of parents with this one. */
+  readonly cycleChildren: readonly string[];
+}
+
+/** What objectives read from the rest of the state. */
+export interface ObjectiveInputs {
+  kpiStatus(k: number): DerivedStatus;
+  deliveryCode(i: number): number;
+  valueCode(i: number): number;
+  delivery(i: number): DerivedStatus;
+  value(i: number): DerivedStatus;
+}
+
+/** The objective relations in positions, and the order that puts children before parents. */
+export interface ObjectiveGraph {
+  readonly kpis: Rows;
+  readonly initiatives: Rows;
+  readonly children: Rows;
+  readonly order: Int32Array;
+  readonly cyclic: boolean;
+}
+
+export function objectiveGraph(plan: PlanModel): ObjectiveGraph {
+  const { index } = plan;
+  const objectives = plan.plan.objectives;
+  const lists = (ids: (objective: string) => readonly number[]): Rows => {
+    const rowOf: number[] = [];
+    const values: number[] = [];
+    objectives.forEach((objective, o) => {
+      for (const value of ids(objective.id)) {
+        rowOf.push(o);
+        values.push(value);
+      }
+    });
+    return groupRows(objectives.length, rowOf, values);
+  };
+  const childAt: number[] = [];
+  const parentAt: number[] = [];
+  objectives.forEach((objective, at) => {
+    const parent = objective.parent === undefined ? undefined : plan.objectiveAt.get(objective.parent);
+    if (parent === undefined) return;
+    childAt.push(at);
+    parentAt.push(parent);
+  });
+  const { order, forced } = topologicalOrder(objectives.length, childAt, parentAt);
+  return {
+    kpis: lists((id) => (index.kpisByObjective.get(id) ?? []).map((kpi) => plan.kpiAt.get(kpi.id)!)),
+    initiatives: lists((id) =>
+      (index.initiativesByObjective.get(id) ?? []).map(
+        (initiative) => plan.initiativeAt.get(initiative.id)!,
+      ),
+    ),
+    children: lists((id) =>
+      (index.childObjectives.get(id) ?? []).map((child) => plan.objectiveAt.get(child.id)!),
+    ),
+    order,
+    cyclic: forced.length > 0,
+  };
+}
+
+const RULE_BY_KIND: Partial<Record<EntityKind, string>> = {
+  kpi: 'objective.kpi_not_on_track',
+  initiative: 'objective.initiative_not_on_track',
+  objective: 'objective.child_not_on_track',
+};
+
+/**
+ * The contributors of an objective that are not on track, in the order the rule reads them: its
+ * KPIs, each serving initiative's delivery and value, its children (those already derived; the
+ * others sit on a cycle of parents and are listed in `cycleChildren`).
+ */
+export function contributorsOf(
+  plan: PlanModel,
+  graph: ObjectiveGraph,
+  o: number,
+  inputs: ObjectiveInputs,
+  childStatus: (child: number) => DerivedStatus | undefined,
+): { contributors: Contributor[]; kpiCount: number; offKpis: string[]; cycleChildren: string[] } {
+  const contributors: Contributor[] = [];
+  const offKpis: string[] = [];
+  const { kpis, initiatives, children } = graph;
+  for (let at = kpis.start[o]!; at < kpis.start[o + 1]!; at += 1) {
+    const k = kpis.list[at]!;
+    const code = codeOf(inputs.kpiStatus(k).status);
+    if (code === ON_TRACK) continue;
+    const id = plan.plan.kpis[k]!.id;
+    if (code === OFF_TRACK) offKpis.push(id);
+    contributors.push({ kind: 'kpi', position: k, id, label: id, code });
+  }
+  for (let at = initiatives.start[o]!; at < initiatives.start[o + 1]!; at += 1) {
+    const i = initiatives.list[at]!;
+    const delivery = inputs.deliveryCode(i);
+    const value = inputs.valueCode(i);
+    if (delivery === ON_TRACK && value === ON_TRACK) continue;
+    const id = plan.plan.initiatives[i]!.id;
+    if (delivery !== ON_TRACK) {
+      contributors.push({ kind: 'initiative', position: i, id, label: `${id} delivery`, code: delivery });
+    }
+    if (value !== ON_TRACK) {
+      contributors.push({ kind: 'initiative', position: i, id, label: `${id} value`, code: value });
+    }
+  }
+  const cycleChildren: string[] = [];
+  for (let at = children.start[o]!; at < children.start[o + 1]!; at += 1) {
+    const c = children.list[at]!;
+    const status = childStatus(c);
+    const id = plan.plan.objectives[c]!.id;
+    if (status === undefined) {
+      cycleChildren.push(id);
+      continue;
+    }
+    const code = codeOf(status.status);
+    if (code !== ON_TRACK) contributors.push({ kind: 'objective', position: c, id, label: id, code });
+  }
+  return { contributors, kpiCount: kpis.start[o + 1]! - kpis.start[o]!, offKpis, cycleChildren };
+}
+
+/**
+ * Derives an objective's status "one level softer" than what feeds it: off track only when at
+ * least two KPIs measure it and at least half are off track; at risk when any of its KPIs,
+ * serving initiatives (delivery or value) or child objectives is not on track; else on track.
+ * Reads status codes only; the one contributor that decides is asked for its reason.
+ */
+export function computeObjective(
+  plan: PlanModel,
+  graph: ObjectiveGraph,
+  o: number,
+  inputs: ObjectiveInputs,
+  childStatus: (child: number) => DerivedStatus | undefined,
+): ObjectiveCore {
+  const { kpis, initiatives, children } = graph;
+  const kpiCount = kpis.start[o + 1]! - kpis.start[o]!;
+  let offKpis = 0;
+  let decidedKind: EntityKind | null = null;
+  let decidedAt = -1;
+  let decidedValue = false;
+  let decidedCode = ON_TRACK;
+  for (let at = kpis.start[o]!; at < kpis.start[o + 1]!; at += 1) {
+    const k = kpis.list[at]!;
+    const code = codeOf(inputs.kpiStatus(k).status);
+    if (code === OFF_TRACK) offKpis += 1;
+    if (code > decidedCode) {
+      decidedKind = 'kpi';
+      decidedAt = k;
+      decidedCode = code;
+    }
+  }
+  for (let at = initiatives.start[o]!; at < initiatives.start[o + 1]!; at += 1) {
+    if (decidedCode === OFF_TRACK) break;
+    const i = initiatives.list[at]!;
+    const delivery = inputs.deliveryCode(i);
+    if (delivery > decidedCode) {
+      decidedKind = 'initiative';
+      decidedAt = i;
+      decidedValue = false;
+      decidedCode = delivery;
+    }
+    const value = inputs.valueCode(i);
+    if (value > decidedCode) {
+      decidedKind = 'initiative';
+      decidedAt = i;
+      decidedValue = true;
+      decidedCode = value;
+    }
+  }
+  const cycleChildren: string[] = [];
+  for (let at = children.start[o]!; at < children.start[o + 1]!; at += 1) {
+    const c = children.list[at]!;
+    const status = childStatus(c);
+    if (status === undefined) {
+      cycleChildren.push(plan.plan.objectives[c]!.id);
+      continue;
+    }
+    const code = codeOf(status.status);
+    if (code > decidedCode) {
+      decidedKind = 'objective';
+      decidedAt = c;
+      decidedCode = code;
+    }
+  }
+
+  let status: DerivedStatus;
+  if (kpiCount >= 2 && offKpis * 2 >= kpiCount) {
+    const off: string[] = [];
+    for (let at = kpis.start[o]!; at < kpis.start[o + 1]!; at += 1) {
+      const k = kpis.list[at]!;
+      if (inputs.kpiStatus(k).status === 'off_track') off.push(plan.plan.kpis[k]!.id);
+    }
+    status = {
+      status: 'off_track',
+      rule: 'objective.kpis_off_track',
+      reason: `${offKpis} of its ${kpiCount} KPIs are off track: ${off.join(', ')}`,
+    };
+  } else if (decidedKind !== null) {
+    let label: string;
+    let decided: DerivedStatus;
+    if (decidedKind === 'kpi') {
+      label = plan.plan.kpis[decidedAt]!.id;
+      decided = inputs.kpiStatus(decidedAt);
+    } else if (decidedKind === 'initiative') {
+      const id = plan.plan.initiatives[decidedAt]!.id;
+      label = decidedValue ? `${id} value` : `${id} delivery`;
+      decided = decidedValue ? inputs.value(decidedAt) : inputs.delivery(decidedAt);
+    } else {
+      label = plan.plan.objectives[decidedAt]!.id;
+      decided = childStatus(decidedAt)!;
+    }
+    status = {
+      status: 'at_risk',
+      rule: RULE_BY_KIND[decidedKind] ?? 'objective.contributor_not_on_track',
+      reason: `${label} is ${statusWords(decided.status)} (${decided.reason})`,
+    };
+  } else {
+    status = {
+      status: 'on_track',
+      rule: 'objective.on_track',
+      reason: `none of its ${kpiCount} KPIs, serving initiatives or child objectives is at risk or off track`,
+    };
+  }
+  return { status, cycleChildren };
+}

@@ -1,0 +1,34 @@
+import { weekdayOfDay } from './local-time.ts';
+
+/** An ISO week label, `2026-W41`. */
+export type IsoWeek = string;
+
+const ISO_WEEK = /^(\d{4})-W(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+/** Monday (as a day number) of ISO week 1 of a year: the week that holds 4 January. */
+function firstMonday(year: number): number {
+  const january4 = Date.UTC(year, 0, 4) / DAY_MS;
+  return january4 - (weekdayOfDay(january4) - 1);
+}
+
+/** A running week number (weeks since the Monday of 1970-01-05's week); undefined if not a label. */
+export function weekIndex(label: IsoWeek): number | undefined {
+  const match = ISO_WEEK.exec(label);
+  if (match === null) return undefined;
+  const [year, week] = [Number(match[1]), Number(match[2])];
+  if (week < 1 || week > 53) return undefined;
+  const monday = firstMonday(year) + 7 * (week - 1);
+  // Week 53 exists only in years whose last week holds a Thursday of that year.
+  if (week === 53 && monday >= firstMonday(year + 1)) return undefined;
+  return Math.floor((monday - 4) / 7);
+}
+
+/** The label of a running week number. */
+export function weekLabel(index: number): IsoWeek {
+  const monday = index * 7 + 4;
+  const thursday = monday + 3;
+  const year = new Date(thursday * DAY_MS).getUTCFullYear();
+  const week = Math.floor((monday - firstMonday(year)) / 7) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}

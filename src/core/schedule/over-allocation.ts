@@ -1,0 +1,315 @@
+import { DomainError, type Problem } from '../errors.ts';
+import { weekIndex, weekLabel, type IsoWeek } from './iso-week.ts';
+import { levelResources, type LevellingProblem } from './resource-levelling.ts';
+
+/**
+ * The resource bottleneck, explained: from units' weekly capacity and the weekly demands of
+ * initiatives' work, find where a unit is over-allocated (which weeks, by how much, taken by
+ * which initiatives), level the work week by week (each piece of work keeps its place in the
+ * queue and starts as soon as its unit has room), and say which milestones that pushes and
+ * why: "M-X moves 2 weeks because IT is at 140% in weeks 41–43, taken by I-A and I-B".
+ *
+ * Its own input type: the plan file does not carry capacity yet; see docs/SCHEDULING.md.
+ */
+
+export interface CapacityUnit {
+  id: string;
+  /** What the unit can deliver in a week, in the unit of the demands (e.g. people, points). */
+  capacity: number;
+}
+
+export interface CapacityWork {
+  /** A work item or a package of work. */
+  id: string;
+  initiative: string;
+  unit: string;
+  /** The ISO week it is planned to start, `2026-W41`. */
+  start: IsoWeek;
+  /** Whole weeks it lasts. */
+  weeks: number;
+  /** What it takes from its unit in each of those weeks. */
+  demand: number;
+  /** Work that must finish before this starts (ids). */
+  after?: readonly string[];
+}
+
+export interface CapacityMilestone {
+  id: string;
+  /** The work that delivers it: it lands in the week the last of it ends. */
+  work: readonly string[];
+}
+
+export interface CapacityInput {
+  units: readonly CapacityUnit[];
+  work: readonly CapacityWork[];
+  milestones: readonly CapacityMilestone[];
+}
+
+export interface OverAllocation {
+  unit: string;
+  /** Consecutive over-allocated weeks. */
+  weeks: IsoWeek[];
+  capacity: number;
+  /** The highest weekly load in those weeks, and as a percentage of capacity. */
+  peakLoad: number;
+  peakPercent: number;
+  /** Initiatives with work in those weeks, the largest load first. */
+  initiatives: { id: string; load: number }[];
+  sentence: string;
+}
+
+export interface MilestonePush {
+  milestone: string;
+  /** The week it lands as planned, and once the work is levelled. */
+  plannedWeek: IsoWeek;
+  levelledWeek: IsoWeek;
+  weeks: number;
+  /** The over-allocation behind the move, when one touches its work. */
+  cause?: OverAllocation;
+  sentence: string;
+}
+
+export interface CapacityExplanation {
+  overAllocations: OverAllocation[];
+  /** Milestones the levelled forecast moves later, the largest move first. */
+  pushes: MilestonePush[];
+  /** The week each piece of work starts once levelled. */
+  levelledStarts: Record<string, IsoWeek>;
+}
+
+/** Finds over-allocated units, levels the work and explains each milestone it pushes. */
+export function explainOverAllocation(input: CapacityInput): CapacityExplanation {
+  const problems: Problem[] = [];
+  const units = new Map(input.units.map((unit) => [unit.id, unit]));
+  const starts = new Map<string, number>();
+  input.work.forEach((work, at) => {
+    const week = weekIndex(work.start);
+    if (week === undefined)
+      problems.push({
+        code: 'plan.bad_period',
+        message: `start '${work.start}' of ${work.id} is not an ISO week like 2026-W41`,
+        path: `work[${at}].start`,
+      });
+    else starts.set(work.id, week);
+    if (!units.has(work.unit))
+      problems.push({
+        code: 'plan.unknown_reference',
+        message: `unit '${work.unit}' of ${work.id} does not exist`,
+        path: `work[${at}].unit`,
+      });
+  });
+  const workIds = new Set(input.work.map((work) => work.id));
+  input.milestones.forEach((milestone, at) =>
+    milestone.work.forEach((id, k) => {
+      if (!workIds.has(id))
+        problems.push({
+          code: 'plan.unknown_reference',
+          message: `work '${id}' of milestone ${milestone.id} does not exist`,
+          path: `milestones[${at}].work[${k}]`,
+        });
+    }),
+  );
+  if (problems.length > 0) throw new DomainError(problems);
+
+  const overAllocations = findOverAllocations(input, starts);
+
+  // Level: week 0 is the earliest planned start; nothing starts before its planned week.
+  const origin = Math.min(...starts.values());
+  const anchor = '\u0000start';
+  const unitIds = input.units.map((unit) => unit.id);
+  const problem: LevellingProblem = {
+    activities: [
+      { id: anchor, duration: 0, demands: [] },
+      ...input.work.map((work) => ({
+        id: work.id,
+        duration: work.weeks,
+        demands: unitIds.map((unit) => (unit === work.unit ? work.demand : 0)),
+      })),
+    ],
+    links: [
+      ...input.work.map((work) => ({
+        predecessor: anchor,
+        successor: work.id,
+        type: 'SS' as const,
+        lag: starts.get(work.id)! - origin,
+      })),
+      ...input.work.flatMap((work) =>
+        (work.after ?? []).map((before) => ({ predecessor: before, successor: work.id })),
+      ),
+    ],
+    resources: input.units,
+  };
+  // The queue: planned start, then input order.
+  const queue = [...input.work]
+    .map((work, at) => ({ work, at }))
+    .sort((a, b) => starts.get(a.work.id)! - starts.get(b.work.id)! || a.at - b.at)
+    .map(({ work }) => work.id);
+  const levelled = levelResources(problem, { seed: 0, priority: [anchor, ...queue] });
+  const levelledStart = new Map<string, number>();
+  input.work.forEach((work, at) => levelledStart.set(work.id, origin + levelled.starts[at + 1]!));
+
+  // Planned dates respect the links too: work waits for the work it comes after.
+  const byId = new Map(input.work.map((work) => [work.id, work]));
+  const plannedStart = new Map<string, number>();
+  const plannedOf = (id: string, seen: Set<string>): number => {
+    const known = plannedStart.get(id);
+    if (known !== undefined) return known;
+    const work = byId.get(id)!;
+    let start = starts.get(id)!;
+    if (!seen.has(id)) {
+      seen.add(id);
+      for (const before of work.after ?? []) {
+        const previous = byId.get(before);
+        if (previous !== undefined)
+          start = Math.max(start, plannedOf(before, seen) + previous.weeks);
+      }
+    }
+    plannedStart.set(id, start);
+    return start;
+  };
+  for (const work of input.work) plannedOf(work.id, new Set());
+
+  const pushes: MilestonePush[] = [];
+  for (const milestone of input.milestones) {
+    const delivering = milestone.work.map((id) => byId.get(id)!);
+    if (delivering.length === 0) continue;
+    // It lands in the week its last work ends (the week of that work's last working week).
+    const landing = (startOf: Map<string, number>): number =>
+      Math.max(...delivering.map((work) => startOf.get(work.id)! + Math.max(1, work.weeks) - 1));
+    const planned = landing(plannedStart);
+    const moved = landing(levelledStart);
+    if (moved <= planned) continue;
+    const cause = causeOf(delivering, overAllocations, plannedStart, byId);
+    const weeks = moved - planned;
+    const moves = `${milestone.id} moves ${weeks} ${weeks === 1 ? 'week' : 'weeks'}`;
+    const sentence =
+      cause === undefined
+        ? `${moves}: the work it waits for starts later once every unit is kept within its capacity`
+        : `${moves} because ${cause.unit} is at ${cause.peakPercent}% in ${weekRange(cause.weeks)}, taken by ${listing(cause.initiatives.map((i) => i.id))}`;
+    pushes.push({
+      milestone: milestone.id,
+      plannedWeek: weekLabel(planned),
+      levelledWeek: weekLabel(moved),
+      weeks,
+      ...(cause !== undefined ? { cause } : {}),
+      sentence,
+    });
+  }
+  pushes.sort((a, b) => b.weeks - a.weeks || a.milestone.localeCompare(b.milestone));
+
+  return {
+    overAllocations,
+    pushes,
+    levelledStarts: Object.fromEntries(
+      input.work.map((work) => [work.id, weekLabel(levelledStart.get(work.id)!)]),
+    ),
+  };
+}
+
+function findOverAllocations(input: CapacityInput, starts: Map<string, number>): OverAllocation[] {
+  // Load per unit, per week, per initiative, as planned.
+  const load = new Map<string, Map<number, Map<string, number>>>();
+  for (const work of input.work) {
+    const weeks = load.get(work.unit) ?? new Map<number, Map<string, number>>();
+    load.set(work.unit, weeks);
+    const first = starts.get(work.id)!;
+    for (let week = first; week < first + work.weeks; week += 1) {
+      const byInitiative = weeks.get(week) ?? new Map<string, number>();
+      weeks.set(week, byInitiative);
+      byInitiative.set(work.initiative, (byInitiative.get(work.initiative) ?? 0) + work.demand);
+    }
+  }
+  const result: OverAllocation[] = [];
+  for (const unit of input.units) {
+    const weeks = load.get(unit.id);
+    if (weeks === undefined) continue;
+    const total = (week: number): number =>
+      [...(weeks.get(week)?.values() ?? [])].reduce((sum, value) => sum + value, 0);
+    const over = [...weeks.keys()]
+      .filter((week) => total(week) > unit.capacity + 1e-9)
+      .sort((a, b) => a - b);
+    // Consecutive weeks make one over-allocation.
+    for (let i = 0; i < over.length;) {
+      let j = i;
+      while (j + 1 < over.length && over[j + 1] === over[j]! + 1) j += 1;
+      const run = over.slice(i, j + 1);
+      const peakLoad = Math.max(...run.map(total));
+      const share = new Map<string, number>();
+      for (const week of run)
+        for (const [initiative, amount] of weeks.get(week)!)
+          share.set(initiative, Math.max(share.get(initiative) ?? 0, amount));
+      const initiatives = [...share]
+        .map(([id, amount]) => ({ id, load: amount }))
+        .sort((a, b) => b.load - a.load || a.id.localeCompare(b.id));
+      const peakPercent =
+        unit.capacity > 0 ? Math.round((100 * peakLoad) / unit.capacity) : Number.POSITIVE_INFINITY;
+      const labels = run.map(weekLabel);
+      result.push({
+        unit: unit.id,
+        weeks: labels,
+        capacity: unit.capacity,
+        peakLoad,
+        peakPercent,
+        initiatives,
+        sentence: `${unit.id} is at ${peakPercent}% in ${weekRange(labels)} (${formatAmount(peakLoad)} against a capacity of ${formatAmount(unit.capacity)} a week), taken by ${listing(initiatives.map((i) => `${i.id} (${formatAmount(i.load)})`))}`,
+      });
+      i = j + 1;
+    }
+  }
+  return result;
+}
+
+/**
+ * The over-allocation that holds up a milestone: on the unit of its work (or of work that work
+ * waits for) while that work was planned to run; the worst one when several do.
+ */
+function causeOf(
+  delivering: readonly CapacityWork[],
+  overAllocations: readonly OverAllocation[],
+  plannedStart: Map<string, number>,
+  byId: Map<string, CapacityWork>,
+): OverAllocation | undefined {
+  const involved = new Map<string, CapacityWork>();
+  const stack = [...delivering];
+  while (stack.length > 0) {
+    const work = stack.pop()!;
+    if (involved.has(work.id)) continue;
+    involved.set(work.id, work);
+    for (const before of work.after ?? []) {
+      const previous = byId.get(before);
+      if (previous !== undefined) stack.push(previous);
+    }
+  }
+  let worst: OverAllocation | undefined;
+  for (const over of overAllocations) {
+    const first = weekIndex(over.weeks[0]!)!;
+    const last = weekIndex(over.weeks[over.weeks.length - 1]!)!;
+    const touches = [...involved.values()].some((work) => {
+      if (work.unit !== over.unit) return false;
+      const start = plannedStart.get(work.id)!;
+      return start <= last && start + Math.max(1, work.weeks) - 1 >= first;
+    });
+    if (touches && (worst === undefined || over.peakPercent > worst.peakPercent)) worst = over;
+  }
+  return worst;
+}
+
+/** `weeks 41–43`, `week 41`, or with years when the range crosses one. */
+function weekRange(labels: readonly IsoWeek[]): string {
+  const first = labels[0]!;
+  const last = labels[labels.length - 1]!;
+  const short = (label: IsoWeek): string => String(Number(label.slice(6)));
+  if (first === last) return `week ${short(first)}`;
+  if (first.slice(0, 4) === last.slice(0, 4)) return `weeks ${short(first)}–${short(last)}`;
+  return `weeks ${first}–${last}`;
+}
+
+/** `A`, `A and B`, `A, B and C`. */
+function listing(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
+}
+
+function formatAmount(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}

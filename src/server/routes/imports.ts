@@ -1,0 +1,372 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
+import type { AppContext } from '../../app/context.ts';
+import { saveImportMapping, showImportMapping } from '../../app/import-mapping.ts';
+import { importSpreadsheet, type ImportResult } from '../../app/import-spreadsheet.ts';
+import { parseColumnMapping } from '../../connectors/spreadsheet/column-mapping.ts';
+import { detectFormat } from '../../connectors/spreadsheet/read-spreadsheet.ts';
+import type { SpreadsheetFormat } from '../../connectors/spreadsheet/sheet-row.ts';
+import { DomainError, fail } from '../../core/errors.ts';
+import { listImportRuns } from '../../store/import-store.ts';
+import { bearer, errorResponses } from './schemas.ts';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const CSV_TYPES = ['text/csv', 'application/csv'];
+const SOURCE_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
+/** Largest spreadsheet accepted over HTTP. */
+export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+
+const problemSchema = {
+  type: 'object',
+  properties: {
+    code: { type: 'string' },
+    message: { type: 'string' },
+    path: { type: 'string', description: "The cell, e.g. 'Q4'!C17" },
+    file: { type: 'string' },
+    line: { type: 'integer', description: 'The row' },
+    column: { type: 'integer', description: 'The column, 1-based' },
+  },
+} as const;
+
+const importResultSchema = {
+  type: 'object',
+  properties: {
+    runId: { type: ['integer', 'null'], description: 'The recorded run; null for a dry run' },
+    source: { type: 'string' },
+    file: { type: 'string' },
+    format: { type: 'string', enum: ['csv', 'xlsx'] },
+    kind: { type: 'string', enum: ['kpi_actuals', 'budgets', 'benefits', 'jira_csv'] },
+    dryRun: { type: 'boolean' },
+    mode: { type: 'string', enum: ['all_or_nothing', 'skip_bad_rows'] },
+    rows: {
+      type: 'object',
+      properties: {
+        read: { type: 'integer' },
+        applied: { type: 'integer' },
+        skipped: { type: 'integer' },
+        blank: { type: 'integer' },
+      },
+    },
+    changes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          collection: { type: 'string' },
+          id: { type: 'string' },
+          action: { type: 'string' },
+          fields: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+    figureChanges: {
+      type: 'array',
+      description: 'The figures that moved (the first 200)',
+      items: {
+        type: 'object',
+        properties: {
+          collection: { type: 'string' },
+          id: { type: 'string' },
+          field: { type: 'string' },
+          period: { type: 'string' },
+          from: { type: ['number', 'string', 'null'] },
+          to: { type: ['number', 'string'] },
+        },
+      },
+    },
+    figureChangeCount: { type: 'integer' },
+    workItems: {
+      type: ['object', 'null'],
+      properties: {
+        applied: { type: 'integer' },
+        duplicates: { type: 'integer' },
+        stale: { type: 'integer' },
+      },
+    },
+    problems: { type: 'array', items: problemSchema, description: 'Bad rows skipped (the first 100)' },
+    problemCount: { type: 'integer' },
+    signals: {
+      type: 'object',
+      properties: {
+        raised: { type: 'array', items: { type: 'string' } },
+        changed: { type: 'array', items: { type: 'string' } },
+        resolved: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    mappingSaved: { type: 'boolean' },
+    durationMs: { type: 'number' },
+  },
+} as const;
+
+/**
+ * Spreadsheet imports over HTTP, in a scope of their own: their bodies are raw CSV or XLSX
+ * bytes, spooled to a temporary file (never held in memory) and imported from there.
+ */
+export function importRoutes(ctx: AppContext): FastifyPluginCallback {
+  return (scope, _options, done) => {
+    registerImportRoutes(scope, ctx);
+    done();
+  };
+}
+
+function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.addContentTypeParser(
+    [...CSV_TYPES, XLSX_TYPE, 'application/octet-stream'],
+    (_request, payload, done) => done(null, payload),
+  );
+
+  app.post<{
+    Body: unknown;
+    Querystring: {
+      source: string;
+      dryRun: boolean;
+      skipBadRows: boolean;
+      sheet?: string;
+      file?: string;
+      mapping?: string;
+    };
+  }>(
+    '/api/v1/imports',
+    {
+      schema: {
+        summary: 'Imports a spreadsheet (CSV or XLSX): KPI actuals, budgets, benefits or a Jira CSV export',
+        description: `The body is the file itself: \`text/csv\`, or \`${XLSX_TYPE}\` for XLSX (\`application/octet-stream\` is sniffed). The rows are read with the source's saved column mapping, or with \`mapping\` (JSON, URL-encoded), which is saved for the source when the import applies. One transaction: any bad row refuses the whole file unless \`skipBadRows\`. Every problem names file, sheet, row and column. See docs/SPREADSHEETS.md.`,
+        tags: ['imports'],
+        security: bearer,
+        querystring: {
+          type: 'object',
+          required: ['source'],
+          properties: {
+            source: { type: 'string', pattern: SOURCE_PATTERN, description: 'The spreadsheet source' },
+            dryRun: { type: 'boolean', default: false, description: 'Report what would change; change nothing' },
+            skipBadRows: {
+              type: 'boolean',
+              default: false,
+              description: 'Import the good rows and report the bad ones',
+            },
+            sheet: { type: 'string', minLength: 1, maxLength: 200, description: 'Read only this sheet (XLSX)' },
+            file: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 200,
+              description: 'The file name that messages use (default upload.csv / upload.xlsx)',
+            },
+            mapping: { type: 'string', maxLength: 20_000, description: 'A column mapping, as JSON' },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: importResultSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      if (body === undefined || body === null) {
+        fail('import.bad_file', 'the request has no body: send the spreadsheet itself', {
+          path: 'body',
+        });
+      }
+      if (!(body instanceof Readable)) {
+        fail(
+          'request.unsupported_media_type',
+          `send the spreadsheet as text/csv or ${XLSX_TYPE}, not ${request.headers['content-type'] ?? 'without a content type'}`,
+          { path: 'headers.content-type' },
+        );
+      }
+      const declared = formatOfContentType(request.headers['content-type']);
+      const query = request.query;
+      const mapping =
+        query.mapping === undefined
+          ? undefined
+          : parseColumnMapping(parseJson(query.mapping), 'the mapping parameter');
+      const fileName = baseName(query.file ?? (declared === 'xlsx' ? 'upload.xlsx' : 'upload.csv'));
+      const spooled = await spoolUpload(body, fileName);
+      try {
+        const format = detectFormat(fileName, spooled.head, declared);
+        const result = await importSpreadsheet(ctx, {
+          source: query.source,
+          fileName,
+          format,
+          open: () => createReadStream(spooled.path),
+          totalBytes: spooled.size,
+          ...(mapping === undefined ? {} : { mapping }),
+          ...(query.sheet === undefined ? {} : { sheet: query.sheet }),
+          dryRun: query.dryRun,
+          skipBadRows: query.skipBadRows,
+          actor: request.personId,
+        });
+        return shapeResult(result);
+      } finally {
+        await spooled.remove();
+      }
+    },
+  );
+
+  app.get<{ Querystring: { source?: string; limit: number } }>(
+    '/api/v1/imports',
+    {
+      schema: {
+        summary: 'Recent imports, newest first, with their outcome and first problems',
+        tags: ['imports'],
+        security: bearer,
+        querystring: {
+          type: 'object',
+          properties: {
+            source: { type: 'string', pattern: SOURCE_PATTERN },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+          },
+          additionalProperties: false,
+        },
+        response: { ...errorResponses },
+      },
+    },
+    async (request) => ({
+      imports: await listImportRuns(ctx.db, {
+        limit: request.query.limit,
+        ...(request.query.source === undefined ? {} : { source: request.query.source }),
+      }),
+    }),
+  );
+
+  app.get<{ Params: { source: string } }>(
+    '/api/v1/imports/mappings/:source',
+    {
+      schema: {
+        summary: 'The column mapping saved for a spreadsheet source',
+        tags: ['imports'],
+        security: bearer,
+        params: {
+          type: 'object',
+          required: ['source'],
+          properties: { source: { type: 'string', pattern: SOURCE_PATTERN } },
+        },
+        response: { ...errorResponses },
+      },
+    },
+    async (request) => {
+      const saved = await showImportMapping(ctx, request.params.source);
+      if (saved === null) {
+        fail('not_found', `source '${request.params.source}' has no saved column mapping`, {
+          path: 'source',
+        });
+      }
+      return saved;
+    },
+  );
+
+  app.put<{ Params: { source: string }; Body: unknown }>(
+    '/api/v1/imports/mappings/:source',
+    {
+      schema: {
+        summary: 'Saves the column mapping of a spreadsheet source (see docs/SPREADSHEETS.md)',
+        tags: ['imports'],
+        security: bearer,
+        params: {
+          type: 'object',
+          required: ['source'],
+          properties: { source: { type: 'string', pattern: SOURCE_PATTERN } },
+        },
+        body: {
+          type: 'object',
+          description: 'A column mapping',
+          examples: [
+            {
+              kind: 'budgets',
+              columns: {
+                initiative: 'Initiative',
+                period: 'Period',
+                plan: 'Plan',
+                committed: 'Committed',
+                actual: 'Actual',
+              },
+            },
+          ],
+        },
+        response: { ...errorResponses },
+      },
+    },
+    async (request) => ({
+      source: request.params.source,
+      mapping: await saveImportMapping(ctx, request.params.source, request.body, request.personId),
+    }),
+  );
+}
+
+function formatOfContentType(contentType: string | undefined): SpreadsheetFormat | undefined {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === XLSX_TYPE) return 'xlsx';
+  if (CSV_TYPES.includes(type)) return 'csv';
+  return undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DomainError({
+      code: 'import.bad_mapping',
+      message: `the mapping parameter is not JSON: ${reason}`,
+      path: 'querystring.mapping',
+    });
+  }
+}
+
+/** A name for messages, without any folders a client may have sent. */
+function baseName(name: string): string {
+  return name.split(/[\\/]/).pop() ?? name;
+}
+
+interface SpooledUpload {
+  path: string;
+  size: number;
+  /** The first bytes, to tell CSV from XLSX. */
+  head: Uint8Array;
+  remove(): Promise<void>;
+}
+
+/** Writes a request body to a temporary file, refusing more than {@link MAX_UPLOAD_BYTES}. */
+async function spoolUpload(body: Readable, fileName: string): Promise<SpooledUpload> {
+  const dir = await mkdtemp(join(tmpdir(), 'throughline-import-'));
+  const path = join(dir, 'upload');
+  const remove = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  let size = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _encoding, next) {
+      size += chunk.length;
+      if (size > MAX_UPLOAD_BYTES) {
+        next(
+          new DomainError({
+            code: 'request.too_large',
+            message: `${fileName}: larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it, or import it with the CLI`,
+            file: fileName,
+          }),
+        );
+        return;
+      }
+      next(null, chunk);
+    },
+  });
+  try {
+    await pipeline(body, limit, createWriteStream(path));
+    const handle = await open(path, 'r');
+    const head = new Uint8Array(4);
+    try {
+      await handle.read(head, 0, 4, 0);
+    } finally {
+      await handle.close();
+    }
+    return { path, size: (await stat(path)).size, head, remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
+
+function shapeResult(result: ImportResult): ImportResult {
+  return { ...result, durationMs: Math.round(result.durationMs * 100) / 100 };
+}

@@ -1,0 +1,154 @@
+import { Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
+import type { DependencyType, Direction } from '../../core/domain/plan.ts';
+import type { Draft } from './drafts.ts';
+import { PeriodRows } from './period-rows.tsx';
+import { fieldError, type FormProblems } from './problems.ts';
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+export interface FormOptions {
+  people: Option[];
+  objectives: Option[];
+  units: Option[];
+  initiatives: Option[];
+  milestones: Option[];
+}
+
+interface DraftFormProps {
+  draft: Draft;
+  onChange: (draft: Draft) => void;
+  problems: FormProblems;
+  options: FormOptions;
+  isNew: boolean;
+}
+
+const DEPENDENCY_TYPES: Option[] = [
+  { value: 'FS', label: 'Finish-to-start (FS)' },
+  { value: 'SS', label: 'Start-to-start (SS)' },
+  { value: 'FF', label: 'Finish-to-finish (FF)' },
+  { value: 'SF', label: 'Start-to-finish (SF)' },
+];
+
+/** The fields of one plan entity, with the server's problems next to the fields they name. */
+export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFormProps) {
+  const err = (...fields: string[]) => fieldError(problems, ...fields);
+  const idField =
+    draft.kind === 'dependencies' ? null : (
+      <TextInput
+        label="Id"
+        description={isNew ? 'Short and stable, e.g. O-GROWTH; it cannot change later' : 'Ids do not change'}
+        value={draft.id}
+        onChange={(e) => onChange({ ...draft, id: e.currentTarget.value })}
+        readOnly={!isNew}
+        required
+        error={err('id')}
+        data-autofocus={isNew ? true : undefined}
+      />
+    );
+  switch (draft.kind) {
+    case 'objectives':
+      return (
+        <Stack gap="sm">
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            {idField}
+            <Select label="Owner" description="One person: accountability is binary" data={options.people} value={draft.owner} onChange={(v) => onChange({ ...draft, owner: v })} searchable required error={err('owner')} />
+          </SimpleGrid>
+          <TextInput label="Name" value={draft.name} onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })} required error={err('name')} data-autofocus={isNew ? undefined : true} />
+          <Select
+            label="Parent objective"
+            placeholder="None: a top-level objective"
+            data={options.objectives.filter((o) => o.value !== draft.id)}
+            value={draft.parent}
+            onChange={(v) => onChange({ ...draft, parent: v })}
+            clearable
+            searchable
+            error={err('parent')}
+          />
+          <Group grow gap="sm" align="flex-start">
+            <TextInput type="date" label="Horizon start" value={draft.start} onChange={(e) => onChange({ ...draft, start: e.currentTarget.value })} error={err('horizon')} />
+            <TextInput type="date" label="Horizon end" value={draft.end} onChange={(e) => onChange({ ...draft, end: e.currentTarget.value })} error={err('horizon') === undefined ? undefined : ' '} />
+          </Group>
+          <Textarea label="Description" autosize minRows={2} value={draft.description} onChange={(e) => onChange({ ...draft, description: e.currentTarget.value })} error={err('description')} />
+        </Stack>
+      );
+    case 'kpis':
+      return (
+        <Stack gap="sm">
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            {idField}
+            <Select label="Owner" description="One person: accountability is binary" data={options.people} value={draft.owner} onChange={(v) => onChange({ ...draft, owner: v })} searchable required error={err('owner')} />
+          </SimpleGrid>
+          <TextInput label="Name" value={draft.name} onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })} required error={err('name')} data-autofocus={isNew ? undefined : true} />
+          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+            <TextInput label="Unit of measure" description="USD, %, hours…" value={draft.unitOfMeasure} onChange={(e) => onChange({ ...draft, unitOfMeasure: e.currentTarget.value })} required error={err('unitOfMeasure')} />
+            <Select
+              label="Direction"
+              description="Which way is better"
+              data={[
+                { value: 'higher_is_better', label: 'Higher is better' },
+                { value: 'lower_is_better', label: 'Lower is better' },
+              ]}
+              value={draft.direction}
+              onChange={(v) => onChange({ ...draft, direction: (v ?? 'higher_is_better') as Direction })}
+              allowDeselect={false}
+              error={err('direction')}
+            />
+            <NumberInput label="Baseline" description="Per period, before benefits" value={draft.baseline} onChange={(v) => onChange({ ...draft, baseline: typeof v === 'number' ? v : '' })} thousandSeparator="," error={err('baseline')} />
+          </SimpleGrid>
+          <MultiSelect label="Measures the objectives" data={options.objectives} value={draft.objectives} onChange={(v) => onChange({ ...draft, objectives: v })} searchable error={err('objectives')} />
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
+            <PeriodRows legend="Targets" columns={['Target']} rows={draft.targets} onChange={(rows) => onChange({ ...draft, targets: rows })} error={err('targets')} />
+            <PeriodRows legend="Actuals" columns={['Actual']} rows={draft.actuals} onChange={(rows) => onChange({ ...draft, actuals: rows })} error={err('actuals')} />
+          </SimpleGrid>
+        </Stack>
+      );
+    case 'initiatives':
+      return (
+        <Stack gap="sm">
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            {idField}
+            <Select label="Owner" description="One person: accountability is binary" data={options.people} value={draft.owner} onChange={(v) => onChange({ ...draft, owner: v })} searchable required error={err('owner')} />
+          </SimpleGrid>
+          <TextInput label="Name" value={draft.name} onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })} required error={err('name')} data-autofocus={isNew ? undefined : true} />
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <Select label="Unit" data={options.units} value={draft.unit} onChange={(v) => onChange({ ...draft, unit: v })} required error={err('unit')} />
+            <TextInput label="Currency" description="When not the organisation's" placeholder="USD" value={draft.currency} onChange={(e) => onChange({ ...draft, currency: e.currentTarget.value.toUpperCase() })} error={err('currency')} />
+          </SimpleGrid>
+          <MultiSelect label="Serves the objectives" data={options.objectives} value={draft.objectives} onChange={(v) => onChange({ ...draft, objectives: v })} searchable error={err('objectives')} />
+          <PeriodRows legend="Budget" columns={['Plan', 'Committed', 'Actual']} rows={draft.budget} onChange={(rows) => onChange({ ...draft, budget: rows })} error={err('budget')} firstRequired />
+        </Stack>
+      );
+    case 'milestones':
+      return (
+        <Stack gap="sm">
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            {idField}
+            <Select label="Initiative" data={options.initiatives} value={draft.initiative} onChange={(v) => onChange({ ...draft, initiative: v })} searchable required error={err('initiative')} />
+          </SimpleGrid>
+          <TextInput label="Name" value={draft.name} onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })} required error={err('name')} data-autofocus={isNew ? undefined : true} />
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <TextInput type="date" label="Planned date" description="The baseline" value={draft.plannedDate} onChange={(e) => onChange({ ...draft, plannedDate: e.currentTarget.value })} required error={err('plannedDate')} />
+            <Select label="Owner" placeholder="The initiative's owner" data={options.people} value={draft.owner} onChange={(v) => onChange({ ...draft, owner: v })} clearable searchable error={err('owner')} />
+          </SimpleGrid>
+          <TagsInput label="Work items" description="Keys of the work that delivers it, e.g. ERP-17 (press Enter after each)" value={draft.keys} onChange={(v) => onChange({ ...draft, keys: v })} error={err('work')} />
+          <TagsInput label="Epics" description="Every child of these is linked work" value={draft.epics} onChange={(v) => onChange({ ...draft, epics: v })} />
+        </Stack>
+      );
+    case 'dependencies':
+      return (
+        <Stack gap="sm">
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <Select label="Predecessor" description="The milestone that must happen first" data={options.milestones} value={draft.predecessor} onChange={(v) => onChange({ ...draft, predecessor: v })} searchable required error={err('predecessor')} data-autofocus />
+            <Select label="Successor" description="The milestone that waits" data={options.milestones} value={draft.successor} onChange={(v) => onChange({ ...draft, successor: v })} searchable required error={err('successor')} />
+          </SimpleGrid>
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <Select label="Type" data={DEPENDENCY_TYPES} value={draft.type} onChange={(v) => onChange({ ...draft, type: (v ?? 'FS') as DependencyType })} allowDeselect={false} error={err('type')} />
+            <NumberInput label="Lag" description="Working days; may be negative" value={draft.lagDays} onChange={(v) => onChange({ ...draft, lagDays: typeof v === 'number' ? v : '' })} allowDecimal={false} error={err('lagDays')} />
+          </SimpleGrid>
+        </Stack>
+      );
+  }
+}

@@ -1,0 +1,255 @@
+import type {
+  DependencyEntry,
+  InitiativeEntry,
+  KpiEntry,
+  MilestoneEntry,
+  PlanFile,
+} from '../../plan-file/plan-file-types.ts';
+import type { Direction, DependencyType, Objective } from '../../core/domain/plan.ts';
+import type { PeriodRow } from './period-rows.tsx';
+
+/** What the plan editor edits: objectives, KPIs, initiatives, milestones and dependencies. */
+export type EditableCollection = 'objectives' | 'kpis' | 'initiatives' | 'milestones' | 'dependencies';
+
+export interface ObjectiveDraft {
+  kind: 'objectives';
+  id: string;
+  name: string;
+  owner: string | null;
+  parent: string | null;
+  start: string;
+  end: string;
+  description: string;
+}
+
+export interface KpiDraft {
+  kind: 'kpis';
+  id: string;
+  name: string;
+  owner: string | null;
+  unitOfMeasure: string;
+  direction: Direction;
+  baseline: number | '';
+  objectives: string[];
+  targets: PeriodRow[];
+  actuals: PeriodRow[];
+}
+
+export interface InitiativeDraft {
+  kind: 'initiatives';
+  id: string;
+  name: string;
+  owner: string | null;
+  unit: string | null;
+  objectives: string[];
+  currency: string;
+  budget: PeriodRow[];
+}
+
+export interface MilestoneDraft {
+  kind: 'milestones';
+  id: string;
+  name: string;
+  initiative: string | null;
+  plannedDate: string;
+  owner: string | null;
+  keys: string[];
+  epics: string[];
+}
+
+export interface DependencyDraft {
+  kind: 'dependencies';
+  predecessor: string | null;
+  successor: string | null;
+  type: DependencyType;
+  lagDays: number | '';
+}
+
+export type Draft = ObjectiveDraft | KpiDraft | InitiativeDraft | MilestoneDraft | DependencyDraft;
+
+/** A number from a form, or null (which the plan file refuses, naming the field) when empty. */
+function numberOrNull(value: number | ''): number | null {
+  return value === '' ? null : value;
+}
+
+function rowsOf(record: Record<string, number> | undefined): PeriodRow[] {
+  return Object.entries(record ?? {}).map(([period, value]) => ({ period, values: [value] }));
+}
+
+function recordOf(rows: PeriodRow[]): Record<string, number | null> {
+  return Object.fromEntries(rows.map((r) => [r.period.trim(), numberOrNull(r.values[0] ?? '')]));
+}
+
+/** The id a draft is stored under (a dependency's is `predecessor->successor`). */
+export function draftId(draft: Draft): string {
+  return draft.kind === 'dependencies' ? `${draft.predecessor ?? ''}->${draft.successor ?? ''}` : draft.id.trim();
+}
+
+/** A new, empty draft for a collection. */
+export function emptyDraft(kind: EditableCollection, plan: PlanFile): Draft {
+  const currency = plan.organisation.currency;
+  switch (kind) {
+    case 'objectives':
+      return { kind, id: '', name: '', owner: null, parent: null, start: '', end: '', description: '' };
+    case 'kpis':
+      return {
+        kind,
+        id: '',
+        name: '',
+        owner: null,
+        unitOfMeasure: currency,
+        direction: 'higher_is_better',
+        baseline: 0,
+        objectives: [],
+        targets: [],
+        actuals: [],
+      };
+    case 'initiatives':
+      return { kind, id: '', name: '', owner: null, unit: null, objectives: [], currency: '', budget: [] };
+    case 'milestones':
+      return { kind, id: '', name: '', initiative: null, plannedDate: '', owner: null, keys: [], epics: [] };
+    case 'dependencies':
+      return { kind, predecessor: null, successor: null, type: 'FS', lagDays: 0 };
+  }
+}
+
+/** The draft of a stored entity. */
+export function draftOf(kind: EditableCollection, entity: unknown): Draft {
+  switch (kind) {
+    case 'objectives': {
+      const o = entity as Objective;
+      return {
+        kind,
+        id: o.id,
+        name: o.name,
+        owner: o.owner,
+        parent: o.parent ?? null,
+        start: o.horizon?.start ?? '',
+        end: o.horizon?.end ?? '',
+        description: o.description ?? '',
+      };
+    }
+    case 'kpis': {
+      const k = entity as KpiEntry;
+      return {
+        kind,
+        id: k.id,
+        name: k.name,
+        owner: k.owner,
+        unitOfMeasure: k.unitOfMeasure,
+        direction: k.direction,
+        baseline: k.baseline ?? 0,
+        objectives: k.objectives ?? [],
+        targets: rowsOf(k.targets),
+        actuals: rowsOf(k.actuals),
+      };
+    }
+    case 'initiatives': {
+      const i = entity as InitiativeEntry;
+      return {
+        kind,
+        id: i.id,
+        name: i.name,
+        owner: i.owner,
+        unit: i.unit,
+        objectives: i.objectives ?? [],
+        currency: i.currency ?? '',
+        budget: Object.entries(i.budget ?? {}).map(([period, line]) => ({
+          period,
+          values: [line.plan, line.committed ?? '', line.actual ?? ''],
+        })),
+      };
+    }
+    case 'milestones': {
+      const m = entity as MilestoneEntry;
+      return {
+        kind,
+        id: m.id,
+        name: m.name,
+        initiative: m.initiative,
+        plannedDate: m.plannedDate,
+        owner: m.owner ?? null,
+        keys: m.work?.keys ?? [],
+        epics: m.work?.epics ?? [],
+      };
+    }
+    case 'dependencies': {
+      const d = entity as DependencyEntry;
+      return { kind, predecessor: d.predecessor, successor: d.successor, type: d.type ?? 'FS', lagDays: d.lagDays ?? 0 };
+    }
+  }
+}
+
+/** The plan-file entry of a draft; empty optional fields are left out, empty required ones sent as they are. */
+export function entryOf(draft: Draft): unknown {
+  switch (draft.kind) {
+    case 'objectives':
+      return {
+        id: draft.id.trim(),
+        name: draft.name,
+        owner: draft.owner ?? '',
+        ...(draft.parent === null ? {} : { parent: draft.parent }),
+        ...(draft.start === '' && draft.end === '' ? {} : { horizon: { start: draft.start, end: draft.end } }),
+        ...(draft.description.trim() === '' ? {} : { description: draft.description }),
+      };
+    case 'kpis':
+      return {
+        id: draft.id.trim(),
+        name: draft.name,
+        owner: draft.owner ?? '',
+        unitOfMeasure: draft.unitOfMeasure,
+        direction: draft.direction,
+        baseline: numberOrNull(draft.baseline),
+        targets: recordOf(draft.targets),
+        actuals: recordOf(draft.actuals),
+        objectives: draft.objectives,
+      };
+    case 'initiatives':
+      return {
+        id: draft.id.trim(),
+        name: draft.name,
+        owner: draft.owner ?? '',
+        unit: draft.unit ?? '',
+        objectives: draft.objectives,
+        budget: Object.fromEntries(
+          draft.budget.map((r) => {
+            const [plan = '', committed = '', actual = ''] = r.values;
+            return [
+              r.period.trim(),
+              {
+                plan: numberOrNull(plan),
+                ...(committed === '' ? {} : { committed }),
+                ...(actual === '' ? {} : { actual }),
+              },
+            ];
+          }),
+        ),
+        ...(draft.currency.trim() === '' ? {} : { currency: draft.currency.trim() }),
+      };
+    case 'milestones':
+      return {
+        id: draft.id.trim(),
+        name: draft.name,
+        initiative: draft.initiative ?? '',
+        plannedDate: draft.plannedDate,
+        ...(draft.owner === null ? {} : { owner: draft.owner }),
+        work: { keys: draft.keys, epics: draft.epics },
+      };
+    case 'dependencies':
+      return {
+        predecessor: draft.predecessor ?? '',
+        successor: draft.successor ?? '',
+        type: draft.type,
+        lagDays: numberOrNull(draft.lagDays),
+      };
+  }
+}
+
+/** The id of a stored entity of a collection. */
+export function entityId(kind: EditableCollection, entity: unknown): string {
+  if (kind === 'dependencies') {
+    const d = entity as DependencyEntry;
+    return `${d.predecessor}->${d.successor}`;
+  }
+  return (entity as { id: string }).id;
+}

@@ -1,0 +1,271 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  collectPageErrors,
+  type DemoServer,
+  launchChromium,
+  newContext,
+  reportAxe,
+  runAxe,
+  SCREENSHOTS,
+  seriousViolations,
+  signInAs,
+  startDemoServer,
+} from './support/web-app.ts';
+
+/** Every page of the web app: it shows what it should, passes axe-core, and is screenshotted for the README. */
+describe('the web app, page by page', { timeout: 120_000 }, () => {
+  let server: DemoServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startDemoServer();
+    browser = await launchChromium();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Dana's session in a fresh profile, on a page of the app. */
+  async function open(path: string, viewport?: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
+    const context = await newContext(browser, viewport);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await signInAs(page, server.base, 'Dana Whitfield');
+    if (path !== '/') await page.goto(`${server.base}${path}`);
+    return { page, errors };
+  }
+
+  async function checkAxe(page: Page, name: string): Promise<void> {
+    const violations = await runAxe(page);
+    reportAxe(name, violations);
+    expect(seriousViolations(violations)).toEqual([]);
+  }
+
+  async function replay(payload: 'erp-17-due-date-moved' | 'erp-17-due-date-restored'): Promise<void> {
+    const response = await fetch(`${server.base}/api/v1/demo/replay`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ payload }),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  it('sign-in lists the demo people, and passes axe', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${server.base}/kpis/K-SAVINGS`);
+    await page.waitForURL(/\/sign-in\?next=/);
+    const people = page.getByRole('list', { name: 'Demo people' }).getByRole('button');
+    expect(await people.count()).toBe(7);
+    const texts = await people.allTextContents();
+    expect(texts.some((t) => t.includes('Dana Whitfield') && t.includes('COO · Operations'))).toBe(true);
+    await checkAxe(page, 'sign-in');
+    // A bad token is refused with a message, not a crash.
+    await page.getByLabel('API token').fill('tl_not-a-token');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('alert').getByText('That token is not valid.').waitFor();
+    // Signing in goes where the visitor was headed.
+    await page.getByRole('button', { name: /^Sign in as Marco Rossi/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Realised cost savings' }).waitFor();
+    await context.close();
+  });
+
+  it('the strategy map passes axe, and works at tablet width (820 px)', async () => {
+    const { page, errors } = await open('/');
+    await page.getByTestId('objective-tree').waitFor();
+    await checkAxe(page, 'strategy map');
+
+    const tablet = await open('/', { width: 820, height: 1180 });
+    await tablet.page.getByTestId('objective-tree').waitFor();
+    await tablet.page.locator('[data-testid="kpi-mini-chart"] svg').first().waitFor();
+    const overflow = (await tablet.page.evaluate('document.documentElement.scrollWidth')) as number;
+    expect(overflow).toBeLessThanOrEqual(820);
+    // The navigation folds behind a button; the keyboard opens it.
+    const nav = tablet.page.getByRole('link', { name: 'Dependencies' });
+    expect(await nav.isVisible()).toBe(false);
+    await tablet.page.getByRole('button', { name: 'Open navigation' }).focus();
+    await tablet.page.keyboard.press('Enter');
+    await nav.waitFor({ state: 'visible' });
+    await tablet.page.keyboard.press('Escape');
+    await tablet.page.getByRole('button', { name: 'Close navigation' }).click();
+    await nav.waitFor({ state: 'hidden' });
+    await tablet.page.screenshot({ path: join(SCREENSHOTS, 'strategy-map-tablet.png'), fullPage: true });
+    await checkAxe(tablet.page, 'strategy map at 820 px');
+    expect([...errors, ...tablet.errors]).toEqual([]);
+  });
+
+  it('the keyboard reaches the content and the navigation', async () => {
+    const { page } = await open('/');
+    await page.getByTestId('objective-tree').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    // Tab order goes through the header and the navigation to the map; Enter follows a link.
+    const signals = page.getByRole('link', { name: /^Signals/ });
+    await signals.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Signals' }).waitFor();
+  });
+
+  it('the objective page shows its KPIs and initiatives', async () => {
+    const { page, errors } = await open('/objectives/O-COST');
+    await page.getByRole('heading', { level: 1, name: 'Cut operating cost by $4M in FY2026' }).waitFor();
+    await page.getByTestId('kpi-card-K-SAVINGS').waitFor();
+    await page.getByTestId('initiative-row-I-ERP').waitFor();
+    await page.getByText('Lower the cost base of plant operations').waitFor();
+    await page.locator('[data-testid="kpi-mini-chart"] svg').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'objective.png'), fullPage: true });
+    await checkAxe(page, 'objective');
+    expect(errors).toEqual([]);
+  });
+
+  it('the initiative page draws the timeline with the driving chain, the work and the budget', async () => {
+    await replay('erp-17-due-date-moved');
+    const { page, errors } = await open('/initiatives/I-PROC');
+    await page.getByRole('heading', { level: 1, name: 'Procurement consolidation' }).waitFor();
+    const timeline = page.getByTestId('milestone-timeline');
+    await timeline.waitFor();
+    // M-PURCH waits on M-GOLIVE, which waits on ERP-17: the driving chain, drawn in red.
+    await timeline.locator('[data-dependency="M-GOLIVE->M-PURCH"][data-critical="true"]').waitFor();
+    await page.getByTestId('milestone-table').getByText('+15 working days').waitFor();
+    expect(await page.getByTestId('budget-table').textContent()).toContain('$210,000');
+    await page.getByTestId('budget-chart').locator('svg').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'initiative.png'), fullPage: true });
+    await checkAxe(page, 'initiative');
+
+    await page.goto(`${server.base}/initiatives/I-ERP`);
+    await page.getByRole('heading', { level: 1, name: 'ERP migration' }).waitFor();
+    await page.getByTestId('work-table').getByText('drives M-GOLIVE').waitFor();
+    expect(errors).toEqual([]);
+    await replay('erp-17-due-date-restored');
+  });
+
+  it('the dependency graph lights up what a milestone waits on and what it reaches', async () => {
+    const { page, errors } = await open('/dependencies');
+    const graph = page.getByTestId('dependency-graph');
+    await graph.locator('[data-node="M-PURCH"]').waitFor();
+    await graph.locator('[data-node="M-PURCH"]').click();
+    await graph.locator('[data-node="M-PURCH"][data-highlight="selected"]').waitFor();
+    expect(await graph.locator('[data-node="M-GOLIVE"]').getAttribute('data-highlight')).toBe('upstream');
+    expect(await graph.locator('[data-node="K-SAVINGS"]').getAttribute('data-highlight')).toBe('downstream');
+    expect(await graph.locator('[data-node="O-COST"]').getAttribute('data-highlight')).toBe('downstream');
+    expect(await graph.locator('[data-node="M-PILOT"]').getAttribute('data-highlight')).toBe('dimmed');
+    expect(await page.getByTestId('downstream-list').textContent()).toContain('K-SAVINGS');
+    await page.screenshot({ path: join(SCREENSHOTS, 'dependencies.png'), fullPage: true });
+    await checkAxe(page, 'dependencies');
+
+    // The same from the keyboard, through the milestone picker.
+    await page.getByRole('button', { name: 'Clear the selection' }).click();
+    await page.getByRole('textbox', { name: 'Milestone' }).fill('M-SENSORS');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await graph.locator('[data-node="M-PILOT"][data-highlight="downstream"]').waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('the signal inbox shows my signals with their chains, and acknowledges one', async () => {
+    await replay('erp-17-due-date-moved');
+    const { page, errors } = await open('/signals');
+    await page.getByRole('heading', { level: 1, name: 'Signals' }).waitFor();
+    const card = page.locator('[data-signal-id="kpi.misses_target:K-SAVINGS:2026-Q4"]');
+    await card.waitFor();
+    expect(await page.getByTestId('signal-card').count()).toBe(3);
+    const chain = card.getByTestId('cause-chain');
+    for (const text of [
+      'ERP-17 due date moved 2026-10-02 → 2026-10-23 (+21 days)',
+      'M-GOLIVE forecast 2026-10-26, +15 working days (plan 2026-10-05)',
+      'O-COST at risk',
+    ]) {
+      await chain.getByText(text).waitFor();
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'signals.png'), fullPage: true });
+    await checkAxe(page, 'signals');
+
+    await card.getByRole('button', { name: /^Acknowledge/ }).click();
+    await card.locator('.acknowledged').waitFor();
+    expect(await card.getAttribute('data-acknowledged')).toBe('true');
+    await page.getByTestId('signals-summary').getByText('3 signals affect you; 2 not yet acknowledged.').waitFor();
+
+    // Nina is not on this chain: her inbox is empty until she asks for everything open.
+    const nina = await newContext(browser);
+    const ninaPage = await nina.newPage();
+    await signInAs(ninaPage, server.base, 'Nina Alvarez');
+    await ninaPage.goto(`${server.base}/signals`);
+    await ninaPage.getByText('Nothing here: no signal affects you right now.').waitFor();
+    await ninaPage.getByText('All open').click();
+    await ninaPage.getByTestId('signal-card').first().waitFor();
+    expect(errors).toEqual([]);
+    await replay('erp-17-due-date-restored');
+  });
+
+  it('the demo action sends the ERP-17 update from the header, and the map follows live', async () => {
+    const { page, errors } = await open('/');
+    const savings = page.getByTestId('kpi-card-K-SAVINGS');
+    await expect.poll(() => savings.getAttribute('data-status')).toBe('on_track');
+    await page.getByRole('button', { name: 'Send the ERP-17 update' }).click();
+    await page.locator('[data-testid="kpi-card-K-SAVINGS"][data-status="off_track"]').waitFor();
+    await page.getByRole('button', { name: "Restore ERP-17's due date" }).click();
+    await page.locator('[data-testid="kpi-card-K-SAVINGS"][data-status="on_track"]').waitFor();
+    await page.getByTestId('live-notice').getByText('K-SAVINGS: Off track → On track').waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('the plan editor edits an objective, and shows the plan-file problems next to the fields', async () => {
+    const { page, errors } = await open('/plan');
+    await page.getByRole('heading', { level: 1, name: 'Plan editor' }).waitFor();
+    await checkAxe(page, 'plan editor');
+
+    // Rename an objective: saved, and the map shows the new name.
+    await page.getByRole('button', { name: 'Edit O-CUSTOMER' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('Ship on time, every time, everywhere');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByTestId('plan-saved').getByText('Saved objective O-CUSTOMER: 1 change.').waitFor();
+    await page.getByRole('link', { name: 'Strategy map', exact: true }).click();
+    await page.getByRole('heading', { name: 'Ship on time, every time, everywhere' }).waitFor();
+
+    // A KPI target for a period that does not exist: the plan-file message, next to the targets.
+    await page.getByRole('link', { name: 'Plan editor', exact: true }).click();
+    await page.getByRole('tab', { name: /KPIs/ }).click();
+    await page.getByRole('button', { name: 'Edit K-SAVINGS' }).click();
+    await dialog.getByLabel('Targets: period of row 1').fill('2026-Q5');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    const targetsError = dialog.locator('fieldset', { hasText: 'Targets' }).locator('.field-error');
+    await targetsError.waitFor();
+    expect(await targetsError.textContent()).toMatch(/2026-Q5/);
+    await dialog.getByRole('button', { name: 'Close without saving' }).click();
+
+    // A dependency that closes a cycle: refused, the cycle named.
+    await page.getByRole('tab', { name: /Dependencies/ }).click();
+    await page.getByRole('button', { name: 'New dependency' }).click();
+    await dialog.getByRole('textbox', { name: 'Predecessor' }).fill('M-PURCH');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('textbox', { name: 'Successor' }).fill('M-GOLIVE');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: 'Create dependency' }).click();
+    const problems = dialog.getByTestId('plan-problems');
+    await problems.getByText('dependency cycle: M-GOLIVE → M-PURCH → M-GOLIVE').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'plan-editor.png'), fullPage: true });
+    await checkAxe(page, 'plan editor, with a refused change');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // A new objective, created.
+    await page.getByRole('tab', { name: /Objectives/ }).click();
+    await page.getByRole('button', { name: 'New objective' }).click();
+    await dialog.getByRole('textbox', { name: 'Id' }).fill('O-SAFETY');
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Zero lost-time incidents');
+    await dialog.getByRole('textbox', { name: 'Owner' }).fill('Nina');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: 'Create objective' }).click();
+    await page.getByTestId('plan-saved').getByText('Saved objective O-SAFETY: 1 change.').waitFor();
+    await page.getByTestId('plan-table-objectives').getByText('Zero lost-time incidents').waitFor();
+    expect(errors).toEqual([]);
+  });
+});

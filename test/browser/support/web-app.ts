@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { pinnedClock } from '../../../src/app/clock.ts';
+import { DEMO_AS_OF, loadDemo } from '../../../src/app/load-demo.ts';
+import { buildServer } from '../../../src/server/server.ts';
+import type { Database } from '../../../src/store/database.ts';
+import { createApiToken } from '../../../src/store/token-store.ts';
+import { openTestDatabase } from '../../support/databases.ts';
+import { buildWebApp } from './web-build.ts';
+
+/** The demo organisation served with its web app, on a port of its own. */
+export interface DemoServer {
+  base: string;
+  db: Database;
+  /** An API token, for calls the test makes as the outside world (a Jira webhook, say). */
+  token: string;
+  close(): Promise<void>;
+}
+
+/** Builds the web app (once), loads the demo into a fresh database and serves both, in demo mode. */
+export async function startDemoServer(): Promise<DemoServer> {
+  const webRoot = buildWebApp();
+  const db = await openTestDatabase({ name: 'pglite' });
+  const ctx = { db, clock: pinnedClock(DEMO_AS_OF) };
+  await loadDemo(ctx, undefined);
+  const token = await createApiToken(db, 'dana', 'browser test', new Date());
+  const app: FastifyInstance = await buildServer(ctx, { demo: true, webRoot });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    base,
+    db,
+    token,
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+/** Debian's Chromium, headless, with nothing that talks to the network on its own. */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A fresh browser profile (no cookies, cold cache) at a laptop's width unless told otherwise. */
+export async function newContext(
+  browser: Browser,
+  viewport = { width: 1280, height: 900 },
+): Promise<BrowserContext> {
+  return browser.newContext({ viewport, locale: 'en-US', timezoneId: 'Europe/Berlin' });
+}
+
+/** Fails the test on any error the page logs (a failed request, a script error, a CSP refusal). */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  return errors;
+}
+
+/** Closes the live notices, so that a screenshot shows the page under them. */
+export async function dismissNotices(page: Page): Promise<void> {
+  const close = page.getByRole('button', { name: 'Dismiss this notice' });
+  while ((await close.count()) > 0) await close.first().click();
+}
+
+/** Signs in as a demo person by clicking their name on the sign-in page. */
+export async function signInAs(page: Page, base: string, name: string): Promise<void> {
+  await page.goto(`${base}/sign-in`);
+  await page.getByRole('button', { name: new RegExp(`^Sign in as ${name}`) }).click();
+  await page.getByRole('heading', { level: 1, name: 'Strategy map' }).waitFor();
+}
+
+const AXE_SOURCE = readFileSync(
+  fileURLToPath(new URL('../../../node_modules/axe-core/axe.min.js', import.meta.url)),
+  'utf8',
+);
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** Runs axe-core in the page (WCAG 2.x A and AA rules) and returns its violations. */
+export async function runAxe(page: Page): Promise<AxeViolation[]> {
+  // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern.
+  await page.evaluate(`${AXE_SOURCE};0`);
+  return page.evaluate(`axe
+    .run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    })
+    .then((result) =>
+      result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.slice(0, 6).map((n) => n.target.join(' ')),
+      })),
+    )`) as Promise<AxeViolation[]>;
+}
+
+/** Axe violations that count as serious or critical. */
+export function seriousViolations(violations: AxeViolation[]): AxeViolation[] {
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Prints a page's axe result in one line (and the details of what it found). */
+export function reportAxe(pageName: string, violations: AxeViolation[]): void {
+  const serious = seriousViolations(violations);
+  console.log(
+    `axe ${pageName}: ${serious.length} serious/critical, ${violations.length - serious.length} minor/moderate${
+      violations.length === 0 ? '' : ` (${violations.map((v) => `${v.id}:${v.impact ?? '?'}`).join(', ')})`
+    }`,
+  );
+  for (const v of serious) console.log(`  ${v.impact ?? '?'} ${v.id}: ${v.help} — ${v.targets.join(' | ')}`);
+}
+
+/** Where the README's screenshots live. */
+export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
