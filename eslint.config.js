@@ -65,7 +65,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'bin/*.js'] },
+        projectService: {
+          allowDefaultProject: ['eslint.config.js', 'bin/*.js', 'src/web/public/*.js'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
       globals: { ...globals.node },
@@ -127,7 +129,7 @@ export default tseslint.config(
   },
   {
     // The web app runs in the browser.
-    files: ['src/web/**/*.{ts,tsx}'],
+    files: ['src/web/**/*.{ts,tsx,js}'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -20,8 +20,8 @@ import {
 } from './support/big-import.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const INITIATIVES = 500;
-const MONTHS = 60;
+const INITIATIVES = 200;
+const MONTHS = 50;
 
 interface ChildRun {
   code: number | null;
@@ -36,11 +36,15 @@ interface ChildRun {
  */
 function runThroughline(args: string[], killWhen?: (line: string) => boolean): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/cli-entry.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, THROUGHLINE_DEBUG: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/support/cli-entry.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, THROUGHLINE_DEBUG: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -68,7 +72,7 @@ async function countRows(db: Database, table: string): Promise<number> {
 
 /**
  * The bar of PRODUCT.md: "a crash mid-way leaves the previous state intact". A real process
- * imports a 30,000-row file into the embedded database on disk and is killed with SIGKILL a
+ * imports a 10,000-row file into the embedded database on disk and is killed with SIGKILL a
  * third of the way through; the database then opens with the state from before, the same
  * import runs to completion in a new process, and a third run changes nothing.
  */
@@ -109,10 +113,11 @@ describe('a kill -9 in the middle of an import', () => {
 
     const killed = await runThroughline([...args, '--progress'], (line) => {
       const rows = /^import: ([\d,]+) rows read/.exec(line)?.[1];
-      return rows !== undefined && Number(rows.replace(/,/g, '')) >= 9_000;
+      return rows !== undefined && Number(rows.replace(/,/g, '')) >= 3_000;
     });
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
-    expect(killed.stderr).toMatch(/import: 9,000 rows read/);
+    expect(killed.stderr).toMatch(/import: \d,\d{3} rows read/);
+    expect(killed.stdout).toBe('');
 
     let db = await openData(dataDir);
     try {
@@ -126,7 +131,9 @@ describe('a kill -9 in the middle of an import', () => {
 
     const completed = await runThroughline(args);
     expect(completed.code, completed.stderr).toBe(0);
-    expect(completed.stdout).toContain(`${(INITIATIVES * MONTHS).toLocaleString('en-US')} rows read`);
+    expect(completed.stdout).toContain(
+      `${(INITIATIVES * MONTHS).toLocaleString('en-US')} rows read`,
+    );
 
     db = await openData(dataDir);
     try {
@@ -145,9 +152,19 @@ describe('a kill -9 in the middle of an import', () => {
       // The same file once more (with the mapping the completed run saved): nothing moves.
       const again = await importSpreadsheet(
         { db, clock: pinnedClock('2026-09-14') },
-        { source: 'big', fileName: 'budgets.csv', format: 'csv', open: () => createReadStream(file), actor: 'test' },
+        {
+          source: 'big',
+          fileName: 'budgets.csv',
+          format: 'csv',
+          open: () => createReadStream(file),
+          actor: 'test',
+        },
       );
-      expect(again).toMatchObject({ figureChangeCount: 0, changes: [], rows: { applied: INITIATIVES * MONTHS } });
+      expect(again).toMatchObject({
+        figureChangeCount: 0,
+        changes: [],
+        rows: { applied: INITIATIVES * MONTHS },
+      });
       expect(await countRows(db, 'plan_change')).toBe(historyAfter);
     } finally {
       await db.close();

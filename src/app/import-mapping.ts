@@ -21,7 +21,12 @@ export async function saveImportMapping(
 export async function showImportMapping(
   ctx: AppContext,
   source: string,
-): Promise<{ source: string; mapping: ColumnMapping; updatedAt: string; updatedBy: string } | null> {
+): Promise<{
+  source: string;
+  mapping: ColumnMapping;
+  updatedAt: string;
+  updatedBy: string;
+} | null> {
   const saved = await loadMapping(ctx.db, source);
   if (saved === null) return null;
   return {

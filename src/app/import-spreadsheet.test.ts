@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDatabase, resetDatabase, TEST_DATABASES } from '../../test/support/databases.ts';
 import {
+  figureMapping,
   fixtureMapping,
   importFile,
   resetImportTables,
@@ -75,7 +76,10 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
 
   it('imports KPI actuals from CSV, saves the mapping, and a second import with it changes nothing', async () => {
     const mapping = await fixtureMapping('kpi-actuals.mapping.json');
-    const result = await importFile(ctx, `${SPREADSHEETS}kpi-actuals.csv`, { source: 'bi', mapping });
+    const result = await importFile(ctx, `${SPREADSHEETS}kpi-actuals.csv`, {
+      source: 'bi',
+      mapping,
+    });
     expect(result).toMatchObject({
       kind: 'kpi_actuals',
       rows: { read: 3, applied: 3, skipped: 0, blank: 0 },
@@ -101,7 +105,12 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
 
     const before = await storedState(db);
     const again = await importFile(ctx, `${SPREADSHEETS}kpi-actuals.csv`, { source: 'bi' });
-    expect(again).toMatchObject({ rows: { applied: 3 }, figureChangeCount: 0, changes: [], mappingSaved: false });
+    expect(again).toMatchObject({
+      rows: { applied: 3 },
+      figureChangeCount: 0,
+      changes: [],
+      mappingSaved: false,
+    });
     const after = (await storedState(db)) as { runs: unknown[] };
     // Only the new run is recorded: the plan, its history and the signals are as they were.
     expect({ ...after, runs: after.runs.slice(1) }).toEqual(before);
@@ -112,15 +121,25 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
       source: 'cfo',
       mapping: await fixtureMapping('budgets.mapping.json'),
     });
-    expect(result).toMatchObject({ format: 'xlsx', rows: { read: 4, applied: 4 }, figureChangeCount: 6 });
+    expect(result).toMatchObject({
+      format: 'xlsx',
+      rows: { read: 4, applied: 4 },
+      figureChangeCount: 6,
+    });
     const plan = await loadPlan(db);
     const budget = (id: string) => plan?.initiatives.find((i) => i.id === id)?.budget;
     expect(budget('I-ERP')).toMatchObject({
       '2026-Q3': { plan: 400000, committed: 380000, actual: 342000 },
       '2026-Q4': { plan: 350000, committed: 160000 },
     });
-    expect(budget('I-MAINT')?.['2026-10']).toEqual({ plan: 30000, committed: 12000, actual: 9000.5 });
-    expect(result.changes.map((c) => `${c.collection}/${c.id} ${c.fields.join(',')}`).sort()).toEqual([
+    expect(budget('I-MAINT')?.['2026-10']).toEqual({
+      plan: 30000,
+      committed: 12000,
+      actual: 9000.5,
+    });
+    expect(
+      result.changes.map((c) => `${c.collection}/${c.id} ${c.fields.join(',')}`).sort(),
+    ).toEqual([
       'initiatives/I-ERP budget',
       'initiatives/I-MAINT budget',
       'initiatives/I-PROC budget',
@@ -128,11 +147,19 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
   });
 
   it("names file, sheet, row and column of a bad cell in an exceljs workbook: sheet 'Q4' row 17 column C", async () => {
-    const mapping = await fixtureMapping('budgets.mapping.json');
+    const mapping = await figureMapping('budgets.mapping.json');
     const error = await refusal(
       importFile(ctx, quartersXlsx, {
         source: 'cfo',
-        mapping: { ...mapping, sheets: '*', columns: { initiative: { header: 'initiative' }, period: { header: 'period' }, actual: { header: 'actual' } } },
+        mapping: {
+          ...mapping,
+          sheets: '*',
+          columns: {
+            initiative: { header: 'initiative' },
+            period: { header: 'period' },
+            actual: { header: 'actual' },
+          },
+        },
       }),
     );
     expect(error.problems[0]).toEqual({
@@ -153,7 +180,12 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
       mapping: await fixtureMapping('budgets.mapping.json'),
       dryRun: true,
     });
-    expect(result).toMatchObject({ dryRun: true, runId: null, figureChangeCount: 6, mappingSaved: false });
+    expect(result).toMatchObject({
+      dryRun: true,
+      runId: null,
+      figureChangeCount: 6,
+      mappingSaved: false,
+    });
     expect(result.figureChanges[0]).toEqual({
       collection: 'initiatives',
       id: 'I-ERP',
@@ -180,7 +212,12 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
     ]);
     const after = (await storedState(db)) as { runs: { outcome: string; problemCount: number }[] };
     expect({ ...after, runs: before.runs }).toEqual(before);
-    expect(after.runs[0]).toMatchObject({ outcome: 'refused', rowsRead: 3, rowsApplied: 0, problemCount: 2 });
+    expect(after.runs[0]).toMatchObject({
+      outcome: 'refused',
+      rowsRead: 3,
+      rowsApplied: 0,
+      problemCount: 2,
+    });
     // The mapping of a refused import is not saved either.
     expect(await loadMapping(db, 'cfo')).toBeNull();
   });
@@ -210,7 +247,12 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
       actual: 45000,
     });
     const [run] = await listImportRuns(db);
-    expect(run).toMatchObject({ outcome: 'applied', mode: 'skip_bad_rows', rowsSkipped: 2, problemCount: 2 });
+    expect(run).toMatchObject({
+      outcome: 'applied',
+      mode: 'skip_bad_rows',
+      rowsSkipped: 2,
+      problemCount: 2,
+    });
     expect(run?.problems).toHaveLength(2);
   });
 
@@ -235,7 +277,14 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
     const error = await refusal(
       importFile(ctx, `${SPREADSHEETS}budgets.csv`, {
         source: 'cfo',
-        mapping: { ...(await fixtureMapping('budgets.mapping.json')), columns: { initiative: { header: 'Project' }, period: { header: 'Period' }, plan: { header: 'Plan' } } },
+        mapping: {
+          ...(await figureMapping('budgets.mapping.json')),
+          columns: {
+            initiative: { header: 'Project' },
+            period: { header: 'Period' },
+            plan: { header: 'Plan' },
+          },
+        },
       }),
     );
     expect(messages(error.problems)).toEqual([
@@ -244,7 +293,9 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
   });
 
   it('asks for a mapping when the source has none and the file is not a Jira export', async () => {
-    const error = await refusal(importFile(ctx, `${SPREADSHEETS}budgets.csv`, { source: 'new-source' }));
+    const error = await refusal(
+      importFile(ctx, `${SPREADSHEETS}budgets.csv`, { source: 'new-source' }),
+    );
     expect(error.code).toBe('import.no_mapping');
     expect(error.message).toMatch(/^budgets\.csv: source 'new-source' has no saved column mapping/);
   });
@@ -290,7 +341,9 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
   });
 
   it('recognises a Jira export when a source has no mapping at all', async () => {
-    const result = await importFile(ctx, `${SPREADSHEETS}jira-export.erp.libreoffice.xlsx`, { source: 'jira-export' });
+    const result = await importFile(ctx, `${SPREADSHEETS}jira-export.erp.libreoffice.xlsx`, {
+      source: 'jira-export',
+    });
     expect(result).toMatchObject({ kind: 'jira_csv', workItems: { applied: 6 } });
     expect((await loadWorkItems(db)).filter((w) => w.source === 'jira-export')).toHaveLength(6);
   });
@@ -298,13 +351,19 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
   it('refuses malformed files whole, leaving everything as it was', async () => {
     const before = (await storedState(db)) as { runs: unknown[] };
     const csv = await refusal(
-      importFile(ctx, `${SPREADSHEETS}malformed.csv`, { source: 'bi', mapping: await fixtureMapping('kpi-actuals.mapping.json') }),
+      importFile(ctx, `${SPREADSHEETS}malformed.csv`, {
+        source: 'bi',
+        mapping: await fixtureMapping('kpi-actuals.mapping.json'),
+      }),
     );
     expect(messages(csv.problems)).toEqual([
       'import.bad_file: malformed.csv: row 3: not readable as CSV: a quoted cell is never closed (a " is missing)',
     ]);
     const xlsx = await refusal(
-      importFile(ctx, `${SPREADSHEETS}malformed.xlsx`, { source: 'cfo', mapping: await fixtureMapping('budgets.mapping.json') }),
+      importFile(ctx, `${SPREADSHEETS}malformed.xlsx`, {
+        source: 'cfo',
+        mapping: await fixtureMapping('budgets.mapping.json'),
+      }),
     );
     expect(xlsx.code).toBe('import.bad_file');
     const after = (await storedState(db)) as { runs: { outcome: string }[] };

@@ -11,13 +11,9 @@ import {
   parseColumnMapping,
   type ColumnMapping,
 } from '../connectors/spreadsheet/column-mapping.ts';
-import {
-  fieldPlace,
-  normalizeFigureRow,
-} from '../connectors/spreadsheet/normalize-figure-row.ts';
+import { fieldPlace, normalizeFigureRow } from '../connectors/spreadsheet/normalize-figure-row.ts';
 import { readSpreadsheetRows } from '../connectors/spreadsheet/read-spreadsheet.ts';
 import {
-  describePlace,
   isBlankRow,
   sheetProblem,
   type SheetPlace,
@@ -39,11 +35,13 @@ import type { SignalSync } from '../store/signal-store.ts';
 import { lockForWrite } from '../store/write-lock.ts';
 import type { AppContext } from './context.ts';
 import { recomputeSignals } from './derive.ts';
-import { ingestWorkChunk, type WorkChunkCounts } from './ingest-work-chunk.ts';
+import { writeWorkItemEvents, type IngestCounts } from './ingest-work.ts';
 import { commitPlanFigures } from './commit-plan-figures.ts';
 
 /** Rows are taken in chunks: progress is reported, and work items written, once per chunk. */
 export const IMPORT_CHUNK_ROWS = 1_000;
+/** More rows than a sheet can hold (Excel: 1,048,576), to pack a sheet index and a row. */
+const ROWS_PER_SHEET = 2 ** 21;
 /** Problems kept (and recorded) per import; the rest are counted. */
 const KEPT_PROBLEMS = 1_000;
 /** Figure changes listed in a result; the rest are counted. */
@@ -94,7 +92,7 @@ export interface ImportResult {
   figureChanges: FigureChange[];
   figureChangeCount: number;
   /** Work items (Jira CSV): applied, duplicate deliveries, older than held. */
-  workItems: WorkChunkCounts | null;
+  workItems: IngestCounts | null;
   /** Bad rows skipped (skip mode), the first ones; `problemCount` counts them all. */
   problems: Problem[];
   problemCount: number;
@@ -182,11 +180,14 @@ async function importInTransaction(
 
   // The figure kinds edit a copy of the plan; Jira CSV rows are written as work items.
   const figures: { editor: FigureEditor | null } = { editor: null };
-  const firstRowOf = new Map<string, SheetPlace>();
+  // The row that first set each figure, packed into one number (sheet index and row): a
+  // 100,000-row import keeps 100,000 of these, and nothing else per row.
+  const firstRowOf = new Map<string, number>();
+  const sheetNames: (string | null)[] = [];
   const figureChanges: FigureChange[] = [];
   let figureChangeCount = 0;
   let workEvents: WorkItemEvent[] = [];
-  const workCounts: WorkChunkCounts = { applied: 0, duplicates: 0, stale: 0 };
+  const workCounts: IngestCounts = { applied: 0, duplicates: 0, stale: 0 };
   let earliestChange: string | null = null;
 
   let sheet: string | null | undefined;
@@ -197,7 +198,15 @@ async function importInTransaction(
   const flushWork = async (): Promise<void> => {
     // In all-or-nothing mode a bad row already dooms the import: stop writing.
     if (workEvents.length > 0 && (skipBadRows || run.badRows === 0)) {
-      await ingestWorkChunk(tx, workEvents, receivedAt, workCounts);
+      // Written chunk by chunk; the signals are recomputed once, at the end.
+      const written = await writeWorkItemEvents(tx, workEvents, receivedAt);
+      workCounts.applied += written.applied;
+      workCounts.duplicates += written.duplicates;
+      workCounts.stale += written.stale;
+      const at = written.earliestChange;
+      if (at !== null && (earliestChange === null || Date.parse(at) < Date.parse(earliestChange))) {
+        earliestChange = at;
+      }
     }
     workEvents = [];
   };
@@ -218,7 +227,10 @@ async function importInTransaction(
     if (mapping.kind === 'jira_csv') {
       jiraBinding = bindJiraCsvHeader(row.cells, place, mapping);
     } else {
-      if (stored === null) fail('not_found', 'No plan has been applied yet: apply a plan before importing figures', { path: 'plan' });
+      if (stored === null)
+        fail('not_found', 'No plan has been applied yet: apply a plan before importing figures', {
+          path: 'plan',
+        });
       figures.editor ??= createFigureEditor(stored, mapping.referenceBy);
       binding = bindColumns(mapping, row.cells, place);
     }
@@ -227,7 +239,8 @@ async function importInTransaction(
 
   const takeFigureRow = (row: SheetRow): void => {
     const editor = figures.editor;
-    if (mapping === null || mapping.kind === 'jira_csv' || binding === null || editor === null) return;
+    if (mapping === null || mapping.kind === 'jira_csv' || binding === null || editor === null)
+      return;
     const normalized = normalizeFigureRow(mapping.kind, binding, row, file, mapping.decimal);
     if (normalized.status === 'blank') {
       run.rowsBlank += 1;
@@ -240,22 +253,31 @@ async function importInTransaction(
     const resolved = editor.resolve(normalized.update);
     if (!resolved.ok) {
       const place = fieldPlace(binding, resolved.field, row, file);
-      const code = resolved.reason === 'unknown_reference' ? 'import.unknown_reference' : 'import.bad_cell';
+      const code =
+        resolved.reason === 'unknown_reference' ? 'import.unknown_reference' : 'import.bad_cell';
       run.addProblems([sheetProblem(code, place, resolved.message)]);
       return;
     }
     const first = firstRowOf.get(resolved.key);
     if (first !== undefined) {
+      const firstSheet = sheetNames[Math.floor(first / ROWS_PER_SHEET)] ?? null;
+      const firstRow = first % ROWS_PER_SHEET;
+      const where =
+        firstSheet === row.sheet
+          ? `row ${firstRow}`
+          : `sheet '${firstSheet ?? ''}' row ${firstRow}`;
       run.addProblems([
         sheetProblem(
           'import.duplicate_row',
           { file, sheet: row.sheet, row: row.row },
-          `sets the same figure (${resolved.key}) as ${describePlace({ ...first, file: '' }).replace(/^: /, '')}`,
+          `sets the same figure (${resolved.key}) as ${where}`,
         ),
       ]);
       return;
     }
-    firstRowOf.set(resolved.key, { file, sheet: row.sheet, row: row.row });
+    let sheetIndex = sheetNames.indexOf(row.sheet);
+    if (sheetIndex < 0) sheetIndex = sheetNames.push(row.sheet) - 1;
+    firstRowOf.set(resolved.key, sheetIndex * ROWS_PER_SHEET + row.row);
     const changes = editor.apply(resolved.update);
     figureChangeCount += changes.length;
     for (const change of changes) {
@@ -280,8 +302,6 @@ async function importInTransaction(
       run.addProblems(normalized.problems);
       return;
     }
-    const at = normalized.event.order.updatedAt;
-    if (earliestChange === null || Date.parse(at) < Date.parse(earliestChange)) earliestChange = at;
     workEvents.push(normalized.event);
     run.rowsApplied += 1;
   };
@@ -296,7 +316,11 @@ async function importInTransaction(
   });
   const headerRow = mapping?.headerRow ?? 1;
   const report = (): void =>
-    options.onProgress?.({ rows: run.rowsRead, bytes: run.bytes, totalBytes: options.totalBytes ?? null });
+    options.onProgress?.({
+      rows: run.rowsRead,
+      bytes: run.bytes,
+      totalBytes: options.totalBytes ?? null,
+    });
   for await (const row of rows) {
     if (row.sheet !== sheet) {
       sheet = row.sheet;
@@ -320,7 +344,11 @@ async function importInTransaction(
   report();
 
   if (!headerFound || mapping === null) {
-    fail('import.bad_file', `${file}: has no header row${sheets === undefined ? '' : ' in the sheets read'}`, { file });
+    fail(
+      'import.bad_file',
+      `${file}: has no header row${sheets === undefined ? '' : ' in the sheets read'}`,
+      { file },
+    );
   }
   const kind = mapping.kind;
   if (run.badRows > 0 && !skipBadRows) {
@@ -331,7 +359,15 @@ async function importInTransaction(
   let changes: PlanEntityChange[] = [];
   let signals = NO_SIGNAL_CHANGE;
   if (figures.editor !== null && stored !== null) {
-    const committed = await commitPlanFigures(ctx, tx, stored, figures.editor.result(), at, options.actor, options.dryRun === true);
+    const committed = await commitPlanFigures(
+      ctx,
+      tx,
+      stored,
+      figures.editor.result(),
+      at,
+      options.actor,
+      options.dryRun === true,
+    );
     changes = committed.changes;
     signals = committed.signals;
   } else if (workCounts.applied > 0) {
@@ -379,8 +415,18 @@ async function importInTransaction(
     kind,
     dryRun: options.dryRun === true,
     mode,
-    rows: { read: run.rowsRead, applied: run.rowsApplied, skipped: rowsSkipped, blank: run.rowsBlank },
-    changes: changes.map(({ collection, id, action, fields }) => ({ collection, id, action, fields })),
+    rows: {
+      read: run.rowsRead,
+      applied: run.rowsApplied,
+      skipped: rowsSkipped,
+      blank: run.rowsBlank,
+    },
+    changes: changes.map(({ collection, id, action, fields }) => ({
+      collection,
+      id,
+      action,
+      fields,
+    })),
     figureChanges,
     figureChangeCount,
     workItems: kind === 'jira_csv' ? workCounts : null,

@@ -78,7 +78,16 @@ describe.each(TEST_DATABASES)('the push API on $name', (kind) => {
         received: 2,
         changed: 1,
         unchanged: 1,
-        figureChanges: [{ collection: 'kpis', id: 'K-OTD', field: 'actuals', period: '2026-Q3', from: 96, to: 85 }],
+        figureChanges: [
+          {
+            collection: 'kpis',
+            id: 'K-OTD',
+            field: 'actuals',
+            period: '2026-Q3',
+            from: 96,
+            to: 85,
+          },
+        ],
         changes: [{ collection: 'kpis', id: 'K-OTD', action: 'updated', fields: ['actuals'] }],
         signals: { raised: ['kpi.misses_target:K-OTD:2026-Q3'], changed: [], resolved: [] },
       },
@@ -103,12 +112,22 @@ describe.each(TEST_DATABASES)('the push API on $name', (kind) => {
   });
 
   it('refuses a key reused for another request, and keeps keys per caller', async () => {
-    await pushKpiActuals(ctx, { actuals: [{ kpi: 'K-OTD', period: '2026-Q4', value: 91 }] }, { actor: 'sam', idempotencyKey: 'k-1' });
+    await pushKpiActuals(
+      ctx,
+      { actuals: [{ kpi: 'K-OTD', period: '2026-Q4', value: 91 }] },
+      { actor: 'sam', idempotencyKey: 'k-1' },
+    );
     const error = await refusal(
-      pushKpiActuals(ctx, { actuals: [{ kpi: 'K-OTD', period: '2026-Q4', value: 92 }] }, { actor: 'sam', idempotencyKey: 'k-1' }),
+      pushKpiActuals(
+        ctx,
+        { actuals: [{ kpi: 'K-OTD', period: '2026-Q4', value: 92 }] },
+        { actor: 'sam', idempotencyKey: 'k-1' },
+      ),
     );
     expect(error.code).toBe('push.idempotency_key_reused');
-    expect(error.message).toMatch(/^the Idempotency-Key 'k-1' was used on .* for a different request/);
+    expect(error.message).toMatch(
+      /^the Idempotency-Key 'k-1' was used on .* for a different request/,
+    );
     const other = await pushKpiActuals(
       ctx,
       { actuals: [{ kpi: 'K-OTD', period: '2026-Q4', value: 92 }] },
@@ -157,7 +176,13 @@ describe.each(TEST_DATABASES)('the push API on $name', (kind) => {
 
   it('mirrors pushed work items; a retried key replays, a repeated item is a duplicate, an older one stale', async () => {
     const first = await pushWorkItems(ctx, workBatch, { actor: 'sam', idempotencyKey: 'w-1' });
-    expect(first.body).toMatchObject({ source: 'servicenow', received: 2, applied: 2, duplicates: 0, stale: 0 });
+    expect(first.body).toMatchObject({
+      source: 'servicenow',
+      received: 2,
+      applied: 2,
+      duplicates: 0,
+      stale: 0,
+    });
     const items = (await loadWorkItems(db)).filter((w) => w.source === 'servicenow');
     expect(items.find((w) => w.key === 'CHG-1042')).toMatchObject({
       dueDate: '2026-10-09',
@@ -173,7 +198,12 @@ describe.each(TEST_DATABASES)('the push API on $name', (kind) => {
     expect(again.body).toMatchObject({ applied: 0, duplicates: 2 });
     const older = await pushWorkItems(
       ctx,
-      { source: 'servicenow', items: [{ ...workBatch.items[0]!, dueDate: '2026-09-30', updatedAt: '2026-09-13T00:00:00Z' }] },
+      {
+        source: 'servicenow',
+        items: [
+          { ...workBatch.items[0]!, dueDate: '2026-09-30', updatedAt: '2026-09-13T00:00:00Z' },
+        ],
+      },
       { actor: 'sam' },
     );
     expect(older.body).toMatchObject({ applied: 0, stale: 1 });
@@ -181,7 +211,10 @@ describe.each(TEST_DATABASES)('the push API on $name', (kind) => {
 
     const gone = await pushWorkItems(
       ctx,
-      { source: 'servicenow', items: [{ key: 'CHG-1043', deleted: true, updatedAt: '2026-09-14T12:00:00Z' }] },
+      {
+        source: 'servicenow',
+        items: [{ key: 'CHG-1043', deleted: true, updatedAt: '2026-09-14T12:00:00Z' }],
+      },
       { actor: 'sam' },
     );
     expect(gone.body).toMatchObject({ applied: 1 });
@@ -196,7 +229,14 @@ describe.each(TEST_DATABASES)('the push API on $name', (kind) => {
           source: 'servicenow',
           items: [
             { key: 'A-1', updatedAt: '2026-09-14T10:00:00' },
-            { key: 'A-2', summary: 's', status: 'Done', statusCategory: 'done', dueDate: '2026-02-30', updatedAt: '2026-09-14T10:00:00Z' },
+            {
+              key: 'A-2',
+              summary: 's',
+              status: 'Done',
+              statusCategory: 'done',
+              dueDate: '2026-02-30',
+              updatedAt: '2026-09-14T10:00:00Z',
+            },
           ],
         },
         { actor: 'sam' },

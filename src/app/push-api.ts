@@ -85,7 +85,8 @@ export function pushKpiActuals(
       if (!result.ok) {
         const field = result.field === 'period' ? 'period' : 'kpi';
         problems.push({
-          code: result.reason === 'unknown_reference' ? 'plan.unknown_reference' : 'plan.bad_period',
+          code:
+            result.reason === 'unknown_reference' ? 'plan.unknown_reference' : 'plan.bad_period',
           message: `${at}.${field}: ${result.message}`,
           path: `${at}.${field}`,
         });
@@ -217,7 +218,10 @@ export function workItemEvents(request: PushWorkItemsRequest): WorkItemEvent[] {
     };
     const updated = Date.parse(input.updatedAt);
     if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(input.updatedAt) || Number.isNaN(updated)) {
-      bad('updatedAt', `'${input.updatedAt}' is not an instant with a zone, e.g. 2026-09-14T10:00:00Z`);
+      bad(
+        'updatedAt',
+        `'${input.updatedAt}' is not an instant with a zone, e.g. 2026-09-14T10:00:00Z`,
+      );
       return;
     }
     const order = { updatedAt: new Date(updated).toISOString(), changelogId: null };

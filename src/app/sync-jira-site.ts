@@ -110,7 +110,10 @@ export async function syncJiraSite(
     await recordSyncSuccess(ctx.db, site.id, ctx.clock.now());
     return result;
   } catch (error) {
-    await recordSyncFailure(ctx.db, site.id, ctx.clock.now(), summarize(error));
+    // Best effort: when the database itself is what failed, the original error says more.
+    await recordSyncFailure(ctx.db, site.id, ctx.clock.now(), summarize(error)).catch(
+      () => undefined,
+    );
     throw error;
   }
 }

@@ -37,10 +37,16 @@ export function registerImportCommands(program: Command, kit: CommandKit): void 
     )
     .argument('<file>', 'the .csv or .xlsx file')
     .requiredOption('--source <id>', 'the spreadsheet source: its saved mapping is used')
-    .option('--mapping <file.json>', 'a column mapping; saved for the source when the import applies')
+    .option(
+      '--mapping <file.json>',
+      'a column mapping; saved for the source when the import applies',
+    )
     .option('--sheet <name>', 'read only this sheet (XLSX)')
     .option('--dry-run', 'show what would change; change nothing')
-    .option('--skip-bad-rows', 'import the good rows and report the bad ones (default: any bad row refuses the file)')
+    .option(
+      '--skip-bad-rows',
+      'import the good rows and report the bad ones (default: any bad row refuses the file)',
+    )
     .option('--progress', 'print progress lines on stderr even when it is not a terminal')
     .action(async (file: string, flags: ImportFlags) => {
       try {
@@ -53,9 +59,13 @@ export function registerImportCommands(program: Command, kit: CommandKit): void 
 
 async function runImport(kit: CommandKit, file: string, flags: ImportFlags): Promise<void> {
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(flags.source)) {
-    fail('request.invalid', `--source '${flags.source}': use letters, digits, '_', '.' or '-' (at most 64)`, {
-      path: '--source',
-    });
+    fail(
+      'request.invalid',
+      `--source '${flags.source}': use letters, digits, '_', '.' or '-' (at most 64)`,
+      {
+        path: '--source',
+      },
+    );
   }
   const fileName = basename(file);
   const size = await fileSize(file);
@@ -122,7 +132,11 @@ async function readMapping(file: string): Promise<ColumnMapping> {
     json = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new DomainError({ code: 'import.bad_mapping', message: `${file}: not JSON: ${reason}`, file });
+    throw new DomainError({
+      code: 'import.bad_mapping',
+      message: `${file}: not JSON: ${reason}`,
+      file,
+    });
   }
   return parseColumnMapping(json, basename(file));
 }
@@ -136,7 +150,12 @@ interface ProgressReporter {
  * A progress bar on stderr when it is a terminal; with `--progress`, plain lines (one per 10 %
  * or 10,000 rows) for logs; otherwise nothing.
  */
-function startProgress(kit: CommandKit, fileName: string, size: number, lines: boolean): ProgressReporter {
+function startProgress(
+  kit: CommandKit,
+  fileName: string,
+  size: number,
+  lines: boolean,
+): ProgressReporter {
   if (process.stderr.isTTY && !kit.json()) {
     const bar = new cliProgress.SingleBar(
       {
@@ -150,7 +169,8 @@ function startProgress(kit: CommandKit, fileName: string, size: number, lines: b
     );
     bar.start(Math.max(size, 1), 0, { rows: '0' });
     return {
-      update: (p) => bar.update(Math.min(p.bytes, Math.max(size, 1)), { rows: p.rows.toLocaleString('en-US') }),
+      update: (p) =>
+        bar.update(Math.min(p.bytes, Math.max(size, 1)), { rows: p.rows.toLocaleString('en-US') }),
       stop: () => bar.stop(),
     };
   }
@@ -163,7 +183,9 @@ function startProgress(kit: CommandKit, fileName: string, size: number, lines: b
       if (share > lastShare || p.rows - lastRows >= 10_000) {
         lastShare = share;
         lastRows = p.rows;
-        kit.output.err(`import: ${p.rows.toLocaleString('en-US')} rows read (${share}% of ${fileName})`);
+        kit.output.err(
+          `import: ${p.rows.toLocaleString('en-US')} rows read (${share}% of ${fileName})`,
+        );
       }
     },
     stop: () => undefined,
@@ -172,7 +194,9 @@ function startProgress(kit: CommandKit, fileName: string, size: number, lines: b
 
 function figure(value: number | string | null): string {
   if (value === null) return '—';
-  return typeof value === 'number' ? value.toLocaleString('en-US', { maximumFractionDigits: 4 }) : value;
+  return typeof value === 'number'
+    ? value.toLocaleString('en-US', { maximumFractionDigits: 4 })
+    : value;
 }
 
 function describeChange(change: FigureChange): string {
@@ -189,30 +213,39 @@ function printSummary(output: Output, result: ImportResult): void {
   );
   if (result.workItems !== null) {
     const w = result.workItems;
-    output.out(`work items: ${w.applied} applied, ${w.duplicates} duplicate, ${w.stale} older than what we hold`);
+    output.out(
+      `work items: ${w.applied} applied, ${w.duplicates} duplicate, ${w.stale} older than what we hold`,
+    );
   } else {
     output.out(
       result.figureChangeCount === 0
         ? 'figures: nothing changed'
         : `figures ${result.dryRun ? 'that would change' : 'changed'}: ${result.figureChangeCount.toLocaleString('en-US')}`,
     );
-    for (const change of result.figureChanges.slice(0, LISTED)) output.out(`  ${describeChange(change)}`);
+    for (const change of result.figureChanges.slice(0, LISTED))
+      output.out(`  ${describeChange(change)}`);
     if (result.figureChangeCount > LISTED) {
-      output.out(`  … and ${(result.figureChangeCount - LISTED).toLocaleString('en-US')} more (--json lists the first 200)`);
+      output.out(
+        `  … and ${(result.figureChangeCount - LISTED).toLocaleString('en-US')} more (--json lists the first 200)`,
+      );
     }
   }
   for (const problem of result.problems.slice(0, LISTED)) {
     output.err(`skipped ${problem.code}: ${problem.message}`);
   }
   if (result.problemCount > LISTED) {
-    output.err(`skipped: ${(result.problemCount - LISTED).toLocaleString('en-US')} more problems (--json lists the first 100)`);
+    output.err(
+      `skipped: ${(result.problemCount - LISTED).toLocaleString('en-US')} more problems (--json lists the first 100)`,
+    );
   }
   const { raised, changed, resolved } = result.signals;
   if (raised.length > 0) output.out(`signals raised: ${raised.join(', ')}`);
   if (changed.length > 0) output.out(`signals changed: ${changed.join(', ')}`);
   if (resolved.length > 0) output.out(`signals resolved: ${resolved.join(', ')}`);
   if (result.mappingSaved) output.out(`column mapping saved for source ${result.source}`);
-  output.out(result.dryRun ? 'dry run: nothing was changed' : `import #${result.runId ?? '?'} recorded`);
+  output.out(
+    result.dryRun ? 'dry run: nothing was changed' : `import #${result.runId ?? '?'} recorded`,
+  );
 }
 
 /**
@@ -223,6 +256,8 @@ function withPlainPlaces(error: unknown): unknown {
   if (!(error instanceof DomainError)) return error;
   if (!error.problems.some((p) => p.code.startsWith('import.'))) return error;
   return new DomainError(
-    error.problems.map((p): Problem => (p.code.startsWith('import.') ? { code: p.code, message: p.message } : p)),
+    error.problems.map((p): Problem =>
+      p.code.startsWith('import.') ? { code: p.code, message: p.message } : p,
+    ),
   );
 }

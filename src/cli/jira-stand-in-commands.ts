@@ -83,6 +83,13 @@ export function registerJiraStandInCommands(jira: Command, kit: CommandKit): voi
           issues: issues as Record<string, unknown>[],
           timeZone: flags.timeZone,
           port: Number(flags.port),
+        }).catch((error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+          throw new DomainError({
+            code: 'config.invalid',
+            message: `port ${flags.port} is in use; pick another with --port`,
+            path: '--port',
+          });
         });
         kit.output.out(
           `Jira stand-in (${flags.kind}) at ${standIn.url} with ${issues.length} issue(s) from ${file}`,

@@ -17,7 +17,12 @@ export async function loadMapping(db: Queryable, source: string): Promise<SavedM
   );
   const row = rows[0];
   if (row === undefined) return null;
-  return { source, mapping: row.mapping, updatedAt: row.updated_at.toISOString(), updatedBy: row.updated_by };
+  return {
+    source,
+    mapping: row.mapping,
+    updatedAt: row.updated_at.toISOString(),
+    updatedBy: row.updated_by,
+  };
 }
 
 /** Saves (replaces) a source's column mapping. */
@@ -188,6 +193,14 @@ export async function storeIdempotentResponse(
   await tx.query(
     `INSERT INTO idempotency_key (actor, scope, key, request_hash, status_code, response, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [at.actor, at.scope, at.key, stored.requestHash, stored.statusCode, JSON.stringify(stored.response), createdAt],
+    [
+      at.actor,
+      at.scope,
+      at.key,
+      stored.requestHash,
+      stored.statusCode,
+      JSON.stringify(stored.response),
+      createdAt,
+    ],
   );
 }

@@ -1,4 +1,3 @@
-import './boot.ts';
 import '@mantine/core/styles.css';
 import './styles.css';
 import { MantineProvider } from '@mantine/core';

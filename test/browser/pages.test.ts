@@ -160,7 +160,7 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
 
     // The same from the keyboard, through the milestone picker.
     await page.getByRole('button', { name: 'Clear the selection' }).click();
-    await page.getByRole('textbox', { name: 'Milestone' }).fill('M-SENSORS');
+    await page.getByRole('combobox', { name: 'Milestone' }).fill('M-SENSORS');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await graph.locator('[data-node="M-PILOT"][data-highlight="downstream"]').waitFor();
@@ -242,10 +242,10 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     // A dependency that closes a cycle: refused, the cycle named.
     await page.getByRole('tab', { name: /Dependencies/ }).click();
     await page.getByRole('button', { name: 'New dependency' }).click();
-    await dialog.getByRole('textbox', { name: 'Predecessor' }).fill('M-PURCH');
+    await dialog.getByRole('combobox', { name: 'Predecessor' }).fill('M-PURCH');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await dialog.getByRole('textbox', { name: 'Successor' }).fill('M-GOLIVE');
+    await dialog.getByRole('combobox', { name: 'Successor' }).fill('M-GOLIVE');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await dialog.getByRole('button', { name: 'Create dependency' }).click();
@@ -260,12 +260,13 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'New objective' }).click();
     await dialog.getByRole('textbox', { name: 'Id' }).fill('O-SAFETY');
     await dialog.getByRole('textbox', { name: 'Name' }).fill('Zero lost-time incidents');
-    await dialog.getByRole('textbox', { name: 'Owner' }).fill('Nina');
+    await dialog.getByRole('combobox', { name: 'Owner' }).fill('Nina');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await dialog.getByRole('button', { name: 'Create objective' }).click();
     await page.getByTestId('plan-saved').getByText('Saved objective O-SAFETY: 1 change.').waitFor();
     await page.getByTestId('plan-table-objectives').getByText('Zero lost-time incidents').waitFor();
-    expect(errors).toEqual([]);
+    // The refused plans answered 400, which the browser logs; nothing else went wrong.
+    expect(errors.filter((e) => !e.includes('status of 400'))).toEqual([]);
   });
 });

@@ -58,7 +58,11 @@ function rowValues(initiative: number, month: number): [number, number, number] 
 }
 
 /** Writes `initiatives × months` budget rows as CSV, streaming; returns the row count. */
-export async function writeBigBudgetCsv(path: string, initiatives: number, months: number): Promise<number> {
+export async function writeBigBudgetCsv(
+  path: string,
+  initiatives: number,
+  months: number,
+): Promise<number> {
   const out = createWriteStream(path);
   const labels = monthLabels(months);
   const write = async (line: string): Promise<void> => {
@@ -80,7 +84,11 @@ export async function writeBigBudgetCsv(path: string, initiatives: number, month
 }
 
 /** The same rows as an XLSX workbook, written with exceljs' streaming writer. */
-export async function writeBigBudgetXlsx(path: string, initiatives: number, months: number): Promise<number> {
+export async function writeBigBudgetXlsx(
+  path: string,
+  initiatives: number,
+  months: number,
+): Promise<number> {
   const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: true });
   const sheet = writer.addWorksheet('Budgets');
   sheet.addRow(['Initiative', 'Month', 'Plan', 'Committed', 'Actual']).commit();
@@ -96,4 +104,40 @@ export async function writeBigBudgetXlsx(path: string, initiatives: number, mont
   sheet.commit();
   await writer.commit();
   return rows;
+}
+
+/** Writes `count` issues as Jira's CSV export would (a few of its columns); returns the count. */
+export async function writeBigJiraCsv(path: string, count: number): Promise<number> {
+  const out = createWriteStream(path);
+  const write = async (line: string): Promise<void> => {
+    if (!out.write(line)) await once(out, 'drain');
+  };
+  await write(
+    'Summary,Issue key,Issue id,Issue Type,Status,Updated,Due date,Labels,Labels,Outward issue link (Blocks),Status Category\n',
+  );
+  const months = [
+    'Jan',
+    'Feb',
+    'Mar',
+    'Apr',
+    'May',
+    'Jun',
+    'Jul',
+    'Aug',
+    'Sep',
+    'Oct',
+    'Nov',
+    'Dec',
+  ];
+  for (let i = 1; i <= count; i += 1) {
+    const day = String((i % 28) + 1).padStart(2, '0');
+    const month = months[i % 12] ?? 'Jan';
+    const blocks = i % 10 === 0 ? `BIG-${i + 1}` : '';
+    await write(
+      `"Work item ${i}, part of the bench",BIG-${i},${100000 + i},Task,In Progress,${day}/${month}/26 9:${String(i % 60).padStart(2, '0')} AM,${day}/${month}/27 12:00 AM,bench,big,${blocks},In Progress\n`,
+    );
+  }
+  out.end();
+  await once(out, 'finish');
+  return count;
 }

@@ -8,7 +8,11 @@ import {
   type ImportSpreadsheetOptions,
 } from '../../src/app/import-spreadsheet.ts';
 import type { AppContext } from '../../src/app/context.ts';
-import { parseColumnMapping } from '../../src/connectors/spreadsheet/column-mapping.ts';
+import {
+  parseColumnMapping,
+  type ColumnMapping,
+  type FigureMapping,
+} from '../../src/connectors/spreadsheet/column-mapping.ts';
 import type { Database } from '../../src/store/database.ts';
 import { listImportRuns, loadMapping } from '../../src/store/import-store.ts';
 import { listPlanHistory, loadPlan } from '../../src/store/plan-store.ts';
@@ -19,9 +23,16 @@ import { loadWorkItems } from '../../src/store/work-item-store.ts';
 export const SPREADSHEETS = fileURLToPath(new URL('../fixtures/spreadsheets/', import.meta.url));
 
 /** A fixture's mapping, parsed. */
-export async function fixtureMapping(name: string): Promise<ReturnType<typeof parseColumnMapping>> {
+export async function fixtureMapping(name: string): Promise<ColumnMapping> {
   const json: unknown = JSON.parse(await readFile(`${SPREADSHEETS}${name}`, 'utf8'));
   return parseColumnMapping(json, name);
+}
+
+/** A fixture's mapping of KPI actuals, budgets or benefits, to change in a test. */
+export async function figureMapping(name: string): Promise<FigureMapping> {
+  const mapping = await fixtureMapping(name);
+  if (mapping.kind === 'jira_csv') throw new Error(`${name} is a Jira CSV mapping`);
+  return mapping;
 }
 
 /** Imports a file from disk the way the CLI does. */

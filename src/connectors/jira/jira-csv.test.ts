@@ -19,7 +19,9 @@ const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/spreadsheets/', i
 
 async function rowsOf(path: string, format: 'csv' | 'xlsx' = 'csv'): Promise<SheetRow[]> {
   const rows: SheetRow[] = [];
-  for await (const row of readSpreadsheetRows(createReadStream(path), format, { file: 'export.csv' })) {
+  for await (const row of readSpreadsheetRows(createReadStream(path), format, {
+    file: 'export.csv',
+  })) {
     rows.push(row);
   }
   return rows;
@@ -35,10 +37,18 @@ function options(overrides: Partial<JiraCsvOptions> = {}): JiraCsvOptions {
   };
 }
 
-async function itemsOf(path: string, opts: JiraCsvOptions, format: 'csv' | 'xlsx' = 'csv'): Promise<WorkItemUpsert[]> {
+async function itemsOf(
+  path: string,
+  opts: JiraCsvOptions,
+  format: 'csv' | 'xlsx' = 'csv',
+): Promise<WorkItemUpsert[]> {
   const [header, ...rows] = await rowsOf(path, format);
   if (header === undefined) throw new Error('empty file');
-  const binding = bindJiraCsvHeader(header.cells, { file: opts.file, sheet: header.sheet, row: 1 }, opts);
+  const binding = bindJiraCsvHeader(
+    header.cells,
+    { file: opts.file, sheet: header.sheet, row: 1 },
+    opts,
+  );
   const events: WorkItemUpsert[] = [];
   for (const row of rows) {
     const result = normalizeJiraCsvRow(binding, row, opts);
@@ -70,7 +80,11 @@ describe("Jira's CSV export, real files", () => {
         assignee: null,
         updatedAt: '2024-01-09T15:55:00.000Z',
       },
-      expect.objectContaining({ key: 'PT-1', dueDate: null, updatedAt: '2024-01-08T14:10:00.000Z' }),
+      expect.objectContaining({
+        key: 'PT-1',
+        dueDate: null,
+        updatedAt: '2024-01-08T14:10:00.000Z',
+      }),
     ]);
     expect(events[0]).toMatchObject({
       op: 'upsert',
@@ -84,7 +98,11 @@ describe("Jira's CSV export, real files", () => {
     const [header] = await rowsOf(`${REFERENCE}jira-cloud-export.header-only.felipefernandes.csv`);
     if (header === undefined) throw new Error('no header');
     expect(looksLikeJiraCsv(header.cells)).toBe(true);
-    const binding = bindJiraCsvHeader(header.cells, { file: 'export.csv', sheet: null, row: 1 }, options());
+    const binding = bindJiraCsvHeader(
+      header.cells,
+      { file: 'export.csv', sheet: null, row: 1 },
+      options(),
+    );
     const count = (direction: string, type: string): number =>
       binding.links.filter((l) => l.direction === direction && l.type === type).length;
     expect(count('outward', 'Blocks')).toBe(2);
@@ -98,7 +116,10 @@ describe("Jira's CSV export, real files", () => {
 
 describe('the ERP export fixture', () => {
   it('reads blocks, relations, parents, due dates and times in the export’s zone', async () => {
-    const events = await itemsOf(`${FIXTURES}jira-export.erp.csv`, options({ source: 'demo', timeZone: '+02:00' }));
+    const events = await itemsOf(
+      `${FIXTURES}jira-export.erp.csv`,
+      options({ source: 'demo', timeZone: '+02:00' }),
+    );
     const byKey = new Map(events.map((e) => [e.item.key, e.item]));
     expect(byKey.get('ERP-17')).toMatchObject({
       summary: 'Data migration cutover',
@@ -120,7 +141,10 @@ describe('the ERP export fixture', () => {
   });
 
   it('reads the same export saved as XLSX by LibreOffice', async () => {
-    const fromCsv = await itemsOf(`${FIXTURES}jira-export.erp.csv`, options({ timeZone: '+02:00' }));
+    const fromCsv = await itemsOf(
+      `${FIXTURES}jira-export.erp.csv`,
+      options({ timeZone: '+02:00' }),
+    );
     const fromXlsx = await itemsOf(
       `${FIXTURES}jira-export.erp.libreoffice.xlsx`,
       options({ timeZone: '+02:00' }),
@@ -134,7 +158,11 @@ describe('the ERP export fixture', () => {
 describe('bad exports', () => {
   it('refuses a header without the issue key and updated columns', () => {
     expect(() =>
-      bindJiraCsvHeader(['Summary', 'Status'], { file: 'export.csv', sheet: null, row: 1 }, options()),
+      bindJiraCsvHeader(
+        ['Summary', 'Status'],
+        { file: 'export.csv', sheet: null, row: 1 },
+        options(),
+      ),
     ).toThrow(
       expect.objectContaining({
         problems: [
@@ -142,7 +170,9 @@ describe('bad exports', () => {
             code: 'import.missing_column',
             message: `export.csv: row 1: no column 'Issue key': is this Jira's "Export CSV (all fields)"?`,
           }),
-          expect.objectContaining({ message: expect.stringContaining("no column 'Updated'") as unknown }),
+          expect.objectContaining({
+            message: expect.stringContaining("no column 'Updated'") as unknown,
+          }),
         ],
       }) as Error,
     );
@@ -150,7 +180,11 @@ describe('bad exports', () => {
 
   it('names the cell of a time it cannot read', () => {
     const header = ['Summary', 'Issue key', 'Status', 'Updated'];
-    const binding = bindJiraCsvHeader(header, { file: 'export.csv', sheet: null, row: 1 }, options());
+    const binding = bindJiraCsvHeader(
+      header,
+      { file: 'export.csv', sheet: null, row: 1 },
+      options(),
+    );
     const result = normalizeJiraCsvRow(
       binding,
       { sheet: null, row: 7, cells: ['Cut over', 'ERP-17', 'In Progress', 'yesterday'] },
@@ -184,7 +218,10 @@ describe('parseJiraCsvTime', () => {
     expect(parseJiraCsvTime(text, zone)).toBe(iso);
   });
 
-  it.each([['31/Feb/24 1:00 PM'], ['09/Foo/24'], ['13:00 PM'], ['09/Jan/24 13:00 PM']])('refuses %s', (text) => {
-    expect(parseJiraCsvTime(text, 'Z')).toBeNull();
-  });
+  it.each([['31/Feb/24 1:00 PM'], ['09/Foo/24'], ['13:00 PM'], ['09/Jan/24 13:00 PM']])(
+    'refuses %s',
+    (text) => {
+      expect(parseJiraCsvTime(text, 'Z')).toBeNull();
+    },
+  );
 });

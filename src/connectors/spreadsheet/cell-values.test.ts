@@ -63,7 +63,10 @@ describe('readPeriod', () => {
   });
 
   it.each([['Q4'], ['2026-Q5'], ['2026-13'], [2026.5], ['next quarter']])('refuses %j', (cell) => {
-    expect(readPeriod(cell)).toMatchObject({ ok: false, why: expect.stringContaining('is not a reporting period') as unknown });
+    expect(readPeriod(cell)).toMatchObject({
+      ok: false,
+      why: expect.stringContaining('is not a reporting period') as unknown,
+    });
   });
 });
 

@@ -16,7 +16,14 @@ describe('parseColumnMapping', () => {
   it('fills in defaults and turns header texts into header specs', () => {
     expect(
       parseColumnMapping(
-        { kind: 'budgets', columns: { initiative: 'Initiative', period: { value: '2026-Q4' }, actual: { column: 'C' } } },
+        {
+          kind: 'budgets',
+          columns: {
+            initiative: 'Initiative',
+            period: { value: '2026-Q4' },
+            actual: { column: 'C' },
+          },
+        },
         'map.json',
       ),
     ).toEqual({
@@ -25,7 +32,11 @@ describe('parseColumnMapping', () => {
       delimiter: ',',
       decimal: '.',
       referenceBy: 'id',
-      columns: { initiative: { header: 'Initiative' }, period: { value: '2026-Q4' }, actual: { column: 'C' } },
+      columns: {
+        initiative: { header: 'Initiative' },
+        period: { value: '2026-Q4' },
+        actual: { column: 'C' },
+      },
     });
   });
 
@@ -50,7 +61,8 @@ describe('parseColumnMapping', () => {
       },
       expect.objectContaining({
         code: 'import.bad_mapping',
-        message: 'map.json: $.columns: rows of kind budgets need a column for at least one of plan, committed, actual',
+        message:
+          'map.json: $.columns: rows of kind budgets need a column for at least one of plan, committed, actual',
       }),
     ]);
   });
@@ -70,10 +82,16 @@ describe('parseColumnMapping', () => {
       path: '$.kind',
     });
     expect(problemsOf({ kind: 'kpi_actuals', colums: {} })).toContainEqual(
-      expect.objectContaining({ code: 'import.bad_mapping', message: "map.json: $ has unknown key 'colums'" }),
+      expect.objectContaining({
+        code: 'import.bad_mapping',
+        message: "map.json: $ has unknown key 'colums'",
+      }),
     );
     expect(
-      problemsOf({ kind: 'kpi_actuals', columns: { kpi: 'KPI', period: 'P', value: { column: 'C7' } } }),
+      problemsOf({
+        kind: 'kpi_actuals',
+        columns: { kpi: 'KPI', period: 'P', value: { column: 'C7' } },
+      }),
     ).toEqual([
       expect.objectContaining({
         code: 'import.bad_mapping',
@@ -81,7 +99,9 @@ describe('parseColumnMapping', () => {
         message: 'map.json: $.columns.value.column expected column letters such as C or AB',
       }),
     ]);
-    expect(problemsOf({ kind: 'kpi_actuals', columns: { kpi: 'KPI', period: 'P', value: 7 } })).toEqual([
+    expect(
+      problemsOf({ kind: 'kpi_actuals', columns: { kpi: 'KPI', period: 'P', value: 7 } }),
+    ).toEqual([
       expect.objectContaining({
         path: '$.columns.value',
         message:

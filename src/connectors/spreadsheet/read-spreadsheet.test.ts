@@ -8,7 +8,11 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readZipEntry } from '../../../test/support/zip-entry.ts';
 import { DomainError } from '../../core/errors.ts';
-import { detectFormat, readSpreadsheetRows, type SpreadsheetReadOptions } from './read-spreadsheet.ts';
+import {
+  detectFormat,
+  readSpreadsheetRows,
+  type SpreadsheetReadOptions,
+} from './read-spreadsheet.ts';
 import { readXlsxRows } from './read-xlsx.ts';
 import type { SheetRow, SpreadsheetFormat } from './sheet-row.ts';
 
@@ -21,7 +25,8 @@ async function rowsOf(
 ): Promise<SheetRow[]> {
   const stream = typeof input === 'string' ? createReadStream(input) : input;
   const rows: SheetRow[] = [];
-  for await (const row of readSpreadsheetRows(stream, format, { file: 'f', ...options })) rows.push(row);
+  for await (const row of readSpreadsheetRows(stream, format, { file: 'f', ...options }))
+    rows.push(row);
   return rows;
 }
 
@@ -83,7 +88,12 @@ describe('XLSX written by exceljs', () => {
     q3.addRow(['I-ERP', 400000, 305000]);
     const q4 = workbook.addWorksheet('Q4');
     q4.addRow(['Initiative', 'Plan', 'Actual', 'Checked']);
-    q4.addRow([{ richText: [{ text: 'I-' }, { text: 'ERP', font: { bold: true } }] }, 350000, { formula: 'B2/2', result: 175000 }, true]);
+    q4.addRow([
+      { richText: [{ text: 'I-' }, { text: 'ERP', font: { bold: true } }] },
+      350000,
+      { formula: 'B2/2', result: 175000 },
+      true,
+    ]);
     q4.addRow(['I-PROC', { error: '#DIV/0!' }, null, new Date(Date.UTC(2026, 9, 1))]);
     q4.getCell('D3').numFmt = 'yyyy-mm-dd';
     q4.addRow([{ text: 'I-MAINT', hyperlink: 'https://example.com/I-MAINT' }, 80000]);
@@ -91,7 +101,10 @@ describe('XLSX written by exceljs', () => {
 
     // The streaming writer, without shared strings: cells hold their text inline.
     streamedPath = join(dir, 'streamed.xlsx');
-    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: streamedPath, useSharedStrings: false });
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({
+      filename: streamedPath,
+      useSharedStrings: false,
+    });
     const sheet = writer.addWorksheet('Actuals');
     sheet.addRow(['KPI', 'Period', 'Actual']).commit();
     for (let i = 0; i < 3; i += 1) sheet.addRow([`K-${i}`, '2026-Q3', i * 1.5]).commit();
@@ -121,11 +134,20 @@ describe('XLSX written by exceljs', () => {
 
   it('reads every sheet with *', async () => {
     const rows = await rowsOf(workbookPath, 'xlsx', { sheets: '*' });
-    expect(rows.map((r) => `${r.sheet}:${r.row}`)).toEqual(['Q3:1', 'Q3:2', 'Q4:1', 'Q4:2', 'Q4:3', 'Q4:4']);
+    expect(rows.map((r) => `${r.sheet}:${r.row}`)).toEqual([
+      'Q3:1',
+      'Q3:2',
+      'Q4:1',
+      'Q4:2',
+      'Q4:3',
+      'Q4:4',
+    ]);
   });
 
   it('names the sheets a workbook has when one asked for is not there', async () => {
-    const error = await errorOf(rowsOf(workbookPath, 'xlsx', { sheets: ['Q1'], file: 'budgets.xlsx' }));
+    const error = await errorOf(
+      rowsOf(workbookPath, 'xlsx', { sheets: ['Q1'], file: 'budgets.xlsx' }),
+    );
     expect(error.problems).toEqual([
       {
         code: 'import.unknown_sheet',
@@ -150,7 +172,9 @@ describe('XLSX written by LibreOffice', () => {
   const file = join(FIXTURES, 'budgets.libreoffice.xlsx');
 
   it('is a LibreOffice file (its own app.xml says so)', async () => {
-    expect(readZipEntry(await readFile(file), 'docProps/app.xml')).toMatch(/<Application>LibreOffice\//);
+    expect(readZipEntry(await readFile(file), 'docProps/app.xml')).toMatch(
+      /<Application>LibreOffice\//,
+    );
   });
 
   it('reads the sheet LibreOffice named after the CSV, numbers as numbers', async () => {
@@ -166,7 +190,9 @@ describe('XLSX written by LibreOffice', () => {
 
 describe('malformed workbooks', () => {
   it('refuses a cut-off workbook', async () => {
-    const error = await errorOf(rowsOf(join(FIXTURES, 'malformed.xlsx'), 'xlsx', { file: 'malformed.xlsx' }));
+    const error = await errorOf(
+      rowsOf(join(FIXTURES, 'malformed.xlsx'), 'xlsx', { file: 'malformed.xlsx' }),
+    );
     expect(error.code).toBe('import.bad_file');
     expect(error.message).toBe(
       'malformed.xlsx: not readable as an XLSX workbook: the file ends too early (cut off while saving or sending?)',
@@ -174,7 +200,9 @@ describe('malformed workbooks', () => {
   });
 
   it('refuses text that is not a zip archive', async () => {
-    const error = await errorOf(rowsOf(Readable.from([Buffer.from('KPI,Period\n')]), 'xlsx', { file: 'a.xlsx' }));
+    const error = await errorOf(
+      rowsOf(Readable.from([Buffer.from('KPI,Period\n')]), 'xlsx', { file: 'a.xlsx' }),
+    );
     expect(error.message).toMatch(/^a\.xlsx: not readable as an XLSX workbook: not a zip archive/);
   });
 });
@@ -186,7 +214,10 @@ describe('damaged workbooks', () => {
     for (let i = 500; i < 540; i += 1) damaged[i] = (damaged[i] ?? 0) ^ 0x5a;
     const rows: SheetRow[] = [];
     const read = (async () => {
-      for await (const row of readXlsxRows(Readable.from([damaged]), { file: 'budgets.xlsx', stallMs: 300 })) {
+      for await (const row of readXlsxRows(Readable.from([damaged]), {
+        file: 'budgets.xlsx',
+        stallMs: 300,
+      })) {
         rows.push(row);
       }
     })();
@@ -208,7 +239,9 @@ describe('detectFormat', () => {
   });
 
   it('refuses a declared format the bytes contradict, and old binary .xls files', () => {
-    expect(() => detectFormat('a.csv', zip, 'csv')).toThrow('a.csv: is an XLSX workbook (a zip archive), not CSV text');
+    expect(() => detectFormat('a.csv', zip, 'csv')).toThrow(
+      'a.csv: is an XLSX workbook (a zip archive), not CSV text',
+    );
     expect(() => detectFormat('a.xlsx', text, 'xlsx')).toThrow('is not an XLSX workbook');
     expect(() => detectFormat('a.xls', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0]))).toThrow(
       'an old binary Excel file (.xls)',

@@ -93,7 +93,7 @@ export async function* readXlsxRows(
       file: options.file,
     });
   }
-  if (Array.isArray(wanted)) {
+  if (wanted !== undefined && wanted !== '*') {
     const missing = wanted.filter((w) => ![...found].some((name) => sameName(w, name)));
     if (missing.length > 0) {
       throw new DomainError(

@@ -5,7 +5,7 @@ import type { WorkItemChange } from '../domain/work-item.ts';
 import { dateOf, dateOrNull } from './day-numbers.ts';
 import { formatSigned, formatWorkingDays } from './format.ts';
 import type { MilestoneModel } from './milestone-model.ts';
-import type { PlanModel } from './plan-model.ts';
+import { type PlanModel, ownerOfMilestone } from './plan-model.ts';
 import { statusWords } from './status.ts';
 import type { WorkModel } from './work-model.ts';
 
@@ -131,7 +131,7 @@ export function milestoneLink(context: ChainContext, cache: LinkCache, m: number
         text: `${id} forecast ${forecastDate}, ${formatWorkingDays(slip, true)} (plan ${plannedDate})`,
         figures: { plannedDate, forecastDate, slipWorkingDays: slip },
       },
-      plan.ownerOf[m]!,
+      ownerOfMilestone(plan, m),
     );
     cache.milestones.set(m, link);
   }
@@ -158,7 +158,7 @@ export function objectiveLink(
               text: `${objective.id} ${statusWords(derived.status)}`,
               figures: { status: derived.status },
             },
-            context.plan.index.objectives.get(objective.id)?.owner ?? null,
+            objective.owner,
           );
     cache.objectives.set(o, link);
   }

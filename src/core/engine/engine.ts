@@ -34,7 +34,7 @@ import {
   forecastAllMilestones,
   reforecastMilestones,
 } from './milestone-model.ts';
-import { type PlanModel, modelPlan } from './plan-model.ts';
+import { type IdIndex, type PlanModel, modelPlan } from './plan-model.ts';
 import {
   type ProbabilisticInput,
   forecastAllProbabilistic,
@@ -166,6 +166,8 @@ interface SignalStore {
   milestone: (Signal | undefined)[];
   kpi: Signal[][];
   list: Signal[] | null;
+  /** True until the signal objects are made (a one-off state makes them when first read). */
+  pending: boolean;
 }
 
 interface Internal {
@@ -211,9 +213,11 @@ function build(input: EngineInput, incremental: boolean): Internal {
     data,
     options: input.forecasting,
     links: createLinkCache(),
-    signals: { milestone: new Array(plan.milestones.length), kpi: [], list: null },
+    signals: { milestone: new Array(plan.milestones.length), kpi: [], list: null, pending: true },
   };
-  raiseAllSignals(internal);
+  // Which milestones and KPI periods signal is settled by the figures above; an engine that
+  // follows events needs the signal objects now to tell what changes, a one-off state when read.
+  if (incremental) raiseAllSignals(internal);
   return internal;
 }
 
@@ -237,9 +241,12 @@ function raiseAllSignals(internal: Internal): void {
     plan.kpiAt.get(core.kpi.id) === k ? kpiSignals(context, links, core, memo) : [],
   );
   signals.list = null;
+  signals.pending = false;
 }
 
-function signalList(signals: SignalStore): Signal[] {
+function signalList(internal: Internal): Signal[] {
+  const signals = internal.signals;
+  if (signals.pending) raiseAllSignals(internal);
   if (signals.list === null) {
     const list: Signal[] = [];
     for (const signal of signals.milestone) if (signal !== undefined) list.push(signal);
@@ -262,7 +269,7 @@ interface Tables {
 
 function* canonicalEntries(
   entities: readonly { id: string }[],
-  at: ReadonlyMap<string, number>,
+  at: IdIndex,
 ): Iterable<[string, number]> {
   for (let position = 0; position < entities.length; position += 1) {
     const id = entities[position]!.id;
@@ -322,7 +329,7 @@ function stateOf(holder: { internal: Internal }, tables: Tables): DerivedState {
     initiatives: tables.initiatives,
     objectives: tables.objectives,
     get signals(): readonly Signal[] {
-      return signalList(holder.internal.signals);
+      return signalList(holder.internal);
     },
   };
 }
@@ -726,8 +733,8 @@ function diff(before: Internal, after: Internal): StateChanges {
       changes.objectives.push(objective.id);
     }
   });
-  const old = new Map(signalList(before.signals).map((signal) => [signal.id, signal]));
-  for (const signal of signalList(after.signals)) {
+  const old = new Map(signalList(before).map((signal) => [signal.id, signal]));
+  for (const signal of signalList(after)) {
     const was = old.get(signal.id);
     old.delete(signal.id);
     if (was === undefined) changes.signals.raised.push(signal.id);

@@ -1,10 +1,14 @@
-import type { Benefit, Calendar, Dependency, Milestone, Plan } from '../domain/plan.ts';
+import type { Calendar, Dependency, Milestone, Plan } from '../domain/plan.ts';
 import { fail } from '../errors.ts';
 import { groupRows, type Rows } from './compressed-rows.ts';
 import { dayOf } from './day-numbers.ts';
-import { indexPlan, milestoneOwner, type PlanIndex } from './plan-index.ts';
+import { type KeyIndex, createKeyIndex } from './key-index.ts';
+import { indexPlan, type PlanIndex } from './plan-index.ts';
 import { topologicalOrder } from './topological-order.ts';
 import { prepareWorkingDays, type WorkingDays } from './working-days.ts';
+
+/** Positions by id. */
+export type IdIndex = Pick<KeyIndex, 'get' | 'size'>;
 
 /**
  * The plan as the engine computes on it: every entity has a position (its index in the plan's
@@ -14,17 +18,16 @@ import { prepareWorkingDays, type WorkingDays } from './working-days.ts';
  */
 export interface PlanModel {
   readonly plan: Plan;
+  /** The plan's maps by id, built the first time something asks (explanations do). */
   readonly index: PlanIndex;
 
   readonly milestones: readonly Milestone[];
-  readonly milestoneAt: ReadonlyMap<string, number>;
+  readonly milestoneAt: IdIndex;
   /** 1 at the position that holds its id (the last one when an id repeats). */
   readonly canonicalMilestone: Uint8Array;
   readonly plannedDay: Int32Array;
   /** The working calendar of each milestone: its initiative's unit's, else the default. */
   readonly calendarOf: readonly WorkingDays[];
-  /** The person accountable for each milestone: its owner, else its initiative's owner. */
-  readonly ownerOf: readonly (string | null)[];
   readonly initiativeOfMilestone: Int32Array;
 
   /** Dependencies whose two milestones exist, in plan order. */
@@ -41,52 +44,68 @@ export interface PlanModel {
   readonly cyclic: boolean;
 
   /** Every key a milestone names as an epic, numbered; and the milestones naming each. */
-  readonly epicAt: ReadonlyMap<string, number>;
+  readonly epicAt: IdIndex;
   readonly epicMilestones: Rows;
 
-  readonly initiativeAt: ReadonlyMap<string, number>;
+  readonly initiativeAt: IdIndex;
   /** Milestone positions of each initiative, plan order (what delivery status reads). */
   readonly milestonesOfInitiative: Rows;
   /** KPI positions each initiative's benefits feed, in the order first met. */
   readonly kpisOfInitiative: Rows;
   readonly initiativesOfKpi: Rows;
+  /** Objective positions each initiative serves, each once. */
   readonly objectivesOfInitiative: Rows;
 
-  readonly kpiAt: ReadonlyMap<string, number>;
+  readonly kpiAt: IdIndex;
+  readonly benefitAt: IdIndex;
   /** Benefit positions of each KPI, plan order. */
   readonly benefitsOfKpi: Rows;
+  /** Benefit positions of each milestone, plan order. */
+  readonly benefitsOfMilestone: Rows;
   /** KPI positions fed by each milestone's benefits. */
   readonly kpisOfMilestone: Rows;
   /** The milestone position of each benefit, or −1 when it names no milestone of the plan. */
   readonly benefitMilestone: Int32Array;
+  /** Objective positions each KPI measures, each once. */
   readonly objectivesOfKpi: Rows;
 
-  readonly objectiveAt: ReadonlyMap<string, number>;
+  readonly objectiveAt: IdIndex;
   /** Each objective's parent position, or −1. */
   readonly parentObjective: Int32Array;
 }
 
-function positions<T extends { id: string }>(entities: readonly T[]): Map<string, number> {
-  const at = new Map<string, number>();
-  entities.forEach((entity, position) => at.set(entity.id, position));
+/** Positions by id (the last entity with an id wins), in a typed-array hash table. */
+function positions<T extends { id: string }>(entities: readonly T[]): KeyIndex {
+  const at = createKeyIndex((position) => entities[position]!.id, entities.length);
+  for (let position = 0; position < entities.length; position += 1) {
+    at.set(entities[position]!.id, position);
+  }
   return at;
 }
 
-/** Rows from a list of lists: `lists[r]` becomes row r. */
-function rowsOfLists(lists: readonly (readonly number[])[]): Rows {
+/** Rows of positions found by id, each once per row, in the order the ids are listed. */
+function rowsOfIds(
+  count: number,
+  idsOf: (row: number) => readonly string[],
+  at: IdIndex,
+): Rows {
   const rowOf: number[] = [];
   const values: number[] = [];
-  lists.forEach((list, row) => {
-    for (const value of list) {
+  for (let row = 0; row < count; row += 1) {
+    const seen: number[] = [];
+    for (const id of idsOf(row)) {
+      const position = at.get(id);
+      if (position === undefined || seen.includes(position)) continue;
+      seen.push(position);
       rowOf.push(row);
-      values.push(value);
+      values.push(position);
     }
-  });
-  return groupRows(lists.length, rowOf, values);
+  }
+  return groupRows(count, rowOf, values);
 }
 
-/** Resolves the working calendar of every milestone, preparing each calendar once. */
-function milestoneCalendars(plan: Plan): WorkingDays[] {
+/** Resolves the working calendar of every initiative, preparing each calendar once. */
+function initiativeCalendars(plan: Plan): WorkingDays[] {
   const calendars = new Map<string, Calendar>();
   for (const calendar of plan.calendars) calendars.set(calendar.id, calendar);
   const prepared = new Map<string, WorkingDays>();
@@ -108,31 +127,52 @@ function milestoneCalendars(plan: Plan): WorkingDays[] {
       unitCalendars.set(unit.id, prepare(unit.calendar, `$.units[${position}].calendar`));
     }
   });
-  const unitOfInitiative = new Map<string, string>();
-  for (const initiative of plan.initiatives) unitOfInitiative.set(initiative.id, initiative.unit);
-  return plan.milestones.map((milestone) => {
-    const unit = unitOfInitiative.get(milestone.initiative);
-    return (unit === undefined ? undefined : unitCalendars.get(unit)) ?? fallback;
-  });
+  const calendarOf: WorkingDays[] = plan.initiatives.map(
+    (initiative) => unitCalendars.get(initiative.unit) ?? fallback,
+  );
+  // One more for milestones whose initiative is unknown.
+  calendarOf.push(fallback);
+  return calendarOf;
+}
+
+/** The person accountable for a milestone: its owner, else its initiative's owner. */
+export function ownerOfMilestone(plan: PlanModel, m: number): string | null {
+  const milestone = plan.milestones[m]!;
+  const i = plan.initiativeOfMilestone[m]!;
+  return milestone.owner ?? (i < 0 ? null : plan.plan.initiatives[i]!.owner);
 }
 
 /** Builds the engine's model of a plan. */
 export function modelPlan(plan: Plan): PlanModel {
-  const index = indexPlan(plan);
   const milestones = plan.milestones;
   const count = milestones.length;
   const milestoneAt = positions(milestones);
   const canonicalMilestone = new Uint8Array(count);
-  for (const at of milestoneAt.values()) canonicalMilestone[at] = 1;
-  const plannedDay = new Int32Array(count);
+  const unique = milestoneAt.size === count;
+  for (let m = 0; m < count; m += 1) {
+    if (unique || milestoneAt.get(milestones[m]!.id) === m) canonicalMilestone[m] = 1;
+  }
+  const canonical = (m: number): number =>
+    unique ? m : milestoneAt.get(milestones[m]!.id)!;
+
   const initiativeAt = positions(plan.initiatives);
+  const initiativeCalendar = initiativeCalendars(plan);
+  const plannedDay = new Int32Array(count);
   const initiativeOfMilestone = new Int32Array(count);
-  const ownerOf: (string | null)[] = [];
-  milestones.forEach((milestone, at) => {
-    plannedDay[at] = dayOf(milestone.plannedDate);
-    initiativeOfMilestone[at] = initiativeAt.get(milestone.initiative) ?? -1;
-    ownerOf.push(milestoneOwner(index, milestone));
-  });
+  const calendarOf: WorkingDays[] = new Array<WorkingDays>(count);
+  let lastInitiative = '';
+  let lastPosition = -1;
+  for (let m = 0; m < count; m += 1) {
+    const milestone = milestones[m]!;
+    plannedDay[m] = dayOf(milestone.plannedDate);
+    // Milestones of one initiative usually come together: look its position up once.
+    if (milestone.initiative !== lastInitiative) {
+      lastInitiative = milestone.initiative;
+      lastPosition = initiativeAt.get(milestone.initiative) ?? -1;
+    }
+    initiativeOfMilestone[m] = lastPosition;
+    calendarOf[m] = initiativeCalendar[lastPosition < 0 ? plan.initiatives.length : lastPosition]!;
+  }
 
   const dependencies: Dependency[] = [];
   const from: number[] = [];
@@ -151,94 +191,78 @@ export function modelPlan(plan: Plan): PlanModel {
   const depTo = Int32Array.from(to);
   const { order, forced } = topologicalOrder(count, depFrom, depTo);
   const rank = new Int32Array(count);
-  order.forEach((node, r) => {
-    rank[node] = r;
-  });
+  for (let r = 0; r < count; r += 1) rank[order[r]!] = r;
 
-  const epicAt = new Map<string, number>();
+  const epicKeys: string[] = [];
+  const epicAt = createKeyIndex((e) => epicKeys[e]!, 64);
   const epicRow: number[] = [];
   const epicMilestone: number[] = [];
-  milestones.forEach((milestone, at) => {
-    for (const epic of milestone.work.epics) {
+  for (let m = 0; m < count; m += 1) {
+    for (const epic of milestones[m]!.work.epics) {
       let e = epicAt.get(epic);
       if (e === undefined) {
-        e = epicAt.size;
+        e = epicKeys.length;
+        epicKeys.push(epic);
         epicAt.set(epic, e);
       }
       epicRow.push(e);
-      epicMilestone.push(at);
+      epicMilestone.push(m);
     }
-  });
+  }
 
   const kpiAt = positions(plan.kpis);
+  const benefitAt = positions(plan.benefits);
   const objectiveAt = positions(plan.objectives);
-  const benefitMilestone = new Int32Array(plan.benefits.length);
-  const benefitPosition = new Map<Benefit, number>();
-  plan.benefits.forEach((benefit, b) => {
+  const benefitCount = plan.benefits.length;
+  const benefitMilestone = new Int32Array(benefitCount);
+  const benefitKpi = new Int32Array(benefitCount);
+  for (let b = 0; b < benefitCount; b += 1) {
+    const benefit = plan.benefits[b]!;
     benefitMilestone[b] = milestoneAt.get(benefit.milestone) ?? -1;
-    benefitPosition.set(benefit, b);
-  });
-  // What feeds a KPI is read by id, as the plan index does: benefits of a KPI id, plan order.
-  const benefitsOfKpi = rowsOfLists(
-    plan.kpis.map((kpi) =>
-      (index.benefitsByKpi.get(kpi.id) ?? []).map((benefit) => benefitPosition.get(benefit)!),
-    ),
-  );
-  const kpisOfMilestone = rowsOfLists(
-    milestones.map((milestone) => {
-      const fed = new Set<number>();
-      for (const benefit of index.benefitsByMilestone.get(milestone.id) ?? []) {
-        const k = kpiAt.get(benefit.kpi);
-        if (k !== undefined) fed.add(k);
-      }
-      return [...fed];
-    }),
-  );
+    benefitKpi[b] = kpiAt.get(benefit.kpi) ?? -1;
+  }
+  const benefitsOfKpi = groupRows(plan.kpis.length, benefitKpi);
+  const benefitsOfMilestone = groupRows(count, benefitMilestone);
+  const kpisOfMilestone = distinctRows(count, [benefitsOfMilestone], benefitKpi);
 
-  const milestonesOfInitiative = rowsOfLists(
-    plan.initiatives.map((initiative) =>
-      (index.milestonesByInitiative.get(initiative.id) ?? []).map(
-        (milestone) => milestoneAt.get(milestone.id)!,
-      ),
-    ),
+  // Delivery reads an initiative's milestones by its id; the milestone is the one holding its id.
+  const milestonesOfInitiative = groupRows(
+    plan.initiatives.length,
+    initiativeOfMilestone,
+    unique ? undefined : Int32Array.from(milestones, (_, m) => canonical(m)),
   );
-  const kpisOfInitiativeLists = plan.initiatives.map((initiative) => {
-    const fed = new Set<number>();
-    for (const milestone of index.milestonesByInitiative.get(initiative.id) ?? []) {
-      for (const benefit of index.benefitsByMilestone.get(milestone.id) ?? []) {
-        const k = kpiAt.get(benefit.kpi);
-        if (k !== undefined) fed.add(k);
-      }
+  // Value reads the KPIs its milestones' benefits feed, in the order first met.
+  const kpisOfInitiative = distinctRows(
+    plan.initiatives.length,
+    [milestonesOfInitiative, benefitsOfMilestone],
+    benefitKpi,
+  );
+  const kpiOfRow: number[] = [];
+  const initiativeOfRow: number[] = [];
+  for (let i = 0; i < plan.initiatives.length; i += 1) {
+    for (let at = kpisOfInitiative.start[i]!; at < kpisOfInitiative.start[i + 1]!; at += 1) {
+      kpiOfRow.push(kpisOfInitiative.list[at]!);
+      initiativeOfRow.push(i);
     }
-    return [...fed];
-  });
-  const initiativesOfKpiLists: number[][] = plan.kpis.map(() => []);
-  kpisOfInitiativeLists.forEach((kpis, i) => {
-    for (const k of kpis) initiativesOfKpiLists[k]!.push(i);
-  });
-  const objectivePositions = (ids: readonly string[]): number[] => {
-    const found = new Set<number>();
-    for (const id of ids) {
-      const at = objectiveAt.get(id);
-      if (at !== undefined) found.add(at);
-    }
-    return [...found];
-  };
+  }
   const parentObjective = new Int32Array(plan.objectives.length);
   plan.objectives.forEach((objective, at) => {
     parentObjective[at] =
       objective.parent === undefined ? -1 : (objectiveAt.get(objective.parent) ?? -1);
   });
 
+  let index: PlanIndex | null = null;
   return {
     plan,
-    index,
+    get index() {
+      index ??= indexPlan(plan);
+      return index;
+    },
     milestones,
     milestoneAt,
     canonicalMilestone,
     plannedDay,
-    calendarOf: milestoneCalendars(plan),
-    ownerOf,
+    calendarOf,
     initiativeOfMilestone,
     dependencies,
     depFrom,
@@ -253,17 +277,49 @@ export function modelPlan(plan: Plan): PlanModel {
     epicMilestones: groupRows(epicAt.size, epicRow, epicMilestone),
     initiativeAt,
     milestonesOfInitiative,
-    kpisOfInitiative: rowsOfLists(kpisOfInitiativeLists),
-    initiativesOfKpi: rowsOfLists(initiativesOfKpiLists),
-    objectivesOfInitiative: rowsOfLists(
-      plan.initiatives.map((initiative) => objectivePositions(initiative.objectives)),
+    kpisOfInitiative,
+    initiativesOfKpi: groupRows(plan.kpis.length, kpiOfRow, initiativeOfRow),
+    objectivesOfInitiative: rowsOfIds(
+      plan.initiatives.length,
+      (i) => plan.initiatives[i]!.objectives,
+      objectiveAt,
     ),
     kpiAt,
+    benefitAt,
     benefitsOfKpi,
+    benefitsOfMilestone,
     kpisOfMilestone,
     benefitMilestone,
-    objectivesOfKpi: rowsOfLists(plan.kpis.map((kpi) => objectivePositions(kpi.objectives))),
+    objectivesOfKpi: rowsOfIds(plan.kpis.length, (k) => plan.kpis[k]!.objectives, objectiveAt),
     objectiveAt,
     parentObjective,
   };
+}
+
+/**
+ * For each row, the distinct non-negative values reached by following the rows in `path` one
+ * after the other and then `values`, in the order first met (rows are short: a scan dedupes).
+ */
+function distinctRows(count: number, path: readonly Rows[], values: Int32Array): Rows {
+  const start = new Int32Array(count + 1);
+  const list: number[] = [];
+  const visit = (depth: number, entry: number, first: number): void => {
+    if (depth === path.length) {
+      const value = values[entry]!;
+      if (value < 0) return;
+      for (let k = first; k < list.length; k += 1) if (list[k] === value) return;
+      list.push(value);
+      return;
+    }
+    const rows = path[depth]!;
+    for (let at = rows.start[entry]!; at < rows.start[entry + 1]!; at += 1) {
+      visit(depth + 1, rows.list[at]!, first);
+    }
+  };
+  for (let row = 0; row < count; row += 1) {
+    start[row] = list.length;
+    visit(0, row, list.length);
+  }
+  start[count] = list.length;
+  return { start, list: Int32Array.from(list) };
 }

@@ -44,7 +44,8 @@ export function milestoneSignal(
     if (link.owner !== null && !owners.includes(link.owner)) owners.push(link.owner);
   };
   for (const link of linksToMilestone(context, cache, m, memo)) take(link);
-  const objectives = plan.index.initiatives.get(milestone.initiative)?.objectives ?? [];
+  const initiative = plan.initiativeOfMilestone[m]!;
+  const objectives = initiative < 0 ? [] : plan.plan.initiatives[initiative]!.objectives;
   objectives.forEach((objective, at) => {
     const o = plan.objectiveAt.get(objective);
     if (o === undefined || objectives.indexOf(objective) !== at) return;
@@ -117,7 +118,8 @@ function movementOf(context: ChainContext, kpi: Kpi, period: KpiPeriodForecast):
   const slipped: number[] = [];
   for (const accrual of period.benefits) {
     const m = plan.milestoneAt.get(accrual.milestone);
-    const benefit = plan.index.benefits.get(accrual.benefit);
+    const b = plan.benefitAt.get(accrual.benefit);
+    const benefit = b === undefined ? undefined : plan.plan.benefits[b];
     if (m === undefined || benefit === undefined) continue;
     const daysOnPlan = accrualDays(start, end, plan.plannedDay[m]!, floor);
     if (daysOnPlan === accrual.days) continue;

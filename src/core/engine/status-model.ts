@@ -1,7 +1,7 @@
 import type { DerivedStatus, EntityKind, Status } from '../domain/state.ts';
 import { type Rows, groupRows } from './compressed-rows.ts';
 import { AT_RISK, OFF_TRACK, ON_TRACK } from './milestone-model.ts';
-import type { PlanModel } from './plan-model.ts';
+import type { IdIndex, PlanModel } from './plan-model.ts';
 import { statusWords } from './status.ts';
 import { topologicalOrder } from './topological-order.ts';
 
@@ -90,38 +90,42 @@ export interface ObjectiveGraph {
 }
 
 export function objectiveGraph(plan: PlanModel): ObjectiveGraph {
-  const { index } = plan;
   const objectives = plan.plan.objectives;
-  const lists = (ids: (objective: string) => readonly number[]): Rows => {
+  const count = objectives.length;
+  // As the rule reads them: by objective id, each entity listed once per entry that names it.
+  const rows = (
+    entities: readonly { id: string; objectives: readonly string[] }[],
+    at: IdIndex,
+  ): Rows => {
     const rowOf: number[] = [];
     const values: number[] = [];
-    objectives.forEach((objective, o) => {
-      for (const value of ids(objective.id)) {
+    for (const entity of entities) {
+      for (const objective of new Set(entity.objectives)) {
+        const o = plan.objectiveAt.get(objective);
+        if (o === undefined) continue;
         rowOf.push(o);
-        values.push(value);
+        values.push(at.get(entity.id)!);
       }
-    });
-    return groupRows(objectives.length, rowOf, values);
+    }
+    return groupRows(count, rowOf, values);
   };
   const childAt: number[] = [];
   const parentAt: number[] = [];
+  const childRow: number[] = [];
+  const childValue: number[] = [];
   objectives.forEach((objective, at) => {
     const parent = objective.parent === undefined ? undefined : plan.objectiveAt.get(objective.parent);
     if (parent === undefined) return;
     childAt.push(at);
     parentAt.push(parent);
+    childRow.push(parent);
+    childValue.push(plan.objectiveAt.get(objective.id)!);
   });
-  const { order, forced } = topologicalOrder(objectives.length, childAt, parentAt);
+  const { order, forced } = topologicalOrder(count, childAt, parentAt);
   return {
-    kpis: lists((id) => (index.kpisByObjective.get(id) ?? []).map((kpi) => plan.kpiAt.get(kpi.id)!)),
-    initiatives: lists((id) =>
-      (index.initiativesByObjective.get(id) ?? []).map(
-        (initiative) => plan.initiativeAt.get(initiative.id)!,
-      ),
-    ),
-    children: lists((id) =>
-      (index.childObjectives.get(id) ?? []).map((child) => plan.objectiveAt.get(child.id)!),
-    ),
+    kpis: rows(plan.plan.kpis, plan.kpiAt),
+    initiatives: rows(plan.plan.initiatives, plan.initiativeAt),
+    children: groupRows(count, childRow, childValue),
     order,
     cyclic: forced.length > 0,
   };

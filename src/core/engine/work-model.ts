@@ -2,6 +2,7 @@ import type { WorkItem } from '../domain/work-item.ts';
 import type { Rows } from './compressed-rows.ts';
 import { groupRows } from './compressed-rows.ts';
 import { NO_DAY, dayOf, dayOrNone } from './day-numbers.ts';
+import { type KeyIndex, createKeyIndex } from './key-index.ts';
 import type { PlanModel } from './plan-model.ts';
 
 /**
@@ -19,7 +20,7 @@ export interface WorkModel {
   /** Slots in use, deleted ones included (they hold null). */
   count: number;
   items: (WorkItem | null)[];
-  readonly slotOf: Map<string, number>;
+  readonly slotOf: KeyIndex;
   /** 1 when the item is open (its status category is not `done`). */
   open: Uint8Array;
   /** Forecast finish (open) or done date (done), as a day number; NO_DAY when unknown. */
@@ -99,15 +100,12 @@ export function buildWorkModel(
   incremental: boolean,
 ): WorkModel {
   // Keys are unique at the source; when one repeats, the last copy is the item.
-  const slotOf = new Map<string, number>();
-  for (let i = 0; i < input.length; i += 1) slotOf.set(input[i]!.key, i);
-  let items: (WorkItem | null)[];
-  if (slotOf.size === input.length) {
-    items = incremental ? input.slice() : (input as WorkItem[]);
-  } else {
-    items = input.filter((item, i) => slotOf.get(item.key) === i);
-    slotOf.clear();
-    items.forEach((item, i) => slotOf.set(item!.key, i));
+  let items: (WorkItem | null)[] = incremental ? input.slice() : (input as WorkItem[]);
+  let slotOf = indexKeys(items);
+  if (slotOf.size !== items.length) {
+    const first = slotOf;
+    items = items.filter((item, i) => first.get(item!.key) === i);
+    slotOf = indexKeys(items);
   }
   const count = items.length;
   // Room for new items, so that most events never grow an array.
@@ -119,7 +117,7 @@ export function buildWorkModel(
 
   // One pass: status, own finish, resolved blockers (rows grow in slot order), epic membership.
   const blockerStart = new Int32Array(count + 1);
-  const blockerList: number[] = [];
+  const blockerList = new GrowingList(count >> 3);
   const epicOfChild = new Int32Array(count);
   const epicAt = plan.epicAt;
   const hasEpics = epicAt.size > 0;
@@ -139,7 +137,7 @@ export function buildWorkModel(
     epicOfChild[s] = hasEpics && parent !== null ? (epicAt.get(parent) ?? -1) : -1;
   }
   blockerStart[count] = blockerList.length;
-  const blockers: Rows = { start: blockerStart, list: Int32Array.from(blockerList) };
+  const blockers: Rows = { start: blockerStart, list: blockerList.done() };
   const epicChildren = groupRows(epicAt.size, epicOfChild);
 
   const waitingLinks = new Map<string, Set<number>>();
@@ -187,6 +185,12 @@ export function buildWorkModel(
   };
 }
 
+function indexKeys(items: readonly (WorkItem | null)[]): KeyIndex {
+  const index = createKeyIndex((slot) => items[slot]!.key, items.length + 64);
+  for (let i = 0; i < items.length; i += 1) index.set(items[i]!.key, i);
+  return index;
+}
+
 function addTo(map: Map<string, Set<number>>, key: string, value: number): void {
   const set = map.get(key);
   if (set === undefined) map.set(key, new Set([value]));
@@ -199,14 +203,14 @@ function addTo(map: Map<string, Set<number>>, key: string, value: number): void 
  */
 function linkAll(
   plan: PlanModel,
-  slotOf: ReadonlyMap<string, number>,
+  slotOf: KeyIndex,
   epicChildren: Rows,
   slotCount: number,
   waiting: Map<string, Set<number>> | null,
 ): Rows {
   const milestones = plan.milestones;
   const start = new Int32Array(milestones.length + 1);
-  const list: number[] = [];
+  const list = new GrowingList(slotCount + 16);
   // A stamp per slot says which milestone listed it last: dedupe without a set per milestone.
   const stamp = new Int32Array(slotCount).fill(-1);
   for (let m = 0; m < milestones.length; m += 1) {
@@ -240,7 +244,32 @@ function linkAll(
     }
   }
   start[milestones.length] = list.length;
-  return { start, list: Int32Array.from(list) };
+  return { start, list: list.done() };
+}
+
+/** An Int32Array that grows by doubling: a million entries without a million-slot JS array. */
+class GrowingList {
+  private buffer: Int32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.buffer = new Int32Array(Math.max(16, capacity));
+  }
+
+  push(value: number): void {
+    if (this.length === this.buffer.length) {
+      const bigger = new Int32Array(this.buffer.length * 2);
+      bigger.set(this.buffer);
+      this.buffer = bigger;
+    }
+    this.buffer[this.length] = value;
+    this.length += 1;
+  }
+
+  /** The entries, without a copy when the buffer is full. */
+  done(): Int32Array {
+    return this.length === this.buffer.length ? this.buffer : this.buffer.subarray(0, this.length);
+  }
 }
 
 /**
@@ -514,8 +543,9 @@ export function deleteWorkItem(work: WorkModel, plan: PlanModel, key: string): W
   if (parentEpic !== undefined) {
     removeValue(mutableRow(work.epicChildren, work.epicChildrenOverride, parentEpic), slot);
   }
-  work.items[slot] = null;
+  // The index reads keys from the items: forget the key before the item.
   work.slotOf.delete(key);
+  work.items[slot] = null;
   // What it blocked now names a key no item holds.
   for (const other of Array.from(blocksOf(work, slot))) {
     resolveBlockers(work, other);

@@ -131,7 +131,11 @@ export function createFigureEditor(plan: Plan, referenceBy: ReferenceBy = 'id'):
     if (by === 'id') {
       const found = lookup.byId.get(word);
       if (found !== undefined) return found;
-      return refuse(field, 'unknown_reference', `no ${field} '${word}' in the plan${didYouMean(word, lookup.byId.keys())}`);
+      return refuse(
+        field,
+        'unknown_reference',
+        `no ${field} '${word}' in the plan${didYouMean(word, lookup.byId.keys())}`,
+      );
     }
     const named = lookup.byName.get(normalName(word)) ?? [];
     const [only] = named;
@@ -144,12 +148,19 @@ export function createFigureEditor(plan: Plan, referenceBy: ReferenceBy = 'id'):
       );
     }
     // A name that is in fact an id is accepted too.
-    return lookup.byId.get(word) ?? refuse(field, 'unknown_reference', `no ${field} named '${word}' in the plan`);
+    return (
+      lookup.byId.get(word) ??
+      refuse(field, 'unknown_reference', `no ${field} named '${word}' in the plan`)
+    );
   }
 
   function checkPeriod(period: string): FigureRefusal | null {
     return parsePeriod(period) === null
-      ? refuse('period', 'bad_value', `'${period}' is not a reporting period: write 2026, 2026-H2, 2026-Q4 or 2026-10`)
+      ? refuse(
+          'period',
+          'bad_value',
+          `'${period}' is not a reporting period: write 2026, 2026-H2, 2026-Q4 or 2026-10`,
+        )
       : null;
   }
 
@@ -161,7 +172,11 @@ export function createFigureEditor(plan: Plan, referenceBy: ReferenceBy = 'id'):
           if ('ok' in kpi) return kpi;
           const bad = checkPeriod(update.period);
           if (bad !== null) return bad;
-          return { ok: true, update: { ...update, kpi: kpi.id }, key: `kpi ${kpi.id} actual ${update.period}` };
+          return {
+            ok: true,
+            update: { ...update, kpi: kpi.id },
+            key: `kpi ${kpi.id} actual ${update.period}`,
+          };
         }
         case 'budget': {
           const initiative = find(initiatives, update.initiative, 'initiative', referenceBy);
@@ -194,7 +209,10 @@ export function createFigureEditor(plan: Plan, referenceBy: ReferenceBy = 'id'):
             if ('ok' in kpi) return kpi;
             resolved.kpi = kpi.id;
           }
-          if (existing === undefined && (resolved.milestone === undefined || resolved.kpi === undefined)) {
+          if (
+            existing === undefined &&
+            (resolved.milestone === undefined || resolved.kpi === undefined)
+          ) {
             return refuse(
               'benefit',
               'unknown_reference',
@@ -215,7 +233,16 @@ export function createFigureEditor(plan: Plan, referenceBy: ReferenceBy = 'id'):
           if (from === update.value) return [];
           // The working copy is ours: changing it in place keeps a 100,000-row import linear.
           kpi.actuals[update.period] = update.value;
-          return [{ collection: 'kpis', id: kpi.id, field: 'actuals', period: update.period, from, to: update.value }];
+          return [
+            {
+              collection: 'kpis',
+              id: kpi.id,
+              field: 'actuals',
+              period: update.period,
+              from,
+              to: update.value,
+            },
+          ];
         }
         case 'budget': {
           const initiative = initiatives.byId.get(update.initiative);
@@ -254,13 +281,27 @@ export function createFigureEditor(plan: Plan, referenceBy: ReferenceBy = 'id'):
             };
             working.benefits.push(benefit);
             benefits.byId.set(benefit.id, benefit);
-            return [{ collection: 'benefits', id: benefit.id, field: 'amountPerWeek', from: null, to: update.amountPerWeek }];
+            return [
+              {
+                collection: 'benefits',
+                id: benefit.id,
+                field: 'amountPerWeek',
+                from: null,
+                to: update.amountPerWeek,
+              },
+            ];
           }
           const changes: FigureChange[] = [];
           for (const field of ['amountPerWeek', 'milestone', 'kpi', 'description'] as const) {
             const to = update[field];
             if (to === undefined || benefit[field] === to) continue;
-            changes.push({ collection: 'benefits', id: benefit.id, field, from: benefit[field] ?? null, to });
+            changes.push({
+              collection: 'benefits',
+              id: benefit.id,
+              field,
+              from: benefit[field] ?? null,
+              to,
+            });
             Object.assign(benefit, { [field]: to });
           }
           return changes;
@@ -272,6 +313,10 @@ export function createFigureEditor(plan: Plan, referenceBy: ReferenceBy = 'id'):
   };
 }
 
-function refuse(field: FigureField, reason: FigureRefusal['reason'], message: string): FigureRefusal {
+function refuse(
+  field: FigureField,
+  reason: FigureRefusal['reason'],
+  message: string,
+): FigureRefusal {
   return { ok: false, field, reason, message };
 }

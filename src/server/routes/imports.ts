@@ -88,7 +88,11 @@ const importResultSchema = {
         stale: { type: 'integer' },
       },
     },
-    problems: { type: 'array', items: problemSchema, description: 'Bad rows skipped (the first 100)' },
+    problems: {
+      type: 'array',
+      items: problemSchema,
+      description: 'Bad rows skipped (the first 100)',
+    },
     problemCount: { type: 'integer' },
     signals: {
       type: 'object',
@@ -134,7 +138,8 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
     '/api/v1/imports',
     {
       schema: {
-        summary: 'Imports a spreadsheet (CSV or XLSX): KPI actuals, budgets, benefits or a Jira CSV export',
+        summary:
+          'Imports a spreadsheet (CSV or XLSX): KPI actuals, budgets, benefits or a Jira CSV export',
         description: `The body is the file itself: \`text/csv\`, or \`${XLSX_TYPE}\` for XLSX (\`application/octet-stream\` is sniffed). The rows are read with the source's saved column mapping, or with \`mapping\` (JSON, URL-encoded), which is saved for the source when the import applies. One transaction: any bad row refuses the whole file unless \`skipBadRows\`. Every problem names file, sheet, row and column. See docs/SPREADSHEETS.md.`,
         tags: ['imports'],
         security: bearer,
@@ -142,21 +147,38 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
           type: 'object',
           required: ['source'],
           properties: {
-            source: { type: 'string', pattern: SOURCE_PATTERN, description: 'The spreadsheet source' },
-            dryRun: { type: 'boolean', default: false, description: 'Report what would change; change nothing' },
+            source: {
+              type: 'string',
+              pattern: SOURCE_PATTERN,
+              description: 'The spreadsheet source',
+            },
+            dryRun: {
+              type: 'boolean',
+              default: false,
+              description: 'Report what would change; change nothing',
+            },
             skipBadRows: {
               type: 'boolean',
               default: false,
               description: 'Import the good rows and report the bad ones',
             },
-            sheet: { type: 'string', minLength: 1, maxLength: 200, description: 'Read only this sheet (XLSX)' },
+            sheet: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 200,
+              description: 'Read only this sheet (XLSX)',
+            },
             file: {
               type: 'string',
               minLength: 1,
               maxLength: 200,
               description: 'The file name that messages use (default upload.csv / upload.xlsx)',
             },
-            mapping: { type: 'string', maxLength: 20_000, description: 'A column mapping, as JSON' },
+            mapping: {
+              type: 'string',
+              maxLength: 20_000,
+              description: 'A column mapping, as JSON',
+            },
           },
           additionalProperties: false,
         },

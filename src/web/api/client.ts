@@ -32,12 +32,12 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
   );
 }
 
-/** Requests started before the app rendered, each taken once by the first call for its path. */
-const early = new Map<string, Promise<Response>>();
-
-/** Starts the first GETs the app will make while its code is still starting: no waterfall. */
-export function prefetch(paths: string[]): void {
-  for (const path of paths) early.set(path, fetch(path, { credentials: 'same-origin' }));
+/** Takes a request public/boot.js started before the app loaded, once; later calls ask anew. */
+function takePrefetched(path: string): Promise<Response> | undefined {
+  const early = window.__throughlinePrefetch;
+  const found = early?.get(path);
+  early?.delete(path);
+  return found;
 }
 
 /** Calls the API with the session cookie; JSON in, JSON out; error answers become ApiError. */
@@ -45,8 +45,8 @@ export async function api<T>(
   path: string,
   init: { method?: string; body?: unknown; signal?: AbortSignal; quiet401?: boolean } = {},
 ): Promise<T> {
-  const prefetched = init.method === undefined || init.method === 'GET' ? early.get(path) : undefined;
-  early.delete(path);
+  const prefetched =
+    init.method === undefined || init.method === 'GET' ? takePrefetched(path) : undefined;
   // A prefetched answer serves only when it is good: a 401 before sign-in says nothing after it.
   const started = await prefetched?.catch(() => null);
   const response =

@@ -114,10 +114,10 @@ export function SignInPage() {
                         onClick={() => void signInAs(p.id)}
                         disabled={busy !== null}
                         data-person={p.id}
-                        aria-label={`Sign in as ${p.name}${p.title === null ? '' : `, ${p.title}`}`}
                       >
+                        <span className="visually-hidden">Sign in as </span>
                         <Group gap="sm" wrap="nowrap">
-                          <Avatar color="indigo" radius="xl" alt="">
+                          <Avatar color="indigo" radius="xl" alt="" aria-hidden="true">
                             {initials(p.name)}
                           </Avatar>
                           <Stack gap={0}>
