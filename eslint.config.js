@@ -66,7 +66,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['eslint.config.js', 'bin/*.js', 'src/web/public/*.js'],
+          allowDefaultProject: ['eslint.config.js', 'bin/*.js'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -131,5 +131,10 @@ export default tseslint.config(
     // The web app runs in the browser.
     files: ['src/web/**/*.{ts,tsx,js}'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // Copied to the page as it is, outside any TypeScript project: plain JavaScript rules.
+    files: ['src/web/public/*.js'],
+    ...tseslint.configs.disableTypeChecked,
   },
 );

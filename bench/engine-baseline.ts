@@ -34,7 +34,8 @@ function topologicalOrder(graph: DirectedGraph | MultiDirectedGraph): string[] {
     if (degree === 0) queue.push(node);
   });
   for (let head = 0; head < queue.length; head += 1) {
-    graph.forEachOutNeighbor(queue[head]!, (next) => {
+    // Per edge, not per neighbour: two dependencies between the same milestones count twice.
+    graph.forEachOutEdge(queue[head]!, (_edge, _attributes, _source, next) => {
       const left = indegree.get(next)! - 1;
       indegree.set(next, left);
       if (left === 0) queue.push(next);

@@ -5,6 +5,8 @@ import { computeState } from '../core/engine/compute-state.ts';
 import type { Queryable } from '../store/database.ts';
 import { appendEvents, type LiveEvent } from '../store/event-log-store.ts';
 import { loadPlan } from '../store/plan-store.ts';
+import { listStaleSources } from '../store/jira-site-store.ts';
+import { raiseStalenessSignals } from '../core/staleness.ts';
 import { type SignalSync, syncSignals } from '../store/signal-store.ts';
 import { loadLatestChanges, loadWorkItems } from '../store/work-item-store.ts';
 import { describeStateChanges, signalAudience } from './live-events.ts';
@@ -43,7 +45,12 @@ export interface RecomputeOptions {
   receivedAt?: string | null;
   /** Wake other app instances (PostgreSQL NOTIFY) when the transaction commits. */
   notify?: boolean;
+  /** A source whose last successful read is older than this raises a staleness signal. */
+  staleAfterMinutes?: number;
 }
+
+/** How old a source's data may get before its dependents are told (minutes). */
+export const DEFAULT_STALE_AFTER_MINUTES = 30;
 
 /**
  * Derives the state inside a write, makes the stored signals match it, and appends the live
@@ -65,14 +72,27 @@ export async function recomputeSignals(
     snapshot = await deriveSnapshot(tx, asOf);
   }
   if (snapshot === null) return { snapshot, signals: NO_SIGNAL_CHANGE };
-  const signals = await syncSignals(tx, snapshot.state.signals, at, options.model?.signalCache);
-  const events = liveEventsOf(snapshot, previous, signals, options);
+  // Sources that went quiet raise their own signal: "data older than N minutes".
+  const threshold = options.staleAfterMinutes ?? DEFAULT_STALE_AFTER_MINUTES;
+  const stale = (await listStaleSources(tx, at, threshold)).map((s) => ({
+    source: s.source,
+    thresholdMinutes: threshold,
+    lastSuccessAt: s.lastSuccessAt,
+    lastError: s.lastError === null ? null : s.lastError.message,
+  }));
+  const computed = [
+    ...snapshot.state.signals,
+    ...raiseStalenessSignals(snapshot.plan, snapshot.workItems, stale),
+  ];
+  const signals = await syncSignals(tx, computed, at, options.model?.signalCache);
+  const events = liveEventsOf(snapshot, computed, previous, signals, options);
   if (events.length > 0) await appendEvents(tx, events, at, options.notify === true);
   return { snapshot, signals };
 }
 
 function liveEventsOf(
   snapshot: Snapshot,
+  computed: readonly Signal[],
   previous: Snapshot | null,
   sync: SignalSync,
   options: RecomputeOptions,
@@ -81,7 +101,7 @@ function liveEventsOf(
     sourceChangedAt: options.sourceChangedAt ?? null,
     receivedAt: options.receivedAt ?? null,
   };
-  const byId = new Map(snapshot.state.signals.map((s) => [s.id, s]));
+  const byId = new Map(computed.map((s) => [s.id, s]));
   const events: LiveEvent[] = [];
   const signalEvent = (
     action: 'raised' | 'changed' | 'resolved',

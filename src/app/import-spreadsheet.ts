@@ -40,8 +40,8 @@ import { commitPlanFigures } from './commit-plan-figures.ts';
 
 /** Rows are taken in chunks: progress is reported, and work items written, once per chunk. */
 export const IMPORT_CHUNK_ROWS = 1_000;
-/** More rows than a sheet can hold (Excel: 1,048,576), to pack a sheet index and a row. */
-const ROWS_PER_SHEET = 2 ** 21;
+/** More rows than any sheet or CSV file holds, to pack a sheet index and a row in one number. */
+const ROWS_PER_SHEET = 2 ** 32;
 /** Problems kept (and recorded) per import; the rest are counted. */
 const KEPT_PROBLEMS = 1_000;
 /** Figure changes listed in a result; the rest are counted. */

@@ -9,7 +9,9 @@ export { DEMO_WEBHOOK_SECRET } from './demo-jira-site.ts';
  * deliveries are accepted unsigned), undefined when there is no such site. The demo site's
  * secret is `demo-secret`, and only the demo site (made by the demo loader) has it.
  */
-export function webhookSecretLookup(ctx: AppContext): (site: string) => Promise<string | null | undefined> {
+export function webhookSecretLookup(
+  ctx: AppContext,
+): (site: string) => Promise<string | null | undefined> {
   return async (site) => {
     try {
       return await findJiraWebhookSecret(ctx, site);

@@ -4,6 +4,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context.ts';
 import { createLiveModel } from '../app/live-model.ts';
+import { recomputeSignals } from '../app/derive.ts';
+import { lockForWrite } from '../store/write-lock.ts';
 import { flushDigests } from '../app/notifications/flush-digests.ts';
 import { notifySignals } from '../app/notifications/notify-signals.ts';
 import { retryNotifications } from '../app/notifications/retry-notifications.ts';
@@ -111,7 +113,7 @@ export async function buildServer(
     app.log.error({ err: error }, 'webhook processing failed'),
   );
   // Live streams never end by themselves: end them before the server waits for its connections.
-  const notificationTimers =
+  const notificationTimers: NodeJS.Timeout[] =
     transports === undefined
       ? []
       : [
@@ -126,6 +128,23 @@ export async function buildServer(
             );
           }, 60 * 60_000),
         ];
+  // Time passes without events: today's date moves on, and a source that went quiet goes stale.
+  const tick = setInterval(() => {
+    ctx.db
+      .transaction(async (tx) => {
+        await lockForWrite(ctx.db, tx);
+        await recomputeSignals(tx, ctx.clock.asOf(), ctx.clock.now(), {
+          model: ctx.model,
+          notify: ctx.db.kind === 'postgres',
+        });
+      })
+      .then(() => hub.pump())
+      .catch((error: unknown) => {
+        ctx.model?.invalidate();
+        app.log.error({ err: error }, 'periodic recompute failed');
+      });
+  }, 60_000);
+  notificationTimers.push(tick);
   for (const timer of notificationTimers) timer.unref();
   app.addHook('preClose', async () => {
     for (const timer of notificationTimers) clearInterval(timer);

@@ -10,31 +10,51 @@ import { SignInPage } from './pages/sign-in-page.tsx';
 import { StrategyMapPage } from './pages/strategy-map-page.tsx';
 
 // Pages beyond the strategy map load on first visit, each in its own chunk.
-const ObjectivePage = lazy(() => import('./pages/objective-page.tsx').then((m) => ({ default: m.ObjectivePage })));
+const ObjectivePage = lazy(() =>
+  import('./pages/objective-page.tsx').then((m) => ({ default: m.ObjectivePage })),
+);
 const KpiPage = lazy(() => import('./pages/kpi-page.tsx').then((m) => ({ default: m.KpiPage })));
 const InitiativePage = lazy(() =>
   import('./pages/initiative-page.tsx').then((m) => ({ default: m.InitiativePage })),
 );
-const MilestonePage = lazy(() => import('./pages/milestone-page.tsx').then((m) => ({ default: m.MilestonePage })));
-const WorkItemPage = lazy(() => import('./pages/work-item-page.tsx').then((m) => ({ default: m.WorkItemPage })));
-const SignalsPage = lazy(() => import('./pages/signals-page.tsx').then((m) => ({ default: m.SignalsPage })));
+const MilestonePage = lazy(() =>
+  import('./pages/milestone-page.tsx').then((m) => ({ default: m.MilestonePage })),
+);
+const WorkItemPage = lazy(() =>
+  import('./pages/work-item-page.tsx').then((m) => ({ default: m.WorkItemPage })),
+);
+const SignalsPage = lazy(() =>
+  import('./pages/signals-page.tsx').then((m) => ({ default: m.SignalsPage })),
+);
 const DependenciesPage = lazy(() =>
   import('./pages/dependencies-page.tsx').then((m) => ({ default: m.DependenciesPage })),
 );
-const PlanEditorPage = lazy(() => import('./pages/plan-editor-page.tsx').then((m) => ({ default: m.PlanEditorPage })));
+const PlanEditorPage = lazy(() =>
+  import('./pages/plan-editor-page.tsx').then((m) => ({ default: m.PlanEditorPage })),
+);
 
 function SignedOut() {
   const location = useLocation();
   if (location.pathname === '/sign-in') return <SignInPage />;
   const next = `${location.pathname}${location.search}`;
-  return <Navigate to={next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`} replace />;
+  return (
+    <Navigate
+      to={next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`}
+      replace
+    />
+  );
 }
 
 function AfterSignIn() {
   const location = useLocation();
   const next = new URLSearchParams(location.search).get('next');
   // Only paths of this app: never an address elsewhere.
-  return <Navigate to={next !== null && next.startsWith('/') && !next.startsWith('//') ? next : '/'} replace />;
+  return (
+    <Navigate
+      to={next !== null && next.startsWith('/') && !next.startsWith('//') ? next : '/'}
+      replace
+    />
+  );
 }
 
 /** The app: the sign-in page, or the signed-in shell with its pages, live. */

@@ -29,7 +29,10 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
   });
 
   /** Dana's session in a fresh profile, on a page of the app. */
-  async function open(path: string, viewport?: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
+  async function open(
+    path: string,
+    viewport?: { width: number; height: number },
+  ): Promise<{ page: Page; errors: string[] }> {
     const context = await newContext(browser, viewport);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
@@ -44,7 +47,9 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     expect(seriousViolations(violations)).toEqual([]);
   }
 
-  async function replay(payload: 'erp-17-due-date-moved' | 'erp-17-due-date-restored'): Promise<void> {
+  async function replay(
+    payload: 'erp-17-due-date-moved' | 'erp-17-due-date-restored',
+  ): Promise<void> {
     const response = await fetch(`${server.base}/api/v1/demo/replay`, {
       method: 'POST',
       headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
@@ -61,7 +66,9 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     const people = page.getByRole('list', { name: 'Demo people' }).getByRole('button');
     expect(await people.count()).toBe(7);
     const texts = await people.allTextContents();
-    expect(texts.some((t) => t.includes('Dana Whitfield') && t.includes('COO · Operations'))).toBe(true);
+    expect(texts.some((t) => t.includes('Dana Whitfield') && t.includes('COO · Operations'))).toBe(
+      true,
+    );
     await checkAxe(page, 'sign-in');
     // A bad token is refused with a message, not a crash.
     await page.getByLabel('API token').fill('tl_not-a-token');
@@ -81,7 +88,7 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     const tablet = await open('/', { width: 820, height: 1180 });
     await tablet.page.getByTestId('objective-tree').waitFor();
     await tablet.page.locator('[data-testid="kpi-mini-chart"] svg').first().waitFor();
-    const overflow = (await tablet.page.evaluate('document.documentElement.scrollWidth')) as number;
+    const overflow = await tablet.page.evaluate<number>('document.documentElement.scrollWidth');
     expect(overflow).toBeLessThanOrEqual(820);
     // The navigation folds behind a button; the keyboard opens it.
     const nav = tablet.page.getByRole('link', { name: 'Dependencies' });
@@ -92,7 +99,10 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await tablet.page.keyboard.press('Escape');
     await tablet.page.getByRole('button', { name: 'Close navigation' }).click();
     await nav.waitFor({ state: 'hidden' });
-    await tablet.page.screenshot({ path: join(SCREENSHOTS, 'strategy-map-tablet.png'), fullPage: true });
+    await tablet.page.screenshot({
+      path: join(SCREENSHOTS, 'strategy-map-tablet.png'),
+      fullPage: true,
+    });
     await checkAxe(tablet.page, 'strategy map at 820 px');
     expect([...errors, ...tablet.errors]).toEqual([]);
   });
@@ -113,7 +123,9 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
 
   it('the objective page shows its KPIs and initiatives', async () => {
     const { page, errors } = await open('/objectives/O-COST');
-    await page.getByRole('heading', { level: 1, name: 'Cut operating cost by $4M in FY2026' }).waitFor();
+    await page
+      .getByRole('heading', { level: 1, name: 'Cut operating cost by $4M in FY2026' })
+      .waitFor();
     await page.getByTestId('kpi-card-K-SAVINGS').waitFor();
     await page.getByTestId('initiative-row-I-ERP').waitFor();
     await page.getByText('Lower the cost base of plant operations').waitFor();
@@ -150,10 +162,18 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await graph.locator('[data-node="M-PURCH"]').waitFor();
     await graph.locator('[data-node="M-PURCH"]').click();
     await graph.locator('[data-node="M-PURCH"][data-highlight="selected"]').waitFor();
-    expect(await graph.locator('[data-node="M-GOLIVE"]').getAttribute('data-highlight')).toBe('upstream');
-    expect(await graph.locator('[data-node="K-SAVINGS"]').getAttribute('data-highlight')).toBe('downstream');
-    expect(await graph.locator('[data-node="O-COST"]').getAttribute('data-highlight')).toBe('downstream');
-    expect(await graph.locator('[data-node="M-PILOT"]').getAttribute('data-highlight')).toBe('dimmed');
+    expect(await graph.locator('[data-node="M-GOLIVE"]').getAttribute('data-highlight')).toBe(
+      'upstream',
+    );
+    expect(await graph.locator('[data-node="K-SAVINGS"]').getAttribute('data-highlight')).toBe(
+      'downstream',
+    );
+    expect(await graph.locator('[data-node="O-COST"]').getAttribute('data-highlight')).toBe(
+      'downstream',
+    );
+    expect(await graph.locator('[data-node="M-PILOT"]').getAttribute('data-highlight')).toBe(
+      'dimmed',
+    );
     expect(await page.getByTestId('downstream-list').textContent()).toContain('K-SAVINGS');
     await page.screenshot({ path: join(SCREENSHOTS, 'dependencies.png'), fullPage: true });
     await checkAxe(page, 'dependencies');
@@ -188,7 +208,10 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await card.getByRole('button', { name: /^Acknowledge/ }).click();
     await card.locator('.acknowledged').waitFor();
     expect(await card.getAttribute('data-acknowledged')).toBe('true');
-    await page.getByTestId('signals-summary').getByText('3 signals affect you; 2 not yet acknowledged.').waitFor();
+    await page
+      .getByTestId('signals-summary')
+      .getByText('3 signals affect you; 2 not yet acknowledged.')
+      .waitFor();
 
     // Nina is not on this chain: her inbox is empty until she asks for everything open.
     const nina = await newContext(browser);
@@ -224,7 +247,10 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Name').fill('Ship on time, every time, everywhere');
     await dialog.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByTestId('plan-saved').getByText('Saved objective O-CUSTOMER: 1 change.').waitFor();
+    await page
+      .getByTestId('plan-saved')
+      .getByText('Saved objective O-CUSTOMER: 1 change.')
+      .waitFor();
     await page.getByRole('link', { name: 'Strategy map', exact: true }).click();
     await page.getByRole('heading', { name: 'Ship on time, every time, everywhere' }).waitFor();
 

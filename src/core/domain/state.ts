@@ -27,7 +27,15 @@ export interface ExplanationStep {
 }
 
 export type EntityKind =
-  'work_item' | 'milestone' | 'dependency' | 'benefit' | 'kpi' | 'initiative' | 'objective';
+  | 'work_item'
+  | 'milestone'
+  | 'dependency'
+  | 'benefit'
+  | 'kpi'
+  | 'initiative'
+  | 'objective'
+  /** A connected source (a Jira site). */
+  | 'source';
 
 /** A status and the rule that decided it. */
 export interface DerivedStatus {
@@ -160,7 +168,7 @@ export interface ObjectiveStatus {
   explanation: ExplanationStep[];
 }
 
-export type SignalKind = 'milestone.slipped' | 'kpi.misses_target';
+export type SignalKind = 'milestone.slipped' | 'kpi.misses_target' | 'source.stale';
 
 /** One link of a cause chain, from the source event to the money and the objective. */
 export interface ChainStep {

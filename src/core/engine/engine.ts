@@ -15,6 +15,7 @@ import {
   type RootMemo,
   createLinkCache,
 } from './cause-chain.ts';
+import { accrualDays } from './benefit-accrual.ts';
 import { dayOf } from './day-numbers.ts';
 import { LazyTable } from './derived-table.ts';
 import { type EngineData, deliveryCode, valueCode } from './engine-data.ts';
@@ -408,14 +409,24 @@ function applyEvent(holder: { internal: Internal }, tables: Tables, event: Engin
   }
   const milestones = reforecastMilestones(plan, work, data.milestones, seeds);
 
-  // KPIs fed by a milestone whose date moved.
+  // KPIs fed by a milestone whose date moved: recomputed when a benefit now counts other days
+  // of one of its periods; only read anew (their explanation names the date) when none does.
   const kpisRecomputed = new Set<number>();
+  const kpisTouched = new Set<number>();
   const kpisChanged = new Set<number>();
   const kpiStatusChanged = new Set<number>();
   const periodOf = createPeriodReader();
-  for (const m of milestones.moved) {
-    const rows = plan.kpisOfMilestone;
-    for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) kpisRecomputed.add(rows.list[at]!);
+  for (const [m, previous] of milestones.moved) {
+    const rows = plan.benefitsOfMilestone;
+    const now = data.milestones.forecast[m]!;
+    for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) {
+      const k = plan.kpiAt.get(plan.plan.benefits[rows.list[at]!]!.kpi);
+      if (k === undefined) continue;
+      kpisTouched.add(k);
+      if (!kpisRecomputed.has(k) && accrualMoves(data.kpis[k]!, previous, now, data.asOfDay)) {
+        kpisRecomputed.add(k);
+      }
+    }
   }
   for (const k of kpisRecomputed) {
     const before = data.kpis[k]!;
@@ -520,13 +531,13 @@ function applyEvent(holder: { internal: Internal }, tables: Tables, event: Engin
       }
     }
   }
-  updateSignals(internal, chainDirty, kpisRecomputed, objectivesChanged, changes);
+  updateSignals(internal, chainDirty, milestones.moved, kpisRecomputed, objectivesChanged, changes);
 
   // What readers see next is made anew for everything recomputed.
   for (const slot of items) tables.workItems.forget(slot);
   for (const m of milestones.recomputed) tables.milestones.forget(m);
   for (const m of chanceChanged) tables.milestones.forget(m);
-  for (const k of kpisRecomputed) tables.kpis.forget(k);
+  for (const k of kpisTouched) tables.kpis.forget(k);
   for (const i of initiativesRecomputed) tables.initiatives.forget(i);
   for (const o of objectivesRecomputed) tables.objectives.forget(o);
 
@@ -545,6 +556,17 @@ function applyEvent(holder: { internal: Internal }, tables: Tables, event: Engin
   for (const i of initiativesChanged) changes.initiatives.push(plan.plan.initiatives[i]!.id);
   for (const o of objectivesChanged) changes.objectives.push(plan.plan.objectives[o]!.id);
   return changes;
+}
+
+/** True when a benefit landing on `now` instead of `before` counts other days of some period. */
+function accrualMoves(core: KpiCore, before: number, now: number, asOfDay: number): boolean {
+  for (const period of core.periods) {
+    const start = dayOf(period.start);
+    const end = dayOf(period.end);
+    const floor = period.actual === null ? -Infinity : asOfDay;
+    if (accrualDays(start, end, before, floor) !== accrualDays(start, end, now, floor)) return true;
+  }
+  return false;
 }
 
 /**
@@ -600,6 +622,7 @@ function chainDirtyMilestones(
 function updateSignals(
   internal: Internal,
   milestonesDirty: ReadonlySet<number>,
+  moved: ReadonlyMap<number, number>,
   kpisRecomputed: ReadonlySet<number>,
   objectivesChanged: ReadonlySet<number>,
   changes: StateChanges,
@@ -617,9 +640,14 @@ function updateSignals(
     else if (!sameSignal(before, after)) changes.signals.changed.push(after.id);
   };
   const kpis = new Set(kpisRecomputed);
+  const planned = plan.plannedDay;
   for (const m of milestonesDirty) {
-    const rows = plan.kpisOfMilestone;
-    for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) kpis.add(rows.list[at]!);
+    // A KPI's chain runs through the milestones that slipped: only they can change it.
+    const was = moved.get(m) ?? data.milestones.forecast[m]!;
+    if (was > planned[m]! || data.milestones.forecast[m]! > planned[m]!) {
+      const rows = plan.kpisOfMilestone;
+      for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) kpis.add(rows.list[at]!);
+    }
     if (plan.canonicalMilestone[m] !== 1) continue;
     const before = signals.milestone[m];
     const after = milestoneSignal(context, links, m, memo, slip);

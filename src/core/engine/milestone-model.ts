@@ -195,25 +195,40 @@ export function forecastAllMilestones(
   }
 }
 
-/** The figures of one milestone, to tell whether a recompute changed anything. */
-function fingerprint(model: MilestoneModel, m: number): string {
+/** Where the forecast sits among the figures a snapshot keeps. */
+const FORECAST_FIGURE = 8;
+
+/** Every per-milestone figure, in the order a snapshot keeps them. */
+function figuresOf(model: MilestoneModel): readonly (Int32Array | Uint8Array)[] {
   return [
-    model.basisDay[m],
-    model.basisKind[m],
-    model.basisSlot[m],
-    model.basisItemDay[m],
-    model.linkedCount[m],
-    model.openCount[m],
-    model.unknownCount[m],
-    model.firstUnknown[m],
-    model.forecast[m],
-    model.driverDep[m],
-    model.driverFromDay[m],
-    model.slip[m],
-    model.status[m],
-    model.hops[m],
-    model.root[m],
-  ].join(',');
+    model.basisDay,
+    model.basisKind,
+    model.basisSlot,
+    model.basisItemDay,
+    model.linkedCount,
+    model.openCount,
+    model.unknownCount,
+    model.firstUnknown,
+    model.forecast,
+    model.driverDep,
+    model.driverFromDay,
+    model.slip,
+    model.status,
+    model.hops,
+    model.root,
+  ];
+}
+
+/** The figures of one milestone before a recompute, to tell whether it changed anything. */
+function snapshot(figures: readonly (Int32Array | Uint8Array)[], m: number): Int32Array {
+  const kept = new Int32Array(figures.length);
+  for (let f = 0; f < figures.length; f += 1) kept[f] = figures[f]![m]!;
+  return kept;
+}
+
+function differs(figures: readonly (Int32Array | Uint8Array)[], m: number, kept: Int32Array): boolean {
+  for (let f = 0; f < figures.length; f += 1) if (kept[f] !== figures[f]![m]) return true;
+  return false;
 }
 
 /** What an incremental milestone pass did. */
@@ -222,8 +237,8 @@ export interface MilestoneUpdate {
   readonly recomputed: Set<number>;
   /** Milestones with any figure changed. */
   readonly changed: Set<number>;
-  /** Milestones whose forecast date moved. */
-  readonly moved: Set<number>;
+  /** Milestones whose forecast date moved, with the date they had before. */
+  readonly moved: Map<number, number>;
 }
 
 /**
@@ -236,26 +251,27 @@ export function reforecastMilestones(
   model: MilestoneModel,
   seeds: Iterable<number>,
 ): MilestoneUpdate {
-  const update: MilestoneUpdate = { recomputed: new Set(), changed: new Set(), moved: new Set() };
+  const update: MilestoneUpdate = { recomputed: new Set(), changed: new Set(), moved: new Map() };
   const heap = new RankHeap(plan.rank);
-  const before = new Map<number, string>();
+  const figures = figuresOf(model);
+  const before = new Map<number, Int32Array>();
   for (const m of seeds) {
-    before.set(m, fingerprint(model, m));
+    before.set(m, snapshot(figures, m));
     computeBasis(plan, work, model, m);
     heap.push(m);
   }
   const { outgoing, depTo, depFrom } = plan;
   while (heap.size > 0) {
     const m = heap.pop();
-    if (!before.has(m)) before.set(m, fingerprint(model, m));
-    const was = model.forecast[m]!;
+    if (!before.has(m)) before.set(m, snapshot(figures, m));
     const wasHops = model.hops[m]!;
     const wasRoot = model.root[m]!;
     applyDependencies(plan, model, m, null);
     update.recomputed.add(m);
-    if (fingerprint(model, m) !== before.get(m)) update.changed.add(m);
-    const moved = model.forecast[m] !== was;
-    if (moved) update.moved.add(m);
+    if (differs(figures, m, before.get(m)!)) update.changed.add(m);
+    const previous = before.get(m)![FORECAST_FIGURE]!;
+    const moved = model.forecast[m] !== previous;
+    if (moved) update.moved.set(m, previous);
     const rerooted = model.hops[m] !== wasHops || model.root[m] !== wasRoot;
     for (let at = outgoing.start[m]!; at < outgoing.start[m + 1]!; at += 1) {
       const successor = depTo[outgoing.list[at]!]!;

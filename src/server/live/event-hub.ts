@@ -77,7 +77,9 @@ export async function startEventHub(
       if (onSignals !== undefined) {
         const moved = events.flatMap((e) => {
           const data = e.data as { action?: string; signal?: Signal };
-          return e.kind === 'signal' && data.action !== 'resolved' && data.signal !== undefined ? [data.signal] : [];
+          return e.kind === 'signal' && data.action !== 'resolved' && data.signal !== undefined
+            ? [data.signal]
+            : [];
         });
         if (moved.length > 0) onSignals(moved);
       }

@@ -52,7 +52,8 @@ export function registerSessionRoutes(
     '/api/v1/session',
     {
       schema: {
-        summary: 'Is the web app signed in, as whom, and is this the demo organisation? Never a 401',
+        summary:
+          'Is the web app signed in, as whom, and is this the demo organisation? Never a 401',
         tags: ['session'],
         response: {
           200: {

@@ -72,7 +72,9 @@ export async function api<T>(
     if (response.status === 401 && init.quiet401 !== true) onUnauthenticated?.();
     throw new ApiError(
       response.status,
-      isErrorBody(json) ? json : { code: 'http', message: `${response.status} ${response.statusText}` },
+      isErrorBody(json)
+        ? json
+        : { code: 'http', message: `${response.status} ${response.statusText}` },
     );
   }
   return json as T;

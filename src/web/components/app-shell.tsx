@@ -23,14 +23,24 @@ import { LiveNotices } from './live-notices.tsx';
 
 const NAV = [
   { to: '/', label: 'Strategy map', icon: MapIcon, match: (p: string) => p === '/' },
-  { to: '/signals', label: 'Signals', icon: BellIcon, match: (p: string) => p.startsWith('/signals') },
+  {
+    to: '/signals',
+    label: 'Signals',
+    icon: BellIcon,
+    match: (p: string) => p.startsWith('/signals'),
+  },
   {
     to: '/dependencies',
     label: 'Dependencies',
     icon: GraphIcon,
     match: (p: string) => p.startsWith('/dependencies'),
   },
-  { to: '/plan', label: 'Plan editor', icon: EditIcon, match: (p: string) => p.startsWith('/plan') },
+  {
+    to: '/plan',
+    label: 'Plan editor',
+    icon: EditIcon,
+    match: (p: string) => p.startsWith('/plan'),
+  },
 ];
 
 function initials(name: string): string {
@@ -44,7 +54,13 @@ function initials(name: string): string {
 
 function LiveIndicator() {
   const { mode, offline } = useLive();
-  const text = offline ? 'Offline' : mode === 'push' ? 'Live' : mode === 'poll' ? 'Live' : 'Connecting';
+  const text = offline
+    ? 'Offline'
+    : mode === 'push'
+      ? 'Live'
+      : mode === 'poll'
+        ? 'Live'
+        : 'Connecting';
   const detail = offline
     ? 'The server cannot be reached; retrying'
     : mode === 'push'
@@ -52,7 +68,13 @@ function LiveIndicator() {
       : 'Checking for changes every second';
   return (
     <Tooltip label={detail} withArrow>
-      <Group gap={6} wrap="nowrap" className="live-indicator" data-mode={mode} data-offline={offline}>
+      <Group
+        gap={6}
+        wrap="nowrap"
+        className="live-indicator"
+        data-mode={mode}
+        data-offline={offline}
+      >
         <span className={`live-dot${offline ? ' live-dot-off' : ''}`} aria-hidden="true" />
         <Text size="sm" fw={600} c={offline ? 'red.8' : 'dark.6'}>
           {text}
@@ -110,7 +132,17 @@ export function Shell({ children }: { children: ReactNode }) {
           </Group>
           <Group gap="md" wrap="nowrap">
             {live.state !== null && (
-              <Badge variant="light" color="indigo" radius="sm" size="lg" className="as-of" data-testid="as-of" styles={{ root: { textTransform: 'none', color: '#364fc7', backgroundColor: '#edf2ff' } }}>
+              <Badge
+                variant="light"
+                color="indigo"
+                radius="sm"
+                size="lg"
+                className="as-of"
+                data-testid="as-of"
+                styles={{
+                  root: { textTransform: 'none', color: '#364fc7', backgroundColor: '#edf2ff' },
+                }}
+              >
                 As of {formatDate(live.state.asOf)}
               </Badge>
             )}
@@ -150,7 +182,13 @@ export function Shell({ children }: { children: ReactNode }) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="sm" id="main-navigation" aria-label="Main" className="app-navbar" data-open={opened}>
+      <AppShell.Navbar
+        p="sm"
+        id="main-navigation"
+        aria-label="Main"
+        className="app-navbar"
+        data-open={opened}
+      >
         <AppShell.Section grow>
           <Stack gap={4}>
             {NAV.map((item) => {
@@ -169,7 +207,12 @@ export function Shell({ children }: { children: ReactNode }) {
                   className="nav-link"
                   rightSection={
                     item.to === '/signals' && waiting > 0 ? (
-                      <Badge size="sm" circle color="red.8" aria-label={`${waiting} waiting on you`}>
+                      <Badge
+                        size="sm"
+                        circle
+                        color="red.8"
+                        aria-label={`${waiting} waiting on you`}
+                      >
                         {waiting}
                       </Badge>
                     ) : undefined

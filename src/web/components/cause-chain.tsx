@@ -6,7 +6,7 @@ import { EntityLink } from './entity-link.tsx';
 import { ArrowRightIcon } from './icons.tsx';
 import { StatusBadge } from './status-badge.tsx';
 
-const KIND_LABEL: Record<EntityKind, string> = {
+const KIND_LABEL: Partial<Record<EntityKind, string>> = {
   work_item: 'Work item',
   milestone: 'Milestone',
   kpi: 'KPI',
@@ -31,7 +31,8 @@ function stepFigures(step: ChainStep, unitOf: (kpi: string) => string): string[]
   const f = step.figures;
   const out: string[] = [];
   const deltaDays = num(f.deltaDays);
-  if (deltaDays !== null) out.push(`${deltaDays > 0 ? '+' : ''}${deltaDays} ${plural(deltaDays, 'day')}`);
+  if (deltaDays !== null)
+    out.push(`${deltaDays > 0 ? '+' : ''}${deltaDays} ${plural(deltaDays, 'day')}`);
   const slip = num(f.slipWorkingDays);
   if (slip !== null) out.push(`${slip > 0 ? '+' : ''}${slip} working ${plural(slip, 'day')}`);
   if (step.kind === 'kpi') {
@@ -39,7 +40,8 @@ function stepFigures(step: ChainStep, unitOf: (kpi: string) => string): string[]
     const delta = num(f.delta);
     if (delta !== null) out.push(formatSigned(delta, unit));
     const shortfall = num(f.shortfall);
-    if (shortfall !== null && shortfall > 0) out.push(`${formatValue(shortfall, unit)} below target`);
+    if (shortfall !== null && shortfall > 0)
+      out.push(`${formatValue(shortfall, unit)} below target`);
   }
   return out;
 }
@@ -76,10 +78,20 @@ export function FigureBadge({ children }: { children: ReactNode }) {
 }
 
 /** A signal's cause chain, from the source event to the money to the objective; every step a link. */
-export function CauseChain({ chain, unitOf = () => '', compact = false, label = 'Cause chain' }: CauseChainProps) {
+export function CauseChain({
+  chain,
+  unitOf = () => '',
+  compact = false,
+  label = 'Cause chain',
+}: CauseChainProps) {
   if (compact) {
     return (
-      <Box component="ol" aria-label={label} className="chain chain-compact" data-testid="cause-chain">
+      <Box
+        component="ol"
+        aria-label={label}
+        className="chain chain-compact"
+        data-testid="cause-chain"
+      >
         {chain.map((step, index) => (
           <li key={`${step.kind}:${step.id}:${index}`} className="chain-compact-step">
             {index > 0 && <ArrowRightIcon size={14} className="chain-arrow" />}
@@ -113,7 +125,7 @@ export function CauseChain({ chain, unitOf = () => '', compact = false, label = 
             <span className="chain-dot" aria-hidden="true" />
             <Group gap="xs" wrap="wrap" align="center">
               <Text span size="xs" c="dimmed" tt="uppercase" fw={600} className="chain-kind">
-                {KIND_LABEL[step.kind]}
+                {KIND_LABEL[step.kind] ?? step.kind.replace('_', ' ')}
               </Text>
               <EntityLink kind={step.kind} id={step.id} fw={700}>
                 {step.id}

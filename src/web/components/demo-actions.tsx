@@ -21,7 +21,10 @@ export function DemoActions() {
   };
   return (
     <Group gap={6} wrap="nowrap" data-testid="demo-actions">
-      <Tooltip label="Replays the Jira webhook: ERP-17's due date moves from 2 Oct to 23 Oct" withArrow>
+      <Tooltip
+        label="Replays the Jira webhook: ERP-17's due date moves from 2 Oct to 23 Oct"
+        withArrow
+      >
         <Button
           size="xs"
           variant="filled"

@@ -102,7 +102,14 @@ interface DependencyGraphProps {
 }
 
 /** Milestones, the KPIs their benefits move and the objectives those measure, laid out left to right by ELK. */
-export function DependencyGraph({ nodes, edges, unitColor, highlightOf, edgeHighlight, onSelect }: DependencyGraphProps) {
+export function DependencyGraph({
+  nodes,
+  edges,
+  unitColor,
+  highlightOf,
+  edgeHighlight,
+  onSelect,
+}: DependencyGraphProps) {
   const [positions, setPositions] = useState<Map<string, { x: number; y: number }> | null>(null);
   const shape = JSON.stringify([nodes.map((n) => n.id), edges.map((e) => [e.from, e.to])]);
   useEffect(() => {
@@ -122,10 +129,15 @@ export function DependencyGraph({ nodes, edges, unitColor, highlightOf, edgeHigh
       })
       .then((laid) => {
         if (cancelled) return;
-        setPositions(new Map((laid.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0 }])));
+        setPositions(
+          new Map((laid.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0 }])),
+        );
       })
       .catch(() => {
-        if (!cancelled) setPositions(new Map(nodes.map((n, i) => [n.id, { x: (i % 4) * 260, y: Math.floor(i / 4) * 130 }])));
+        if (!cancelled)
+          setPositions(
+            new Map(nodes.map((n, i) => [n.id, { x: (i % 4) * 260, y: Math.floor(i / 4) * 130 }])),
+          );
       });
     return () => {
       cancelled = true;
@@ -155,14 +167,23 @@ export function DependencyGraph({ nodes, edges, unitColor, highlightOf, edgeHigh
       edges.map((e) => {
         const highlight = edgeHighlight(e);
         const color =
-          highlight === 'upstream' ? '#e8590c' : highlight === 'downstream' ? '#c92a2a' : highlight === 'dimmed' ? '#dee2e6' : '#868e96';
+          highlight === 'upstream'
+            ? '#e8590c'
+            : highlight === 'downstream'
+              ? '#c92a2a'
+              : highlight === 'dimmed'
+                ? '#dee2e6'
+                : '#868e96';
         return {
           id: `${e.from}->${e.to}`,
           source: e.from,
           target: e.to,
           label: e.label,
           animated: highlight === 'upstream' || highlight === 'downstream',
-          style: { stroke: color, strokeWidth: highlight === 'upstream' || highlight === 'downstream' ? 2.5 : 1.5 },
+          style: {
+            stroke: color,
+            strokeWidth: highlight === 'upstream' || highlight === 'downstream' ? 2.5 : 1.5,
+          },
           labelStyle: { fill: '#343a40', fontSize: 11, fontWeight: 600 },
           labelBgStyle: { fill: '#fff' },
           markerEnd: { type: MarkerType.ArrowClosed, color },

@@ -3,7 +3,13 @@ import type { ExplanationStep } from '../api/types.ts';
 import { EntityLink } from './entity-link.tsx';
 
 /** The facts and rules behind a derived figure, in order, each reference a link. */
-export function Explanation({ steps, label = 'Why' }: { steps: ExplanationStep[]; label?: string }) {
+export function Explanation({
+  steps,
+  label = 'Why',
+}: {
+  steps: ExplanationStep[];
+  label?: string;
+}) {
   if (steps.length === 0) {
     return (
       <Text size="sm" c="dimmed">

@@ -18,7 +18,15 @@ export function headlinePeriod(kpi: KpiView): KpiPeriodForecast | null {
 }
 
 /** A KPI on the strategy map: status, the headline figure against target, the small chart. */
-export function KpiCard({ kpi, changed, headingLevel = 'h4' }: { kpi: KpiView; changed: boolean; headingLevel?: 'h3' | 'h4' | 'h5' }) {
+export function KpiCard({
+  kpi,
+  changed,
+  headingLevel = 'h4',
+}: {
+  kpi: KpiView;
+  changed: boolean;
+  headingLevel?: 'h3' | 'h4' | 'h5';
+}) {
   const headline = headlinePeriod(kpi);
   const Heading = headingLevel;
   const status = kpi.status?.status ?? null;
@@ -55,16 +63,14 @@ export function KpiCard({ kpi, changed, headingLevel = 'h4' }: { kpi: KpiView; c
               {formatValue(headline.actual ?? headline.forecast, kpi.unitOfMeasure)}
             </Text>
             {headline.target !== null && (
-              <>
-                {' '}
-                vs target {formatValue(headline.target, kpi.unitOfMeasure)}
-              </>
+              <> vs target {formatValue(headline.target, kpi.unitOfMeasure)}</>
             )}
           </Text>
         )}
         {kpi.periods.length > 0 && <KpiMiniChart kpi={kpi} />}
         <Text size="xs" c="dimmed">
-          Owner {kpi.owner?.name ?? '—'} · {kpi.direction === 'higher_is_better' ? 'higher is better' : 'lower is better'}
+          Owner {kpi.owner?.name ?? '—'} ·{' '}
+          {kpi.direction === 'higher_is_better' ? 'higher is better' : 'lower is better'}
         </Text>
       </Stack>
     </Card>

@@ -23,7 +23,8 @@ export function describeKpi(kpi: KpiChartData): string {
       p.actual !== null
         ? `actual ${formatValue(p.actual, kpi.unitOfMeasure)}`
         : `forecast ${formatValue(p.forecast, kpi.unitOfMeasure)}`;
-    const target = p.target === null ? 'no target' : `target ${formatValue(p.target, kpi.unitOfMeasure)}`;
+    const target =
+      p.target === null ? 'no target' : `target ${formatValue(p.target, kpi.unitOfMeasure)}`;
     return `${p.period}: ${value}, ${target}, ${STATUS_LABEL[p.status.status].toLowerCase()}`;
   });
   return `${kpi.name} per period. ${parts.join('; ')}.`;
@@ -40,7 +41,14 @@ function miniOption(kpi: KpiChartData): EChartsCoreOption {
     forecast ? `${STATUS_HEX[status]}b3` : STATUS_HEX[status];
   return {
     animation: false,
-    grid: { left: 4, right: 8, top: 10, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    grid: {
+      left: 4,
+      right: 8,
+      top: 10,
+      bottom: 4,
+      outerBoundsMode: 'same',
+      outerBoundsContain: 'axisLabel',
+    },
     tooltip: { trigger: 'axis', valueFormatter: tooltipValue(unit) },
     xAxis: {
       type: 'category',
@@ -52,7 +60,11 @@ function miniOption(kpi: KpiChartData): EChartsCoreOption {
     yAxis: {
       type: 'value',
       splitNumber: 2,
-      axisLabel: { color: AXIS_TEXT, fontSize: 10, formatter: (v: number) => formatCompact(v, unit) },
+      axisLabel: {
+        color: AXIS_TEXT,
+        fontSize: 10,
+        formatter: (v: number) => formatCompact(v, unit),
+      },
       splitLine: { lineStyle: { color: '#f1f3f5' } },
     },
     series: [
@@ -62,7 +74,9 @@ function miniOption(kpi: KpiChartData): EChartsCoreOption {
         stack: 'value',
         barMaxWidth: 26,
         data: kpi.periods.map((p) =>
-          p.actual === null ? null : { value: p.actual, itemStyle: { color: statusColor(p.status.status, false) } },
+          p.actual === null
+            ? null
+            : { value: p.actual, itemStyle: { color: statusColor(p.status.status, false) } },
         ),
       },
       {
@@ -178,7 +192,14 @@ function fullOption(kpi: KpiChartData, benefitLabel: (id: string) => string): EC
   );
   return {
     animation: false,
-    grid: { left: 8, right: 16, top: 56, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    grid: {
+      left: 8,
+      right: 16,
+      top: 56,
+      bottom: 8,
+      outerBoundsMode: 'same',
+      outerBoundsContain: 'axisLabel',
+    },
     legend: { top: 0, left: 0, textStyle: { color: AXIS_TEXT }, itemGap: 14 },
     tooltip: { trigger: 'axis', valueFormatter: tooltipValue(unit) },
     xAxis: {
@@ -197,7 +218,13 @@ function fullOption(kpi: KpiChartData, benefitLabel: (id: string) => string): EC
 }
 
 /** The KPI page's chart. */
-export function KpiChart({ kpi, benefitLabel }: { kpi: KpiChartData; benefitLabel: (id: string) => string }) {
+export function KpiChart({
+  kpi,
+  benefitLabel,
+}: {
+  kpi: KpiChartData;
+  benefitLabel: (id: string) => string;
+}) {
   const option = useMemo(() => fullOption(kpi, benefitLabel), [kpi, benefitLabel]);
   return <EChart option={option} height={340} label={describeKpi(kpi)} testId="kpi-chart" />;
 }
@@ -214,7 +241,14 @@ export function BudgetChart({ periods, currency }: { periods: BudgetPeriod[]; cu
   const option = useMemo<EChartsCoreOption>(
     () => ({
       animation: false,
-      grid: { left: 8, right: 16, top: 36, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+      grid: {
+        left: 8,
+        right: 16,
+        top: 36,
+        bottom: 8,
+        outerBoundsMode: 'same',
+        outerBoundsContain: 'axisLabel',
+      },
       legend: { top: 0, left: 0, textStyle: { color: AXIS_TEXT } },
       tooltip: { trigger: 'axis', valueFormatter: tooltipValue(currency) },
       xAxis: {
@@ -229,9 +263,27 @@ export function BudgetChart({ periods, currency }: { periods: BudgetPeriod[]; cu
         splitLine: { lineStyle: { color: '#f1f3f5' } },
       },
       series: [
-        { name: 'Plan', type: 'bar', itemStyle: { color: '#bac8ff' }, data: periods.map((p) => p.plan), barMaxWidth: 28 },
-        { name: 'Committed', type: 'bar', itemStyle: { color: '#5c7cfa' }, data: periods.map((p) => p.committed), barMaxWidth: 28 },
-        { name: 'Actual', type: 'bar', itemStyle: { color: '#364fc7' }, data: periods.map((p) => p.actual), barMaxWidth: 28 },
+        {
+          name: 'Plan',
+          type: 'bar',
+          itemStyle: { color: '#bac8ff' },
+          data: periods.map((p) => p.plan),
+          barMaxWidth: 28,
+        },
+        {
+          name: 'Committed',
+          type: 'bar',
+          itemStyle: { color: '#5c7cfa' },
+          data: periods.map((p) => p.committed),
+          barMaxWidth: 28,
+        },
+        {
+          name: 'Actual',
+          type: 'bar',
+          itemStyle: { color: '#364fc7' },
+          data: periods.map((p) => p.actual),
+          barMaxWidth: 28,
+        },
       ],
     }),
     [periods, currency],

@@ -34,7 +34,9 @@ const CRITICAL = '#c92a2a';
 const DAY = 86_400_000;
 
 function day(iso: string): number {
-  return Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / DAY;
+  return (
+    Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / DAY
+  );
 }
 
 function isoOf(days: number): string {
@@ -69,7 +71,8 @@ export function MilestoneTimeline({ rows, dependencies, drivers, asOf, critical 
   // Lay the rows out: each milestone, then its work.
   let y = AXIS + 8;
   const milestoneY = new Map<string, number>();
-  const layout: { kind: 'milestone' | 'work'; y: number; row: TimelineMilestone; key?: string }[] = [];
+  const layout: { kind: 'milestone' | 'work'; y: number; row: TimelineMilestone; key?: string }[] =
+    [];
   for (const row of rows) {
     y += MILESTONE_ROW / 2;
     milestoneY.set(row.milestone.id, y);
@@ -94,7 +97,9 @@ export function MilestoneTimeline({ rows, dependencies, drivers, asOf, critical 
   }
 
   const forecastOf = new Map(rows.map((r) => [r.milestone.id, r.milestone.forecastDate]));
-  const shown = dependencies.filter((d) => milestoneY.has(d.predecessor) && milestoneY.has(d.successor));
+  const shown = dependencies.filter(
+    (d) => milestoneY.has(d.predecessor) && milestoneY.has(d.successor),
+  );
   const summary = rows
     .map(
       ({ milestone: m }) =>
@@ -115,10 +120,26 @@ export function MilestoneTimeline({ rows, dependencies, drivers, asOf, critical 
         <title id="timeline-title">Milestone timeline: plan against forecast</title>
         <desc id="timeline-desc">{summary}</desc>
         <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker
+            id="arrow"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
             <path d="M0,0 L10,5 L0,10 z" fill="#868e96" />
           </marker>
-          <marker id="arrow-critical" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker
+            id="arrow-critical"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
             <path d="M0,0 L10,5 L0,10 z" fill={CRITICAL} />
           </marker>
         </defs>
@@ -130,7 +151,14 @@ export function MilestoneTimeline({ rows, dependencies, drivers, asOf, critical 
             </text>
           </g>
         ))}
-        <line x1={x(asOf)} x2={x(asOf)} y1={AXIS - 6} y2={height - 4} stroke="#364fc7" strokeDasharray="4 3" />
+        <line
+          x1={x(asOf)}
+          x2={x(asOf)}
+          y1={AXIS - 6}
+          y2={height - 4}
+          stroke="#364fc7"
+          strokeDasharray="4 3"
+        />
         <text x={x(asOf) + 4} y={AXIS - 12} fontSize={11} fontWeight={700} fill="#364fc7">
           as of {formatShortDate(asOf)}
         </text>
@@ -141,26 +169,61 @@ export function MilestoneTimeline({ rows, dependencies, drivers, asOf, critical 
             const xp = x(m.plannedDate);
             const xf = x(m.forecastDate);
             return (
-              <g key={`m:${m.id}`} data-milestone={m.id} opacity={item.row.foreign === null ? 1 : 0.75}>
-                <rect x={0} y={item.y - MILESTONE_ROW / 2} width={WIDTH} height={MILESTONE_ROW} fill={item.row.foreign === null ? '#f8f9fa' : '#fff'} />
+              <g
+                key={`m:${m.id}`}
+                data-milestone={m.id}
+                opacity={item.row.foreign === null ? 1 : 0.75}
+              >
+                <rect
+                  x={0}
+                  y={item.y - MILESTONE_ROW / 2}
+                  width={WIDTH}
+                  height={MILESTONE_ROW}
+                  fill={item.row.foreign === null ? '#f8f9fa' : '#fff'}
+                />
                 <text x={8} y={item.y - 2} fontSize={13} fontWeight={700} fill="#212529">
                   {m.id}
                 </text>
                 <text x={8} y={item.y + 13} fontSize={11} fill="#495057">
-                  {(item.row.foreign === null ? m.name : `${item.row.foreign} · ${m.name}`).slice(0, 38)}
+                  {(item.row.foreign === null ? m.name : `${item.row.foreign} · ${m.name}`).slice(
+                    0,
+                    38,
+                  )}
                 </text>
                 {xf !== xp && (
                   <>
-                    <line x1={xp} x2={xf} y1={item.y} y2={item.y} stroke={STATUS_HEX[status]} strokeWidth={6} strokeOpacity={0.25} />
-                    <text x={(xp + xf) / 2} y={item.y - 9} fontSize={11} fontWeight={700} textAnchor="middle" fill={STATUS_HEX[status]}>
-                      {m.slipWorkingDays > 0 ? `+${m.slipWorkingDays} wd` : `${m.slipWorkingDays} wd`}
+                    <line
+                      x1={xp}
+                      x2={xf}
+                      y1={item.y}
+                      y2={item.y}
+                      stroke={STATUS_HEX[status]}
+                      strokeWidth={6}
+                      strokeOpacity={0.25}
+                    />
+                    <text
+                      x={(xp + xf) / 2}
+                      y={item.y - 9}
+                      fontSize={11}
+                      fontWeight={700}
+                      textAnchor="middle"
+                      fill={STATUS_HEX[status]}
+                    >
+                      {m.slipWorkingDays > 0
+                        ? `+${m.slipWorkingDays} wd`
+                        : `${m.slipWorkingDays} wd`}
                     </text>
                   </>
                 )}
                 <path d={diamond(xp, item.y, 7)} fill="#fff" stroke="#495057" strokeWidth={1.5}>
                   <title>{`${m.id} planned ${formatDate(m.plannedDate)}`}</title>
                 </path>
-                <path d={diamond(xf, item.y, 8)} fill={STATUS_HEX[status]} stroke="#fff" strokeWidth={1}>
+                <path
+                  d={diamond(xf, item.y, 8)}
+                  fill={STATUS_HEX[status]}
+                  stroke="#fff"
+                  strokeWidth={1}
+                >
                   <title>{`${m.id} forecast ${formatDate(m.forecastDate)}`}</title>
                 </path>
               </g>
@@ -173,7 +236,13 @@ export function MilestoneTimeline({ rows, dependencies, drivers, asOf, critical 
           const done = w.statusCategory === 'done';
           return (
             <g key={`w:${m.id}:${w.key}`} data-work-item={w.key}>
-              <text x={22} y={item.y + 4} fontSize={11} fill={isCritical ? CRITICAL : '#495057'} fontWeight={isCritical ? 700 : 400}>
+              <text
+                x={22}
+                y={item.y + 4}
+                fontSize={11}
+                fill={isCritical ? CRITICAL : '#495057'}
+                fontWeight={isCritical ? 700 : 400}
+              >
                 {w.key} · {w.summary.slice(0, 26)}
               </text>
               {xw !== null && (
@@ -187,7 +256,13 @@ export function MilestoneTimeline({ rows, dependencies, drivers, asOf, critical 
                     strokeWidth={isCritical ? 2 : 1}
                     strokeDasharray={isCritical ? undefined : '3 3'}
                   />
-                  <circle cx={xw} cy={item.y} r={5} fill={done ? '#868e96' : isCritical ? CRITICAL : '#4c6ef5'} stroke="#fff">
+                  <circle
+                    cx={xw}
+                    cy={item.y}
+                    r={5}
+                    fill={done ? '#868e96' : isCritical ? CRITICAL : '#4c6ef5'}
+                    stroke="#fff"
+                  >
                     <title>{`${w.key} ${done ? 'finished' : 'forecast to finish'} ${formatDate(w.forecastFinish)}`}</title>
                   </circle>
                 </>
@@ -203,7 +278,11 @@ export function MilestoneTimeline({ rows, dependencies, drivers, asOf, critical 
           const isCritical = critical.edges.has(edgeKey(d.predecessor, d.successor));
           const bend = Math.max(x1 + 12, Math.min(x2 - 12, x1 + 24));
           return (
-            <g key={edgeKey(d.predecessor, d.successor)} data-dependency={edgeKey(d.predecessor, d.successor)} data-critical={isCritical}>
+            <g
+              key={edgeKey(d.predecessor, d.successor)}
+              data-dependency={edgeKey(d.predecessor, d.successor)}
+              data-critical={isCritical}
+            >
               <path
                 d={`M${x1 + 8},${y1} H${bend} V${y2} H${x2 - 10}`}
                 fill="none"
@@ -211,7 +290,13 @@ export function MilestoneTimeline({ rows, dependencies, drivers, asOf, critical 
                 strokeWidth={isCritical ? 2.5 : 1.5}
                 markerEnd={isCritical ? 'url(#arrow-critical)' : 'url(#arrow)'}
               />
-              <text x={bend + 4} y={(y1 + y2) / 2 + 4} fontSize={11} fill={isCritical ? CRITICAL : '#495057'} fontWeight={600}>
+              <text
+                x={bend + 4}
+                y={(y1 + y2) / 2 + 4}
+                fontSize={11}
+                fill={isCritical ? CRITICAL : '#495057'}
+                fontWeight={600}
+              >
                 {d.type} {d.lagDays >= 0 ? '+' : ''}
                 {d.lagDays} wd
               </text>

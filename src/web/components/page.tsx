@@ -1,4 +1,14 @@
-import { Alert, Anchor, Breadcrumbs, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Breadcrumbs,
+  Center,
+  Group,
+  Loader,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
 import { type ReactNode, useEffect } from 'react';
 import { Link } from 'react-router-dom';
 
@@ -14,7 +24,15 @@ interface PageProps {
 }
 
 /** A page: breadcrumbs, its one h1, actions on the right, the body. */
-export function Page({ title, documentTitle, eyebrow, crumbs, actions, children, testId }: PageProps) {
+export function Page({
+  title,
+  documentTitle,
+  eyebrow,
+  crumbs,
+  actions,
+  children,
+  testId,
+}: PageProps) {
   useEffect(() => {
     document.title = `${documentTitle} · Throughline`;
   }, [documentTitle]);
@@ -62,7 +80,13 @@ export function Loading({ label = 'Loading' }: { label?: string }) {
 }
 
 /** Something could not be shown, and why. */
-export function Failed({ error, title = 'This could not be loaded' }: { error: Error; title?: string }) {
+export function Failed({
+  error,
+  title = 'This could not be loaded',
+}: {
+  error: Error;
+  title?: string;
+}) {
   return (
     <Alert color="red" title={title} role="alert" variant="light">
       <Text size="sm" c="dark.7">

@@ -18,12 +18,19 @@ interface SignalCardProps {
 }
 
 const KIND_TEXT: Record<InboxSignal['kind'], string> = {
+  'source.stale': 'Source gone quiet',
   'milestone.slipped': 'Milestone slipped',
   'kpi.misses_target': 'KPI misses its target',
 };
 
 /** One signal: what happened, its cause chain, whom it affects, and "acknowledge". */
-export function SignalCard({ signal, nameOf, unitOf, compact = false, headingLevel = 'h3' }: SignalCardProps) {
+export function SignalCard({
+  signal,
+  nameOf,
+  unitOf,
+  compact = false,
+  headingLevel = 'h3',
+}: SignalCardProps) {
   const live = useLiveStore();
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState<string | null>(null);
@@ -55,7 +62,12 @@ export function SignalCard({ signal, nameOf, unitOf, compact = false, headingLev
         <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
           <Stack gap={2}>
             <Group gap="xs">
-              <StatusBadge status={severity} withReason={false} size="sm" prefix={KIND_TEXT[signal.kind]} />
+              <StatusBadge
+                status={severity}
+                withReason={false}
+                size="sm"
+                prefix={KIND_TEXT[signal.kind]}
+              />
               {signal.status === 'resolved' && (
                 <Text size="xs" c="dimmed">
                   resolved {formatInstant(signal.resolvedAt)}
@@ -87,9 +99,15 @@ export function SignalCard({ signal, nameOf, unitOf, compact = false, headingLev
             )
           )}
         </Group>
-        <CauseChain chain={signal.chain} unitOf={unitOf} compact={compact} label={`Cause chain of: ${signal.title}`} />
+        <CauseChain
+          chain={signal.chain}
+          unitOf={unitOf}
+          compact={compact}
+          label={`Cause chain of: ${signal.title}`}
+        />
         <Text size="xs" c="dimmed">
-          Affects {signal.affectedOwners.map(nameOf).join(', ')} · raised {formatInstant(signal.raisedAt)}
+          Affects {signal.affectedOwners.map(nameOf).join(', ')} · raised{' '}
+          {formatInstant(signal.raisedAt)}
           {signal.updatedAt !== signal.raisedAt && ` · updated ${formatInstant(signal.updatedAt)}`}
         </Text>
         {failed !== null && (

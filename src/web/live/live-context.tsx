@@ -1,4 +1,11 @@
-import { createContext, type ReactNode, useContext, useEffect, useState, useSyncExternalStore } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 import { createLiveStore, type LiveSnapshot, type LiveStore } from './live-store.ts';
 
 const LiveContext = createContext<LiveStore | null>(null);

@@ -36,14 +36,14 @@ export interface LiveSnapshot {
 }
 
 export interface LiveStore {
-  subscribe(listener: () => void): () => void;
-  getSnapshot(): LiveSnapshot;
+  subscribe: (listener: () => void) => () => void;
+  getSnapshot: () => LiveSnapshot;
   /** Loads everything now, then keeps it up to date. */
-  start(): void;
-  stop(): void;
+  start: () => void;
+  stop: () => void;
   /** Asks the server again now (after an action of ours, say). */
-  refresh(): Promise<void>;
-  dismiss(noticeId: number): void;
+  refresh: () => Promise<void>;
+  dismiss: (noticeId: number) => void;
 }
 
 const POLL_MS = 1000;
@@ -124,7 +124,10 @@ function describeChange(
     const old = was.forecasts.get(id);
     if (old !== undefined && old !== date) {
       if (!ids.includes(id)) ids.push(id);
-      ranked.push({ rank: RANK.milestone, line: `${id} forecast ${formatDate(old)} → ${formatDate(date)}` });
+      ranked.push({
+        rank: RANK.milestone,
+        line: `${id} forecast ${formatDate(old)} → ${formatDate(date)}`,
+      });
     }
   }
   const beforeIds = new Set(before.signals.map((s) => s.id));

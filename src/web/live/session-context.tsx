@@ -1,4 +1,12 @@
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+} from 'react';
 import { api, ApiError, whenUnauthenticated } from '../api/client.ts';
 import type { Me, Person } from '../api/types.ts';
 
@@ -36,7 +44,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           : { kind: 'signed-out', demo: answer.demo },
       );
     } catch (error) {
-      setSession({ kind: 'unreachable', message: error instanceof ApiError ? error.message : String(error) });
+      setSession({
+        kind: 'unreachable',
+        message: error instanceof ApiError ? error.message : String(error),
+      });
     }
   }, []);
 

@@ -29,7 +29,7 @@ export function useMilestoneDrivers(
           frontier.map((id) =>
             api<Explained<unknown, MilestoneDerived>>(apiPath('milestones', id)).then(
               (e) => [id, e.derived?.driver ?? { kind: 'plan' }] as const,
-              () => [id, { kind: 'plan' } as MilestoneDriver] as const,
+              (): readonly [string, MilestoneDriver] => [id, { kind: 'plan' }],
             ),
           ),
         );

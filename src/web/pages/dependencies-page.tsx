@@ -1,8 +1,25 @@
-import { Anchor, Badge, Button, Card, Grid, Group, List, Select, Stack, Text, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Grid,
+  Group,
+  List,
+  Select,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useCallback, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
-import { DependencyGraph, type GraphEdge, type GraphNode, type Highlight } from '../components/dependency-graph.tsx';
+import {
+  DependencyGraph,
+  type GraphEdge,
+  type GraphNode,
+  type Highlight,
+} from '../components/dependency-graph.tsx';
 import { entityHref } from '../components/entity-link.tsx';
 import { Loading, Page } from '../components/page.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
@@ -50,7 +67,11 @@ export function DependenciesPage() {
       });
     }
     for (const d of plan.data.dependencies ?? []) {
-      edges.push({ from: d.predecessor, to: d.successor, label: `${d.type ?? 'FS'} +${d.lagDays ?? 0} wd` });
+      edges.push({
+        from: d.predecessor,
+        to: d.successor,
+        label: `${d.type ?? 'FS'} +${d.lagDays ?? 0} wd`,
+      });
     }
     const kpis = new Set<string>();
     for (const b of plan.data.benefits ?? []) {
@@ -64,7 +85,13 @@ export function DependenciesPage() {
       if (entry === undefined) continue;
       const owner = plan.data.kpis?.find((x) => x.id === k)?.owner;
       const ownerUnit = plan.data.people?.find((p) => p.id === owner)?.unit ?? null;
-      nodes.push({ id: k, kind: 'kpi', name: entry.kpi.name, unit: ownerUnit, status: entry.kpi.status?.status ?? null });
+      nodes.push({
+        id: k,
+        kind: 'kpi',
+        name: entry.kpi.name,
+        unit: ownerUnit,
+        status: entry.kpi.status?.status ?? null,
+      });
       for (const o of entry.objectives) {
         objectives.add(o.id);
         edges.push({ from: k, to: o.id, label: 'measures' });
@@ -73,18 +100,30 @@ export function DependenciesPage() {
     for (const o of objectives) {
       const entry = index.objectives.get(o);
       if (entry === undefined) continue;
-      const ownerUnit = plan.data.people?.find((p) => p.id === entry.objective.owner?.id)?.unit ?? null;
-      nodes.push({ id: o, kind: 'objective', name: entry.objective.name, unit: ownerUnit, status: entry.objective.status?.status ?? null });
+      const ownerUnit =
+        plan.data.people?.find((p) => p.id === entry.objective.owner?.id)?.unit ?? null;
+      nodes.push({
+        id: o,
+        kind: 'objective',
+        name: entry.objective.name,
+        unit: ownerUnit,
+        status: entry.objective.status?.status ?? null,
+      });
     }
-    const unitIds = [...new Set(nodes.map((n) => n.unit).filter((u): u is string => u !== null))].sort();
+    const unitIds = [
+      ...new Set(nodes.map((n) => n.unit).filter((u): u is string => u !== null)),
+    ].sort();
     return { nodes, edges, units, unitIds };
   }, [index, plan.data]);
 
   const { upstream, downstream } = useMemo(() => {
-    if (graph === null || selected === null) return { upstream: new Set<string>(), downstream: new Set<string>() };
+    if (graph === null || selected === null)
+      return { upstream: new Set<string>(), downstream: new Set<string>() };
     return {
       upstream: reach(selected, (id) => graph.edges.filter((e) => e.to === id).map((e) => e.from)),
-      downstream: reach(selected, (id) => graph.edges.filter((e) => e.from === id).map((e) => e.to)),
+      downstream: reach(selected, (id) =>
+        graph.edges.filter((e) => e.from === id).map((e) => e.to),
+      ),
     };
   }, [graph, selected]);
 
@@ -108,10 +147,18 @@ export function DependenciesPage() {
   const edgeHighlight = useCallback(
     (e: GraphEdge): Highlight => {
       if (selected === null) return 'none';
-      if ((upstream.has(e.from) || e.from === selected) && (upstream.has(e.to) || e.to === selected) && e.from !== selected) {
+      if (
+        (upstream.has(e.from) || e.from === selected) &&
+        (upstream.has(e.to) || e.to === selected) &&
+        e.from !== selected
+      ) {
         return 'upstream';
       }
-      if ((downstream.has(e.to) || e.to === selected) && (downstream.has(e.from) || e.from === selected) && e.to !== selected) {
+      if (
+        (downstream.has(e.to) || e.to === selected) &&
+        (downstream.has(e.from) || e.from === selected) &&
+        e.to !== selected
+      ) {
         return 'downstream';
       }
       return 'dimmed';
@@ -125,7 +172,12 @@ export function DependenciesPage() {
   const listOf = (ids: Set<string>) =>
     [...ids].map((id) => byId.get(id)).filter((n): n is GraphNode => n !== undefined);
   return (
-    <Page title="Dependencies" documentTitle="Dependencies" eyebrow="Across units" testId="dependencies-page">
+    <Page
+      title="Dependencies"
+      documentTitle="Dependencies"
+      eyebrow="Across units"
+      testId="dependencies-page"
+    >
       <Card padding={0} className="graph-card">
         <div className="graph-box" data-testid="dependency-graph">
           <DependencyGraph
@@ -141,12 +193,17 @@ export function DependenciesPage() {
       <Group gap="lg" aria-label="Legend" className="graph-legend">
         {graph.unitIds.map((u) => (
           <Group gap={6} key={u}>
-            <span className="legend-swatch" style={{ backgroundColor: unitColor(u) }} aria-hidden="true" />
+            <span
+              className="legend-swatch"
+              style={{ backgroundColor: unitColor(u) }}
+              aria-hidden="true"
+            />
             <Text size="sm">{graph.units.get(u) ?? u}</Text>
           </Group>
         ))}
         <Text size="sm" c="dimmed">
-          Stripe: unit · status in words and colour · selected: blue ring · waits on: orange · reaches: red
+          Stripe: unit · status in words and colour · selected: blue ring · waits on: orange ·
+          reaches: red
         </Text>
       </Group>
       <Card component="section" aria-labelledby="selection-title">
@@ -170,13 +227,17 @@ export function DependenciesPage() {
               />
               {selectedNode === undefined ? (
                 <Text size="sm" c="dimmed">
-                  Select a milestone, in the graph or here, to light up what it waits on (upstream) and everything it
-                  reaches (downstream).
+                  Select a milestone, in the graph or here, to light up what it waits on (upstream)
+                  and everything it reaches (downstream).
                 </Text>
               ) : (
                 <Stack gap={4} data-testid="selection">
                   <Group justify="space-between">
-                    <Anchor component={Link} to={entityHref(selectedNode.kind, selectedNode.id) ?? '/'} fw={700}>
+                    <Anchor
+                      component={Link}
+                      to={entityHref(selectedNode.kind, selectedNode.id) ?? '/'}
+                      fw={700}
+                    >
                       {selectedNode.id} {selectedNode.name}
                     </Anchor>
                     <StatusBadge status={selectedNode.status} size="sm" />
@@ -184,7 +245,8 @@ export function DependenciesPage() {
                   {selectedNode.forecastDate !== undefined && (
                     <Text size="sm">
                       Forecast {formatDate(selectedNode.forecastDate)}
-                      {selectedNode.unit !== null && ` · ${graph.units.get(selectedNode.unit) ?? selectedNode.unit}`}
+                      {selectedNode.unit !== null &&
+                        ` · ${graph.units.get(selectedNode.unit) ?? selectedNode.unit}`}
                     </Text>
                   )}
                   <Group>

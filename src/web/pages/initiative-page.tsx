@@ -5,7 +5,11 @@ import type { MilestoneDriver } from '../../core/domain/state.ts';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
 import { EntityLink } from '../components/entity-link.tsx';
 import { BudgetChart } from '../components/lazy-charts.tsx';
-import { edgeKey, MilestoneTimeline, type TimelineMilestone } from '../components/milestone-timeline.tsx';
+import {
+  edgeKey,
+  MilestoneTimeline,
+  type TimelineMilestone,
+} from '../components/milestone-timeline.tsx';
 import { Loading, Page } from '../components/page.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { formatDate, formatSigned, formatValue } from '../format/format.ts';
@@ -46,7 +50,8 @@ function describeDriver(driver: MilestoneDriver | undefined) {
   }
   return (
     <>
-      <EntityLink kind="milestone" id={driver.predecessor} /> ({driver.type} {driver.lagDays >= 0 ? '+' : ''}
+      <EntityLink kind="milestone" id={driver.predecessor} /> ({driver.type}{' '}
+      {driver.lagDays >= 0 ? '+' : ''}
       {driver.lagDays} wd)
     </>
   );
@@ -94,7 +99,10 @@ export function InitiativePage() {
     { plan: 0, committed: 0, actual: 0 },
   );
   const people = new Map((plan.data?.people ?? []).map((p) => [p.id, p]));
-  const critical = drivers === null ? { edges: new Set<string>(), workItems: new Set<string>() } : drivingChain(own, drivers);
+  const critical =
+    drivers === null
+      ? { edges: new Set<string>(), workItems: new Set<string>() }
+      : drivingChain(own, drivers);
 
   // This initiative's milestones, what they wait on upstream (the driving chain), and who waits on them.
   const rowIds: string[] = [];
@@ -110,9 +118,16 @@ export function InitiativePage() {
   const rows: TimelineMilestone[] = rowIds.flatMap((mid) => {
     const entry = index.milestones.get(mid);
     if (entry === undefined) return [];
-    return [{ milestone: entry.milestone, foreign: entry.initiative.id === id ? null : entry.initiative.name }];
+    return [
+      {
+        milestone: entry.milestone,
+        foreign: entry.initiative.id === id ? null : entry.initiative.name,
+      },
+    ];
   });
-  const workRows = initiative.milestones.flatMap((m) => m.workItems.map((w) => ({ milestone: m, item: w })));
+  const workRows = initiative.milestones.flatMap((m) =>
+    m.workItems.map((w) => ({ milestone: m, item: w })),
+  );
   const ownerOf = (milestoneId: string) => {
     const planned = plan.data?.milestones?.find((m) => m.id === milestoneId);
     const ownerId = planned?.owner ?? planInitiative?.owner;
@@ -125,7 +140,10 @@ export function InitiativePage() {
       eyebrow={`Initiative · ${initiative.id} · ${initiative.unit}`}
       crumbs={[
         { label: 'Strategy map', to: '/' },
-        ...objectives.map((o) => ({ label: o.name, to: `/objectives/${encodeURIComponent(o.id)}` })),
+        ...objectives.map((o) => ({
+          label: o.name,
+          to: `/objectives/${encodeURIComponent(o.id)}`,
+        })),
       ]}
       actions={
         <Group gap="xs">
@@ -208,7 +226,10 @@ export function InitiativePage() {
                     </Table.Td>
                     <Table.Td>{formatDate(m.plannedDate)}</Table.Td>
                     <Table.Td fw={600}>{formatDate(m.forecastDate)}</Table.Td>
-                    <Table.Td c={m.slipWorkingDays > 0 ? 'red.8' : undefined} fw={m.slipWorkingDays > 0 ? 700 : 400}>
+                    <Table.Td
+                      c={m.slipWorkingDays > 0 ? 'red.8' : undefined}
+                      fw={m.slipWorkingDays > 0 ? 700 : 400}
+                    >
                       {m.slipWorkingDays > 0 ? `+${m.slipWorkingDays} working days` : 'on plan'}
                     </Table.Td>
                     <Table.Td>{describeDriver(drivers?.get(m.id))}</Table.Td>
@@ -229,7 +250,8 @@ export function InitiativePage() {
         </Title>
         {workRows.length === 0 ? (
           <Text size="sm" c="dimmed" p="sm">
-            No work item is linked to these milestones: they forecast at their planned dates, or as their dependencies allow.
+            No work item is linked to these milestones: they forecast at their planned dates, or as
+            their dependencies allow.
           </Text>
         ) : (
           <Table.ScrollContainer minWidth={640}>
@@ -309,7 +331,10 @@ export function InitiativePage() {
                         <Table.Td ta="right">{formatValue(b.plan, currency)}</Table.Td>
                         <Table.Td ta="right">{formatValue(b.committed, currency)}</Table.Td>
                         <Table.Td ta="right">{formatValue(b.actual, currency)}</Table.Td>
-                        <Table.Td ta="right" c={b.actual !== null && b.actual > b.plan ? 'red.8' : undefined}>
+                        <Table.Td
+                          ta="right"
+                          c={b.actual !== null && b.actual > b.plan ? 'red.8' : undefined}
+                        >
                           {b.actual === null ? '—' : formatSigned(b.actual - b.plan, currency)}
                         </Table.Td>
                       </Table.Tr>

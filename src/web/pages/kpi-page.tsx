@@ -41,7 +41,9 @@ export function KpiPage() {
   const lastChange = (history.data?.signals ?? [])
     .filter((s) => s.chain.some((step) => step.kind === 'kpi' && step.id === id))
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
-  const benefitRows = kpi.periods.flatMap((p) => p.benefits.map((b) => ({ period: p.period, ...b })));
+  const benefitRows = kpi.periods.flatMap((p) =>
+    p.benefits.map((b) => ({ period: p.period, ...b })),
+  );
   return (
     <Page
       title={kpi.name}
@@ -49,7 +51,10 @@ export function KpiPage() {
       eyebrow={`KPI · ${kpi.id} · ${unit} · ${kpi.direction === 'higher_is_better' ? 'higher is better' : 'lower is better'}`}
       crumbs={[
         { label: 'Strategy map', to: '/' },
-        ...objectives.map((o) => ({ label: o.name, to: `/objectives/${encodeURIComponent(o.id)}` })),
+        ...objectives.map((o) => ({
+          label: o.name,
+          to: `/objectives/${encodeURIComponent(o.id)}`,
+        })),
       ]}
       actions={<StatusBadge status={kpi.status} size="xl" />}
       testId="kpi-page"
@@ -63,8 +68,9 @@ export function KpiPage() {
             Forecast against target, per period
           </Title>
           <Text size="sm" c="dimmed">
-            Bars: actuals, or the forecast built up from the baseline and each initiative&apos;s benefit. Dashed line: the target. Open
-            circle: the forecast had every milestone landed on plan.
+            Bars: actuals, or the forecast built up from the baseline and each initiative&apos;s
+            benefit. Dashed line: the target. Open circle: the forecast had every milestone landed
+            on plan.
           </Text>
           <KpiChart kpi={kpi} benefitLabel={benefitLabel} />
         </Stack>
@@ -155,7 +161,8 @@ export function KpiPage() {
         </Title>
         {benefitRows.length === 0 ? (
           <Text size="sm" c="dimmed" p="sm">
-            No initiative&apos;s benefit feeds this KPI: its forecast is its actuals, or its baseline.
+            No initiative&apos;s benefit feeds this KPI: its forecast is its actuals, or its
+            baseline.
           </Text>
         ) : (
           <Table.ScrollContainer minWidth={560}>
@@ -197,7 +204,11 @@ export function KpiPage() {
           <Title order={2} id="kpi-why" className="section-title">
             Why this forecast and status
           </Title>
-          {explained.data === null ? <Loading /> : <Explanation steps={explained.data.explanation} />}
+          {explained.data === null ? (
+            <Loading />
+          ) : (
+            <Explanation steps={explained.data.explanation} />
+          )}
         </Stack>
       </Card>
     </Page>

@@ -87,12 +87,13 @@ export function MilestonePage() {
             <Text size="sm">Its planned date: nothing it depends on is later.</Text>
           ) : driver.kind === 'work_item' ? (
             <Text size="sm">
-              Work item <EntityLink kind="work_item" id={driver.key} fw={700} />, the last of its work to finish.
+              Work item <EntityLink kind="work_item" id={driver.key} fw={700} />, the last of its
+              work to finish.
             </Text>
           ) : (
             <Text size="sm">
-              Milestone <EntityLink kind="milestone" id={driver.predecessor} fw={700} /> ({driver.type},{' '}
-              {driver.lagDays >= 0 ? '+' : ''}
+              Milestone <EntityLink kind="milestone" id={driver.predecessor} fw={700} /> (
+              {driver.type}, {driver.lagDays >= 0 ? '+' : ''}
               {driver.lagDays} working days).
             </Text>
           )}
@@ -112,7 +113,8 @@ export function MilestonePage() {
             <List size="sm" spacing={4}>
               {upstream.map((d) => (
                 <List.Item key={d.predecessor}>
-                  <EntityLink kind="milestone" id={d.predecessor} /> ({d.type ?? 'FS'}, {d.lagDays ?? 0} wd)
+                  <EntityLink kind="milestone" id={d.predecessor} /> ({d.type ?? 'FS'},{' '}
+                  {d.lagDays ?? 0} wd)
                 </List.Item>
               ))}
             </List>
@@ -130,13 +132,14 @@ export function MilestonePage() {
             <List size="sm" spacing={4}>
               {downstream.map((d) => (
                 <List.Item key={d.successor}>
-                  milestone <EntityLink kind="milestone" id={d.successor} /> ({d.type ?? 'FS'}, {d.lagDays ?? 0} wd)
+                  milestone <EntityLink kind="milestone" id={d.successor} /> ({d.type ?? 'FS'},{' '}
+                  {d.lagDays ?? 0} wd)
                 </List.Item>
               ))}
               {benefits.map((b) => (
                 <List.Item key={b.id}>
-                  KPI <EntityLink kind="kpi" id={b.kpi} />: benefit {b.id}, {b.amountPerWeek.toLocaleString('en-US')} a week from its
-                  completion
+                  KPI <EntityLink kind="kpi" id={b.kpi} />: benefit {b.id},{' '}
+                  {b.amountPerWeek.toLocaleString('en-US')} a week from its completion
                 </List.Item>
               ))}
             </List>

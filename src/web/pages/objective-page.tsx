@@ -28,9 +28,12 @@ export function ObjectivePage() {
     return explained.status === 'error' ? <Failed error={explained.error} /> : <Loading />;
   }
   const { objective, parent } = found;
-  const signals = (live.signals ?? []).filter((s) => s.chain.some((step) => step.kind === 'objective' && step.id === id));
+  const signals = (live.signals ?? []).filter((s) =>
+    s.chain.some((step) => step.kind === 'objective' && step.id === id),
+  );
   const crumbs = [{ label: 'Strategy map', to: '/' }];
-  if (parent !== null) crumbs.push({ label: parent.name, to: `/objectives/${encodeURIComponent(parent.id)}` });
+  if (parent !== null)
+    crumbs.push({ label: parent.name, to: `/objectives/${encodeURIComponent(parent.id)}` });
   return (
     <Page
       title={objective.name}
@@ -131,7 +134,11 @@ export function ObjectivePage() {
           Why this status
         </Title>
         <Card>
-          {explained.data === null ? <Loading /> : <Explanation steps={explained.data.explanation} />}
+          {explained.data === null ? (
+            <Loading />
+          ) : (
+            <Explanation steps={explained.data.explanation} />
+          )}
         </Card>
       </Stack>
     </Page>

@@ -1,4 +1,16 @@
-import { Alert, Badge, Button, Card, Group, List, Modal, Stack, Table, Tabs, Text } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  List,
+  Modal,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+} from '@mantine/core';
 import { type ReactNode, useMemo, useState } from 'react';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
 import { api, ApiError } from '../api/client.ts';
@@ -9,7 +21,15 @@ import { formatDate } from '../format/format.ts';
 import { useLiveStore } from '../live/live-context.tsx';
 import { useApi } from '../live/use-api.ts';
 import { DraftForm, type FormOptions } from '../plan/draft-form.tsx';
-import { type Draft, draftId, draftOf, type EditableCollection, emptyDraft, entityId, entryOf } from '../plan/drafts.ts';
+import {
+  type Draft,
+  draftId,
+  draftOf,
+  type EditableCollection,
+  emptyDraft,
+  entityId,
+  entryOf,
+} from '../plan/drafts.ts';
 import { type FormProblems, NO_PROBLEMS, sortProblems } from '../plan/problems.ts';
 
 const SINGULAR: Record<EditableCollection, string> = {
@@ -42,7 +62,7 @@ interface ApplyResult {
 }
 
 function listOf(plan: PlanFile, kind: EditableCollection): unknown[] {
-  return (plan[kind] ?? []) as unknown[];
+  return plan[kind] ?? [];
 }
 
 /**
@@ -52,7 +72,7 @@ function listOf(plan: PlanFile, kind: EditableCollection): unknown[] {
 async function applyEdit(
   kind: EditableCollection,
   originalId: string | null,
-  entry: unknown | null,
+  entry: unknown,
 ): Promise<{ result: ApplyResult; index: number }> {
   const plan = await api<PlanFile>('/api/v1/plan');
   const list = [...listOf(plan, kind)];
@@ -72,7 +92,10 @@ async function applyEdit(
   const drops = entry === null || (at >= 0 && originalId !== entityId(kind, entry));
   const body = { ...plan, [kind]: list };
   try {
-    const result = await api<ApplyResult>(`/api/v1/plan${drops ? '?prune=true' : ''}`, { method: 'POST', body });
+    const result = await api<ApplyResult>(`/api/v1/plan${drops ? '?prune=true' : ''}`, {
+      method: 'POST',
+      body,
+    });
     return { result, index };
   } catch (error) {
     if (error instanceof ApiError) throw Object.assign(error, { index });
@@ -80,11 +103,25 @@ async function applyEdit(
   }
 }
 
-function Rows({ kind, plan, onEdit }: { kind: EditableCollection; plan: PlanFile; onEdit: (entity: unknown) => void }) {
+function Rows({
+  kind,
+  plan,
+  onEdit,
+}: {
+  kind: EditableCollection;
+  plan: PlanFile;
+  onEdit: (entity: unknown) => void;
+}) {
   const people = new Map((plan.people ?? []).map((p) => [p.id, p.name]));
   const name = (id: string | undefined) => (id === undefined ? '—' : (people.get(id) ?? id));
   const editButton = (label: string, entity: unknown) => (
-    <Button variant="subtle" size="xs" leftSection={<EditIcon size={14} />} onClick={() => onEdit(entity)} aria-label={`Edit ${label}`}>
+    <Button
+      variant="subtle"
+      size="xs"
+      leftSection={<EditIcon size={14} />}
+      onClick={() => onEdit(entity)}
+      aria-label={`Edit ${label}`}
+    >
       Edit
     </Button>
   );
@@ -118,7 +155,11 @@ function Rows({ kind, plan, onEdit }: { kind: EditableCollection; plan: PlanFile
             </Table.Td>
             <Table.Td>{name(o.owner)}</Table.Td>
             <Table.Td>{o.parent ?? '—'}</Table.Td>
-            <Table.Td>{o.horizon === undefined ? '—' : `${formatDate(o.horizon.start)} – ${formatDate(o.horizon.end)}`}</Table.Td>
+            <Table.Td>
+              {o.horizon === undefined
+                ? '—'
+                : `${formatDate(o.horizon.start)} – ${formatDate(o.horizon.end)}`}
+            </Table.Td>
             <Table.Td ta="right">{editButton(o.id, o)}</Table.Td>
           </Table.Tr>
         )),
@@ -167,7 +208,9 @@ function Rows({ kind, plan, onEdit }: { kind: EditableCollection; plan: PlanFile
             </Table.Td>
             <Table.Td>{m.initiative}</Table.Td>
             <Table.Td>{formatDate(m.plannedDate)}</Table.Td>
-            <Table.Td>{[...(m.work?.keys ?? []), ...(m.work?.epics ?? [])].join(', ') || '—'}</Table.Td>
+            <Table.Td>
+              {[...(m.work?.keys ?? []), ...(m.work?.epics ?? [])].join(', ') || '—'}
+            </Table.Td>
             <Table.Td ta="right">{editButton(m.id, m)}</Table.Td>
           </Table.Tr>
         )),
@@ -208,18 +251,29 @@ export function PlanEditorPage() {
     const p = plan.data;
     if (p === null) return null;
     return {
-      people: (p.people ?? []).map((x) => ({ value: x.id, label: `${x.name}${x.title === undefined ? '' : `, ${x.title}`}` })),
+      people: (p.people ?? []).map((x) => ({
+        value: x.id,
+        label: `${x.name}${x.title === undefined ? '' : `, ${x.title}`}`,
+      })),
       objectives: (p.objectives ?? []).map((x) => ({ value: x.id, label: `${x.id} · ${x.name}` })),
       units: (p.units ?? []).map((x) => ({ value: x.id, label: x.name })),
-      initiatives: (p.initiatives ?? []).map((x) => ({ value: x.id, label: `${x.id} · ${x.name}` })),
+      initiatives: (p.initiatives ?? []).map((x) => ({
+        value: x.id,
+        label: `${x.id} · ${x.name}`,
+      })),
       milestones: (p.milestones ?? []).map((x) => ({ value: x.id, label: `${x.id} · ${x.name}` })),
     };
   }, [plan.data]);
 
-  if (plan.data === null) return plan.status === 'error' ? <Failed error={plan.error} /> : <Loading label="Loading the plan" />;
+  if (plan.data === null)
+    return plan.status === 'error' ? (
+      <Failed error={plan.error} />
+    ) : (
+      <Loading label="Loading the plan" />
+    );
   const planFile = plan.data;
 
-  const open = (kind: EditableCollection, entity: unknown | null) => {
+  const open = (kind: EditableCollection, entity: unknown) => {
     setSaved(null);
     setEditing({
       draft: entity === null ? emptyDraft(kind, planFile) : draftOf(kind, entity),
@@ -235,17 +289,32 @@ export function PlanEditorPage() {
     const kind = editing.draft.kind;
     const id = draftId(editing.draft);
     // Ids are how the plan is merged: a new entity with a taken id would overwrite the old one.
-    if (!remove && id !== editing.originalId && listOf(planFile, kind).some((e) => entityId(kind, e) === id)) {
+    if (
+      !remove &&
+      id !== editing.originalId &&
+      listOf(planFile, kind).some((e) => entityId(kind, e) === id)
+    ) {
       const field = kind === 'dependencies' ? 'successor' : 'id';
       setEditing({
         ...editing,
-        problems: { fields: { [field]: [`There is already ${kind === 'dependencies' ? 'a dependency' : `an ${SINGULAR[kind]}`} ${id}`] }, general: [] },
+        problems: {
+          fields: {
+            [field]: [
+              `There is already ${kind === 'dependencies' ? 'a dependency' : `an ${SINGULAR[kind]}`} ${id}`,
+            ],
+          },
+          general: [],
+        },
       });
       return;
     }
     setEditing({ ...editing, saving: true });
     try {
-      const { result } = await applyEdit(kind, editing.originalId, remove ? null : entryOf(editing.draft));
+      const { result } = await applyEdit(
+        kind,
+        editing.originalId,
+        remove ? null : entryOf(editing.draft),
+      );
       setEditing(null);
       const n = result.changes.length;
       setSaved(
@@ -279,22 +348,48 @@ export function PlanEditorPage() {
       testId="plan-editor-page"
     >
       <Text size="sm" c="dimmed" maw={860}>
-        Changes are checked with the same rules as a plan file (one owner who is a person, references, cycles, dates, periods) and land in
-        one transaction; the plan history keeps every change. The plan file stays the way to version the plan in git:{' '}
+        Changes are checked with the same rules as a plan file (one owner who is a person,
+        references, cycles, dates, periods) and land in one transaction; the plan history keeps
+        every change. The plan file stays the way to version the plan in git:{' '}
         <code>throughline plan export</code>.
       </Text>
       {saved !== null && (
-        <Alert color="green" variant="light" role="status" withCloseButton onClose={() => setSaved(null)} data-testid="plan-saved" closeButtonLabel="Dismiss">
+        <Alert
+          color="green"
+          variant="light"
+          role="status"
+          withCloseButton
+          onClose={() => setSaved(null)}
+          data-testid="plan-saved"
+          closeButtonLabel="Dismiss"
+        >
           <Text size="sm" c="dark.7">
             {saved}
           </Text>
         </Alert>
       )}
       <Card padding="sm">
-        <Tabs value={tab} onChange={(v) => setTab((v ?? 'objectives') as EditableCollection)} keepMounted={false}>
+        <Tabs
+          value={tab}
+          onChange={(v) => setTab((v ?? 'objectives') as EditableCollection)}
+          keepMounted={false}
+        >
           <Tabs.List>
             {TABS.map((t) => (
-              <Tabs.Tab value={t.value} key={t.value} rightSection={<Badge size="xs" variant="light" color="gray" styles={{ root: { color: '#343a40' } }}>{listOf(planFile, t.value).length}</Badge>}>
+              <Tabs.Tab
+                value={t.value}
+                key={t.value}
+                rightSection={
+                  <Badge
+                    size="xs"
+                    variant="light"
+                    color="gray"
+                    styles={{ root: { color: '#343a40' } }}
+                  >
+                    {listOf(planFile, t.value).length}
+                  </Badge>
+                }
+              >
                 {t.label}
               </Tabs.Tab>
             ))}
@@ -330,7 +425,12 @@ export function PlanEditorPage() {
           >
             <Stack gap="md">
               {editing.problems.general.length > 0 && (
-                <Alert color="red" title="The plan was not changed" role="alert" data-testid="plan-problems">
+                <Alert
+                  color="red"
+                  title="The plan was not changed"
+                  role="alert"
+                  data-testid="plan-problems"
+                >
                   <List size="sm" spacing={4}>
                     {editing.problems.general.map((p, i) => (
                       <List.Item key={i}>
@@ -348,13 +448,19 @@ export function PlanEditorPage() {
                   </List>
                 </Alert>
               )}
-              {Object.keys(editing.problems.fields).length > 0 && editing.problems.general.length === 0 && (
-                <Alert color="red" role="alert" title="The plan was not changed" data-testid="plan-problems">
-                  <Text size="sm" c="dark.8">
-                    See the fields marked below.
-                  </Text>
-                </Alert>
-              )}
+              {Object.keys(editing.problems.fields).length > 0 &&
+                editing.problems.general.length === 0 && (
+                  <Alert
+                    color="red"
+                    role="alert"
+                    title="The plan was not changed"
+                    data-testid="plan-problems"
+                  >
+                    <Text size="sm" c="dark.8">
+                      See the fields marked below.
+                    </Text>
+                  </Alert>
+                )}
               <DraftForm
                 draft={editing.draft}
                 onChange={(draft) => setEditing({ ...editing, draft })}
@@ -368,7 +474,11 @@ export function PlanEditorPage() {
                     <Button
                       variant={editing.confirmRemove ? 'filled' : 'subtle'}
                       color="red.8"
-                      onClick={() => (editing.confirmRemove ? void save(true) : setEditing({ ...editing, confirmRemove: true }))}
+                      onClick={() =>
+                        editing.confirmRemove
+                          ? void save(true)
+                          : setEditing({ ...editing, confirmRemove: true })
+                      }
                       disabled={editing.saving}
                     >
                       {editing.confirmRemove ? `Really remove ${editing.originalId}` : 'Remove'}
@@ -380,7 +490,9 @@ export function PlanEditorPage() {
                     Cancel
                   </Button>
                   <Button type="submit" loading={editing.saving}>
-                    {editing.originalId === null ? `Create ${SINGULAR[editing.draft.kind]}` : 'Save changes'}
+                    {editing.originalId === null
+                      ? `Create ${SINGULAR[editing.draft.kind]}`
+                      : 'Save changes'}
                   </Button>
                 </Group>
               </Group>

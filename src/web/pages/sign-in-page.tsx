@@ -106,7 +106,13 @@ export function SignInPage() {
                 </Alert>
               )}
               {demo !== null && demo !== 'loading' && (
-                <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" component="ul" className="people-list" aria-label="Demo people">
+                <SimpleGrid
+                  cols={{ base: 1, sm: 2 }}
+                  spacing="sm"
+                  component="ul"
+                  className="people-list"
+                  aria-label="Demo people"
+                >
                   {demo.people.map((p) => (
                     <li key={p.id}>
                       <UnstyledButton
@@ -132,7 +138,9 @@ export function SignInPage() {
                   ))}
                 </SimpleGrid>
               )}
-              {demo !== null && demo !== 'loading' && <Divider label="or use an API token" labelPosition="center" />}
+              {demo !== null && demo !== 'loading' && (
+                <Divider label="or use an API token" labelPosition="center" />
+              )}
               <form onSubmit={(e) => void signInWithToken(e)}>
                 <Group align="flex-end" gap="sm">
                   <PasswordInput

@@ -30,7 +30,7 @@ export function SignalsPage() {
       actions={
         <SegmentedControl
           value={filter}
-          onChange={(v) => setFilter(v as Filter)}
+          onChange={setFilter}
           aria-label="Which signals"
           data={[
             { value: 'mine', label: 'For me' },
@@ -47,18 +47,27 @@ export function SignalsPage() {
       </Text>
       {shown.length === 0 ? (
         <Card>
-          <Text>Nothing here: no signal {filter === 'mine' ? 'affects you' : 'is open'} right now.</Text>
+          <Text>
+            Nothing here: no signal {filter === 'mine' ? 'affects you' : 'is open'} right now.
+          </Text>
         </Card>
       ) : (
         <Stack gap="md">
           {shown.map((s) => (
-            <SignalCard key={s.id} signal={s} nameOf={labels.nameOf} unitOf={labels.unitOf} headingLevel="h2" />
+            <SignalCard
+              key={s.id}
+              signal={s}
+              nameOf={labels.nameOf}
+              unitOf={labels.unitOf}
+              headingLevel="h2"
+            />
           ))}
         </Stack>
       )}
       <Group>
         <Text size="xs" c="dimmed">
-          Signals are raised by the engine when a change in the work moves a milestone past its plan or a KPI forecast past its target.
+          Signals are raised by the engine when a change in the work moves a milestone past its plan
+          or a KPI forecast past its target.
         </Text>
       </Group>
     </Page>

@@ -14,7 +14,15 @@ import { useMe } from '../live/session-context.tsx';
 import { useLabels } from '../live/use-state-index.ts';
 
 /** One objective of the tree, with its KPIs, initiatives and child objectives. */
-function ObjectiveNode({ objective, depth, changed }: { objective: ObjectiveView; depth: number; changed: ReadonlySet<string> }) {
+function ObjectiveNode({
+  objective,
+  depth,
+  changed,
+}: {
+  objective: ObjectiveView;
+  depth: number;
+  changed: ReadonlySet<string>;
+}) {
   const Heading = depth === 0 ? 'h2' : 'h3';
   return (
     <Card
@@ -33,7 +41,10 @@ function ObjectiveNode({ objective, depth, changed }: { objective: ObjectiveView
               {objective.horizon !== null &&
                 ` · ${formatDate(objective.horizon.start)} – ${formatDate(objective.horizon.end)}`}
             </Text>
-            <Heading className={depth === 0 ? 'objective-title' : 'card-title'} id={`objective-${objective.id}-title`}>
+            <Heading
+              className={depth === 0 ? 'objective-title' : 'card-title'}
+              id={`objective-${objective.id}-title`}
+            >
               <EntityLink kind="objective" id={objective.id} c="dark.9" underline="hover" fw={700}>
                 {objective.name}
               </EntityLink>
@@ -51,15 +62,28 @@ function ObjectiveNode({ objective, depth, changed }: { objective: ObjectiveView
         )}
         {objective.kpis.length > 0 && (
           <SimpleGrid
-            cols={{ base: 1, sm: Math.min(2, objective.kpis.length), lg: Math.min(3, objective.kpis.length) }}
+            cols={{
+              base: 1,
+              sm: Math.min(2, objective.kpis.length),
+              lg: Math.min(3, objective.kpis.length),
+            }}
             spacing="md"
           >
             {objective.kpis.map((k) => (
-              <KpiCard key={k.id} kpi={k} changed={changed.has(k.id)} headingLevel={depth === 0 ? 'h3' : 'h4'} />
+              <KpiCard
+                key={k.id}
+                kpi={k}
+                changed={changed.has(k.id)}
+                headingLevel={depth === 0 ? 'h3' : 'h4'}
+              />
             ))}
           </SimpleGrid>
         )}
-        <InitiativeTable initiatives={objective.initiatives} changed={changed} caption={`Initiatives serving ${objective.id}`} />
+        <InitiativeTable
+          initiatives={objective.initiatives}
+          changed={changed}
+          caption={`Initiatives serving ${objective.id}`}
+        />
         {objective.children.length > 0 && (
           <Stack gap="md" className="objective-children">
             {objective.children.map((c) => (
@@ -96,7 +120,8 @@ export function StrategyMapPage() {
     // The map first, its charts right after.
     preloadCharts();
   }, [ready]);
-  if (live.state === null || live.signals === null) return <Loading label="Loading the strategy map" />;
+  if (live.state === null || live.signals === null)
+    return <Loading label="Loading the strategy map" />;
   const mine = live.signals.filter((s) => s.forMe && s.status === 'open');
   const counts = tally(live.state.objectives);
   const now = Date.now();
@@ -129,7 +154,13 @@ export function StrategyMapPage() {
             {mine.filter((s) => !s.acknowledgedByMe).length}
           </Text>
         </Card>
-        <Card padding="md" className="summary-card" component="section" aria-labelledby="freshness-title" data-testid="freshness">
+        <Card
+          padding="md"
+          className="summary-card"
+          component="section"
+          aria-labelledby="freshness-title"
+          data-testid="freshness"
+        >
           <Text size="xs" c="dimmed" fw={700} tt="uppercase" id="freshness-title">
             Data freshness
           </Text>
@@ -143,29 +174,49 @@ export function StrategyMapPage() {
           )}
           {(live.sources ?? []).map((s) => (
             <Text size="xs" c="dimmed" key={s.source} data-testid={`source-${s.source}-latest`}>
-              {s.source} ({count(s.workItems, 'item')}): updated {formatInstant(s.latestUpdateAt)}, {formatAge(s.latestUpdateAt, now)}
+              {s.source} ({count(s.workItems, 'item')}): updated {formatInstant(s.latestUpdateAt)},{' '}
+              {formatAge(s.latestUpdateAt, now)}
             </Text>
           ))}
         </Card>
       </SimpleGrid>
-      <Card component="section" aria-labelledby="waiting-title" data-testid="waiting-on-me" className="waiting-card">
+      <Card
+        component="section"
+        aria-labelledby="waiting-title"
+        data-testid="waiting-on-me"
+        className="waiting-card"
+      >
         <Stack gap="sm">
           <Group justify="space-between">
             <Title order={2} id="waiting-title" className="section-title">
               Waiting on you
             </Title>
-            <Badge variant="light" radius="sm" styles={{ root: { color: '#343a40', backgroundColor: '#f1f3f5', textTransform: 'none' } }}>
+            <Badge
+              variant="light"
+              radius="sm"
+              styles={{
+                root: { color: '#343a40', backgroundColor: '#f1f3f5', textTransform: 'none' },
+              }}
+            >
               {count(mine.length, 'signal')}
             </Badge>
           </Group>
           {mine.length === 0 ? (
             <Text size="sm" c="dimmed" data-testid="no-signals">
-              Nothing needs you, {me.person.name.split(' ')[0]}: every objective you own or serve is where it should be.
+              Nothing needs you, {me.person.name.split(' ')[0]}: every objective you own or serve is
+              where it should be.
             </Text>
           ) : (
             <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md">
               {mine.map((s) => (
-                <SignalCard key={s.id} signal={s} nameOf={labels.nameOf} unitOf={labels.unitOf} compact headingLevel="h3" />
+                <SignalCard
+                  key={s.id}
+                  signal={s}
+                  nameOf={labels.nameOf}
+                  unitOf={labels.unitOf}
+                  compact
+                  headingLevel="h3"
+                />
               ))}
             </SimpleGrid>
           )}

@@ -33,12 +33,15 @@ export function WorkItemPage() {
   const index = useStateIndex();
   const live = useLive();
   const labels = useLabels();
-  if (explained.status === 'error' && explained.data === null) return <Failed error={explained.error} />;
+  if (explained.status === 'error' && explained.data === null)
+    return <Failed error={explained.error} />;
   if (explained.data === null) return <Loading />;
   const item = explained.data.entity;
   const derived = explained.data.derived;
   const milestones = index?.workItems.get(key)?.milestones ?? [];
-  const signals = (live.signals ?? []).filter((s) => s.chain[0]?.kind === 'work_item' && s.chain[0].id === key);
+  const signals = (live.signals ?? []).filter(
+    (s) => s.chain[0]?.kind === 'work_item' && s.chain[0].id === key,
+  );
   return (
     <Page
       title={`${item.key} ${item.summary}`}

@@ -1,5 +1,15 @@
-import { Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
-import type { DependencyType, Direction } from '../../core/domain/plan.ts';
+import {
+  Group,
+  MultiSelect,
+  NumberInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  TagsInput,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
+import type { DependencyType } from '../../core/domain/plan.ts';
 import type { Draft } from './drafts.ts';
 import { PeriodRows } from './period-rows.tsx';
 import { fieldError, type FormProblems } from './problems.ts';
@@ -25,7 +35,7 @@ interface DraftFormProps {
   isNew: boolean;
 }
 
-const DEPENDENCY_TYPES: Option[] = [
+const DEPENDENCY_TYPES: { value: DependencyType; label: string }[] = [
   { value: 'FS', label: 'Finish-to-start (FS)' },
   { value: 'SS', label: 'Start-to-start (SS)' },
   { value: 'FF', label: 'Finish-to-finish (FF)' },
@@ -39,7 +49,9 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
     draft.kind === 'dependencies' ? null : (
       <TextInput
         label="Id"
-        description={isNew ? 'Short and stable, e.g. O-GROWTH; it cannot change later' : 'Ids do not change'}
+        description={
+          isNew ? 'Short and stable, e.g. O-GROWTH; it cannot change later' : 'Ids do not change'
+        }
         value={draft.id}
         onChange={(e) => onChange({ ...draft, id: e.currentTarget.value })}
         readOnly={!isNew}
@@ -54,9 +66,25 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
             {idField}
-            <Select label="Owner" description="One person: accountability is binary" data={options.people} value={draft.owner} onChange={(v) => onChange({ ...draft, owner: v })} searchable required error={err('owner')} />
+            <Select
+              label="Owner"
+              description="One person: accountability is binary"
+              data={options.people}
+              value={draft.owner}
+              onChange={(v) => onChange({ ...draft, owner: v })}
+              searchable
+              required
+              error={err('owner')}
+            />
           </SimpleGrid>
-          <TextInput label="Name" value={draft.name} onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })} required error={err('name')} data-autofocus={isNew ? undefined : true} />
+          <TextInput
+            label="Name"
+            value={draft.name}
+            onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })}
+            required
+            error={err('name')}
+            data-autofocus={isNew ? undefined : true}
+          />
           <Select
             label="Parent objective"
             placeholder="None: a top-level objective"
@@ -68,10 +96,29 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
             error={err('parent')}
           />
           <Group grow gap="sm" align="flex-start">
-            <TextInput type="date" label="Horizon start" value={draft.start} onChange={(e) => onChange({ ...draft, start: e.currentTarget.value })} error={err('horizon')} />
-            <TextInput type="date" label="Horizon end" value={draft.end} onChange={(e) => onChange({ ...draft, end: e.currentTarget.value })} error={err('horizon') === undefined ? undefined : ' '} />
+            <TextInput
+              type="date"
+              label="Horizon start"
+              value={draft.start}
+              onChange={(e) => onChange({ ...draft, start: e.currentTarget.value })}
+              error={err('horizon')}
+            />
+            <TextInput
+              type="date"
+              label="Horizon end"
+              value={draft.end}
+              onChange={(e) => onChange({ ...draft, end: e.currentTarget.value })}
+              error={err('horizon') === undefined ? undefined : ' '}
+            />
           </Group>
-          <Textarea label="Description" autosize minRows={2} value={draft.description} onChange={(e) => onChange({ ...draft, description: e.currentTarget.value })} error={err('description')} />
+          <Textarea
+            label="Description"
+            autosize
+            minRows={2}
+            value={draft.description}
+            onChange={(e) => onChange({ ...draft, description: e.currentTarget.value })}
+            error={err('description')}
+          />
         </Stack>
       );
     case 'kpis':
@@ -79,11 +126,34 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
             {idField}
-            <Select label="Owner" description="One person: accountability is binary" data={options.people} value={draft.owner} onChange={(v) => onChange({ ...draft, owner: v })} searchable required error={err('owner')} />
+            <Select
+              label="Owner"
+              description="One person: accountability is binary"
+              data={options.people}
+              value={draft.owner}
+              onChange={(v) => onChange({ ...draft, owner: v })}
+              searchable
+              required
+              error={err('owner')}
+            />
           </SimpleGrid>
-          <TextInput label="Name" value={draft.name} onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })} required error={err('name')} data-autofocus={isNew ? undefined : true} />
+          <TextInput
+            label="Name"
+            value={draft.name}
+            onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })}
+            required
+            error={err('name')}
+            data-autofocus={isNew ? undefined : true}
+          />
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-            <TextInput label="Unit of measure" description="USD, %, hours…" value={draft.unitOfMeasure} onChange={(e) => onChange({ ...draft, unitOfMeasure: e.currentTarget.value })} required error={err('unitOfMeasure')} />
+            <TextInput
+              label="Unit of measure"
+              description="USD, %, hours…"
+              value={draft.unitOfMeasure}
+              onChange={(e) => onChange({ ...draft, unitOfMeasure: e.currentTarget.value })}
+              required
+              error={err('unitOfMeasure')}
+            />
             <Select
               label="Direction"
               description="Which way is better"
@@ -92,16 +162,44 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
                 { value: 'lower_is_better', label: 'Lower is better' },
               ]}
               value={draft.direction}
-              onChange={(v) => onChange({ ...draft, direction: (v ?? 'higher_is_better') as Direction })}
+              onChange={(v) =>
+                onChange({ ...draft, direction: v ?? 'higher_is_better' })
+              }
               allowDeselect={false}
               error={err('direction')}
             />
-            <NumberInput label="Baseline" description="Per period, before benefits" value={draft.baseline} onChange={(v) => onChange({ ...draft, baseline: typeof v === 'number' ? v : '' })} thousandSeparator="," error={err('baseline')} />
+            <NumberInput
+              label="Baseline"
+              description="Per period, before benefits"
+              value={draft.baseline}
+              onChange={(v) => onChange({ ...draft, baseline: typeof v === 'number' ? v : '' })}
+              thousandSeparator=","
+              error={err('baseline')}
+            />
           </SimpleGrid>
-          <MultiSelect label="Measures the objectives" data={options.objectives} value={draft.objectives} onChange={(v) => onChange({ ...draft, objectives: v })} searchable error={err('objectives')} />
+          <MultiSelect
+            label="Measures the objectives"
+            data={options.objectives}
+            value={draft.objectives}
+            onChange={(v) => onChange({ ...draft, objectives: v })}
+            searchable
+            error={err('objectives')}
+          />
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
-            <PeriodRows legend="Targets" columns={['Target']} rows={draft.targets} onChange={(rows) => onChange({ ...draft, targets: rows })} error={err('targets')} />
-            <PeriodRows legend="Actuals" columns={['Actual']} rows={draft.actuals} onChange={(rows) => onChange({ ...draft, actuals: rows })} error={err('actuals')} />
+            <PeriodRows
+              legend="Targets"
+              columns={['Target']}
+              rows={draft.targets}
+              onChange={(rows) => onChange({ ...draft, targets: rows })}
+              error={err('targets')}
+            />
+            <PeriodRows
+              legend="Actuals"
+              columns={['Actual']}
+              rows={draft.actuals}
+              onChange={(rows) => onChange({ ...draft, actuals: rows })}
+              error={err('actuals')}
+            />
           </SimpleGrid>
         </Stack>
       );
@@ -110,15 +208,61 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
             {idField}
-            <Select label="Owner" description="One person: accountability is binary" data={options.people} value={draft.owner} onChange={(v) => onChange({ ...draft, owner: v })} searchable required error={err('owner')} />
+            <Select
+              label="Owner"
+              description="One person: accountability is binary"
+              data={options.people}
+              value={draft.owner}
+              onChange={(v) => onChange({ ...draft, owner: v })}
+              searchable
+              required
+              error={err('owner')}
+            />
           </SimpleGrid>
-          <TextInput label="Name" value={draft.name} onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })} required error={err('name')} data-autofocus={isNew ? undefined : true} />
+          <TextInput
+            label="Name"
+            value={draft.name}
+            onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })}
+            required
+            error={err('name')}
+            data-autofocus={isNew ? undefined : true}
+          />
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <Select label="Unit" data={options.units} value={draft.unit} onChange={(v) => onChange({ ...draft, unit: v })} required error={err('unit')} />
-            <TextInput label="Currency" description="When not the organisation's" placeholder="USD" value={draft.currency} onChange={(e) => onChange({ ...draft, currency: e.currentTarget.value.toUpperCase() })} error={err('currency')} />
+            <Select
+              label="Unit"
+              data={options.units}
+              value={draft.unit}
+              onChange={(v) => onChange({ ...draft, unit: v })}
+              required
+              error={err('unit')}
+            />
+            <TextInput
+              label="Currency"
+              description="When not the organisation's"
+              placeholder="USD"
+              value={draft.currency}
+              onChange={(e) =>
+                onChange({ ...draft, currency: e.currentTarget.value.toUpperCase() })
+              }
+              error={err('currency')}
+            />
           </SimpleGrid>
-          <MultiSelect label="Serves the objectives" data={options.objectives} value={draft.objectives} onChange={(v) => onChange({ ...draft, objectives: v })} searchable error={err('objectives')} />
-          <PeriodRows legend="Budget" columns={['Plan', 'Committed', 'Actual']} rows={draft.budget} onChange={(rows) => onChange({ ...draft, budget: rows })} error={err('budget')} firstRequired />
+          <MultiSelect
+            label="Serves the objectives"
+            data={options.objectives}
+            value={draft.objectives}
+            onChange={(v) => onChange({ ...draft, objectives: v })}
+            searchable
+            error={err('objectives')}
+          />
+          <PeriodRows
+            legend="Budget"
+            columns={['Plan', 'Committed', 'Actual']}
+            rows={draft.budget}
+            onChange={(rows) => onChange({ ...draft, budget: rows })}
+            error={err('budget')}
+            firstRequired
+          />
         </Stack>
       );
     case 'milestones':
@@ -126,27 +270,103 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
             {idField}
-            <Select label="Initiative" data={options.initiatives} value={draft.initiative} onChange={(v) => onChange({ ...draft, initiative: v })} searchable required error={err('initiative')} />
+            <Select
+              label="Initiative"
+              data={options.initiatives}
+              value={draft.initiative}
+              onChange={(v) => onChange({ ...draft, initiative: v })}
+              searchable
+              required
+              error={err('initiative')}
+            />
           </SimpleGrid>
-          <TextInput label="Name" value={draft.name} onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })} required error={err('name')} data-autofocus={isNew ? undefined : true} />
+          <TextInput
+            label="Name"
+            value={draft.name}
+            onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })}
+            required
+            error={err('name')}
+            data-autofocus={isNew ? undefined : true}
+          />
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <TextInput type="date" label="Planned date" description="The baseline" value={draft.plannedDate} onChange={(e) => onChange({ ...draft, plannedDate: e.currentTarget.value })} required error={err('plannedDate')} />
-            <Select label="Owner" placeholder="The initiative's owner" data={options.people} value={draft.owner} onChange={(v) => onChange({ ...draft, owner: v })} clearable searchable error={err('owner')} />
+            <TextInput
+              type="date"
+              label="Planned date"
+              description="The baseline"
+              value={draft.plannedDate}
+              onChange={(e) => onChange({ ...draft, plannedDate: e.currentTarget.value })}
+              required
+              error={err('plannedDate')}
+            />
+            <Select
+              label="Owner"
+              placeholder="The initiative's owner"
+              data={options.people}
+              value={draft.owner}
+              onChange={(v) => onChange({ ...draft, owner: v })}
+              clearable
+              searchable
+              error={err('owner')}
+            />
           </SimpleGrid>
-          <TagsInput label="Work items" description="Keys of the work that delivers it, e.g. ERP-17 (press Enter after each)" value={draft.keys} onChange={(v) => onChange({ ...draft, keys: v })} error={err('work')} />
-          <TagsInput label="Epics" description="Every child of these is linked work" value={draft.epics} onChange={(v) => onChange({ ...draft, epics: v })} />
+          <TagsInput
+            label="Work items"
+            description="Keys of the work that delivers it, e.g. ERP-17 (press Enter after each)"
+            value={draft.keys}
+            onChange={(v) => onChange({ ...draft, keys: v })}
+            error={err('work')}
+          />
+          <TagsInput
+            label="Epics"
+            description="Every child of these is linked work"
+            value={draft.epics}
+            onChange={(v) => onChange({ ...draft, epics: v })}
+          />
         </Stack>
       );
     case 'dependencies':
       return (
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <Select label="Predecessor" description="The milestone that must happen first" data={options.milestones} value={draft.predecessor} onChange={(v) => onChange({ ...draft, predecessor: v })} searchable required error={err('predecessor')} data-autofocus />
-            <Select label="Successor" description="The milestone that waits" data={options.milestones} value={draft.successor} onChange={(v) => onChange({ ...draft, successor: v })} searchable required error={err('successor')} />
+            <Select
+              label="Predecessor"
+              description="The milestone that must happen first"
+              data={options.milestones}
+              value={draft.predecessor}
+              onChange={(v) => onChange({ ...draft, predecessor: v })}
+              searchable
+              required
+              error={err('predecessor')}
+              data-autofocus
+            />
+            <Select
+              label="Successor"
+              description="The milestone that waits"
+              data={options.milestones}
+              value={draft.successor}
+              onChange={(v) => onChange({ ...draft, successor: v })}
+              searchable
+              required
+              error={err('successor')}
+            />
           </SimpleGrid>
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <Select label="Type" data={DEPENDENCY_TYPES} value={draft.type} onChange={(v) => onChange({ ...draft, type: (v ?? 'FS') as DependencyType })} allowDeselect={false} error={err('type')} />
-            <NumberInput label="Lag" description="Working days; may be negative" value={draft.lagDays} onChange={(v) => onChange({ ...draft, lagDays: typeof v === 'number' ? v : '' })} allowDecimal={false} error={err('lagDays')} />
+            <Select
+              label="Type"
+              data={DEPENDENCY_TYPES}
+              value={draft.type}
+              onChange={(v) => onChange({ ...draft, type: v ?? 'FS' })}
+              allowDeselect={false}
+              error={err('type')}
+            />
+            <NumberInput
+              label="Lag"
+              description="Working days; may be negative"
+              value={draft.lagDays}
+              onChange={(v) => onChange({ ...draft, lagDays: typeof v === 'number' ? v : '' })}
+              allowDecimal={false}
+              error={err('lagDays')}
+            />
           </SimpleGrid>
         </Stack>
       );

@@ -9,7 +9,8 @@ import type { Direction, DependencyType, Objective } from '../../core/domain/pla
 import type { PeriodRow } from './period-rows.tsx';
 
 /** What the plan editor edits: objectives, KPIs, initiatives, milestones and dependencies. */
-export type EditableCollection = 'objectives' | 'kpis' | 'initiatives' | 'milestones' | 'dependencies';
+export type EditableCollection =
+  'objectives' | 'kpis' | 'initiatives' | 'milestones' | 'dependencies';
 
 export interface ObjectiveDraft {
   kind: 'objectives';
@@ -82,7 +83,9 @@ function recordOf(rows: PeriodRow[]): Record<string, number | null> {
 
 /** The id a draft is stored under (a dependency's is `predecessor->successor`). */
 export function draftId(draft: Draft): string {
-  return draft.kind === 'dependencies' ? `${draft.predecessor ?? ''}->${draft.successor ?? ''}` : draft.id.trim();
+  return draft.kind === 'dependencies'
+    ? `${draft.predecessor ?? ''}->${draft.successor ?? ''}`
+    : draft.id.trim();
 }
 
 /** A new, empty draft for a collection. */
@@ -90,7 +93,16 @@ export function emptyDraft(kind: EditableCollection, plan: PlanFile): Draft {
   const currency = plan.organisation.currency;
   switch (kind) {
     case 'objectives':
-      return { kind, id: '', name: '', owner: null, parent: null, start: '', end: '', description: '' };
+      return {
+        kind,
+        id: '',
+        name: '',
+        owner: null,
+        parent: null,
+        start: '',
+        end: '',
+        description: '',
+      };
     case 'kpis':
       return {
         kind,
@@ -105,9 +117,27 @@ export function emptyDraft(kind: EditableCollection, plan: PlanFile): Draft {
         actuals: [],
       };
     case 'initiatives':
-      return { kind, id: '', name: '', owner: null, unit: null, objectives: [], currency: '', budget: [] };
+      return {
+        kind,
+        id: '',
+        name: '',
+        owner: null,
+        unit: null,
+        objectives: [],
+        currency: '',
+        budget: [],
+      };
     case 'milestones':
-      return { kind, id: '', name: '', initiative: null, plannedDate: '', owner: null, keys: [], epics: [] };
+      return {
+        kind,
+        id: '',
+        name: '',
+        initiative: null,
+        plannedDate: '',
+        owner: null,
+        keys: [],
+        epics: [],
+      };
     case 'dependencies':
       return { kind, predecessor: null, successor: null, type: 'FS', lagDays: 0 };
   }
@@ -175,7 +205,13 @@ export function draftOf(kind: EditableCollection, entity: unknown): Draft {
     }
     case 'dependencies': {
       const d = entity as DependencyEntry;
-      return { kind, predecessor: d.predecessor, successor: d.successor, type: d.type ?? 'FS', lagDays: d.lagDays ?? 0 };
+      return {
+        kind,
+        predecessor: d.predecessor,
+        successor: d.successor,
+        type: d.type ?? 'FS',
+        lagDays: d.lagDays ?? 0,
+      };
     }
   }
 }
@@ -189,7 +225,9 @@ export function entryOf(draft: Draft): unknown {
         name: draft.name,
         owner: draft.owner ?? '',
         ...(draft.parent === null ? {} : { parent: draft.parent }),
-        ...(draft.start === '' && draft.end === '' ? {} : { horizon: { start: draft.start, end: draft.end } }),
+        ...(draft.start === '' && draft.end === ''
+          ? {}
+          : { horizon: { start: draft.start, end: draft.end } }),
         ...(draft.description.trim() === '' ? {} : { description: draft.description }),
       };
     case 'kpis':

@@ -18,8 +18,16 @@ interface PeriodRowsProps {
 }
 
 /** A small editable table: one row per reporting period, with its values. */
-export function PeriodRows({ legend, columns, rows, onChange, error, firstRequired = false }: PeriodRowsProps) {
-  const update = (index: number, row: PeriodRow) => onChange(rows.map((r, i) => (i === index ? row : r)));
+export function PeriodRows({
+  legend,
+  columns,
+  rows,
+  onChange,
+  error,
+  firstRequired = false,
+}: PeriodRowsProps) {
+  const update = (index: number, row: PeriodRow) =>
+    onChange(rows.map((r, i) => (i === index ? row : r)));
   return (
     <fieldset className="period-rows" aria-invalid={error !== undefined}>
       <legend>{legend}</legend>
@@ -48,7 +56,9 @@ export function PeriodRows({ legend, columns, rows, onChange, error, firstRequir
                 onChange={(v) =>
                   update(index, {
                     ...row,
-                    values: columns.map((_, k) => (k === c ? (typeof v === 'number' ? v : '') : (row.values[k] ?? ''))),
+                    values: columns.map((_, k) =>
+                      k === c ? (typeof v === 'number' ? v : '') : (row.values[k] ?? ''),
+                    ),
                   })
                 }
                 thousandSeparator=","

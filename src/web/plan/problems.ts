@@ -19,7 +19,10 @@ export function sortProblems(problems: Problem[], collection: string, index: num
   const sorted: FormProblems = { fields: {}, general: [] };
   for (const problem of problems) {
     const segments = problem.path === undefined ? null : parseJsonPath(problem.path);
-    const field = segments !== null && segments[0] === collection && segments[1] === index ? segments[2] : undefined;
+    const field =
+      segments !== null && segments[0] === collection && segments[1] === index
+        ? segments[2]
+        : undefined;
     if (typeof field === 'string') {
       (sorted.fields[field] ??= []).push(problem.message);
     } else {

@@ -103,7 +103,7 @@ export interface AxeViolation {
 export async function runAxe(page: Page): Promise<AxeViolation[]> {
   // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern.
   await page.evaluate(`${AXE_SOURCE};0`);
-  return page.evaluate(`axe
+  return page.evaluate<AxeViolation[]>(`axe
     .run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
       resultTypes: ['violations'],
@@ -115,7 +115,7 @@ export async function runAxe(page: Page): Promise<AxeViolation[]> {
         help: v.help,
         targets: v.nodes.slice(0, 6).map((n) => n.target.join(' ')),
       })),
-    )`) as Promise<AxeViolation[]>;
+    )`);
 }
 
 /** Axe violations that count as serious or critical. */
@@ -128,10 +128,13 @@ export function reportAxe(pageName: string, violations: AxeViolation[]): void {
   const serious = seriousViolations(violations);
   console.log(
     `axe ${pageName}: ${serious.length} serious/critical, ${violations.length - serious.length} minor/moderate${
-      violations.length === 0 ? '' : ` (${violations.map((v) => `${v.id}:${v.impact ?? '?'}`).join(', ')})`
+      violations.length === 0
+        ? ''
+        : ` (${violations.map((v) => `${v.id}:${v.impact ?? '?'}`).join(', ')})`
     }`,
   );
-  for (const v of serious) console.log(`  ${v.impact ?? '?'} ${v.id}: ${v.help} — ${v.targets.join(' | ')}`);
+  for (const v of serious)
+    console.log(`  ${v.impact ?? '?'} ${v.id}: ${v.help} — ${v.targets.join(' | ')}`);
 }
 
 /** Where the README's screenshots live. */

@@ -1,6 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +52,15 @@ export function buildWebApp(): string {
     const scratch = `${target}.${process.pid}`;
     execFileSync(
       process.execPath,
-      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', scratch, '--emptyOutDir', '--logLevel', 'warn'],
+      [
+        join(ROOT, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--outDir',
+        scratch,
+        '--emptyOutDir',
+        '--logLevel',
+        'warn',
+      ],
       // Vitest runs with NODE_ENV=test; the app must be built as it ships, for production.
       { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
     );
