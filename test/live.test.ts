@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedClock } from '../src/app/clock.ts';
 import { DEMO_AS_OF, DEMO_FILES, DEMO_SOURCE, loadDemo } from '../src/app/load-demo.ts';
 import { DEMO_WEBHOOK_SECRET, webhookSecretLookup } from '../src/app/webhook-secrets.ts';
+import { sendJiraWebhook } from '../src/connectors/jira/stand-in/jira-webhook-sender.ts';
 import { buildServer } from '../src/server/server.ts';
 import type { Database } from '../src/store/database.ts';
 import { listSignals } from '../src/store/signal-store.ts';
@@ -72,8 +73,13 @@ describe.each(TEST_DATABASES)('live: webhooks in, events out, on $name', (kind) 
     await client.opened;
     const body = await slip;
     const sent = performance.now();
-    const response = await hook(body, { 'x-atlassian-webhook-identifier': 'erp-17-slip-1' });
-    expect(response.status).toBe(202);
+    // The Jira stand-in sends the signed delivery, as Jira would.
+    const [delivery] = await sendJiraWebhook(
+      { url: `${base}/hooks/jira/${DEMO_SOURCE}`, secret: DEMO_WEBHOOK_SECRET },
+      body,
+      { identifier: 'erp-17-slip-1' },
+    );
+    expect(delivery?.status).toBe(202);
     const event = await client.waitFor(isSignal(KPI_SIGNAL), 2000);
     expect(event.receivedAt - sent).toBeLessThan(2000);
     expectStorySignal([(event.data as { signal: SignalView }).signal]);
@@ -114,13 +120,16 @@ describe.each(TEST_DATABASES)('live: webhooks in, events out, on $name', (kind) 
     const client = connectSse(`${base}/api/v1/events`, dana);
     await client.opened;
     const body = await slip;
-    const first = await hook(body, { 'x-atlassian-webhook-identifier': 'delivery-7' });
-    const retry = await hook(body, {
-      'x-atlassian-webhook-identifier': 'delivery-7',
-      'x-atlassian-webhook-retry': '1',
-    });
-    expect(await first.json()).toEqual({ accepted: true, duplicate: false });
-    expect(await retry.json()).toEqual({ accepted: true, duplicate: true });
+    // Jira's at-least-once delivery: the same delivery, then a retry of it.
+    const sent = await sendJiraWebhook(
+      { url: `${base}/hooks/jira/${DEMO_SOURCE}`, secret: DEMO_WEBHOOK_SECRET },
+      body,
+      { identifier: 'delivery-7', duplicates: 1, retries: 1 },
+    );
+    expect(sent).toHaveLength(3);
+    expect(sent.some((d) => d.retry === 1)).toBe(true);
+    const answers = sent.map((d) => JSON.parse(d.responseBody) as { duplicate: boolean });
+    expect(answers.map((a) => a.duplicate).sort()).toEqual([false, true, true]);
     // The same event under a new delivery id is caught by its content.
     await hook(body, { 'x-atlassian-webhook-identifier': 'delivery-8' });
     await client.waitFor(isSignal(KPI_SIGNAL));

@@ -76,7 +76,7 @@ export interface PlanModel {
 
 /** Positions by id (the last entity with an id wins), in a typed-array hash table. */
 function positions<T extends { id: string }>(entities: readonly T[]): KeyIndex {
-  const at = createKeyIndex((position) => entities[position]!.id, entities.length);
+  const at = createKeyIndex(entities.length);
   for (let position = 0; position < entities.length; position += 1) {
     at.set(entities[position]!.id, position);
   }
@@ -194,7 +194,7 @@ export function modelPlan(plan: Plan): PlanModel {
   for (let r = 0; r < count; r += 1) rank[order[r]!] = r;
 
   const epicKeys: string[] = [];
-  const epicAt = createKeyIndex((e) => epicKeys[e]!, 64);
+  const epicAt = createKeyIndex(64);
   const epicRow: number[] = [];
   const epicMilestone: number[] = [];
   for (let m = 0; m < count; m += 1) {

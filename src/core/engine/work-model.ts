@@ -186,7 +186,7 @@ export function buildWorkModel(
 }
 
 function indexKeys(items: readonly (WorkItem | null)[]): KeyIndex {
-  const index = createKeyIndex((slot) => items[slot]!.key, items.length + 64);
+  const index = createKeyIndex(items.length + 64);
   for (let i = 0; i < items.length; i += 1) index.set(items[i]!.key, i);
   return index;
 }

@@ -162,9 +162,7 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
                 { value: 'lower_is_better', label: 'Lower is better' },
               ]}
               value={draft.direction}
-              onChange={(v) =>
-                onChange({ ...draft, direction: v ?? 'higher_is_better' })
-              }
+              onChange={(v) => onChange({ ...draft, direction: v ?? 'higher_is_better' })}
               allowDeselect={false}
               error={err('direction')}
             />
