@@ -64,7 +64,7 @@ describe.each(TEST_DATABASES)('imports and the push API over HTTP on $name', (ki
     expect(response.status, text).toBe(status);
     expect(text).not.toMatch(STACK_TRACE);
     const body = JSON.parse(text) as ErrorBody;
-    expect(body.code).toBe(code);
+    expect(body.code, text).toBe(code);
     return body;
   }
 

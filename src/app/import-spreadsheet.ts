@@ -121,7 +121,7 @@ export async function importSpreadsheet(
 ): Promise<ImportResult> {
   const startedAt = ctx.clock.now();
   const started = performance.now();
-  const run = new ImportRunState(options);
+  const run = new ImportRunState();
   try {
     return await ctx.db.transaction(async (tx) => {
       await lockForWrite(ctx.db, tx);
@@ -150,8 +150,6 @@ class ImportRunState {
   problemCount = 0;
   readonly problems: Problem[] = [];
   bytes = 0;
-
-  constructor(readonly options: ImportSpreadsheetOptions) {}
 
   addProblems(problems: readonly Problem[]): void {
     this.badRows += 1;
@@ -321,24 +319,29 @@ async function importInTransaction(
       bytes: run.bytes,
       totalBytes: options.totalBytes ?? null,
     });
-  for await (const row of rows) {
-    if (row.sheet !== sheet) {
-      sheet = row.sheet;
-      binding = null;
-      jiraBinding = null;
+  try {
+    for await (const row of rows) {
+      if (row.sheet !== sheet) {
+        sheet = row.sheet;
+        binding = null;
+        jiraBinding = null;
+      }
+      if (binding === null && jiraBinding === null) {
+        // The header is the first non-blank row at or below the mapping's header row.
+        if (row.row >= headerRow && !isBlankRow(row.cells)) takeHeader(row);
+        continue;
+      }
+      run.rowsRead += 1;
+      if (jiraBinding !== null) takeJiraRow(row);
+      else takeFigureRow(row);
+      if (run.rowsRead % IMPORT_CHUNK_ROWS === 0) {
+        await flushWork();
+        report();
+      }
     }
-    if (binding === null && jiraBinding === null) {
-      // The header is the first non-blank row at or below the mapping's header row.
-      if (row.row >= headerRow && !isBlankRow(row.cells)) takeHeader(row);
-      continue;
-    }
-    run.rowsRead += 1;
-    if (jiraBinding !== null) takeJiraRow(row);
-    else takeFigureRow(row);
-    if (run.rowsRead % IMPORT_CHUNK_ROWS === 0) {
-      await flushWork();
-      report();
-    }
+  } finally {
+    // An import that stops early (a missing column, a damaged file) lets go of the file.
+    input.destroy();
   }
   await flushWork();
   report();

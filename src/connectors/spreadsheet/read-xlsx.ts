@@ -67,7 +67,7 @@ export async function* readXlsxRows(
       for (;;) {
         const next = await guard(rows.next());
         if (next.done === true) break;
-        yield { sheet: name, row: next.value.number, cells: cellsOf(next.value) };
+        yield { sheet: name, row: next.value.number, cells: cellsOf(next.value, options.file) };
       }
     }
   } catch (error) {
@@ -149,12 +149,21 @@ function sameName(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
-function cellsOf(row: ExcelJS.Row): CellValue[] {
+function cellsOf(row: ExcelJS.Row, file: string): CellValue[] {
   const values = row.values;
   const cells: CellValue[] = [];
   if (!Array.isArray(values)) return cells;
   // exceljs counts columns from 1: index 0 is always empty.
   for (let index = 1; index < values.length; index += 1) {
+    const value: unknown = values[index];
+    // A shared string the reader could not resolve: loud, rather than an empty cell.
+    if (typeof value === 'object' && value !== null && 'sharedString' in value) {
+      throw new DomainError({
+        code: 'import.bad_file',
+        message: `${file}: not readable as an XLSX workbook: row ${row.number} refers to shared string ${String(value.sharedString)}, which the workbook does not have`,
+        file,
+      });
+    }
     cells.push(plainValue(values[index]));
   }
   return cells;

@@ -2,6 +2,7 @@ import type { IsoDate, Plan } from '../domain/plan.ts';
 import type {
   DerivedState,
   InitiativeStatus,
+  ProbabilisticForecast,
   KpiForecast,
   MilestoneForecast,
   ObjectiveStatus,
@@ -342,6 +343,29 @@ function stateOf(holder: { internal: Internal }, tables: Tables): DerivedState {
 export function deriveState(input: EngineInput): DerivedState {
   const holder = { internal: build(input, false) };
   return stateOf(holder, createTables(holder));
+}
+
+/**
+ * The Monte Carlo forecast of the given milestones (P50/P85/P95 beside the deterministic date),
+ * computing only them and the milestones they depend on; unknown ids are left out.
+ */
+export function forecastProbabilistic(
+  input: EngineInput,
+  probabilistic: ProbabilisticInput,
+  milestoneIds: readonly string[],
+): Record<string, ProbabilisticForecast> {
+  const { data } = build({ ...input, forecasting: {} }, false);
+  const positions = milestoneIds.flatMap((id) => {
+    const m = data.plan.milestoneAt.get(id);
+    return m === undefined ? [] : [m];
+  });
+  const state = forecastAllProbabilistic(data, probabilistic, positions);
+  const result: Record<string, ProbabilisticForecast> = {};
+  for (const m of positions) {
+    const forecast = state.forecasts[m];
+    if (forecast !== undefined) result[data.plan.milestones[m]!.id] = forecast;
+  }
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -175,20 +175,22 @@ export function modelPlan(plan: Plan): PlanModel {
   }
 
   const dependencies: Dependency[] = [];
-  const from: number[] = [];
-  const to: number[] = [];
-  const lag: number[] = [];
+  let depFrom = new Int32Array(plan.dependencies.length);
+  let depTo = new Int32Array(plan.dependencies.length);
+  let depLag = new Int32Array(plan.dependencies.length);
   for (const dependency of plan.dependencies) {
     const p = milestoneAt.get(dependency.predecessor);
     const s = milestoneAt.get(dependency.successor);
     if (p === undefined || s === undefined) continue;
+    const d = dependencies.length;
     dependencies.push(dependency);
-    from.push(p);
-    to.push(s);
-    lag.push(dependency.lagDays);
+    depFrom[d] = p;
+    depTo[d] = s;
+    depLag[d] = dependency.lagDays;
   }
-  const depFrom = Int32Array.from(from);
-  const depTo = Int32Array.from(to);
+  depFrom = depFrom.subarray(0, dependencies.length);
+  depTo = depTo.subarray(0, dependencies.length);
+  depLag = depLag.subarray(0, dependencies.length);
   const { order, forced } = topologicalOrder(count, depFrom, depTo);
   const rank = new Int32Array(count);
   for (let r = 0; r < count; r += 1) rank[order[r]!] = r;
@@ -267,7 +269,7 @@ export function modelPlan(plan: Plan): PlanModel {
     dependencies,
     depFrom,
     depTo,
-    depLag: Int32Array.from(lag),
+    depLag,
     incoming: groupRows(count, depTo),
     outgoing: groupRows(count, depFrom),
     order,

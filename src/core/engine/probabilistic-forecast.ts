@@ -229,18 +229,39 @@ function simulate(
   };
 }
 
-/** Forecasts every milestone, in dependency order. */
+/** Forecasts every milestone (or those given and all they depend on), in dependency order. */
 export function forecastAllProbabilistic(
   data: EngineData,
   input: ProbabilisticInput,
+  only?: readonly number[],
 ): ProbabilisticState {
-  const count = data.plan.milestones.length;
+  const { plan } = data;
+  const count = plan.milestones.length;
   const state: ProbabilisticState = {
     forecasts: new Array<ProbabilisticForecast | undefined>(count),
     trials: new Array<Int32Array | null>(count).fill(null),
   };
+  let wanted: Uint8Array | null = null;
+  if (only !== undefined) {
+    // The milestones asked for and everything upstream of them.
+    wanted = new Uint8Array(count);
+    const stack = [...only];
+    for (const m of only) wanted[m] = 1;
+    while (stack.length > 0) {
+      const m = stack.pop()!;
+      for (let at = plan.incoming.start[m]!; at < plan.incoming.start[m + 1]!; at += 1) {
+        const from = plan.depFrom[plan.incoming.list[at]!]!;
+        if (wanted[from] === 0) {
+          wanted[from] = 1;
+          stack.push(from);
+        }
+      }
+    }
+  }
   const options = optionsOf(input);
-  for (const m of data.plan.order) simulate(data, state, m, input, options);
+  for (const m of plan.order) {
+    if (wanted === null || wanted[m] === 1) simulate(data, state, m, input, options);
+  }
   return state;
 }
 

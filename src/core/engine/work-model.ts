@@ -118,7 +118,8 @@ export function buildWorkModel(
   // One pass: status, own finish, resolved blockers (rows grow in slot order), epic membership.
   const blockerStart = new Int32Array(count + 1);
   const blockerList = new GrowingList(count >> 3);
-  const epicOfChild = new Int32Array(count);
+  // pushedBy is scratch until the walk fills it: first each item's epic, then linkAll's stamps.
+  const epicOfChild = pushedBy;
   const epicAt = plan.epicAt;
   const hasEpics = epicAt.size > 0;
   for (let s = 0; s < count; s += 1) {
@@ -138,10 +139,12 @@ export function buildWorkModel(
   }
   blockerStart[count] = blockerList.length;
   const blockers: Rows = { start: blockerStart, list: blockerList.done() };
-  const epicChildren = groupRows(epicAt.size, epicOfChild);
+  const epicChildren = groupRows(epicAt.size, epicOfChild.subarray(0, count));
 
   const waitingLinks = new Map<string, Set<number>>();
-  const linked = linkAll(plan, slotOf, epicChildren, count, incremental ? waitingLinks : null);
+  pushedBy.fill(-1);
+  const linked = linkAll(plan, slotOf, epicChildren, pushedBy, incremental ? waitingLinks : null);
+  pushedBy.fill(-1);
 
   const work: WorkModel = {
     asOfDay,
@@ -205,14 +208,14 @@ function linkAll(
   plan: PlanModel,
   slotOf: KeyIndex,
   epicChildren: Rows,
-  slotCount: number,
+  stamp: Int32Array,
   waiting: Map<string, Set<number>> | null,
 ): Rows {
   const milestones = plan.milestones;
   const start = new Int32Array(milestones.length + 1);
-  const list = new GrowingList(slotCount + 16);
-  // A stamp per slot says which milestone listed it last: dedupe without a set per milestone.
-  const stamp = new Int32Array(slotCount).fill(-1);
+  const list = new GrowingList(slotOf.size + 16);
+  // A stamp per slot (all −1 at first) says which milestone listed it last: dedupe without a
+  // set per milestone.
   for (let m = 0; m < milestones.length; m += 1) {
     start[m] = list.length;
     const work = milestones[m]!.work;

@@ -59,25 +59,37 @@ export function SignalCard({
       component="article"
     >
       <Stack gap="xs">
-        <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
-          <Stack gap={2}>
-            <Group gap="xs">
-              <StatusBadge
-                status={severity}
-                withReason={false}
-                size="sm"
-                prefix={KIND_TEXT[signal.kind]}
-              />
-              {signal.status === 'resolved' && (
-                <Text size="xs" c="dimmed">
-                  resolved {formatInstant(signal.resolvedAt)}
-                </Text>
-              )}
-            </Group>
-            <Heading id={`signal-${signal.id}`} className="signal-title">
-              {signal.title}
-            </Heading>
-          </Stack>
+        <Stack gap={2}>
+          <Group gap="xs">
+            <StatusBadge
+              status={severity}
+              withReason={false}
+              size="sm"
+              prefix={KIND_TEXT[signal.kind]}
+            />
+            {signal.status === 'resolved' && (
+              <Text size="xs" c="dimmed">
+                resolved {formatInstant(signal.resolvedAt)}
+              </Text>
+            )}
+          </Group>
+          <Heading id={`signal-${signal.id}`} className="signal-title">
+            {signal.title}
+          </Heading>
+        </Stack>
+        <CauseChain
+          chain={signal.chain}
+          unitOf={unitOf}
+          compact={compact}
+          label={`Cause chain of: ${signal.title}`}
+        />
+        <Group justify="space-between" align="center" gap="xs" wrap="wrap">
+          <Text size="xs" c="dimmed" style={{ flex: 1, minWidth: 200 }}>
+            Affects {signal.affectedOwners.map(nameOf).join(', ')} · raised{' '}
+            {formatInstant(signal.raisedAt)}
+            {signal.updatedAt !== signal.raisedAt &&
+              ` · updated ${formatInstant(signal.updatedAt)}`}
+          </Text>
           {signal.acknowledgedByMe ? (
             <Group gap={4} c="dimmed" wrap="nowrap" className="acknowledged">
               <CheckIcon size={14} />
@@ -99,17 +111,6 @@ export function SignalCard({
             )
           )}
         </Group>
-        <CauseChain
-          chain={signal.chain}
-          unitOf={unitOf}
-          compact={compact}
-          label={`Cause chain of: ${signal.title}`}
-        />
-        <Text size="xs" c="dimmed">
-          Affects {signal.affectedOwners.map(nameOf).join(', ')} · raised{' '}
-          {formatInstant(signal.raisedAt)}
-          {signal.updatedAt !== signal.raisedAt && ` · updated ${formatInstant(signal.updatedAt)}`}
-        </Text>
         {failed !== null && (
           <Text size="xs" c="red.8" role="alert">
             {failed}
