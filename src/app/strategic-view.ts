@@ -4,6 +4,7 @@ import type {
   DerivedStatus,
   EntityKind,
   ExplanationStep,
+  ProbabilisticForecast,
 } from '../core/domain/state.ts';
 import { fail } from '../core/errors.ts';
 import type { Snapshot } from './derive.ts';
@@ -103,6 +104,8 @@ export interface Explanation {
   derived: unknown;
   status: DerivedStatus | { delivery: DerivedStatus; value: DerivedStatus } | null;
   explanation: ExplanationStep[];
+  /** For a milestone: its Monte Carlo dates from the teams' history, or why there are none. */
+  probabilistic?: ProbabilisticForecast;
 }
 
 function findDerived(state: DerivedState, kind: EntityKind, id: string) {

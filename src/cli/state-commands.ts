@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { deriveSnapshot } from '../app/derive.ts';
-import { explainEntity, strategicView } from '../app/strategic-view.ts';
+import { explainWithHistory } from '../app/explain-entity.ts';
+import { strategicView } from '../app/strategic-view.ts';
 import type { Plan } from '../core/domain/plan.ts';
 import type { DerivedState } from '../core/domain/state.ts';
 import { fail } from '../core/errors.ts';
@@ -107,14 +108,16 @@ export function registerStateCommands(program: Command, kit: CommandKit): void {
     )
     .argument('<id>', 'an id such as M-GOLIVE, K-SAVINGS or ERP-17')
     .action(async (id: string) => {
-      const snapshot = await withApp(kit, (ctx) => deriveSnapshot(ctx.db, ctx.clock.asOf()));
-      if (snapshot === null) fail('not_found', 'No plan has been applied yet', { path: 'plan' });
-      const explained = explainEntity(snapshot, id);
+      const { asOf, explained } = await withApp(kit, async (ctx) => {
+        const snapshot = await deriveSnapshot(ctx.db, ctx.clock.asOf());
+        if (snapshot === null) fail('not_found', 'No plan has been applied yet', { path: 'plan' });
+        return { asOf: snapshot.state.asOf, explained: await explainWithHistory(ctx.db, snapshot, id) };
+      });
       if (kit.json()) {
-        printJson(kit.output, { asOf: snapshot.state.asOf, ...explained });
+        printJson(kit.output, { asOf, ...explained });
         return;
       }
-      kit.output.out(`${explained.kind.replace('_', ' ')} ${id} — as of ${snapshot.state.asOf}`);
+      kit.output.out(`${explained.kind.replace('_', ' ')} ${id} — as of ${asOf}`);
       for (const step of explained.explanation) kit.output.out(`  • ${step.text}`);
     });
 

@@ -21,6 +21,7 @@ import {
   OFF_TRACK,
 } from './milestone-model.ts';
 import { STATUS_OF_CODE, contributorsOf } from './status-model.ts';
+import { linkedOf } from './work-model.ts';
 import { statusWords } from './status.ts';
 import type { WorkingDays } from './working-days.ts';
 
@@ -142,6 +143,9 @@ function calendarName(calendar: WorkingDays): string {
     : `${calendar.calendar.id} (${calendar.calendar.name})`;
 }
 
+/** Non-working days are named one by one up to this many, then counted. */
+const DAYS_NAMED = 6;
+
 /** The days strictly between two days that the calendar does not work, as words and figures. */
 function closedDays(
   calendar: WorkingDays,
@@ -152,17 +156,26 @@ function closedDays(
   const high = Math.max(from, to);
   let weekend = 0;
   const holidays: IsoDate[] = [];
+  const named: string[] = [];
   for (let day = low + 1; day < high; day += 1) {
     const why = calendar.closedBecause(day);
+    if (why === null) continue;
     if (why === 'weekend') weekend += 1;
-    else if (why === 'holiday') holidays.push(dateOf(day));
+    else holidays.push(dateOf(day));
+    named.push(`${dateOf(day)} (${why})`);
   }
-  const parts: string[] = [];
-  if (weekend > 0) parts.push(`${weekend} non-working weekday${weekend === 1 ? '' : 's'} (weekend)`);
-  if (holidays.length > 0) {
-    parts.push(`holiday${holidays.length === 1 ? '' : 's'} ${holidays.join(', ')}`);
+  let text = '';
+  if (named.length > 0 && named.length <= DAYS_NAMED) {
+    text = `not worked: ${named.join(', ')}`;
+  } else if (named.length > 0) {
+    const parts: string[] = [];
+    if (weekend > 0) parts.push(`${weekend} weekend days`);
+    if (holidays.length > 0) {
+      parts.push(`holiday${holidays.length === 1 ? '' : 's'} ${holidays.join(', ')}`);
+    }
+    text = `not worked: ${parts.join(' and ')}`;
   }
-  return { text: parts.length === 0 ? '' : parts.join(' and '), weekend, holidays };
+  return { text, weekend, holidays };
 }
 
 function basisStep(data: EngineData, m: number): ExplanationStep {
@@ -243,6 +256,33 @@ function workItemFact(data: EngineData, m: number): ExplanationStep | null {
   };
 }
 
+/** The work linked to a milestone, as the source holds it. */
+function linkedWorkStep(data: EngineData, m: number): ExplanationStep | null {
+  const { work } = data;
+  const linked = linkedOf(work, m);
+  if (linked.length === 0) return null;
+  const parts: string[] = [];
+  for (let k = 0; k < linked.length && k < LIST_LIMIT; k += 1) {
+    const slot = linked[k]!;
+    const item = work.items[slot]!;
+    if (work.open[slot] === 0) {
+      parts.push(`${item.key} done ${item.doneDate ?? 'on an unknown date'}`);
+      continue;
+    }
+    const due = item.dueDate === null ? 'no due date' : `due ${item.dueDate}`;
+    const finish = dateOrNull(work.finish[slot]!);
+    parts.push(
+      `${item.key} ${item.status.toLowerCase()}, ${due}${finish !== null && finish !== item.dueDate ? `, forecast ${finish}` : ''}`,
+    );
+  }
+  const more = linked.length > LIST_LIMIT ? `; \u2026 and ${linked.length - LIST_LIMIT} more` : '';
+  return {
+    rule: 'milestone.linked_work',
+    text: `Linked work (${linked.length}): ${parts.join('; ')}${more}`,
+    figures: { linkedItems: linked.length, openItems: data.milestones.openCount[m]! },
+  };
+}
+
 function nextWorkingDayStep(data: EngineData, m: number): ExplanationStep | null {
   const { plan, milestones } = data;
   const kind = milestones.basisKind[m]!;
@@ -253,7 +293,7 @@ function nextWorkingDayStep(data: EngineData, m: number): ExplanationStep | null
   const closed = closedDays(calendar, after, next);
   return {
     rule: 'milestone.calendar_next_working_day',
-    text: `Calendar ${calendarName(calendar)}: the next working day after ${dateOf(after)} is ${dateOf(next)}${closed.text === '' ? '' : `; ${closed.text} in between`}`,
+    text: `Calendar ${calendarName(calendar)}: the next working day after ${dateOf(after)} is ${dateOf(next)}${closed.text === '' ? '' : `; ${closed.text}`}`,
     figures: {
       calendar: calendar.calendar.id,
       after: dateOf(after),
@@ -333,7 +373,7 @@ function dependencySteps(data: EngineData, m: number): ExplanationStep[] {
     });
     steps.push({
       rule: 'milestone.calendar_lag',
-      text: `The link ${dependency.predecessor} \u2192 ${dependency.successor} is ${LINK_WORDS[dependency.type] ?? dependency.type}; its lag counts ${formatWorkingDays(dependency.lagDays)} on calendar ${calendarName(calendar)} from ${dateOf(calendar.onOrAfter(from))}, landing on ${dateOf(forecast)}${closed.text === '' ? '' : `; ${closed.text} in between`}`,
+      text: `The link ${dependency.predecessor} \u2192 ${dependency.successor} is ${LINK_WORDS[dependency.type] ?? dependency.type}; its lag counts ${formatWorkingDays(dependency.lagDays)} on calendar ${calendarName(calendar)} from ${dateOf(calendar.onOrAfter(from))}, landing on ${dateOf(forecast)}${closed.text === '' ? '' : `; ${closed.text}`}`,
       figures: {
         calendar: calendar.calendar.id,
         from: dateOf(calendar.onOrAfter(from)),
@@ -358,7 +398,7 @@ function slipStep(data: EngineData, m: number): ExplanationStep {
     slip === 0 ? 'on its plan' : slip > 0 ? 'after its plan' : 'before its plan';
   return {
     rule: 'milestone.slip',
-    text: `Forecast ${dateOf(forecast)} against plan ${dateOf(planned)}: ${formatWorkingDays(slip, true)} on calendar ${calendarName(calendar)}, ${direction}${closed.text === '' ? '' : `; ${closed.text} not counted`}`,
+    text: `Forecast ${dateOf(forecast)} against plan ${dateOf(planned)}: ${formatWorkingDays(slip, true)} on calendar ${calendarName(calendar)}, ${direction}${closed.text === '' ? '' : `; ${closed.text}`}`,
     figures: {
       plannedDate: dateOf(planned),
       forecastDate: dateOf(forecast),
@@ -409,6 +449,8 @@ export function readMilestone(data: EngineData, m: number): MilestoneForecast {
   const explanation: ExplanationStep[] = [basisStep(data, m)];
   const fact = workItemFact(data, m);
   if (fact !== null) explanation.push(fact);
+  const linked = linkedWorkStep(data, m);
+  if (linked !== null) explanation.push(linked);
   const next = nextWorkingDayStep(data, m);
   if (next !== null) explanation.push(next);
   explanation.push(...dependencySteps(data, m));

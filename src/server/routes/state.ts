@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import { deriveSnapshot, type Snapshot } from '../../app/derive.ts';
-import { explainEntity, strategicView } from '../../app/strategic-view.ts';
+import { explainWithHistory } from '../../app/explain-entity.ts';
+import { strategicView } from '../../app/strategic-view.ts';
 import type { EntityKind } from '../../core/domain/state.ts';
 import { fail } from '../../core/errors.ts';
 import { bearer, errorResponses } from './schemas.ts';
@@ -52,7 +53,11 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
         },
       },
       async (request) => {
-        const explained = explainEntity(await snapshotOrFail(ctx), request.params.id);
+        const explained = await explainWithHistory(
+          ctx.db,
+          await snapshotOrFail(ctx),
+          request.params.id,
+        );
         if (explained.kind !== kind) {
           fail(
             'not_found',
