@@ -47,7 +47,14 @@ export function generatePortfolio(
       id: 'eu',
       name: 'Mon–Fri, EU holidays',
       workingDays: [1, 2, 3, 4, 5],
-      holidays: ['2026-10-12', '2026-11-11', '2026-12-24', '2026-12-25', '2026-12-31', '2027-01-01'],
+      holidays: [
+        '2026-10-12',
+        '2026-11-11',
+        '2026-12-24',
+        '2026-12-25',
+        '2026-12-31',
+        '2027-01-01',
+      ],
     },
   ];
   const units: Unit[] = Array.from({ length: 20 }, (_, n) => ({
@@ -173,13 +180,27 @@ export function generatePortfolio(
     }
     return low - 1;
   };
-  const types: DependencyType[] = ['FS', 'FS', 'FS', 'FS', 'FS', 'FS', 'FS', 'FS', 'SS', 'FF', 'SF'];
+  const types: DependencyType[] = [
+    'FS',
+    'FS',
+    'FS',
+    'FS',
+    'FS',
+    'FS',
+    'FS',
+    'FS',
+    'SS',
+    'FF',
+    'SF',
+  ];
   const crossLinks = Math.round(milestoneCount * 0.6);
   for (let c = 0; c < crossLinks; c += 1) {
     const successor = int(0, milestoneCount - 1);
     const lagDays = int(-2, 10);
     // A lag in working days is at most 1.4 × as many calendar days; add 2–15 days of slack.
-    const last = latestBefore(plannedDays[successor]! - Math.ceil(Math.max(lagDays, 0) * 1.4) - int(2, 15));
+    const last = latestBefore(
+      plannedDays[successor]! - Math.ceil(Math.max(lagDays, 0) * 1.4) - int(2, 15),
+    );
     if (last < 0) continue;
     const predecessor = byDate[int(Math.max(0, last - 300), last)]!.at;
     if (Math.floor(predecessor / 10) === Math.floor(successor / 10)) continue;
@@ -223,6 +244,7 @@ export function generatePortfolio(
 }
 
 /** The kinds of event the stream draws, and how often (out of 100). */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- documents the expected values
 export const EVENT_MIX: readonly [EngineEvent['op'] | string, number][] = [
   ['due date moved', 55],
   ['done', 15],
@@ -335,7 +357,11 @@ export function createEventStream(
           const item = anyItem(() => true);
           items.delete(item.key);
           return {
-            event: { op: 'delete', key: item.key, change: { key: item.key, at, kind: 'deleted', changes: [] } },
+            event: {
+              op: 'delete',
+              key: item.key,
+              change: { key: item.key, at, kind: 'deleted', changes: [] },
+            },
             kind,
           };
         }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-base-to-string, @typescript-eslint/restrict-template-expressions -- printing measured figures of a generic result record */
 /**
  * Engine benchmark: for portfolios of 1,000, 10,000 and 100,000 milestones (10 work items each),
  * times the full recompute (`computeState`), the incremental update after one work-item event
@@ -69,13 +70,19 @@ const percentile = (values: number[], p: number): number => {
 };
 
 /** A fingerprint of the milestone and KPI forecasts, to show both sides computed the same. */
-function fingerprint(milestones: Iterable<[string, string]>, kpis: Iterable<[string, number]>): string {
+function fingerprint(
+  milestones: Iterable<[string, string]>,
+  kpis: Iterable<[string, number]>,
+): string {
   let hash = 0x811c9dc5;
   const mix = (text: string): void => {
-    for (let at = 0; at < text.length; at += 1) hash = Math.imul(hash ^ text.charCodeAt(at), 0x01000193);
+    for (let at = 0; at < text.length; at += 1)
+      hash = Math.imul(hash ^ text.charCodeAt(at), 0x01000193);
   };
-  for (const [id, date] of [...milestones].sort(([a], [b]) => (a < b ? -1 : 1))) mix(`${id}=${date};`);
-  for (const [id, value] of [...kpis].sort(([a], [b]) => (a < b ? -1 : 1))) mix(`${id}=${Math.round(value * 100)};`);
+  for (const [id, date] of [...milestones].sort(([a], [b]) => (a < b ? -1 : 1)))
+    mix(`${id}=${date};`);
+  for (const [id, value] of [...kpis].sort(([a], [b]) => (a < b ? -1 : 1)))
+    mix(`${id}=${Math.round(value * 100)};`);
   return (hash >>> 0).toString(16);
 }
 
@@ -142,7 +149,9 @@ function engineChild(count: number): Record<string, unknown> {
     if (changes.full) full_ += 1;
     movedMilestones += changes.milestones.length;
     signalChanges +=
-      changes.signals.raised.length + changes.signals.changed.length + changes.signals.resolved.length;
+      changes.signals.raised.length +
+      changes.signals.changed.length +
+      changes.signals.resolved.length;
   }
   sample();
 
@@ -150,7 +159,13 @@ function engineChild(count: number): Record<string, unknown> {
   const fresh = computeState(engine.input());
   const plain = (s: typeof state): string =>
     JSON.stringify({
-      milestones: [...s.milestones].map(([id, m]) => [id, m.forecastDate, m.slipWorkingDays, m.status, m.driver]),
+      milestones: [...s.milestones].map(([id, m]) => [
+        id,
+        m.forecastDate,
+        m.slipWorkingDays,
+        m.status,
+        m.driver,
+      ]),
       kpis: [...s.kpis].map(([id, k]) => [id, k.periods, k.status]),
       initiatives: [...s.initiatives].map(([id, i]) => [id, i.delivery, i.value]),
       objectives: [...s.objectives].map(([id, o]) => [id, o.status]),
@@ -226,7 +241,10 @@ if (args.child !== undefined) {
 // The parent: run the children, print the table
 
 const script = fileURLToPath(import.meta.url);
-function child(kind: 'engine' | 'baseline', count: number): Record<string, number | string | boolean | object> {
+function child(
+  kind: 'engine' | 'baseline',
+  count: number,
+): Record<string, number | string | boolean | object> {
   const out = execFileSync(
     process.execPath,
     [
@@ -249,34 +267,70 @@ function child(kind: 'engine' | 'baseline', count: number): Record<string, numbe
     ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
-  return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number | string | boolean | object>;
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Record<
+    string,
+    number | string | boolean | object
+  >;
 }
 
 const ms = (value: unknown): string => `${Number(value).toFixed(Number(value) < 10 ? 2 : 0)} ms`;
 console.log(
-  `engine bench — ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ` +
-    `${RUNS} timed runs, ${EVENTS} events, seed ${SEED}`,
+  `engine bench — ${cpus().length} CPUs, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}; ` + `${RUNS} timed runs, ${EVENTS} events, seed ${SEED}`,
 );
 for (const count of args.sizes.split(',').map(Number)) {
   const engine = child('engine', count);
   const baseline = child('baseline', count);
   const ratio = Number(baseline['fullWall']) / Number(engine['fullWall']);
   const rows: [string, string][] = [
-    ['milestones / work items', `${count.toLocaleString('en-US')} / ${Number(engine['workItems']).toLocaleString('en-US')}`],
-    ['dependencies / benefits / signals', `${engine['dependencies']} / ${engine['benefits']} / ${engine['signals']}`],
-    ['full recompute (median wall / cpu)', `${ms(engine['fullWall'])} / ${ms(engine['fullCpu'])} (max ${ms(engine['fullWallMax'])})`],
-    ['  then reading every signal / milestone', `${ms(engine['readSignals'])} / ${ms(engine['readMilestones'])}`],
-    ['baseline, same forecasts (median wall / cpu)', `${ms(baseline['fullWall'])} / ${ms(baseline['fullCpu'])} (${baseline['runs']} runs)`],
+    [
+      'milestones / work items',
+      `${count.toLocaleString('en-US')} / ${Number(engine['workItems']).toLocaleString('en-US')}`,
+    ],
+    [
+      'dependencies / benefits / signals',
+      `${engine['dependencies']} / ${engine['benefits']} / ${engine['signals']}`,
+    ],
+    [
+      'full recompute (median wall / cpu)',
+      `${ms(engine['fullWall'])} / ${ms(engine['fullCpu'])} (max ${ms(engine['fullWallMax'])})`,
+    ],
+    [
+      '  then reading every signal / milestone',
+      `${ms(engine['readSignals'])} / ${ms(engine['readMilestones'])}`,
+    ],
+    [
+      'baseline, same forecasts (median wall / cpu)',
+      `${ms(baseline['fullWall'])} / ${ms(baseline['fullCpu'])} (${baseline['runs']} runs)`,
+    ],
     ['ratio baseline / engine (wall)', `${ratio.toFixed(1)}\u00d7`],
-    ['forecasts agree (fingerprint)', `${engine['fingerprint'] === baseline['fingerprint'] ? 'yes' : 'NO'} (${engine['fingerprint']})`],
+    [
+      'forecasts agree (fingerprint)',
+      `${engine['fingerprint'] === baseline['fingerprint'] ? 'yes' : 'NO'} (${engine['fingerprint']})`,
+    ],
     ['engine created for events in', ms(engine['create'])],
-    [`incremental, ${EVENTS} events p50 / p99 / max`, `${ms(engine['p50'])} / ${ms(engine['p99'])} / ${ms(engine['max'])}`],
-    ['  p99 by kind', Object.entries(engine['byKind'] as Record<string, number>).map(([k, v]) => `${k} ${ms(v)}`).join(', ')],
+    [
+      `incremental, ${EVENTS} events p50 / p99 / max`,
+      `${ms(engine['p50'])} / ${ms(engine['p99'])} / ${ms(engine['max'])}`,
+    ],
+    [
+      '  p99 by kind',
+      Object.entries(engine['byKind'] as Record<string, number>)
+        .map(([k, v]) => `${k} ${ms(v)}`)
+        .join(', '),
+    ],
     ['  events that needed a full recompute', String(engine['fullRebuilds'])],
-    ['  milestones moved / signal changes', `${engine['movedMilestones']} / ${engine['signalChanges']}`],
+    [
+      '  milestones moved / signal changes',
+      `${engine['movedMilestones']} / ${engine['signalChanges']}`,
+    ],
     ['  incremental state == full recompute', engine['incrementalEqualsFull'] ? 'yes' : 'NO'],
     ['peak RSS engine / baseline', `${engine['peakRssMb']} MB / ${baseline['peakRssMb']} MB`],
-    ['heap: input / state retained / peak (engine)', `${engine['heapInputMb']} / ${engine['heapStateMb']} / ${engine['heapPeakMb']} MB`],
+    [
+      'heap: input / state retained / peak (engine)',
+      `${engine['heapInputMb']} / ${engine['heapStateMb']} / ${engine['heapPeakMb']} MB`,
+    ],
     ['heap peak (baseline)', `${baseline['heapPeakMb']} MB`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

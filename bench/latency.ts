@@ -25,7 +25,6 @@ import { openApp } from '../src/app/open-app.ts';
 import { DEMO_WEBHOOK_SECRET } from '../src/app/webhook-secrets.ts';
 import { buildJiraIssue, buildJiraWebhook } from '../src/connectors/jira/jira-payload.factory.ts';
 import { addDays } from '../src/core/calendar.ts';
-import type { Plan } from '../src/core/domain/plan.ts';
 import type { WorkItemEvent } from '../src/core/domain/work-item.ts';
 import { loadPlan } from '../src/store/plan-store.ts';
 import { createApiToken } from '../src/store/token-store.ts';
@@ -60,7 +59,9 @@ async function prepare(data: string): Promise<{ token: string; keys: string[] }>
     if (demo === null) throw new Error('the demo did not load');
     const portfolio = generatePortfolio(demo, MILESTONES, 10, 7);
     await applyPlan(demoCtx, portfolio.plan, { actor: 'bench' });
-    log(`plan: ${portfolio.plan.milestones.length} milestones applied in ${Math.round(performance.now() - started)} ms`);
+    log(
+      `plan: ${portfolio.plan.milestones.length} milestones applied in ${Math.round(performance.now() - started)} ms`,
+    );
     started = performance.now();
     const chunk = 5000;
     for (let i = 0; i < portfolio.workItems.length; i += chunk) {
@@ -73,20 +74,29 @@ async function prepare(data: string): Promise<{ token: string; keys: string[] }>
       }));
       await ingestWorkItemEvents(demoCtx, events);
     }
-    log(`work: ${portfolio.workItems.length} items ingested in ${Math.round(performance.now() - started)} ms`);
+    log(
+      `work: ${portfolio.workItems.length} items ingested in ${Math.round(performance.now() - started)} ms`,
+    );
     const token = await createApiToken(ctx.db, 'dana', 'bench', new Date());
-    return { token, keys: portfolio.workItems.filter((w) => w.statusCategory !== 'done').map((w) => w.key) };
+    return {
+      token,
+      keys: portfolio.workItems.filter((w) => w.statusCategory !== 'done').map((w) => w.key),
+    };
   } finally {
     await ctx.db.close();
   }
 }
 
 async function startServer(data: string): Promise<{ base: string; stop: () => void }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'throughline.js'), '--data', data, 'serve', '--demo', '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: '', THROUGHLINE_AS_OF: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin', 'throughline.js'), '--data', data, 'serve', '--demo', '--port', '0'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: '', THROUGHLINE_AS_OF: '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -106,10 +116,18 @@ interface Sent {
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+  return (
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
+  );
 }
 
-async function runRate(base: string, clients: SseClient[], keys: string[], rate: number, sequence: { n: number }) {
+async function runRate(
+  base: string,
+  clients: SseClient[],
+  keys: string[],
+  rate: number,
+  sequence: { n: number },
+) {
   const total = rate * SECONDS;
   const sent: Sent[] = [];
   const interval = 1000 / rate;
@@ -128,9 +146,24 @@ async function runRate(base: string, clients: SseClient[], keys: string[], rate:
         issue: buildJiraIssue({
           id: String(500000 + sequence.n),
           key,
-          fields: { duedate: addDays('2026-10-01', sequence.n % 200), updated: new Date(at).toISOString().replace('Z', '+0000') },
+          fields: {
+            duedate: addDays('2026-10-01', sequence.n % 200),
+            updated: new Date(at).toISOString().replace('Z', '+0000'),
+          },
         }),
-        changelog: { id: String(900000 + sequence.n), items: [{ field: 'duedate', fieldId: 'duedate', from: null, fromString: null, to: null, toString: null }] },
+        changelog: {
+          id: String(900000 + sequence.n),
+          items: [
+            {
+              field: 'duedate',
+              fieldId: 'duedate',
+              from: null,
+              fromString: null,
+              to: null,
+              toString: null,
+            },
+          ],
+        },
       }),
     );
     const signature = `sha256=${createHmac('sha256', DEMO_WEBHOOK_SECRET).update(body).digest('hex')}`;
@@ -139,7 +172,11 @@ async function runRate(base: string, clients: SseClient[], keys: string[], rate:
     posts.push(
       fetch(`${base}/hooks/jira/${DEMO_SOURCE}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': `bench-${sequence.n}` },
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature': signature,
+          'x-atlassian-webhook-identifier': `bench-${sequence.n}`,
+        },
         body,
       }).then((r) => r.arrayBuffer()),
     );
@@ -189,7 +226,9 @@ try {
   const { token, keys } = await prepare(data);
   const server = await startServer(data);
   try {
-    const clients = Array.from({ length: CLIENTS }, () => connectSse(`${server.base}/api/v1/events`, token));
+    const clients = Array.from({ length: CLIENTS }, () =>
+      connectSse(`${server.base}/api/v1/events`, token),
+    );
     await Promise.all(clients.map((c) => c.opened));
     log(`${clients.length} SSE clients connected to ${server.base}`);
     const sequence = { n: 0 };

@@ -1,6 +1,5 @@
 import type { Plan } from '../core/domain/plan.ts';
 import type { Signal } from '../core/domain/state.ts';
-import { canonicalJson } from '../core/plan/diff-plan.ts';
 import type { LiveEvent } from '../store/event-log-store.ts';
 import type { Snapshot } from './derive.ts';
 

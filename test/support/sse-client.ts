@@ -69,7 +69,7 @@ export function connectSse(
     try {
       const response = await fetch(url, { headers, signal: controller.signal });
       if (response.body === null) return;
-      const reader = response.body.getReader();
+      const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
       const decoder = new TextDecoder();
       let buffer = '';
       for (;;) {

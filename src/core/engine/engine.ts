@@ -209,12 +209,14 @@ function build(input: EngineInput, incremental: boolean): Internal {
   }
   deriveObjectives(data);
   const probabilistic = input.forecasting?.probabilistic;
-  if (probabilistic !== undefined) data.probabilistic = forecastAllProbabilistic(data, probabilistic);
+  if (probabilistic !== undefined)
+    data.probabilistic = forecastAllProbabilistic(data, probabilistic);
 
   const internal: Internal = {
     data,
     options: input.forecasting,
     links: createLinkCache(),
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a typed array of signals filled below
     signals: { milestone: new Array(plan.milestones.length), kpi: [], list: null, pending: true },
   };
   // Which milestones and KPI periods signal is settled by the figures above; an engine that
@@ -398,7 +400,11 @@ export function createEngine(input: EngineInput): Engine {
   };
 }
 
-function applyEvent(holder: { internal: Internal }, tables: Tables, event: EngineEvent): StateChanges {
+function applyEvent(
+  holder: { internal: Internal },
+  tables: Tables,
+  event: EngineEvent,
+): StateChanges {
   const internal = holder.internal;
   const { data } = internal;
   const { plan, work } = data;
@@ -406,7 +412,9 @@ function applyEvent(holder: { internal: Internal }, tables: Tables, event: Engin
   if (event.op === 'delete') data.changes.delete(key);
   else if (event.change !== null) data.changes.set(key, event.change);
   const touch =
-    event.op === 'upsert' ? upsertWorkItem(work, plan, event.item) : deleteWorkItem(work, plan, key);
+    event.op === 'upsert'
+      ? upsertWorkItem(work, plan, event.item)
+      : deleteWorkItem(work, plan, key);
 
   let cyclic = plan.cyclic || work.cyclic;
   for (const slot of touch.structural) {
@@ -511,7 +519,9 @@ function applyEvent(holder: { internal: Internal }, tables: Tables, event: Engin
       if (!graph.cyclic && !dirty.has(o)) continue;
       const before = data.objectives[o]!;
       const after = computeObjective(plan, graph, o, inputs, (child) =>
-        graph.cyclic && !objectivesRecomputed.has(child) ? undefined : data.objectives[child]!.status,
+        graph.cyclic && !objectivesRecomputed.has(child)
+          ? undefined
+          : data.objectives[child]!.status,
       );
       data.objectives[o] = after;
       objectivesRecomputed.add(o);
@@ -574,7 +584,8 @@ function applyEvent(holder: { internal: Internal }, tables: Tables, event: Engin
   }
   for (const m of chanceChanged) {
     const id = plan.milestones[m]!.id;
-    if (plan.canonicalMilestone[m] === 1 && !changes.milestones.includes(id)) changes.milestones.push(id);
+    if (plan.canonicalMilestone[m] === 1 && !changes.milestones.includes(id))
+      changes.milestones.push(id);
   }
   for (const k of kpisChanged) changes.kpis.push(plan.plan.kpis[k]!.id);
   for (const i of initiativesChanged) changes.initiatives.push(plan.plan.initiatives[i]!.id);
@@ -745,7 +756,7 @@ function diff(before: Internal, after: Internal): StateChanges {
       a.work.items[x] !== b.work.items[y] ||
       a.work.finish[x] !== b.work.finish[y] ||
       a.work.open[x] !== b.work.open[y] ||
-      (a.work.pushedBy[x]! < 0) !== (b.work.pushedBy[y]! < 0)
+      a.work.pushedBy[x]! < 0 !== b.work.pushedBy[y]! < 0
     ) {
       changes.workItems.push(key);
     }

@@ -71,7 +71,7 @@ export function ownFinish(item: WorkItem, asOfDay: number): number {
 
 function rowView(rows: Rows, row: number): Int32Array {
   if (row + 1 >= rows.start.length) return EMPTY;
-  return rows.list.subarray(rows.start[row]!, rows.start[row + 1]!);
+  return rows.list.subarray(rows.start[row], rows.start[row + 1]);
 }
 
 /** The slots that block an item, in its "blocked by" order. */
