@@ -48,10 +48,16 @@ function calendarsOf(plan: Plan): (initiativeId: string) => WorkingCalendar {
   const byId = new Map(plan.calendars.map((calendar) => [calendar.id, workingCalendar(calendar)]));
   const fallback = byId.get(plan.organisation.defaultCalendar)!;
   const unitCalendar = new Map(
-    plan.units.map((unit) => [unit.id, unit.calendar === undefined ? fallback : byId.get(unit.calendar)!]),
+    plan.units.map((unit) => [
+      unit.id,
+      unit.calendar === undefined ? fallback : byId.get(unit.calendar)!,
+    ]),
   );
   const initiativeCalendar = new Map(
-    plan.initiatives.map((initiative) => [initiative.id, unitCalendar.get(initiative.unit) ?? fallback]),
+    plan.initiatives.map((initiative) => [
+      initiative.id,
+      unitCalendar.get(initiative.unit) ?? fallback,
+    ]),
   );
   return (initiativeId) => initiativeCalendar.get(initiativeId) ?? fallback;
 }
@@ -115,19 +121,26 @@ export function baselineForecast(input: EngineInput): BaselineResult {
     }
     let date = milestone.plannedDate;
     if (latestOpen !== null) date = calendar.nextWorkingDay(latestOpen);
-    else if (linked.size > 0 && open === 0 && lastDone !== null) date = calendar.nextWorkingDay(lastDone);
+    else if (linked.size > 0 && open === 0 && lastDone !== null)
+      date = calendar.nextWorkingDay(lastDone);
     milestones.mergeNode(milestone.id, { date });
   }
   for (const dependency of plan.dependencies) {
-    if (!milestones.hasNode(dependency.predecessor) || !milestones.hasNode(dependency.successor)) continue;
+    if (!milestones.hasNode(dependency.predecessor) || !milestones.hasNode(dependency.successor))
+      continue;
     milestones.addEdge(dependency.predecessor, dependency.successor, { lag: dependency.lagDays });
   }
-  const initiativeOf = new Map(plan.milestones.map((milestone) => [milestone.id, milestone.initiative]));
+  const initiativeOf = new Map(
+    plan.milestones.map((milestone) => [milestone.id, milestone.initiative]),
+  );
   for (const id of topologicalOrder(milestones)) {
     const calendar = calendarOf(initiativeOf.get(id)!);
     let date = milestones.getNodeAttribute(id, 'date');
     milestones.forEachInEdge(id, (_edge, { lag }, predecessor) => {
-      const required = calendar.addWorkingDays(milestones.getNodeAttribute(predecessor, 'date'), lag);
+      const required = calendar.addWorkingDays(
+        milestones.getNodeAttribute(predecessor, 'date'),
+        lag,
+      );
       if (required > date) date = required;
     });
     milestones.setNodeAttribute(id, 'date', date);

@@ -1,5 +1,15 @@
 import { addDays } from '../src/core/calendar.ts';
-import type { Dependency, Initiative, Kpi, Milestone, Objective, Person, Plan, Unit, Benefit } from '../src/core/domain/plan.ts';
+import type {
+  Dependency,
+  Initiative,
+  Kpi,
+  Milestone,
+  Objective,
+  Person,
+  Plan,
+  Unit,
+  Benefit,
+} from '../src/core/domain/plan.ts';
 import type { WorkItem } from '../src/core/domain/work-item.ts';
 
 /** A small seeded generator (mulberry32): the same seed gives the same portfolio. */
@@ -28,7 +38,10 @@ export function generatePortfolio(
 ): { plan: Plan; workItems: WorkItem[] } {
   const random = seededRandom(seed);
   const int = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
-  const units: Unit[] = Array.from({ length: 20 }, (_, n) => ({ id: `GU-${n}`, name: `Unit ${n}` }));
+  const units: Unit[] = Array.from({ length: 20 }, (_, n) => ({
+    id: `GU-${n}`,
+    name: `Unit ${n}`,
+  }));
   const people: Person[] = Array.from({ length: 200 }, (_, n) => ({
     id: `gp-${n}`,
     name: `Person ${n}`,
@@ -69,8 +82,17 @@ export function generatePortfolio(
     // Later milestones are planned later, leaving room for their dependencies' lags.
     const date = addDays('2026-10-05', 7 * Math.floor((n / milestones) * 30) + int(0, 4));
     planned.push(date);
-    const keys = Array.from({ length: itemsPerMilestone }, (_, k) => `GEN-${n * itemsPerMilestone + k}`);
-    ms.push({ id: `GM-${n}`, name: `Milestone ${n}`, initiative: `GI-${Math.floor(n / 10)}`, plannedDate: date, work: { keys, epics: [] } });
+    const keys = Array.from(
+      { length: itemsPerMilestone },
+      (_, k) => `GEN-${n * itemsPerMilestone + k}`,
+    );
+    ms.push({
+      id: `GM-${n}`,
+      name: `Milestone ${n}`,
+      initiative: `GI-${Math.floor(n / 10)}`,
+      plannedDate: date,
+      work: { keys, epics: [] },
+    });
     for (const [k, key] of keys.entries()) {
       workItems.push({
         key,
@@ -94,12 +116,27 @@ export function generatePortfolio(
     const deps = random() < 0.5 ? 1 : 2;
     for (let d = 0; d < deps && n > 20; d += 1) {
       const predecessor = int(Math.max(0, n - 400), n - 10);
-      if ((planned[predecessor] ?? date) < addDays(date, -21) && !dependencies.some((x) => x.successor === `GM-${n}` && x.predecessor === `GM-${predecessor}`)) {
-        dependencies.push({ predecessor: `GM-${predecessor}`, successor: `GM-${n}`, type: 'FS', lagDays: 0 });
+      if (
+        (planned[predecessor] ?? date) < addDays(date, -21) &&
+        !dependencies.some(
+          (x) => x.successor === `GM-${n}` && x.predecessor === `GM-${predecessor}`,
+        )
+      ) {
+        dependencies.push({
+          predecessor: `GM-${predecessor}`,
+          successor: `GM-${n}`,
+          type: 'FS',
+          lagDays: 0,
+        });
       }
     }
     if (n % 10 === 9) {
-      benefits.push({ id: `GB-${n}`, milestone: `GM-${n}`, kpi: `GK-${n % 100}`, amountPerWeek: int(100, 1000) });
+      benefits.push({
+        id: `GB-${n}`,
+        milestone: `GM-${n}`,
+        kpi: `GK-${n % 100}`,
+        amountPerWeek: int(100, 1000),
+      });
     }
   }
   return {

@@ -34,26 +34,40 @@ describe('throughline explain (PGlite on disk)', () => {
     expect(text).toContain(
       '• M-GOLIVE is forecast 2026-10-26; FS with a lag of +10 working days, so M-PURCH cannot land before 2026-11-09',
     );
-    expect(text).toMatch(/The link M-GOLIVE → M-PURCH is finish-to-start; its lag counts 10 working days on calendar \S+ .*from 2026-10-26, landing on 2026-11-09; not worked: 2026-10-31 \(weekend\)/);
+    expect(text).toMatch(
+      /The link M-GOLIVE → M-PURCH is finish-to-start; its lag counts 10 working days on calendar \S+ .*from 2026-10-26, landing on 2026-11-09; not worked: 2026-10-31 \(weekend\)/,
+    );
     expect(text).toContain('Forecast 2026-11-09 against plan 2026-10-19: +15 working days');
-    expect(text).toMatch(/From M-PURCH's completion, benefit \S+ moves K-SAVINGS by 120,000 USD a week/);
-    expect(text).toMatch(/No probabilistic dates: team ERP has \d+ completed work items? in its history, 10 needed/);
+    expect(text).toMatch(
+      /From M-PURCH's completion, benefit \S+ moves K-SAVINGS by 120,000 USD a week/,
+    );
+    expect(text).toMatch(
+      /No probabilistic dates: team ERP has \d+ completed work items? in its history, 10 needed/,
+    );
 
     const golive = (await cli('explain', 'M-GOLIVE')).stdout.join('\n');
-    expect(golive).toMatch(/ERP-17, the latest of 1 open work item, is forecast to finish 2026-10-23/);
-    expect(golive).toContain('the next working day after 2026-10-23 is 2026-10-26; not worked: 2026-10-24 (weekend), 2026-10-25 (weekend)');
+    expect(golive).toMatch(
+      /ERP-17, the latest of 1 open work item, is forecast to finish 2026-10-23/,
+    );
+    expect(golive).toContain(
+      'the next working day after 2026-10-23 is 2026-10-26; not worked: 2026-10-24 (weekend), 2026-10-25 (weekend)',
+    );
   });
 
   it('explains a KPI by the benefit, the days it counts and what the slip cost', async () => {
     const text = (await cli('explain', 'K-SAVINGS')).stdout.join('\n');
-    expect(text).toMatch(/Benefit \S+ from M-PURCH \(forecast 2026-11-09\): 53 days of 2026-Q4 from 2026-11-09 to 2026-12-31 × 120,000 a week \/ 7 = 908,571 USD/);
+    expect(text).toMatch(
+      /Benefit \S+ from M-PURCH \(forecast 2026-11-09\): 53 days of 2026-Q4 from 2026-11-09 to 2026-12-31 × 120,000 a week \/ 7 = 908,571 USD/,
+    );
     expect(text).toContain('the slips move it −360,000 USD');
   });
 
   it('explains an initiative and an objective by what decided their status', async () => {
     const initiative = (await cli('explain', 'I-PROC')).stdout.join('\n');
     expect(initiative).toContain('Delivery follows its worst milestone, M-PURCH (off track)');
-    expect(initiative).toContain('M-PURCH forecast 2026-11-09 (plan 2026-10-19, +15 working days): off track');
+    expect(initiative).toContain(
+      'M-PURCH forecast 2026-11-09 (plan 2026-10-19, +15 working days): off track',
+    );
     const objective = (await cli('explain', 'O-COST')).stdout.join('\n');
     expect(objective).toContain('K-SAVINGS is off track');
     expect(objective).toMatch(/O-COST is at risk: K-SAVINGS is off track/);
@@ -74,6 +88,8 @@ describe('throughline explain (PGlite on disk)', () => {
       team: 'ERP',
       needed: 10,
     });
-    expect(explained.explanation.map((step) => step.rule)).toContain('milestone.calendar_next_working_day');
+    expect(explained.explanation.map((step) => step.rule)).toContain(
+      'milestone.calendar_next_working_day',
+    );
   });
 });

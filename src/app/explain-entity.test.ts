@@ -30,7 +30,11 @@ function completed(n: number, started: string, days: number): WorkItemEvent[] {
   const key = `ERP-${100 + n}`;
   return [
     upsert(
-      buildWorkItem({ key, updatedAt: `${started}T09:00:00.000+00:00`, statusCategory: 'in_progress' }),
+      buildWorkItem({
+        key,
+        updatedAt: `${started}T09:00:00.000+00:00`,
+        statusCategory: 'in_progress',
+      }),
     ),
     upsert(
       buildWorkItem({

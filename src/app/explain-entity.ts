@@ -46,7 +46,12 @@ export async function explainWithHistory(
     step = {
       rule: 'milestone.probabilistic',
       text: `Monte Carlo, ${forecast.samples} trials (seed ${forecast.seed}) of ${teams === '' ? 'the milestones it depends on' : teams}: P50 ${forecast.p50}, P85 ${forecast.p85}, P95 ${forecast.p95}`,
-      figures: { p50: forecast.p50, p85: forecast.p85, p95: forecast.p95, samples: forecast.samples },
+      figures: {
+        p50: forecast.p50,
+        p85: forecast.p85,
+        p95: forecast.p95,
+        samples: forecast.samples,
+      },
     };
   }
   return { ...explained, probabilistic: forecast, explanation: [...explained.explanation, step] };

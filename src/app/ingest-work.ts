@@ -35,7 +35,11 @@ export async function writeWorkItemEvents(
   receivedAt: Date,
 ): Promise<IngestCounts & { earliestChange: string | null }> {
   const counts = { applied: 0, duplicates: 0, stale: 0 };
-  const claimed = await claimDeliveries(tx, [...new Set(events.map((e) => e.dedupeKey))], receivedAt);
+  const claimed = await claimDeliveries(
+    tx,
+    [...new Set(events.map((e) => e.dedupeKey))],
+    receivedAt,
+  );
   const fresh: WorkItemEvent[] = [];
   for (const event of events) {
     // The first of several identical deliveries in one batch is the one that counts.
@@ -43,7 +47,9 @@ export async function writeWorkItemEvents(
     else counts.duplicates += 1;
   }
   const idOf = (e: WorkItemEvent): { source: string; key: string } =>
-    e.op === 'upsert' ? { source: e.item.source, key: e.item.key } : { source: e.source, key: e.key };
+    e.op === 'upsert'
+      ? { source: e.item.source, key: e.item.key }
+      : { source: e.source, key: e.key };
   const held = await loadItemOrders(tx, fresh.map(idOf));
   const outcomes: { event: WorkItemEvent; outcome: 'applied' | 'stale' }[] = [];
   let earliestChange: string | null = null;
@@ -60,7 +66,8 @@ export async function writeWorkItemEvents(
     outcomes.push({ event, outcome: 'applied' });
     counts.applied += 1;
     const changedAt = event.change?.at ?? event.order.updatedAt;
-    if (earliestChange === null || Date.parse(changedAt) < Date.parse(earliestChange)) earliestChange = changedAt;
+    if (earliestChange === null || Date.parse(changedAt) < Date.parse(earliestChange))
+      earliestChange = changedAt;
   }
   await writeWorkItemBatch(tx, outcomes, receivedAt);
   return { ...counts, earliestChange };

@@ -21,7 +21,9 @@ function printState(output: Output, plan: Plan, state: DerivedState): void {
       `${pad}${objective.id} ${objective.name}: ${statusLabel(state.objectives.get(id)?.status)}`,
     );
     for (const kpi of plan.kpis.filter((k) => k.objectives.includes(id))) {
-      output.out(`${pad}  KPI ${kpi.id} ${kpi.name}: ${statusLabel(state.kpis.get(kpi.id)?.status)}`);
+      output.out(
+        `${pad}  KPI ${kpi.id} ${kpi.name}: ${statusLabel(state.kpis.get(kpi.id)?.status)}`,
+      );
       for (const period of state.kpis.get(kpi.id)?.periods ?? []) {
         if (period.target === null) continue;
         output.out(
@@ -111,7 +113,10 @@ export function registerStateCommands(program: Command, kit: CommandKit): void {
       const { asOf, explained } = await withApp(kit, async (ctx) => {
         const snapshot = await deriveSnapshot(ctx.db, ctx.clock.asOf());
         if (snapshot === null) fail('not_found', 'No plan has been applied yet', { path: 'plan' });
-        return { asOf: snapshot.state.asOf, explained: await explainWithHistory(ctx.db, snapshot, id) };
+        return {
+          asOf: snapshot.state.asOf,
+          explained: await explainWithHistory(ctx.db, snapshot, id),
+        };
       });
       if (kit.json()) {
         printJson(kit.output, { asOf, ...explained });

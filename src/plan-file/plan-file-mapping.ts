@@ -53,7 +53,14 @@ export function planFromFileObject(file: PlanFile): Plan {
       defined({ id: u.id, name: u.name, calendar: u.calendar }),
     ),
     people: (file.people ?? []).map((p): Person =>
-      defined({ id: p.id, name: p.name, title: p.title, unit: p.unit, email: p.email, role: p.role }),
+      defined({
+        id: p.id,
+        name: p.name,
+        title: p.title,
+        unit: p.unit,
+        email: p.email,
+        role: p.role,
+      }),
     ),
     objectives: (file.objectives ?? []).map((o): Objective =>
       defined({
@@ -139,7 +146,14 @@ export function planToFileObject(plan: Plan): PlanFile {
     ),
     units: plan.units.map((u): Unit => defined({ id: u.id, name: u.name, calendar: u.calendar })),
     people: plan.people.map((p): Person =>
-      defined({ id: p.id, name: p.name, title: p.title, unit: p.unit, email: p.email, role: p.role }),
+      defined({
+        id: p.id,
+        name: p.name,
+        title: p.title,
+        unit: p.unit,
+        email: p.email,
+        role: p.role,
+      }),
     ),
     objectives: plan.objectives.map((o): Objective =>
       defined({

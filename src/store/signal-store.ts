@@ -41,7 +41,9 @@ export function createSignalCache(): SignalCache {
 }
 
 async function historyToken(tx: Queryable): Promise<number> {
-  const rows = await tx.query<{ seq: string | number | null }>('SELECT max(seq) AS seq FROM signal_history');
+  const rows = await tx.query<{ seq: string | number | null }>(
+    'SELECT max(seq) AS seq FROM signal_history',
+  );
   return Number(rows[0]?.seq ?? 0);
 }
 
@@ -59,7 +61,11 @@ export async function syncSignals(
   if (token !== cache.token) {
     cache.byId.clear();
     for (const row of await tx.query<SignalRow>('SELECT id, status, data FROM signal')) {
-      cache.byId.set(row.id, { status: row.status, json: canonicalJson(row.data), signal: row.data });
+      cache.byId.set(row.id, {
+        status: row.status,
+        json: canonicalJson(row.data),
+        signal: row.data,
+      });
     }
   }
   const sync: SignalSync = { raised: [], changed: [], resolved: [], resolvedSignals: {} };

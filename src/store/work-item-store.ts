@@ -232,7 +232,12 @@ export async function loadItemOrders(
 ): Promise<Map<string, IngestOrder>> {
   const held = new Map<string, IngestOrder>();
   if (items.length === 0) return held;
-  const rows = await tx.query<{ source: string; key: string; updated: Date; changelog_id: string | number | null }>(
+  const rows = await tx.query<{
+    source: string;
+    key: string;
+    updated: Date;
+    changelog_id: string | number | null;
+  }>(
     `SELECT w.source, w.key, w.source_updated_at AS updated, w.changelog_id
      FROM work_item w JOIN unnest($1::text[], $2::text[]) AS i(source, key)
        ON w.source = i.source AND w.key = i.key`,

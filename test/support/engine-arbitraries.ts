@@ -80,11 +80,17 @@ const planSpec = fc.record({
       lower: fc.boolean(),
       baseline: fc.integer({ min: 0, max: 2_000_000 }),
       targets: fc.array(
-        fc.record({ period: fc.constantFrom(...PERIODS), value: fc.integer({ min: 0, max: 3_000_000 }) }),
+        fc.record({
+          period: fc.constantFrom(...PERIODS),
+          value: fc.integer({ min: 0, max: 3_000_000 }),
+        }),
         { maxLength: 3 },
       ),
       actuals: fc.array(
-        fc.record({ period: fc.constantFrom(...PERIODS), value: fc.integer({ min: 0, max: 2_000_000 }) }),
+        fc.record({
+          period: fc.constantFrom(...PERIODS),
+          value: fc.integer({ min: 0, max: 2_000_000 }),
+        }),
         { maxLength: 2 },
       ),
       objectives: fc.array(fc.nat(), { maxLength: 2 }),
@@ -96,7 +102,14 @@ const planSpec = fc.record({
     { maxLength: 6 },
   ),
   asOf: fc.integer({ min: 0, max: 60 }),
-  changes: fc.array(fc.record({ item: fc.nat(), from: fc.integer({ min: -20, max: 100 }), to: fc.integer({ min: -20, max: 100 }) }), { maxLength: 3 }),
+  changes: fc.array(
+    fc.record({
+      item: fc.nat(),
+      from: fc.integer({ min: -20, max: 100 }),
+      to: fc.integer({ min: -20, max: 100 }),
+    }),
+    { maxLength: 3 },
+  ),
 });
 
 export type PlanSpec = typeof planSpec extends fc.Arbitrary<infer T> ? T : never;
@@ -312,15 +325,21 @@ export function eventOf(spec: EventSpec, items: readonly WorkItem[], plan: Plan)
         ? wanted
         : `N-${spec.target}`;
     const epics = plan.milestones.flatMap((m) => m.work.epics);
-    const parent = spec.other % 3 === 0 && epics.length > 0 ? epics[spec.other % epics.length]! : null;
-    const blocker = items.length > 0 && spec.other % 2 === 0 ? [items[spec.other % items.length]!.key] : [];
+    const parent =
+      spec.other % 3 === 0 && epics.length > 0 ? epics[spec.other % epics.length]! : null;
+    const blocker =
+      items.length > 0 && spec.other % 2 === 0 ? [items[spec.other % items.length]!.key] : [];
     const item = buildWorkItem({
       key,
       dueDate: day(30 + spec.days),
       parentKey: parent,
       blockedBy: blocker,
     });
-    return { op: 'upsert', item, change: { key, at: '2026-09-16T10:00:00.000+0000', kind: 'created', changes: [] } };
+    return {
+      op: 'upsert',
+      item,
+      change: { key, at: '2026-09-16T10:00:00.000+0000', kind: 'created', changes: [] },
+    };
   }
   const item = items[spec.target % items.length]!;
   const at = '2026-09-16T10:00:00.000+0000';
@@ -381,7 +400,8 @@ export function eventOf(spec: EventSpec, items: readonly WorkItem[], plan: Plan)
     }
     case 'parent': {
       const epics = plan.milestones.flatMap((m) => m.work.epics);
-      const parentKey = epics.length === 0 || spec.other % 4 === 0 ? null : epics[spec.other % epics.length]!;
+      const parentKey =
+        epics.length === 0 || spec.other % 4 === 0 ? null : epics[spec.other % epics.length]!;
       return { op: 'upsert', item: { ...item, parentKey }, change: null };
     }
     case 'summary':
@@ -430,7 +450,13 @@ export function plainState(state: DerivedState): unknown {
 
 /** Reads every entry of every table once (through get, so that the engine keeps them). */
 export function readAll(state: DerivedState): void {
-  for (const table of [state.workItems, state.milestones, state.kpis, state.initiatives, state.objectives]) {
+  for (const table of [
+    state.workItems,
+    state.milestones,
+    state.kpis,
+    state.initiatives,
+    state.objectives,
+  ]) {
     for (const id of table.keys()) (table as ReadonlyMap<string, unknown>).get(id);
   }
 }

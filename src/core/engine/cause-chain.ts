@@ -253,7 +253,13 @@ export function linksToMilestone(
     }
     path.push(first);
     path.reverse();
-    pushAlong(links, path, hops + 1 - path.length, (s) => itemLink(context, cache, s), 'work items');
+    pushAlong(
+      links,
+      path,
+      hops + 1 - path.length,
+      (s) => itemLink(context, cache, s),
+      'work items',
+    );
   }
   pushAlong(
     links,

@@ -55,7 +55,10 @@ describe('deriveInitiativeStatuses', () => {
       status: 'off_track',
       rule: 'initiative.value_off_track',
     });
-    expect(state.initiatives.get('I-1')?.explanation[1]?.ref).toEqual({ kind: 'kpi', id: 'K-MISS' });
+    expect(state.initiatives.get('I-1')?.explanation[1]?.ref).toEqual({
+      kind: 'kpi',
+      id: 'K-MISS',
+    });
   });
 
   it('is on track on both counts without milestones or benefits', () => {

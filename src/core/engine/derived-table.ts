@@ -1,4 +1,3 @@
-
 /**
  * A table of derived figures that makes each entry when it is first read and keeps it until the
  * engine says that entity changed. Internal state sits in private fields, so that comparing two

@@ -4,7 +4,12 @@ import type { KpiCore } from './kpi-model.ts';
 import { ON_TRACK, type MilestoneModel } from './milestone-model.ts';
 import type { PlanModel } from './plan-model.ts';
 import type { ProbabilisticState } from './probabilistic-forecast.ts';
-import { codeOf, type InitiativeModel, type ObjectiveCore, type ObjectiveGraph } from './status-model.ts';
+import {
+  codeOf,
+  type InitiativeModel,
+  type ObjectiveCore,
+  type ObjectiveGraph,
+} from './status-model.ts';
 import type { WorkModel } from './work-model.ts';
 
 /** Everything the engine holds about one plan, its work and one as-of day. */

@@ -31,7 +31,12 @@ describe('createEngine (property): incremental equals full recompute', () => {
           applyToInput(items, changes, event);
           // Reading everything fills the engine's made entries: a stale one would show next time.
           readAll(engine.state);
-          const full = computeState({ plan: input.plan, workItems: items, changes, asOf: input.asOf });
+          const full = computeState({
+            plan: input.plan,
+            workItems: items,
+            changes,
+            asOf: input.asOf,
+          });
           expect(plainState(engine.state)).toEqual(plainState(full));
         }
       }),

@@ -15,7 +15,8 @@ import { computeState } from './compute-state.ts';
 const state = computeState(buildErpSlipScenario());
 const step = (steps: readonly ExplanationStep[] | undefined, rule: string): ExplanationStep => {
   const found = steps?.find((candidate) => candidate.rule === rule);
-  if (found === undefined) throw new Error(`no step ${rule} in ${steps?.map((s) => s.rule).join(', ')}`);
+  if (found === undefined)
+    throw new Error(`no step ${rule} in ${steps?.map((s) => s.rule).join(', ')}`);
   return found;
 };
 
@@ -72,7 +73,9 @@ describe('every figure explains itself (ERP story after the slip)', () => {
     expect(step(savings, 'kpi.benefit_accrual').text).toBe(
       'Benefit B-SAVINGS from M-PURCH (forecast 2026-11-09): 53 days of 2026-Q4 from 2026-11-09 to 2026-12-31 \u00d7 120,000 a week / 7 = 908,571 USD',
     );
-    expect(step(savings, 'kpi.slip_cost').figures).toMatchObject({ delta: expect.closeTo(-360_000, 6) as number });
+    expect(step(savings, 'kpi.slip_cost').figures).toMatchObject({
+      delta: expect.closeTo(-360_000, 6) as number,
+    });
     expect(savings?.at(-1)).toMatchObject({ rule: 'kpi.misses_target' });
   });
 
@@ -119,7 +122,9 @@ describe('every figure explains itself (ERP story after the slip)', () => {
       'not worked: 2026-10-10 (weekend), 2026-10-11 (weekend), 2026-10-12 (holiday)',
     );
     const c = explained.milestones.get('C')?.explanation;
-    expect(c?.filter((s) => s.rule === 'milestone.dependency_not_driving').map((s) => s.text)).toEqual([
+    expect(
+      c?.filter((s) => s.rule === 'milestone.dependency_not_driving').map((s) => s.text),
+    ).toEqual([
       'A \u2192 C (start-to-start, lag +3 working days): A is forecast 2026-10-13, which requires 2026-10-16; it does not push C (not later than 2026-10-30)',
       'B \u2192 C (finish-to-finish, lag \u22122 working days): B is forecast 2026-10-02, which requires 2026-09-30; it does not push C (not later than 2026-10-30)',
     ]);

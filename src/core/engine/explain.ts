@@ -80,7 +80,11 @@ function ownFinishStep(
   if (!open) {
     return item.doneDate === null
       ? { rule: 'work_item.done', text: 'Done; the source gives no done date' }
-      : { rule: 'work_item.done', text: `Done on ${item.doneDate}`, figures: { doneDate: item.doneDate } };
+      : {
+          rule: 'work_item.done',
+          text: `Done on ${item.doneDate}`,
+          figures: { doneDate: item.doneDate },
+        };
   }
   if (item.dueDate === null) {
     return { rule: 'work_item.no_due_date', text: 'No due date: its finish is unknown' };
@@ -92,7 +96,11 @@ function ownFinishStep(
       figures: { dueDate: item.dueDate, asOf },
     };
   }
-  return { rule: 'work_item.due_date', text: `Due ${item.dueDate}`, figures: { dueDate: item.dueDate } };
+  return {
+    rule: 'work_item.due_date',
+    text: `Due ${item.dueDate}`,
+    figures: { dueDate: item.dueDate },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,7 +215,8 @@ function basisStep(data: EngineData, m: number): ExplanationStep {
   }
   let why: string;
   if (kind === BASIS_NO_WORK) why = `${milestone.id} has no linked work`;
-  else if (kind === BASIS_UNKNOWN_FINISH) why = `the finish of ${milestone.id}'s open work is unknown`;
+  else if (kind === BASIS_UNKNOWN_FINISH)
+    why = `the finish of ${milestone.id}'s open work is unknown`;
   else why = `${milestone.id}'s work is done but the source gives no done dates`;
   return {
     rule: 'milestone.planned_date',
@@ -394,8 +403,7 @@ function slipStep(data: EngineData, m: number): ExplanationStep {
   const forecast = milestones.forecast[m]!;
   const slip = milestones.slip[m]!;
   const closed = closedDays(calendar, planned, forecast);
-  const direction =
-    slip === 0 ? 'on its plan' : slip > 0 ? 'after its plan' : 'before its plan';
+  const direction = slip === 0 ? 'on its plan' : slip > 0 ? 'after its plan' : 'before its plan';
   return {
     rule: 'milestone.slip',
     text: `Forecast ${dateOf(forecast)} against plan ${dateOf(planned)}: ${formatWorkingDays(slip, true)} on calendar ${calendarName(calendar)}, ${direction}${closed.text === '' ? '' : `; ${closed.text}`}`,
@@ -455,7 +463,10 @@ export function readMilestone(data: EngineData, m: number): MilestoneForecast {
   if (next !== null) explanation.push(next);
   explanation.push(...dependencySteps(data, m));
   explanation.push(slipStep(data, m));
-  explanation.push({ rule: status.rule, text: `Status ${statusWords(status.status)}: ${status.reason}` });
+  explanation.push({
+    rule: status.rule,
+    text: `Status ${statusWords(status.status)}: ${status.reason}`,
+  });
   explanation.push(...benefitSteps(data, m));
   const probabilistic = data.probabilistic?.forecasts[m];
   const chance = probabilisticStep(data, m);
@@ -537,7 +548,10 @@ export function readKpi(data: EngineData, k: number): KpiForecast {
       explanation.push({
         rule: 'kpi.slip_cost',
         text: `Had every milestone landed on plan, ${kpi.id} ${period.period} would be ${formatWithUnit(formatAmount(period.forecastAtPlan), unit)}: the slips move it ${formatWithUnit(formatSigned(period.forecast - period.forecastAtPlan), unit)}`,
-        figures: { forecastAtPlan: period.forecastAtPlan, delta: period.forecast - period.forecastAtPlan },
+        figures: {
+          forecastAtPlan: period.forecastAtPlan,
+          delta: period.forecast - period.forecastAtPlan,
+        },
       });
     }
     explanation.push({
@@ -616,11 +630,21 @@ export function readInitiative(data: EngineData, i: number): InitiativeStatus {
       ref: { kind: 'kpi', id: data.kpis[worstKpi]!.kpi.id },
     });
   }
-  explanation.push({ rule: delivery.rule, text: `Delivery ${statusWords(delivery.status)}: ${delivery.reason}` });
-  explanation.push({ rule: value.rule, text: `Value ${statusWords(value.status)}: ${value.reason}` });
+  explanation.push({
+    rule: delivery.rule,
+    text: `Delivery ${statusWords(delivery.status)}: ${delivery.reason}`,
+  });
+  explanation.push({
+    rule: value.rule,
+    text: `Value ${statusWords(value.status)}: ${value.reason}`,
+  });
   const rows = plan.milestonesOfInitiative;
   const count = rows.start[i + 1]! - rows.start[i]!;
-  for (let at = rows.start[i]!; at < rows.start[i + 1]! && at - rows.start[i]! < LIST_LIMIT; at += 1) {
+  for (
+    let at = rows.start[i]!;
+    at < rows.start[i + 1]! && at - rows.start[i]! < LIST_LIMIT;
+    at += 1
+  ) {
     const m = rows.list[at]!;
     const milestone = plan.milestones[m]!;
     const words = STATUS_OF_CODE[milestones.status[m]!]!;
@@ -687,4 +711,3 @@ export function readObjective(data: EngineData, o: number): ObjectiveStatus {
   });
   return { id: objective.id, status: core.status, explanation };
 }
-

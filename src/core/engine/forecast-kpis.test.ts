@@ -111,7 +111,10 @@ describe('forecastKpis', () => {
     ]);
     expect(periodOf(state, '2026-09')?.status.rule).toBe('kpi.no_target');
     // 2026-Q2 misses by far but ended before asOf; 2027-01 meets its target with no margin.
-    expect(state.kpis.get('K-1')?.status).toMatchObject({ status: 'at_risk', rule: 'kpi.thin_margin' });
+    expect(state.kpis.get('K-1')?.status).toMatchObject({
+      status: 'at_risk',
+      rule: 'kpi.thin_margin',
+    });
     expect(state.signals).toEqual([]);
   });
 

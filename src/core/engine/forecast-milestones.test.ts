@@ -218,7 +218,10 @@ describe('forecastMilestones through dependencies', () => {
 
   it('does not move a successor that is already late enough', () => {
     const milestones = forecastOf(twoMilestones({ type: 'FS', lagDays: -2 }, '2026-11-02'), work);
-    expect(milestones.get('B')).toMatchObject({ forecastDate: '2026-11-02', driver: { kind: 'plan' } });
+    expect(milestones.get('B')).toMatchObject({
+      forecastDate: '2026-11-02',
+      driver: { kind: 'plan' },
+    });
   });
 
   it("counts the lag in the successor's calendar", () => {

@@ -68,7 +68,9 @@ export function forecastKpi(
     else unknownPeriods.push(label);
   }
   periods.sort((a, b) => a.startDay - b.startDay || a.endDay - b.endDay);
-  const forecasts = periods.map((period) => forecastPeriod(plan, k, kpi, period, forecast, asOfDay));
+  const forecasts = periods.map((period) =>
+    forecastPeriod(plan, k, kpi, period, forecast, asOfDay),
+  );
   return { kpi, periods: forecasts, status: kpiStatus(forecasts, asOf), unknownPeriods };
 }
 

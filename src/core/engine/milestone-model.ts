@@ -166,8 +166,7 @@ export function applyDependencies(
   model.driverFromDay[m] = driver < 0 ? NO_DAY : forecast[plan.depFrom[driver]!]!;
   const planned = plan.plannedDay[m]!;
   model.slip[m] = calendar.between(planned, date);
-  model.status[m] =
-    date > planned ? OFF_TRACK : model.unknownCount[m]! > 0 ? AT_RISK : ON_TRACK;
+  model.status[m] = date > planned ? OFF_TRACK : model.unknownCount[m]! > 0 ? AT_RISK : ON_TRACK;
   if (driver < 0) {
     model.hops[m] = 0;
     model.root[m] = m;
@@ -226,7 +225,11 @@ function snapshot(figures: readonly (Int32Array | Uint8Array)[], m: number): Int
   return kept;
 }
 
-function differs(figures: readonly (Int32Array | Uint8Array)[], m: number, kept: Int32Array): boolean {
+function differs(
+  figures: readonly (Int32Array | Uint8Array)[],
+  m: number,
+  kept: Int32Array,
+): boolean {
   for (let f = 0; f < figures.length; f += 1) if (kept[f] !== figures[f]![m]) return true;
   return false;
 }
@@ -276,8 +279,7 @@ export function reforecastMilestones(
     for (let at = outgoing.start[m]!; at < outgoing.start[m + 1]!; at += 1) {
       const successor = depTo[outgoing.list[at]!]!;
       // A moved forecast can move every successor; a new chain root or length only those it drives.
-      const driven =
-        model.driverDep[successor]! >= 0 && depFrom[model.driverDep[successor]!] === m;
+      const driven = model.driverDep[successor]! >= 0 && depFrom[model.driverDep[successor]!] === m;
       if (moved || (rerooted && driven)) heap.push(successor);
     }
   }

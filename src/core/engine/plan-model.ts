@@ -84,11 +84,7 @@ function positions<T extends { id: string }>(entities: readonly T[]): KeyIndex {
 }
 
 /** Rows of positions found by id, each once per row, in the order the ids are listed. */
-function rowsOfIds(
-  count: number,
-  idsOf: (row: number) => readonly string[],
-  at: IdIndex,
-): Rows {
+function rowsOfIds(count: number, idsOf: (row: number) => readonly string[], at: IdIndex): Rows {
   const rowOf: number[] = [];
   const values: number[] = [];
   for (let row = 0; row < count; row += 1) {
@@ -152,8 +148,7 @@ export function modelPlan(plan: Plan): PlanModel {
   for (let m = 0; m < count; m += 1) {
     if (unique || milestoneAt.get(milestones[m]!.id) === m) canonicalMilestone[m] = 1;
   }
-  const canonical = (m: number): number =>
-    unique ? m : milestoneAt.get(milestones[m]!.id)!;
+  const canonical = (m: number): number => (unique ? m : milestoneAt.get(milestones[m]!.id)!);
 
   const initiativeAt = positions(plan.initiatives);
   const initiativeCalendar = initiativeCalendars(plan);

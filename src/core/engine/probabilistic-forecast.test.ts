@@ -55,7 +55,10 @@ describe('probabilistic forecast (Monte Carlo)', () => {
       p95: '2026-09-18',
       samples: 1000,
       seed: 7,
-      basis: { method: 'monte_carlo', teams: [{ team: 'ERP', completed: 60, weeks: 12, openItems: 1 }] },
+      basis: {
+        method: 'monte_carlo',
+        teams: [{ team: 'ERP', completed: 60, weeks: 12, openItems: 1 }],
+      },
     });
     // M-PURCH has no work of its own: its plan, unless FS + 10 working days after M-GOLIVE's trial
     // (2026-10-02) is later — as the deterministic rule reads it.
@@ -85,13 +88,21 @@ describe('probabilistic forecast (Monte Carlo)', () => {
       ...scenario,
       workItems: [
         ...scenario.workItems,
-        ...Array.from({ length: 12 }, (_, n) => buildWorkItem({ key: `ERP-${40 + n}`, dueDate: '2026-10-01' })),
+        ...Array.from({ length: 12 }, (_, n) =>
+          buildWorkItem({ key: `ERP-${40 + n}`, dueDate: '2026-10-01' }),
+        ),
       ],
       plan: {
         ...scenario.plan,
         milestones: scenario.plan.milestones.map((m) =>
           m.id === 'M-GOLIVE'
-            ? { ...m, work: { keys: [...m.work.keys, ...Array.from({ length: 12 }, (_, n) => `ERP-${40 + n}`)], epics: [] } }
+            ? {
+                ...m,
+                work: {
+                  keys: [...m.work.keys, ...Array.from({ length: 12 }, (_, n) => `ERP-${40 + n}`)],
+                  epics: [],
+                },
+              }
             : m,
         ),
       },
@@ -112,7 +123,11 @@ describe('probabilistic forecast (Monte Carlo)', () => {
   });
 
   it('says when a team has too little history instead of inventing a distribution', () => {
-    const thin: TeamHistory = { cycleTimes: [3, 4, 5], weeklyThroughput: [1, 2, 0, 1], completed: 4 };
+    const thin: TeamHistory = {
+      cycleTimes: [3, 4, 5],
+      weeklyThroughput: [1, 2, 0, 1],
+      completed: 4,
+    };
     const state = computeState({
       ...buildErpScenario(),
       forecasting: { probabilistic: { history: history({ ERP: thin }), seed: 1 } },
@@ -174,7 +189,10 @@ describe('probabilistic forecast (Monte Carlo)', () => {
       ['M-PURCH', 'M-NOWHERE'],
     );
     expect(Object.keys(result)).toEqual(['M-PURCH']);
-    expect(result['M-PURCH']).toMatchObject({ p50: '2026-10-19', basis: { upstream: ['M-GOLIVE'] } });
+    expect(result['M-PURCH']).toMatchObject({
+      p50: '2026-10-19',
+      basis: { upstream: ['M-GOLIVE'] },
+    });
   });
 
   it('follows events in an engine exactly as a full recompute does', () => {

@@ -1,9 +1,5 @@
 import type { IsoDate } from '../domain/plan.ts';
-import type {
-  InsufficientHistory,
-  ProbabilisticForecast,
-  TeamBasis,
-} from '../domain/state.ts';
+import type { InsufficientHistory, ProbabilisticForecast, TeamBasis } from '../domain/state.ts';
 import { hashText, mulberry32, type Random } from '../random.ts';
 import { dateOf, dayOf } from './day-numbers.ts';
 import type { EngineData } from './engine-data.ts';
@@ -265,7 +261,10 @@ export function forecastAllProbabilistic(
   return state;
 }
 
-function sameForecast(a: ProbabilisticForecast | undefined, b: ProbabilisticForecast | undefined): boolean {
+function sameForecast(
+  a: ProbabilisticForecast | undefined,
+  b: ProbabilisticForecast | undefined,
+): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
@@ -300,7 +299,8 @@ export function reforecastProbabilistic(
     const beforeTrials = state.trials[m];
     simulate(data, state, m, input, options);
     if (!sameForecast(before, state.forecasts[m])) changed.add(m);
-    if (sameTrials(beforeTrials, state.trials[m]) && sameForecast(before, state.forecasts[m])) continue;
+    if (sameTrials(beforeTrials, state.trials[m]) && sameForecast(before, state.forecasts[m]))
+      continue;
     const rows = plan.outgoing;
     const next: number[] = [];
     for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) {

@@ -114,7 +114,8 @@ export function objectiveGraph(plan: PlanModel): ObjectiveGraph {
   const childRow: number[] = [];
   const childValue: number[] = [];
   objectives.forEach((objective, at) => {
-    const parent = objective.parent === undefined ? undefined : plan.objectiveAt.get(objective.parent);
+    const parent =
+      objective.parent === undefined ? undefined : plan.objectiveAt.get(objective.parent);
     if (parent === undefined) return;
     childAt.push(at);
     parentAt.push(parent);
@@ -167,7 +168,13 @@ export function contributorsOf(
     if (delivery === ON_TRACK && value === ON_TRACK) continue;
     const id = plan.plan.initiatives[i]!.id;
     if (delivery !== ON_TRACK) {
-      contributors.push({ kind: 'initiative', position: i, id, label: `${id} delivery`, code: delivery });
+      contributors.push({
+        kind: 'initiative',
+        position: i,
+        id,
+        label: `${id} delivery`,
+        code: delivery,
+      });
     }
     if (value !== ON_TRACK) {
       contributors.push({ kind: 'initiative', position: i, id, label: `${id} value`, code: value });
@@ -183,7 +190,8 @@ export function contributorsOf(
       continue;
     }
     const code = codeOf(status.status);
-    if (code !== ON_TRACK) contributors.push({ kind: 'objective', position: c, id, label: id, code });
+    if (code !== ON_TRACK)
+      contributors.push({ kind: 'objective', position: c, id, label: id, code });
   }
   return { contributors, kpiCount: kpis.start[o + 1]! - kpis.start[o]!, offKpis, cycleChildren };
 }

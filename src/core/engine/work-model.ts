@@ -359,11 +359,7 @@ function incrementalOf(work: WorkModel): IncrementalWork {
   return work.incremental;
 }
 
-function mutableRow(
-  rows: Rows,
-  override: Map<number, number[]>,
-  row: number,
-): number[] {
+function mutableRow(rows: Rows, override: Map<number, number[]>, row: number): number[] {
   let list = override.get(row);
   if (list === undefined) {
     list = Array.from(rowView(rows, row));

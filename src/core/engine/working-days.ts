@@ -39,8 +39,7 @@ export function prepareWorkingDays(calendar: Calendar): WorkingDays {
     throw new RangeError(`calendar ${calendar.id} has no working day`);
   }
   const holidays = new Set<number>(calendar.holidays.map(dayOf));
-  const isWorking = (day: number): boolean =>
-    weekdays[isoWeekday(day)] === 1 && !holidays.has(day);
+  const isWorking = (day: number): boolean => weekdays[isoWeekday(day)] === 1 && !holidays.has(day);
 
   // The window [low, high): before[i] working days in [low, low + i); nth[k] the k-th working day.
   let low = 0;
