@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,7 +155,7 @@ describe('a kill -9 in the middle of an import', () => {
           source: 'big',
           fileName: 'budgets.csv',
           format: 'csv',
-          open: () => createReadStream(file),
+          input: { path: file },
           actor: 'test',
         },
       );

@@ -263,7 +263,7 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
         source: 'bi',
         fileName: 'actuals.csv',
         format: 'csv',
-        open: () => Readable.from([Buffer.from(csv)]),
+        input: { stream: Readable.from([Buffer.from(csv)]) },
         mapping: await fixtureMapping('kpi-actuals.mapping.json'),
         actor: 'test',
       }),
@@ -305,7 +305,7 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
       source: 'bi',
       fileName: 'otd.csv',
       format: 'csv',
-      open: () => Readable.from([Buffer.from('KPI,Period,Actual\nK-OTD,2026-Q3,85\n')]),
+      input: { stream: Readable.from([Buffer.from('KPI,Period,Actual\nK-OTD,2026-Q3,85\n')]) },
       mapping: await fixtureMapping('kpi-actuals.mapping.json'),
       actor: 'test',
     });

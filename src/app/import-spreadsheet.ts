@@ -1,4 +1,3 @@
-import { pipeline, Transform, type Readable } from 'node:stream';
 import {
   bindJiraCsvHeader,
   looksLikeJiraCsv,
@@ -12,7 +11,10 @@ import {
   type ColumnMapping,
 } from '../connectors/spreadsheet/column-mapping.ts';
 import { fieldPlace, normalizeFigureRow } from '../connectors/spreadsheet/normalize-figure-row.ts';
-import { readSpreadsheetRows } from '../connectors/spreadsheet/read-spreadsheet.ts';
+import {
+  readSpreadsheetRows,
+  type SpreadsheetSource,
+} from '../connectors/spreadsheet/read-spreadsheet.ts';
 import {
   isBlankRow,
   sheetProblem,
@@ -59,8 +61,8 @@ export interface ImportSpreadsheetOptions {
   /** The file's name as people know it (no folders): every message names it. */
   fileName: string;
   format: SpreadsheetFormat;
-  /** Opens the file's bytes; called once. */
-  open: () => Readable;
+  /** The file on disk (CSV or XLSX), or a stream of CSV text. */
+  input: SpreadsheetSource;
   /** The file's size, for progress. */
   totalBytes?: number;
   /** A mapping given with this import; it is saved for the source when the import applies. */
@@ -304,11 +306,11 @@ async function importInTransaction(
     run.rowsApplied += 1;
   };
 
-  const input = countBytes(options.open(), (n) => {
-    run.bytes += n;
-  });
-  const rows = readSpreadsheetRows(input, options.format, {
+  const rows = readSpreadsheetRows(options.input, options.format, {
     file,
+    onBytes: (n) => {
+      run.bytes += n;
+    },
     ...(mapping === null ? {} : { delimiter: mapping.delimiter }),
     ...(sheets === undefined ? {} : { sheets }),
   });
@@ -341,7 +343,7 @@ async function importInTransaction(
     }
   } finally {
     // An import that stops early (a missing column, a damaged file) lets go of the file.
-    input.destroy();
+    await rows.return(undefined);
   }
   await flushWork();
   report();
@@ -490,16 +492,4 @@ async function recordRefusal(
       actor: options.actor,
     });
   });
-}
-
-/** Passes a stream through, counting its bytes; an error of the source reaches the reader. */
-function countBytes(input: Readable, onBytes: (n: number) => void): Readable {
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      onBytes(chunk.length);
-      done(null, chunk);
-    },
-  });
-  pipeline(input, counter, () => undefined);
-  return counter;
 }

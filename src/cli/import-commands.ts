@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -79,7 +78,7 @@ async function runImport(kit: CommandKit, file: string, flags: ImportFlags): Pro
         source: flags.source,
         fileName,
         format,
-        open: () => createReadStream(file),
+        input: { path: file },
         totalBytes: size,
         ...(mapping === undefined ? {} : { mapping }),
         ...(flags.sheet === undefined ? {} : { sheet: flags.sheet }),

@@ -169,12 +169,18 @@ describe('the ERP story in the browser', { timeout: 120_000 }, () => {
     await page.getByTestId('kpi-chart').locator('svg').waitFor();
     await dismissNotices(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'kpi.png'), fullPage: true });
+    const kpiAxe = await runAxe(page);
+    reportAxe('KPI', kpiAxe);
+    expect(seriousViolations(kpiAxe)).toEqual([]);
 
     await lastChange.getByRole('link', { name: 'M-PURCH' }).click();
     await page.getByRole('heading', { level: 1, name: 'Centralised purchasing live' }).waitFor();
     expect(await page.getByTestId('milestone-forecast').textContent()).toBe('9 Nov 2026');
     await page.getByText('Milestone M-GOLIVE (FS, +10 working days).').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'milestone.png'), fullPage: true });
+    const milestoneAxe = await runAxe(page);
+    reportAxe('milestone', milestoneAxe);
+    expect(seriousViolations(milestoneAxe)).toEqual([]);
 
     await page.getByRole('link', { name: 'M-GOLIVE', exact: true }).first().click();
     await page.getByRole('heading', { level: 1, name: 'ERP go-live, plant 1' }).waitFor();

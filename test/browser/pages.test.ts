@@ -237,6 +237,15 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     expect(errors).toEqual([]);
   });
 
+  it('an address the app has no page for says so, and links home', async () => {
+    const { page, errors } = await open('/no-such-page');
+    await page.getByRole('heading', { level: 1, name: 'Nothing here' }).waitFor();
+    await checkAxe(page, 'not found');
+    await page.getByRole('link', { name: 'Back to the strategy map' }).click();
+    await page.getByTestId('objective-tree').waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('the plan editor edits an objective, and shows the plan-file problems next to the fields', async () => {
     const { page, errors } = await open('/plan');
     await page.getByRole('heading', { level: 1, name: 'Plan editor' }).waitFor();

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +43,7 @@ export async function importFile(
   return importSpreadsheet(ctx, {
     fileName: basename(path),
     format: path.endsWith('.xlsx') ? 'xlsx' : 'csv',
-    open: () => createReadStream(path),
+    input: { path },
     totalBytes: (await stat(path)).size,
     actor: 'test',
     ...options,

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { WorkItemUpsert } from '../../core/domain/work-item.ts';
@@ -19,7 +18,7 @@ const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/spreadsheets/', i
 
 async function rowsOf(path: string, format: 'csv' | 'xlsx' = 'csv'): Promise<SheetRow[]> {
   const rows: SheetRow[] = [];
-  for await (const row of readSpreadsheetRows(createReadStream(path), format, {
+  for await (const row of readSpreadsheetRows({ path }, format, {
     file: 'export.csv',
   })) {
     rows.push(row);

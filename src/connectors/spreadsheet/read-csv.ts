@@ -64,7 +64,9 @@ export async function* readCsvRows(
       file: options.file,
     });
   } finally {
+    // A reader that stops early lets go of the file.
     if (!parser.destroyed) parser.destroy();
+    input.destroy();
   }
 }
 

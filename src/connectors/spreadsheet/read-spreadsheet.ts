@@ -1,8 +1,12 @@
-import type { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { DomainError } from '../../core/errors.ts';
 import { readCsvRows } from './read-csv.ts';
 import { readXlsxRows } from './read-xlsx.ts';
 import type { SheetRow, SpreadsheetFormat } from './sheet-row.ts';
+
+/** Where a spreadsheet's bytes are: a file on disk (any format), or a stream (CSV only). */
+export type SpreadsheetSource = { path: string } | { stream: Readable };
 
 export interface SpreadsheetReadOptions {
   file: string;
@@ -10,6 +14,8 @@ export interface SpreadsheetReadOptions {
   delimiter?: string;
   /** XLSX only: sheet names or `*`; the first sheet when absent. */
   sheets?: readonly string[] | '*';
+  /** Counts the bytes read (progress). */
+  onBytes?: (n: number) => void;
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -53,20 +59,36 @@ export function detectFormat(
   return 'csv';
 }
 
-/** Streams the rows of a CSV file or an XLSX workbook. */
+/** Streams the rows of a CSV file or an XLSX workbook (which must be on disk). */
 export function readSpreadsheetRows(
-  input: Readable,
+  source: SpreadsheetSource,
   format: SpreadsheetFormat,
   options: SpreadsheetReadOptions,
 ): AsyncGenerator<SheetRow> {
   if (format === 'csv') {
-    return readCsvRows(input, {
+    const input = 'stream' in source ? source.stream : createReadStream(source.path);
+    return readCsvRows(countBytes(input, options.onBytes), {
       file: options.file,
       ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
     });
   }
-  return readXlsxRows(input, {
+  if (!('path' in source)) throw new TypeError('an XLSX workbook is read from a file on disk');
+  return readXlsxRows(source.path, {
     file: options.file,
     ...(options.sheets === undefined ? {} : { sheets: options.sheets }),
+    ...(options.onBytes === undefined ? {} : { onBytes: options.onBytes }),
   });
+}
+
+/** Passes a stream through, counting its bytes; an error of the source reaches the reader. */
+function countBytes(input: Readable, onBytes: ((n: number) => void) | undefined): Readable {
+  if (onBytes === undefined) return input;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
+  pipeline(input, counter, () => undefined);
+  return counter;
 }

@@ -1,7 +1,7 @@
-import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { DomainError } from '../../core/errors.ts';
 import type { CellValue, SheetRow } from './sheet-row.ts';
+import { orderedXlsxStream } from './xlsx-zip-order.ts';
 
 export interface XlsxReadOptions {
   /** The file's name, for messages. */
@@ -15,6 +15,8 @@ export interface XlsxReadOptions {
    * before the workbook counts as damaged. Some damaged zips make exceljs wait forever.
    */
   stallMs?: number;
+  /** Counts the file's bytes as they are read (progress). */
+  onBytes?: (n: number) => void;
 }
 
 const STALL_MS = 10_000;
@@ -27,20 +29,23 @@ interface NamedWorksheetReader extends AsyncIterable<ExcelJS.Row> {
 }
 
 /**
- * Streams the rows of an XLSX workbook with exceljs' streaming reader: sheets are read as the
- * zip is unpacked (a sheet stored before the shared strings goes through a temporary file),
- * so a workbook of 100,000 rows never sits in memory whole. Formula cells give their cached
- * result, rich text its plain text, error cells their code (`#DIV/0!`), date-formatted cells
- * a Date. A file that is not a workbook fails with `import.bad_file`; a sheet asked for by
- * name that the workbook lacks fails with `import.unknown_sheet`, listing the sheets it has.
+ * Streams the rows of an XLSX workbook on disk with exceljs' streaming reader, fed in an order
+ * it reads safely (see `xlsx-zip-order.ts`): sheets are read as the zip is unpacked, so a
+ * workbook of 100,000 rows never sits in memory whole. Formula cells give their cached result,
+ * rich text its plain text, error cells their code (`#DIV/0!`), date-formatted cells a Date.
+ * A file that is not a workbook fails with `import.bad_file`; a sheet asked for by name that
+ * the workbook lacks fails with `import.unknown_sheet`, listing the sheets it has.
  */
 export async function* readXlsxRows(
-  input: Readable,
+  path: string,
   options: XlsxReadOptions,
 ): AsyncGenerator<SheetRow> {
   const wanted = options.sheets;
   const seen: string[] = [];
   const found = new Set<string>();
+  const ordered = await orderedXlsxStream(path, options.file, options.onBytes);
+  const input = ordered.stream;
+  if (ordered.worksheets === 0) ordered.releaseEnd();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     sharedStrings: 'cache',
     // Styles say which numbers are dates.
@@ -49,7 +54,7 @@ export async function* readXlsxRows(
     worksheets: 'emit',
     entries: 'ignore',
   });
-  const guard = stallGuard(input, options.stallMs ?? STALL_MS);
+  const guard = stallGuard(ordered.bodyWritten, options.stallMs ?? STALL_MS);
   try {
     const sheetReaders = (reader as AsyncIterable<NamedWorksheetReader>)[Symbol.asyncIterator]();
     for (;;) {
@@ -58,9 +63,13 @@ export async function* readXlsxRows(
       const sheetReader = nextSheet.value;
       const name = sheetReader.name ?? `Sheet${seen.length + 1}`;
       seen.push(name);
+      // Every worksheet has been handed on: the parser may now reach the archive's end.
+      if (seen.length === ordered.worksheets) ordered.releaseEnd();
       const take =
         wanted === '*' ||
-        (wanted === undefined ? seen.length === 1 : wanted.some((w) => sameName(w, name)));
+        (wanted === undefined
+          ? name === firstTab(reader, seen)
+          : wanted.some((w) => sameName(w, name)));
       if (!take) continue;
       found.add(name);
       const rows = sheetReader[Symbol.asyncIterator]();
@@ -73,7 +82,6 @@ export async function* readXlsxRows(
   } catch (error) {
     if (error instanceof DomainError) throw error;
     if (error instanceof ReadStalled) {
-      input.destroy();
       throw new DomainError({
         code: 'import.bad_file',
         message: `${options.file}: not readable as an XLSX workbook: its data is damaged (the reader stopped making progress)`,
@@ -85,6 +93,8 @@ export async function* readXlsxRows(
       message: `${options.file}: not readable as an XLSX workbook: ${xlsxReason(error)}`,
       file: options.file,
     });
+  } finally {
+    input.destroy();
   }
   if (seen.length === 0) {
     throw new DomainError({
@@ -109,13 +119,14 @@ export async function* readXlsxRows(
 }
 
 /**
- * Races each step of the reader against a timer that runs only once the input has been read
- * to its end: from then on every step is local work, and one that does not come is a hang.
+ * Races each step of the reader against a timer that runs only once the whole file has been
+ * handed to the reader: from then on every step is local work, and one that does not come is
+ * a hang.
  */
-function stallGuard(input: Readable, ms: number): <T>(step: Promise<T>) => Promise<T> {
-  let ended = input.readableEnded;
+function stallGuard(fileRead: Promise<void>, ms: number): <T>(step: Promise<T>) => Promise<T> {
+  let ended = false;
   const waiting = new Set<() => void>();
-  input.once('end', () => {
+  void fileRead.then(() => {
     ended = true;
     for (const arm of waiting) arm();
   });
@@ -143,6 +154,12 @@ function xlsxReason(error: unknown): string {
   if (reason === 'FILE_ENDED') return 'the file ends too early (cut off while saving or sending?)';
   if (reason.startsWith('invalid signature')) return `not a zip archive (${reason})`;
   return reason;
+}
+
+/** The first sheet in the workbook's own tab order (known once workbook.xml has been read). */
+function firstTab(reader: unknown, seen: readonly string[]): string | undefined {
+  const model = (reader as { model?: { sheets?: { name?: string }[] } }).model;
+  return model?.sheets?.[0]?.name ?? seen[0];
 }
 
 function sameName(a: string, b: string): boolean {

@@ -270,3 +270,77 @@ export function linksToMilestone(
   );
   return links;
 }
+
+/**
+ * What a signal's chain says, as numbers: equal signatures mean equal chains, text and figures
+ * included. An engine that follows events compares signatures to tell which signals changed,
+ * and makes the signal objects only when someone reads them.
+ */
+export interface SignatureCache {
+  /** The content of each work item's chain step, interned to a number. */
+  readonly itemContent: Map<number, number>;
+  readonly interned: Map<string, number>;
+}
+
+export function createSignatureCache(): SignatureCache {
+  return { itemContent: new Map(), interned: new Map() };
+}
+
+function itemContent(context: ChainContext, cache: SignatureCache, slot: number): number {
+  let id = cache.itemContent.get(slot);
+  if (id === undefined) {
+    const step = workItemStep(context, slot);
+    const text = `${step.text}\u0000${JSON.stringify(step.figures)}`;
+    id = cache.interned.get(text);
+    if (id === undefined) {
+      id = cache.interned.size;
+      cache.interned.set(text, id);
+    }
+    cache.itemContent.set(slot, id);
+  }
+  return id;
+}
+
+/**
+ * Appends the signature of the links to a milestone (see linksToMilestone): the work items and
+ * what each says, how many were left out, the milestones with their forecast and slip, how many
+ * were left out.
+ */
+export function signatureToMilestone(
+  context: ChainContext,
+  cache: SignatureCache,
+  m: number,
+  memo: RootMemo,
+  out: number[],
+): void {
+  const { plan, work, milestones } = context;
+  const root = milestones.root[m]!;
+  const source = milestones.basisSlot[root]!;
+  // Each stretch starts with its length, so that two different chains never read alike.
+  const workLength = out.length;
+  out.push(0);
+  if (source >= 0) {
+    const { root: first, hops } = workRoot(work, source, memo);
+    let at = source;
+    let shown = 0;
+    while (at !== first && shown < MAX_CHAIN_LINKS) {
+      out.push(at, itemContent(context, cache, at));
+      shown += 1;
+      at = work.pushedBy[at]!;
+    }
+    out.push(first, itemContent(context, cache, first), hops + 1 - (shown + 1));
+    out[workLength] = shown + 1;
+  }
+  const milestoneLength = out.length;
+  out.push(0);
+  let current = m;
+  let shown = 0;
+  while (current !== root && shown < MAX_CHAIN_LINKS) {
+    out.push(current, milestones.forecast[current]!, milestones.slip[current]!);
+    shown += 1;
+    current = plan.depFrom[milestones.driverDep[current]!]!;
+  }
+  out.push(root, milestones.forecast[root]!, milestones.slip[root]!);
+  out.push(milestones.hops[m]! + 1 - (shown + 1));
+  out[milestoneLength] = shown + 1;
+}

@@ -14,7 +14,9 @@ import {
   type ChainContext,
   type LinkCache,
   type RootMemo,
+  type SignatureCache,
   createLinkCache,
+  createSignatureCache,
 } from './cause-chain.ts';
 import { accrualDays } from './benefit-accrual.ts';
 import { dayOf } from './day-numbers.ts';
@@ -42,7 +44,14 @@ import {
   forecastAllProbabilistic,
   reforecastProbabilistic,
 } from './probabilistic-forecast.ts';
-import { type SlipTest, kpiSignals, milestoneSignal, sameSignal } from './raise-signals.ts';
+import {
+  type SlipTest,
+  kpiSignals,
+  kpiSignatures,
+  milestoneSignal,
+  milestoneSignature,
+  sameSignature,
+} from './raise-signals.ts';
 import {
   type ObjectiveCore,
   type ObjectiveInputs,
@@ -163,13 +172,23 @@ function slipTest(data: EngineData, options: ForecastingOptions | undefined): Sl
   };
 }
 
-/** The signals as they stand, kept per milestone and per KPI so that one can change alone. */
+/**
+ * The signals as they stand, kept per milestone and per KPI so that one can change alone. Signal
+ * objects are made when read; an engine that follows events keeps each signal's signature, so
+ * that it can tell exactly which signals an event raised, changed or resolved without making them.
+ */
 interface SignalStore {
   milestone: (Signal | undefined)[];
   kpi: Signal[][];
+  /** 1 where the object must be made (again) before it is read. */
+  readonly milestoneStale: Uint8Array;
+  readonly kpiStale: Uint8Array;
+  stale: boolean;
+  /** Signatures (engines that follow events only): undefined where a milestone raises none. */
+  readonly milestoneSignature: (number[] | undefined)[] | null;
+  readonly kpiSignature: Map<string, number[]>[] | null;
+  readonly signatureCache: SignatureCache;
   list: Signal[] | null;
-  /** True until the signal objects are made (a one-off state makes them when first read). */
-  pending: boolean;
 }
 
 interface Internal {
@@ -209,48 +228,82 @@ function build(input: EngineInput, incremental: boolean): Internal {
   }
   deriveObjectives(data);
   const probabilistic = input.forecasting?.probabilistic;
-  if (probabilistic !== undefined)
+  if (probabilistic !== undefined) {
     data.probabilistic = forecastAllProbabilistic(data, probabilistic);
+  }
 
+  const count = plan.milestones.length;
   const internal: Internal = {
     data,
     options: input.forecasting,
     links: createLinkCache(),
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a typed array of signals filled below
-    signals: { milestone: new Array(plan.milestones.length), kpi: [], list: null, pending: true },
+    signals: {
+      milestone: new Array<Signal | undefined>(count),
+      kpi: plan.plan.kpis.map(() => []),
+      milestoneStale: new Uint8Array(count).fill(1),
+      kpiStale: new Uint8Array(plan.plan.kpis.length).fill(1),
+      stale: true,
+      milestoneSignature: incremental ? new Array<number[] | undefined>(count) : null,
+      kpiSignature: incremental ? plan.plan.kpis.map(() => new Map()) : null,
+      signatureCache: createSignatureCache(),
+      list: null,
+    },
   };
-  // Which milestones and KPI periods signal is settled by the figures above; an engine that
-  // follows events needs the signal objects now to tell what changes, a one-off state when read.
-  if (incremental) raiseAllSignals(internal);
+  // Which milestones and KPI periods signal is settled by the figures above. An engine that
+  // follows events takes each signal's signature now, to tell later what an event changed.
+  if (incremental) signAll(internal);
   return internal;
 }
 
-function codeOfKpi(core: KpiCore): number {
-  const status = core.status.status;
-  return status === 'on_track' ? 0 : status === 'at_risk' ? 1 : 2;
-}
-
-function raiseAllSignals(internal: Internal): void {
-  const { data, links, signals } = internal;
+function signAll(internal: Internal): void {
+  const { data, signals } = internal;
   const context = chainContext(data);
   const memo: RootMemo = new Map();
   const slip = slipTest(data, internal.options);
   const { plan } = data;
   for (let m = 0; m < plan.milestones.length; m += 1) {
-    if (plan.canonicalMilestone[m] === 1) {
-      signals.milestone[m] = milestoneSignal(context, links, m, memo, slip);
-    }
+    if (plan.canonicalMilestone[m] !== 1) continue;
+    signals.milestoneSignature![m] = milestoneSignature(
+      context,
+      signals.signatureCache,
+      m,
+      memo,
+      slip,
+    );
   }
-  signals.kpi = data.kpis.map((core, k) =>
-    plan.kpiAt.get(core.kpi.id) === k ? kpiSignals(context, links, core, memo) : [],
-  );
-  signals.list = null;
-  signals.pending = false;
+  data.kpis.forEach((core, k) => {
+    if (plan.kpiAt.get(core.kpi.id) !== k) return;
+    signals.kpiSignature![k] = kpiSignatures(context, signals.signatureCache, core, memo);
+  });
 }
 
+/** The signal objects, made for whatever changed since they were last read. */
 function signalList(internal: Internal): Signal[] {
-  const signals = internal.signals;
-  if (signals.pending) raiseAllSignals(internal);
+  const { data, links, signals } = internal;
+  if (signals.stale) {
+    const context = chainContext(data);
+    const memo: RootMemo = new Map();
+    const slip = slipTest(data, internal.options);
+    const { plan } = data;
+    for (let m = 0; m < plan.milestones.length; m += 1) {
+      if (signals.milestoneStale[m] === 0) continue;
+      signals.milestoneStale[m] = 0;
+      const signs =
+        signals.milestoneSignature === null || signals.milestoneSignature[m] !== undefined;
+      signals.milestone[m] =
+        plan.canonicalMilestone[m] === 1 && signs
+          ? milestoneSignal(context, links, m, memo, slip)
+          : undefined;
+    }
+    data.kpis.forEach((core, k) => {
+      if (signals.kpiStale[k] === 0) return;
+      signals.kpiStale[k] = 0;
+      signals.kpi[k] =
+        plan.kpiAt.get(core.kpi.id) === k ? kpiSignals(context, links, core, memo) : [];
+    });
+    signals.stale = false;
+    signals.list = null;
+  }
   if (signals.list === null) {
     const list: Signal[] = [];
     for (const signal of signals.milestone) if (signal !== undefined) list.push(signal);
@@ -258,6 +311,11 @@ function signalList(internal: Internal): Signal[] {
     signals.list = list;
   }
   return signals.list;
+}
+
+function codeOfKpi(core: KpiCore): number {
+  const status = core.status.status;
+  return status === 'on_track' ? 0 : status === 'at_risk' ? 1 : 2;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -549,7 +607,10 @@ function applyEvent(
 
   // Cause chains: forget the links of what changed, find every signal whose chain they reach.
   const { links } = internal;
-  for (const slot of items) links.items.delete(slot);
+  for (const slot of items) {
+    links.items.delete(slot);
+    internal.signals.signatureCache.itemContent.delete(slot);
+  }
   for (const m of milestones.changed) links.milestones.delete(m);
   for (const o of objectivesChanged) links.objectives.delete(o);
   const chainDirty = chainDirtyMilestones(data, items, milestones.changed);
@@ -561,7 +622,7 @@ function applyEvent(
       const ms = plan.milestonesOfInitiative;
       for (let r = ms.start[i]!; r < ms.start[i + 1]!; r += 1) {
         const m = ms.list[r]!;
-        if (internal.signals.milestone[m] !== undefined) chainDirty.add(m);
+        if (internal.signals.milestoneSignature![m] !== undefined) chainDirty.add(m);
       }
     }
   }
@@ -662,18 +723,12 @@ function updateSignals(
   objectivesChanged: ReadonlySet<number>,
   changes: StateChanges,
 ): void {
-  const { data, links, signals } = internal;
+  const { data, signals } = internal;
   const { plan } = data;
   const context = chainContext(data);
   const memo: RootMemo = new Map();
   const slip = slipTest(data, internal.options);
-  const record = (before: Signal | undefined, after: Signal | undefined): void => {
-    if (before === undefined && after === undefined) return;
-    signals.list = null;
-    if (before === undefined) changes.signals.raised.push(after!.id);
-    else if (after === undefined) changes.signals.resolved.push(before.id);
-    else if (!sameSignal(before, after)) changes.signals.changed.push(after.id);
-  };
+  const signatures = signals.milestoneSignature!;
   const kpis = new Set(kpisRecomputed);
   const planned = plan.plannedDay;
   for (const m of milestonesDirty) {
@@ -684,10 +739,18 @@ function updateSignals(
       for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) kpis.add(rows.list[at]!);
     }
     if (plan.canonicalMilestone[m] !== 1) continue;
-    const before = signals.milestone[m];
-    const after = milestoneSignal(context, links, m, memo, slip);
-    signals.milestone[m] = after;
-    record(before, after);
+    const before = signatures[m];
+    const after = milestoneSignature(context, signals.signatureCache, m, memo, slip);
+    if (before === undefined && after === undefined) continue;
+    signatures[m] = after;
+    const id = `milestone.slipped:${plan.milestones[m]!.id}`;
+    if (before === undefined) changes.signals.raised.push(id);
+    else if (after === undefined) changes.signals.resolved.push(id);
+    else if (!sameSignature(before, after)) changes.signals.changed.push(id);
+    else continue;
+    signals.milestoneStale[m] = 1;
+    signals.stale = true;
+    signals.list = null;
   }
   for (const o of objectivesChanged) {
     const rows = data.objectiveGraph.kpis;
@@ -696,14 +759,26 @@ function updateSignals(
   for (const k of kpis) {
     const core = data.kpis[k]!;
     if (plan.kpiAt.get(core.kpi.id) !== k) continue;
-    const before = new Map(signals.kpi[k]!.map((signal) => [signal.id, signal]));
-    const after = kpiSignals(context, links, core, memo);
-    signals.kpi[k] = after;
-    for (const signal of after) {
-      record(before.get(signal.id), signal);
-      before.delete(signal.id);
+    const before = signals.kpiSignature![k]!;
+    const after = kpiSignatures(context, signals.signatureCache, core, memo);
+    signals.kpiSignature![k] = after;
+    let moved = false;
+    for (const [id, signature] of after) {
+      const was = before.get(id);
+      if (was === undefined) changes.signals.raised.push(id);
+      else if (!sameSignature(was, signature)) changes.signals.changed.push(id);
+      else continue;
+      moved = true;
     }
-    for (const gone of before.values()) record(gone, undefined);
+    for (const id of before.keys()) {
+      if (after.has(id)) continue;
+      changes.signals.resolved.push(id);
+      moved = true;
+    }
+    if (!moved) continue;
+    signals.kpiStale[k] = 1;
+    signals.stale = true;
+    signals.list = null;
   }
 }
 
@@ -732,6 +807,18 @@ function rebuild(holder: { internal: Internal }, tables: Tables, key: string): S
   const changes = diff(before, after);
   if (!changes.workItems.includes(key)) changes.workItems.push(key);
   return changes;
+}
+
+/** Every signal's signature, by signal id, in list order. */
+function signaturesById(internal: Internal): Map<string, number[]> {
+  const { plan } = internal.data;
+  const byId = new Map<string, number[]>();
+  internal.signals.milestoneSignature!.forEach((signature, m) => {
+    if (signature !== undefined) byId.set(`milestone.slipped:${plan.milestones[m]!.id}`, signature);
+  });
+  for (const kpi of internal.signals.kpiSignature!)
+    for (const [id, signature] of kpi) byId.set(id, signature);
+  return byId;
 }
 
 function diff(before: Internal, after: Internal): StateChanges {
@@ -796,12 +883,12 @@ function diff(before: Internal, after: Internal): StateChanges {
       changes.objectives.push(objective.id);
     }
   });
-  const old = new Map(signalList(before).map((signal) => [signal.id, signal]));
-  for (const signal of signalList(after)) {
-    const was = old.get(signal.id);
-    old.delete(signal.id);
-    if (was === undefined) changes.signals.raised.push(signal.id);
-    else if (!sameSignal(was, signal)) changes.signals.changed.push(signal.id);
+  const old = signaturesById(before);
+  for (const [id, signature] of signaturesById(after)) {
+    const was = old.get(id);
+    old.delete(id);
+    if (was === undefined) changes.signals.raised.push(id);
+    else if (!sameSignature(was, signature)) changes.signals.changed.push(id);
   }
   for (const gone of old.keys()) changes.signals.resolved.push(gone);
   return changes;

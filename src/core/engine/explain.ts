@@ -48,7 +48,7 @@ const ON_PLAN: DerivedStatus = Object.freeze({
 export function readWorkItem(data: EngineData, slot: number): WorkItemForecast {
   const { work, asOf } = data;
   const item = work.items[slot]!;
-  const open = work.open[slot] === 1;
+  const open = work.open[slot] !== 0;
   const forecastFinish = dateOrNull(work.finish[slot]!);
   const explanation: ExplanationStep[] = [ownFinishStep(open, item, asOf)];
   const blocker = work.pushedBy[slot]!;

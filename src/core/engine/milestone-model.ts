@@ -1,6 +1,6 @@
 import { NO_DAY } from './day-numbers.ts';
 import type { PlanModel } from './plan-model.ts';
-import { type WorkModel, linkedOf } from './work-model.ts';
+import { UNDATED, type WorkModel, linkedOf } from './work-model.ts';
 
 /** What a milestone's own work says before its dependencies are applied. */
 export const BASIS_OPEN_WORK = 1;
@@ -76,7 +76,7 @@ export function computeBasis(
   m: number,
 ): void {
   const linked = linkedOf(work, m);
-  const { open, finish, items } = work;
+  const { open, finish } = work;
   let latestOpen = NO_DAY;
   let latestOpenSlot = -1;
   let lastDone = NO_DAY;
@@ -87,9 +87,10 @@ export function computeBasis(
   for (let k = 0; k < linked.length; k += 1) {
     const s = linked[k]!;
     const itemFinish = finish[s]!;
-    if (open[s] === 1) {
+    const flags = open[s]!;
+    if (flags !== 0) {
       openCount += 1;
-      if (items[s]!.dueDate === null) {
+      if ((flags & UNDATED) !== 0) {
         if (unknownCount === 0) firstUnknown = s;
         unknownCount += 1;
       }

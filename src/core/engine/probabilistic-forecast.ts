@@ -108,7 +108,7 @@ function openWorkOf(
   const byTeam = new Map<string, number[]>();
   for (let k = 0; k < linked.length; k += 1) {
     const slot = linked[k]!;
-    if (work.open[slot] !== 1) continue;
+    if (work.open[slot] === 0) continue;
     const item = work.items[slot]!;
     const team = teamOf(item.key);
     const since = input.history.inProgressSince[item.key] ?? item.startDate;

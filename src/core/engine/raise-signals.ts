@@ -6,8 +6,10 @@ import {
   type ChainLink,
   type LinkCache,
   type RootMemo,
+  type SignatureCache,
   linksToMilestone,
   objectiveLink,
+  signatureToMilestone,
 } from './cause-chain.ts';
 import { dateOf, dayOf } from './day-numbers.ts';
 import { formatAmount, formatSigned, formatWithUnit, formatWorkingDays } from './format.ts';
@@ -63,6 +65,79 @@ export function milestoneSignal(
     chain,
     affectedOwners: owners,
   };
+}
+
+/** The day a milestone's slip signal compares with its plan, and whether that is a percentile. */
+function comparedDay(context: ChainContext, m: number, slip: SlipTest | null): [number, number] {
+  if (slip === null) return [context.milestones.forecast[m]!, 0];
+  return [slip.dayOf(m), slip.wordsOf(m) === 'forecast' ? 0 : 1];
+}
+
+function objectiveCodes(context: ChainContext, objectives: readonly string[], out: number[]): void {
+  objectives.forEach((objective, at) => {
+    const o = context.plan.objectiveAt.get(objective);
+    if (o === undefined || objectives.indexOf(objective) !== at) return;
+    const status = context.objectiveStatus(o)?.status;
+    out.push(
+      o,
+      status === undefined ? -1 : status === 'on_track' ? 0 : status === 'at_risk' ? 1 : 2,
+    );
+  });
+}
+
+/**
+ * The signature of a milestone's slip signal (equal signatures, equal signals), or undefined
+ * when it raises none.
+ */
+export function milestoneSignature(
+  context: ChainContext,
+  cache: SignatureCache,
+  m: number,
+  memo: RootMemo,
+  slip: SlipTest | null,
+): number[] | undefined {
+  const { plan, milestones } = context;
+  const planned = plan.plannedDay[m]!;
+  const [compared, percentile] = comparedDay(context, m, slip);
+  if (compared <= planned) return undefined;
+  const out = [compared, percentile, milestones.slip[m]!];
+  signatureToMilestone(context, cache, m, memo, out);
+  const initiative = plan.initiativeOfMilestone[m]!;
+  if (initiative >= 0) objectiveCodes(context, plan.plan.initiatives[initiative]!.objectives, out);
+  return out;
+}
+
+/** The signatures of a KPI's signals by signal id (equal signatures, equal signals). */
+export function kpiSignatures(
+  context: ChainContext,
+  cache: SignatureCache,
+  core: KpiCore,
+  memo: RootMemo,
+): Map<string, number[]> {
+  const signatures = new Map<string, number[]>();
+  const kpi = core.kpi;
+  for (const period of core.periods) {
+    if (period.target === null || period.gap === null || period.end < context.asOf) continue;
+    if (period.gap >= 0) continue;
+    const movement = movementOf(context, kpi, period);
+    const out = [period.forecast, period.forecastAtPlan, period.target, period.gap, movement.delta];
+    out.push(movement.slipped.length);
+    for (const m of movement.slipped) signatureToMilestone(context, cache, m, memo, out);
+    objectiveCodes(context, kpi.objectives, out);
+    signatures.set(`kpi.misses_target:${kpi.id}:${period.period}`, out);
+  }
+  return signatures;
+}
+
+/** True when two signatures are the same. */
+export function sameSignature(
+  a: readonly number[] | undefined,
+  b: readonly number[] | undefined,
+): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  for (let at = 0; at < a.length; at += 1) if (a[at] !== b[at]) return false;
+  return true;
 }
 
 /**

@@ -100,7 +100,10 @@ export function objectiveGraph(plan: PlanModel): ObjectiveGraph {
     const rowOf: number[] = [];
     const values: number[] = [];
     for (const entity of entities) {
-      for (const objective of new Set(entity.objectives)) {
+      const named = entity.objectives;
+      for (let n = 0; n < named.length; n += 1) {
+        const objective = named[n]!;
+        if (named.indexOf(objective) !== n) continue;
         const o = plan.objectiveAt.get(objective);
         if (o === undefined) continue;
         rowOf.push(o);

@@ -21,7 +21,7 @@ export interface WorkModel {
   count: number;
   items: (WorkItem | null)[];
   readonly slotOf: KeyIndex;
-  /** 1 when the item is open (its status category is not `done`). */
+  /** 0 when the item is done; OPEN (1) when open, OPEN | UNDATED (3) when open without a due date. */
   open: Uint8Array;
   /** Forecast finish (open) or done date (done), as a day number; NO_DAY when unknown. */
   finish: Int32Array;
@@ -56,6 +56,10 @@ interface IncrementalWork {
   /** A key no item holds yet → the milestones that name it (as a key or an epic). */
   readonly waitingLinks: Map<string, Set<number>>;
 }
+
+/** Flags of `WorkModel.open`: the item is open; it is open and has no due date. */
+export const OPEN = 1;
+export const UNDATED = 2;
 
 const EMPTY = new Int32Array(0);
 const UNVISITED = 0;
@@ -112,7 +116,9 @@ export function buildWorkModel(
   const capacity = incremental ? count + Math.max(64, count >> 4) : count;
   const open = new Uint8Array(capacity);
   const finish = new Int32Array(capacity);
-  const pushedBy = new Int32Array(capacity).fill(-1);
+  // Every slot below `count` is written below; the room above it starts unpushed.
+  const pushedBy = new Int32Array(capacity);
+  pushedBy.fill(-1, count);
   const waitingBlockers = new Map<string, Set<number>>();
 
   // One pass: status, own finish, resolved blockers (rows grow in slot order), epic membership.
@@ -125,7 +131,7 @@ export function buildWorkModel(
   for (let s = 0; s < count; s += 1) {
     const item = items[s]!;
     const isOpen = item.statusCategory !== 'done';
-    open[s] = isOpen ? 1 : 0;
+    open[s] = isOpen ? (item.dueDate === null ? OPEN | UNDATED : OPEN) : 0;
     finish[s] = isOpen ? ownFinish(item, asOfDay) : dayOrNone(item.doneDate);
     blockerStart[s] = blockerList.length;
     const blockedBy = item.blockedBy;
@@ -307,7 +313,7 @@ function forecastAllWork(work: WorkModel): void {
       while (at < end) {
         const blocker = list[at]!;
         if (state[blocker] === UNVISITED) {
-          if (open[blocker] === 1 && start[blocker] !== start[blocker + 1]) {
+          if (open[blocker] !== 0 && start[blocker] !== start[blocker + 1]) {
             state[blocker] = ON_STACK;
             stackAt[top] = at;
             stackItem.push(blocker);
@@ -607,7 +613,7 @@ export function reforecastWork(work: WorkModel, seeds: Iterable<number>): Set<nu
       if (item.statusCategory === 'done') {
         nowFinish = dayOrNone(item.doneDate);
       } else {
-        nowOpen = 1;
+        nowOpen = item.dueDate === null ? OPEN | UNDATED : OPEN;
         nowFinish = ownFinish(item, asOfDay);
         const blockers = blockersOf(work, slot);
         for (let k = 0; k < blockers.length; k += 1) {

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -213,7 +213,7 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
           source: query.source,
           fileName,
           format,
-          open: () => createReadStream(spooled.path),
+          input: { path: spooled.path },
           totalBytes: spooled.size,
           ...(mapping === undefined ? {} : { mapping }),
           ...(query.sheet === undefined ? {} : { sheet: query.sheet }),
