@@ -9,7 +9,7 @@ import { listStaleSources } from '../store/jira-site-store.ts';
 import { raiseStalenessSignals } from '../core/staleness.ts';
 import { type SignalSync, syncSignals } from '../store/signal-store.ts';
 import { loadLatestChanges, loadWorkItems } from '../store/work-item-store.ts';
-import { describeStateChanges, signalAudience } from './live-events.ts';
+import { type StateChanges, describeStateChanges, signalAudience } from './live-events.ts';
 import type { LiveModel } from './live-model.ts';
 
 /** The plan, the work and what the engine derives from them as of a day. */
@@ -63,11 +63,13 @@ export async function recomputeSignals(
   options: RecomputeOptions = {},
 ): Promise<{ snapshot: Snapshot | null; signals: SignalSync }> {
   let previous: Snapshot | null = null;
+  let moved: StateChanges | null = null;
   let snapshot: Snapshot | null;
   if (options.model !== undefined) {
     const refresh = await options.model.refresh(tx, asOf);
     snapshot = refresh.snapshot;
     previous = refresh.previous;
+    moved = refresh.moved;
   } else {
     snapshot = await deriveSnapshot(tx, asOf);
   }
@@ -85,7 +87,8 @@ export async function recomputeSignals(
     ...raiseStalenessSignals(snapshot.plan, snapshot.workItems, stale),
   ];
   const signals = await syncSignals(tx, computed, at, options.model?.signalCache);
-  const events = liveEventsOf(snapshot, computed, previous, signals, options);
+  const changed = moved === null ? describeStateChanges(previous, snapshot) : nonEmpty(moved);
+  const events = liveEventsOf(snapshot, computed, changed, signals, options);
   if (events.length > 0) await appendEvents(tx, events, at, options.notify === true);
   return { snapshot, signals };
 }
@@ -93,7 +96,7 @@ export async function recomputeSignals(
 function liveEventsOf(
   snapshot: Snapshot,
   computed: readonly Signal[],
-  previous: Snapshot | null,
+  changed: StateChanges | null,
   sync: SignalSync,
   options: RecomputeOptions,
 ): LiveEvent[] {
@@ -118,8 +121,18 @@ function liveEventsOf(
   for (const id of sync.raised) signalEvent('raised', byId.get(id));
   for (const id of sync.changed) signalEvent('changed', byId.get(id));
   for (const id of sync.resolved) signalEvent('resolved', sync.resolvedSignals?.[id]);
-  const changed = describeStateChanges(previous, snapshot);
   if (changed !== null)
     events.push({ kind: 'state', data: changed, owners: [], units: [], ...latency });
   return events;
+}
+
+/** The engine's account of what moved, or null when nothing did. */
+function nonEmpty(moved: StateChanges): StateChanges | null {
+  const count =
+    moved.milestones.length +
+    moved.kpis.length +
+    moved.initiatives.length +
+    moved.objectives.length +
+    moved.workItems.length;
+  return count === 0 ? null : moved;
 }

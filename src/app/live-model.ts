@@ -1,17 +1,25 @@
 import type { IsoDate, Plan } from '../core/domain/plan.ts';
 import type { WorkItem, WorkItemChange } from '../core/domain/work-item.ts';
-import { computeState } from '../core/engine/compute-state.ts';
+import {
+  type Engine,
+  type EngineEvent,
+  type StateChanges as EngineChanges,
+  createEngine,
+} from '../core/engine/engine.ts';
 import type { Queryable } from '../store/database.ts';
 import { loadPlan, loadPlanVersion } from '../store/plan-store.ts';
 import { loadWorkItemsSince } from '../store/work-item-store.ts';
 import { createSignalCache, type SignalCache } from '../store/signal-store.ts';
 import type { Snapshot } from './derive.ts';
+import type { StateChanges } from './live-events.ts';
 
 /**
  * The plan, the work and the derived state held in memory, so that an event does not reload the
  * world: each refresh reads only the plan's version and the work items written since the last
- * one (every write stamps a version), then derives again only when something changed. Several
- * app instances each keep their own model; the versions keep them honest.
+ * one (every write stamps a version). A new plan or a new day derives the state in full; work
+ * items that changed go through the incremental engine, which recomputes only what they reach
+ * (its state equals a full recompute: property-tested in the core). Several app instances each
+ * keep their own model; the versions keep them honest.
  */
 export interface LiveModel {
   /** Brings the model up to the database's state (inside a transaction, its own writes too). */
@@ -26,8 +34,16 @@ export interface LiveModel {
 
 export interface ModelRefresh {
   snapshot: Snapshot | null;
-  /** The snapshot before this refresh, when there was one. */
+  /**
+   * The snapshot before this refresh, when there was one. After an incremental refresh it shares
+   * its state with `snapshot` (the engine updates in place): read `moved` for what changed.
+   */
   previous: Snapshot | null;
+  /**
+   * What the engine says moved in an incremental refresh; null when the state was derived in
+   * full (compare `previous` with `snapshot`) or nothing changed.
+   */
+  moved: StateChanges | null;
   /** Work item keys that changed in this refresh. */
   changedKeys: string[];
   planChanged: boolean;
@@ -41,6 +57,9 @@ export function createLiveModel(): LiveModel {
   const items = new Map<string, WorkItem>();
   const itemVersions = new Map<string, number>();
   const changes = new Map<string, WorkItemChange>();
+  /** How many sources hold each key: the engine follows keys, so a shared key derives in full. */
+  const keyHolders = new Map<string, number>();
+  let engine: Engine | null = null;
   let snapshot: Snapshot | null = null;
   let snapshotAsOf: IsoDate | null = null;
   const signalCache = createSignalCache();
@@ -52,10 +71,28 @@ export function createLiveModel(): LiveModel {
     items.clear();
     itemVersions.clear();
     changes.clear();
+    keyHolders.clear();
+    engine = null;
     snapshot = null;
     snapshotAsOf = null;
     signalCache.token = -1;
     signalCache.byId.clear();
+  };
+
+  const sortedItems = (): WorkItem[] =>
+    [...items.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
+
+  /** A snapshot whose work-item list is made when first read (the state does not need it). */
+  const snapshotOf = (current: Plan, state: Snapshot['state']): Snapshot => {
+    let workItems: WorkItem[] | null = null;
+    return {
+      plan: current,
+      state,
+      get workItems(): WorkItem[] {
+        workItems ??= sortedItems();
+        return workItems;
+      },
+    };
   };
 
   // Refreshes may overlap (a request reading while a write refreshes inside its transaction);
@@ -72,39 +109,54 @@ export function createLiveModel(): LiveModel {
       planVersion = version;
     }
     const changedKeys: string[] = [];
+    const events: EngineEvent[] = [];
+    let sharedKey = false;
     for (const row of rows) {
       const id = `${row.source}\u0000${row.key}`;
       if ((itemVersions.get(id) ?? 0) >= row.version) continue;
       itemVersions.set(id, row.version);
+      const held = items.has(id);
       if (row.item === null) {
-        items.delete(id);
+        if (held) {
+          items.delete(id);
+          keyHolders.set(row.key, (keyHolders.get(row.key) ?? 1) - 1);
+        }
         changes.delete(row.key);
+        events.push({ op: 'delete', key: row.key, change: null });
       } else {
+        if (!held) keyHolders.set(row.key, (keyHolders.get(row.key) ?? 0) + 1);
         items.set(id, row.item);
         if (row.lastChange !== null) changes.set(row.key, row.lastChange);
+        events.push({ op: 'upsert', item: row.item, change: row.lastChange });
       }
+      if (
+        (keyHolders.get(row.key) ?? 0) > 1 ||
+        (row.item === null && keyHolders.get(row.key) === 1)
+      )
+        sharedKey = true;
       changedKeys.push(row.key);
       workVersion = Math.max(workVersion, row.version);
     }
+    let moved: StateChanges | null = null;
     if (plan === null) {
+      engine = null;
       snapshot = null;
-    } else if (
-      planChanged ||
-      changedKeys.length > 0 ||
-      snapshotAsOf !== asOf ||
-      snapshot === null
-    ) {
-      const workItems = [...items.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([, item]) => item);
-      snapshot = {
+    } else if (planChanged || engine === null || snapshotAsOf !== asOf || sharedKey) {
+      engine = createEngine({
         plan,
-        workItems,
-        state: computeState({ plan, workItems, changes: Object.fromEntries(changes), asOf }),
-      };
+        workItems: sortedItems(),
+        changes: Object.fromEntries(changes),
+        asOf,
+      });
+      snapshot = snapshotOf(plan, engine.state);
       snapshotAsOf = asOf;
+    } else if (events.length > 0) {
+      const merged = emptyChanges(asOf);
+      for (const event of events) mergeChanges(merged, engine.apply(event));
+      moved = sortedChanges(merged);
+      snapshot = snapshotOf(plan, engine.state);
     }
-    return { snapshot, previous, changedKeys, planChanged };
+    return { snapshot, previous, moved, changedKeys, planChanged };
   };
 
   return {
@@ -112,5 +164,45 @@ export function createLiveModel(): LiveModel {
     current: () => snapshot,
     signalCache,
     invalidate: reset,
+  };
+}
+
+interface ChangeSets {
+  asOf: IsoDate;
+  milestones: Set<string>;
+  kpis: Set<string>;
+  initiatives: Set<string>;
+  objectives: Set<string>;
+  workItems: Set<string>;
+}
+
+function emptyChanges(asOf: IsoDate): ChangeSets {
+  return {
+    asOf,
+    milestones: new Set(),
+    kpis: new Set(),
+    initiatives: new Set(),
+    objectives: new Set(),
+    workItems: new Set(),
+  };
+}
+
+function mergeChanges(into: ChangeSets, from: EngineChanges): void {
+  for (const id of from.milestones) into.milestones.add(id);
+  for (const id of from.kpis) into.kpis.add(id);
+  for (const id of from.initiatives) into.initiatives.add(id);
+  for (const id of from.objectives) into.objectives.add(id);
+  for (const id of from.workItems) into.workItems.add(id);
+}
+
+function sortedChanges(sets: ChangeSets): StateChanges {
+  const sorted = (ids: Set<string>): string[] => [...ids].sort();
+  return {
+    asOf: sets.asOf,
+    milestones: sorted(sets.milestones),
+    kpis: sorted(sets.kpis),
+    initiatives: sorted(sets.initiatives),
+    objectives: sorted(sets.objectives),
+    workItems: sorted(sets.workItems),
   };
 }

@@ -74,6 +74,8 @@ export async function syncSignals(
   for (const signal of computed) {
     open.add(signal.id);
     const held = cache.byId.get(signal.id);
+    // The engine hands back the same object for a signal it did not touch: nothing to compare.
+    if (held !== undefined && held.status === 'open' && held.signal === signal) continue;
     const json = canonicalJson(signal);
     if (held === undefined || held.status === 'resolved') {
       writes.push({ id: signal.id, event: 'raised', signal });
