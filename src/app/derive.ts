@@ -3,6 +3,7 @@ import type { DerivedState, Signal } from '../core/domain/state.ts';
 import type { WorkItem } from '../core/domain/work-item.ts';
 import { computeState } from '../core/engine/compute-state.ts';
 import type { Queryable } from '../store/database.ts';
+import type { AppContext } from './context.ts';
 import { appendEvents, type LiveEvent } from '../store/event-log-store.ts';
 import { loadPlan } from '../store/plan-store.ts';
 import { listStaleSources } from '../store/jira-site-store.ts';
@@ -17,6 +18,14 @@ export interface Snapshot {
   plan: Plan;
   workItems: WorkItem[];
   state: DerivedState;
+}
+
+/**
+ * The plan as this process's live model holds it (kept current by every write and by other
+ * instances' events), or read from the store when there is no model or it has not loaded yet.
+ */
+export async function readPlan(ctx: AppContext): Promise<Plan | null> {
+  return ctx.model?.current()?.plan ?? (await loadPlan(ctx.db));
 }
 
 /**
@@ -84,7 +93,9 @@ export async function recomputeSignals(
   }));
   const computed = [
     ...snapshot.state.signals,
-    ...raiseStalenessSignals(snapshot.plan, snapshot.workItems, stale),
+    ...(options.model === undefined
+      ? raiseStalenessSignals(snapshot.plan, snapshot.workItems, stale)
+      : options.model.stalenessSignals(stale)),
   ];
   const signals = await syncSignals(tx, computed, at, options.model?.signalCache);
   const changed = moved === null ? describeStateChanges(previous, snapshot) : nonEmpty(moved);

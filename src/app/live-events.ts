@@ -43,6 +43,11 @@ export function isVisibleTo(
 
 export interface StateChanges {
   asOf: string;
+  /**
+   * True when there was nothing to compare with (a process's first look at the state): any
+   * figure may have moved, and the lists are left empty rather than naming everything.
+   */
+  all?: true;
   milestones: string[];
   kpis: string[];
   initiatives: string[];
@@ -51,16 +56,16 @@ export interface StateChanges {
 }
 
 function changedIds<T>(
-  before: ReadonlyMap<string, T> | undefined,
+  before: ReadonlyMap<string, T>,
   after: ReadonlyMap<string, T>,
   same: (a: T, b: T) => boolean,
 ): string[] {
   const ids: string[] = [];
   for (const [id, now] of after) {
-    const old = before?.get(id);
+    const old = before.get(id);
     if (old === undefined || !same(old, now)) ids.push(id);
   }
-  if (before !== undefined) for (const id of before.keys()) if (!after.has(id)) ids.push(id);
+  for (const id of before.keys()) if (!after.has(id)) ids.push(id);
   return ids.sort();
 }
 
@@ -69,12 +74,23 @@ export function describeStateChanges(
   previous: Snapshot | null,
   current: Snapshot,
 ): StateChanges | null {
-  const before = previous?.state;
   const after = current.state;
+  if (previous === null) {
+    return {
+      asOf: after.asOf,
+      all: true,
+      milestones: [],
+      kpis: [],
+      initiatives: [],
+      objectives: [],
+      workItems: [],
+    };
+  }
+  const before = previous.state;
   const changes: StateChanges = {
     asOf: after.asOf,
     milestones: changedIds(
-      before?.milestones,
+      before.milestones,
       after.milestones,
       (x, y) =>
         x.forecastDate === y.forecastDate &&
@@ -82,7 +98,7 @@ export function describeStateChanges(
         x.complete === y.complete,
     ),
     kpis: changedIds(
-      before?.kpis,
+      before.kpis,
       after.kpis,
       (x, y) =>
         x.status.status === y.status.status &&
@@ -94,17 +110,17 @@ export function describeStateChanges(
         ),
     ),
     initiatives: changedIds(
-      before?.initiatives,
+      before.initiatives,
       after.initiatives,
       (x, y) => x.delivery.status === y.delivery.status && x.value.status === y.value.status,
     ),
     objectives: changedIds(
-      before?.objectives,
+      before.objectives,
       after.objectives,
       (x, y) => x.status.status === y.status.status,
     ),
     workItems: changedIds(
-      before?.workItems,
+      before.workItems,
       after.workItems,
       (x, y) => x.forecastFinish === y.forecastFinish && x.open === y.open,
     ),
@@ -115,5 +131,5 @@ export function describeStateChanges(
     changes.initiatives.length +
     changes.objectives.length +
     changes.workItems.length;
-  return moved === 0 && previous !== null && previous.state.asOf === after.asOf ? null : changes;
+  return moved === 0 && before.asOf === after.asOf ? null : changes;
 }

@@ -1,4 +1,6 @@
 import type { IsoDate, Plan } from '../core/domain/plan.ts';
+import type { Signal } from '../core/domain/state.ts';
+import { type StaleSourceFact, raiseStalenessSignals } from '../core/staleness.ts';
 import type { WorkItem, WorkItemChange } from '../core/domain/work-item.ts';
 import {
   type Engine,
@@ -30,6 +32,11 @@ export interface LiveModel {
   current(): Snapshot | null;
   /** What this process knows the stored signals to be (saves reading them back). */
   readonly signalCache: SignalCache;
+  /**
+   * The staleness signals for these stale sources over the latest snapshot, remembered until the
+   * plan, the facts or the sources the work comes from change (a moved due date does not).
+   */
+  stalenessSignals(stale: readonly StaleSourceFact[]): Signal[];
 }
 
 export interface ModelRefresh {
@@ -63,6 +70,9 @@ export function createLiveModel(): LiveModel {
   let snapshot: Snapshot | null = null;
   let snapshotAsOf: IsoDate | null = null;
   const signalCache = createSignalCache();
+  /** Bumped when an item appears, goes, or changes source or parent: what staleness reads. */
+  let layoutVersion = 0;
+  let staleness: { key: string; signals: Signal[] } | null = null;
 
   const reset = (): void => {
     planVersion = -1;
@@ -72,6 +82,7 @@ export function createLiveModel(): LiveModel {
     itemVersions.clear();
     changes.clear();
     keyHolders.clear();
+    staleness = null;
     engine = null;
     snapshot = null;
     snapshotAsOf = null;
@@ -115,7 +126,9 @@ export function createLiveModel(): LiveModel {
       const id = `${row.source}\u0000${row.key}`;
       if ((itemVersions.get(id) ?? 0) >= row.version) continue;
       itemVersions.set(id, row.version);
-      const held = items.has(id);
+      const before = items.get(id);
+      const held = before !== undefined;
+      if (!held || row.item === null || before.parentKey !== row.item.parentKey) layoutVersion += 1;
       if (row.item === null) {
         if (held) {
           items.delete(id);
@@ -159,11 +172,21 @@ export function createLiveModel(): LiveModel {
     return { snapshot, previous, moved, changedKeys, planChanged };
   };
 
+  const stalenessSignals = (stale: readonly StaleSourceFact[]): Signal[] => {
+    if (plan === null || stale.length === 0) return [];
+    const key = `${planVersion}|${layoutVersion}|${JSON.stringify(stale)}`;
+    if (staleness?.key !== key) {
+      staleness = { key, signals: raiseStalenessSignals(plan, items.values(), stale) };
+    }
+    return staleness.signals;
+  };
+
   return {
     refresh: refreshNow,
     current: () => snapshot,
     signalCache,
     invalidate: reset,
+    stalenessSignals,
   };
 }
 

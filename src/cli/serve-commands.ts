@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadDemo } from '../app/load-demo.ts';
 import { openApp, resolveClock } from '../app/open-app.ts';
 import { recomputeSignals } from '../app/derive.ts';
+import { createLiveModel } from '../app/live-model.ts';
 import { buildServer } from '../server/server.ts';
 import { readNotificationConfig } from '../app/notifications/notification-config.ts';
 import { createNotificationTransports } from '../app/notifications/transports.ts';
@@ -70,15 +71,22 @@ export function registerServeCommands(program: Command, kit: CommandKit): void {
         await demoSummary(ctx, kit, config.asOf);
         ctx = { db: ctx.db, clock: await resolveClock(ctx.db, config.asOf) };
       }
-      // Signals may be due to the passing of time alone: bring them up to date at start.
-      await ctx.db.transaction((tx) => recomputeSignals(tx, ctx.clock.asOf(), ctx.clock.now()));
-      const app = await buildServer(ctx, {
-        logger: process.env.THROUGHLINE_LOG === '1',
-        demo: options.demo === true,
-        webhookSecret: webhookSecretLookup(ctx),
-        databaseUrl: config.databaseUrl,
-        notifications: createNotificationTransports(readNotificationConfig(process.env)),
-      });
+      // Signals may be due to the passing of time alone: bring them up to date at start, in the
+      // model the server then keeps in memory.
+      const model = createLiveModel();
+      await ctx.db.transaction((tx) =>
+        recomputeSignals(tx, ctx.clock.asOf(), ctx.clock.now(), { model }),
+      );
+      const app = await buildServer(
+        { ...ctx, model },
+        {
+          logger: process.env.THROUGHLINE_LOG === '1',
+          demo: options.demo === true,
+          webhookSecret: webhookSecretLookup(ctx),
+          databaseUrl: config.databaseUrl,
+          notifications: createNotificationTransports(readNotificationConfig(process.env)),
+        },
+      );
       const address = await app.listen({ port: config.port, host: config.host });
       const plan = await loadPlan(ctx.db);
       const tokenPerson =

@@ -23,22 +23,22 @@ const LISTED_MILESTONES = 10;
  */
 export function raiseStalenessSignals(
   plan: Plan,
-  workItems: readonly WorkItem[],
+  workItems: Iterable<WorkItem>,
   stale: readonly StaleSourceFact[],
 ): Signal[] {
   if (stale.length === 0) return [];
-  const sourceOf = new Map(workItems.map((w) => [w.key, w.source]));
+  const sourceOf = new Map<string, string>();
   const epicSource = new Map<string, Set<string>>();
   for (const item of workItems) {
+    sourceOf.set(item.key, item.source);
     if (item.parentKey === null) continue;
     const sources = epicSource.get(item.parentKey) ?? new Set<string>();
     sources.add(item.source);
     epicSource.set(item.parentKey, sources);
   }
-  const ownerOf = (milestoneId: string): string | undefined => {
-    const milestone = plan.milestones.find((m) => m.id === milestoneId);
-    return milestone?.owner ?? plan.initiatives.find((i) => i.id === milestone?.initiative)?.owner;
-  };
+  const initiativeOwner = new Map(plan.initiatives.map((i) => [i.id, i.owner]));
+  const ownerOf = (milestone: Plan['milestones'][number]): string | undefined =>
+    milestone.owner ?? initiativeOwner.get(milestone.initiative);
   const signals: Signal[] = [];
   for (const fact of stale) {
     const dependents = plan.milestones.filter(
@@ -65,7 +65,7 @@ export function raiseStalenessSignals(
     }));
     const more = dependents.length - listed.length;
     const owners = [
-      ...new Set(dependents.map((m) => ownerOf(m.id)).filter((o): o is string => o !== undefined)),
+      ...new Set(dependents.map((m) => ownerOf(m)).filter((o): o is string => o !== undefined)),
     ];
     signals.push({
       id: `source.stale:${fact.source}`,

@@ -53,6 +53,8 @@ export async function buildServer(
 ): Promise<FastifyInstance> {
   // A server keeps the plan, the work and the derived state in memory between requests.
   const ctx: AppContext = { ...appContext, model: appContext.model ?? createLiveModel() };
+  // Loaded now, so that the first event after a start does not wait for the whole work to load.
+  await ctx.model?.refresh(ctx.db, ctx.clock.asOf());
   const transports = options.notifications;
   const hub = await startEventHub(
     ctx,

@@ -27,23 +27,34 @@ export async function appendEvents(
   at: Date,
   notify: boolean,
 ): Promise<number[]> {
-  const seqs: number[] = [];
-  for (const event of events) {
-    const rows = await tx.query<{ seq: string | number }>(
-      `INSERT INTO event_log (at, kind, data, owners, units, source_changed_at, received_at)
-       VALUES ($1, $2, $3::jsonb, $4::text[], $5::text[], $6, $7) RETURNING seq`,
-      [
-        at,
-        event.kind,
-        JSON.stringify(event.data),
-        event.owners,
-        event.units,
-        event.sourceChangedAt ?? null,
-        event.receivedAt ?? null,
-      ],
-    );
-    seqs.push(Number(rows[0]?.seq));
-  }
+  if (events.length === 0) return [];
+  // One statement however many events: a webhook batch raises several at once.
+  const rows = await tx.query<{ seq: string | number }>(
+    `INSERT INTO event_log (at, kind, data, owners, units, source_changed_at, received_at)
+     SELECT $1, x.kind, x.data,
+            ARRAY(SELECT jsonb_array_elements_text(x.owners)),
+            ARRAY(SELECT jsonb_array_elements_text(x.units)),
+            x.source_changed_at, x.received_at
+     FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (kind text, data jsonb, owners jsonb,
+            units jsonb, source_changed_at timestamptz, received_at timestamptz))
+          WITH ORDINALITY AS x(kind, data, owners, units, source_changed_at, received_at, n)
+     ORDER BY x.n
+     RETURNING seq`,
+    [
+      at,
+      JSON.stringify(
+        events.map((event) => ({
+          kind: event.kind,
+          data: event.data,
+          owners: event.owners,
+          units: event.units,
+          source_changed_at: event.sourceChangedAt ?? null,
+          received_at: event.receivedAt ?? null,
+        })),
+      ),
+    ],
+  );
+  const seqs = rows.map((row) => Number(row.seq)).sort((a, b) => a - b);
   const last = seqs.at(-1);
   // NOTIFY inside the transaction is delivered on commit, and not at all on rollback.
   if (notify && last !== undefined)

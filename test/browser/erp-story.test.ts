@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,9 +35,8 @@ describe('the ERP story in the browser', { timeout: 120_000 }, () => {
     await server?.close();
   });
 
-  it('measures the first load of the strategy map', async () => {
-    // Sign in once, then open the map in fresh profiles that only hold the session cookie:
-    // a cold cache every time, as a first visit.
+  it('opens the strategy map in a fresh profile that holds only the session cookie', async () => {
+    // How fast this is, is measured by bench/first-load.ts; here: that a first visit works.
     const signIn = await newContext(browser);
     await signInAs(await signIn.newPage(), server.base, 'Dana Whitfield');
     const cookies = await signIn.cookies();
@@ -48,42 +46,19 @@ describe('the ERP story in the browser', { timeout: 120_000 }, () => {
       sameSite: 'Lax',
     });
 
-    const loads: { map: number; charts: number; dcl: number }[] = [];
-    for (let run = 0; run < 3; run += 1) {
-      const context = await newContext(browser);
-      await context.addCookies(cookies);
-      const page = await context.newPage();
-      const errors = collectPageErrors(page);
-      await page.goto(`${server.base}/`);
-      await page.getByTestId('objective-tree').waitFor();
-      await page.locator('[data-testid="kpi-mini-chart"] svg').nth(2).waitFor();
-      loads.push(
-        await page.evaluate<{ map: number; charts: number; dcl: number }>(`({
-          map: performance.getEntriesByName('strategy-map-rendered')[0].startTime,
-          charts: performance.now(),
-          dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
-        })`),
-      );
-      expect(errors).toEqual([]);
-      await context.close();
-    }
-    const best = Math.min(...loads.map((l) => l.map));
-    const [load1] = loadavg();
-    const cpus = availableParallelism();
-    console.log(
-      `first load of the strategy map (navigation start → map rendered), cold cache, 3 runs: ${loads
-        .map(
-          (l) =>
-            `${Math.round(l.map)} ms (DOMContentLoaded ${Math.round(l.dcl)} ms, KPI charts drawn by ${Math.round(l.charts)} ms)`,
-        )
-        .join(
-          '; ',
-        )}; best ${Math.round(best)} ms; machine load ${load1?.toFixed(1) ?? '?'} on ${cpus} CPUs`,
+    const context = await newContext(browser);
+    await context.addCookies(cookies);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${server.base}/`);
+    await page.getByTestId('objective-tree').waitFor();
+    await page.locator('[data-testid="kpi-mini-chart"] svg').nth(2).waitFor();
+    const marked = await page.evaluate<number>(
+      `performance.getEntriesByName('strategy-map-rendered').length`,
     );
-    // The bar is 1 s on this machine. On a machine busy with other work (more runnable
-    // processes than CPUs), the figure measures the machine, not the app: say so, do not fail.
-    if ((load1 ?? 0) < cpus) expect(best).toBeLessThan(1000);
-    else console.log('  the machine is oversubscribed: the 1 s budget is reported, not asserted');
+    expect(marked).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   it('turns K-SAVINGS off track live when the ERP-17 webhook arrives, and leads down the chain to ERP-17', async () => {

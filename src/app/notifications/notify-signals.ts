@@ -12,7 +12,7 @@ import {
   type NotificationDelivery,
   type NotificationPreference,
 } from '../../store/notification-store.ts';
-import { loadPlan } from '../../store/plan-store.ts';
+import { readPlan } from '../derive.ts';
 import type { AppContext } from '../context.ts';
 import {
   channelOf,
@@ -48,7 +48,7 @@ export async function notifySignals(
 ): Promise<NotificationReport> {
   const byId = new Map(signals.map((s) => [s.id, s]));
   if (byId.size === 0) return summarise([]);
-  const plan = await loadPlan(ctx.db);
+  const plan = await readPlan(ctx);
   const raisings = await loadSignalRaisings(ctx.db, [...byId.keys()]);
   const people = [...new Set([...byId.values()].flatMap((s) => s.affectedOwners))];
   const preferences = await loadNotificationPreferences(ctx.db, people);

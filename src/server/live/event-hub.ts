@@ -58,12 +58,26 @@ export async function startEventHub(
   const visible = (client: Client, event: StoredLiveEvent): boolean =>
     isVisibleTo(ctx.model?.current()?.plan ?? null, client.personId, event);
 
+  // Each event is serialised once, however many clients it goes to.
+  const frames = new WeakMap<StoredLiveEvent, string>();
+  const frameOf = (event: StoredLiveEvent): string => {
+    let text = frames.get(event);
+    if (text === undefined) {
+      text = frame(event);
+      frames.set(event, text);
+    }
+    return text;
+  };
+
+  // What a client may see of a batch goes out in one write.
   const send = (client: Client, events: readonly StoredLiveEvent[]): void => {
+    let out = '';
     for (const event of events) {
       if (event.seq <= client.cursor) continue;
-      if (visible(client, event)) client.stream.write(frame(event));
+      if (visible(client, event)) out += frameOf(event);
       client.cursor = event.seq;
     }
+    if (out !== '') client.stream.write(out);
   };
 
   const pumpOnce = async (): Promise<void> => {

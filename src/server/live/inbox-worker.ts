@@ -2,6 +2,9 @@ import type { AppContext } from '../../app/context.ts';
 import { processInbox } from '../../app/receive-webhook.ts';
 import type { EventHub } from './event-hub.ts';
 
+/** Under load, how long the next batch waits for deliveries that are still being received. */
+const COALESCE_MS = 5;
+
 /** Processes persisted webhook deliveries after they were answered; one run at a time. */
 export interface InboxWorker {
   /** Something arrived: process it soon. */
@@ -23,7 +26,7 @@ export function startInboxWorker(
   let retry: NodeJS.Timeout | null = null;
 
   const run = async (): Promise<void> => {
-    do {
+    for (;;) {
       again = false;
       // Deliveries that arrive while a batch runs are taken together in the next: under load
       // the batches grow and the per-event cost falls.
@@ -32,7 +35,11 @@ export function startInboxWorker(
         if (result.processed + result.failed > 0 && hub !== null) await hub.pump();
         if (result.processed + result.failed < 500) break;
       }
-    } while (again && !closed);
+      if (!again || closed) return;
+      // More came in meanwhile: give the deliveries still being received a moment to land, so
+      // that the next batch takes them together (a quiet server never waits here).
+      await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
+    }
   };
 
   const poke = (): void => {
@@ -41,7 +48,10 @@ export function startInboxWorker(
       again = true;
       return;
     }
-    running = run()
+    // Not right away: the embedded database runs a transaction without giving way to I/O, so
+    // the answer to this delivery, and the deliveries already on their way, go first.
+    running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(run)
       .catch((error: unknown) => {
         onError(error);
         // The deliveries are still pending in the inbox: try again shortly.

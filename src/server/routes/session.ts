@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import type { Plan } from '../../core/domain/plan.ts';
 import { fail } from '../../core/errors.ts';
-import { loadPlan } from '../../store/plan-store.ts';
+import { readPlan } from '../../app/derive.ts';
 import { revokeApiToken } from '../../store/session-store.ts';
 import { findTokenOwner } from '../../store/token-store.ts';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../session-cookie.ts';
@@ -74,7 +74,7 @@ export function registerSessionRoutes(
         token === undefined || token === '' ? null : await findTokenOwner(ctx.db, token);
       return {
         signedIn: personId !== null,
-        person: personId === null ? null : personCard(await loadPlan(ctx.db), personId),
+        person: personId === null ? null : personCard(await readPlan(ctx), personId),
         demo: options.demo,
       };
     },
@@ -106,7 +106,7 @@ export function registerSessionRoutes(
         fail('auth.bad_token', 'The API token is not valid', { path: 'body.token' });
       }
       setSessionCookie(request, reply, token);
-      return { person: personCard(await loadPlan(ctx.db), personId) };
+      return { person: personCard(await readPlan(ctx), personId) };
     },
   );
 
@@ -147,7 +147,7 @@ export function registerSessionRoutes(
       },
     },
     async (request) => ({
-      person: personCard(await loadPlan(ctx.db), request.personId),
+      person: personCard(await readPlan(ctx), request.personId),
       demo: options.demo,
     }),
   );

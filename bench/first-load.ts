@@ -1,0 +1,122 @@
+/**
+ * First-load benchmark: the strategy map of the demo organisation, opened in a real Chromium.
+ *
+ *   npm run bench:first-load [-- --runs 10]
+ *
+ * Starts the product as the README's first command does (`throughline serve --demo`, the built
+ * web app and API on one port, an embedded database in a fresh data folder), signs in once as
+ * Dana Whitfield, then opens `/` in fresh browser profiles that hold only the session cookie: a
+ * cold cache every time, as a first visit. For each run it reports the time from navigation
+ * start to the map rendered (the app's `strategy-map-rendered` mark: objective tree, KPI cards
+ * and signals on screen), to DOMContentLoaded, and to the KPI charts drawn. Ends with one JSON
+ * line. Numbers, not assertions.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { launchChromium, newContext, signInAs } from '../test/browser/support/web-app.ts';
+
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string', default: '10' } },
+});
+const RUNS = Number(args.runs);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function log(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+async function startServer(data: string): Promise<{ base: string; stop: () => void }> {
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin', 'throughline.js'), '--data', data, 'serve', '--demo', '--port', '0'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: '', THROUGHLINE_AS_OF: '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /running at (http:\/\/\S+)/.exec(out);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return { base, stop: () => child.kill('SIGTERM') };
+}
+
+interface Load {
+  map: number;
+  domContentLoaded: number;
+  charts: number;
+  transferredKb: number;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+
+async function main(): Promise<void> {
+  const data = await mkdtemp(join(tmpdir(), 'throughline-first-load-'));
+  const server = await startServer(data);
+  const browser = await launchChromium();
+  try {
+    const signIn = await newContext(browser);
+    await signInAs(await signIn.newPage(), server.base, 'Dana Whitfield');
+    const cookies = await signIn.cookies();
+    await signIn.close();
+
+    const loads: Load[] = [];
+    // One unmeasured load first: the server's own first answers (its caches) are not the app's.
+    for (let run = -1; run < RUNS; run += 1) {
+      const context = await newContext(browser);
+      await context.addCookies(cookies);
+      const page = await context.newPage();
+      await page.goto(`${server.base}/`);
+      await page.getByTestId('objective-tree').waitFor();
+      await page.locator('[data-testid="kpi-mini-chart"] svg').nth(2).waitFor();
+      const load = await page.evaluate<Load>(`({
+        map: performance.getEntriesByName('strategy-map-rendered')[0].startTime,
+        charts: performance.now(),
+        domContentLoaded: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+        transferredKb: performance.getEntriesByType('resource')
+          .concat(performance.getEntriesByType('navigation'))
+          .reduce((sum, e) => sum + (e.encodedBodySize || 0), 0) / 1024,
+      })`);
+      await context.close();
+      if (run < 0) continue;
+      loads.push(load);
+      log(
+        `run ${run + 1}: map ${Math.round(load.map)} ms, DOMContentLoaded ${Math.round(
+          load.domContentLoaded,
+        )} ms, KPI charts ${Math.round(load.charts)} ms, ${Math.round(load.transferredKb)} KB`,
+      );
+    }
+    const maps = loads.map((l) => l.map);
+    const result = {
+      runs: RUNS,
+      mapMedianMs: Math.round(median(maps)),
+      mapBestMs: Math.round(Math.min(...maps)),
+      mapWorstMs: Math.round(Math.max(...maps)),
+      domContentLoadedMedianMs: Math.round(median(loads.map((l) => l.domContentLoaded))),
+      chartsMedianMs: Math.round(median(loads.map((l) => l.charts))),
+      transferredKb: Math.round(loads[0]?.transferredKb ?? 0),
+      cpus: availableParallelism(),
+      load1: Number((loadavg()[0] ?? 0).toFixed(2)),
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    await browser.close();
+    server.stop();
+    await rm(data, { recursive: true, force: true });
+  }
+}
+
+await main();
