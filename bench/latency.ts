@@ -5,13 +5,13 @@
  *
  * Prepares a data folder with the demo organisation plus a generated portfolio (10,000
  * milestones, 10 work items each), starts the real server in a child process (`throughline
- * serve`), connects SSE clients, then sends signed `jira:issue_updated` webhooks at each rate. For
+ * serve`), connects SSE clients, then has the Jira stand-in send signed `jira:issue_updated`
+ * webhooks at each rate (retrying, as Jira does, when the receiver fails). For
  * every webhook and every client it measures the time from just before the POST to the arrival
  * of the `state` event naming the changed work item, and counts lost and duplicated events.
  * Ends with one JSON line per rate. Numbers, not assertions.
  */
 import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import { DEMO_AS_OF, DEMO_SOURCE, loadDemo } from '../src/app/load-demo.ts';
 import { openApp } from '../src/app/open-app.ts';
 import { DEMO_WEBHOOK_SECRET } from '../src/app/webhook-secrets.ts';
 import { buildJiraIssue, buildJiraWebhook } from '../src/connectors/jira/jira-payload.factory.ts';
+import { sendJiraWebhook } from '../src/connectors/jira/stand-in/jira-webhook-sender.ts';
 import { addDays } from '../src/core/calendar.ts';
 import type { WorkItemEvent } from '../src/core/domain/work-item.ts';
 import { loadPlan } from '../src/store/plan-store.ts';
@@ -133,6 +134,8 @@ async function runRate(
   const interval = 1000 / rate;
   const start = performance.now();
   const posts: Promise<unknown>[] = [];
+  let refused = 0;
+  let retried = 0;
   for (let i = 0; i < total; i += 1) {
     const due = start + i * interval;
     const wait = due - performance.now();
@@ -166,19 +169,19 @@ async function runRate(
         },
       }),
     );
-    const signature = `sha256=${createHmac('sha256', DEMO_WEBHOOK_SECRET).update(body).digest('hex')}`;
     const record = { key, at: performance.now() };
     sent.push(record);
+    // The stand-in signs and sends it, and retries as Jira does when the receiver fails.
     posts.push(
-      fetch(`${base}/hooks/jira/${DEMO_SOURCE}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-hub-signature': signature,
-          'x-atlassian-webhook-identifier': `bench-${sequence.n}`,
-        },
+      sendJiraWebhook(
+        { url: `${base}/hooks/jira/${DEMO_SOURCE}`, secret: DEMO_WEBHOOK_SECRET },
         body,
-      }).then((r) => r.arrayBuffer()),
+        { identifier: `bench-${sequence.n}`, retryOnFailure: true, maxRetries: 5 },
+      ).then((requests) => {
+        const last = requests.at(-1);
+        if (last?.status !== 202) refused += 1;
+        retried += requests.length - 1;
+      }),
     );
   }
   await Promise.all(posts);
@@ -215,6 +218,8 @@ async function runRate(
     maxMs: round(latencies.at(-1) ?? Number.NaN),
     lost,
     duplicated,
+    refused,
+    retried,
     clients: clients.length,
     elapsedS: round((performance.now() - start) / 1000),
   };
@@ -232,13 +237,12 @@ try {
     await Promise.all(clients.map((c) => c.opened));
     log(`${clients.length} SSE clients connected to ${server.base}`);
     const sequence = { n: 0 };
-    const results = [];
     for (const rate of RATES) {
       log(`sending ${rate} webhooks/s for ${SECONDS} s`);
-      results.push(await runRate(server.base, clients, keys, rate, sequence));
+      const result = await runRate(server.base, clients, keys, rate, sequence);
+      process.stdout.write(`${JSON.stringify(result)}\n`);
     }
     for (const client of clients) client.close();
-    for (const result of results) process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     server.stop();
   }
