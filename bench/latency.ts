@@ -2,6 +2,7 @@
  * Reality-latency benchmark: Jira webhook in → SSE event out.
  *
  *   npm run bench:latency [-- --milestones 10000 --clients 200 --seconds 10 --rates 50,200,500]
+ *   npm run bench:latency -- --database-url postgres://…   # server mode, in a schema of its own
  *
  * Prepares a data folder with the demo organisation plus a generated portfolio (10,000
  * milestones, 10 work items each), starts the real server in a child process (`throughline
@@ -9,24 +10,32 @@
  * webhooks at each rate (retrying, as Jira does, when the receiver fails). For
  * every webhook and every client it measures the time from just before the POST to the arrival
  * of the `state` event naming the changed work item, and counts lost and duplicated events.
- * Ends with one JSON line per rate. Numbers, not assertions.
+ * A 3-second warm-up at 50/s comes first and is not counted. Ends with one JSON line per rate.
+ * Numbers, not assertions.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { applyPlan } from '../src/app/apply-plan.ts';
 import { pinnedClock } from '../src/app/clock.ts';
 import { ingestWorkItemEvents } from '../src/app/ingest-work.ts';
 import { DEMO_AS_OF, DEMO_SOURCE, loadDemo } from '../src/app/load-demo.ts';
 import { openApp } from '../src/app/open-app.ts';
 import { DEMO_WEBHOOK_SECRET } from '../src/app/webhook-secrets.ts';
-import { buildJiraIssue, buildJiraWebhook } from '../src/connectors/jira/jira-payload.factory.ts';
+import {
+  buildJiraIssue,
+  buildJiraLink,
+  buildJiraStatus,
+  buildJiraWebhook,
+} from '../src/connectors/jira/jira-payload.factory.ts';
 import { sendJiraWebhook } from '../src/connectors/jira/stand-in/jira-webhook-sender.ts';
 import { addDays } from '../src/core/calendar.ts';
-import type { WorkItemEvent } from '../src/core/domain/work-item.ts';
+import type { WorkItem, WorkItemEvent } from '../src/core/domain/work-item.ts';
 import { loadPlan } from '../src/store/plan-store.ts';
 import { createApiToken } from '../src/store/token-store.ts';
 import { connectSse, type SseClient } from '../test/support/sse-client.ts';
@@ -38,6 +47,7 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '10' },
     rates: { type: 'string', default: '50,200,500' },
+    'database-url': { type: 'string' },
   },
 });
 const MILESTONES = Number(args.milestones);
@@ -50,8 +60,33 @@ function log(text: string): void {
   process.stderr.write(`${text}\n`);
 }
 
-async function prepare(data: string): Promise<{ token: string; keys: string[] }> {
-  const ctx = await openApp({ dataDir: data, databaseUrl: undefined, asOf: DEMO_AS_OF });
+/**
+ * With --database-url, the server mode: a schema of its own on that PostgreSQL server, named in
+ * the connection's search path (dropped at the end).
+ */
+async function serverDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const schema = `bench_latency_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const separator = url.includes('?') ? '&' : '?';
+  return {
+    url: `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    async drop() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`DROP SCHEMA ${schema} CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+async function prepare(
+  data: string,
+  databaseUrl: string | undefined,
+): Promise<{ token: string; items: WorkItem[] }> {
+  const ctx = await openApp({ dataDir: data, databaseUrl, asOf: DEMO_AS_OF });
   try {
     const demoCtx = { db: ctx.db, clock: pinnedClock(DEMO_AS_OF) };
     let started = performance.now();
@@ -81,20 +116,23 @@ async function prepare(data: string): Promise<{ token: string; keys: string[] }>
     const token = await createApiToken(ctx.db, 'dana', 'bench', new Date());
     return {
       token,
-      keys: portfolio.workItems.filter((w) => w.statusCategory !== 'done').map((w) => w.key),
+      items: portfolio.workItems.filter((w) => w.statusCategory !== 'done'),
     };
   } finally {
     await ctx.db.close();
   }
 }
 
-async function startServer(data: string): Promise<{ base: string; stop: () => void }> {
+async function startServer(
+  data: string,
+  databaseUrl: string | undefined,
+): Promise<{ base: string; stop: () => void }> {
   const child = spawn(
     process.execPath,
     [join(ROOT, 'bin', 'throughline.js'), '--data', data, 'serve', '--demo', '--port', '0'],
     {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: '', THROUGHLINE_AS_OF: '' },
+      env: { ...process.env, DATABASE_URL: databaseUrl ?? '', THROUGHLINE_AS_OF: '' },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -109,6 +147,9 @@ async function startServer(data: string): Promise<{ base: string; stop: () => vo
   });
   return { base, stop: () => child.kill('SIGTERM') };
 }
+
+const JIRA_CATEGORY = { todo: 'new', in_progress: 'indeterminate', done: 'done' } as const;
+const BLOCKS = { name: 'Blocks', inward: 'is blocked by', outward: 'blocks' };
 
 interface Sent {
   key: string;
@@ -125,11 +166,12 @@ function percentile(sorted: readonly number[], p: number): number {
 async function runRate(
   base: string,
   clients: SseClient[],
-  keys: string[],
+  items: WorkItem[],
   rate: number,
   sequence: { n: number },
+  seconds = SECONDS,
 ) {
-  const total = rate * SECONDS;
+  const total = rate * seconds;
   const sent: Sent[] = [];
   const interval = 1000 / rate;
   const start = performance.now();
@@ -141,16 +183,26 @@ async function runRate(
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     sequence.n += 1;
-    const key = keys[sequence.n % keys.length] ?? 'GEN-0';
+    const item = items[sequence.n % items.length]!;
+    const key = item.key;
     const at = Date.UTC(2026, 8, 15) + sequence.n * 1000;
+    // The issue as Jira holds it (status, parent, links), its due date moved.
     const body = JSON.stringify(
       buildJiraWebhook({
         timestamp: at,
         issue: buildJiraIssue({
-          id: String(500000 + sequence.n),
+          id: item.sourceId ?? String(500000 + sequence.n),
           key,
           fields: {
+            summary: item.summary,
+            status: buildJiraStatus(JIRA_CATEGORY[item.statusCategory]),
+            parent: item.parentKey === null ? null : { key: item.parentKey },
+            issuelinks: [
+              ...item.blockedBy.map((blocker) => buildJiraLink(BLOCKS, { inwardIssue: blocker })),
+              ...item.blocks.map((blocked) => buildJiraLink(BLOCKS, { outwardIssue: blocked })),
+            ],
             duedate: addDays('2026-10-01', sequence.n % 200),
+            customfield_10015: item.startDate,
             updated: new Date(at).toISOString().replace('Z', '+0000'),
           },
         }),
@@ -188,6 +240,9 @@ async function runRate(
   // Give the last events time to arrive.
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const latencies: number[] = [];
+  // Per webhook, the first client to see it: the server's part, without the fan-out to every
+  // client (all of which this one process reads).
+  const first = sent.map(() => Number.POSITIVE_INFINITY);
   let lost = 0;
   let duplicated = 0;
   for (const client of clients) {
@@ -200,15 +255,20 @@ async function runRate(
         arrivals.set(key, list);
       }
     }
-    for (const record of sent) {
+    sent.forEach((record, n) => {
       const times = (arrivals.get(record.key) ?? []).filter((t) => t >= record.at);
       if (times.length === 0) lost += 1;
-      else latencies.push(Math.min(...times) - record.at);
+      else {
+        const latency = Math.min(...times) - record.at;
+        latencies.push(latency);
+        first[n] = Math.min(first[n]!, latency);
+      }
       if (times.length > 1) duplicated += times.length - 1;
-    }
+    });
     client.events.length = 0;
   }
   latencies.sort((a, b) => a - b);
+  const firstSorted = first.filter(Number.isFinite).sort((a, b) => a - b);
   const round = (x: number): number => Math.round(x * 10) / 10;
   return {
     rate,
@@ -216,6 +276,8 @@ async function runRate(
     p50Ms: round(percentile(latencies, 50)),
     p99Ms: round(percentile(latencies, 99)),
     maxMs: round(latencies.at(-1) ?? Number.NaN),
+    firstClientP50Ms: round(percentile(firstSorted, 50)),
+    firstClientP99Ms: round(percentile(firstSorted, 99)),
     lost,
     duplicated,
     refused,
@@ -226,26 +288,34 @@ async function runRate(
 }
 
 const data = await mkdtemp(join(tmpdir(), 'throughline-latency-'));
+const server =
+  args['database-url'] === undefined ? null : await serverDatabase(args['database-url']);
 try {
-  log(`preparing: demo + ${MILESTONES} milestones × 10 work items`);
-  const { token, keys } = await prepare(data);
-  const server = await startServer(data);
+  log(
+    `preparing: demo + ${MILESTONES} milestones × 10 work items on ${server === null ? 'the embedded database' : 'the PostgreSQL server'}`,
+  );
+  const { token, items } = await prepare(data, server?.url);
+  const running = await startServer(data, server?.url);
   try {
     const clients = Array.from({ length: CLIENTS }, () =>
-      connectSse(`${server.base}/api/v1/events`, token),
+      connectSse(`${running.base}/api/v1/events`, token),
     );
     await Promise.all(clients.map((c) => c.opened));
-    log(`${clients.length} SSE clients connected to ${server.base}`);
+    log(`${clients.length} SSE clients connected to ${running.base}`);
     const sequence = { n: 0 };
+    // A fresh process compiles its code paths on the first events: warm up, unmeasured.
+    const warmUp = await runRate(running.base, clients, items, 50, sequence, 3);
+    log(`warm-up (not counted): ${JSON.stringify(warmUp)}`);
     for (const rate of RATES) {
       log(`sending ${rate} webhooks/s for ${SECONDS} s`);
-      const result = await runRate(server.base, clients, keys, rate, sequence);
+      const result = await runRate(running.base, clients, items, rate, sequence);
       process.stdout.write(`${JSON.stringify(result)}\n`);
     }
     for (const client of clients) client.close();
   } finally {
-    server.stop();
+    running.stop();
   }
 } finally {
   await rm(data, { recursive: true, force: true });
+  await server?.drop();
 }

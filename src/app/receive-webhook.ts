@@ -2,7 +2,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { normalizeJiraPayload } from '../connectors/jira/normalize-jira.ts';
 import { DomainError, type Problem } from '../core/errors.ts';
 import type { WorkItemEvent } from '../core/domain/work-item.ts';
-import { claimPending, markDeliveries, persistDelivery } from '../store/webhook-inbox-store.ts';
+import {
+  type DeliveryWriter,
+  claimPending,
+  markDeliveries,
+  persistDelivery,
+} from '../store/webhook-inbox-store.ts';
 import { lockForWrite } from '../store/write-lock.ts';
 import type { AppContext } from './context.ts';
 import { ingestInTransaction, type IngestCounts } from './ingest-work.ts';
@@ -34,12 +39,14 @@ export function verifySignature(
 /**
  * Accepts a Jira webhook delivery: verifies its signature when the site has a secret, checks it
  * is a payload we understand, and persists it before answering. Processing comes after
- * (`processInbox`), so the sender gets its answer fast and nothing is lost on a crash.
+ * (`processInbox`), so the sender gets its answer fast and nothing is lost on a crash. A
+ * server passes its `DeliveryWriter`, which commits deliveries arriving together at once.
  */
 export async function receiveWebhook(
   ctx: AppContext,
   delivery: WebhookDelivery,
   secret: string | null,
+  writer?: DeliveryWriter,
 ): Promise<{ duplicate: boolean; seq: number }> {
   if (secret !== null && !verifySignature(delivery.body, secret, delivery.signature)) {
     throw new DomainError({
@@ -71,7 +78,10 @@ export async function receiveWebhook(
       path: '$.webhookEvent',
     });
   }
-  return persistDelivery(ctx.db, delivery.source, delivery.deliveryId, text, ctx.clock.now());
+  const at = ctx.clock.now();
+  return writer === undefined
+    ? persistDelivery(ctx.db, delivery.source, delivery.deliveryId, text, at)
+    : writer.persist(delivery.source, delivery.deliveryId, text, at);
 }
 
 export interface InboxRun extends IngestCounts {

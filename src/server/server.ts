@@ -156,7 +156,10 @@ export async function buildServer(
   });
   // After any write through the API, push what it changed to live clients.
   app.addHook('onResponse', async (request, reply) => {
-    if (request.method !== 'GET' && reply.statusCode < 400) await hub.pump();
+    // A webhook is only persisted when answered: the inbox worker pumps once it is processed.
+    if (request.method === 'GET' || reply.statusCode >= 400) return;
+    if (request.url.startsWith('/hooks/')) return;
+    await hub.pump();
   });
   app.decorate('inboxWorker', worker);
 

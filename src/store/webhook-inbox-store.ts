@@ -1,4 +1,4 @@
-import type { Queryable } from './database.ts';
+import type { Database, Queryable } from './database.ts';
 
 export interface InboxRow {
   seq: number;
@@ -22,6 +22,68 @@ export async function persistDelivery(
   );
   const seq = rows[0]?.seq;
   return seq === undefined ? { seq: 0, duplicate: true } : { seq: Number(seq), duplicate: false };
+}
+
+/** Persists deliveries as they come, several to a transaction under load (a group commit). */
+export interface DeliveryWriter {
+  /** Resolves once the delivery is committed; as `persistDelivery`. */
+  persist(
+    source: string,
+    deliveryId: string | null,
+    body: string,
+    at: Date,
+  ): Promise<{ seq: number; duplicate: boolean }>;
+}
+
+interface QueuedDelivery {
+  source: string;
+  deliveryId: string | null;
+  body: string;
+  at: Date;
+  resolve: (result: { seq: number; duplicate: boolean }) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * A writer that commits the deliveries waiting at a moment in one transaction: each is still
+ * answered only after it is committed, but a burst costs one commit (one write of the log to
+ * disk) instead of one each. A quiet writer commits a lone delivery at once.
+ */
+export function createDeliveryWriter(db: Database): DeliveryWriter {
+  let queue: QueuedDelivery[] = [];
+  let flushing = false;
+  const flush = async (): Promise<void> => {
+    flushing = true;
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        const results = await db.transaction(async (tx) => {
+          const out: { seq: number; duplicate: boolean }[] = [];
+          for (const d of batch) {
+            out.push(await persistDelivery(tx, d.source, d.deliveryId, d.body, d.at));
+          }
+          return out;
+        });
+        batch.forEach((d, i) => d.resolve(results[i]!));
+      } catch (error) {
+        for (const d of batch) d.reject(error);
+      }
+    }
+    flushing = false;
+  };
+  return {
+    persist(source, deliveryId, body, at) {
+      return new Promise((resolve, reject) => {
+        queue.push({ source, deliveryId, body, at, resolve, reject });
+        // Deliveries already on their way join this one: the commit waits for the next turn.
+        if (!flushing) {
+          flushing = true;
+          setImmediate(() => void flush());
+        }
+      });
+    },
+  };
 }
 
 /** The oldest pending deliveries, locked for this transaction (others skip them). */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import { receiveWebhook } from '../../app/receive-webhook.ts';
 import { fail } from '../../core/errors.ts';
+import { createDeliveryWriter } from '../../store/webhook-inbox-store.ts';
 import { errorResponses } from './schemas.ts';
 
 /** The secret a site's deliveries are signed with: null when it has none, undefined when no such site. */
@@ -22,6 +23,8 @@ export function registerHookRoutes(
   onAccepted: () => void,
 ): void {
   // The signature is over the raw bytes: keep them.
+  // Deliveries arriving together are committed together (each is answered once committed).
+  const deliveries = createDeliveryWriter(ctx.db);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
     done(null, body),
@@ -65,6 +68,7 @@ export function registerHookRoutes(
           signature: header(request.headers['x-hub-signature']),
         },
         secret,
+        deliveries,
       );
       if (!result.duplicate) onAccepted();
       return reply.status(202).send({ accepted: true, duplicate: result.duplicate });
