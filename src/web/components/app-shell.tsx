@@ -76,7 +76,7 @@ function LiveIndicator() {
         data-offline={offline}
       >
         <span className={`live-dot${offline ? ' live-dot-off' : ''}`} aria-hidden="true" />
-        <Text size="sm" fw={600} c={offline ? 'red.8' : 'dark.6'}>
+        <Text size="sm" fw={600} c={offline ? 'red.9' : 'dark.6'}>
           {text}
           <span className="visually-hidden">: {detail}</span>
         </Text>
@@ -210,7 +210,7 @@ export function Shell({ children }: { children: ReactNode }) {
                       <Badge
                         size="sm"
                         circle
-                        color="red.8"
+                        color="red.9"
                         aria-label={`${waiting} waiting on you`}
                       >
                         {waiting}

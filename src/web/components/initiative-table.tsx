@@ -67,7 +67,7 @@ export function InitiativeTable({
                       </EntityLink>{' '}
                       {formatDate(next.forecastDate)}
                       {next.slipWorkingDays > 0 && (
-                        <Text span c="red.8" fw={600}>
+                        <Text span c="red.9" fw={600}>
                           {' '}
                           +{next.slipWorkingDays} wd
                         </Text>

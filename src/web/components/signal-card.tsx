@@ -112,7 +112,7 @@ export function SignalCard({
           )}
         </Group>
         {failed !== null && (
-          <Text size="xs" c="red.8" role="alert">
+          <Text size="xs" c="red.9" role="alert">
             {failed}
           </Text>
         )}

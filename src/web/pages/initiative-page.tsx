@@ -227,7 +227,7 @@ export function InitiativePage() {
                     <Table.Td>{formatDate(m.plannedDate)}</Table.Td>
                     <Table.Td fw={600}>{formatDate(m.forecastDate)}</Table.Td>
                     <Table.Td
-                      c={m.slipWorkingDays > 0 ? 'red.8' : undefined}
+                      c={m.slipWorkingDays > 0 ? 'red.9' : undefined}
                       fw={m.slipWorkingDays > 0 ? 700 : 400}
                     >
                       {m.slipWorkingDays > 0 ? `+${m.slipWorkingDays} working days` : 'on plan'}
@@ -333,7 +333,7 @@ export function InitiativePage() {
                         <Table.Td ta="right">{formatValue(b.actual, currency)}</Table.Td>
                         <Table.Td
                           ta="right"
-                          c={b.actual !== null && b.actual > b.plan ? 'red.8' : undefined}
+                          c={b.actual !== null && b.actual > b.plan ? 'red.9' : undefined}
                         >
                           {b.actual === null ? '—' : formatSigned(b.actual - b.plan, currency)}
                         </Table.Td>

@@ -143,7 +143,7 @@ export function KpiPage() {
                     {formatValue(p.forecast, unit)}
                   </Table.Td>
                   <Table.Td ta="right">{formatValue(p.forecastAtPlan, unit)}</Table.Td>
-                  <Table.Td ta="right" c={p.gap !== null && p.gap < 0 ? 'red.8' : undefined}>
+                  <Table.Td ta="right" c={p.gap !== null && p.gap < 0 ? 'red.9' : undefined}>
                     {p.gap === null ? '—' : formatSigned(p.gap, unit)}
                   </Table.Td>
                   <Table.Td>

@@ -62,7 +62,7 @@ export function MilestonePage() {
           <Text size="xs" c="dimmed" fw={700} tt="uppercase">
             Slip
           </Text>
-          <Text fw={650} fz="lg" c={m.slipWorkingDays > 0 ? 'red.8' : undefined}>
+          <Text fw={650} fz="lg" c={m.slipWorkingDays > 0 ? 'red.9' : undefined}>
             {m.slipWorkingDays > 0 ? `+${m.slipWorkingDays} working days` : 'on plan'}
           </Text>
         </Card>

@@ -88,7 +88,7 @@ export function PeriodRows({
           </Button>
         </Group>
         {error !== undefined && (
-          <Text size="sm" c="red.8" role="alert" className="field-error">
+          <Text size="sm" c="red.9" role="alert" className="field-error">
             {error}
           </Text>
         )}
