@@ -10,7 +10,12 @@ import { listStaleSources } from '../store/jira-site-store.ts';
 import { raiseStalenessSignals } from '../core/staleness.ts';
 import { type SignalSync, syncSignals } from '../store/signal-store.ts';
 import { loadLatestChanges, loadWorkItems } from '../store/work-item-store.ts';
-import { type StateChanges, describeStateChanges, signalAudience } from './live-events.ts';
+import {
+  type StateChanges,
+  describeStateChanges,
+  movedCount,
+  signalAudience,
+} from './live-events.ts';
 import type { LiveModel } from './live-model.ts';
 
 /** The plan, the work and what the engine derives from them as of a day. */
@@ -98,7 +103,12 @@ export async function recomputeSignals(
       : options.model.stalenessSignals(stale)),
   ];
   const signals = await syncSignals(tx, computed, at, options.model?.signalCache);
-  const changed = moved === null ? describeStateChanges(previous, snapshot) : nonEmpty(moved);
+  const changed =
+    moved === null
+      ? describeStateChanges(previous, snapshot)
+      : movedCount(moved) === 0
+        ? null
+        : moved;
   const events = liveEventsOf(snapshot, computed, changed, signals, options);
   if (events.length > 0) await appendEvents(tx, events, at, options.notify === true);
   return { snapshot, signals };
@@ -135,15 +145,4 @@ function liveEventsOf(
   if (changed !== null)
     events.push({ kind: 'state', data: changed, owners: [], units: [], ...latency });
   return events;
-}
-
-/** The engine's account of what moved, or null when nothing did. */
-function nonEmpty(moved: StateChanges): StateChanges | null {
-  const count =
-    moved.milestones.length +
-    moved.kpis.length +
-    moved.initiatives.length +
-    moved.objectives.length +
-    moved.workItems.length;
-  return count === 0 ? null : moved;
 }

@@ -125,11 +125,16 @@ export function describeStateChanges(
       (x, y) => x.forecastFinish === y.forecastFinish && x.open === y.open,
     ),
   };
-  const moved =
+  return movedCount(changes) === 0 && before.asOf === after.asOf ? null : changes;
+}
+
+/** How many ids a state change names. */
+export function movedCount(changes: StateChanges): number {
+  return (
     changes.milestones.length +
     changes.kpis.length +
     changes.initiatives.length +
     changes.objectives.length +
-    changes.workItems.length;
-  return moved === 0 && before.asOf === after.asOf ? null : changes;
+    changes.workItems.length
+  );
 }
