@@ -88,6 +88,60 @@ describe.each(TEST_DATABASES)('live: webhooks in, events out, on $name', (kind) 
     client.close();
   });
 
+  it("shows every figure's latency: changed at the source, received, visible", async () => {
+    await fresh();
+    const client = connectSse(`${base}/api/v1/events`, dana);
+    await client.opened;
+    const before = new Date();
+    expect((await hook(await slip, { 'x-atlassian-webhook-identifier': 'latency-1' })).status).toBe(
+      202,
+    );
+    const state = await client.waitFor((e) => e.event === 'state', 2000);
+    client.close();
+    const times = state.data as { sourceChangedAt: string; receivedAt: string; at: string };
+    const response = await fetch(`${base}/api/v1/latency`, {
+      headers: { authorization: `Bearer ${dana}` },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      now: string;
+      figures: {
+        kind: string;
+        id: string;
+        sourceChangedAt: string | null;
+        receivedAt: string | null;
+        visibleAt: string | null;
+        latencyMs: number | null;
+        ageMs: number | null;
+      }[];
+    };
+    const figure = (kind: string, id: string) =>
+      body.figures.find((f) => f.kind === kind && f.id === id);
+    // What the slip moved carries its times: the change at Jira, our receipt, the write.
+    for (const [kind, id] of [
+      ['milestone', 'M-GOLIVE'],
+      ['kpi', 'K-SAVINGS'],
+    ] as const) {
+      const f = figure(kind, id);
+      expect(f, `${kind} ${id}`).toMatchObject({
+        sourceChangedAt: new Date(times.sourceChangedAt).toISOString(),
+        receivedAt: new Date(times.receivedAt).toISOString(),
+        visibleAt: new Date(times.at).toISOString(),
+      });
+      expect(Date.parse(f!.receivedAt!)).toBeGreaterThanOrEqual(before.getTime() - 1);
+      expect(Date.parse(f!.visibleAt!)).toBeGreaterThanOrEqual(Date.parse(f!.receivedAt!));
+      expect(f!.latencyMs).toBe(Date.parse(f!.visibleAt!) - Date.parse(f!.sourceChangedAt!));
+      expect(f!.ageMs).toBe(Date.parse(body.now) - Date.parse(f!.sourceChangedAt!));
+    }
+    // Every figure is listed; one the slip did not move keeps older times, or none.
+    const kinds = new Set(body.figures.map((f) => f.kind));
+    expect([...kinds].sort()).toEqual(['initiative', 'kpi', 'milestone', 'objective']);
+    const untouched = body.figures.filter(
+      (f) => f.visibleAt === null || Date.parse(f.visibleAt) < before.getTime(),
+    );
+    expect(untouched.length).toBeGreaterThan(0);
+  });
+
   it('refuses forged and unsigned deliveries, and stores nothing from them', async () => {
     await fresh();
     const body = await slip;

@@ -5,6 +5,7 @@ import { computeState } from '../core/engine/compute-state.ts';
 import type { Queryable } from '../store/database.ts';
 import type { AppContext } from './context.ts';
 import { appendEvents, type LiveEvent } from '../store/event-log-store.ts';
+import { type FigureKind, recordFigureFreshness } from '../store/figure-freshness-store.ts';
 import { loadPlan } from '../store/plan-store.ts';
 import { listStaleSources } from '../store/jira-site-store.ts';
 import { raiseStalenessSignals } from '../core/staleness.ts';
@@ -111,7 +112,24 @@ export async function recomputeSignals(
         : moved;
   const events = liveEventsOf(snapshot, computed, changed, signals, options);
   if (events.length > 0) await appendEvents(tx, events, at, options.notify === true);
+  if (changed !== null && changed.all !== true) {
+    await recordFigureFreshness(tx, figuresOf(changed), {
+      sourceChangedAt: options.sourceChangedAt ?? null,
+      receivedAt: options.receivedAt ?? null,
+      visibleAt: at,
+    });
+  }
   return { snapshot, signals };
+}
+
+/** The derived figures a change moved (work items are mirrors: their times are on the item). */
+function figuresOf(changed: StateChanges): { kind: FigureKind; id: string }[] {
+  return [
+    ...changed.milestones.map((id) => ({ kind: 'milestone' as const, id })),
+    ...changed.kpis.map((id) => ({ kind: 'kpi' as const, id })),
+    ...changed.initiatives.map((id) => ({ kind: 'initiative' as const, id })),
+    ...changed.objectives.map((id) => ({ kind: 'objective' as const, id })),
+  ];
 }
 
 function liveEventsOf(
