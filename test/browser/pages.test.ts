@@ -64,6 +64,8 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await page.goto(`${server.base}/kpis/K-SAVINGS`);
     await page.waitForURL(/\/sign-in\?next=/);
     const people = page.getByRole('list', { name: 'Demo people' }).getByRole('button');
+    // The list comes from the server after the page: wait for it, then count.
+    await people.first().waitFor();
     expect(await people.count()).toBe(7);
     const texts = await people.allTextContents();
     expect(texts.some((t) => t.includes('Dana Whitfield') && t.includes('COO · Operations'))).toBe(
