@@ -11,44 +11,20 @@
  * and signals on screen), to DOMContentLoaded, and to the KPI charts drawn. Ends with one JSON
  * line. Numbers, not assertions.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launchChromium, newContext, signInAs } from '../test/browser/support/web-app.ts';
+import { startDemoServerProcess } from './serve-child.ts';
 
 const { values: args } = parseArgs({
   options: { runs: { type: 'string', default: '10' } },
 });
 const RUNS = Number(args.runs);
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function log(text: string): void {
   process.stderr.write(`${text}\n`);
-}
-
-async function startServer(data: string): Promise<{ base: string; stop: () => void }> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'bin', 'throughline.js'), '--data', data, 'serve', '--demo', '--port', '0'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: '', THROUGHLINE_AS_OF: '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /running at (http:\/\/\S+)/.exec(out);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return { base, stop: () => child.kill('SIGTERM') };
 }
 
 interface Load {
@@ -65,7 +41,7 @@ const median = (values: number[]): number => {
 
 async function main(): Promise<void> {
   const data = await mkdtemp(join(tmpdir(), 'throughline-first-load-'));
-  const server = await startServer(data);
+  const server = await startDemoServerProcess(data);
   const browser = await launchChromium();
   try {
     const signIn = await newContext(browser);

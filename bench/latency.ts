@@ -13,12 +13,10 @@
  * A 3-second warm-up at 50/s comes first and is not counted. Ends with one JSON line per rate.
  * Numbers, not assertions.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { applyPlan } from '../src/app/apply-plan.ts';
@@ -40,6 +38,7 @@ import { loadPlan } from '../src/store/plan-store.ts';
 import { createApiToken } from '../src/store/token-store.ts';
 import { connectSse, type SseClient } from '../test/support/sse-client.ts';
 import { generatePortfolio } from './portfolio.ts';
+import { startDemoServerProcess } from './serve-child.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -54,7 +53,6 @@ const MILESTONES = Number(args.milestones);
 const CLIENTS = Number(args.clients);
 const SECONDS = Number(args.seconds);
 const RATES = args.rates.split(',').map(Number);
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function log(text: string): void {
   process.stderr.write(`${text}\n`);
@@ -121,31 +119,6 @@ async function prepare(
   } finally {
     await ctx.db.close();
   }
-}
-
-async function startServer(
-  data: string,
-  databaseUrl: string | undefined,
-): Promise<{ base: string; stop: () => void }> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'bin', 'throughline.js'), '--data', data, 'serve', '--demo', '--port', '0'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl ?? '', THROUGHLINE_AS_OF: '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /running at (http:\/\/\S+)/.exec(out);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return { base, stop: () => child.kill('SIGTERM') };
 }
 
 const JIRA_CATEGORY = { todo: 'new', in_progress: 'indeterminate', done: 'done' } as const;
@@ -295,7 +268,7 @@ try {
     `preparing: demo + ${MILESTONES} milestones × 10 work items on ${server === null ? 'the embedded database' : 'the PostgreSQL server'}`,
   );
   const { token, items } = await prepare(data, server?.url);
-  const running = await startServer(data, server?.url);
+  const running = await startDemoServerProcess(data, server?.url);
   try {
     const clients = Array.from({ length: CLIENTS }, () =>
       connectSse(`${running.base}/api/v1/events`, token),
