@@ -239,6 +239,7 @@ export function generatePortfolio(
     milestones,
     dependencies,
     benefits,
+    demands: [],
   };
   return { plan, workItems, changes: {}, asOf: AS_OF };
 }

@@ -62,6 +62,7 @@ export async function importMsProject(
     milestones: entities.milestones,
     dependencies: entities.dependencies,
     benefits: [],
+    demands: [],
   };
   const result = await applyPlan(ctx, incoming, {
     actor: options.actor,

@@ -120,6 +120,7 @@ export function buildPlan(overrides: Partial<Plan> = {}): Plan {
     milestones: [],
     dependencies: [],
     benefits: [],
+    demands: [],
     ...overrides,
   };
 }

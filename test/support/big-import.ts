@@ -49,6 +49,7 @@ export function buildBigPlan(initiatives: number): Plan {
     milestones: [],
     dependencies: [],
     benefits: [],
+    demands: [],
   };
 }
 

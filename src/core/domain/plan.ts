@@ -21,12 +21,29 @@ export interface Calendar {
   holidays: IsoDate[];
 }
 
+/**
+ * What a unit can take on in a week, in the organisation's capacity measure (people, FTE,
+ * points …): the whole unit, not one initiative's share.
+ */
+export interface UnitCapacity {
+  /** Weekly capacity in any week that no period below names. */
+  perWeek: number;
+  /**
+   * Weekly capacity during a reporting period (`2026-Q4`, `2026-12` …), for hiring, holidays or
+   * a freeze. A week belongs to the periods that hold its Monday; the most specific one (month,
+   * then quarter, half, year) wins.
+   */
+  periods?: Record<PeriodLabel, number>;
+}
+
 /** A department or team. */
 export interface Unit {
   id: string;
   name: string;
   /** The unit's working calendar; the plan's default calendar when absent. */
   calendar?: string;
+  /** What it can take on per week; without it, demands on the unit are not checked. */
+  capacity?: UnitCapacity;
 }
 
 /** What a person may see: executives and the strategy office see the whole organisation. */
@@ -137,12 +154,42 @@ export interface Benefit {
   description?: string;
 }
 
+/**
+ * What an initiative's work takes from a unit's capacity, each week it runs. It runs either in a
+ * fixed window (`from` … `to`), or as long as a work item does: from the item's start (or
+ * `from`, or today, for an item not started) to its forecast finish, so that a slip in the
+ * source moves the demand too.
+ */
+export interface Demand {
+  id: string;
+  initiative: string;
+  /** The unit whose capacity it takes. */
+  unit: string;
+  /** How much of the unit's weekly capacity it takes in each week it runs. */
+  perWeek: number;
+  /** The first day it runs (inclusive); with `workItem`, only while the item has no start date. */
+  from?: IsoDate;
+  /** The last day it runs (inclusive); not with `workItem`. */
+  to?: IsoDate;
+  /** The work item (key) whose run it follows. */
+  workItem?: string;
+  /**
+   * The milestone this work delivers: it cannot land before the demand's work is done. Of the
+   * demand's initiative; without it, the milestones the work item is linked to.
+   */
+  milestone?: string;
+  /** Demands (ids) whose work must be done before this one starts. */
+  after?: string[];
+}
+
 export interface Organisation {
   id: string;
   name: string;
   /** The calendar used where a unit names none. */
   defaultCalendar: string;
   currency: string;
+  /** What units' capacity and demands are counted in, e.g. `FTE`; `FTE` when absent. */
+  capacityMeasure?: string;
 }
 
 export interface Plan {
@@ -156,6 +203,8 @@ export interface Plan {
   milestones: Milestone[];
   dependencies: Dependency[];
   benefits: Benefit[];
+  /** What initiatives' work takes from units' capacity. */
+  demands: Demand[];
 }
 
 /** The entity collections of a plan, by the name used in plan files and the store. */
@@ -171,6 +220,7 @@ export const PLAN_COLLECTIONS: readonly PlanCollection[] = [
   'milestones',
   'dependencies',
   'benefits',
+  'demands',
 ];
 
 /** A stable id for a dependency, which has no id of its own: `M-A->M-B`. */

@@ -57,6 +57,7 @@ export function assemblePlan(entities: readonly PlanEntity[]): Plan | null {
     milestones: [],
     dependencies: [],
     benefits: [],
+    demands: [],
   };
   for (const entity of entities) {
     if (entity.collection === 'organisation')
