@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { addDays } from '../../src/core/calendar.ts';
 import type {
   Benefit,
+  Demand,
   Calendar,
   Dependency,
   DependencyType,
@@ -58,6 +59,37 @@ const planSpec = fc.record({
     maxLength: 2,
   }),
   unitCalendars: fc.array(fc.constantFrom(0, 1, 2), { minLength: 3, maxLength: 3 }),
+  /** Weekly capacity per unit (none now and then), sometimes other in one period. */
+  capacities: fc.array(
+    fc.option(
+      fc.record({
+        perWeek: fc.integer({ min: 0, max: 8 }),
+        period: fc.option(
+          fc.record({
+            label: fc.constantFrom('2026-10', '2026-Q4', '2026-11', '2026'),
+            amount: fc.integer({ min: 0, max: 8 }),
+          }),
+          { nil: null },
+        ),
+      }),
+      { nil: null },
+    ),
+    { minLength: 3, maxLength: 3 },
+  ),
+  /** Demands on units: in a window, or following a work item; for a milestone; after another. */
+  demands: fc.array(
+    fc.record({
+      initiative: fc.nat(),
+      unit: fc.nat(2),
+      perWeek: fc.integer({ min: 1, max: 6 }),
+      item: fc.option(fc.nat(), { nil: null }),
+      from: fc.integer({ min: -20, max: 100 }),
+      length: fc.integer({ min: 0, max: 50 }),
+      milestone: fc.option(fc.nat(), { nil: null }),
+      after: fc.option(fc.nat(), { nil: null }),
+    }),
+    { maxLength: 5 },
+  ),
   objectives: fc.array(fc.option(fc.nat(), { nil: null }), { minLength: 1, maxLength: 4 }),
   initiatives: fc.array(
     fc.record({ unit: fc.nat(2), objectives: fc.array(fc.nat(), { maxLength: 2 }) }),
@@ -151,9 +183,24 @@ export function inputOf(spec: PlanSpec): EngineInput {
     }),
     buildCalendar({ id: 'gulf', name: 'Sun–Thu', workingDays: [7, 1, 2, 3, 4] as Weekday[] }),
   ];
-  const units = spec.unitCalendars.map((calendar, n) =>
-    buildUnit({ id: `U-${n}`, name: `Unit ${n}`, calendar: calendars[calendar]!.id }),
-  );
+  const units = spec.unitCalendars.map((calendar, n) => {
+    const capacity = spec.capacities[n] ?? null;
+    return buildUnit({
+      id: `U-${n}`,
+      name: `Unit ${n}`,
+      calendar: calendars[calendar]!.id,
+      ...(capacity === null
+        ? {}
+        : {
+            capacity: {
+              perWeek: capacity.perWeek,
+              ...(capacity.period === null
+                ? {}
+                : { periods: { [capacity.period.label]: capacity.period.amount } }),
+            },
+          }),
+    });
+  });
   const people = [
     buildPerson({ id: 'ana', unit: 'U-0' }),
     buildPerson({ id: 'ben', unit: 'U-1' }),
@@ -257,7 +304,30 @@ export function inputOf(spec: PlanSpec): EngineInput {
           kpi: kpis[benefit.kpi % kpis.length]!.id,
           amountPerWeek: benefit.amount * 1000,
         }));
+  const demands: Demand[] = spec.demands.map((demand, n) => {
+    const initiative = initiatives[demand.initiative % initiatives.length]!;
+    const own = milestones.filter((milestone) => milestone.initiative === initiative.id);
+    const item =
+      demand.item === null || allItems.length === 0
+        ? null
+        : allItems[demand.item % allItems.length]!.key;
+    return {
+      id: `D-${n}`,
+      initiative: initiative.id,
+      unit: units[demand.unit % units.length]!.id,
+      perWeek: demand.perWeek,
+      ...(item !== null
+        ? { workItem: item, ...(demand.from % 2 === 0 ? { from: day(demand.from) } : {}) }
+        : { from: day(demand.from), to: day(demand.from + demand.length) }),
+      ...(demand.milestone !== null && own.length > 0
+        ? { milestone: own[demand.milestone % own.length]!.id }
+        : {}),
+      // Only after an earlier demand: no cycle.
+      ...(demand.after !== null && n > 0 ? { after: [`D-${demand.after % n}`] } : {}),
+    };
+  });
   const plan: Plan = buildPlan({
+    demands,
     calendars,
     units,
     people,
@@ -443,6 +513,7 @@ export function plainState(state: DerivedState): unknown {
       kpis: Object.fromEntries(state.kpis),
       initiatives: Object.fromEntries(state.initiatives),
       objectives: Object.fromEntries(state.objectives),
+      capacity: state.capacity,
       signals: state.signals,
     }),
   ) as unknown;

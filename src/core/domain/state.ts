@@ -34,6 +34,8 @@ export type EntityKind =
   | 'kpi'
   | 'initiative'
   | 'objective'
+  | 'unit'
+  | 'demand'
   /** A connected source (a Jira site). */
   | 'source';
 
@@ -168,7 +170,110 @@ export interface ObjectiveStatus {
   explanation: ExplanationStep[];
 }
 
-export type SignalKind = 'milestone.slipped' | 'kpi.misses_target' | 'source.stale';
+export type SignalKind =
+  | 'milestone.slipped'
+  | 'kpi.misses_target'
+  | 'capacity.over_allocated'
+  | 'source.stale';
+
+/**
+ * The resource bottleneck: every unit's weekly load against its capacity from the as-of week on,
+ * where it is over-allocated and by whom, and the levelled (resource-constrained) forecast: the
+ * milestones that move once no unit takes on more than it can, and why.
+ */
+export interface CapacityState {
+  /** What capacity and demands are counted in, e.g. `FTE`. */
+  measure: string;
+  /** Units with a capacity or a demand, in plan order. */
+  units: UnitLoad[];
+  /** Demands that run from the as-of week on, in plan order. */
+  demands: DemandRun[];
+  /** Demands that take nothing from the as-of week on, and why (done, over, no end known). */
+  idle: { id: string; reason: string }[];
+  /** By unit in plan order, then by first week. */
+  overAllocations: CapacityOverAllocation[];
+  /** Milestones the levelled forecast moves later than the deterministic one, in plan order. */
+  milestones: LevelledMilestone[];
+}
+
+export interface UnitLoad {
+  unit: string;
+  /** From the as-of week to the last week any demand runs, as planned or levelled. */
+  weeks: UnitWeek[];
+}
+
+export interface UnitWeek {
+  /** ISO week, `2026-W41`. */
+  week: string;
+  /** Its Monday. */
+  monday: IsoDate;
+  /** What the unit can take on that week; null when it declares no capacity. */
+  capacity: number | null;
+  /** The demands' load as planned, and once levelled. */
+  load: number;
+  levelledLoad: number;
+}
+
+export interface DemandRun {
+  id: string;
+  initiative: string;
+  unit: string;
+  perWeek: number;
+  /** The work item whose run it follows, when it follows one. */
+  workItem?: string;
+  /** ISO weeks it runs (first and last, inclusive) as planned and once levelled. */
+  plannedStart: string;
+  plannedEnd: string;
+  levelledStart: string;
+  levelledEnd: string;
+  /** Weeks the levelled run starts after the planned one. */
+  delayWeeks: number;
+  /** The milestones that wait for its work. */
+  milestones: string[];
+}
+
+export interface CapacityOverAllocation {
+  /** The id of the signal it raises: `capacity.over_allocated:IT:2026-W41`. */
+  id: string;
+  unit: string;
+  /** Consecutive ISO weeks over capacity. */
+  weeks: string[];
+  /** The worst of those weeks: its capacity, its load, and the load as a share of it (null at zero capacity). */
+  capacity: number;
+  peakLoad: number;
+  peakPercent: number | null;
+  /** Initiatives with demands in those weeks, the largest first (their highest weekly load). */
+  initiatives: { id: string; load: number }[];
+  sentence: string;
+}
+
+/** Why the levelled forecast moves a milestone. */
+export type LevelledCause =
+  | {
+      kind: 'over_allocation';
+      /** The over-allocation that delays the milestone's own work (its id). */
+      overAllocation: string;
+      unit: string;
+      /** The delayed demand that decides the levelled date. */
+      demand: string;
+    }
+  /** Its own work waits in the unit's queue behind work that comes first. */
+  | { kind: 'queue'; demand: string }
+  /** A milestone it depends on moves. */
+  | { kind: 'dependency'; predecessor: string };
+
+export interface LevelledMilestone {
+  id: string;
+  /** The deterministic forecast and the resource-constrained one. */
+  forecastDate: IsoDate;
+  levelledDate: IsoDate;
+  /** How much later, in calendar days and in working days of its calendar. */
+  calendarDays: number;
+  workingDays: number;
+  cause: LevelledCause;
+  /** "M-X moves 2 weeks because IT is at 140% in weeks 41–43, taken by I-A and I-B". */
+  sentence: string;
+}
 
 /** One link of a cause chain, from the source event to the money and the objective. */
 export interface ChainStep {
@@ -197,6 +302,11 @@ export interface DerivedState {
   kpis: DerivedTable<KpiForecast>;
   initiatives: DerivedTable<InitiativeStatus>;
   objectives: DerivedTable<ObjectiveStatus>;
-  /** Milestone slip signals in plan order, then KPI signals by KPI and period. */
+  /** The resource bottleneck and the levelled forecast (empty without capacity or demands). */
+  capacity: CapacityState;
+  /**
+   * Milestone slip signals in plan order, then KPI signals by KPI and period, then capacity
+   * signals by unit and week.
+   */
   signals: readonly Signal[];
 }

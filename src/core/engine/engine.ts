@@ -1,5 +1,6 @@
 import type { IsoDate, Plan } from '../domain/plan.ts';
 import type {
+  CapacityState,
   DerivedState,
   InitiativeStatus,
   ProbabilisticForecast,
@@ -19,6 +20,8 @@ import {
   createSignatureCache,
 } from './cause-chain.ts';
 import { accrualDays } from './benefit-accrual.ts';
+import { deriveCapacity } from './capacity-model.ts';
+import { capacitySignals } from './capacity-signals.ts';
 import { dayOf } from './day-numbers.ts';
 import { LazyTable } from './derived-table.ts';
 import { type EngineData, deliveryCode, valueCode } from './engine-data.ts';
@@ -105,6 +108,8 @@ export interface StateChanges {
   initiatives: string[];
   objectives: string[];
   signals: { raised: string[]; changed: string[]; resolved: string[] };
+  /** True when the resource bottleneck (loads, over-allocations, levelled dates) changed. */
+  capacity: boolean;
   /** True when the event needed a full recompute (work items blocking each other in a cycle). */
   full: boolean;
 }
@@ -191,11 +196,87 @@ interface SignalStore {
   list: Signal[] | null;
 }
 
+/**
+ * The resource bottleneck and its signals, derived when first read. An engine that follows
+ * events derives it again after each event (a plan has few demands), and keeps each signal's
+ * text to tell which ones the event raised, changed or resolved.
+ */
+interface CapacityHolder {
+  /** False when the plan has neither capacity nor demands: then there is nothing to derive. */
+  readonly active: boolean;
+  state: CapacityState | null;
+  signals: Signal[] | null;
+  /** Engines that follow events: each signal as text by id, and the state as text. */
+  signatures: Map<string, string> | null;
+  stateText: string | null;
+}
+
 interface Internal {
   data: EngineData;
   options: ForecastingOptions | undefined;
   links: LinkCache;
   signals: SignalStore;
+  capacity: CapacityHolder;
+}
+
+function capacityStateOf(internal: Internal): CapacityState {
+  const holder = internal.capacity;
+  holder.state ??= holder.active
+    ? deriveCapacity(internal.data)
+    : {
+        measure: internal.data.plan.plan.organisation.capacityMeasure ?? 'FTE',
+        units: [],
+        demands: [],
+        idle: [],
+        overAllocations: [],
+        milestones: [],
+      };
+  return holder.state;
+}
+
+function capacitySignalsOf(internal: Internal): Signal[] {
+  const holder = internal.capacity;
+  holder.signals ??= holder.active ? capacitySignals(internal.data, capacityStateOf(internal)) : [];
+  return holder.signals;
+}
+
+/** Takes the capacity's text signatures now, for an engine that follows events. */
+function signCapacity(internal: Internal): void {
+  const holder = internal.capacity;
+  if (!holder.active) return;
+  holder.stateText = JSON.stringify(capacityStateOf(internal));
+  holder.signatures = new Map(
+    capacitySignalsOf(internal).map((signal) => [signal.id, JSON.stringify(signal)]),
+  );
+}
+
+/** Derives the capacity again after an event and says what changed. */
+function updateCapacity(internal: Internal, changes: StateChanges): void {
+  const holder = internal.capacity;
+  if (!holder.active) return;
+  const before = holder.signatures ?? new Map<string, string>();
+  const stateText = holder.stateText;
+  holder.state = null;
+  holder.signals = null;
+  signCapacity(internal);
+  diffCapacity(before, stateText, holder, changes);
+  internal.signals.list = null;
+}
+
+function diffCapacity(
+  before: ReadonlyMap<string, string>,
+  stateText: string | null,
+  after: CapacityHolder,
+  changes: StateChanges,
+): void {
+  for (const [id, text] of after.signatures ?? []) {
+    const was = before.get(id);
+    if (was === undefined) changes.signals.raised.push(id);
+    else if (was !== text) changes.signals.changed.push(id);
+  }
+  for (const id of before.keys())
+    if (after.signatures?.has(id) !== true) changes.signals.resolved.push(id);
+  if (after.stateText !== stateText) changes.capacity = true;
 }
 
 function build(input: EngineInput, incremental: boolean): Internal {
@@ -248,10 +329,22 @@ function build(input: EngineInput, incremental: boolean): Internal {
       signatureCache: createSignatureCache(),
       list: null,
     },
+    capacity: {
+      active:
+        input.plan.demands.length > 0 ||
+        input.plan.units.some((unit) => unit.capacity !== undefined),
+      state: null,
+      signals: null,
+      signatures: null,
+      stateText: null,
+    },
   };
   // Which milestones and KPI periods signal is settled by the figures above. An engine that
   // follows events takes each signal's signature now, to tell later what an event changed.
-  if (incremental) signAll(internal);
+  if (incremental) {
+    signAll(internal);
+    signCapacity(internal);
+  }
   return internal;
 }
 
@@ -308,6 +401,7 @@ function signalList(internal: Internal): Signal[] {
     const list: Signal[] = [];
     for (const signal of signals.milestone) if (signal !== undefined) list.push(signal);
     for (const kpi of signals.kpi) for (const signal of kpi) list.push(signal);
+    for (const signal of capacitySignalsOf(internal)) list.push(signal);
     signals.list = list;
   }
   return signals.list;
@@ -390,6 +484,9 @@ function stateOf(holder: { internal: Internal }, tables: Tables): DerivedState {
     kpis: tables.kpis,
     initiatives: tables.initiatives,
     objectives: tables.objectives,
+    get capacity(): CapacityState {
+      return capacityStateOf(holder.internal);
+    },
     get signals(): readonly Signal[] {
       return signalList(holder.internal);
     },
@@ -487,6 +584,7 @@ function applyEvent(
     initiatives: [],
     objectives: [],
     signals: { raised: [], changed: [], resolved: [] },
+    capacity: false,
     full: false,
   };
 
@@ -627,6 +725,7 @@ function applyEvent(
     }
   }
   updateSignals(internal, chainDirty, milestones.moved, kpisRecomputed, objectivesChanged, changes);
+  updateCapacity(internal, changes);
 
   // What readers see next is made anew for everything recomputed.
   for (const slot of items) tables.workItems.forget(slot);
@@ -831,6 +930,7 @@ function diff(before: Internal, after: Internal): StateChanges {
     initiatives: [],
     objectives: [],
     signals: { raised: [], changed: [], resolved: [] },
+    capacity: false,
     full: true,
   };
   const keys = new Set([...a.work.slotOf.keys(), ...b.work.slotOf.keys()]);
@@ -891,5 +991,11 @@ function diff(before: Internal, after: Internal): StateChanges {
     else if (!sameSignature(was, signature)) changes.signals.changed.push(id);
   }
   for (const gone of old.keys()) changes.signals.resolved.push(gone);
+  diffCapacity(
+    before.capacity.signatures ?? new Map(),
+    before.capacity.stateText,
+    after.capacity,
+    changes,
+  );
   return changes;
 }

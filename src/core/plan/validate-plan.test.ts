@@ -6,10 +6,16 @@ import { assertValidPlan, validatePlan } from './validate-plan.ts';
 /** A small valid plan (the seed's story); tests break one thing at a time. */
 function buildPlan(): Plan {
   return {
-    organisation: { id: 'acme', name: 'Acme', defaultCalendar: 'std', currency: 'USD' },
+    organisation: {
+      id: 'acme',
+      name: 'Acme',
+      defaultCalendar: 'std',
+      currency: 'USD',
+      capacityMeasure: 'FTE',
+    },
     calendars: [{ id: 'std', name: 'Mon–Fri', workingDays: [1, 2, 3, 4, 5], holidays: [] }],
     units: [
-      { id: 'IT', name: 'IT' },
+      { id: 'IT', name: 'IT', capacity: { perWeek: 10, periods: { '2026-12': 6, '2027': 0 } } },
       { id: 'OPS', name: 'Operations' },
     ],
     people: [
@@ -85,6 +91,36 @@ function buildPlan(): Plan {
       { predecessor: 'M-B', successor: 'M-C', type: 'FS', lagDays: 0 },
     ],
     benefits: [{ id: 'B-1', milestone: 'M-B', kpi: 'K-SAVINGS', amountPerWeek: 120_000 }],
+    // One demand of each timing: a fixed window, a work item with a start, a work item alone.
+    demands: [
+      {
+        id: 'D-BUILD',
+        initiative: 'I-ERP',
+        unit: 'IT',
+        perWeek: 4,
+        from: '2026-09-01',
+        to: '2026-10-02',
+        milestone: 'M-A',
+      },
+      {
+        id: 'D-CUTOVER',
+        initiative: 'I-ERP',
+        unit: 'IT',
+        perWeek: 2,
+        workItem: 'ERP-17',
+        from: '2026-10-01',
+        after: ['D-BUILD'],
+      },
+      {
+        id: 'D-PURCH',
+        initiative: 'I-PROC',
+        unit: 'OPS',
+        perWeek: 1.5,
+        workItem: 'PROC-3',
+        milestone: 'M-B',
+        after: ['D-CUTOVER'],
+      },
+    ],
   };
 }
 
@@ -241,6 +277,7 @@ describe('validatePlan', () => {
       lagDays: 0,
     }));
     plan.benefits = [];
+    plan.demands = [];
     const problems = validatePlan(plan);
     expect(problems).toHaveLength(1);
     const cycle = [...plan.milestones.map((m) => m.id), 'M0'].join(' → ');
@@ -336,5 +373,246 @@ describe('validatePlan', () => {
       expect((error as DomainError).problems.map((p) => p.code)).toEqual(codes);
       expect((error as DomainError).code).toBe('plan.owner_not_a_person');
     }
+  });
+});
+
+describe('validatePlan: capacity and demands', () => {
+  it('rejects a blank capacity measure', () => {
+    const plan = buildPlan();
+    plan.organisation.capacityMeasure = ' ';
+    expect(validatePlan(plan)).toEqual([
+      {
+        code: 'plan.bad_value',
+        path: '$.organisation.capacityMeasure',
+        message:
+          "the capacity measure of organisation 'acme' must name what capacity is counted in, e.g. FTE, not ' '",
+      },
+    ]);
+  });
+
+  it('rejects a unit capacity that is negative, not finite or for something not a period', () => {
+    const plan = buildPlan();
+    plan.units[0]!.capacity = { perWeek: -1, periods: { '2026-Q5': 4, '2026-12': -2 } };
+    plan.units[1]!.capacity = { perWeek: Number.NaN, periods: { '2026-H2': Infinity } };
+    const problems = validatePlan(plan);
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['plan.bad_value', '$.units[0].capacity.perWeek'],
+      ['plan.bad_period', "$.units[0].capacity.periods['2026-Q5']"],
+      ['plan.bad_value', "$.units[0].capacity.periods['2026-12']"],
+      ['plan.bad_value', '$.units[1].capacity.perWeek'],
+      ['plan.bad_value', "$.units[1].capacity.periods['2026-H2']"],
+    ]);
+    const messages = problems.map((p) => p.message);
+    expect(messages[0]).toBe("the weekly capacity of unit 'IT' must not be negative, got -1");
+    expect(messages[1]).toBe(
+      "'2026-Q5' in the capacity periods of unit 'IT' is not a reporting period: write 2026, 2026-H1, 2026-Q4 or 2026-10",
+    );
+    expect(messages[2]).toBe(
+      "the weekly capacity of unit 'IT' in 2026-12 must not be negative, got -2",
+    );
+    expect(messages[3]).toBe("the weekly capacity of unit 'OPS' must be a finite number, got NaN");
+    expect(messages[4]).toContain("unit 'OPS' in 2026-H2 must be a finite number");
+  });
+
+  it('accepts a unit with no capacity, or zero capacity in a freeze', () => {
+    const plan = buildPlan();
+    plan.units[0]!.capacity = { perWeek: 0 };
+    delete plan.units[1]!.capacity;
+    expect(validatePlan(plan)).toEqual([]);
+  });
+
+  it('checks demand ids like any other: present, without spaces, once', () => {
+    const plan = buildPlan();
+    const build = plan.demands[0]!;
+    plan.demands.push({ ...build, id: 'D BUILD' }, { ...build, id: '' }, { ...build });
+    const problems = validatePlan(plan);
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['plan.bad_value', '$.demands[3].id'],
+      ['plan.bad_value', '$.demands[4].id'],
+      ['plan.duplicate_id', '$.demands[5].id'],
+    ]);
+    expect(problems[0]?.message).toBe("demand id 'D BUILD' must not contain spaces");
+    expect(problems[1]?.message).toBe('every demand needs an id');
+    expect(problems[2]?.message).toBe("duplicate demand id 'D-BUILD': $.demands[0] already has it");
+  });
+
+  it('names the initiative, unit, milestone or demand a demand refers to that is not there', () => {
+    const plan = buildPlan();
+    plan.demands[0]!.initiative = 'I-ERB';
+    plan.demands[0]!.unit = 'D-PURCH';
+    plan.demands[1]!.milestone = 'M-Z';
+    plan.demands[2]!.after = ['D-CUTOVER', 'D-BIULD'];
+    const problems = validatePlan(plan);
+    expect(problems.every((p) => p.code === 'plan.unknown_reference')).toBe(true);
+    expect(problems.map((p) => p.path)).toEqual([
+      '$.demands[0].initiative',
+      '$.demands[0].unit',
+      '$.demands[1].milestone',
+      '$.demands[2].after[1]',
+    ]);
+    expect(problems.map((p) => p.message)).toEqual([
+      "demand 'D-BUILD' is work of the initiative 'I-ERB', but there is no initiative with that id (did you mean 'I-ERP'?)",
+      "demand 'D-BUILD' takes capacity of the unit 'D-PURCH', but 'D-PURCH' is a demand, not a unit",
+      "demand 'D-CUTOVER' delivers the milestone 'M-Z', but there is no milestone with that id (did you mean 'M-A'?)",
+      "demand 'D-PURCH' waits for the demand 'D-BIULD', but there is no demand with that id (did you mean 'D-BUILD'?)",
+    ]);
+  });
+
+  it("rejects a milestone of another initiative than the demand's", () => {
+    const plan = buildPlan();
+    plan.demands[0]!.milestone = 'M-C';
+    expect(validatePlan(plan)).toEqual([
+      {
+        code: 'plan.bad_value',
+        path: '$.demands[0].milestone',
+        message:
+          "demand 'D-BUILD' delivers the milestone 'M-C' of initiative 'I-PROC', but the demand is work of initiative 'I-ERP': name a milestone of 'I-ERP'",
+      },
+    ]);
+  });
+
+  it('rejects a perWeek that is not more than zero, or not a number', () => {
+    const plan = buildPlan();
+    plan.demands[0]!.perWeek = 0;
+    plan.demands[1]!.perWeek = -0.5;
+    plan.demands[2]!.perWeek = Number.POSITIVE_INFINITY;
+    const problems = validatePlan(plan);
+    expect(problems.map((p) => [p.code, p.path, p.message])).toEqual([
+      [
+        'plan.bad_value',
+        '$.demands[0].perWeek',
+        "perWeek of demand 'D-BUILD' must be more than 0, got 0",
+      ],
+      [
+        'plan.bad_value',
+        '$.demands[1].perWeek',
+        "perWeek of demand 'D-CUTOVER' must be more than 0, got -0.5",
+      ],
+      [
+        'plan.bad_value',
+        '$.demands[2].perWeek',
+        "perWeek of demand 'D-PURCH' must be a finite number, got Infinity",
+      ],
+    ]);
+  });
+
+  it('needs a demand to say when it runs: from and to, or a work item', () => {
+    const plan = buildPlan();
+    delete plan.demands[0]!.from;
+    delete plan.demands[0]!.to;
+    delete plan.demands[2]!.workItem;
+    plan.demands[2]!.from = '2026-11-01';
+    const problems = validatePlan(plan);
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['plan.bad_value', '$.demands[0]'],
+      ['plan.bad_value', '$.demands[2].to'],
+    ]);
+    expect(problems[0]?.message).toBe(
+      "demand 'D-BUILD' does not say when it runs: give from and to (its first and last day), or the workItem whose run it follows",
+    );
+    expect(problems[1]?.message).toBe(
+      "demand 'D-PURCH' has a from but no to: give its last day too, or the workItem whose run it follows",
+    );
+    delete plan.demands[2]!.from;
+    plan.demands[2]!.to = '2026-11-30';
+    expect(validatePlan(plan)[1]).toEqual({
+      code: 'plan.bad_value',
+      path: '$.demands[2].from',
+      message:
+        "demand 'D-PURCH' has a to but no from: give its first day too, or the workItem whose run it follows",
+    });
+  });
+
+  it('refuses a to with a work item, whose forecast finish ends the demand', () => {
+    const plan = buildPlan();
+    plan.demands[1]!.to = '2026-10-30';
+    expect(validatePlan(plan)).toEqual([
+      {
+        code: 'plan.bad_value',
+        path: '$.demands[1].to',
+        message:
+          "demand 'D-CUTOVER' has both a to (2026-10-30) and the work item 'ERP-17', whose forecast finish it follows: give from/to or workItem, not both",
+      },
+    ]);
+  });
+
+  it('rejects dates that are not real days, a window that ends before it starts, a bad key', () => {
+    const plan = buildPlan();
+    plan.demands[0]!.to = '2026-08-31';
+    plan.demands[1]!.from = '2026-02-30';
+    plan.demands[2]!.workItem = 'PROC 3';
+    const problems = validatePlan(plan);
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['plan.bad_value', '$.demands[0].to'],
+      ['plan.bad_date', '$.demands[1].from'],
+      ['plan.bad_value', '$.demands[2].workItem'],
+    ]);
+    expect(problems[0]?.message).toBe(
+      "demand 'D-BUILD' ends 2026-08-31, before it starts 2026-09-01",
+    );
+    expect(problems[1]?.message).toBe(
+      "'2026-02-30' is not a real date (the start of demand 'D-CUTOVER'): write YYYY-MM-DD, e.g. 2026-10-05",
+    );
+    expect(problems[2]?.message).toBe(
+      "work item key 'PROC 3' of demand 'D-PURCH' must be a key such as ERP-17",
+    );
+  });
+
+  it('accepts a window of one day', () => {
+    const plan = buildPlan();
+    plan.demands[0]!.to = plan.demands[0]!.from;
+    expect(validatePlan(plan)).toEqual([]);
+  });
+
+  it('rejects a demand that waits for itself or lists a demand twice', () => {
+    const plan = buildPlan();
+    plan.demands[1]!.after = ['D-BUILD', 'D-CUTOVER', 'D-BUILD'];
+    expect(validatePlan(plan)).toEqual([
+      {
+        code: 'plan.cycle',
+        path: '$.demands[1].after[1]',
+        message: "demand 'D-CUTOVER' waits for itself: its after lists its own id 'D-CUTOVER'",
+      },
+      {
+        code: 'plan.bad_value',
+        path: '$.demands[1].after[2]',
+        message: "the after of demand 'D-CUTOVER' lists 'D-BUILD' twice",
+      },
+    ]);
+  });
+
+  it('names a ring of demands waiting for each other, from its first link', () => {
+    const plan = buildPlan();
+    plan.demands[0]!.after = ['D-PURCH'];
+    expect(validatePlan(plan)).toEqual([
+      {
+        code: 'plan.cycle',
+        path: '$.demands[0].after[0]',
+        message:
+          'demand cycle: D-BUILD → D-PURCH → D-CUTOVER → D-BUILD (each lists the next in its after)',
+      },
+    ]);
+  });
+
+  it('names each separate ring of demands once', () => {
+    const plan = buildPlan();
+    plan.demands.push(
+      { id: 'D-X', initiative: 'I-PROC', unit: 'OPS', perWeek: 1, workItem: 'X-1', after: ['D-Y'] },
+      { id: 'D-Y', initiative: 'I-PROC', unit: 'OPS', perWeek: 1, workItem: 'X-2', after: ['D-X'] },
+    );
+    plan.demands[1]!.after = ['D-BUILD', 'D-PURCH'];
+    const problems = validatePlan(plan);
+    expect(problems.map((p) => [p.code, p.path, p.message])).toEqual([
+      [
+        'plan.cycle',
+        '$.demands[1].after[1]',
+        'demand cycle: D-CUTOVER → D-PURCH → D-CUTOVER (each lists the next in its after)',
+      ],
+      [
+        'plan.cycle',
+        '$.demands[3].after[0]',
+        'demand cycle: D-X → D-Y → D-X (each lists the next in its after)',
+      ],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import type { ErrorCode, Problem } from '../errors.ts';
-import type { Plan, PlanCollection } from '../domain/plan.ts';
+import type { Demand, Plan, PlanCollection } from '../domain/plan.ts';
 import { dependencyId } from '../domain/plan.ts';
 import { DomainError } from '../errors.ts';
 import { isIsoDate } from '../calendar.ts';
@@ -16,7 +16,8 @@ import { didYouMean } from './suggest.ts';
  */
 
 /** The kinds of thing an id can name, as messages word them. */
-type Kind = 'calendar' | 'unit' | 'person' | 'objective' | 'KPI' | 'initiative' | 'milestone';
+type Kind =
+  'calendar' | 'unit' | 'person' | 'objective' | 'KPI' | 'initiative' | 'milestone' | 'demand';
 
 const KIND_OF: Partial<Record<PlanCollection, Kind>> = {
   calendars: 'calendar',
@@ -26,6 +27,7 @@ const KIND_OF: Partial<Record<PlanCollection, Kind>> = {
   kpis: 'KPI',
   initiatives: 'initiative',
   milestones: 'milestone',
+  demands: 'demand',
 };
 
 const BINARY = 'accountability is binary, name one person';
@@ -54,6 +56,7 @@ export function validatePlan(plan: Plan): Problem[] {
       KPI: new Map(),
       initiative: new Map(),
       milestone: new Map(),
+      demand: new Map(),
     },
   };
   checkIds(ctx);
@@ -67,8 +70,10 @@ export function validatePlan(plan: Plan): Problem[] {
   checkMilestones(ctx);
   checkDependencies(ctx);
   checkBenefits(ctx);
+  checkDemands(ctx);
   checkObjectiveCycles(ctx);
   checkDependencyCycles(ctx);
+  checkDemandCycles(ctx);
   return ctx.problems;
 }
 
@@ -95,6 +100,7 @@ function checkIds(ctx: Context): void {
     ['initiatives', ctx.plan.initiatives],
     ['milestones', ctx.plan.milestones],
     ['benefits', ctx.plan.benefits],
+    ['demands', ctx.plan.demands],
   ];
   for (const [collection, items] of withIds) {
     const kind = KIND_OF[collection];
@@ -243,6 +249,22 @@ function checkNumber(ctx: Context, value: unknown, at: PathSegment[], what: stri
   }
 }
 
+/** A finite number that is not negative, or (when `positive`) more than zero. */
+function checkAmount(
+  ctx: Context,
+  value: unknown,
+  at: PathSegment[],
+  what: string,
+  positive: boolean,
+): void {
+  if (!isFiniteNumber(value)) checkNumber(ctx, value, at, what);
+  else if (positive && value <= 0) {
+    report(ctx, 'plan.bad_value', at, `${what} must be more than 0, got ${value}`);
+  } else if (value < 0) {
+    report(ctx, 'plan.bad_value', at, `${what} must not be negative, got ${value}`);
+  }
+}
+
 function checkDate(ctx: Context, value: unknown, at: PathSegment[], what: string): boolean {
   if (typeof value === 'string' && isIsoDate(value)) return true;
   report(
@@ -303,6 +325,15 @@ function checkNoRepeats(
   });
 }
 
+/** How a value reads in a message: `'text'`, `3`, `a list`, `nothing`. */
+function shapeOf(value: unknown): string {
+  if (value === undefined || value === null) return 'nothing';
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
 function quoted(kind: string, id: string): string {
   return `${kind} '${id}'`;
 }
@@ -321,6 +352,15 @@ function checkOrganisation(ctx: Context): void {
     `${of} uses the default calendar`,
   );
   checkCurrency(ctx, organisation.currency, ['organisation', 'currency'], of);
+  const measure: unknown = organisation.capacityMeasure;
+  if (measure !== undefined && (typeof measure !== 'string' || measure.trim() === '')) {
+    report(
+      ctx,
+      'plan.bad_value',
+      ['organisation', 'capacityMeasure'],
+      `the capacity measure of ${of} must name what capacity is counted in, e.g. FTE, not ${shapeOf(measure)}`,
+    );
+  }
 }
 
 function checkCalendars(ctx: Context): void {
@@ -353,13 +393,27 @@ function checkCalendars(ctx: Context): void {
 
 function checkUnits(ctx: Context): void {
   ctx.plan.units.forEach((unit, index) => {
+    const of = quoted('unit', unit.id);
     if (unit.calendar !== undefined) {
       checkReference(
         ctx,
         unit.calendar,
         'calendar',
         ['units', index, 'calendar'],
-        `${quoted('unit', unit.id)} uses the calendar`,
+        `${of} uses the calendar`,
+      );
+    }
+    const capacity = unit.capacity;
+    if (capacity !== undefined) {
+      const at: PathSegment[] = ['units', index, 'capacity'];
+      checkAmount(ctx, capacity.perWeek, [...at, 'perWeek'], `the weekly capacity of ${of}`, false);
+      checkPeriodMap(
+        ctx,
+        capacity.periods ?? {},
+        [...at, 'periods'],
+        `the capacity periods of ${of}`,
+        (value, valueAt, label) =>
+          checkAmount(ctx, value, valueAt, `the weekly capacity of ${of} in ${label}`, false),
       );
     }
   });
@@ -572,6 +626,119 @@ function checkBenefits(ctx: Context): void {
   });
 }
 
+function checkDemands(ctx: Context): void {
+  ctx.plan.demands.forEach((demand, index) => {
+    const at: PathSegment[] = ['demands', index];
+    const of = quoted('demand', demand.id);
+    checkReference(
+      ctx,
+      demand.initiative,
+      'initiative',
+      [...at, 'initiative'],
+      `${of} is work of the initiative`,
+    );
+    checkReference(ctx, demand.unit, 'unit', [...at, 'unit'], `${of} takes capacity of the unit`);
+    checkAmount(ctx, demand.perWeek, [...at, 'perWeek'], `perWeek of ${of}`, true);
+    checkDemandTiming(ctx, demand, at, of);
+    if (demand.milestone !== undefined) checkDemandMilestone(ctx, demand, at, of);
+    const after = demand.after ?? [];
+    after.forEach((other, afterIndex) => {
+      const afterAt = [...at, 'after', afterIndex];
+      if (other === demand.id) {
+        report(
+          ctx,
+          'plan.cycle',
+          afterAt,
+          `${of} waits for itself: its after lists its own id '${other}'`,
+        );
+      } else {
+        checkReference(ctx, other, 'demand', afterAt, `${of} waits for the demand`);
+      }
+    });
+    checkNoRepeats(ctx, after, [...at, 'after'], `the after of ${of}`);
+  });
+}
+
+/** A demand runs in a fixed window (`from` … `to`) or as long as its work item does. */
+function checkDemandTiming(ctx: Context, demand: Demand, at: PathSegment[], of: string): void {
+  const { from, to, workItem } = demand;
+  if (workItem !== undefined) {
+    if (typeof workItem !== 'string' || !NO_WHITESPACE.test(workItem)) {
+      report(
+        ctx,
+        'plan.bad_value',
+        [...at, 'workItem'],
+        `work item key ${shapeOf(workItem)} of ${of} must be a key such as ERP-17`,
+      );
+    }
+    // `from` alone is allowed: it is when the demand starts while the item has no start date.
+    if (from !== undefined) checkDate(ctx, from, [...at, 'from'], `the start of ${of}`);
+    if (to !== undefined) {
+      report(
+        ctx,
+        'plan.bad_value',
+        [...at, 'to'],
+        `${of} has both a to (${String(to)}) and the work item '${String(workItem)}', whose forecast finish it follows: give from/to or workItem, not both`,
+      );
+    }
+    return;
+  }
+  if (from === undefined && to === undefined) {
+    report(
+      ctx,
+      'plan.bad_value',
+      at,
+      `${of} does not say when it runs: give from and to (its first and last day), or the workItem whose run it follows`,
+    );
+    return;
+  }
+  if (from === undefined) {
+    report(
+      ctx,
+      'plan.bad_value',
+      [...at, 'from'],
+      `${of} has a to but no from: give its first day too, or the workItem whose run it follows`,
+    );
+  }
+  if (to === undefined) {
+    report(
+      ctx,
+      'plan.bad_value',
+      [...at, 'to'],
+      `${of} has a from but no to: give its last day too, or the workItem whose run it follows`,
+    );
+  }
+  const fromOk = from !== undefined && checkDate(ctx, from, [...at, 'from'], `the start of ${of}`);
+  const toOk = to !== undefined && checkDate(ctx, to, [...at, 'to'], `the end of ${of}`);
+  if (fromOk && toOk && from > to) {
+    report(ctx, 'plan.bad_value', [...at, 'to'], `${of} ends ${to}, before it starts ${from}`);
+  }
+}
+
+/** The milestone a demand delivers must be one of the demand's own initiative. */
+function checkDemandMilestone(ctx: Context, demand: Demand, at: PathSegment[], of: string): void {
+  const milestoneAt = [...at, 'milestone'];
+  checkReference(ctx, demand.milestone, 'milestone', milestoneAt, `${of} delivers the milestone`);
+  const index = ctx.ids.milestone.get(demand.milestone ?? '');
+  const milestone = index === undefined ? undefined : ctx.plan.milestones[index];
+  // A dangling initiative, of the demand or of the milestone, is reported where it is written.
+  if (
+    milestone === undefined ||
+    !ctx.ids.initiative.has(demand.initiative) ||
+    !ctx.ids.initiative.has(milestone.initiative)
+  ) {
+    return;
+  }
+  if (milestone.initiative !== demand.initiative) {
+    report(
+      ctx,
+      'plan.bad_value',
+      milestoneAt,
+      `${of} delivers the milestone '${milestone.id}' of initiative '${milestone.initiative}', but the demand is work of initiative '${demand.initiative}': name a milestone of '${demand.initiative}'`,
+    );
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cycles
 
@@ -616,7 +783,8 @@ function checkObjectiveCycles(ctx: Context): void {
 
 interface Edge {
   to: number;
-  dependency: number;
+  /** Where the link is written, as a number that orders links in plan order. */
+  link: number;
 }
 
 /** The milestone dependency graph must be acyclic; each cycle is named in order. */
@@ -629,32 +797,68 @@ function checkDependencyCycles(ctx: Context): void {
   ctx.plan.dependencies.forEach((dependency, index) => {
     const from = number.get(dependency.predecessor);
     const to = number.get(dependency.successor);
-    if (from !== undefined && to !== undefined) edges[from]?.push({ to, dependency: index });
+    if (from !== undefined && to !== undefined) edges[from]?.push({ to, link: index });
   });
+  for (const cycle of cyclesOf(edges)) {
+    report(
+      ctx,
+      'plan.cycle',
+      ['dependencies', cycle.link],
+      `dependency cycle: ${cycle.nodes.map((n) => ids[n] ?? '').join(' → ')}`,
+    );
+  }
+}
+
+/**
+ * Demands must not wait for each other in a ring through `after`, or none could start; each
+ * ring is named in order. A demand that waits for itself is reported where its `after` is read.
+ */
+function checkDemandCycles(ctx: Context): void {
+  const ids = [...ctx.ids.demand.keys()];
+  const number = new Map(ids.map((id, n) => [id, n]));
+  const edges: Edge[][] = ids.map(() => []);
+  const places: PathSegment[][] = [];
+  ctx.plan.demands.forEach((demand, index) => {
+    const from = number.get(demand.id);
+    (demand.after ?? []).forEach((other, afterIndex) => {
+      const to = number.get(other);
+      if (from === undefined || to === undefined || to === from) return;
+      edges[from]?.push({ to, link: places.length });
+      places.push(['demands', index, 'after', afterIndex]);
+    });
+  });
+  for (const cycle of cyclesOf(edges)) {
+    report(
+      ctx,
+      'plan.cycle',
+      places[cycle.link] ?? ['demands'],
+      `demand cycle: ${cycle.nodes.map((n) => ids[n] ?? '').join(' → ')} (each lists the next in its after)`,
+    );
+  }
+}
+
+/**
+ * Every cycle of a graph over nodes 0…n-1, one per strongly connected component, as the nodes
+ * in order from and back to the start of its first link (lowest `link`), so that messages are
+ * stable.
+ */
+function cyclesOf(edges: readonly Edge[][]): { link: number; nodes: number[] }[] {
+  const cycles: { link: number; nodes: number[] }[] = [];
   for (const component of stronglyConnected(edges)) {
     const members = new Set(component);
-    // The cycle starts at the dependency that comes first in the plan, so the message is stable.
     let first: { from: number; edge: Edge } | undefined;
     for (const from of component) {
       for (const edge of edges[from] ?? []) {
-        if (
-          members.has(edge.to) &&
-          (first === undefined || edge.dependency < first.edge.dependency)
-        ) {
+        if (members.has(edge.to) && (first === undefined || edge.link < first.edge.link)) {
           first = { from, edge };
         }
       }
     }
-    if (first === undefined) continue; // a single milestone without a self-dependency
+    if (first === undefined) continue; // a single node without a link to itself
     const path = shortestPath(first.edge.to, first.from, members, edges);
-    const cycle = [first.from, ...path].map((n) => ids[n] ?? '');
-    report(
-      ctx,
-      'plan.cycle',
-      ['dependencies', first.edge.dependency],
-      `dependency cycle: ${cycle.join(' → ')}`,
-    );
+    cycles.push({ link: first.edge.link, nodes: [first.from, ...path] });
   }
+  return cycles;
 }
 
 /** Breadth-first path from `from` to `to` inside `members`, both ends included. */

@@ -32,3 +32,13 @@ export function weekLabel(index: number): IsoWeek {
   const week = Math.floor((monday - firstMonday(year)) / 7) + 1;
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
+
+/** The running week number of a day number (days since 1970-01-01): the ISO week that holds it. */
+export function weekOfDay(day: number): number {
+  return Math.floor((day - 4) / 7);
+}
+
+/** The day number of the Monday of a running week number. */
+export function mondayOfWeek(week: number): number {
+  return week * 7 + 4;
+}

@@ -9,13 +9,16 @@ import { levelResources, type LevellingProblem } from './resource-levelling.ts';
  * queue and starts as soon as its unit has room), and say which milestones that pushes and
  * why: "M-X moves 2 weeks because IT is at 140% in weeks 41–43, taken by I-A and I-B".
  *
- * Its own input type: the plan file does not carry capacity yet; see docs/SCHEDULING.md.
+ * Its own input type, in weeks; the engine translates the plan's capacity and demands into it
+ * (`src/core/engine/capacity-model.ts`).
  */
 
 export interface CapacityUnit {
   id: string;
   /** What the unit can deliver in a week, in the unit of the demands (e.g. people, points). */
   capacity: number;
+  /** Weeks where it can deliver another amount (hiring, holidays, a freeze). */
+  byWeek?: Readonly<Record<IsoWeek, number>>;
 }
 
 export interface CapacityWork {
@@ -49,10 +52,14 @@ export interface OverAllocation {
   unit: string;
   /** Consecutive over-allocated weeks. */
   weeks: IsoWeek[];
+  /** The capacity in the worst of those weeks. */
   capacity: number;
-  /** The highest weekly load in those weeks, and as a percentage of capacity. */
+  /**
+   * The load in the worst week (the highest share of capacity), and that share in percent; null
+   * when the unit has no capacity at all that week.
+   */
   peakLoad: number;
-  peakPercent: number;
+  peakPercent: number | null;
   /** Initiatives with work in those weeks, the largest load first. */
   initiatives: { id: string; load: number }[];
   sentence: string;
@@ -73,8 +80,16 @@ export interface CapacityExplanation {
   overAllocations: OverAllocation[];
   /** Milestones the levelled forecast moves later, the largest move first. */
   pushes: MilestonePush[];
+  /** The week each piece of work starts as planned (after the work it comes after). */
+  plannedStarts: Record<string, IsoWeek>;
   /** The week each piece of work starts once levelled. */
   levelledStarts: Record<string, IsoWeek>;
+}
+
+/** A unit's capacity in a running week number. */
+export function capacityInWeek(unit: CapacityUnit, week: number): number {
+  if (unit.byWeek === undefined) return unit.capacity;
+  return unit.byWeek[weekLabel(week)] ?? unit.capacity;
 }
 
 /** Finds over-allocated units, levels the work and explains each milestone it pushes. */
@@ -113,40 +128,7 @@ export function explainOverAllocation(input: CapacityInput): CapacityExplanation
 
   const overAllocations = findOverAllocations(input, starts);
 
-  // Level: week 0 is the earliest planned start; nothing starts before its planned week.
-  const origin = Math.min(...starts.values());
-  const anchor = '\u0000start';
-  const unitIds = input.units.map((unit) => unit.id);
-  const problem: LevellingProblem = {
-    activities: [
-      { id: anchor, duration: 0, demands: [] },
-      ...input.work.map((work) => ({
-        id: work.id,
-        duration: work.weeks,
-        demands: unitIds.map((unit) => (unit === work.unit ? work.demand : 0)),
-      })),
-    ],
-    links: [
-      ...input.work.map((work) => ({
-        predecessor: anchor,
-        successor: work.id,
-        type: 'SS' as const,
-        lag: starts.get(work.id)! - origin,
-      })),
-      ...input.work.flatMap((work) =>
-        (work.after ?? []).map((before) => ({ predecessor: before, successor: work.id })),
-      ),
-    ],
-    resources: input.units,
-  };
-  // The queue: planned start, then input order.
-  const queue = [...input.work]
-    .map((work, at) => ({ work, at }))
-    .sort((a, b) => starts.get(a.work.id)! - starts.get(b.work.id)! || a.at - b.at)
-    .map(({ work }) => work.id);
-  const levelled = levelResources(problem, { seed: 0, priority: [anchor, ...queue] });
-  const levelledStart = new Map<string, number>();
-  input.work.forEach((work, at) => levelledStart.set(work.id, origin + levelled.starts[at + 1]!));
+  const levelledStart = level(input, starts);
 
   // Planned dates respect the links too: work waits for the work it comes after.
   const byId = new Map(input.work.map((work) => [work.id, work]));
@@ -185,7 +167,7 @@ export function explainOverAllocation(input: CapacityInput): CapacityExplanation
     const sentence =
       cause === undefined
         ? `${moves}: the work it waits for starts later once every unit is kept within its capacity`
-        : `${moves} because ${cause.unit} is at ${cause.peakPercent}% in ${weekRange(cause.weeks)}, taken by ${listing(cause.initiatives.map((i) => i.id))}`;
+        : `${moves} because ${cause.unit} is ${loadWords(cause)} in ${weekRange(cause.weeks)}, taken by ${listing(cause.initiatives.map((i) => i.id))}`;
     pushes.push({
       milestone: milestone.id,
       plannedWeek: weekLabel(planned),
@@ -200,10 +182,98 @@ export function explainOverAllocation(input: CapacityInput): CapacityExplanation
   return {
     overAllocations,
     pushes,
+    plannedStarts: Object.fromEntries(
+      input.work.map((work) => [work.id, weekLabel(plannedStart.get(work.id)!)]),
+    ),
     levelledStarts: Object.fromEntries(
       input.work.map((work) => [work.id, weekLabel(levelledStart.get(work.id)!)]),
     ),
   };
+}
+
+/**
+ * Levels the work, week by week: each piece keeps its place in the queue (planned start, then
+ * input order) and starts as soon as its unit has room, never before its planned week. A week
+ * where a unit can do less than its most is held by a reservation placed before any work, so
+ * the levelling itself works with one capacity per unit. Work that needs more than its unit can
+ * ever give takes the whole unit while it runs.
+ */
+function level(input: CapacityInput, starts: Map<string, number>): Map<string, number> {
+  const origin = Math.min(...starts.values());
+  const anchor = '\u0000start';
+  // The weeks a reservation may be needed in: up to the last planned end, plus every week of
+  // work done one after another, plus the last week any unit names.
+  let horizon = 0;
+  for (const work of input.work) horizon = Math.max(horizon, starts.get(work.id)! - origin);
+  for (const work of input.work) horizon += Math.max(1, work.weeks);
+  for (const unit of input.units)
+    for (const label of Object.keys(unit.byWeek ?? {})) {
+      const week = weekIndex(label);
+      if (week !== undefined) horizon = Math.max(horizon, week - origin + 1);
+    }
+  const reservations: { id: string; unit: number; week: number; amount: number }[] = [];
+  const most = input.units.map((unit, k) => {
+    let highest = unit.capacity;
+    for (const amount of Object.values(unit.byWeek ?? {})) highest = Math.max(highest, amount);
+    if (unit.byWeek !== undefined)
+      for (let week = origin; week <= origin + horizon; week += 1) {
+        const short = highest - capacityInWeek(unit, week);
+        if (short > 0)
+          reservations.push({ id: `\u0000held:${unit.id}:${week}`, unit: k, week, amount: short });
+      }
+    return highest;
+  });
+  const unitAt = new Map(input.units.map((unit, k) => [unit.id, k]));
+  const problem: LevellingProblem = {
+    activities: [
+      { id: anchor, duration: 0, demands: [] },
+      ...reservations.map((held) => ({
+        id: held.id,
+        duration: 1,
+        demands: most.map((_, k) => (k === held.unit ? held.amount : 0)),
+      })),
+      ...input.work.map((work) => ({
+        id: work.id,
+        duration: work.weeks,
+        demands: most.map((highest, k) =>
+          k === unitAt.get(work.unit) ? Math.min(work.demand, highest) : 0,
+        ),
+      })),
+    ],
+    links: [
+      ...reservations.map((held) => ({
+        predecessor: anchor,
+        successor: held.id,
+        type: 'SS' as const,
+        lag: held.week - origin,
+      })),
+      ...input.work.map((work) => ({
+        predecessor: anchor,
+        successor: work.id,
+        type: 'SS' as const,
+        lag: starts.get(work.id)! - origin,
+      })),
+      ...input.work.flatMap((work) =>
+        (work.after ?? []).map((before) => ({ predecessor: before, successor: work.id })),
+      ),
+    ],
+    resources: input.units.map((unit, k) => ({ id: unit.id, capacity: most[k]! })),
+  };
+  // The queue: reservations first, then planned start, then input order.
+  const queue = [...input.work]
+    .map((work, at) => ({ work, at }))
+    .sort((a, b) => starts.get(a.work.id)! - starts.get(b.work.id)! || a.at - b.at)
+    .map(({ work }) => work.id);
+  const levelled = levelResources(problem, {
+    seed: 0,
+    priority: [anchor, ...reservations.map((held) => held.id), ...queue],
+  });
+  const offset = 1 + reservations.length;
+  const levelledStart = new Map<string, number>();
+  input.work.forEach((work, at) =>
+    levelledStart.set(work.id, origin + levelled.starts[offset + at]!),
+  );
+  return levelledStart;
 }
 
 function findOverAllocations(input: CapacityInput, starts: Map<string, number>): OverAllocation[] {
@@ -226,14 +296,25 @@ function findOverAllocations(input: CapacityInput, starts: Map<string, number>):
     const total = (week: number): number =>
       [...(weeks.get(week)?.values() ?? [])].reduce((sum, value) => sum + value, 0);
     const over = [...weeks.keys()]
-      .filter((week) => total(week) > unit.capacity + 1e-9)
+      .filter((week) => total(week) > capacityInWeek(unit, week) + 1e-9)
       .sort((a, b) => a - b);
+    const percent = (week: number): number => {
+      const capacity = capacityInWeek(unit, week);
+      return capacity > 0 ? Math.round((100 * total(week)) / capacity) : Number.POSITIVE_INFINITY;
+    };
     // Consecutive weeks make one over-allocation.
     for (let i = 0; i < over.length;) {
       let j = i;
       while (j + 1 < over.length && over[j + 1] === over[j]! + 1) j += 1;
       const run = over.slice(i, j + 1);
-      const peakLoad = Math.max(...run.map(total));
+      const peak = run.reduce((worst, week) =>
+        percent(week) > percent(worst) ||
+        (percent(week) === percent(worst) && total(week) > total(worst))
+          ? week
+          : worst,
+      );
+      const peakLoad = total(peak);
+      const capacity = capacityInWeek(unit, peak);
       const share = new Map<string, number>();
       for (const week of run)
         for (const [initiative, amount] of weeks.get(week)!)
@@ -241,17 +322,19 @@ function findOverAllocations(input: CapacityInput, starts: Map<string, number>):
       const initiatives = [...share]
         .map(([id, amount]) => ({ id, load: amount }))
         .sort((a, b) => b.load - a.load || a.id.localeCompare(b.id));
-      const peakPercent =
-        unit.capacity > 0 ? Math.round((100 * peakLoad) / unit.capacity) : Number.POSITIVE_INFINITY;
+      const worst = percent(peak);
       const labels = run.map(weekLabel);
-      result.push({
+      const found: Omit<OverAllocation, 'sentence'> = {
         unit: unit.id,
         weeks: labels,
-        capacity: unit.capacity,
+        capacity,
         peakLoad,
-        peakPercent,
+        peakPercent: Number.isFinite(worst) ? worst : null,
         initiatives,
-        sentence: `${unit.id} is at ${peakPercent}% in ${weekRange(labels)} (${formatAmount(peakLoad)} against a capacity of ${formatAmount(unit.capacity)} a week), taken by ${listing(initiatives.map((i) => `${i.id} (${formatAmount(i.load)})`))}`,
+      };
+      result.push({
+        ...found,
+        sentence: `${unit.id} is ${loadWords(found)} in ${weekRange(labels)} (${formatAmount(peakLoad)} against a capacity of ${formatAmount(capacity)} a week), taken by ${listing(initiatives.map((i) => `${i.id} (${formatAmount(i.load)})`))}`,
       });
       i = j + 1;
     }
@@ -289,13 +372,22 @@ function causeOf(
       const start = plannedStart.get(work.id)!;
       return start <= last && start + Math.max(1, work.weeks) - 1 >= first;
     });
-    if (touches && (worst === undefined || over.peakPercent > worst.peakPercent)) worst = over;
+    if (touches && (worst === undefined || severity(over) > severity(worst))) worst = over;
   }
   return worst;
 }
 
+function severity(over: Pick<OverAllocation, 'peakPercent'>): number {
+  return over.peakPercent ?? Number.POSITIVE_INFINITY;
+}
+
+/** `at 140%`, or `without capacity` for a week the unit can do nothing. */
+function loadWords(over: Pick<OverAllocation, 'peakPercent'>): string {
+  return over.peakPercent === null ? 'without capacity' : `at ${over.peakPercent}%`;
+}
+
 /** `weeks 41–43`, `week 41`, or with years when the range crosses one. */
-function weekRange(labels: readonly IsoWeek[]): string {
+export function weekRange(labels: readonly IsoWeek[]): string {
   const first = labels[0]!;
   const last = labels[labels.length - 1]!;
   const short = (label: IsoWeek): string => String(Number(label.slice(6)));
@@ -305,7 +397,7 @@ function weekRange(labels: readonly IsoWeek[]): string {
 }
 
 /** `A`, `A and B`, `A, B and C`. */
-function listing(items: readonly string[]): string {
+export function listing(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
 }
