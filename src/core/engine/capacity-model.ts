@@ -200,7 +200,7 @@ export function deriveCapacity(data: EngineData): CapacityState {
       plannedEnd: weekLabel(plannedStart + run.weeks - 1),
       levelledStart: weekLabel(levelledStart),
       levelledEnd: weekLabel(levelledStart + run.weeks - 1),
-      delayWeeks: levelledStart - run.start,
+      delayWeeks: levelledStart - plannedStart,
       milestones: run.milestones.map((m) => data.plan.milestones[m]!.id),
     };
   });
@@ -275,7 +275,8 @@ function levelMilestones(
   // The demand-driven floor of each milestone, and the demand that sets it.
   const floor = new Map<number, { day: number; run: number }>();
   runs.forEach((run, r) => {
-    const delay = demands[r]!.delayWeeks;
+    // From the run as its window or work item has it, before the work it comes after.
+    const delay = weekIndex(demands[r]!.levelledStart)! - run.start;
     if (delay <= 0) return;
     for (const m of run.milestones) {
       const day = plan.calendarOf[m]!.next(run.endDay + 7 * delay);
@@ -365,7 +366,7 @@ function becauseWords(
       return `because ${over.unit} is ${share} in ${weekRange(over.weeks)}, taken by ${listing(over.initiatives.map((i) => i.id))}`;
     }
     case 'queue':
-      return `because its work (${why.demand}) waits in its unit's queue behind work that comes first`;
+      return `because its work (${why.demand}) starts later: it waits for room on its unit or for the work it comes after`;
     case 'dependency':
       return `because it waits for ${why.predecessor}, which moves`;
   }
