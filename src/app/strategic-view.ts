@@ -6,6 +6,7 @@ import type {
   ExplanationStep,
   ProbabilisticForecast,
 } from '../core/domain/state.ts';
+import { capacitySteps } from '../core/engine/capacity-explain.ts';
 import { fail } from '../core/errors.ts';
 import type { Snapshot } from './derive.ts';
 
@@ -120,6 +121,8 @@ function findDerived(state: DerivedState, kind: EntityKind, id: string) {
       return state.milestones.get(id);
     case 'work_item':
       return state.workItems.get(id);
+    case 'unit':
+      return state.capacity.units.find((unit) => unit.unit === id) ?? null;
     default:
       return undefined;
   }
@@ -134,30 +137,36 @@ export function explainEntity(snapshot: Snapshot, id: string): Explanation {
     ['initiative', plan.initiatives.find((e) => e.id === id)],
     ['milestone', plan.milestones.find((e) => e.id === id)],
     ['work_item', workItems.find((e) => e.key === id)],
+    ['unit', plan.units.find((e) => e.id === id)],
   ];
   const found = candidates.find(([, entity]) => entity !== undefined);
   if (found === undefined) {
     fail(
       'not_found',
-      `'${id}' is no objective, KPI, initiative, milestone or work item of the plan`,
+      `'${id}' is no objective, KPI, initiative, milestone, work item or unit of the plan`,
       {
         path: 'id',
       },
     );
   }
   const [kind, entity] = found;
-  const derived = findDerived(state, kind, id);
+  const derived = findDerived(state, kind, id) ?? undefined;
   let status: Explanation['status'] = null;
   if (derived !== undefined && 'status' in derived) status = derived.status;
   if (derived !== undefined && 'delivery' in derived) {
     status = { delivery: derived.delivery, value: derived.value };
   }
+  const own = derived !== undefined && 'explanation' in derived;
+  const capacity =
+    kind === 'milestone' || kind === 'initiative' || kind === 'unit'
+      ? capacitySteps(state.capacity, kind, id)
+      : [];
   return {
     kind,
     id,
     entity,
     derived: derived ?? null,
     status,
-    explanation: derived?.explanation ?? [],
+    explanation: [...(own ? derived.explanation : []), ...capacity],
   };
 }

@@ -3,7 +3,7 @@ import { deriveSnapshot } from '../app/derive.ts';
 import { explainWithHistory } from '../app/explain-entity.ts';
 import { strategicView } from '../app/strategic-view.ts';
 import type { Plan } from '../core/domain/plan.ts';
-import type { DerivedState } from '../core/domain/state.ts';
+import type { CapacityState, DerivedState } from '../core/domain/state.ts';
 import { fail } from '../core/errors.ts';
 import { listSignals, type StoredSignal } from '../store/signal-store.ts';
 import { createApiToken } from '../store/token-store.ts';
@@ -65,7 +65,34 @@ function printSignal(output: Output, plan: Plan, signal: StoredSignal): void {
   output.out(`    affects: ${signal.affectedOwners.map(name).join(', ')}`);
 }
 
-/** `state`, `signals`, `explain ID` and `token create`. */
+function printCapacity(output: Output, capacity: CapacityState, asOf: string): void {
+  output.out(`Capacity (${capacity.measure} a week) — as of ${asOf}`);
+  if (capacity.units.length === 0) {
+    output.out('No unit declares a capacity and no demand is planned.');
+    return;
+  }
+  for (const unit of capacity.units) {
+    const busy = unit.weeks.filter((week) => week.load > 0 || week.levelledLoad > 0);
+    output.out(busy.length === 0 ? `${unit.unit}: no load` : unit.unit);
+    for (const week of busy) {
+      const share =
+        week.capacity === null || week.capacity === 0
+          ? ''
+          : ` (${Math.round((100 * week.load) / week.capacity)}%)`;
+      const over = week.capacity !== null && week.load > week.capacity ? '  ▲ over' : '';
+      output.out(
+        `  ${week.week}  capacity ${week.capacity ?? '—'}  load ${week.load}${share}  levelled ${week.levelledLoad}${over}`,
+      );
+    }
+  }
+  output.out(`${capacity.overAllocations.length} over-allocation(s)`);
+  for (const over of capacity.overAllocations) output.out(`  ● ${over.sentence}`);
+  output.out(`${capacity.milestones.length} milestone(s) moved by levelling`);
+  for (const move of capacity.milestones) output.out(`  → ${move.sentence}`);
+  for (const idle of capacity.idle) output.out(`  (${idle.id} takes nothing: ${idle.reason})`);
+}
+
+/** `state`, `capacity`, `signals`, `explain ID` and `token create`. */
 export function registerStateCommands(program: Command, kit: CommandKit): void {
   program
     .command('state')
@@ -82,6 +109,24 @@ export function registerStateCommands(program: Command, kit: CommandKit): void {
         );
       if (kit.json()) printJson(kit.output, strategicView(snapshot));
       else printState(kit.output, snapshot.plan, snapshot.state);
+    });
+
+  program
+    .command('capacity')
+    .description(
+      "each unit's weekly load against its capacity, the over-allocations, and the milestones levelling moves",
+    )
+    .action(async () => {
+      const snapshot = await withApp(kit, (ctx) => deriveSnapshot(ctx.db, ctx.clock.asOf()));
+      if (snapshot === null)
+        fail(
+          'not_found',
+          'No plan has been applied yet: run `throughline plan apply FILE` or `throughline demo`',
+          { path: 'plan' },
+        );
+      const { state } = snapshot;
+      if (kit.json()) printJson(kit.output, { asOf: state.asOf, ...state.capacity });
+      else printCapacity(kit.output, state.capacity, state.asOf);
     });
 
   program
@@ -106,9 +151,9 @@ export function registerStateCommands(program: Command, kit: CommandKit): void {
   program
     .command('explain')
     .description(
-      'the facts and rules behind any objective, KPI, initiative, milestone or work item',
+      'the facts and rules behind any objective, KPI, initiative, milestone, work item or unit',
     )
-    .argument('<id>', 'an id such as M-GOLIVE, K-SAVINGS or ERP-17')
+    .argument('<id>', 'an id such as M-GOLIVE, K-SAVINGS, ERP-17 or IT')
     .action(async (id: string) => {
       const { asOf, explained } = await withApp(kit, async (ctx) => {
         const snapshot = await deriveSnapshot(ctx.db, ctx.clock.asOf());

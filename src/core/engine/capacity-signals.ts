@@ -5,7 +5,7 @@ import type {
   LevelledMilestone,
   Signal,
 } from '../domain/state.ts';
-import { weekRange } from '../schedule/over-allocation.ts';
+import { listing, weekRange } from '../schedule/over-allocation.ts';
 import { rowOf } from './compressed-rows.ts';
 import type { EngineData } from './engine-data.ts';
 import { formatAmount, formatWithUnit } from './format.ts';
@@ -111,7 +111,7 @@ function overAllocationSignal(
       chain.push({
         kind: 'benefit',
         id: benefit.id,
-        text: `${benefit.kpi} gains ${formatWithUnit(formatAmount(benefit.amountPerWeek), measure)} a week from ${move.id}: ${move.calendarDays} days later is ${formatWithUnit(formatAmount(later), measure)} later`,
+        text: `${benefit.kpi}: ${formatWithUnit(formatAmount(later), measure)} later — ${benefit.id} brings ${formatWithUnit(formatAmount(benefit.amountPerWeek), measure)} a week from ${move.id}, which lands ${move.calendarDays} days later`,
         figures: { amountPerWeek: benefit.amountPerWeek, days: move.calendarDays, delta: -later },
       });
     }
@@ -127,7 +127,7 @@ function overAllocationSignal(
     chain.push({
       kind: decider.objective === null ? 'unit' : 'objective',
       id: decider.objective ?? over.unit,
-      text: `Trade-off: ${over.unit}'s capacity in ${weeks} between ${initiatives.join(' and ')}, or more capacity for ${over.unit}; ${name} decides${decider.objective === null ? '' : `, as owner of ${decider.objective}`}`,
+      text: `Trade-off: ${over.unit}'s capacity in ${weeks} between ${listing(initiatives)}, or more capacity for ${over.unit}; ${name} decides${decider.objective === null ? '' : `, as owner of ${decider.objective}`}`,
       figures: { decider: decider.person },
     });
   }

@@ -19,6 +19,7 @@ const ENTITY_ROUTES: [string, EntityKind, string][] = [
   ['initiatives', 'initiative', 'An initiative with its delivery and value status, and why'],
   ['milestones', 'milestone', 'A milestone with its forecast date, what drives it, and why'],
   ['work-items', 'work_item', 'A work item (mirrored from its source) with its forecast finish'],
+  ['units', 'unit', 'A unit with its weekly capacity, its load and its over-allocations, and why'],
 ];
 
 /** The strategic view and every entity with the explanation of its derived values. */
@@ -35,6 +36,22 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
       },
     },
     async () => strategicView(await snapshotOrFail(ctx)),
+  );
+  app.get(
+    '/api/v1/capacity',
+    {
+      schema: {
+        summary:
+          "The resource bottleneck: each unit's weekly load against its capacity, the over-allocations, and the levelled (resource-constrained) forecast of the milestones it moves",
+        tags: ['state'],
+        security: bearer,
+        response: { ...errorResponses },
+      },
+    },
+    async () => {
+      const { state } = await snapshotOrFail(ctx);
+      return { asOf: state.asOf, ...state.capacity };
+    },
   );
   for (const [collection, kind, summary] of ENTITY_ROUTES) {
     app.get<{ Params: { id: string } }>(
