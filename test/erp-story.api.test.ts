@@ -15,6 +15,12 @@ import {
   type StateView,
 } from './support/erp-story.ts';
 
+interface CapacityView {
+  units: { unit: string; weeks: { week: string; load: number }[] }[];
+  overAllocations: { sentence: string }[];
+  milestones: { sentence: string }[];
+}
+
 describe.each(TEST_DATABASES)('the ERP story over the API on $name', (kind) => {
   let db: Database;
   let app: FastifyInstance;
@@ -45,6 +51,11 @@ describe.each(TEST_DATABASES)('the ERP story over the API on $name', (kind) => {
   it('replays the slip: forecasts, money, signal chain and owners', async () => {
     expectStoryOnTrack(await get<StateView>('/api/v1/state'));
     expect((await get<{ signals: SignalView[] }>('/api/v1/signals')).signals).toEqual([]);
+    // IT is busy but within capacity: 6 of 6 FTE in weeks 42–43.
+    const before = await get<CapacityView>('/api/v1/capacity');
+    expect(before.overAllocations).toEqual([]);
+    expect(before.milestones).toEqual([]);
+    expect(Math.max(...before.units[0]!.weeks.map((week) => week.load))).toBe(6);
 
     const hook = await readFile(DEMO_FILES.erp17Slip, 'utf8');
     const response = await fetch(`${base}/api/v1/jira/ingest?source=demo`, {
@@ -78,6 +89,51 @@ describe.each(TEST_DATABASES)('the ERP story over the API on $name', (kind) => {
     expect(item.derived.forecastFinish).toBe('2026-10-23');
   });
 
+  it('shows the resource bottleneck the slip causes, with the money and who decides', async () => {
+    const capacity = await get<CapacityView>('/api/v1/capacity');
+    expect(capacity.overAllocations.map((over) => over.sentence)).toEqual([
+      'IT is at 167% in weeks 41–43 (10 against a capacity of 6 a week), taken by I-ERP (4), I-MAINT (3) and I-PROC (3)',
+    ]);
+    expect(capacity.milestones.map((move) => move.sentence)).toEqual([
+      'M-PURCH moves 1 week to 2026-11-16 because IT is at 167% in weeks 41–43, taken by I-ERP, I-MAINT and I-PROC',
+      'M-PILOT moves 1 week to 2026-11-23 because IT is at 167% in weeks 41–43, taken by I-ERP, I-MAINT and I-PROC',
+    ]);
+    const { signals } = await get<{ signals: SignalView[] }>('/api/v1/signals');
+    const signal = signals.find((s) => s.id === 'capacity.over_allocated:IT:2026-W41');
+    expect(signal?.chain.map((step) => step.text)).toContain(
+      'K-SAVINGS: 120,000 USD later — B-PURCH-SAVINGS brings 120,000 USD a week from M-PURCH, which lands 7 days later',
+    );
+    expect(signal?.chain.at(-1)?.text).toBe(
+      "Trade-off: IT's capacity in weeks 41–43 between I-ERP, I-MAINT and I-PROC, or more capacity for IT; Dana Whitfield decides, as owner of O-COST",
+    );
+    const unit = await get<{ kind: string; explanation: { rule: string }[] }>('/api/v1/units/IT');
+    expect(unit.kind).toBe('unit');
+    expect(unit.explanation.map((step) => step.rule)).toEqual([
+      'unit.capacity',
+      'capacity.demand',
+      'capacity.demand',
+      'capacity.demand',
+      'capacity.over_allocated',
+    ]);
+    const purch = await get<{ explanation: { rule: string; text: string }[] }>(
+      '/api/v1/milestones/M-PURCH',
+    );
+    expect(purch.explanation.find((step) => step.rule === 'milestone.levelled')?.text).toBe(
+      capacity.milestones[0]!.sentence,
+    );
+
+    // The date comes back in Jira: IT has room again and the signal resolves.
+    const restore = await fetch(`${base}/api/v1/jira/ingest?source=demo`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: await readFile(DEMO_FILES.erp17Restored, 'utf8'),
+    });
+    expect(restore.status).toBe(200);
+    const restored = (await restore.json()) as { signals: { resolved: string[] } };
+    expect(restored.signals.resolved).toContain('capacity.over_allocated:IT:2026-W41');
+    expect((await get<CapacityView>('/api/v1/capacity')).overAllocations).toEqual([]);
+  });
+
   it('serves its OpenAPI description at /docs', async () => {
     const response = await fetch(`${base}/docs/json`);
     expect(response.status).toBe(200);
@@ -90,6 +146,8 @@ describe.each(TEST_DATABASES)('the ERP story over the API on $name', (kind) => {
         '/api/v1/signals',
         '/api/v1/plan',
         '/api/v1/jira/ingest',
+        '/api/v1/capacity',
+        '/api/v1/units/{id}',
       ]),
     );
   });

@@ -5,6 +5,8 @@ import { parse } from 'yaml';
 import type { Problem } from '../core/errors.ts';
 import { DomainError } from '../core/errors.ts';
 import { parsePlanText, readPlanFile } from './parse-plan-file.ts';
+import { planToFileObject } from './plan-file-mapping.ts';
+import { planToFileText } from './plan-file-text.ts';
 
 const DEMO = fileURLToPath(new URL('../../demo/plan.yaml', import.meta.url));
 
@@ -132,6 +134,7 @@ describe('parsePlanText: good plans', () => {
       name: 'Acme Manufacturing',
       defaultCalendar: 'std',
       currency: 'USD',
+      capacityMeasure: 'FTE',
     });
     expect(plan.kpis.find((k) => k.id === 'K-SAVINGS')).toEqual({
       id: 'K-SAVINGS',
@@ -436,6 +439,156 @@ describe('parsePlanText: bad plans name the file, line and JSON path', () => {
   it('refuses an empty file and a file that is not a mapping', () => {
     expect(onlyProblem('# nothing yet\n')).toMatchObject({ code: 'plan.schema', path: '$' });
     expect(onlyProblem('- a\n- b\n').message).toContain('must be a mapping of sections');
+  });
+});
+
+/** BASE with a capacity measure, a unit's capacity and demands of both timings. */
+const WITH_DEMANDS = `${BASE.replace(
+  'currency: USD }',
+  'currency: USD, capacityMeasure: FTE }',
+).replace(
+  '  - { id: IT, name: IT }\n',
+  `  - id: IT
+    name: IT
+    capacity:
+      perWeek: 10
+      periods: { 2026-12: 6, 2026-Q4: 8.5, 2027: 12 }
+`,
+)}demands:
+  - id: D-BUILD
+    initiative: I-ERP
+    unit: IT
+    perWeek: 4
+    from: 2026-09-01
+    to: 2026-10-02
+    milestone: M-A
+  - id: D-CUTOVER
+    initiative: I-ERP
+    unit: OPS
+    perWeek: 2.5
+    workItem: ERP-17
+    from: 2026-10-01
+    milestone: M-B
+    after: [D-BUILD]
+`;
+
+describe('parsePlanText: capacity and demands', () => {
+  it('reads the capacity measure, unit capacity and demands as written', () => {
+    const { plan } = parsePlanText(WITH_DEMANDS, 'plan.yaml');
+    expect(plan.organisation.capacityMeasure).toBe('FTE');
+    expect(plan.units[0]).toEqual({
+      id: 'IT',
+      name: 'IT',
+      capacity: { perWeek: 10, periods: { '2026-12': 6, '2026-Q4': 8.5, '2027': 12 } },
+    });
+    expect(plan.units[1]).toEqual({ id: 'OPS', name: 'Operations' });
+    expect(plan.demands).toEqual([
+      {
+        id: 'D-BUILD',
+        initiative: 'I-ERP',
+        unit: 'IT',
+        perWeek: 4,
+        from: '2026-09-01',
+        to: '2026-10-02',
+        milestone: 'M-A',
+      },
+      {
+        id: 'D-CUTOVER',
+        initiative: 'I-ERP',
+        unit: 'OPS',
+        perWeek: 2.5,
+        workItem: 'ERP-17',
+        from: '2026-10-01',
+        milestone: 'M-B',
+        after: ['D-BUILD'],
+      },
+    ]);
+  });
+
+  it('round-trips: read, write and read again give the same plan and the same file', () => {
+    const { plan } = parsePlanText(WITH_DEMANDS, 'plan.yaml');
+    // Written as it was read: the file sets no field to its default.
+    expect(planToFileObject(plan)).toEqual(parse(WITH_DEMANDS));
+    for (const format of ['yaml', 'json'] as const) {
+      const text = planToFileText(plan, format);
+      expect(parsePlanText(text, `export.${format}`).plan).toEqual(plan);
+    }
+    expect(planToFileText(plan, 'yaml')).toContain('demands:');
+  });
+
+  it('places a demand that gives both a to and a work item on the line of its to', () => {
+    const text = withChange(
+      '    from: 2026-10-01\n',
+      '    from: 2026-10-01\n    to: 2026-10-30\n',
+      WITH_DEMANDS,
+    );
+    const problem = onlyProblem(text);
+    expect(problem).toMatchObject({
+      code: 'plan.bad_value',
+      file: 'plan.yaml',
+      path: '$.demands[1].to',
+      line: lineOf(text, 'to: 2026-10-30'),
+      column: 5,
+    });
+    expect(problem.message).toContain(
+      "demand 'D-CUTOVER' has both a to (2026-10-30) and the work item 'ERP-17'",
+    );
+    expect(problem.message).toContain('give from/to or workItem, not both');
+  });
+
+  it('places a demand with no timing on its entry, and a ring of demands on its link', () => {
+    let text = withChange('    from: 2026-09-01\n    to: 2026-10-02\n', '', WITH_DEMANDS);
+    text = withChange('    milestone: M-A\n', '    milestone: M-A\n    after: [D-CUTOVER]\n', text);
+    const problems = problemsOf(text);
+    expect(problems.map((p) => [p.code, p.path, p.line, p.column])).toEqual([
+      ['plan.bad_value', '$.demands[0]', lineOf(text, 'id: D-BUILD'), 5],
+      ['plan.cycle', '$.demands[0].after[0]', lineOf(text, 'after: [D-CUTOVER]'), 13],
+    ]);
+    expect(problems[0]?.message).toContain("demand 'D-BUILD' does not say when it runs");
+    expect(problems[1]?.message).toBe(
+      'demand cycle: D-BUILD → D-CUTOVER → D-BUILD (each lists the next in its after)',
+    );
+  });
+
+  it('names a demand reference to nothing on its line', () => {
+    const text = withChange(
+      '    unit: OPS\n    perWeek',
+      '    unit: SALES\n    perWeek',
+      WITH_DEMANDS,
+    );
+    expect(onlyProblem(text)).toMatchObject({
+      code: 'plan.unknown_reference',
+      path: '$.demands[1].unit',
+      line: lineOf(text, 'unit: SALES'),
+      column: 5,
+      message:
+        "demand 'D-CUTOVER' takes capacity of the unit 'SALES', but there is no unit with that id",
+    });
+  });
+
+  it('checks capacity and demands against the schema first, with lines', () => {
+    let text = withChange('capacityMeasure: FTE', "capacityMeasure: ''", WITH_DEMANDS);
+    text = withChange('      perWeek: 10\n', '      perWeek: -1\n', text);
+    text = withChange('2026-Q4: 8.5', '2026-Q5: 8.5', text);
+    text = withChange('    perWeek: 4\n', '    perWeek: 0\n    hours: 4\n', text);
+    text = withChange('workItem: ERP-17', 'workItem: ERP 17', text);
+    const problems = problemsOf(text);
+    expect(problems.map((p) => [p.code, p.path, p.line])).toEqual([
+      ['plan.bad_value', '$.organisation.capacityMeasure', 1],
+      ['plan.bad_value', '$.units[0].capacity.perWeek', lineOf(text, 'perWeek: -1')],
+      ['plan.bad_period', "$.units[0].capacity.periods['2026-Q5']", lineOf(text, '2026-Q5')],
+      ['plan.bad_value', '$.demands[0].perWeek', lineOf(text, 'perWeek: 0')],
+      ['plan.unknown_field', '$.demands[0].hours', lineOf(text, 'hours: 4')],
+      ['plan.bad_value', '$.demands[1].workItem', lineOf(text, 'ERP 17')],
+    ]);
+    expect(problems.map((p) => p.message)).toEqual([
+      'capacityMeasure of the organisation must not be empty',
+      "capacity.perWeek of unit 'IT' must not be negative, got -1",
+      "'2026-Q5' in capacity.periods of unit 'IT' is not a reporting period: write 2026, 2026-H1, 2026-Q4 or 2026-10",
+      "perWeek of demand 'D-BUILD' must be more than 0, got 0",
+      "unknown field 'hours' in demand 'D-BUILD'; allowed: id, initiative, unit, perWeek, from, to, workItem, milestone, after",
+      "'ERP 17' is not a work item key such as ERP-17 (workItem of demand 'D-CUTOVER'): keys have no spaces",
+    ]);
   });
 });
 

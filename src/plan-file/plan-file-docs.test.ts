@@ -14,5 +14,12 @@ describe('docs/plan-file.md', () => {
     const { plan } = parsePlanText(example ?? '', 'example.yaml');
     expect(plan.milestones.map((m) => m.id)).toEqual(['M-GOLIVE', 'M-PURCH']);
     expect(plan.benefits[0]?.amountPerWeek).toBe(120000);
+    expect(plan.organisation.capacityMeasure).toBe('FTE');
+    expect(plan.units[0]?.capacity).toEqual({ perWeek: 12, periods: { '2026-12': 9 } });
+    expect(plan.demands.map((d) => [d.id, d.workItem ?? `${d.from} … ${d.to}`])).toEqual([
+      ['D-ERP-BUILD', '2026-06-01 … 2026-09-04'],
+      ['D-ERP-CUTOVER', 'ERP-18'],
+    ]);
+    expect(plan.demands[1]?.after).toEqual(['D-ERP-BUILD']);
   });
 });

@@ -12,11 +12,24 @@ const DEMO = fileURLToPath(new URL('../../demo/plan.yaml', import.meta.url));
 /** A plan with every optional field set and no field at its default. */
 function buildFullPlan(): Plan {
   return {
-    organisation: { id: 'acme', name: 'Acme', defaultCalendar: 'std', currency: 'USD' },
+    organisation: {
+      id: 'acme',
+      name: 'Acme',
+      defaultCalendar: 'std',
+      currency: 'USD',
+      capacityMeasure: 'people',
+    },
     calendars: [
       { id: 'std', name: 'Mon–Fri', workingDays: [1, 2, 3, 4, 5], holidays: ['2026-12-25'] },
     ],
-    units: [{ id: 'IT', name: 'IT', calendar: 'std' }],
+    units: [
+      {
+        id: 'IT',
+        name: 'IT',
+        calendar: 'std',
+        capacity: { perWeek: 8, periods: { '2026-12': 5, '2026-Q4': 7.5 } },
+      },
+    ],
     people: [
       { id: 'priya', name: 'Priya Shah', title: 'IT lead', unit: 'IT', email: 'p@acme.example' },
     ],
@@ -73,6 +86,27 @@ function buildFullPlan(): Plan {
     ],
     dependencies: [{ predecessor: 'M-1', successor: 'M-2', type: 'SS', lagDays: -2 }],
     benefits: [{ id: 'B-1', milestone: 'M-2', kpi: 'K-1', amountPerWeek: 0.5, description: 'b' }],
+    demands: [
+      {
+        id: 'D-1',
+        initiative: 'I-1',
+        unit: 'IT',
+        perWeek: 2.5,
+        from: '2026-01-05',
+        to: '2026-02-27',
+        milestone: 'M-1',
+      },
+      {
+        id: 'D-2',
+        initiative: 'I-1',
+        unit: 'IT',
+        perWeek: 1,
+        from: '2026-03-02',
+        workItem: 'ERP-1',
+        milestone: 'M-2',
+        after: ['D-1'],
+      },
+    ],
   };
 }
 
@@ -85,6 +119,7 @@ describe('planToFileObject', () => {
       dependencies: [{ predecessor: 'M', successor: 'M' }],
     });
     expect(plan.milestones[0]?.work).toEqual({ keys: [], epics: [] });
+    expect(plan.demands).toEqual([]);
     expect(planToFileObject(plan)).toEqual({
       organisation: { id: 'a', name: 'A', defaultCalendar: 'c', currency: 'USD' },
       calendars: [{ id: 'c', name: 'C', workingDays: [1] }],
@@ -93,6 +128,20 @@ describe('planToFileObject', () => {
     });
     const file = planToFileObject(buildFullPlan());
     expect(file.milestones?.[1]?.work).toEqual({ epics: ['ERP-F'] });
+  });
+
+  it('copies capacity and demand fields the core keeps optional as they are, both ways', () => {
+    const file = {
+      organisation: { id: 'a', name: 'A', defaultCalendar: 'c', currency: 'USD' },
+      units: [{ id: 'U', name: 'U', capacity: { perWeek: 3 } }],
+      demands: [{ id: 'D', initiative: 'I', unit: 'U', perWeek: 1, workItem: 'K-1' }],
+    };
+    const plan = planFromFileObject(file);
+    // No measure, periods, window or links are invented: their absence means something.
+    expect(plan.organisation).toEqual(file.organisation);
+    expect(plan.units).toEqual(file.units);
+    expect(plan.demands).toEqual(file.demands);
+    expect(planToFileObject(plan)).toEqual(file);
   });
 
   it('keeps every field that is set, in a shape the schema accepts', () => {

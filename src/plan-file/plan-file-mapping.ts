@@ -1,14 +1,17 @@
 import type {
   Benefit,
   Calendar,
+  Demand,
   Dependency,
   Initiative,
   Kpi,
   Milestone,
   Objective,
+  Organisation,
   Person,
   Plan,
   Unit,
+  UnitCapacity,
 } from '../core/domain/plan.ts';
 import type {
   CalendarEntry,
@@ -34,24 +37,63 @@ function isEmpty(value: readonly unknown[] | Record<string, unknown>): boolean {
   return Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0;
 }
 
+/*
+ * Fields the core itself keeps optional (the capacity measure, a unit's capacity, a demand's
+ * timing and links) are copied as they are, both ways: what their absence means is the core's
+ * to say, and an export must not write `FTE` into a file that never named a measure.
+ */
+
+function organisationOf(organisation: Organisation): Organisation {
+  return defined({
+    id: organisation.id,
+    name: organisation.name,
+    defaultCalendar: organisation.defaultCalendar,
+    currency: organisation.currency,
+    capacityMeasure: organisation.capacityMeasure,
+  });
+}
+
+function unitOf(unit: Unit): Unit {
+  return defined({
+    id: unit.id,
+    name: unit.name,
+    calendar: unit.calendar,
+    capacity: unit.capacity && capacityOf(unit.capacity),
+  });
+}
+
+function capacityOf(capacity: UnitCapacity): UnitCapacity {
+  return defined({
+    perWeek: capacity.perWeek,
+    periods: capacity.periods && { ...capacity.periods },
+  });
+}
+
+function demandOf(demand: Demand): Demand {
+  return defined({
+    id: demand.id,
+    initiative: demand.initiative,
+    unit: demand.unit,
+    perWeek: demand.perWeek,
+    from: demand.from,
+    to: demand.to,
+    workItem: demand.workItem,
+    milestone: demand.milestone,
+    after: demand.after && [...demand.after],
+  });
+}
+
 /** The core plan a (schema-valid) plan file describes, with every default filled in. */
 export function planFromFileObject(file: PlanFile): Plan {
   return {
-    organisation: {
-      id: file.organisation.id,
-      name: file.organisation.name,
-      defaultCalendar: file.organisation.defaultCalendar,
-      currency: file.organisation.currency,
-    },
+    organisation: organisationOf(file.organisation),
     calendars: (file.calendars ?? []).map((c): Calendar => ({
       id: c.id,
       name: c.name,
       workingDays: [...c.workingDays],
       holidays: [...(c.holidays ?? [])],
     })),
-    units: (file.units ?? []).map((u): Unit =>
-      defined({ id: u.id, name: u.name, calendar: u.calendar }),
-    ),
+    units: (file.units ?? []).map(unitOf),
     people: (file.people ?? []).map((p): Person =>
       defined({
         id: p.id,
@@ -124,18 +166,14 @@ export function planFromFileObject(file: PlanFile): Plan {
         description: b.description,
       }),
     ),
+    demands: (file.demands ?? []).map(demandOf),
   };
 }
 
 /** The plan as a plan-file object, leaving out every field that holds its default. */
 export function planToFileObject(plan: Plan): PlanFile {
   const file: PlanFile = {
-    organisation: {
-      id: plan.organisation.id,
-      name: plan.organisation.name,
-      defaultCalendar: plan.organisation.defaultCalendar,
-      currency: plan.organisation.currency,
-    },
+    organisation: organisationOf(plan.organisation),
     calendars: plan.calendars.map((c): CalendarEntry =>
       defined({
         id: c.id,
@@ -144,7 +182,7 @@ export function planToFileObject(plan: Plan): PlanFile {
         holidays: isEmpty(c.holidays) ? undefined : [...c.holidays],
       }),
     ),
-    units: plan.units.map((u): Unit => defined({ id: u.id, name: u.name, calendar: u.calendar })),
+    units: plan.units.map(unitOf),
     people: plan.people.map((p): Person =>
       defined({
         id: p.id,
@@ -227,6 +265,7 @@ export function planToFileObject(plan: Plan): PlanFile {
         description: b.description,
       }),
     ),
+    demands: plan.demands.map(demandOf),
   };
   // Empty sections are left out, like any other default.
   for (const key of Object.keys(file) as (keyof PlanFile)[]) {

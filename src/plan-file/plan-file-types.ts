@@ -1,6 +1,7 @@
 import type {
   Benefit,
   Calendar,
+  Demand,
   Dependency,
   Initiative,
   Kpi,
@@ -43,6 +44,7 @@ export interface PlanFile {
   milestones?: MilestoneEntry[];
   dependencies?: DependencyEntry[];
   benefits?: Benefit[];
+  demands?: Demand[];
 }
 
 export type PlanFileFormat = 'yaml' | 'json';

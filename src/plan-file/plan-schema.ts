@@ -43,6 +43,7 @@ const KIND_OF_COLLECTION: Record<string, string> = {
   milestones: 'milestone',
   dependencies: 'dependency',
   benefits: 'benefit',
+  demands: 'demand',
 };
 
 /** True when the value matches the plan schema; `planSchemaProblems` says why not. */
@@ -233,6 +234,12 @@ function describeError(error: ErrorObject, root: unknown): SchemaProblem | undef
           `${shapeOf(data)} is not an ISO 4217 currency code such as USD or EUR (${place})`,
         );
       }
+      if (def === 'workItemKey') {
+        return problem(
+          'plan.bad_value',
+          `${shapeOf(data)} is not a work item key such as ERP-17 (${place}): keys have no spaces`,
+        );
+      }
       if (def === 'id') {
         return problem(
           'plan.bad_value',
@@ -268,7 +275,15 @@ function describeError(error: ErrorObject, root: unknown): SchemaProblem | undef
           `${shapeOf(data)} in ${place} is not an ISO weekday (1 = Monday … 7 = Sunday)`,
         );
       }
+      if (error.keyword === 'minimum' && params.limit === 0) {
+        return problem('plan.bad_value', `${place} must not be negative, got ${shapeOf(data)}`);
+      }
       return problem('plan.bad_value', `${place} ${error.message ?? 'is out of range'}`);
+    case 'exclusiveMinimum':
+      return problem(
+        'plan.bad_value',
+        `${place} must be more than ${String(params.limit)}, got ${shapeOf(data)}`,
+      );
     case 'uniqueItems': {
       const list = Array.isArray(data) ? data : [];
       const repeated = list[Number(params.i)] as unknown;
