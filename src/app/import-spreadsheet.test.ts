@@ -325,6 +325,7 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
       workItems: { applied: 1, duplicates: 0, stale: 5 },
     });
     expect(result.signals.raised.sort()).toEqual([
+      'capacity.over_allocated:IT:2026-W41',
       'kpi.misses_target:K-SAVINGS:2026-Q4',
       'milestone.slipped:M-GOLIVE',
       'milestone.slipped:M-PURCH',

@@ -53,6 +53,8 @@ export interface StateChanges {
   initiatives: string[];
   objectives: string[];
   workItems: string[];
+  /** True when the resource bottleneck moved: loads, over-allocations or levelled dates. */
+  capacity?: true;
 }
 
 function changedIds<T>(
@@ -125,6 +127,7 @@ export function describeStateChanges(
       (x, y) => x.forecastFinish === y.forecastFinish && x.open === y.open,
     ),
   };
+  if (JSON.stringify(before.capacity) !== JSON.stringify(after.capacity)) changes.capacity = true;
   return movedCount(changes) === 0 && before.asOf === after.asOf ? null : changes;
 }
 
@@ -135,6 +138,7 @@ export function movedCount(changes: StateChanges): number {
     changes.kpis.length +
     changes.initiatives.length +
     changes.objectives.length +
-    changes.workItems.length
+    changes.workItems.length +
+    (changes.capacity === true ? 1 : 0)
   );
 }

@@ -23,6 +23,7 @@ function figures(state: DerivedState): unknown {
       kpis: [...state.kpis],
       initiatives: [...state.initiatives],
       objectives: [...state.objectives],
+      capacity: state.capacity,
       signals: state.signals,
     }),
   );
@@ -73,8 +74,13 @@ describe.each(TEST_DATABASES)('the live model on $name', (kind) => {
       workItems: ['ERP-17'],
       milestones: expect.arrayContaining(['M-GOLIVE', 'M-PURCH']) as string[],
       kpis: expect.arrayContaining(['K-SAVINGS']) as string[],
+      // The slip keeps IT's cutover team busy into the weeks others need IT.
+      capacity: true,
     });
     expect(slip.snapshot!.state.signals.map((s) => s.id)).toContain('milestone.slipped:M-GOLIVE');
+    expect(slip.snapshot!.state.signals.map((s) => s.id)).toContain(
+      'capacity.over_allocated:IT:2026-W41',
+    );
     // Untouched work is not reported as moved.
     expect(slip.moved!.workItems).not.toContain('ERP-20');
 

@@ -197,6 +197,7 @@ interface ChangeSets {
   initiatives: Set<string>;
   objectives: Set<string>;
   workItems: Set<string>;
+  capacity: boolean;
 }
 
 function emptyChanges(asOf: IsoDate): ChangeSets {
@@ -207,6 +208,7 @@ function emptyChanges(asOf: IsoDate): ChangeSets {
     initiatives: new Set(),
     objectives: new Set(),
     workItems: new Set(),
+    capacity: false,
   };
 }
 
@@ -216,6 +218,7 @@ function mergeChanges(into: ChangeSets, from: EngineChanges): void {
   for (const id of from.initiatives) into.initiatives.add(id);
   for (const id of from.objectives) into.objectives.add(id);
   for (const id of from.workItems) into.workItems.add(id);
+  if (from.capacity) into.capacity = true;
 }
 
 function sortedChanges(sets: ChangeSets): StateChanges {
@@ -227,5 +230,6 @@ function sortedChanges(sets: ChangeSets): StateChanges {
     initiatives: sorted(sets.initiatives),
     objectives: sorted(sets.objectives),
     workItems: sorted(sets.workItems),
+    ...(sets.capacity ? { capacity: true as const } : {}),
   };
 }

@@ -29,6 +29,10 @@ const SignalsPage = lazy(() =>
 const DependenciesPage = lazy(() =>
   import('./pages/dependencies-page.tsx').then((m) => ({ default: m.DependenciesPage })),
 );
+const CapacityPage = lazy(() =>
+  import('./pages/capacity-page.tsx').then((m) => ({ default: m.CapacityPage })),
+);
+const UnitPage = lazy(() => import('./pages/unit-page.tsx').then((m) => ({ default: m.UnitPage })));
 const PlanEditorPage = lazy(() =>
   import('./pages/plan-editor-page.tsx').then((m) => ({ default: m.PlanEditorPage })),
 );
@@ -85,6 +89,8 @@ export function App() {
             <Route path="/work-items/:key" element={<WorkItemPage />} />
             <Route path="/signals" element={<SignalsPage />} />
             <Route path="/dependencies" element={<DependenciesPage />} />
+            <Route path="/capacity" element={<CapacityPage />} />
+            <Route path="/units/:id" element={<UnitPage />} />
             <Route path="/plan" element={<PlanEditorPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -195,7 +195,8 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await page.getByRole('heading', { level: 1, name: 'Signals' }).waitFor();
     const card = page.locator('[data-signal-id="kpi.misses_target:K-SAVINGS:2026-Q4"]');
     await card.waitFor();
-    expect(await page.getByTestId('signal-card').count()).toBe(3);
+    // The slip raises the K-SAVINGS, M-GOLIVE and M-PURCH signals, and IT's capacity one.
+    expect(await page.getByTestId('signal-card').count()).toBe(4);
     const chain = card.getByTestId('cause-chain');
     for (const text of [
       'ERP-17 due date moved 2026-10-02 → 2026-10-23 (+21 days)',
@@ -212,17 +213,17 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     expect(await card.getAttribute('data-acknowledged')).toBe('true');
     await page
       .getByTestId('signals-summary')
-      .getByText('3 signals affect you; 2 not yet acknowledged.')
+      .getByText('4 signals affect you; 3 not yet acknowledged.')
       .waitFor();
 
-    // Nina is not on this chain: her inbox is empty until she asks for everything open.
-    const nina = await newContext(browser);
-    const ninaPage = await nina.newPage();
-    await signInAs(ninaPage, server.base, 'Nina Alvarez');
-    await ninaPage.goto(`${server.base}/signals`);
-    await ninaPage.getByText('Nothing here: no signal affects you right now.').waitFor();
-    await ninaPage.getByText('All open').click();
-    await ninaPage.getByTestId('signal-card').first().waitFor();
+    // Grace is on none of these chains: her inbox is empty until she asks for everything open.
+    const grace = await newContext(browser);
+    const gracePage = await grace.newPage();
+    await signInAs(gracePage, server.base, 'Grace Okafor');
+    await gracePage.goto(`${server.base}/signals`);
+    await gracePage.getByText('Nothing here: no signal affects you right now.').waitFor();
+    await gracePage.getByText('All open').click();
+    await gracePage.getByTestId('signal-card').first().waitFor();
     expect(errors).toEqual([]);
     await replay('erp-17-due-date-restored');
   });

@@ -60,7 +60,11 @@ const committee = withChange(
   '    owner: marco\n    parent: O-COST',
   '    owner: Steering Committee\n    parent: O-COST',
 );
-const dangling = withChange(RENAMED, 'initiative: I-PROC\n', 'initiative: I-PROCUREMENT\n');
+const dangling = withChange(
+  RENAMED,
+  'initiative: I-PROC\n    plannedDate',
+  'initiative: I-PROCUREMENT\n    plannedDate',
+);
 const badDate = withChange(RENAMED, 'plannedDate: 2026-10-19', 'plannedDate: 2026-02-30');
 const unknownField = withChange(
   RENAMED,

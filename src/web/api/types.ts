@@ -1,18 +1,37 @@
 import type { Direction, IsoDate } from '../../core/domain/plan.ts';
 import type {
+  CapacityOverAllocation,
   ChainStep,
+  DemandRun,
   DerivedStatus,
   EntityKind,
   ExplanationStep,
   KpiPeriodForecast,
+  LevelledCause,
+  LevelledMilestone,
   MilestoneDriver,
   Signal,
   Status,
+  UnitLoad,
+  UnitWeek,
 } from '../../core/domain/state.ts';
 
 /** The shapes the API answers with, as the web app reads them. */
 
-export type { ChainStep, DerivedStatus, EntityKind, ExplanationStep, KpiPeriodForecast, Status };
+export type {
+  CapacityOverAllocation,
+  ChainStep,
+  DemandRun,
+  DerivedStatus,
+  EntityKind,
+  ExplanationStep,
+  KpiPeriodForecast,
+  LevelledCause,
+  LevelledMilestone,
+  Status,
+  UnitLoad,
+  UnitWeek,
+};
 
 export interface PersonRef {
   id: string;
@@ -166,6 +185,27 @@ export interface WorkItemDerived {
   open: boolean;
   forecastFinish: IsoDate | null;
   explanation: ExplanationStep[];
+}
+
+/** `GET /api/v1/capacity`: each unit's weekly load against its capacity, and what levelling moves. */
+export interface CapacityView {
+  asOf: IsoDate;
+  /** What capacity and demands are counted in, e.g. `FTE`. */
+  measure: string;
+  units: UnitLoad[];
+  demands: DemandRun[];
+  /** Demands that take nothing from the as-of week on, and why. */
+  idle: { id: string; reason: string }[];
+  overAllocations: CapacityOverAllocation[];
+  milestones: LevelledMilestone[];
+}
+
+/** A unit of the plan, as `GET /api/v1/units/:id` returns it. */
+export interface UnitEntity {
+  id: string;
+  name: string;
+  calendar?: string;
+  capacity?: { perWeek: number; periods?: Record<string, number> };
 }
 
 /** A problem the server found, naming its place (same as the CLI prints). */

@@ -18,7 +18,7 @@ import { formatDate, formatInstant } from '../format/format.ts';
 import { useLive } from '../live/live-context.tsx';
 import { useMe, useSession } from '../live/session-context.tsx';
 import { DemoActions } from './demo-actions.tsx';
-import { BellIcon, EditIcon, GraphIcon, MapIcon } from './icons.tsx';
+import { BellIcon, EditIcon, GaugeIcon, GraphIcon, MapIcon } from './icons.tsx';
 import { LiveNotices } from './live-notices.tsx';
 
 const NAV = [
@@ -34,6 +34,12 @@ const NAV = [
     label: 'Dependencies',
     icon: GraphIcon,
     match: (p: string) => p.startsWith('/dependencies'),
+  },
+  {
+    to: '/capacity',
+    label: 'Capacity',
+    icon: GaugeIcon,
+    match: (p: string) => p.startsWith('/capacity') || p.startsWith('/units/'),
   },
   {
     to: '/plan',

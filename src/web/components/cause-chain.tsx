@@ -14,6 +14,8 @@ const KIND_LABEL: Partial<Record<EntityKind, string>> = {
   objective: 'Objective',
   dependency: 'Dependency',
   benefit: 'Benefit',
+  unit: 'Unit',
+  demand: 'Demand',
 };
 
 function num(value: number | string | undefined): number | null {
@@ -26,10 +28,28 @@ function plural(n: number, word: string): string {
   return `${Math.abs(n) === 1 ? word : `${word}s`}`;
 }
 
-/** The figures of one step, short: `+21 days`, `+15 working days`, `−$360,000`. */
-function stepFigures(step: ChainStep, unitOf: (kpi: string) => string): string[] {
+interface FigureContext {
+  unitOf: (kpi: string) => string;
+  nameOf: (personId: string) => string;
+  /** What the chain's capacity is counted in (`FTE`), from its unit step. */
+  measure: string;
+}
+
+/**
+ * The figures of one step, short: `+21 days`, `+15 working days`, `−$360,000`, `167% of
+ * capacity`, `levelled to 16 Nov 2026`, `Dana Whitfield decides`.
+ */
+function stepFigures(step: ChainStep, { unitOf, nameOf, measure }: FigureContext): string[] {
   const f = step.figures;
   const out: string[] = [];
+  if (step.kind === 'unit') {
+    const percent = num(f.peakPercent);
+    if (percent !== null) out.push(`${percent}% of capacity`);
+  }
+  if (step.kind === 'initiative') {
+    const load = num(f.load);
+    if (load !== null) out.push(`${load}${measure === '' ? '' : ` ${measure}`} a week`);
+  }
   const deltaDays = num(f.deltaDays);
   if (deltaDays !== null)
     out.push(`${deltaDays > 0 ? '+' : ''}${deltaDays} ${plural(deltaDays, 'day')}`);
@@ -43,6 +63,10 @@ function stepFigures(step: ChainStep, unitOf: (kpi: string) => string): string[]
     if (shortfall !== null && shortfall > 0)
       out.push(`${formatValue(shortfall, unit)} below target`);
   }
+  if (step.kind === 'milestone' && typeof f.levelledDate === 'string') {
+    out.push(`levelled to ${formatDate(f.levelledDate)}`);
+  }
+  if (typeof f.decider === 'string') out.push(`${nameOf(f.decider)} decides`);
   return out;
 }
 
@@ -50,6 +74,8 @@ interface CauseChainProps {
   chain: ChainStep[];
   /** The unit of measure of a KPI, to format its money. */
   unitOf?: (kpiId: string) => string;
+  /** A person's name, for the one who decides a trade-off. */
+  nameOf?: (personId: string) => string;
   /** One line that wraps (cards) instead of one step per line (the inbox). */
   compact?: boolean;
   label?: string;
@@ -77,13 +103,23 @@ export function FigureBadge({ children }: { children: ReactNode }) {
   );
 }
 
-/** A signal's cause chain, from the source event to the money to the objective; every step a link. */
+/**
+ * A signal's cause chain, from the source event (or the unit over capacity) to the money to the
+ * objective; every step a link.
+ */
 export function CauseChain({
   chain,
   unitOf = () => '',
+  nameOf = (id) => id,
   compact = false,
   label = 'Cause chain',
 }: CauseChainProps) {
+  const measureStep = chain.find((step) => step.kind === 'unit' && 'measure' in step.figures);
+  const context: FigureContext = {
+    unitOf,
+    nameOf,
+    measure: measureStep === undefined ? '' : String(measureStep.figures.measure),
+  };
   if (compact) {
     return (
       <Box
@@ -104,7 +140,7 @@ export function CauseChain({
                 {String(step.figures.status).replace('_', ' ')}
               </Text>
             ) : (
-              stepFigures(step, unitOf).map((figure) => (
+              stepFigures(step, context).map((figure) => (
                 <Text span size="sm" key={figure} className="chain-figure">
                   {' '}
                   {figure}
@@ -119,7 +155,7 @@ export function CauseChain({
   return (
     <Box component="ol" aria-label={label} className="chain" data-testid="cause-chain">
       {chain.map((step, index) => {
-        const figures = stepFigures(step, unitOf);
+        const figures = stepFigures(step, context);
         return (
           <li key={`${step.kind}:${step.id}:${index}`} className="chain-step" data-kind={step.kind}>
             <span className="chain-dot" aria-hidden="true" />

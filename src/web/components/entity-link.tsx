@@ -9,9 +9,10 @@ const ROUTES: Partial<Record<EntityKind, string>> = {
   initiative: 'initiatives',
   milestone: 'milestones',
   work_item: 'work-items',
+  unit: 'units',
 };
 
-/** The app's page of an entity, or null when it has none (dependencies, benefits). */
+/** The app's page of an entity, or null when it has none (dependencies, benefits, demands). */
 export function entityHref(kind: EntityKind, id: string): string | null {
   const route = ROUTES[kind];
   return route === undefined ? null : `/${route}/${encodeURIComponent(id)}`;
@@ -24,7 +25,7 @@ interface EntityLinkProps extends AnchorProps {
   title?: string;
 }
 
-/** A link to an objective, KPI, initiative, milestone or work item page. */
+/** A link to an objective, KPI, initiative, milestone, work item or unit page. */
 export function EntityLink({ kind, id, children, ...props }: EntityLinkProps) {
   const href = entityHref(kind, id);
   if (href === null) return <>{children ?? id}</>;

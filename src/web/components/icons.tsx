@@ -130,3 +130,12 @@ export function PlusIcon(props: IconProps) {
     </Icon>
   );
 }
+
+export function GaugeIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M3 20h18" />
+      <path d="M6 20v-6M10 20V9M14 20v-8M18 20V5" />
+    </Icon>
+  );
+}

@@ -21,6 +21,7 @@ const KIND_TEXT: Record<InboxSignal['kind'], string> = {
   'source.stale': 'Source gone quiet',
   'milestone.slipped': 'Milestone slipped',
   'kpi.misses_target': 'KPI misses its target',
+  'capacity.over_allocated': 'Unit over capacity',
 };
 
 /** One signal: what happened, its cause chain, whom it affects, and "acknowledge". */
@@ -80,6 +81,7 @@ export function SignalCard({
         <CauseChain
           chain={signal.chain}
           unitOf={unitOf}
+          nameOf={nameOf}
           compact={compact}
           label={`Cause chain of: ${signal.title}`}
         />

@@ -133,3 +133,32 @@ export const STATUS_HEX: Record<Status, string> = {
 export function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
+
+/** An amount of capacity, up to two decimals: `6`, `2.5`, `0.25`. */
+export function formatAmount(value: number): string {
+  return numberFormat('amount', { maximumFractionDigits: 2 }).format(value);
+}
+
+/** An ISO week `2026-W41` as `Week 41` (its Monday, shown beside it, tells the year). */
+export function formatWeek(week: string): string {
+  const match = /^\d{4}-W(\d{2})$/.exec(week);
+  return match === null ? week : `Week ${Number(match[1])}`;
+}
+
+/** A run of ISO weeks, as the engine's sentences say it: `week 41`, `weeks 41–43`, `weeks 2026-W52–2027-W02`. */
+export function formatWeekRange(first: string, last: string): string {
+  if (first === last) {
+    const match = /^\d{4}-W(\d{2})$/.exec(first);
+    return `week ${match === null ? first : Number(match[1])}`;
+  }
+  const a = /^(\d{4})-W(\d{2})$/.exec(first);
+  const b = /^(\d{4})-W(\d{2})$/.exec(last);
+  if (a === null || b === null || a[1] !== b[1]) return `weeks ${first}–${last}`;
+  return `weeks ${Number(a[2])}–${Number(b[2])}`;
+}
+
+/** A unit's load as a share of its capacity, rounded; null when it has no capacity to share. */
+export function loadPercent(load: number, capacity: number | null): number | null {
+  if (capacity === null || capacity <= 0) return null;
+  return Math.round((load / capacity) * 100);
+}

@@ -1,13 +1,14 @@
-import { Card, List, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { useParams } from 'react-router-dom';
+import { Anchor, Card, Group, List, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Link, useParams } from 'react-router-dom';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
 import { apiPath } from '../api/client.ts';
 import type { Explained, MilestoneDerived } from '../api/types.ts';
 import { EntityLink } from '../components/entity-link.tsx';
 import { Explanation } from '../components/explanation.tsx';
+import { AlertIcon } from '../components/icons.tsx';
 import { Failed, Loading, Page } from '../components/page.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
-import { formatDate } from '../format/format.ts';
+import { count, formatDate } from '../format/format.ts';
 import { useApi } from '../live/use-api.ts';
 import { useStateIndex } from '../live/use-state-index.ts';
 
@@ -24,6 +25,10 @@ export function MilestonePage() {
   }
   const { milestone: m, initiative } = found;
   const driver = explained.data?.derived?.driver;
+  const steps = explained.data?.explanation ?? [];
+  // Set when the levelled (resource-constrained) forecast moves this milestone.
+  const levelled = steps.find((s) => s.rule === 'milestone.levelled');
+  const bottleneck = steps.find((s) => s.rule === 'capacity.over_allocated');
   const upstream = (plan.data?.dependencies ?? []).filter((d) => d.successor === id);
   const downstream = (plan.data?.dependencies ?? []).filter((d) => d.predecessor === id);
   const benefits = (plan.data?.benefits ?? []).filter((b) => b.milestone === id);
@@ -76,6 +81,49 @@ export function MilestonePage() {
           </EntityLink>
         </Card>
       </SimpleGrid>
+      {levelled !== undefined && (
+        <Card
+          component="section"
+          aria-labelledby="milestone-levelled"
+          className="levelled-card"
+          data-testid="milestone-levelled"
+        >
+          <Stack gap="xs">
+            <Group gap="xs" wrap="nowrap" className="over-capacity">
+              <AlertIcon size={16} strokeWidth={2.4} />
+              <Title order={2} id="milestone-levelled" className="section-title" c="inherit">
+                Levelled within capacity:{' '}
+                <span data-testid="milestone-levelled-date">
+                  {formatDate(String(levelled.figures?.levelledDate ?? ''))}
+                </span>
+              </Title>
+            </Group>
+            <Text size="sm">
+              {levelled.text}
+              {typeof levelled.figures?.workingDays === 'number' &&
+                ` (+${count(levelled.figures.workingDays, 'working day')} after its forecast of ${formatDate(String(levelled.figures.forecastDate ?? ''))}).`}
+            </Text>
+            <Text size="sm" c="dimmed">
+              See{' '}
+              {bottleneck?.ref !== undefined && (
+                <>
+                  the load of{' '}
+                  <EntityLink
+                    kind={bottleneck.ref.kind}
+                    id={bottleneck.ref.id}
+                    underline="always"
+                  />{' '}
+                  week by week, or{' '}
+                </>
+              )}
+              <Anchor component={Link} to="/capacity" fz="inherit" underline="always">
+                the capacity of every unit
+              </Anchor>
+              .
+            </Text>
+          </Stack>
+        </Card>
+      )}
       <Card component="section" aria-labelledby="milestone-driver">
         <Stack gap="xs">
           <Title order={2} id="milestone-driver" className="section-title">
