@@ -20,6 +20,8 @@ export function signalAudience(plan: Plan, signal: Signal): { owners: string[]; 
     if (step.kind === 'initiative') initiativeUnit(step.id);
     if (step.kind === 'kpi') personUnit(plan.kpis.find((k) => k.id === step.id)?.owner);
     if (step.kind === 'objective') personUnit(plan.objectives.find((o) => o.id === step.id)?.owner);
+    // An over-allocated unit: its people see what asks too much of them.
+    if (step.kind === 'unit' && plan.units.some((u) => u.id === step.id)) units.add(step.id);
   }
   return { owners: [...signal.affectedOwners], units: [...units].sort() };
 }
