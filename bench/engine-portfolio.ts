@@ -5,6 +5,7 @@
 import type {
   Benefit,
   Calendar,
+  Demand,
   Dependency,
   DependencyType,
   Initiative,
@@ -36,6 +37,7 @@ export function generatePortfolio(
   milestoneCount: number,
   perMilestone: number,
   seed: number,
+  demandCount = 0,
 ): EngineInput {
   const random = mulberry32(seed);
   const int = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
@@ -228,6 +230,11 @@ export function generatePortfolio(
     });
   }
 
+  const demands = capacityDemands(demandCount, units, initiatives, milestones, plannedDays, {
+    perMilestone,
+    seed,
+  });
+
   const plan: Plan = {
     organisation: { id: 'bench', name: 'Bench Org', defaultCalendar: 'standard', currency: 'USD' },
     calendars,
@@ -239,9 +246,57 @@ export function generatePortfolio(
     milestones,
     dependencies,
     benefits,
-    demands: [],
+    demands,
   };
   return { plan, workItems, changes: {}, asOf: AS_OF };
+}
+
+/**
+ * With `count` > 0: every unit gets a weekly capacity of 10–20 and `count` demands are spread
+ * over the milestones still ahead: 60% follow one of the milestone's work items (so events move
+ * them), the rest run in a window before the milestone's planned date. Drawn from a stream of
+ * their own, so the portfolio itself is the same with or without them.
+ */
+function capacityDemands(
+  count: number,
+  units: Unit[],
+  initiatives: readonly Initiative[],
+  milestones: readonly Milestone[],
+  plannedDays: readonly number[],
+  options: { perMilestone: number; seed: number },
+): Demand[] {
+  if (count <= 0) return [];
+  const random = mulberry32(options.seed + 7);
+  const int = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
+  units.forEach((unit, n) => {
+    units[n] = { ...unit, capacity: { perWeek: int(10, 20) } };
+  });
+  const ahead = milestones.flatMap((_, m) => (plannedDays[m]! >= AS_OF_DAY ? [m] : []));
+  const unitOf = new Map(initiatives.map((initiative) => [initiative.id, initiative.unit]));
+  return Array.from({ length: count }, (_, n): Demand => {
+    const m = ahead[int(0, ahead.length - 1)]!;
+    const milestone = milestones[m]!;
+    const base = {
+      id: `D-${n}`,
+      initiative: milestone.initiative,
+      unit:
+        random() < 0.7 ? unitOf.get(milestone.initiative)! : units[int(0, units.length - 1)]!.id,
+      perWeek: int(1, 6),
+    };
+    if (random() < 0.6)
+      return {
+        ...base,
+        workItem: `P${m}-${int(1, options.perMilestone - 1)}`,
+        from: dateOf(AS_OF_DAY + int(-30, 30)),
+      };
+    const end = plannedDays[m]! - int(1, 10);
+    return {
+      ...base,
+      from: dateOf(end - int(14, 60)),
+      to: dateOf(end),
+      milestone: milestone.id,
+    };
+  });
 }
 
 /** The kinds of event the stream draws, and how often (out of 100). */

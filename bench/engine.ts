@@ -9,6 +9,7 @@
  *
  *   npm run bench:engine
  *   node --import tsx bench/engine.ts --sizes 100000 --runs 5 --events 1000
+ *   node --import tsx bench/engine.ts --demands 500   (units with capacity, 500 demands)
  *
  * Numbers, not assertions: this is not a test. See bench/README.md.
  */
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '5' },
     events: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '42' },
+    demands: { type: 'string', default: '0' },
     child: { type: 'string' },
     milestones: { type: 'string' },
   },
@@ -36,6 +38,7 @@ const PER_MILESTONE = Number(args['items-per-milestone']);
 const RUNS = Number(args.runs);
 const EVENTS = Number(args.events);
 const SEED = Number(args.seed);
+const DEMANDS = Number(args.demands);
 
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (bytes: number): number => Math.round(bytes / 1_048_576);
@@ -90,7 +93,7 @@ function fingerprint(
 // The children: one implementation at one size each
 
 function engineChild(count: number): Record<string, unknown> {
-  const input = generatePortfolio(count, PER_MILESTONE, SEED);
+  const input = generatePortfolio(count, PER_MILESTONE, SEED, DEMANDS);
   collect();
   const heapInput = process.memoryUsage().heapUsed;
   let heapPeak = heapInput;
@@ -169,6 +172,7 @@ function engineChild(count: number): Record<string, unknown> {
       kpis: [...s.kpis].map(([id, k]) => [id, k.periods, k.status]),
       initiatives: [...s.initiatives].map(([id, i]) => [id, i.delivery, i.value]),
       objectives: [...s.objectives].map(([id, o]) => [id, o.status]),
+      capacity: s.capacity,
       signals: s.signals,
     });
   const equal = plain(engine.state) === plain(fresh);
@@ -179,6 +183,8 @@ function engineChild(count: number): Record<string, unknown> {
     dependencies: input.plan.dependencies.length,
     benefits: input.plan.benefits.length,
     signals,
+    overAllocations: fresh.capacity.overAllocations.length,
+    levelledMoves: fresh.capacity.milestones.length,
     fullWall: median(full.wall),
     fullWallMax: Math.max(...full.wall),
     fullCpu: median(full.cpu),
@@ -202,7 +208,7 @@ function engineChild(count: number): Record<string, unknown> {
 }
 
 function baselineChild(count: number): Record<string, unknown> {
-  const input = generatePortfolio(count, PER_MILESTONE, SEED);
+  const input = generatePortfolio(count, PER_MILESTONE, SEED, DEMANDS);
   collect();
   const heapInput = process.memoryUsage().heapUsed;
   let heapPeak = heapInput;
@@ -264,6 +270,8 @@ function child(
       String(EVENTS),
       '--seed',
       String(SEED),
+      '--demands',
+      String(DEMANDS),
     ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
@@ -277,7 +285,8 @@ const ms = (value: unknown): string => `${Number(value).toFixed(Number(value) < 
 console.log(
   `engine bench — ${cpus().length} CPUs, load average ${loadavg()
     .map((l) => l.toFixed(1))
-    .join(' ')}; ` + `${RUNS} timed runs, ${EVENTS} events, seed ${SEED}`,
+    .join(' ')}; ` +
+    `${RUNS} timed runs, ${EVENTS} events, seed ${SEED}, ${DEMANDS} capacity demands`,
 );
 for (const count of args.sizes.split(',').map(Number)) {
   const engine = child('engine', count);
@@ -292,6 +301,14 @@ for (const count of args.sizes.split(',').map(Number)) {
       'dependencies / benefits / signals',
       `${engine['dependencies']} / ${engine['benefits']} / ${engine['signals']}`,
     ],
+    ...(DEMANDS > 0
+      ? ([
+          [
+            'capacity: over-allocations / levelled moves (after the events)',
+            `${engine['overAllocations']} / ${engine['levelledMoves']}`,
+          ],
+        ] as [string, string][])
+      : []),
     [
       'full recompute (median wall / cpu)',
       `${ms(engine['fullWall'])} / ${ms(engine['fullCpu'])} (max ${ms(engine['fullWallMax'])})`,

@@ -76,17 +76,29 @@ interface Run {
   milestones: number[];
 }
 
-/** The milestones a work item is linked to (by key or epic), by position. */
-function linkedMilestones(data: EngineData, slot: number): number[] {
-  if (data.work.incremental !== null) return Array.from(milestonesOfItem(data.work, slot));
-  const found: number[] = [];
+/**
+ * The milestones each of some work items is linked to (by key or epic), by position: from the
+ * engine's reverse index when it keeps one, else in one pass over every milestone's work.
+ */
+function linkedMilestones(data: EngineData, slots: ReadonlySet<number>): Map<number, number[]> {
+  const found = new Map<number, number[]>();
+  for (const slot of slots) found.set(slot, []);
+  if (slots.size === 0) return found;
+  if (data.work.incremental !== null) {
+    // In plan order, as the pass below finds them.
+    for (const slot of slots)
+      found.set(
+        slot,
+        Array.from(milestonesOfItem(data.work, slot)).sort((a, b) => a - b),
+      );
+    return found;
+  }
   for (let m = 0; m < data.plan.milestones.length; m += 1) {
     const linked = linkedOf(data.work, m);
-    for (let k = 0; k < linked.length; k += 1)
-      if (linked[k] === slot) {
-        found.push(m);
-        break;
-      }
+    for (let k = 0; k < linked.length; k += 1) {
+      const list = found.get(linked[k]!);
+      if (list !== undefined && list[list.length - 1] !== m) list.push(m);
+    }
   }
   return found;
 }
@@ -96,10 +108,12 @@ function runsOf(data: EngineData): { runs: Run[]; idle: CapacityState['idle'] } 
   const { work, asOfDay, plan } = data;
   const runs: Run[] = [];
   const idle: CapacityState['idle'] = [];
+  const following = new Map<Run, number>();
   for (const demand of plan.plan.demands) {
     let startDay: number;
     let endDay: number;
     let milestones: number[] = [];
+    let followed = -1;
     if (demand.workItem !== undefined) {
       const key = demand.workItem;
       const slot = work.slotOf.get(key);
@@ -119,7 +133,7 @@ function runsOf(data: EngineData): { runs: Run[]; idle: CapacityState['idle'] } 
       }
       const start = item.startDate ?? demand.from;
       startDay = start === undefined ? asOfDay : dayOf(start);
-      if (demand.milestone === undefined) milestones = linkedMilestones(data, slot);
+      if (demand.milestone === undefined) followed = slot;
     } else if (demand.from !== undefined && demand.to !== undefined) {
       startDay = dayOf(demand.from);
       endDay = dayOf(demand.to);
@@ -138,13 +152,21 @@ function runsOf(data: EngineData): { runs: Run[]; idle: CapacityState['idle'] } 
     startDay = Math.max(startDay, asOfDay);
     const start = weekOfDay(startDay);
     const weeks = weekOfDay(Math.max(endDay, startDay)) - start + 1;
-    runs.push({ demand, start, weeks, endDay, milestones });
+    const run = { demand, start, weeks, endDay, milestones };
+    runs.push(run);
+    if (followed >= 0) following.set(run, followed);
   }
+  const linked = linkedMilestones(data, new Set(following.values()));
+  for (const [run, slot] of following) run.milestones = linked.get(slot)!;
   return { runs, idle };
 }
 
-/** The resource bottleneck of the engine's current state. */
-export function deriveCapacity(data: EngineData): CapacityState {
+/**
+ * The resource bottleneck of the engine's current state. `scope`, when given, receives the
+ * milestones whose forecast the levelled forecast reads: those its demands hold, those it
+ * moves, and their direct successors; a forecast move elsewhere cannot change the result.
+ */
+export function deriveCapacity(data: EngineData, scope?: Set<number>): CapacityState {
   const plan = data.plan.plan;
   const measure = plan.organisation.capacityMeasure ?? 'FTE';
   const { runs, idle } = runsOf(data);
@@ -177,7 +199,8 @@ export function deriveCapacity(data: EngineData): CapacityState {
     runs.length === 0
       ? { overAllocations: [], pushes: [], plannedStarts: {}, levelledStarts: {} }
       : explainOverAllocation({
-          units: capacityUnits,
+          // Only the units that have work to level.
+          units: capacityUnits.filter((unit) => runs.some((run) => run.demand.unit === unit.id)),
           work,
           milestones: runs.map((run) => ({ id: run.demand.id, work: [run.demand.id] })),
         });
@@ -211,7 +234,7 @@ export function deriveCapacity(data: EngineData): CapacityState {
     demands,
     idle,
     overAllocations,
-    milestones: levelMilestones(data, runs, demands, overAllocations, explained.pushes),
+    milestones: levelMilestones(data, runs, demands, overAllocations, explained.pushes, scope),
   };
 }
 
@@ -269,6 +292,7 @@ function levelMilestones(
   demands: readonly DemandRun[],
   overAllocations: readonly CapacityOverAllocation[],
   pushes: ReturnType<typeof explainOverAllocation>['pushes'],
+  scope: Set<number> | undefined,
 ): LevelledMilestone[] {
   const { plan, milestones: model } = data;
   const count = plan.milestones.length;
@@ -284,6 +308,7 @@ function levelMilestones(
       if (known === undefined || day > known.day) floor.set(m, { day, run: r });
     }
   });
+  for (const m of floor.keys()) scope?.add(m);
   if (floor.size === 0) return [];
 
   const levelled = new Int32Array(count);
@@ -328,7 +353,13 @@ function levelMilestones(
   const result: LevelledMilestone[] = [];
   for (let m = 0; m < count; m += 1) {
     const why = cause[m];
-    if (why === undefined || data.plan.canonicalMilestone[m] === 0) continue;
+    if (why === undefined) continue;
+    if (scope !== undefined) {
+      scope.add(m);
+      const { start: first, list: deps } = plan.outgoing;
+      for (let at = first[m]!; at < first[m + 1]!; at += 1) scope.add(plan.depTo[deps[at]!]!);
+    }
+    if (data.plan.canonicalMilestone[m] === 0) continue;
     const id = plan.milestones[m]!.id;
     const forecast = model.forecast[m]!;
     const calendarDays = levelled[m]! - forecast;

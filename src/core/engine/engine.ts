@@ -209,6 +209,10 @@ interface CapacityHolder {
   /** Engines that follow events: each signal as text by id, and the state as text. */
   signatures: Map<string, string> | null;
   stateText: string | null;
+  /** The work item keys demands follow: an event about one of them may move the bottleneck. */
+  readonly followed: ReadonlySet<string>;
+  /** Milestones whose forecast the levelled forecast reads (see `deriveCapacity`). */
+  scope: Set<number>;
 }
 
 interface Internal {
@@ -222,7 +226,7 @@ interface Internal {
 function capacityStateOf(internal: Internal): CapacityState {
   const holder = internal.capacity;
   holder.state ??= holder.active
-    ? deriveCapacity(internal.data)
+    ? deriveCapacity(internal.data, (holder.scope = new Set()))
     : {
         measure: internal.data.plan.plan.organisation.capacityMeasure ?? 'FTE',
         units: [],
@@ -244,16 +248,45 @@ function capacitySignalsOf(internal: Internal): Signal[] {
 function signCapacity(internal: Internal): void {
   const holder = internal.capacity;
   if (!holder.active) return;
-  holder.stateText = JSON.stringify(capacityStateOf(internal));
+  // Loads follow from the runs and the plan's capacity: the runs, over-allocations and moves say it all.
+  const { demands, idle, overAllocations, milestones } = capacityStateOf(internal);
+  holder.stateText = JSON.stringify([demands, idle, overAllocations, milestones]);
   holder.signatures = new Map(
     capacitySignalsOf(internal).map((signal) => [signal.id, JSON.stringify(signal)]),
   );
 }
 
-/** Derives the capacity again after an event and says what changed. */
-function updateCapacity(internal: Internal, changes: StateChanges): void {
+/**
+ * Derives the capacity again after an event that may move it, and says what changed: an event
+ * about an item a demand follows (its run), or one that moved the forecast of a milestone the
+ * levelled forecast reads. Any other event leaves the bottleneck as it is.
+ */
+function updateCapacity(
+  internal: Internal,
+  changes: StateChanges,
+  eventKey: string,
+  items: ReadonlySet<number>,
+  moved: ReadonlyMap<number, number>,
+): void {
   const holder = internal.capacity;
   if (!holder.active) return;
+  const { work } = internal.data;
+  let touched = holder.followed.has(eventKey);
+  if (!touched && holder.followed.size > 0)
+    for (const slot of items) {
+      const key = work.items[slot]?.key;
+      if (key !== undefined && holder.followed.has(key)) {
+        touched = true;
+        break;
+      }
+    }
+  if (!touched && holder.scope.size > 0)
+    for (const m of moved.keys())
+      if (holder.scope.has(m)) {
+        touched = true;
+        break;
+      }
+  if (!touched) return;
   const before = holder.signatures ?? new Map<string, string>();
   const stateText = holder.stateText;
   holder.state = null;
@@ -337,6 +370,12 @@ function build(input: EngineInput, incremental: boolean): Internal {
       signals: null,
       signatures: null,
       stateText: null,
+      followed: new Set(
+        input.plan.demands.flatMap((demand) =>
+          demand.workItem === undefined ? [] : [demand.workItem],
+        ),
+      ),
+      scope: new Set(),
     },
   };
   // Which milestones and KPI periods signal is settled by the figures above. An engine that
@@ -725,7 +764,7 @@ function applyEvent(
     }
   }
   updateSignals(internal, chainDirty, milestones.moved, kpisRecomputed, objectivesChanged, changes);
-  updateCapacity(internal, changes);
+  updateCapacity(internal, changes, key, items, milestones.moved);
 
   // What readers see next is made anew for everything recomputed.
   for (const slot of items) tables.workItems.forget(slot);

@@ -12,8 +12,18 @@ function firstMonday(year: number): number {
   return january4 - (weekdayOfDay(january4) - 1);
 }
 
+/** Week numbers read so far, by label. */
+const indexes = new Map<IsoWeek, number | undefined>();
+
 /** A running week number (weeks since the Monday of 1970-01-05's week); undefined if not a label. */
 export function weekIndex(label: IsoWeek): number | undefined {
+  if (indexes.has(label)) return indexes.get(label);
+  const index = readIndex(label);
+  if (indexes.size < 100_000) indexes.set(label, index);
+  return index;
+}
+
+function readIndex(label: IsoWeek): number | undefined {
   const match = ISO_WEEK.exec(label);
   if (match === null) return undefined;
   const [year, week] = [Number(match[1]), Number(match[2])];
@@ -24,8 +34,19 @@ export function weekIndex(label: IsoWeek): number | undefined {
   return Math.floor((monday - 4) / 7);
 }
 
+/** Labels made so far, by running week number: the engine asks for the same few weeks often. */
+const labels = new Map<number, IsoWeek>();
+
 /** The label of a running week number. */
 export function weekLabel(index: number): IsoWeek {
+  const known = labels.get(index);
+  if (known !== undefined) return known;
+  const label = makeLabel(index);
+  if (labels.size < 100_000) labels.set(index, label);
+  return label;
+}
+
+function makeLabel(index: number): IsoWeek {
   const monday = index * 7 + 4;
   const thursday = monday + 3;
   const year = new Date(thursday * DAY_MS).getUTCFullYear();
