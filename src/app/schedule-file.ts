@@ -190,7 +190,9 @@ async function schedulePlanFile(
     criticalPath: schedule.criticalPath,
     warnings:
       options.level === true
-        ? ['a plan file has no capacity yet: the levelled schedule is the critical-path schedule']
+        ? [
+            'a plan file levels milestones, not work: the levelled schedule is the critical-path schedule; its capacity and demands are levelled by the engine (throughline capacity)',
+          ]
         : [],
   };
 }
