@@ -228,6 +228,43 @@ describe('capacity in the browser', { timeout: 120_000 }, () => {
     }
   });
 
+  it('follows a plan change that moves only the load, which the strategic view does not show', async () => {
+    const { page, errors } = await open('/capacity');
+    const share = page
+      .getByTestId('unit-weeks-IT')
+      .locator('tr[data-week="2026-W42"] [data-testid="load-share"]');
+    await expect.poll(() => share.textContent()).toBe('100%');
+    await page.evaluate('window.__sameDocument = true');
+
+    // The maintenance data feed needs 2 FTE a week instead of 3: no milestone, KPI or signal moves.
+    const headers = {
+      authorization: `Bearer ${server.token}`,
+      'content-type': 'application/json',
+    };
+    const plan = (await (await fetch(`${server.base}/api/v1/plan`, { headers })).json()) as {
+      demands: { id: string; perWeek: number }[];
+    };
+    const apply = async (perWeek: number): Promise<void> => {
+      const demands = plan.demands.map((d) => (d.id === 'D-MAINT-DATA' ? { ...d, perWeek } : d));
+      const response = await fetch(`${server.base}/api/v1/plan`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ ...plan, demands }),
+      });
+      expect(response.status).toBe(200);
+    };
+    try {
+      await apply(2);
+      await expect.poll(() => share.textContent(), { timeout: 5000 }).toBe('83%');
+      expect(await page.evaluate('window.__sameDocument')).toBe(true);
+    } finally {
+      await apply(3);
+    }
+    await expect.poll(() => share.textContent(), { timeout: 5000 }).toBe('100%');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('says so when a unit does not exist', async () => {
     const { page } = await open('/units/NOPE');
     await page.getByRole('alert').getByText(/NOPE/).waitFor();

@@ -112,7 +112,12 @@ function overAllocationSignal(
         kind: 'benefit',
         id: benefit.id,
         text: `${benefit.kpi}: ${formatWithUnit(formatAmount(later), measure)} later — ${benefit.id} brings ${formatWithUnit(formatAmount(benefit.amountPerWeek), measure)} a week from ${move.id}, which lands ${move.calendarDays} days later`,
-        figures: { amountPerWeek: benefit.amountPerWeek, days: move.calendarDays, delta: -later },
+        figures: {
+          kpi: benefit.kpi,
+          amountPerWeek: benefit.amountPerWeek,
+          days: move.calendarDays,
+          later,
+        },
       });
     }
   }

@@ -15,7 +15,12 @@ interface DemandTableProps {
 export function DemandTable({ demands, measure, withUnit = true, caption }: DemandTableProps) {
   return (
     <Table.ScrollContainer minWidth={640}>
-      <Table verticalSpacing={6} captionSide="top" data-testid="demand-table">
+      <Table
+        verticalSpacing={6}
+        captionSide="top"
+        className="capacity-table"
+        data-testid="demand-table"
+      >
         <Table.Caption>{caption}</Table.Caption>
         <Table.Thead>
           <Table.Tr>

@@ -39,7 +39,7 @@ export function UnitWeekTable({ unit, weeks, measure }: UnitWeekTableProps) {
       <Table
         verticalSpacing={6}
         captionSide="top"
-        className="unit-weeks"
+        className="unit-weeks capacity-table"
         data-testid={`unit-weeks-${unit}`}
       >
         <Table.Caption>

@@ -27,6 +27,11 @@ export interface LiveSnapshot {
   sources: SourceFreshness[] | null;
   /** Bumps whenever the state or the signals changed: pages refetch their details on it. */
   version: number;
+  /**
+   * Bumps with `version`, and when the server says the resource bottleneck moved though nothing
+   * of the strategic view did (a `state` event with `capacity: true`): capacity pages refetch on it.
+   */
+  capacityVersion: number;
   mode: LiveMode;
   /** Ids of objectives, KPIs, initiatives and milestones that just changed. */
   changed: ReadonlySet<string>;
@@ -143,6 +148,17 @@ function describeChange(
   return { ids: [...new Set(ids)], lines, tone: worst };
 }
 
+/** True when a `state` event says the resource bottleneck moved (or everything was derived anew). */
+function movesCapacity(event: Event): boolean {
+  if (!(event instanceof MessageEvent) || typeof event.data !== 'string') return false;
+  try {
+    const data = JSON.parse(event.data) as { capacity?: unknown; all?: unknown };
+    return data.capacity === true || data.all === true;
+  } catch {
+    return false;
+  }
+}
+
 /** The live data of the signed-in app: the strategic view, the signals, the sources. */
 export function createLiveStore(): LiveStore {
   let snapshot: LiveSnapshot = {
@@ -150,6 +166,7 @@ export function createLiveStore(): LiveStore {
     signals: null,
     sources: null,
     version: 0,
+    capacityVersion: 0,
     mode: 'connecting',
     changed: new Set(),
     notices: [],
@@ -210,6 +227,7 @@ export function createLiveStore(): LiveStore {
         state,
         signals: signals.signals,
         version: snapshot.version + 1,
+        capacityVersion: snapshot.capacityVersion + 1,
         offline: false,
       };
       if (change !== null && (change.ids.length > 0 || change.lines.length > 0)) {
@@ -274,9 +292,13 @@ export function createLiveStore(): LiveStore {
       publish({ mode: 'push' });
       void refresh();
     });
-    for (const name of ['signal', 'state', 'message']) {
+    for (const name of ['signal', 'message']) {
       source.addEventListener(name, () => void refresh());
     }
+    source.addEventListener('state', (event) => {
+      if (movesCapacity(event)) publish({ capacityVersion: snapshot.capacityVersion + 1 });
+      void refresh();
+    });
     source.addEventListener('error', () => {
       // Closed for good (no such route, or not an event stream): ask every second instead.
       // Still connecting (the network blinked): ask meanwhile, until it opens again.

@@ -7,6 +7,7 @@ import { AlertIcon, CheckIcon } from '../components/icons.tsx';
 import { Failed, Loading, Page } from '../components/page.tsx';
 import { UnitWeekTable } from '../components/unit-week-table.tsx';
 import { count, formatAmount, formatDate } from '../format/format.ts';
+import { useLive } from '../live/live-context.tsx';
 import { useApi } from '../live/use-api.ts';
 import { useStateIndex } from '../live/use-state-index.ts';
 
@@ -93,8 +94,8 @@ function LevelledMilestones({
                   </Text>
                 )}
               </Table.Th>
-              <Table.Td>{formatDate(m.forecastDate)}</Table.Td>
-              <Table.Td>
+              <Table.Td className="nowrap">{formatDate(m.forecastDate)}</Table.Td>
+              <Table.Td className="nowrap">
                 <Text span size="sm" fw={650}>
                   {formatDate(m.levelledDate)}
                 </Text>
@@ -118,7 +119,8 @@ function LevelledMilestones({
  * capacity and who takes it, and the milestones the levelled forecast moves; live.
  */
 export function CapacityPage() {
-  const capacity = useApi<CapacityView>('/api/v1/capacity');
+  const { capacityVersion } = useLive();
+  const capacity = useApi<CapacityView>('/api/v1/capacity', capacityVersion);
   const plan = useApi<PlanFile>('/api/v1/plan');
   const index = useStateIndex();
   if (capacity.status === 'error' && capacity.data === null) {
@@ -182,7 +184,7 @@ export function CapacityPage() {
             <Stack gap="xs">
               <Group gap="xs" px="sm" pt="xs" justify="space-between">
                 <Title order={2} id={`unit-${load.unit}`} className="section-title">
-                  <EntityLink kind="unit" id={load.unit}>
+                  <EntityLink kind="unit" id={load.unit} fw="inherit">
                     {name === undefined || name === load.unit
                       ? load.unit
                       : `${name} (${load.unit})`}

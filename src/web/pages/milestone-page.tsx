@@ -9,6 +9,7 @@ import { AlertIcon } from '../components/icons.tsx';
 import { Failed, Loading, Page } from '../components/page.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { count, formatDate } from '../format/format.ts';
+import { useLive } from '../live/live-context.tsx';
 import { useApi } from '../live/use-api.ts';
 import { useStateIndex } from '../live/use-state-index.ts';
 
@@ -16,7 +17,12 @@ import { useStateIndex } from '../live/use-state-index.ts';
 export function MilestonePage() {
   const { id = '' } = useParams();
   const index = useStateIndex();
-  const explained = useApi<Explained<unknown, MilestoneDerived>>(apiPath('milestones', id));
+  const { capacityVersion } = useLive();
+  // The levelled date moves with the resource bottleneck, which the strategic view does not show.
+  const explained = useApi<Explained<unknown, MilestoneDerived>>(
+    apiPath('milestones', id),
+    capacityVersion,
+  );
   const plan = useApi<PlanFile>('/api/v1/plan');
   if (index === null) return <Loading />;
   const found = index.milestones.get(id);

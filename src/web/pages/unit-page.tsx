@@ -29,9 +29,12 @@ function Figure({ label, children }: { label: string; children: ReactNode }) {
 /** A unit: its capacity, its load week by week, its over-allocations, and why. */
 export function UnitPage() {
   const { id = '' } = useParams();
-  const explained = useApi<Explained<UnitEntity, UnitLoad>>(apiPath('units', id));
-  const capacity = useApi<CapacityView>('/api/v1/capacity');
   const live = useLive();
+  const explained = useApi<Explained<UnitEntity, UnitLoad>>(
+    apiPath('units', id),
+    live.capacityVersion,
+  );
+  const capacity = useApi<CapacityView>('/api/v1/capacity', live.capacityVersion);
   const labels = useLabels();
   if (explained.status === 'error' && explained.data === null) {
     return <Failed error={explained.error} />;
