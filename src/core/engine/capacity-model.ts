@@ -161,21 +161,69 @@ function runsOf(data: EngineData): { runs: Run[]; idle: CapacityState['idle'] } 
   return { runs, idle };
 }
 
+/** What levelling the runs gave: the part of the bottleneck that only the runs decide. */
+export interface LevelledRuns {
+  /** The runs as text: while it holds, so does everything here. */
+  readonly key: string;
+  readonly measure: string;
+  readonly units: UnitLoad[];
+  readonly demands: DemandRun[];
+  readonly idle: CapacityState['idle'];
+  readonly overAllocations: CapacityOverAllocation[];
+  readonly runs: readonly Run[];
+  /** Per run: the over-allocation (its index) behind its delay, or −1. */
+  readonly runCause: Int32Array;
+  /** Milestones a delayed run holds: no earlier than this day, and the run that sets it. */
+  readonly floor: ReadonlyMap<number, { day: number; run: number }>;
+}
+
 /**
- * The resource bottleneck of the engine's current state. `scope`, when given, receives the
- * milestones whose forecast the levelled forecast reads: those its demands hold, those it
- * moves, and their direct successors; a forecast move elsewhere cannot change the result.
+ * The resource bottleneck as numbers: the levelled runs, and every milestone's levelled date
+ * with its cause. Made into readable entries (`capacityState`) only when someone reads them.
  */
-export function deriveCapacity(data: EngineData, scope?: Set<number>): CapacityState {
+export interface CapacityModel {
+  readonly runs: LevelledRuns;
+  /** Levelled date per milestone position (its forecast when nothing moves it). */
+  readonly levelled: Int32Array;
+  /** Why it moves: NONE, OVER (ref: run), QUEUE (ref: run), DEPENDENCY (ref: predecessor). */
+  readonly causeKind: Uint8Array;
+  readonly causeRef: Int32Array;
+  /** The over-allocation a move traces back to (index), or −1. */
+  readonly root: Int32Array;
+  /** Positions that move, in plan order, and the forecast each had then. */
+  readonly moved: readonly number[];
+  readonly movedForecast: readonly number[];
+}
+
+/**
+ * Whether a milestone's forecast is read by the levelled dates: it is held by a delayed run,
+ * it moves, or it waits for one that moves. A forecast move anywhere else changes nothing here.
+ */
+export function readsForecastOf(data: EngineData, model: CapacityModel, m: number): boolean {
+  if (model.causeKind[m] !== CAUSE_NONE || model.runs.floor.has(m)) return true;
+  const { start, list } = data.plan.incoming;
+  for (let at = start[m]!; at < start[m + 1]!; at += 1)
+    if (model.causeKind[data.plan.depFrom[list[at]!]!] !== CAUSE_NONE) return true;
+  return false;
+}
+
+export const CAUSE_NONE = 0;
+export const CAUSE_OVER = 1;
+export const CAUSE_QUEUE = 2;
+export const CAUSE_DEPENDENCY = 3;
+
+/** Levels the runs: demands' weeks, loads, over-allocations and delays. */
+function levelRuns(
+  data: EngineData,
+  runs: readonly Run[],
+  idle: CapacityState['idle'],
+  key: string,
+): LevelledRuns {
   const plan = data.plan.plan;
   const measure = plan.organisation.capacityMeasure ?? 'FTE';
-  const { runs, idle } = runsOf(data);
   const units = plan.units.filter(
     (unit) => unit.capacity !== undefined || runs.some((run) => run.demand.unit === unit.id),
   );
-  if (units.length === 0 && runs.length === 0)
-    return { measure, units: [], demands: [], idle, overAllocations: [], milestones: [] };
-
   const asOfWeek = weekOfDay(data.asOfDay);
   let lastPlanned = asOfWeek;
   let serial = 0;
@@ -208,6 +256,13 @@ export function deriveCapacity(data: EngineData, scope?: Set<number>): CapacityS
     id: overAllocationId(over),
     ...over,
   }));
+  const overAt = new Map(overAllocations.map((over, k) => [over.id, k]));
+  const runCause = new Int32Array(runs.length).fill(-1);
+  for (const push of explained.pushes) {
+    if (push.cause === undefined) continue;
+    const r = runs.findIndex((run) => run.demand.id === push.milestone);
+    if (r >= 0) runCause[r] = overAt.get(overAllocationId(push.cause)) ?? -1;
+  }
 
   const demands: DemandRun[] = runs.map((run) => {
     const id = run.demand.id;
@@ -227,15 +282,129 @@ export function deriveCapacity(data: EngineData, scope?: Set<number>): CapacityS
       milestones: run.milestones.map((m) => data.plan.milestones[m]!.id),
     };
   });
-
+  // The demand-driven floor of each milestone, and the run that sets it.
+  const floor = new Map<number, { day: number; run: number }>();
+  runs.forEach((run, r) => {
+    // From the run as its window or work item has it, before the work it comes after.
+    const delay = weekIndex(demands[r]!.levelledStart)! - run.start;
+    if (delay <= 0) return;
+    for (const m of run.milestones) {
+      const day = data.plan.calendarOf[m]!.next(run.endDay + 7 * delay);
+      const known = floor.get(m);
+      if (known === undefined || day > known.day) floor.set(m, { day, run: r });
+    }
+  });
   return {
+    key,
     measure,
     units: unitLoads(units, capacityUnits, demands, asOfWeek),
     demands,
     idle,
     overAllocations,
-    milestones: levelMilestones(data, runs, demands, overAllocations, explained.pushes, scope),
+    runs,
+    runCause,
+    floor,
   };
+}
+
+/**
+ * The resource bottleneck of the engine's current state, as numbers. The levelling of the runs
+ * is taken from `previous` while the runs are the same (an event about anything but an item a
+ * demand follows leaves them so); then, given the milestones whose forecast moved since
+ * `previous`, only the levelled dates they reach are made again, else all in one pass.
+ */
+export function deriveCapacityModel(
+  data: EngineData,
+  previous: CapacityModel | null,
+  forecastsMoved?: Iterable<number>,
+): CapacityModel {
+  const { runs, idle } = runsOf(data);
+  const key = JSON.stringify([
+    runs.map((run) => [run.demand.id, run.start, run.weeks, run.endDay, run.milestones]),
+    idle,
+  ]);
+  if (previous !== null && previous.runs.key === key) {
+    return forecastsMoved === undefined
+      ? levelMilestones(data, previous.runs)
+      : relevelMilestones(data, previous, forecastsMoved);
+  }
+  return levelMilestones(data, levelRuns(data, runs, idle, key));
+}
+
+/** The readable bottleneck: entries and sentences for every milestone that moves. */
+export function capacityState(data: EngineData, model: CapacityModel): CapacityState {
+  const { runs } = model;
+  return {
+    measure: runs.measure,
+    units: runs.units,
+    demands: runs.demands,
+    idle: runs.idle,
+    overAllocations: runs.overAllocations,
+    milestones: model.moved.flatMap((m) =>
+      data.plan.canonicalMilestone[m] === 0 ? [] : [levelledEntry(data, model, m)],
+    ),
+  };
+}
+
+/** The bottleneck of a state derived once (not followed by events). */
+export function deriveCapacity(data: EngineData): CapacityState {
+  return capacityState(data, deriveCapacityModel(data, null));
+}
+
+/** The cause of a move, as the state shows it. */
+export function causeOf(data: EngineData, model: CapacityModel, m: number): LevelledCause {
+  const ref = model.causeRef[m]!;
+  switch (model.causeKind[m]) {
+    case CAUSE_OVER: {
+      const over = model.runs.overAllocations[model.runs.runCause[ref]!]!;
+      return {
+        kind: 'over_allocation',
+        overAllocation: over.id,
+        unit: over.unit,
+        demand: model.runs.runs[ref]!.demand.id,
+      };
+    }
+    case CAUSE_QUEUE:
+      return { kind: 'queue', demand: model.runs.runs[ref]!.demand.id };
+    default:
+      return { kind: 'dependency', predecessor: data.plan.milestones[ref]!.id };
+  }
+}
+
+function levelledEntry(data: EngineData, model: CapacityModel, m: number): LevelledMilestone {
+  const { plan, milestones: forecasts } = data;
+  const id = plan.milestones[m]!.id;
+  const forecast = forecasts.forecast[m]!;
+  const day = model.levelled[m]!;
+  const calendarDays = day - forecast;
+  const workingDays = plan.calendarOf[m]!.between(forecast, day);
+  const cause = causeOf(data, model, m);
+  return {
+    id,
+    forecastDate: dateOf(forecast),
+    levelledDate: dateOf(day),
+    calendarDays,
+    workingDays,
+    cause,
+    sentence: `${id} moves ${moveWords(calendarDays, workingDays)} to ${dateOf(day)} ${becauseWords(cause, model.runs.overAllocations)}`,
+  };
+}
+
+/** Whether two models say the same: the same runs levelled, and the same dates and causes. */
+export function sameCapacity(a: CapacityModel, b: CapacityModel): boolean {
+  if (a.runs.key !== b.runs.key || a.moved.length !== b.moved.length) return false;
+  for (let k = 0; k < a.moved.length; k += 1) {
+    const m = a.moved[k]!;
+    if (
+      b.moved[k] !== m ||
+      a.movedForecast[k] !== b.movedForecast[k] ||
+      a.levelled[m] !== b.levelled[m] ||
+      a.causeKind[m] !== b.causeKind[m] ||
+      a.causeRef[m] !== b.causeRef[m]
+    )
+      return false;
+  }
+  return true;
 }
 
 /** The signal id of an over-allocation: its unit and first week. */
@@ -285,96 +454,169 @@ function unitLoads(
 /**
  * The levelled date of every milestone: each delayed demand holds its milestones to the working
  * day after its levelled end; dependencies then carry the moves downstream, in dependency order.
+ * A milestone's forecast moves too, but a levelled date differs from it only downstream of a
+ * held milestone, so the pass starts there.
  */
-function levelMilestones(
-  data: EngineData,
-  runs: readonly Run[],
-  demands: readonly DemandRun[],
-  overAllocations: readonly CapacityOverAllocation[],
-  pushes: ReturnType<typeof explainOverAllocation>['pushes'],
-  scope: Set<number> | undefined,
-): LevelledMilestone[] {
-  const { plan, milestones: model } = data;
+function levelMilestones(data: EngineData, levelledRuns: LevelledRuns): CapacityModel {
+  const { plan, milestones: forecasts } = data;
   const count = plan.milestones.length;
-  // The demand-driven floor of each milestone, and the demand that sets it.
-  const floor = new Map<number, { day: number; run: number }>();
-  runs.forEach((run, r) => {
-    // From the run as its window or work item has it, before the work it comes after.
-    const delay = weekIndex(demands[r]!.levelledStart)! - run.start;
-    if (delay <= 0) return;
-    for (const m of run.milestones) {
-      const day = plan.calendarOf[m]!.next(run.endDay + 7 * delay);
-      const known = floor.get(m);
-      if (known === undefined || day > known.day) floor.set(m, { day, run: r });
-    }
-  });
-  for (const m of floor.keys()) scope?.add(m);
-  if (floor.size === 0) return [];
+  const model = {
+    runs: levelledRuns,
+    levelled: Int32Array.from(forecasts.forecast.subarray(0, count)),
+    causeKind: new Uint8Array(count),
+    causeRef: new Int32Array(count).fill(-1),
+    root: new Int32Array(count).fill(-1),
+    moved: [] as number[],
+    movedForecast: [] as number[],
+  };
+  const { floor } = levelledRuns;
+  if (floor.size === 0) return model;
+  // Only milestones at or after a held one in dependency order can move.
+  let from = count;
+  for (const m of floor.keys()) from = Math.min(from, plan.rank[m]!);
+  for (let r = from; r < count; r += 1) levelOne(data, model, plan.order[r]!);
+  listMoved(data, model);
+  return model;
+}
 
-  const levelled = new Int32Array(count);
-  const cause = new Array<LevelledCause | undefined>(count);
-  const { start, list } = plan.incoming;
-  for (let r = 0; r < count; r += 1) {
-    const m = plan.order[r]!;
-    const forecast = model.forecast[m]!;
-    let day = forecast;
-    let why: LevelledCause | undefined;
-    const own = floor.get(m);
-    if (own !== undefined && own.day > day) {
-      day = own.day;
-      const demand = runs[own.run]!.demand.id;
-      const push = pushes.find((p) => p.milestone === demand);
-      why =
-        push?.cause !== undefined
-          ? {
-              kind: 'over_allocation',
-              overAllocation: overAllocationId(push.cause),
-              unit: push.cause.unit,
-              demand,
-            }
-          : { kind: 'queue', demand };
+function listMoved(
+  data: EngineData,
+  model: { causeKind: Uint8Array; moved: number[]; movedForecast: number[] },
+): void {
+  for (let m = 0; m < model.causeKind.length; m += 1)
+    if (model.causeKind[m] !== CAUSE_NONE) {
+      model.moved.push(m);
+      model.movedForecast.push(data.milestones.forecast[m]!);
     }
-    // A cyclic plan's order is not a dependency order: its moves stay where they start.
-    if (!plan.cyclic)
-      for (let at = start[m]!; at < start[m + 1]!; at += 1) {
-        const d = list[at]!;
-        const from = plan.depFrom[d]!;
-        if (cause[from] === undefined) continue;
-        const required = plan.calendarOf[m]!.add(levelled[from]!, plan.depLag[d]!);
-        if (required > day) {
-          day = required;
-          why = { kind: 'dependency', predecessor: plan.milestones[from]!.id };
-        }
+}
+
+/**
+ * One milestone's levelled date and cause, from its forecast, its floor and the levelled dates
+ * of its predecessors that move; true when any of them changed.
+ */
+function levelOne(
+  data: EngineData,
+  model: {
+    runs: LevelledRuns;
+    levelled: Int32Array;
+    causeKind: Uint8Array;
+    causeRef: Int32Array;
+    root: Int32Array;
+  },
+  m: number,
+): boolean {
+  const { plan, milestones: forecasts } = data;
+  const { levelled, causeKind, causeRef, root } = model;
+  let day = forecasts.forecast[m]!;
+  let kind = CAUSE_NONE;
+  let ref = -1;
+  let from = -1;
+  const own = model.runs.floor.get(m);
+  if (own !== undefined && own.day > day) {
+    day = own.day;
+    const over = model.runs.runCause[own.run]!;
+    kind = over >= 0 ? CAUSE_OVER : CAUSE_QUEUE;
+    ref = own.run;
+    from = over;
+  }
+  // A cyclic plan's order is not a dependency order: its moves stay where they start.
+  if (!plan.cyclic) {
+    const { start, list } = plan.incoming;
+    for (let at = start[m]!; at < start[m + 1]!; at += 1) {
+      const d = list[at]!;
+      const pred = plan.depFrom[d]!;
+      if (causeKind[pred] === CAUSE_NONE) continue;
+      const required = plan.calendarOf[m]!.add(levelled[pred]!, plan.depLag[d]!);
+      if (required > day) {
+        day = required;
+        kind = CAUSE_DEPENDENCY;
+        ref = pred;
+        from = root[pred]!;
       }
-    levelled[m] = day;
-    cause[m] = why;
-  }
-
-  const result: LevelledMilestone[] = [];
-  for (let m = 0; m < count; m += 1) {
-    const why = cause[m];
-    if (why === undefined) continue;
-    if (scope !== undefined) {
-      scope.add(m);
-      const { start: first, list: deps } = plan.outgoing;
-      for (let at = first[m]!; at < first[m + 1]!; at += 1) scope.add(plan.depTo[deps[at]!]!);
     }
-    if (data.plan.canonicalMilestone[m] === 0) continue;
-    const id = plan.milestones[m]!.id;
-    const forecast = model.forecast[m]!;
-    const calendarDays = levelled[m]! - forecast;
-    const workingDays = plan.calendarOf[m]!.between(forecast, levelled[m]!);
-    result.push({
-      id,
-      forecastDate: dateOf(forecast),
-      levelledDate: dateOf(levelled[m]!),
-      calendarDays,
-      workingDays,
-      cause: why,
-      sentence: `${id} moves ${moveWords(calendarDays, workingDays)} to ${dateOf(levelled[m]!)} ${becauseWords(why, overAllocations)}`,
-    });
   }
-  return result;
+  const changed =
+    levelled[m] !== day || causeKind[m] !== kind || causeRef[m] !== ref || root[m] !== from;
+  levelled[m] = day;
+  causeKind[m] = kind;
+  causeRef[m] = ref;
+  root[m] = from;
+  return changed;
+}
+
+/**
+ * The levelled dates after some forecasts moved, the runs unchanged: from those milestones on,
+ * in dependency order, only as far as a levelled date or cause changes.
+ */
+function relevelMilestones(
+  data: EngineData,
+  previous: CapacityModel,
+  forecastsMoved: Iterable<number>,
+): CapacityModel {
+  const { plan } = data;
+  const model = {
+    runs: previous.runs,
+    levelled: previous.levelled.slice(),
+    causeKind: previous.causeKind.slice(),
+    causeRef: previous.causeRef.slice(),
+    root: previous.root.slice(),
+    moved: [] as number[],
+    movedForecast: [] as number[],
+  };
+  // A queue by rank in the dependency order, each milestone at most once.
+  const queued = new Set<number>();
+  const heap: number[] = [];
+  const push = (m: number): void => {
+    if (queued.has(m)) return;
+    queued.add(m);
+    heap.push(m);
+    for (let i = heap.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if (plan.rank[heap[parent]!]! <= plan.rank[heap[i]!]!) break;
+      [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+      i = parent;
+    }
+  };
+  const pop = (): number => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let least = i;
+        if (l < heap.length && plan.rank[heap[l]!]! < plan.rank[heap[least]!]!) least = l;
+        if (r < heap.length && plan.rank[heap[r]!]! < plan.rank[heap[least]!]!) least = r;
+        if (least === i) break;
+        [heap[least], heap[i]] = [heap[i]!, heap[least]!];
+        i = least;
+      }
+    }
+    return top;
+  };
+  const seeds = new Set<number>();
+  for (const m of forecastsMoved)
+    if (readsForecastOf(data, previous, m)) {
+      seeds.add(m);
+      push(m);
+    }
+  const { start, list } = plan.outgoing;
+  let changed = false;
+  while (heap.length > 0) {
+    const m = pop();
+    if (!levelOne(data, model, m)) {
+      // Its levelled date holds, but a moving milestone's entry shows its forecast too.
+      if (seeds.has(m) && model.causeKind[m] !== CAUSE_NONE) changed = true;
+      continue;
+    }
+    changed = true;
+    if (plan.cyclic) continue;
+    for (let at = start[m]!; at < start[m + 1]!; at += 1) push(plan.depTo[list[at]!]!);
+  }
+  if (!changed) return previous;
+  listMoved(data, model);
+  return model;
 }
 
 /** `2 weeks` when the move is whole weeks, else in working days. */

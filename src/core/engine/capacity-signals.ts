@@ -1,65 +1,110 @@
-import type {
-  CapacityOverAllocation,
-  CapacityState,
-  ChainStep,
-  LevelledMilestone,
-  Signal,
-} from '../domain/state.ts';
+import type { CapacityOverAllocation, ChainStep, Signal } from '../domain/state.ts';
 import { listing, weekRange } from '../schedule/over-allocation.ts';
+import { CAUSE_OVER, capacityState, type CapacityModel } from './capacity-model.ts';
 import { rowOf } from './compressed-rows.ts';
 import type { EngineData } from './engine-data.ts';
 import { formatAmount, formatWithUnit } from './format.ts';
 import { ownerOfMilestone } from './plan-model.ts';
 
+/** A chain names at most this many moved milestones, then says how many more move. */
+const CHAIN_MILESTONES = 12;
+
 /**
  * One signal per over-allocation: a unit has more work than capacity in some weeks. Its chain
  * runs from the unit and the initiatives that take it, through the milestones the levelled
- * forecast moves, to the benefits (money) that arrive later; it ends with the trade-off and who
- * decides it: the owner of the closest objective every initiative involved serves, else an
- * executive.
+ * forecast moves (those its demands hold first, then those that wait for them), to the benefits
+ * (money) that arrive later, per KPI; it ends with the trade-off and who decides it: the owner of
+ * the closest objective every initiative involved serves, else an executive.
  */
-export function capacitySignals(data: EngineData, capacity: CapacityState): Signal[] {
-  if (capacity.overAllocations.length === 0) return [];
-  const rootOf = overAllocationOfMove(capacity.milestones);
-  return capacity.overAllocations.map((over) =>
-    overAllocationSignal(
-      data,
-      capacity,
-      over,
-      capacity.milestones.filter((move) => rootOf.get(move.id) === over.id),
-    ),
+export function capacitySignals(
+  data: EngineData,
+  model: CapacityModel,
+  previous?: ReadonlyMap<string, KeyedSignal>,
+): KeyedSignal[] {
+  const overAllocations = model.runs.overAllocations;
+  if (overAllocations.length === 0) return [];
+  const movedBy = overAllocations.map((): number[] => []);
+  for (const m of model.moved) {
+    const root = model.root[m]!;
+    if (root >= 0 && data.plan.canonicalMilestone[m] === 1) movedBy[root]!.push(m);
+  }
+  return overAllocations.map((over, k) => {
+    const moved = movedBy[k]!;
+    const money = moneyLater(data, model, moved);
+    // Everything the signal says, as numbers: while it holds, the signal made before holds.
+    const key = JSON.stringify([
+      over.sentence,
+      moved.length,
+      moved.slice(0, 3),
+      shownOf(model, moved).map((m) => [
+        m,
+        model.levelled[m],
+        data.milestones.forecast[m],
+        model.causeKind[m],
+        model.causeRef[m],
+      ]),
+      [...money].map(([kpi, sum]) => [kpi, sum.later, sum.benefits.length]),
+    ]);
+    const known = previous?.get(over.id);
+    if (known?.key === key) return known;
+    return { key, signal: overAllocationSignal(data, model, over, moved, money) };
+  });
+}
+
+/** A signal with the key of what it says. */
+export interface KeyedSignal {
+  key: string;
+  signal: Signal;
+}
+
+/** The moves a chain names: those its demands hold first, then those that wait for them. */
+function shownOf(model: CapacityModel, moved: readonly number[]): number[] {
+  const held = moved.filter((m) => model.causeKind[m] === CAUSE_OVER);
+  return [...held, ...moved.filter((m) => model.causeKind[m] !== CAUSE_OVER)].slice(
+    0,
+    CHAIN_MILESTONES,
   );
 }
 
-/** The over-allocation behind each move, followed through the dependencies that carry it. */
-function overAllocationOfMove(moves: readonly LevelledMilestone[]): Map<string, string> {
-  const byId = new Map(moves.map((move) => [move.id, move]));
-  const root = new Map<string, string>();
-  const find = (move: LevelledMilestone, seen: Set<string>): string | undefined => {
-    const cause = move.cause;
-    if (cause.kind === 'over_allocation') return cause.overAllocation;
-    if (cause.kind === 'queue') return undefined;
-    const before = byId.get(cause.predecessor);
-    if (before === undefined || seen.has(before.id)) return undefined;
-    seen.add(before.id);
-    return find(before, seen);
-  };
-  for (const move of moves) {
-    const found = find(move, new Set([move.id]));
-    if (found !== undefined) root.set(move.id, found);
+interface MoneyLater {
+  later: number;
+  benefits: string[];
+  milestones: Set<string>;
+}
+
+/** Every benefit of every milestone that moves lands later: how much, summed per KPI. */
+function moneyLater(
+  data: EngineData,
+  model: CapacityModel,
+  moved: readonly number[],
+): Map<string, MoneyLater> {
+  const { plan: planModel } = data;
+  const byKpi = new Map<string, MoneyLater>();
+  for (const m of moved) {
+    const days = model.levelled[m]! - data.milestones.forecast[m]!;
+    for (const b of rowOf(planModel.benefitsOfMilestone, m)) {
+      const benefit = planModel.plan.benefits[b]!;
+      const sum = byKpi.get(benefit.kpi) ?? { later: 0, benefits: [], milestones: new Set() };
+      byKpi.set(benefit.kpi, sum);
+      sum.later += (benefit.amountPerWeek * days) / 7;
+      sum.benefits.push(benefit.id);
+      sum.milestones.add(benefit.milestone);
+    }
   }
-  return root;
+  return byKpi;
 }
 
 function overAllocationSignal(
   data: EngineData,
-  capacity: CapacityState,
+  model: CapacityModel,
   over: CapacityOverAllocation,
-  moves: readonly LevelledMilestone[],
+  moved: readonly number[],
+  byKpi: ReadonlyMap<string, MoneyLater>,
 ): Signal {
-  const { plan: model } = data;
-  const plan = model.plan;
-  const index = model.index;
+  const { plan: planModel } = data;
+  const plan = planModel.plan;
+  const index = planModel.index;
+  const measure = model.runs.measure;
   const weeks = weekRange(over.weeks);
   const owners = new Set<string>();
   const chain: ChainStep[] = [
@@ -72,7 +117,7 @@ function overAllocationSignal(
         capacity: over.capacity,
         peakLoad: over.peakLoad,
         ...(over.peakPercent !== null ? { peakPercent: over.peakPercent } : {}),
-        measure: capacity.measure,
+        measure,
       },
     },
   ];
@@ -82,52 +127,64 @@ function overAllocationSignal(
     chain.push({
       kind: 'initiative',
       id: taker.id,
-      text: `${taker.id} takes up to ${formatWithUnit(formatAmount(taker.load), capacity.measure)} a week of ${over.unit} in ${weeks}`,
+      text: `${taker.id} takes up to ${formatWithUnit(formatAmount(taker.load), measure)} a week of ${over.unit} in ${weeks}`,
       figures: { load: taker.load },
     });
   }
-  const currency = plan.organisation.currency;
-  for (const move of moves) {
-    const m = model.milestoneAt.get(move.id)!;
-    const owner = ownerOfMilestone(model, m);
+
+  const shown = shownOf(model, moved);
+  const entries = new Map(
+    capacityState(data, { ...model, moved: shown }).milestones.map((entry) => [entry.id, entry]),
+  );
+  for (const m of shown) {
+    const entry = entries.get(planModel.milestones[m]!.id);
+    if (entry === undefined) continue;
+    const owner = ownerOfMilestone(planModel, m);
     if (owner !== null) owners.add(owner);
     chain.push({
       kind: 'milestone',
-      id: move.id,
-      text: `${move.sentence} (forecast ${move.forecastDate})`,
+      id: entry.id,
+      text: `${entry.sentence} (forecast ${entry.forecastDate})`,
       figures: {
-        forecastDate: move.forecastDate,
-        levelledDate: move.levelledDate,
-        calendarDays: move.calendarDays,
-        workingDays: move.workingDays,
+        forecastDate: entry.forecastDate,
+        levelledDate: entry.levelledDate,
+        calendarDays: entry.calendarDays,
+        workingDays: entry.workingDays,
       },
     });
-    for (const b of rowOf(model.benefitsOfMilestone, m)) {
-      const benefit = plan.benefits[b]!;
-      const kpi = index.kpis.get(benefit.kpi);
-      if (kpi !== undefined) owners.add(kpi.owner);
-      const later = (benefit.amountPerWeek * move.calendarDays) / 7;
-      const measure = kpi?.unitOfMeasure ?? currency;
-      chain.push({
-        kind: 'benefit',
-        id: benefit.id,
-        text: `${benefit.kpi}: ${formatWithUnit(formatAmount(later), measure)} later — ${benefit.id} brings ${formatWithUnit(formatAmount(benefit.amountPerWeek), measure)} a week from ${move.id}, which lands ${move.calendarDays} days later`,
-        figures: {
-          kpi: benefit.kpi,
-          amountPerWeek: benefit.amountPerWeek,
-          days: move.calendarDays,
-          later,
-        },
-      });
-    }
   }
-  const decider = deciderOf(
-    data,
-    over.initiatives.map((taker) => taker.id),
-  );
+  if (moved.length > shown.length) {
+    const more = moved.length - shown.length;
+    chain.push({
+      kind: 'unit',
+      id: over.unit,
+      text: `… and ${more} more ${more === 1 ? 'milestone moves' : 'milestones move'} with them through their dependencies`,
+      figures: { more },
+    });
+  }
+
+  // The money, per KPI.
+  const currency = plan.organisation.currency;
+  for (const [kpiId, sum] of byKpi) {
+    const kpi = index.kpis.get(kpiId);
+    if (kpi !== undefined) owners.add(kpi.owner);
+    const amount = formatWithUnit(formatAmount(sum.later), kpi?.unitOfMeasure ?? currency);
+    const what =
+      sum.benefits.length === 1
+        ? `${sum.benefits[0]!} lands later with ${[...sum.milestones][0]!}`
+        : `${sum.benefits.length} benefits land later with ${listing([...sum.milestones].slice(0, 3))}${sum.milestones.size > 3 ? ' and others' : ''}`;
+    chain.push({
+      kind: 'kpi',
+      id: kpiId,
+      text: `${kpiId}: ${amount} later — ${what}`,
+      figures: { kpi: kpiId, later: sum.later, benefits: sum.benefits.length },
+    });
+  }
+
+  const initiatives = over.initiatives.map((taker) => taker.id);
+  const decider = deciderOf(data, initiatives);
   if (decider !== null) {
     owners.add(decider.person);
-    const initiatives = over.initiatives.map((taker) => taker.id);
     const name = index.people.get(decider.person)?.name ?? decider.person;
     chain.push({
       kind: decider.objective === null ? 'unit' : 'objective',
@@ -137,12 +194,18 @@ function overAllocationSignal(
     });
   }
   const share = over.peakPercent === null ? 'has no capacity' : `is at ${over.peakPercent}%`;
-  const moved = moves.length === 0 ? '' : `: ${moves.map((move) => move.id).join(', ')} move`;
+  const ids = moved.map((m) => planModel.milestones[m]!.id);
+  const named =
+    ids.length === 0
+      ? ''
+      : ids.length <= 3
+        ? `: ${ids.join(', ')} move`
+        : `: ${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more move`;
   return {
     id: over.id,
     kind: 'capacity.over_allocated',
     subject: { kind: 'unit', id: over.unit },
-    title: `${over.unit} ${share} in ${weeks}${moved}`,
+    title: `${over.unit} ${share} in ${weeks}${named}`,
     chain,
     affectedOwners: [...owners].sort(),
   };

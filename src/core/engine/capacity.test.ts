@@ -189,8 +189,8 @@ describe('capacity: the resource bottleneck', () => {
       'initiative I-A: I-A takes up to 4 FTE a week of IT in weeks 41–43',
       'initiative I-B: I-B takes up to 3 FTE a week of IT in weeks 41–43',
       'milestone M-B: M-B moves 3 weeks to 2026-11-16 because IT is at 140% in weeks 41–43, taken by I-A and I-B (forecast 2026-10-26)',
-      'benefit B-1: K-1: 30,000 USD later — B-1 brings 10,000 USD a week from M-B, which lands 21 days later',
       'milestone M-C: M-C moves 2 weeks to 2026-11-16 because it waits for M-B, which moves (forecast 2026-11-02)',
+      'kpi K-1: K-1: 30,000 USD later — B-1 lands later with M-B',
       "objective O-ROOT: Trade-off: IT's capacity in weeks 41–43 between I-A and I-B, or more capacity for IT; Chief Executive decides, as owner of O-ROOT",
     ]);
     expect(signal.affectedOwners).toEqual(['ana', 'ben', 'cat', 'ceo']);

@@ -20,8 +20,14 @@ import {
   createSignatureCache,
 } from './cause-chain.ts';
 import { accrualDays } from './benefit-accrual.ts';
-import { deriveCapacity } from './capacity-model.ts';
-import { capacitySignals } from './capacity-signals.ts';
+import {
+  capacityState,
+  deriveCapacityModel,
+  readsForecastOf,
+  sameCapacity,
+  type CapacityModel,
+} from './capacity-model.ts';
+import { capacitySignals, type KeyedSignal } from './capacity-signals.ts';
 import { dayOf } from './day-numbers.ts';
 import { LazyTable } from './derived-table.ts';
 import { type EngineData, deliveryCode, valueCode } from './engine-data.ts';
@@ -198,21 +204,21 @@ interface SignalStore {
 
 /**
  * The resource bottleneck and its signals, derived when first read. An engine that follows
- * events derives it again after each event (a plan has few demands), and keeps each signal's
- * text to tell which ones the event raised, changed or resolved.
+ * events derives it again after an event that can move it (reusing the levelling while the
+ * demands' runs hold), and keeps each signal's text to tell which ones the event raised,
+ * changed or resolved.
  */
 interface CapacityHolder {
   /** False when the plan has neither capacity nor demands: then there is nothing to derive. */
   readonly active: boolean;
+  /** The bottleneck as numbers, its readable form and its signals, each made when first asked. */
+  model: CapacityModel | null;
   state: CapacityState | null;
-  signals: Signal[] | null;
-  /** Engines that follow events: each signal as text by id, and the state as text. */
+  signals: KeyedSignal[] | null;
+  /** Engines that follow events: each capacity signal as text, by id. */
   signatures: Map<string, string> | null;
-  stateText: string | null;
   /** The work item keys demands follow: an event about one of them may move the bottleneck. */
   readonly followed: ReadonlySet<string>;
-  /** Milestones whose forecast the levelled forecast reads (see `deriveCapacity`). */
-  scope: Set<number>;
 }
 
 interface Internal {
@@ -223,10 +229,16 @@ interface Internal {
   capacity: CapacityHolder;
 }
 
+function capacityModelOf(internal: Internal): CapacityModel {
+  const holder = internal.capacity;
+  holder.model ??= deriveCapacityModel(internal.data, null);
+  return holder.model;
+}
+
 function capacityStateOf(internal: Internal): CapacityState {
   const holder = internal.capacity;
   holder.state ??= holder.active
-    ? deriveCapacity(internal.data, (holder.scope = new Set()))
+    ? capacityState(internal.data, capacityModelOf(internal))
     : {
         measure: internal.data.plan.plan.organisation.capacityMeasure ?? 'FTE',
         units: [],
@@ -238,21 +250,23 @@ function capacityStateOf(internal: Internal): CapacityState {
   return holder.state;
 }
 
-function capacitySignalsOf(internal: Internal): Signal[] {
+function keyedCapacitySignals(internal: Internal): KeyedSignal[] {
   const holder = internal.capacity;
-  holder.signals ??= holder.active ? capacitySignals(internal.data, capacityStateOf(internal)) : [];
+  holder.signals ??= holder.active ? capacitySignals(internal.data, capacityModelOf(internal)) : [];
   return holder.signals;
 }
 
-/** Takes the capacity's text signatures now, for an engine that follows events. */
+function capacitySignalsOf(internal: Internal): Signal[] {
+  return keyedCapacitySignals(internal).map((keyed) => keyed.signal);
+}
+
+/** Takes the capacity signals' text now, for an engine that follows events. */
 function signCapacity(internal: Internal): void {
   const holder = internal.capacity;
   if (!holder.active) return;
-  // Loads follow from the runs and the plan's capacity: the runs, over-allocations and moves say it all.
-  const { demands, idle, overAllocations, milestones } = capacityStateOf(internal);
-  holder.stateText = JSON.stringify([demands, idle, overAllocations, milestones]);
+  // The key of a signal says all it says: it serves as its text.
   holder.signatures = new Map(
-    capacitySignalsOf(internal).map((signal) => [signal.id, JSON.stringify(signal)]),
+    keyedCapacitySignals(internal).map((keyed) => [keyed.signal.id, keyed.key]),
   );
 }
 
@@ -270,6 +284,7 @@ function updateCapacity(
 ): void {
   const holder = internal.capacity;
   if (!holder.active) return;
+  const before = capacityModelOf(internal);
   const { work } = internal.data;
   let touched = holder.followed.has(eventKey);
   if (!touched && holder.followed.size > 0)
@@ -280,25 +295,27 @@ function updateCapacity(
         break;
       }
     }
-  if (!touched && holder.scope.size > 0)
+  if (!touched && before.moved.length + before.runs.floor.size > 0)
     for (const m of moved.keys())
-      if (holder.scope.has(m)) {
+      if (readsForecastOf(internal.data, before, m)) {
         touched = true;
         break;
       }
   if (!touched) return;
-  const before = holder.signatures ?? new Map<string, string>();
-  const stateText = holder.stateText;
+  const signatures = holder.signatures ?? new Map<string, string>();
+  holder.model = deriveCapacityModel(internal.data, before, moved.keys());
+  if (holder.model === before) return;
+  const previous = new Map(keyedCapacitySignals(internal).map((keyed) => [keyed.signal.id, keyed]));
   holder.state = null;
-  holder.signals = null;
+  holder.signals = capacitySignals(internal.data, holder.model, previous);
   signCapacity(internal);
-  diffCapacity(before, stateText, holder, changes);
+  diffCapacity(signatures, before, holder, changes);
   internal.signals.list = null;
 }
 
 function diffCapacity(
   before: ReadonlyMap<string, string>,
-  stateText: string | null,
+  model: CapacityModel | null,
   after: CapacityHolder,
   changes: StateChanges,
 ): void {
@@ -309,7 +326,8 @@ function diffCapacity(
   }
   for (const id of before.keys())
     if (after.signatures?.has(id) !== true) changes.signals.resolved.push(id);
-  if (after.stateText !== stateText) changes.capacity = true;
+  const now = after.model;
+  if (model !== null && now !== null && !sameCapacity(model, now)) changes.capacity = true;
 }
 
 function build(input: EngineInput, incremental: boolean): Internal {
@@ -366,16 +384,15 @@ function build(input: EngineInput, incremental: boolean): Internal {
       active:
         input.plan.demands.length > 0 ||
         input.plan.units.some((unit) => unit.capacity !== undefined),
+      model: null,
       state: null,
       signals: null,
       signatures: null,
-      stateText: null,
       followed: new Set(
         input.plan.demands.flatMap((demand) =>
           demand.workItem === undefined ? [] : [demand.workItem],
         ),
       ),
-      scope: new Set(),
     },
   };
   // Which milestones and KPI periods signal is settled by the figures above. An engine that
@@ -1032,7 +1049,7 @@ function diff(before: Internal, after: Internal): StateChanges {
   for (const gone of old.keys()) changes.signals.resolved.push(gone);
   diffCapacity(
     before.capacity.signatures ?? new Map(),
-    before.capacity.stateText,
+    before.capacity.active ? capacityModelOf(before) : null,
     after.capacity,
     changes,
   );

@@ -63,8 +63,8 @@ function stepFigures(step: ChainStep, { unitOf, nameOf, measure }: FigureContext
     if (shortfall !== null && shortfall > 0)
       out.push(`${formatValue(shortfall, unit)} below target`);
   }
-  if (step.kind === 'benefit' && typeof f.kpi === 'string') {
-    // A benefit that lands later: how much of its KPI arrives later.
+  if (typeof f.kpi === 'string') {
+    // Benefits that land later: how much of the KPI arrives later.
     const later = num(f.later);
     if (later !== null) out.push(`${formatValue(later, unitOf(f.kpi))} later`);
   }
