@@ -171,10 +171,7 @@ export interface ObjectiveStatus {
 }
 
 export type SignalKind =
-  | 'milestone.slipped'
-  | 'kpi.misses_target'
-  | 'capacity.over_allocated'
-  | 'source.stale';
+  'milestone.slipped' | 'kpi.misses_target' | 'capacity.over_allocated' | 'source.stale';
 
 /**
  * The resource bottleneck: every unit's weekly load against its capacity from the as-of week on,
