@@ -195,7 +195,7 @@ describe('capacity in the browser', { timeout: 120_000 }, () => {
       expect(steps[5]).toBe(
         'MilestoneM-PURCHlevelled to 16 Nov 2026M-PURCH moves 1 week to 2026-11-16 because IT is at 167% in weeks 41–43, taken by I-ERP, I-MAINT and I-PROC (forecast 2026-11-09)',
       );
-      expect(steps[6]).toMatch(/^BenefitB-PURCH-SAVINGS/);
+      expect(steps[6]).toMatch(/^KPIK-SAVINGS\$120,000 later/);
       expect(steps[7]).toMatch(/^ObjectiveO-COSTDana Whitfield decidesTrade-off: IT's capacity/);
       expect(steps[7]).toContain('Dana Whitfield decides, as owner of O-COST');
       await checkAxe(page, 'signals, with the capacity signal');

@@ -38,9 +38,12 @@ export function KpiPage() {
   }
   const { kpi, objectives } = found;
   const unit = kpi.unitOfMeasure;
+  // The latest signal about this KPI itself, else the latest whose chain runs through it.
+  const own = (s: { subject: { kind: string; id: string } }): number =>
+    s.subject.kind === 'kpi' && s.subject.id === id ? 0 : 1;
   const lastChange = (history.data?.signals ?? [])
     .filter((s) => s.chain.some((step) => step.kind === 'kpi' && step.id === id))
-    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+    .sort((a, b) => own(a) - own(b) || b.updatedAt.localeCompare(a.updatedAt))[0];
   const benefitRows = kpi.periods.flatMap((p) =>
     p.benefits.map((b) => ({ period: p.period, ...b })),
   );
