@@ -346,11 +346,6 @@ export function capacityState(data: EngineData, model: CapacityModel): CapacityS
   };
 }
 
-/** The bottleneck of a state derived once (not followed by events). */
-export function deriveCapacity(data: EngineData): CapacityState {
-  return capacityState(data, deriveCapacityModel(data, null));
-}
-
 /** The cause of a move, as the state shows it. */
 export function causeOf(data: EngineData, model: CapacityModel, m: number): LevelledCause {
   const ref = model.causeRef[m]!;
