@@ -310,14 +310,18 @@ function levelRuns(
 /**
  * The resource bottleneck of the engine's current state, as numbers. The levelling of the runs
  * is taken from `previous` while the runs are the same (an event about anything but an item a
- * demand follows leaves them so); then, given the milestones whose forecast moved since
- * `previous`, only the levelled dates they reach are made again, else all in one pass.
+ * demand follows leaves them so, and says it with `runsMayChange` false); then, given the
+ * milestones whose forecast moved since `previous`, only the levelled dates they reach are made
+ * again, else all in one pass.
  */
 export function deriveCapacityModel(
   data: EngineData,
   previous: CapacityModel | null,
   forecastsMoved?: Iterable<number>,
+  runsMayChange = true,
 ): CapacityModel {
+  if (previous !== null && forecastsMoved !== undefined && !runsMayChange)
+    return relevelMilestones(data, previous, forecastsMoved);
   const { runs, idle } = runsOf(data);
   const key = JSON.stringify([
     runs.map((run) => [run.demand.id, run.start, run.weeks, run.endDay, run.milestones]),

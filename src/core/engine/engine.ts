@@ -286,15 +286,16 @@ function updateCapacity(
   if (!holder.active) return;
   const before = capacityModelOf(internal);
   const { work } = internal.data;
-  let touched = holder.followed.has(eventKey);
-  if (!touched && holder.followed.size > 0)
+  let followed = holder.followed.has(eventKey);
+  if (!followed && holder.followed.size > 0)
     for (const slot of items) {
       const key = work.items[slot]?.key;
       if (key !== undefined && holder.followed.has(key)) {
-        touched = true;
+        followed = true;
         break;
       }
     }
+  let touched = followed;
   if (!touched && before.moved.length + before.runs.floor.size > 0)
     for (const m of moved.keys())
       if (readsForecastOf(internal.data, before, m)) {
@@ -303,7 +304,8 @@ function updateCapacity(
       }
   if (!touched) return;
   const signatures = holder.signatures ?? new Map<string, string>();
-  holder.model = deriveCapacityModel(internal.data, before, moved.keys());
+  // Only an event about an item a demand follows can change the demands' runs.
+  holder.model = deriveCapacityModel(internal.data, before, moved.keys(), followed);
   if (holder.model === before) return;
   const previous = new Map(keyedCapacitySignals(internal).map((keyed) => [keyed.signal.id, keyed]));
   holder.state = null;
