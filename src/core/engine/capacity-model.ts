@@ -332,7 +332,32 @@ export function deriveCapacityModel(
       ? levelMilestones(data, previous.runs)
       : relevelMilestones(data, previous, forecastsMoved);
   }
-  return levelMilestones(data, levelRuns(data, runs, idle, key));
+  const levelled = levelRuns(data, runs, idle, key);
+  // The same runs and over-allocations in the same order: only the milestones whose hold
+  // changed, and those whose forecast moved, need their levelled dates made again.
+  if (previous !== null && forecastsMoved !== undefined && sameOrder(previous.runs, levelled)) {
+    const held = new Set<number>();
+    const holdOf = (r: LevelledRuns, m: number): string => {
+      const own = r.floor.get(m);
+      return own === undefined ? '' : `${own.day}:${own.run}:${r.runCause[own.run]}`;
+    };
+    for (const m of previous.runs.floor.keys())
+      if (holdOf(previous.runs, m) !== holdOf(levelled, m)) held.add(m);
+    for (const m of levelled.floor.keys())
+      if (holdOf(previous.runs, m) !== holdOf(levelled, m)) held.add(m);
+    return relevelMilestones(data, previous, forecastsMoved, levelled, held);
+  }
+  return levelMilestones(data, levelled);
+}
+
+/** Whether two levellings list the same runs and over-allocations in the same order. */
+function sameOrder(a: LevelledRuns, b: LevelledRuns): boolean {
+  return (
+    a.runs.length === b.runs.length &&
+    a.runs.every((run, r) => run.demand.id === b.runs[r]!.demand.id) &&
+    a.overAllocations.length === b.overAllocations.length &&
+    a.overAllocations.every((over, k) => over.id === b.overAllocations[k]!.id)
+  );
 }
 
 /** The readable bottleneck: entries and sentences for every milestone that moves. */
@@ -551,10 +576,12 @@ function relevelMilestones(
   data: EngineData,
   previous: CapacityModel,
   forecastsMoved: Iterable<number>,
+  runs: LevelledRuns = previous.runs,
+  held: ReadonlySet<number> = new Set(),
 ): CapacityModel {
   const { plan } = data;
   const model = {
-    runs: previous.runs,
+    runs,
     levelled: previous.levelled.slice(),
     causeKind: previous.causeKind.slice(),
     causeRef: previous.causeRef.slice(),
@@ -600,6 +627,7 @@ function relevelMilestones(
       seeds.add(m);
       push(m);
     }
+  for (const m of held) push(m);
   const { start, list } = plan.outgoing;
   let changed = false;
   while (heap.length > 0) {
@@ -613,7 +641,7 @@ function relevelMilestones(
     if (plan.cyclic) continue;
     for (let at = start[m]!; at < start[m + 1]!; at += 1) push(plan.depTo[list[at]!]!);
   }
-  if (!changed) return previous;
+  if (!changed && runs === previous.runs) return previous;
   listMoved(data, model);
   return model;
 }

@@ -82,8 +82,9 @@ function moneyLater(
   const byKpi = new Map<string, MoneyLater>();
   for (const m of moved) {
     const days = model.levelled[m]! - data.milestones.forecast[m]!;
-    for (const b of rowOf(planModel.benefitsOfMilestone, m)) {
-      const benefit = planModel.plan.benefits[b]!;
+    const rows = planModel.benefitsOfMilestone;
+    for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) {
+      const benefit = planModel.plan.benefits[rows.list[at]!]!;
       const sum = byKpi.get(benefit.kpi) ?? { later: 0, benefits: [], milestones: new Set() };
       byKpi.set(benefit.kpi, sum);
       sum.later += (benefit.amountPerWeek * days) / 7;

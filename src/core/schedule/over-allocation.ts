@@ -264,9 +264,19 @@ function level(input: CapacityInput, starts: Map<string, number>): Map<string, n
     .map((work, at) => ({ work, at }))
     .sort((a, b) => starts.get(a.work.id)! - starts.get(b.work.id)! || a.at - b.at)
     .map(({ work }) => work.id);
+  // Placed one after another, nothing starts later than the latest planned start plus every
+  // duration (reservations included): the work space needs no more periods than that.
+  let latest = 0;
+  let durations = reservations.length;
+  for (const work of input.work) {
+    latest = Math.max(latest, starts.get(work.id)! - origin);
+    durations += Math.max(0, work.weeks);
+  }
+  for (const held of reservations) latest = Math.max(latest, held.week - origin);
   const levelled = levelResources(problem, {
     seed: 0,
     priority: [anchor, ...reservations.map((held) => held.id), ...queue],
+    horizon: latest + durations + 2,
   });
   const offset = 1 + reservations.length;
   const levelledStart = new Map<string, number>();

@@ -61,6 +61,11 @@ export interface LevellingOptions {
    * forecast needs, where work keeps its place in the queue and nothing moves without cause.
    */
   priority?: readonly string[];
+  /**
+   * With `priority`: the periods the schedule can need at most, when the caller knows a bound
+   * tighter than the problem's (its sum of durations and positive lags); it sizes the work space.
+   */
+  horizon?: number;
 }
 
 export interface LevelledSchedule {
@@ -112,7 +117,14 @@ export function levelResources(
   problem: LevellingProblem,
   options: LevellingOptions,
 ): LevelledSchedule {
-  const prepared = prepare(problem);
+  const computed = prepare(problem);
+  const prepared =
+    options.priority !== undefined && options.horizon !== undefined
+      ? {
+          ...computed,
+          horizon: Math.max(1, Math.min(computed.horizon, Math.ceil(options.horizon))),
+        }
+      : computed;
   const { n } = prepared.forward;
   const random = seededRandom(options.seed);
   const budget = Math.max(1, Math.floor(options.iterations ?? 1000));
