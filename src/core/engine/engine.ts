@@ -304,10 +304,10 @@ function updateCapacity(
       }
   if (!touched) return;
   const signatures = holder.signatures ?? new Map<string, string>();
+  const previous = new Map(keyedCapacitySignals(internal).map((keyed) => [keyed.signal.id, keyed]));
   // Only an event about an item a demand follows can change the demands' runs.
   holder.model = deriveCapacityModel(internal.data, before, moved.keys(), followed);
   if (holder.model === before) return;
-  const previous = new Map(keyedCapacitySignals(internal).map((keyed) => [keyed.signal.id, keyed]));
   holder.state = null;
   holder.signals = capacitySignals(internal.data, holder.model, previous);
   signCapacity(internal);
