@@ -1,15 +1,12 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  collectPageErrors,
   type DemoServer,
   launchChromium,
-  newContext,
-  reportAxe,
-  runAxe,
-  seriousViolations,
-  signInAs,
   startDemoServer,
+  openAsDana,
+  expectAxeClean,
+  replayDemo,
 } from './support/web-app.ts';
 
 const SIGNAL = 'capacity.over_allocated:IT:2026-W41';
@@ -32,31 +29,11 @@ describe('capacity in the browser', { timeout: 120_000 }, () => {
     await server?.close();
   });
 
-  async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, 'Dana Whitfield');
-    await page.goto(`${server.base}${path}`);
-    return { page, errors };
-  }
-
-  async function checkAxe(page: Page, name: string): Promise<void> {
-    const violations = await runAxe(page);
-    reportAxe(name, violations);
-    expect(seriousViolations(violations)).toEqual([]);
-  }
-
-  async function replay(
-    payload: 'erp-17-due-date-moved' | 'erp-17-due-date-restored',
-  ): Promise<void> {
-    const response = await fetch(`${server.base}/api/v1/demo/replay`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ payload }),
-    });
-    expect(response.status).toBe(200);
-  }
+  const open = (path: string, viewport?: { width: number; height: number }) =>
+    openAsDana(browser, server.base, path, viewport);
+  const checkAxe = expectAxeClean;
+  const replay = (payload: 'erp-17-due-date-moved' | 'erp-17-due-date-restored') =>
+    replayDemo(server, payload);
 
   /** A table row as its cells: `Week 42 12 Oct 2026 | 6 | 10 | 167% over capacity | 4`. */
   async function cells(row: Locator): Promise<string> {

@@ -1,17 +1,16 @@
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  collectPageErrors,
   type DemoServer,
   launchChromium,
   newContext,
-  reportAxe,
-  runAxe,
   SCREENSHOTS,
-  seriousViolations,
   signInAs,
   startDemoServer,
+  openAsDana,
+  expectAxeClean,
+  replayDemo,
 } from './support/web-app.ts';
 
 /** Every page of the web app: it shows what it should, passes axe-core, and is screenshotted for the README. */
@@ -28,35 +27,11 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await server?.close();
   });
 
-  /** Dana's session in a fresh profile, on a page of the app. */
-  async function open(
-    path: string,
-    viewport?: { width: number; height: number },
-  ): Promise<{ page: Page; errors: string[] }> {
-    const context = await newContext(browser, viewport);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, 'Dana Whitfield');
-    if (path !== '/') await page.goto(`${server.base}${path}`);
-    return { page, errors };
-  }
-
-  async function checkAxe(page: Page, name: string): Promise<void> {
-    const violations = await runAxe(page);
-    reportAxe(name, violations);
-    expect(seriousViolations(violations)).toEqual([]);
-  }
-
-  async function replay(
-    payload: 'erp-17-due-date-moved' | 'erp-17-due-date-restored',
-  ): Promise<void> {
-    const response = await fetch(`${server.base}/api/v1/demo/replay`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ payload }),
-    });
-    expect(response.status).toBe(200);
-  }
+  const open = (path: string, viewport?: { width: number; height: number }) =>
+    openAsDana(browser, server.base, path, viewport);
+  const checkAxe = expectAxeClean;
+  const replay = (payload: 'erp-17-due-date-moved' | 'erp-17-due-date-restored') =>
+    replayDemo(server, payload);
 
   it('sign-in lists the demo people, and passes axe', async () => {
     const context = await newContext(browser);

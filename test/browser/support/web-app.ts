@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { pinnedClock } from '../../../src/app/clock.ts';
@@ -139,3 +140,38 @@ export function reportAxe(pageName: string, violations: AxeViolation[]): void {
 
 /** Where the README's screenshots live. */
 export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+
+/** Dana's session in a fresh profile, on a page of the app (sign-in lands on `/`). */
+export async function openAsDana(
+  browser: Browser,
+  base: string,
+  path: string,
+  viewport?: { width: number; height: number },
+): Promise<{ page: Page; errors: string[] }> {
+  const context = await newContext(browser, viewport);
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await signInAs(page, base, 'Dana Whitfield');
+  if (path !== '/') await page.goto(`${base}${path}`);
+  return { page, errors };
+}
+
+/** Runs axe on the page, prints what it found, and expects nothing serious or critical. */
+export async function expectAxeClean(page: Page, name: string): Promise<void> {
+  const violations = await runAxe(page);
+  reportAxe(name, violations);
+  expect(seriousViolations(violations)).toEqual([]);
+}
+
+/** Replays one of the demo's ERP-17 deliveries through the running server. */
+export async function replayDemo(
+  server: DemoServer,
+  payload: 'erp-17-due-date-moved' | 'erp-17-due-date-restored',
+): Promise<void> {
+  const response = await fetch(`${server.base}/api/v1/demo/replay`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ payload }),
+  });
+  expect(response.status).toBe(200);
+}
