@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { deriveSnapshot } from '../app/derive.ts';
+import { deriveSnapshot, type Snapshot } from '../app/derive.ts';
 import { explainWithHistory } from '../app/explain-entity.ts';
 import { strategicView } from '../app/strategic-view.ts';
 import type { Plan } from '../core/domain/plan.ts';
@@ -92,6 +92,18 @@ function printCapacity(output: Output, capacity: CapacityState, asOf: string): v
   for (const idle of capacity.idle) output.out(`  (${idle.id} takes nothing: ${idle.reason})`);
 }
 
+/** The derived state of the applied plan; refused before any plan was applied. */
+async function appliedSnapshot(kit: CommandKit): Promise<Snapshot> {
+  const snapshot = await withApp(kit, (ctx) => deriveSnapshot(ctx.db, ctx.clock.asOf()));
+  if (snapshot === null)
+    fail(
+      'not_found',
+      'No plan has been applied yet: run `throughline plan apply FILE` or `throughline demo`',
+      { path: 'plan' },
+    );
+  return snapshot;
+}
+
 /** `state`, `capacity`, `signals`, `explain ID` and `token create`. */
 export function registerStateCommands(program: Command, kit: CommandKit): void {
   program
@@ -100,13 +112,7 @@ export function registerStateCommands(program: Command, kit: CommandKit): void {
       'the strategic view: objectives, KPIs, initiatives and milestones with derived status',
     )
     .action(async () => {
-      const snapshot = await withApp(kit, (ctx) => deriveSnapshot(ctx.db, ctx.clock.asOf()));
-      if (snapshot === null)
-        fail(
-          'not_found',
-          'No plan has been applied yet: run `throughline plan apply FILE` or `throughline demo`',
-          { path: 'plan' },
-        );
+      const snapshot = await appliedSnapshot(kit);
       if (kit.json()) printJson(kit.output, strategicView(snapshot));
       else printState(kit.output, snapshot.plan, snapshot.state);
     });
@@ -117,13 +123,7 @@ export function registerStateCommands(program: Command, kit: CommandKit): void {
       "each unit's weekly load against its capacity, the over-allocations, and the milestones levelling moves",
     )
     .action(async () => {
-      const snapshot = await withApp(kit, (ctx) => deriveSnapshot(ctx.db, ctx.clock.asOf()));
-      if (snapshot === null)
-        fail(
-          'not_found',
-          'No plan has been applied yet: run `throughline plan apply FILE` or `throughline demo`',
-          { path: 'plan' },
-        );
+      const snapshot = await appliedSnapshot(kit);
       const { state } = snapshot;
       if (kit.json()) printJson(kit.output, { asOf: state.asOf, ...state.capacity });
       else printCapacity(kit.output, state.capacity, state.asOf);
