@@ -13,6 +13,7 @@ import {
   capacityInWeek,
   explainOverAllocation,
   listing,
+  loadWords,
   weekRange,
   type CapacityUnit,
   type CapacityWork,
@@ -307,47 +308,45 @@ function levelRuns(
   };
 }
 
+/** What a capacity model follows from: the model before an event, and what the event moved. */
+export interface CapacitySince {
+  model: CapacityModel;
+  /** Milestones whose forecast the event moved. */
+  forecastsMoved: Iterable<number>;
+  /** False when the event was about no item a demand follows: the demands' runs hold. */
+  runsMayChange: boolean;
+}
+
 /**
- * The resource bottleneck of the engine's current state, as numbers. The levelling of the runs
- * is taken from `previous` while the runs are the same (an event about anything but an item a
- * demand follows leaves them so, and says it with `runsMayChange` false); then, given the
- * milestones whose forecast moved since `previous`, only the levelled dates they reach are made
- * again, else all in one pass.
+ * The resource bottleneck of the engine's current state, as numbers. Given the model before an
+ * event (`since`), the levelling of the runs is kept while the runs are the same, and only the
+ * levelled dates the event reaches are made again; else everything in one pass.
  */
-export function deriveCapacityModel(
-  data: EngineData,
-  previous: CapacityModel | null,
-  forecastsMoved?: Iterable<number>,
-  runsMayChange = true,
-): CapacityModel {
-  if (previous !== null && forecastsMoved !== undefined && !runsMayChange)
-    return relevelMilestones(data, previous, forecastsMoved);
+export function deriveCapacityModel(data: EngineData, since?: CapacitySince): CapacityModel {
+  if (since !== undefined && !since.runsMayChange)
+    return relevelMilestones(data, since.model, since.forecastsMoved);
   const { runs, idle } = runsOf(data);
   const key = JSON.stringify([
     runs.map((run) => [run.demand.id, run.start, run.weeks, run.endDay, run.milestones]),
     idle,
   ]);
-  if (previous !== null && previous.runs.key === key) {
-    return forecastsMoved === undefined
-      ? levelMilestones(data, previous.runs)
-      : relevelMilestones(data, previous, forecastsMoved);
-  }
+  if (since === undefined) return levelMilestones(data, levelRuns(data, runs, idle, key));
+  const { model: previous, forecastsMoved } = since;
+  if (previous.runs.key === key) return relevelMilestones(data, previous, forecastsMoved);
   const levelled = levelRuns(data, runs, idle, key);
+  if (!sameOrder(previous.runs, levelled)) return levelMilestones(data, levelled);
   // The same runs and over-allocations in the same order: only the milestones whose hold
   // changed, and those whose forecast moved, need their levelled dates made again.
-  if (previous !== null && forecastsMoved !== undefined && sameOrder(previous.runs, levelled)) {
-    const held = new Set<number>();
-    const holdOf = (r: LevelledRuns, m: number): string => {
-      const own = r.floor.get(m);
-      return own === undefined ? '' : `${own.day}:${own.run}:${r.runCause[own.run]}`;
-    };
-    for (const m of previous.runs.floor.keys())
-      if (holdOf(previous.runs, m) !== holdOf(levelled, m)) held.add(m);
-    for (const m of levelled.floor.keys())
-      if (holdOf(previous.runs, m) !== holdOf(levelled, m)) held.add(m);
-    return relevelMilestones(data, previous, forecastsMoved, levelled, held);
-  }
-  return levelMilestones(data, levelled);
+  const held = new Set<number>();
+  const holdOf = (r: LevelledRuns, m: number): string => {
+    const own = r.floor.get(m);
+    return own === undefined ? '' : `${own.day}:${own.run}:${r.runCause[own.run]}`;
+  };
+  for (const m of previous.runs.floor.keys())
+    if (holdOf(previous.runs, m) !== holdOf(levelled, m)) held.add(m);
+  for (const m of levelled.floor.keys())
+    if (holdOf(previous.runs, m) !== holdOf(levelled, m)) held.add(m);
+  return relevelMilestones(data, previous, forecastsMoved, levelled, held);
 }
 
 /** Whether two levellings list the same runs and over-allocations in the same order. */
@@ -662,8 +661,7 @@ function becauseWords(
   switch (why.kind) {
     case 'over_allocation': {
       const over = overAllocations.find((o) => o.id === why.overAllocation)!;
-      const share = over.peakPercent === null ? 'without capacity' : `at ${over.peakPercent}%`;
-      return `because ${over.unit} is ${share} in ${weekRange(over.weeks)}, taken by ${listing(over.initiatives.map((i) => i.id))}`;
+      return `because ${over.unit} is ${loadWords(over)} in ${weekRange(over.weeks)}, taken by ${listing(over.initiatives.map((i) => i.id))}`;
     }
     case 'queue':
       return `because its work (${why.demand}) starts later: it waits for room on its unit or for the work it comes after`;

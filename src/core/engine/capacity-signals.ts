@@ -1,5 +1,5 @@
 import type { CapacityOverAllocation, ChainStep, Signal } from '../domain/state.ts';
-import { listing, weekRange } from '../schedule/over-allocation.ts';
+import { listing, loadWords, weekRange } from '../schedule/over-allocation.ts';
 import { CAUSE_OVER, capacityState, type CapacityModel } from './capacity-model.ts';
 import { rowOf } from './compressed-rows.ts';
 import type { EngineData } from './engine-data.ts';
@@ -194,7 +194,7 @@ function overAllocationSignal(
       figures: { decider: decider.person },
     });
   }
-  const share = over.peakPercent === null ? 'has no capacity' : `is at ${over.peakPercent}%`;
+  const share = `is ${loadWords(over)}`;
   const ids = moved.map((m) => planModel.milestones[m]!.id);
   const named =
     ids.length === 0

@@ -231,7 +231,7 @@ interface Internal {
 
 function capacityModelOf(internal: Internal): CapacityModel {
   const holder = internal.capacity;
-  holder.model ??= deriveCapacityModel(internal.data, null);
+  holder.model ??= deriveCapacityModel(internal.data);
   return holder.model;
 }
 
@@ -306,7 +306,11 @@ function updateCapacity(
   const signatures = holder.signatures ?? new Map<string, string>();
   const previous = new Map(keyedCapacitySignals(internal).map((keyed) => [keyed.signal.id, keyed]));
   // Only an event about an item a demand follows can change the demands' runs.
-  holder.model = deriveCapacityModel(internal.data, before, moved.keys(), followed);
+  holder.model = deriveCapacityModel(internal.data, {
+    model: before,
+    forecastsMoved: moved.keys(),
+    runsMayChange: followed,
+  });
   if (holder.model === before) return;
   holder.state = null;
   holder.signals = capacitySignals(internal.data, holder.model, previous);

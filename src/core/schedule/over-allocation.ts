@@ -392,7 +392,7 @@ function severity(over: Pick<OverAllocation, 'peakPercent'>): number {
 }
 
 /** `at 140%`, or `without capacity` for a week the unit can do nothing. */
-function loadWords(over: Pick<OverAllocation, 'peakPercent'>): string {
+export function loadWords(over: Pick<OverAllocation, 'peakPercent'>): string {
   return over.peakPercent === null ? 'without capacity' : `at ${over.peakPercent}%`;
 }
 
