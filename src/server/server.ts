@@ -1,7 +1,8 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import { bearer } from './routes/schemas.ts';
 import type { AppContext } from '../app/context.ts';
 import { createLiveModel } from '../app/live-model.ts';
 import { recomputeSignals } from '../app/derive.ts';
@@ -75,6 +76,14 @@ export async function buildServer(
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   });
   app.setErrorHandler(handleError);
+  // Deny by default: a route needs a token or a session unless it says `public: true`. The web
+  // app's files and the API's description are public; they are marked as they are registered.
+  let registeringPublicRoutes = false;
+  app.addHook('onRoute', (route) => {
+    if (registeringPublicRoutes) route.config = { ...route.config, public: true };
+    describeAuthentication(route);
+  });
+  registeringPublicRoutes = true;
   const serveWebApp = await registerWebApp(app, options.webRoot);
   app.setNotFoundHandler((request, reply) => {
     if (serveWebApp(request, reply)) return;
@@ -98,16 +107,17 @@ export async function buildServer(
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  registeringPublicRoutes = false;
 
   await app.register(cookie);
   app.decorateRequest('personId', '');
   app.decorateRequest('authVia', null);
+  // Decided on the route the router matched (it decodes the path), never on the raw URL: an
+  // encoded path such as `/%61pi/v1/state` reaches the same route and needs the same token.
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
-    // Public routes (sign-in) need no token; a path with no route at all answers 404.
-    if (request.routeOptions.config.public === true || request.routeOptions.url === undefined) {
-      return;
-    }
+    // No route at all: the 404 answer (or the web app's page) holds no data.
+    if (request.routeOptions.url === undefined) return;
+    if (request.routeOptions.config.public === true) return;
     await authenticate(ctx.db, request);
   });
 
@@ -177,6 +187,11 @@ export async function buildServer(
   // Webhooks are authenticated by signature and need their raw bytes: their own scope.
   const secretOf = options.webhookSecret ?? (() => Promise.resolve(undefined));
   await app.register((scope, _opts, done) => {
+    // Webhooks carry no token: each delivery is authenticated by its signature, in the route.
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true };
+      describeAuthentication(route);
+    });
     registerHookRoutes(scope, ctx, secretOf, () => worker.poke());
     done();
   });
@@ -186,6 +201,12 @@ export async function buildServer(
     done();
   });
   return app;
+}
+
+/** The OpenAPI description says what the auth hook does: a token unless the route is public. */
+function describeAuthentication(route: RouteOptions): void {
+  if (route.schema === undefined) return;
+  route.schema = { ...route.schema, security: route.config?.public === true ? [] : bearer };
 }
 
 declare module 'fastify' {
