@@ -27,7 +27,14 @@ function rawRequest(
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port, method, path, agent: false, headers: { ...headers, connection: 'close' } },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent: false,
+        headers: { ...headers, connection: 'close' },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -126,9 +133,15 @@ describe('authentication is decided on the matched route', () => {
     for (const op of operations) {
       if (op.public || op.path.startsWith('/hooks/')) continue;
       const path = fillParams(op.path);
-      const plain = await rawRequest(port, op.method, path, op.method === 'GET' ? undefined : '{}', {
-        'content-type': 'application/json',
-      });
+      const plain = await rawRequest(
+        port,
+        op.method,
+        path,
+        op.method === 'GET' ? undefined : '{}',
+        {
+          'content-type': 'application/json',
+        },
+      );
       if (plain.status !== 401) leaks.push(`${op.method} ${path} → ${plain.status}`);
       for (const variant of encodedVariants(path)) {
         const answer = await rawRequest(

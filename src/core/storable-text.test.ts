@@ -25,6 +25,17 @@ describe('storable text', () => {
     expect(findUnstorable({ rows: ['ok', { 'a b': '\u0000' }] })?.path).toBe('$.rows[1]["a b"]');
   });
 
+  it('leaves raw bodies (buffers, class instances) to their own edge', () => {
+    expect(findUnstorable({ body: Buffer.from([0, 1, 2]) })).toBeNull();
+    expect(
+      findUnstorable(
+        new (class {
+          text = '\u0000';
+        })(),
+      ),
+    ).toBeNull();
+  });
+
   it('refuses keys with NUL, huge keys and deep nesting', () => {
     expect(findUnstorable({ 'k\u0000': 1 })?.reason).toMatch(/key.*NUL/);
     expect(findUnstorable({ ['k'.repeat(5000)]: 1 })?.reason).toMatch(/key of 5000/);

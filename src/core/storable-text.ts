@@ -40,6 +40,11 @@ export interface UnstorablePlace {
   reason: string;
 }
 
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 function keyPath(path: string, key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
@@ -62,6 +67,8 @@ export function findUnstorable(value: unknown, root = '$'): UnstorablePlace | nu
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
+    // Only what JSON parsing makes: a stream or a buffer of a raw body is read by its own edge.
+    if (!Array.isArray(v) && !isPlainObject(v)) continue;
     if (depth >= MAX_DEPTH) return { path, reason: `is nested deeper than ${MAX_DEPTH} levels` };
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) {
