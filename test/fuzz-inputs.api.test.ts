@@ -241,7 +241,7 @@ describe.each(TEST_DATABASES)('the fuzz pass on $name', (kind) => {
       JSON.stringify(
         (await (
           await fetch(`${base}/api/v1/plan`, { headers: { authorization: `Bearer ${token}` } })
-        ).json()) as unknown,
+        ).json()),
       ),
     );
     await fuzz('plan file (JSON)', json, (body) => post('/api/v1/plan', 'application/json', body));
