@@ -162,7 +162,9 @@ async function runRate(
     // The issue as Jira holds it (status, parent, links), its due date moved.
     const body = JSON.stringify(
       buildJiraWebhook({
-        timestamp: at,
+        // When Jira fired it: now, so that the receiver's freshness window takes it (and its
+        // retries); the issue's own `updated` below keeps the order of the run.
+        timestamp: Date.now(),
         issue: buildJiraIssue({
           id: item.sourceId ?? String(500000 + sequence.n),
           key,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -166,6 +166,23 @@ describe('the CLI refuses bad input (PGlite on disk)', () => {
         `error jira.bad_payload: ${wrongShape} $.issues[0].fields.summary: ${wrongShape}: $.issues[0].fields.summary has the wrong type: expected a string, got number 42`,
       );
       expectNoInternals(run);
+    });
+
+    it('refuses text PostgreSQL cannot store (a NUL): exit 1, naming the file and the JSON path', async () => {
+      const slip = JSON.parse(await readFile(DEMO_FILES.erp17Slip, 'utf8')) as {
+        issue: { fields: { summary: string } };
+      };
+      slip.issue.fields.summary = 'cut-over \u0000 plan';
+      const nul = await fileWith('nul.json', JSON.stringify(slip));
+      const run = await cli('jira', 'ingest', '--source', 'demo', nul);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toEqual([]);
+      expect(run.stderr).toHaveLength(1);
+      expect(run.stderr[0]).toMatch(/^error jira\.bad_payload: /);
+      expect(run.stderr[0]).toContain(`${nul} $.issue.fields.summary`);
+      expect(run.stderr[0]).toContain('NUL');
+      expectNoInternals(run);
+      await expectNothingIngested();
     });
 
     it('ingests nothing when one of several files is bad', async () => {

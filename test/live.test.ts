@@ -12,6 +12,7 @@ import { listSignals } from '../src/store/signal-store.ts';
 import { createApiToken } from '../src/store/token-store.ts';
 import { loadWorkItems } from '../src/store/work-item-store.ts';
 import { openTestDatabase, resetDatabase, TEST_DATABASES } from './support/databases.ts';
+import { stampedNow } from './support/jira-deliveries.ts';
 import { expectStorySignal, type SignalView } from './support/erp-story.ts';
 import { connectSse, type SseEvent } from './support/sse-client.ts';
 
@@ -34,8 +35,9 @@ describe.each(TEST_DATABASES)('live: webhooks in, events out, on $name', (kind) 
   let base: string;
   let dana: string;
   let lena: string;
-  const slip = readFile(DEMO_FILES.erp17Slip, 'utf8');
-  const restore = readFile(DEMO_FILES.erp17Restored, 'utf8');
+  // Sent as Jira would send them now: within the receiver's freshness window.
+  const slip = readFile(DEMO_FILES.erp17Slip, 'utf8').then((body) => stampedNow(body));
+  const restore = readFile(DEMO_FILES.erp17Restored, 'utf8').then((body) => stampedNow(body));
 
   async function hook(body: string, headers: Record<string, string> = {}): Promise<Response> {
     return fetch(`${base}/hooks/jira/${DEMO_SOURCE}`, {
@@ -147,7 +149,8 @@ describe.each(TEST_DATABASES)('live: webhooks in, events out, on $name', (kind) 
     const body = await slip;
     const forged = await hook(body, { 'x-hub-signature': sign(body, 'not-the-secret') });
     expect(forged.status).toBe(401);
-    expect(await forged.json()).toMatchObject({ code: 'webhook.bad_signature' });
+    const forgedBody: unknown = await forged.json();
+    expect(forgedBody).toMatchObject({ code: 'webhook.bad_signature' });
     const unsigned = await fetch(`${base}/hooks/jira/${DEMO_SOURCE}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -160,10 +163,12 @@ describe.each(TEST_DATABASES)('live: webhooks in, events out, on $name', (kind) 
     expect(tampered.status).toBe(401);
     const unknown = await fetch(`${base}/hooks/jira/nowhere`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-hub-signature': sign(body) },
       body,
     });
-    expect(unknown.status).toBe(404);
+    // An unknown site is answered exactly like a bad signature: site ids cannot be discovered.
+    expect(unknown.status).toBe(401);
+    expect(await unknown.json()).toEqual(forgedBody);
     await app.inboxWorker.idle();
     expect(await db.query('SELECT 1 FROM webhook_inbox')).toEqual([]);
     expect(await listSignals(db)).toEqual([]);

@@ -8,6 +8,8 @@ const STATUS: Record<ErrorCategory, { http: number; exit: number }> = {
   too_large: { http: 413, exit: 1 },
   unsupported: { http: 415, exit: 1 },
   unavailable: { http: 502, exit: 2 },
+  // A fault of our own that may pass (configuration, database): the sender should retry.
+  service_unavailable: { http: 503, exit: 2 },
   // A source we depend on answered, but not with anything we can use (Jira refused us).
   upstream: { http: 502, exit: 1 },
 };

@@ -1,11 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { normalizeJiraPayload } from '../connectors/jira/normalize-jira.ts';
-import { DomainError, type Problem } from '../core/errors.ts';
+import { tryParseJiraTimestamp } from '../connectors/jira/jira-timestamp.ts';
+import { DomainError, ERROR_CATALOGUE, type Problem } from '../core/errors.ts';
 import type { WorkItemEvent } from '../core/domain/work-item.ts';
 import {
   type DeliveryWriter,
+  type InboxRow,
+  claimDelivery,
   claimPending,
-  markDeliveries,
+  markDeadLetter,
+  markProcessed,
+  markRetryLater,
   persistDelivery,
 } from '../store/webhook-inbox-store.ts';
 import { lockForWrite } from '../store/write-lock.ts';
@@ -23,6 +28,68 @@ export interface WebhookDelivery {
   signature: string | undefined;
 }
 
+/**
+ * How far a delivery's own `timestamp` (when Jira fired it) may lie from our clock. Jira retries
+ * a delivery it could not hand over for up to about 30 minutes with the same body, so the past
+ * side must be at least that long or Jira's own retries would be refused.
+ */
+export interface WebhookWindow {
+  /** Deliveries fired longer ago than this are refused (a replay, or far too late). */
+  maxAgeMs: number;
+  /** Deliveries stamped further ahead of our clock than this are refused (clock skew). */
+  maxAheadMs: number;
+}
+
+/** The window a server applies unless configured otherwise. */
+export const DEFAULT_WEBHOOK_WINDOW: WebhookWindow = {
+  maxAgeMs: 30 * 60_000,
+  maxAheadMs: 5 * 60_000,
+};
+
+/**
+ * The window from the environment: `THROUGHLINE_WEBHOOK_MAX_AGE_SECONDS` (default 1800) and
+ * `THROUGHLINE_WEBHOOK_MAX_AHEAD_SECONDS` (default 300); a max age of `off` accepts any
+ * timestamp. Fails fast with `config.invalid` naming the setting.
+ */
+export function readWebhookWindow(env: NodeJS.ProcessEnv): WebhookWindow | null {
+  const seconds = (name: string, fallback: number): number | null => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    if (text === 'off' && name === 'THROUGHLINE_WEBHOOK_MAX_AGE_SECONDS') return null;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new DomainError({
+        code: 'config.invalid',
+        message: `${name} '${text}' is not a whole number of seconds above 0${name.includes('AGE') ? " (or 'off')" : ''}`,
+        path: name,
+      });
+    }
+    return value;
+  };
+  const maxAge = seconds(
+    'THROUGHLINE_WEBHOOK_MAX_AGE_SECONDS',
+    DEFAULT_WEBHOOK_WINDOW.maxAgeMs / 1000,
+  );
+  const maxAhead = seconds(
+    'THROUGHLINE_WEBHOOK_MAX_AHEAD_SECONDS',
+    DEFAULT_WEBHOOK_WINDOW.maxAheadMs / 1000,
+  );
+  if (maxAge === null) return null;
+  return { maxAgeMs: maxAge * 1000, maxAheadMs: (maxAhead ?? 0) * 1000 };
+}
+
+/** The secret a site's deliveries are signed with: null when it has none, undefined when no such site. */
+export type WebhookSecretLookup = (site: string) => Promise<string | null | undefined>;
+
+export interface ReceiveOptions {
+  /** Commits deliveries arriving together at once (a server passes one). */
+  writer?: DeliveryWriter | undefined;
+  /** The freshness window; null accepts any timestamp. */
+  window?: WebhookWindow | null | undefined;
+  /** Told about a fault of ours (configuration, database) before it is answered as 503. */
+  onFault?: ((error: unknown) => void) | undefined;
+}
+
 /** True when the signature is `sha256=<hex HMAC-SHA256 of the body with the secret>`. */
 export function verifySignature(
   body: Buffer,
@@ -30,35 +97,88 @@ export function verifySignature(
   signature: string | undefined,
 ): boolean {
   const match = signature === undefined ? null : /^sha256=([0-9a-f]{64})$/i.exec(signature.trim());
-  if (match?.[1] === undefined) return false;
   const expected = createHmac('sha256', secret).update(body).digest();
+  if (match?.[1] === undefined) return false;
   // Constant time: how much of a forged signature matches must not show in the timing.
   return timingSafeEqual(expected, Buffer.from(match[1], 'hex'));
 }
 
+/** Stands in for the secret of a site that does not exist, so that it costs the same HMAC. */
+const NO_SITE_SECRET = 'no such site: this secret verifies nothing';
+
 /**
- * Accepts a Jira webhook delivery: verifies its signature when the site has a secret, checks it
- * is a payload we understand, and persists it before answering. Processing comes after
- * (`processInbox`), so the sender gets its answer fast and nothing is lost on a crash. A
- * server passes its `DeliveryWriter`, which commits deliveries arriving together at once.
+ * One answer for every delivery whose signature we cannot accept — missing, wrong, or for a site
+ * that does not exist — so that the answer does not tell which site ids exist.
+ */
+function badSignature(): DomainError {
+  return new DomainError({
+    code: 'webhook.bad_signature',
+    message:
+      "X-Hub-Signature is missing or does not match: the delivery is not signed with this site's webhook secret",
+    path: 'headers.x-hub-signature',
+  });
+}
+
+/** Our own fault, answered 503 so that Jira retries (it does not retry a 4xx). */
+function unavailable(): DomainError {
+  return new DomainError({
+    code: 'webhook.unavailable',
+    message:
+      'the receiver cannot take deliveries right now (its configuration or database is unavailable); the fault is logged on our side and the delivery should be sent again',
+  });
+}
+
+async function ours<T>(work: () => Promise<T>, onFault: ReceiveOptions['onFault']): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    onFault?.(error);
+    throw unavailable();
+  }
+}
+
+/**
+ * The site's secret. A refusal of the sender (a site whose deliveries are not taken here) stays
+ * a 401, an unknown site becomes one; anything else is our own fault (503).
+ */
+async function lookUpSecret(
+  secretOf: WebhookSecretLookup,
+  site: string,
+  onFault: ReceiveOptions['onFault'],
+): Promise<string | null | undefined> {
+  try {
+    return await secretOf(site);
+  } catch (error) {
+    if (error instanceof DomainError) {
+      const category: string = ERROR_CATALOGUE[error.code].category;
+      if (category === 'unauthenticated') throw error;
+      if (category === 'not_found') throw badSignature();
+    }
+    onFault?.(error);
+    throw unavailable();
+  }
+}
+
+/**
+ * Accepts a Jira webhook delivery: verifies its signature over the raw bytes (any content
+ * type), checks it is UTF-8 JSON we understand and can store, that it was fired within the
+ * freshness window, and persists it before answering. Processing comes after (`processInbox`),
+ * so the sender gets its answer fast and nothing is lost on a crash. The sender's mistakes are
+ * domain errors (4xx); our own faults (secrets, database) are `webhook.unavailable` (503).
  */
 export async function receiveWebhook(
   ctx: AppContext,
   delivery: WebhookDelivery,
-  secret: string | null,
-  writer?: DeliveryWriter,
+  secretOf: WebhookSecretLookup,
+  options: ReceiveOptions = {},
 ): Promise<{ duplicate: boolean; seq: number }> {
-  if (secret !== null && !verifySignature(delivery.body, secret, delivery.signature)) {
-    throw new DomainError({
-      code: 'webhook.bad_signature',
-      message:
-        delivery.signature === undefined
-          ? `site '${delivery.source}' requires signed deliveries: X-Hub-Signature is missing`
-          : `X-Hub-Signature does not match the body signed with site '${delivery.source}''s secret`,
-      path: 'headers.x-hub-signature',
-    });
-  }
-  const text = delivery.body.toString('utf8');
+  const secret = await lookUpSecret(secretOf, delivery.source, options.onFault);
+  // An unknown site costs the same HMAC and gets the same answer as a wrong signature.
+  const signedWith = secret === undefined ? NO_SITE_SECRET : secret;
+  const signed =
+    signedWith === null || verifySignature(delivery.body, signedWith, delivery.signature);
+  if (secret === undefined || !signed) throw badSignature();
+  const text = decodeUtf8(delivery.body);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -78,64 +198,284 @@ export async function receiveWebhook(
       path: '$.webhookEvent',
     });
   }
+  const window = options.window === undefined ? DEFAULT_WEBHOOK_WINDOW : options.window;
   const at = ctx.clock.now();
-  return writer === undefined
-    ? persistDelivery(ctx.db, delivery.source, delivery.deliveryId, text, at)
-    : writer.persist(delivery.source, delivery.deliveryId, text, at);
+  if (window !== null) checkWindow((json as { timestamp?: unknown }).timestamp, at, window);
+  const { writer } = options;
+  return ours(
+    () =>
+      writer === undefined
+        ? persistDelivery(ctx.db, delivery.source, delivery.deliveryId, text, at)
+        : writer.persist(delivery.source, delivery.deliveryId, text, at),
+    options.onFault,
+  );
+}
+
+/** The body as text; invalid UTF-8 is refused, naming the byte where it starts. */
+function decodeUtf8(body: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw new DomainError({
+      code: 'request.bad_encoding',
+      message: `the delivery is not valid UTF-8: the bytes at offset ${firstInvalidUtf8Byte(body)} are not a UTF-8 character`,
+      path: 'body',
+    });
+  }
+}
+
+/** Where a lossy decoding first put U+FFFD for bytes that do not encode it. */
+function firstInvalidUtf8Byte(body: Buffer): number {
+  const lossy = body.toString('utf8');
+  let from = 0;
+  for (;;) {
+    const i = lossy.indexOf('\uFFFD', from);
+    if (i < 0) return 0;
+    const offset = Buffer.byteLength(lossy.slice(0, i), 'utf8');
+    const genuine = body[offset] === 0xef && body[offset + 1] === 0xbf && body[offset + 2] === 0xbd;
+    if (!genuine) return offset;
+    from = i + 1;
+  }
+}
+
+function checkWindow(timestamp: unknown, now: Date, window: WebhookWindow): void {
+  const millis =
+    typeof timestamp === 'number'
+      ? timestamp
+      : typeof timestamp === 'string' && /^\d+$/.test(timestamp)
+        ? Number(timestamp)
+        : typeof timestamp === 'string'
+          ? Date.parse(tryParseJiraTimestamp(timestamp) ?? '')
+          : Number.NaN;
+  const fail = (why: string): never => {
+    throw new DomainError({
+      code: 'webhook.outside_window',
+      message: `$.timestamp ${why}`,
+      path: '$.timestamp',
+    });
+  };
+  if (!Number.isFinite(millis)) {
+    fail('names no instant: a live delivery carries the epoch milliseconds Jira fired it at');
+  }
+  const age = now.getTime() - millis;
+  const fired = new Date(millis).toISOString();
+  if (age > window.maxAgeMs) {
+    fail(
+      `is ${fired}, ${describeMs(age)} before the receiver's clock (${now.toISOString()}): deliveries fired more than ${describeMs(window.maxAgeMs)} ago are refused as replays`,
+    );
+  }
+  if (-age > window.maxAheadMs) {
+    fail(
+      `is ${fired}, ${describeMs(-age)} after the receiver's clock (${now.toISOString()}): deliveries stamped more than ${describeMs(window.maxAheadMs)} ahead are refused`,
+    );
+  }
+}
+
+function describeMs(ms: number): string {
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 2 * 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 2 * 86_400_000) return `${Math.round(ms / 3_600_000)} h`;
+  return `${Math.round(ms / 86_400_000)} days`;
+}
+
+/** How a delivery that failed to apply is tried again before it is set aside. */
+export interface InboxRetryPolicy {
+  /** Tries in all before a delivery that keeps failing is dead-lettered. */
+  maxAttempts: number;
+  /** The wait after the first failure; it doubles with each further one (capped at 5 min). */
+  backoffMs: number;
+}
+
+/** The policy a server uses unless told otherwise. */
+export const DEFAULT_INBOX_RETRY: InboxRetryPolicy = { maxAttempts: 5, backoffMs: 2_000 };
+
+/** A delivery that failed to apply: set aside at once, or to be tried again later. */
+export interface InboxFailure {
+  seq: number;
+  source: string;
+  deliveryId: string | null;
+  attempts: number;
+  problems: readonly Problem[];
+  /** True when it was dead-lettered; false when it will be tried again at `retryAt`. */
+  deadLettered: boolean;
+  retryAt: Date | null;
 }
 
 export interface InboxRun extends IngestCounts {
+  /** Deliveries taken from the inbox in this run. */
+  claimed: number;
+  /** Deliveries applied (or found to change nothing) and marked done. */
   processed: number;
-  failed: number;
+  /** Deliveries that failed: dead-lettered, or waiting to be tried again. */
+  failures: InboxFailure[];
 }
 
 /**
- * Processes pending deliveries in arrival order, as many as `limit`, in one transaction: each
- * is normalised and ingested (duplicates and older updates change nothing), signals and live
- * events are written, and the deliveries are marked done — all or nothing.
+ * Processes the due pending deliveries in arrival order, as many as `limit`. Normally in one
+ * transaction: each is normalised and ingested (duplicates and older updates change nothing),
+ * signals and live events are written, and the deliveries are marked done — all or nothing. A
+ * delivery that cannot be normalised is dead-lettered at once. When the batch fails as a whole,
+ * its deliveries are taken one at a time, so that the one that cannot be applied is set aside
+ * (at once for bad input, after `maxAttempts` for a fault that may pass) and never blocks the
+ * deliveries behind it.
  */
-export async function processInbox(ctx: AppContext, limit = 200): Promise<InboxRun> {
+export async function processInbox(
+  ctx: AppContext,
+  limit = 200,
+  policy: InboxRetryPolicy = DEFAULT_INBOX_RETRY,
+): Promise<InboxRun> {
+  const claimed: InboxRow[] = [];
   try {
     return await ctx.db.transaction(async (tx) => {
       await lockForWrite(ctx.db, tx);
-      const rows = await claimPending(tx, limit);
+      const now = ctx.clock.now();
+      claimed.push(...(await claimPending(tx, limit, now)));
       const events: WorkItemEvent[] = [];
       const done: number[] = [];
-      const failed: { seq: number; problems: readonly Problem[] }[] = [];
+      const failures: InboxFailure[] = [];
       let earliest: Date | null = null;
-      for (const row of rows) {
-        try {
-          events.push(
-            ...normalizeJiraPayload(JSON.parse(row.body), { source: row.source }).entries,
-          );
-          done.push(row.seq);
-          if (earliest === null || row.receivedAt < earliest) earliest = row.receivedAt;
-        } catch (error) {
-          // Checked on receipt; a delivery that fails now (e.g. after an upgrade) is kept aside.
-          const problems =
-            error instanceof DomainError
-              ? error.problems
-              : [{ code: 'jira.bad_payload' as const, message: String(error) }];
-          failed.push({ seq: row.seq, problems });
+      for (const row of claimed) {
+        const normalised = normaliseRow(row);
+        if ('problems' in normalised) {
+          await markDeadLetter(tx, row.seq, now, row.attempts + 1, normalised.problems);
+          failures.push(failureOf(row, normalised.problems, null));
+          continue;
         }
+        events.push(...normalised.events);
+        done.push(row.seq);
+        if (earliest === null || row.receivedAt < earliest) earliest = row.receivedAt;
       }
       const counts =
         events.length === 0
           ? { applied: 0, duplicates: 0, stale: 0 }
-          : await ingestInTransaction(ctx, tx, events, earliest ?? ctx.clock.now());
-      const now = ctx.clock.now();
-      await markDeliveries(tx, done, 'processed', now);
-      for (const f of failed) await markDeliveries(tx, [f.seq], 'failed', now, f.problems);
-      return {
-        applied: counts.applied,
-        duplicates: counts.duplicates,
-        stale: counts.stale,
-        processed: done.length,
-        failed: failed.length,
-      };
+          : await ingestInTransaction(ctx, tx, events, earliest ?? now);
+      await markProcessed(tx, done, ctx.clock.now());
+      return { ...counts, claimed: claimed.length, processed: done.length, failures };
     });
   } catch (error) {
     ctx.model?.invalidate();
-    throw error;
+    // Nothing claimed: the database itself failed (down, locked); the caller backs off.
+    if (claimed.length === 0) throw error;
   }
+  // The batch failed as a whole: find the delivery (or deliveries) that cannot be applied.
+  const run: InboxRun = {
+    applied: 0,
+    duplicates: 0,
+    stale: 0,
+    claimed: claimed.length,
+    processed: 0,
+    failures: [],
+  };
+  for (const row of claimed) {
+    const one = await processOne(ctx, row.seq, policy);
+    run.applied += one.applied;
+    run.duplicates += one.duplicates;
+    run.stale += one.stale;
+    run.processed += one.processed;
+    run.failures.push(...one.failures);
+  }
+  return run;
+}
+
+type Normalised = { events: WorkItemEvent[] } | { problems: readonly Problem[] };
+
+function normaliseRow(row: InboxRow): Normalised {
+  try {
+    return {
+      events: normalizeJiraPayload(JSON.parse(row.body), { source: row.source }).entries,
+    };
+  } catch (error) {
+    // Checked on receipt; a delivery that fails now (e.g. received by an older version) is set aside.
+    return { problems: problemsOf(error) };
+  }
+}
+
+function failureOf(
+  row: InboxRow,
+  problems: readonly Problem[],
+  retryAt: Date | null,
+): InboxFailure {
+  return {
+    seq: row.seq,
+    source: row.source,
+    deliveryId: row.deliveryId,
+    attempts: row.attempts + 1,
+    problems,
+    deadLettered: retryAt === null,
+    retryAt,
+  };
+}
+
+/** One delivery in a transaction of its own; a failure is recorded in another. */
+async function processOne(ctx: AppContext, seq: number, policy: InboxRetryPolicy) {
+  const empty = { applied: 0, duplicates: 0, stale: 0, processed: 0, failures: [] };
+  let failure: unknown;
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      await lockForWrite(ctx.db, tx);
+      const row = await claimDelivery(tx, seq);
+      if (row === null) return empty;
+      const now = ctx.clock.now();
+      const normalised = normaliseRow(row);
+      if ('problems' in normalised) {
+        await markDeadLetter(tx, row.seq, now, row.attempts + 1, normalised.problems);
+        return { ...empty, failures: [failureOf(row, normalised.problems, null)] };
+      }
+      const counts = await ingestInTransaction(ctx, tx, normalised.events, row.receivedAt);
+      await markProcessed(tx, [row.seq], ctx.clock.now());
+      return { ...counts, processed: 1, failures: [] };
+    });
+  } catch (error) {
+    ctx.model?.invalidate();
+    failure = error;
+  }
+  return ctx.db.transaction(async (tx) => {
+    const row = await claimDelivery(tx, seq);
+    if (row === null) return empty;
+    const now = ctx.clock.now();
+    const problems = problemsOf(failure);
+    const attempts = row.attempts + 1;
+    if (isPermanent(failure) || attempts >= policy.maxAttempts) {
+      await markDeadLetter(tx, row.seq, now, attempts, problems);
+      return { ...empty, failures: [failureOf(row, problems, null)] };
+    }
+    const wait = Math.min(policy.backoffMs * 2 ** (attempts - 1), 5 * 60_000);
+    const retryAt = new Date(now.getTime() + wait);
+    await markRetryLater(tx, row.seq, attempts, retryAt, problems);
+    return { ...empty, failures: [failureOf(row, problems, retryAt)] };
+  });
+}
+
+/** The SQLSTATE of a database error, when it has one. */
+function sqlStateOf(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;
+}
+
+/**
+ * True when trying again cannot help: bad input (a domain error of the sender's kind), or the
+ * database refusing the data itself (data exceptions, constraint violations, limits exceeded).
+ */
+function isPermanent(error: unknown): boolean {
+  if (error instanceof DomainError) {
+    const category: string = ERROR_CATALOGUE[error.code].category;
+    return category !== 'unavailable' && category !== 'service_unavailable';
+  }
+  const state = sqlStateOf(error);
+  return state !== null && ['22', '23', '42', '54', '0A'].includes(state.slice(0, 2));
+}
+
+function problemsOf(error: unknown): readonly Problem[] {
+  if (error instanceof DomainError) return error.problems;
+  const message = error instanceof Error ? error.message : String(error);
+  const state = sqlStateOf(error);
+  return [
+    {
+      code: 'webhook.not_applied',
+      message:
+        state === null
+          ? `the delivery could not be applied: ${message}`
+          : `the database refused the delivery: ${message} (SQLSTATE ${state})`,
+    },
+  ];
 }

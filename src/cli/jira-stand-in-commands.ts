@@ -119,6 +119,10 @@ export function registerJiraStandInCommands(jira: Command, kit: CommandKit): voi
       DEMO_WEBHOOK_SECRET,
     )
     .option('--unsigned', 'send it without a signature')
+    .option(
+      '--keep-timestamp',
+      "send its `timestamp` as saved (by default it is stamped with the current time, as Jira would fire it now, so that the receiver's freshness window takes it)",
+    )
     .option('--duplicates <n>', 'send the same delivery this many more times', '0')
     .option(
       '--retries <n>',
@@ -132,6 +136,7 @@ export function registerJiraStandInCommands(jira: Command, kit: CommandKit): voi
           to: string;
           secret: string;
           unsigned?: boolean;
+          keepTimestamp?: boolean;
           duplicates: string;
           retries: string;
         },
@@ -139,7 +144,7 @@ export function registerJiraStandInCommands(jira: Command, kit: CommandKit): voi
         const { text } = await readJson(file);
         const sent = await sendJiraWebhook(
           { url: flags.to, secret: flags.unsigned === true ? null : flags.secret },
-          text,
+          flags.keepTimestamp === true ? text : stampedNow(text),
           { duplicates: Number(flags.duplicates), retries: Number(flags.retries) },
         );
         if (kit.json()) {
@@ -160,4 +165,13 @@ export function registerJiraStandInCommands(jira: Command, kit: CommandKit): voi
         }
       },
     );
+}
+
+/** The delivery as Jira would fire it now: its `timestamp` (epoch ms) set to the current time. */
+function stampedNow(text: string): string {
+  const json: unknown = JSON.parse(text);
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || !('timestamp' in json)) {
+    return text;
+  }
+  return JSON.stringify({ ...json, timestamp: Date.now() });
 }

@@ -3,6 +3,7 @@ import { loadDemo } from '../app/load-demo.ts';
 import { openApp, resolveClock } from '../app/open-app.ts';
 import { recomputeSignals } from '../app/derive.ts';
 import { createLiveModel } from '../app/live-model.ts';
+import { readWebhookWindow } from '../app/receive-webhook.ts';
 import { buildServer } from '../server/server.ts';
 import { readNotificationConfig } from '../app/notifications/notification-config.ts';
 import { createNotificationTransports } from '../app/notifications/transports.ts';
@@ -84,6 +85,7 @@ export function registerServeCommands(program: Command, kit: CommandKit): void {
           demo: options.demo === true,
           webhookSecret: webhookSecretLookup(ctx),
           databaseUrl: config.databaseUrl,
+          webhookWindow: readWebhookWindow(process.env),
           notifications: createNotificationTransports(readNotificationConfig(process.env)),
         },
       );

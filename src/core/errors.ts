@@ -42,6 +42,16 @@ export const ERROR_CATALOGUE = {
     title: 'The webhook signature does not match',
   },
   'webhook.unknown_site': { category: 'not_found', title: 'No such Jira site' },
+  'webhook.outside_window': {
+    category: 'bad_input',
+    title: "The delivery's timestamp is outside the accepted window",
+  },
+  'webhook.not_applied': { category: 'bad_input', title: 'The delivery could not be applied' },
+  'webhook.unavailable': {
+    category: 'service_unavailable',
+    title: 'The receiver cannot take deliveries right now',
+  },
+  'request.bad_encoding': { category: 'bad_input', title: 'The request body is not valid UTF-8' },
   'import.bad_file': {
     category: 'bad_input',
     title: 'The spreadsheet cannot be read as CSV or XLSX',

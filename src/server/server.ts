@@ -13,6 +13,11 @@ import { retryNotifications } from '../app/notifications/retry-notifications.ts'
 import type { NotificationTransports } from '../app/notifications/transports.ts';
 import { startEventHub } from './live/event-hub.ts';
 import { startInboxWorker, type InboxWorker } from './live/inbox-worker.ts';
+import {
+  DEFAULT_WEBHOOK_WINDOW,
+  type InboxRetryPolicy,
+  type WebhookWindow,
+} from '../app/receive-webhook.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerHookRoutes, type WebhookSecretLookup } from './routes/hooks.ts';
 import { authenticate } from './auth.ts';
@@ -41,6 +46,10 @@ export interface ServerOptions {
   webRoot?: string;
   /** The secret each Jira site signs its webhook deliveries with. */
   webhookSecret?: WebhookSecretLookup;
+  /** How far a delivery's timestamp may lie from our clock (default 30 min back, 5 ahead); null: any. */
+  webhookWindow?: WebhookWindow | null;
+  /** How a webhook delivery that failed to apply is retried before it is dead-lettered. */
+  inboxRetry?: InboxRetryPolicy;
   /** Server mode: the PostgreSQL server to LISTEN on for other instances' events. */
   databaseUrl?: string;
   /** E-mail and chat transports: when given, affected owners are notified of new signals. */
@@ -121,9 +130,7 @@ export async function buildServer(
     await authenticate(ctx.db, request);
   });
 
-  const worker = startInboxWorker(ctx, hub, (error) =>
-    app.log.error({ err: error }, 'webhook processing failed'),
-  );
+  const worker = startInboxWorker(ctx, hub, app.log, options.inboxRetry);
   // Live streams never end by themselves: end them before the server waits for its connections.
   const notificationTimers: NodeJS.Timeout[] =
     transports === undefined
@@ -178,7 +185,7 @@ export async function buildServer(
   registerStateRoutes(app, ctx);
   registerSignalRoutes(app, ctx);
   registerJiraRoutes(app, ctx);
-  registerSourceRoutes(app, ctx);
+  registerSourceRoutes(app, ctx, () => worker.poke());
   registerPushRoutes(app, ctx);
   await app.register(importRoutes(ctx));
   registerNotificationPreferenceRoutes(app, ctx);
@@ -192,7 +199,9 @@ export async function buildServer(
       route.config = { ...route.config, public: true };
       describeAuthentication(route);
     });
-    registerHookRoutes(scope, ctx, secretOf, () => worker.poke());
+    const window =
+      options.webhookWindow === undefined ? DEFAULT_WEBHOOK_WINDOW : options.webhookWindow;
+    registerHookRoutes(scope, ctx, secretOf, window, () => worker.poke());
     done();
   });
   // Plan routes parse their own bodies (to name lines in errors): keep that parser in their scope.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from '../../core/calendar.ts';
+import { MAX_ID_LENGTH } from '../../core/storable-text.ts';
 import { isJiraTimestamp } from './jira-timestamp.ts';
 
 /**
@@ -23,7 +24,13 @@ export const JIRA_STATUS_CATEGORY_KEYS = ['new', 'indeterminate', 'done', 'undef
 
 export type JiraStatusCategoryKey = (typeof JIRA_STATUS_CATEGORY_KEYS)[number];
 
-const issueRef = z.looseObject({ key: z.string().min(1) });
+/** An issue id or key: stored and indexed, so bounded like every id. */
+const issueIdText = z
+  .string()
+  .min(1)
+  .max(MAX_ID_LENGTH, { error: `is longer than ${MAX_ID_LENGTH} characters` });
+
+const issueRef = z.looseObject({ key: issueIdText });
 
 export const jiraIssueLinkSchema = z.looseObject({
   type: z.looseObject({ name: z.string(), inward: z.string(), outward: z.string() }),
@@ -60,8 +67,8 @@ export interface JiraIssueSchemaOptions {
 }
 
 const looseIssueSchema = z.looseObject({
-  id: z.string().min(1),
-  key: z.string().min(1),
+  id: issueIdText,
+  key: issueIdText,
   fields: baseIssueFields,
 });
 
@@ -159,8 +166,8 @@ export const jiraIssueDeletedWebhookSchema = z.looseObject({
   timestamp: deliveryTimestamp,
   webhookEvent: z.literal('jira:issue_deleted'),
   issue: z.looseObject({
-    id: z.string().min(1),
-    key: z.string().min(1),
+    id: issueIdText,
+    key: issueIdText,
     fields: z.looseObject({ updated: jiraTimestamp }),
   }),
   changelog: changelog.nullish(),

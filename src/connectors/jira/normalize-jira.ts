@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { isIsoDate } from '../../core/calendar.ts';
+import { DomainError } from '../../core/errors.ts';
+import { findUnstorable } from '../../core/storable-text.ts';
 import type {
   FieldChange,
   StatusCategory,
@@ -114,6 +116,17 @@ export function normalizeJiraPayload(
       `is ${describeValue(json)}, expected a JSON object: a /rest/api/3/search/jql page or an issue webhook delivery`,
       options.file,
     );
+  }
+  // What PostgreSQL cannot store (NUL, lone surrogates, huge keys) is refused here, at the edge
+  // every entry point shares, rather than by the database half-way through a write.
+  const unstorable = findUnstorable(json);
+  if (unstorable !== null) {
+    throw new DomainError({
+      code: 'jira.bad_payload',
+      message: `${options.file ?? 'Jira payload'}: ${unstorable.path} ${unstorable.reason}`,
+      path: unstorable.path,
+      ...(options.file === undefined ? {} : { file: options.file }),
+    });
   }
   if ('webhookEvent' in json) return normalizeWebhook(json, options);
   if ('issues' in json) return normalizeSearchPage(json, options);

@@ -1,9 +1,20 @@
 import type { AppContext } from '../../app/context.ts';
-import { processInbox } from '../../app/receive-webhook.ts';
+import {
+  DEFAULT_INBOX_RETRY,
+  processInbox,
+  type InboxFailure,
+  type InboxRetryPolicy,
+} from '../../app/receive-webhook.ts';
+import { nextAttemptDue } from '../../store/webhook-inbox-store.ts';
 import type { EventHub } from './event-hub.ts';
 
 /** Under load, how long the next batch waits for deliveries that are still being received. */
 const COALESCE_MS = 5;
+/** How many deliveries one run takes at most. */
+const BATCH = 500;
+/** After a run failed as a whole (the database is down), the first wait and the longest one. */
+const FAULT_BACKOFF_MS = 1_000;
+const FAULT_BACKOFF_MAX_MS = 60_000;
 
 /** Processes persisted webhook deliveries after they were answered; one run at a time. */
 export interface InboxWorker {
@@ -14,16 +25,59 @@ export interface InboxWorker {
   close(): void;
 }
 
-/** Starts the worker and processes whatever a previous run left pending. */
+/** Where the worker reports what went wrong (a Fastify logger fits). */
+export interface InboxLog {
+  error(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+/**
+ * Starts the worker and processes whatever a previous run left pending. A delivery that cannot be
+ * applied is dead-lettered (logged as an error) and the ones behind it go on; one that failed for
+ * a reason that may pass is tried again when its backoff ends (logged as a warning). A run that
+ * fails as a whole (the database is down) is tried again with a growing wait.
+ */
 export function startInboxWorker(
   ctx: AppContext,
   hub: EventHub | null,
-  onError: (error: unknown) => void,
+  log: InboxLog,
+  policy: InboxRetryPolicy = DEFAULT_INBOX_RETRY,
 ): InboxWorker {
   let running: Promise<void> | null = null;
   let again = false;
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
+  let faultWait = FAULT_BACKOFF_MS;
+
+  const report = (failure: InboxFailure): void => {
+    const details = {
+      seq: failure.seq,
+      source: failure.source,
+      deliveryId: failure.deliveryId,
+      attempts: failure.attempts,
+      problems: failure.problems,
+    };
+    if (failure.deadLettered) {
+      log.error(
+        details,
+        'webhook delivery dead-lettered: it will not be tried again unless retried',
+      );
+    } else {
+      log.warn(
+        { ...details, retryAt: failure.retryAt?.toISOString() },
+        'webhook delivery failed; it will be tried again',
+      );
+    }
+  };
+
+  /** Wakes the worker when the earliest delivery waiting out a backoff is due. */
+  const wakeAt = (due: Date | null): void => {
+    if (retry !== null) clearTimeout(retry);
+    retry = null;
+    if (due === null || closed) return;
+    retry = setTimeout(poke, Math.max(0, due.getTime() - ctx.clock.now().getTime()) + 5);
+    retry.unref();
+  };
 
   const run = async (): Promise<void> => {
     for (;;) {
@@ -31,18 +85,21 @@ export function startInboxWorker(
       // Deliveries that arrive while a batch runs are taken together in the next: under load
       // the batches grow and the per-event cost falls.
       for (;;) {
-        const result = await processInbox(ctx, 500);
-        if (result.processed + result.failed > 0 && hub !== null) await hub.pump();
-        if (result.processed + result.failed < 500) break;
+        const result = await processInbox(ctx, BATCH, policy);
+        for (const failure of result.failures) report(failure);
+        if (result.claimed > 0 && hub !== null) await hub.pump();
+        if (result.claimed < BATCH) break;
       }
-      if (!again || closed) return;
+      faultWait = FAULT_BACKOFF_MS;
+      if (!again || closed) break;
       // More came in meanwhile: give the deliveries still being received a moment to land, so
       // that the next batch takes them together (a quiet server never waits here).
       await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
     }
+    wakeAt(await nextAttemptDue(ctx.db));
   };
 
-  const poke = (): void => {
+  function poke(): void {
     if (closed) return;
     if (running !== null) {
       again = true;
@@ -53,15 +110,21 @@ export function startInboxWorker(
     running = new Promise<void>((resolve) => setImmediate(resolve))
       .then(run)
       .catch((error: unknown) => {
-        onError(error);
-        // The deliveries are still pending in the inbox: try again shortly.
-        retry = setTimeout(poke, 1000);
+        log.error(
+          { err: error, retryInMs: faultWait },
+          'webhook processing failed; the deliveries stay pending',
+        );
+        if (closed) return;
+        // The deliveries are still pending in the inbox: try again, waiting longer each time.
+        if (retry !== null) clearTimeout(retry);
+        retry = setTimeout(poke, faultWait);
         retry.unref();
+        faultWait = Math.min(faultWait * 2, FAULT_BACKOFF_MAX_MS);
       })
       .finally(() => {
         running = null;
       });
-  };
+  }
 
   poke();
   return {

@@ -1,7 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
+import { countInbox } from '../../store/webhook-inbox-store.ts';
 
-/** `GET /health`: liveness and the database in use; the one route without a token. */
+/** A pending delivery received longer ago than this is reported as stuck. */
+const STUCK_AFTER_MS = 60_000;
+
+/**
+ * `GET /health`: liveness, the database in use and how the webhook inbox stands; the one route
+ * without a token. `degraded` (still 200: the process is alive) when deliveries were
+ * dead-lettered, are being retried or have waited longer than a minute.
+ */
 export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/health',
@@ -13,10 +21,19 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
           200: {
             type: 'object',
             properties: {
-              status: { type: 'string', enum: ['ok'] },
+              status: { type: 'string', enum: ['ok', 'degraded'] },
               database: { type: 'string', enum: ['pglite', 'postgres'] },
               asOf: { type: 'string', format: 'date' },
               asOfPinned: { type: 'boolean' },
+              webhooks: {
+                type: 'object',
+                properties: {
+                  pending: { type: 'integer' },
+                  retrying: { type: 'integer' },
+                  stuck: { type: 'integer' },
+                  deadLettered: { type: 'integer' },
+                },
+              },
             },
           },
         },
@@ -24,9 +41,19 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
       config: { public: true },
     },
     async () => {
-      await ctx.db.query('SELECT 1');
+      const inbox = await countInbox(ctx.db, new Date(ctx.clock.now().getTime() - STUCK_AFTER_MS));
+      const sum = (f: (c: (typeof inbox)[number]) => number): number =>
+        inbox.reduce((n, c) => n + f(c), 0);
+      const webhooks = {
+        pending: sum((c) => c.pending),
+        retrying: sum((c) => c.retrying),
+        stuck: sum((c) => c.stuck),
+        deadLettered: sum((c) => c.deadLettered),
+      };
+      const degraded = webhooks.deadLettered + webhooks.retrying + webhooks.stuck > 0;
       return {
-        status: 'ok',
+        status: degraded ? 'degraded' : 'ok',
+        webhooks,
         database: ctx.db.kind,
         asOf: ctx.clock.asOf(),
         asOfPinned: ctx.clock.pinned,

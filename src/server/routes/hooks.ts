@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
-import { receiveWebhook } from '../../app/receive-webhook.ts';
-import { fail } from '../../core/errors.ts';
+import {
+  receiveWebhook,
+  type WebhookSecretLookup,
+  type WebhookWindow,
+} from '../../app/receive-webhook.ts';
 import { createDeliveryWriter } from '../../store/webhook-inbox-store.ts';
 import { errorResponses } from './schemas.ts';
 
-/** The secret a site's deliveries are signed with: null when it has none, undefined when no such site. */
-export type WebhookSecretLookup = (site: string) => Promise<string | null | undefined>;
+export type { WebhookSecretLookup } from '../../app/receive-webhook.ts';
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -20,15 +22,15 @@ export function registerHookRoutes(
   app: FastifyInstance,
   ctx: AppContext,
   secretOf: WebhookSecretLookup,
+  window: WebhookWindow | null,
   onAccepted: () => void,
 ): void {
-  // The signature is over the raw bytes: keep them.
   // Deliveries arriving together are committed together (each is answered once committed).
   const deliveries = createDeliveryWriter(ctx.db);
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
-    done(null, body),
-  );
+  // The signature is over the raw bytes, whatever the content type says: keep them all as they
+  // came; the use-case verifies them and only then reads them as JSON.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.post<{ Params: { site: string }; Body: Buffer }>(
     '/hooks/jira/:site',
@@ -36,7 +38,7 @@ export function registerHookRoutes(
       schema: {
         summary: 'Receives a Jira webhook delivery (jira:issue_created, _updated, _deleted)',
         description:
-          'Signed with X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body> when the site has a secret (unsigned or wrongly signed deliveries are refused). Deduplicated by X-Atlassian-Webhook-Identifier. Persisted, answered 202, processed right after; late and out-of-order deliveries converge.',
+          'Signed with X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body, whatever its content type> when the site has a secret; unsigned or wrongly signed deliveries, and deliveries for a site that does not exist, get the same 401. The body must be UTF-8 JSON that PostgreSQL can store (else 400 naming the JSON path), and its `timestamp` must lie within the freshness window (default: fired at most 30 min ago, at most 5 min ahead; else 400). Deduplicated by X-Atlassian-Webhook-Identifier. Persisted, answered 202, processed right after; late and out-of-order deliveries converge; a delivery that cannot be applied is dead-lettered (GET /api/v1/webhooks/dead-letters). 503 when the receiver itself cannot take it (send it again).',
         tags: ['hooks'],
         params: {
           type: 'object',
@@ -53,12 +55,6 @@ export function registerHookRoutes(
       },
     },
     async (request, reply) => {
-      const secret = await secretOf(request.params.site);
-      if (secret === undefined) {
-        fail('webhook.unknown_site', `no Jira site '${request.params.site}' is configured`, {
-          path: 'site',
-        });
-      }
       const result = await receiveWebhook(
         ctx,
         {
@@ -67,8 +63,13 @@ export function registerHookRoutes(
           body: Buffer.isBuffer(request.body) ? request.body : Buffer.from(''),
           signature: header(request.headers['x-hub-signature']),
         },
-        secret,
-        deliveries,
+        secretOf,
+        {
+          writer: deliveries,
+          window,
+          onFault: (error) =>
+            request.log.error({ err: error }, 'a webhook delivery could not be taken (503)'),
+        },
       );
       if (!result.duplicate) onAccepted();
       return reply.status(202).send({ accepted: true, duplicate: result.duplicate });

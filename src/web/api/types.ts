@@ -122,10 +122,34 @@ export interface SignalList {
   signals: InboxSignal[];
 }
 
+/** How a source's webhook deliveries stand (`GET /api/v1/sources`). */
+export interface SourceDeliveries {
+  pending: number;
+  retrying: number;
+  deadLettered: number;
+  oldestPendingAt: string | null;
+}
+
 export interface SourceFreshness {
   source: string;
   workItems: number;
   latestUpdateAt: string | null;
+  deliveries: SourceDeliveries;
+}
+
+/** A webhook delivery set aside because it could not be applied. */
+export interface DeadLetter {
+  seq: number;
+  source: string;
+  deliveryId: string | null;
+  receivedAt: string;
+  deadLetteredAt: string;
+  attempts: number;
+  problems: Problem[];
+}
+
+export interface DeadLetterList {
+  deadLetters: DeadLetter[];
 }
 
 export interface SourceList {
@@ -134,10 +158,11 @@ export interface SourceList {
 }
 
 export interface Health {
-  status: 'ok';
+  status: 'ok' | 'degraded';
   database: 'pglite' | 'postgres';
   asOf: IsoDate;
   asOfPinned: boolean;
+  webhooks: { pending: number; retrying: number; stuck: number; deadLettered: number };
 }
 
 /** `GET /api/v1/<collection>/:id`: an entity, what the engine derived for it, and why. */

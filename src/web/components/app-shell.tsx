@@ -236,6 +236,12 @@ export function Shell({ children }: { children: ReactNode }) {
             {(live.sources ?? []).map((s) => (
               <Text size="xs" c="dimmed" key={s.source}>
                 {s.source}: {s.workItems} work items
+                {s.deliveries.deadLettered > 0 && (
+                  <Text span size="xs" c="red.8" fw={600}>
+                    {' '}
+                    · {s.deliveries.deadLettered} set aside
+                  </Text>
+                )}
               </Text>
             ))}
             <Text size="xs" c="dimmed">

@@ -7,6 +7,7 @@ import { KpiCard } from '../components/kpi-card.tsx';
 import { preloadCharts } from '../components/lazy-charts.tsx';
 import { Loading, Page } from '../components/page.tsx';
 import { SignalCard } from '../components/signal-card.tsx';
+import { SourceDeliveries } from '../components/source-deliveries.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { count, formatAge, formatDate, formatInstant, STATUS_LABEL } from '../format/format.ts';
 import { useLive } from '../live/live-context.tsx';
@@ -173,10 +174,13 @@ export function StrategyMapPage() {
             </Text>
           )}
           {(live.sources ?? []).map((s) => (
-            <Text size="xs" c="dimmed" key={s.source} data-testid={`source-${s.source}-latest`}>
-              {s.source} ({count(s.workItems, 'item')}): updated {formatInstant(s.latestUpdateAt)},{' '}
-              {formatAge(s.latestUpdateAt, now)}
-            </Text>
+            <Stack gap={2} key={s.source}>
+              <Text size="xs" c="dimmed" data-testid={`source-${s.source}-latest`}>
+                {s.source} ({count(s.workItems, 'item')}): updated {formatInstant(s.latestUpdateAt)}
+                , {formatAge(s.latestUpdateAt, now)}
+              </Text>
+              <SourceDeliveries source={s} />
+            </Stack>
           ))}
         </Card>
       </SimpleGrid>
