@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +19,14 @@ export async function startDemoServerProcess(
     [join(ROOT, 'bin', 'throughline.js'), '--data', data, 'serve', '--demo', '--port', '0'],
     {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl ?? '', THROUGHLINE_AS_OF: '' },
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl ?? '',
+        THROUGHLINE_AS_OF: '',
+        // Server mode requires a key; the bench's instance seals nothing it must open again.
+        THROUGHLINE_SECRET_KEY:
+          process.env.THROUGHLINE_SECRET_KEY ?? randomBytes(32).toString('base64'),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );

@@ -1,7 +1,7 @@
 import { isIsoDate } from '../core/calendar.ts';
 import type { IsoDate } from '../core/domain/plan.ts';
 import { fail } from '../core/errors.ts';
-import { parseSecretKey } from '../store/secret-box.ts';
+import { MAKE_A_KEY, parseSecretKey } from '../store/secret-box.ts';
 
 /** Everything the process is configured with, parsed once at start-up. */
 export interface Config {
@@ -11,11 +11,17 @@ export interface Config {
   dataDir: string;
   /** Server mode when set. */
   databaseUrl: string | undefined;
+  /**
+   * `DATABASE_MIGRATION_URL`: the schema owner's connection, used only to migrate and to grant
+   * DATABASE_URL's role what it needs, so that the app itself can own nothing.
+   */
+  migrationUrl: string | undefined;
   /** Pinned engine date, from `--as-of` or `THROUGHLINE_AS_OF`. */
   asOf: IsoDate | undefined;
   /**
    * The key that seals stored secrets (`THROUGHLINE_SECRET_KEY`, 32 bytes as base64 or hex);
-   * when absent, a key file in the data folder is made on first use.
+   * required in server mode; when absent with the embedded database, a key file in the data
+   * folder is made on first use.
    */
   secretKey: string | undefined;
 }
@@ -46,16 +52,35 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Config {
   if (secretKey !== undefined && secretKey !== '' && parseSecretKey(secretKey) === null) {
     fail(
       'config.invalid',
-      'THROUGHLINE_SECRET_KEY must be 32 bytes written as base64 (44 characters) or hex (64 characters); make one with `openssl rand -base64 32`',
+      `THROUGHLINE_SECRET_KEY must be 32 bytes written as base64 (44 characters) or hex (64 characters); ${MAKE_A_KEY}`,
       { path: 'THROUGHLINE_SECRET_KEY' },
     );
   }
   const databaseUrl = env.DATABASE_URL;
+  const serverMode = databaseUrl !== undefined && databaseUrl !== '';
+  // A key file would land in whatever folder this instance started from; another instance has
+  // another key or none and cannot open what this one sealed.
+  if (serverMode && (secretKey === undefined || secretKey === '')) {
+    fail(
+      'config.invalid',
+      `THROUGHLINE_SECRET_KEY is required with DATABASE_URL, the same on every instance; ${MAKE_A_KEY}`,
+      { path: 'THROUGHLINE_SECRET_KEY' },
+    );
+  }
+  const migrationUrl = env.DATABASE_MIGRATION_URL;
+  if (!serverMode && migrationUrl !== undefined && migrationUrl !== '') {
+    fail(
+      'config.invalid',
+      'DATABASE_MIGRATION_URL is only used with DATABASE_URL (the embedded database needs no roles)',
+      { path: 'DATABASE_MIGRATION_URL' },
+    );
+  }
   return {
     port,
     host: flags.host ?? env.HOST ?? '127.0.0.1',
     dataDir: flags.data ?? env.THROUGHLINE_DATA ?? './data',
-    databaseUrl: databaseUrl === undefined || databaseUrl === '' ? undefined : databaseUrl,
+    databaseUrl: serverMode ? databaseUrl : undefined,
+    migrationUrl: migrationUrl === undefined || migrationUrl === '' ? undefined : migrationUrl,
     asOf: asOf === undefined || asOf === '' ? undefined : asOf,
     secretKey: secretKey === undefined || secretKey === '' ? undefined : secretKey,
   };

@@ -1,3 +1,5 @@
+import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { DomainError } from '../core/errors.ts';
@@ -34,18 +36,22 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** PostgreSQL schema to work in (server mode only); lets tests share one server. */
   schema?: string | undefined;
+  /** The setting the connection string came from, for messages (default DATABASE_URL). */
+  urlName?: string | undefined;
 }
 
 /** Opens the embedded or the server database. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
-    return openPostgres(options.databaseUrl, options.schema);
+    return openPostgres(options.databaseUrl, options.schema, options.urlName ?? 'DATABASE_URL');
   }
   return openPglite(options.dataDir);
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir !== undefined) await restrictDataFolder(dataDir);
   const db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
+  if (dataDir !== undefined) await restrictDataFolder(dataDir);
   // PGlite is one connection: serialise transactions so that no statement of another caller
   // slips into an open one.
   let queue: Promise<unknown> = Promise.resolve();
@@ -74,11 +80,51 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       serialised(async () => {
         await db.exec(sql);
       }),
-    close: () => db.close(),
+    async close() {
+      await db.close();
+      // Files PGlite made while open (new tables, WAL) carry its 0666 too.
+      if (dataDir !== undefined) await restrictDataFolder(dataDir);
+    },
   };
 }
 
-async function openPostgres(url: string, schema: string | undefined): Promise<Database> {
+/**
+ * Makes the embedded database's folder the process owner's alone: the folder 0700, and no group
+ * or world bit on anything in it. PGlite's file system layer creates its files 0666 whatever the
+ * umask, so the folder's own mode is what keeps others out while it runs, and the walk keeps a
+ * copied or moved folder private too.
+ */
+export async function restrictDataFolder(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  await restrictEntries(dir);
+}
+
+async function restrictEntries(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  // One folder's entries at once: a fresh database holds about a thousand files.
+  await Promise.all(
+    entries.map(async (entry) => {
+      // A link is followed by chmod: leave whatever it points at alone.
+      if (entry.isSymbolicLink()) return;
+      const path = join(dir, entry.name);
+      try {
+        const { mode } = await stat(path);
+        if ((mode & 0o077) !== 0) await chmod(path, mode & 0o700);
+        if (entry.isDirectory()) await restrictEntries(path);
+      } catch (error) {
+        // The database may drop a file between the listing and the stat.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }),
+  );
+}
+
+async function openPostgres(
+  url: string,
+  schema: string | undefined,
+  urlName: string,
+): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -93,8 +139,8 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
     const reason = error instanceof Error ? error.message : String(error);
     throw new DomainError({
       code: 'config.invalid',
-      message: `cannot reach the PostgreSQL server named by DATABASE_URL: ${reason}`,
-      path: 'DATABASE_URL',
+      message: `cannot reach the PostgreSQL server named by ${urlName}: ${reason}`,
+      path: urlName,
     });
   }
   try {

@@ -79,4 +79,28 @@ describe('the secret box', () => {
     const bad = secretBoxFrom({ secretKey: undefined, dataDir: dir });
     await expect(bad.seal('x', 'p')).rejects.toThrow(/does not hold a 32-byte key/);
   });
+
+  it('in server mode (no data folder) needs THROUGHLINE_SECRET_KEY and makes no key file', async () => {
+    const box = secretBoxFrom({ secretKey: undefined, dataDir: undefined });
+    const error = await box.seal('token', 'p').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).problems[0]).toMatchObject({
+      code: 'config.invalid',
+      path: 'THROUGHLINE_SECRET_KEY',
+    });
+    expect((error as DomainError).message).toMatch(/openssl rand -base64 32/);
+    const key = randomBytes(32).toString('base64');
+    const sealed = await secretBoxFrom({ secretKey: key, dataDir: undefined }).seal('token', 'p');
+    expect(await createSecretBox(Buffer.from(key, 'base64')).open(sealed, 'p')).toBe('token');
+  });
+
+  it('makes the data folder 0700 when the key file is the first thing in it', async () => {
+    const data = join(dir, 'data');
+    await secretBoxFrom({ secretKey: undefined, dataDir: data }).seal('token', 'p');
+    expect((await stat(data)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(data, SECRET_KEY_FILE))).mode & 0o777).toBe(0o600);
+  });
 });

@@ -7,14 +7,18 @@ import { DomainError } from '../core/errors.ts';
  * Secrets at rest (Jira API tokens, webhook secrets): sealed with AES-256-GCM before they reach
  * the database, so a copy of the database (a backup, a data folder) does not give them away.
  *
- * The key is 32 bytes, from `THROUGHLINE_SECRET_KEY` (base64 or hex) when set; otherwise from
- * the file `secret.key` in the data folder, generated on first use with permissions 0600. In
- * server mode with several app instances every instance needs the same key: set
- * `THROUGHLINE_SECRET_KEY`. Losing the key loses the stored credentials (add the sites again).
+ * The key is 32 bytes, from `THROUGHLINE_SECRET_KEY` (base64 or hex) when set; otherwise, with
+ * the embedded database, from the file `secret.key` in its data folder, generated on first use
+ * with permissions 0600. In server mode the key is required: a key file would land wherever the
+ * process was started, and another instance would hold another key or none. Losing the key loses
+ * the stored credentials (add the sites again).
  *
  * A sealed value is `v1.<iv>.<tag>.<ciphertext>` (base64url). Each is bound to what it is for
  * (`jira_site:<id>:credentials`), so a sealed value copied into another row does not open.
  */
+
+/** How to make a key, for the messages that ask for one. */
+export const MAKE_A_KEY = 'make one with `openssl rand -base64 32`';
 
 /** The name of the key file in the data folder. */
 export const SECRET_KEY_FILE = 'secret.key';
@@ -50,8 +54,11 @@ export function createSecretBox(key: Buffer): SecretBox {
 export interface SecretKeySource {
   /** `THROUGHLINE_SECRET_KEY`, already checked by the configuration. */
   secretKey: string | undefined;
-  /** The data folder, where the key file lives when no key is configured. */
-  dataDir: string;
+  /**
+   * The embedded database's data folder, where the key file lives when no key is configured;
+   * undefined in server mode, where the key must be configured.
+   */
+  dataDir: string | undefined;
 }
 
 /**
@@ -86,13 +93,20 @@ async function loadKey(source: SecretKeySource): Promise<Buffer> {
     }
     return key;
   }
+  if (source.dataDir === undefined) {
+    throw new DomainError({
+      code: 'config.invalid',
+      message: `THROUGHLINE_SECRET_KEY is not set: with DATABASE_URL every instance needs the same key; ${MAKE_A_KEY}`,
+      path: 'THROUGHLINE_SECRET_KEY',
+    });
+  }
   const file = join(source.dataDir, SECRET_KEY_FILE);
   try {
     return keyFromFile(await readFile(file, 'utf8'), file);
   } catch (error) {
     if (!isMissing(error)) throw error;
   }
-  await mkdir(source.dataDir, { recursive: true });
+  await mkdir(source.dataDir, { recursive: true, mode: 0o700 });
   const fresh = randomBytes(32).toString('base64');
   try {
     // 'wx': never overwrite a key another process made in the meantime; read theirs instead.

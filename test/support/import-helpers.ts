@@ -13,6 +13,7 @@ import {
   type FigureMapping,
 } from '../../src/connectors/spreadsheet/column-mapping.ts';
 import type { Database } from '../../src/store/database.ts';
+import { emptyTables } from './databases.ts';
 import { listImportRuns, loadMapping } from '../../src/store/import-store.ts';
 import { listPlanHistory, loadPlan } from '../../src/store/plan-store.ts';
 import { listSignals } from '../../src/store/signal-store.ts';
@@ -52,7 +53,7 @@ export async function importFile(
 
 /** Empties the tables of spreadsheet imports and the push API. */
 export async function resetImportTables(db: Database): Promise<void> {
-  await db.exec('TRUNCATE import_mapping, import_run, idempotency_key RESTART IDENTITY');
+  await emptyTables(db, ['import_mapping', 'import_run', 'idempotency_key']);
 }
 
 /** Everything an import may change, to compare before and after. */
