@@ -9,7 +9,13 @@ import type { Database } from '../src/store/database.ts';
 import { loadPlan } from '../src/store/plan-store.ts';
 import { createApiToken } from '../src/store/token-store.ts';
 import { openTestDatabase, resetDatabase, TEST_DATABASES } from './support/databases.ts';
-import { resetImportTables, SPREADSHEETS, storedState } from './support/import-helpers.ts';
+import {
+  damagedWorkbooks,
+  resetImportTables,
+  SPREADSHEETS,
+  storedState,
+} from './support/import-helpers.ts';
+import { readZipEntries, writeZip } from './support/zip-entry.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** A line of a stack trace or a source location of ours. */
@@ -186,6 +192,167 @@ describe.each(TEST_DATABASES)('imports and the push API over HTTP on $name', (ki
       ],
     });
   });
+
+  interface StoredRuns {
+    runs: { outcome: string; file: string }[];
+  }
+
+  /** The stored state is as before, but for refused runs recorded for `files`. */
+  async function expectOnlyRefusals(before: StoredRuns, files: string[]): Promise<void> {
+    const after = (await storedState(db)) as StoredRuns;
+    expect({ ...after, runs: before.runs }).toEqual(before);
+    const added = after.runs.slice(0, after.runs.length - before.runs.length);
+    expect(added.map((r) => r.outcome)).toEqual(files.map(() => 'refused'));
+    expect(added.map((r) => r.file).sort()).toEqual([...files].sort());
+  }
+
+  it('refuses a workbook that does not read whole: 400 naming the part, sheet and row, nothing applied', async () => {
+    const before = (await storedState(db)) as StoredRuns;
+    const mapping = await readFile(`${SPREADSHEETS}budgets.mapping.json`, 'utf8');
+    const damaged = await damagedWorkbooks();
+    for (const workbook of damaged) {
+      for (const skipBadRows of ['false', 'true']) {
+        const response = await call(
+          importQuery({ source: 'cfo', file: workbook.name, mapping, skipBadRows }),
+          { method: 'POST', headers: { 'content-type': XLSX }, body: workbook.bytes },
+        );
+        const body = await expectError(response, 400, 'import.bad_file');
+        expect(body.message.startsWith(`${workbook.name}: `), body.message).toBe(true);
+        expect(body.message.slice(workbook.name.length + 2)).toMatch(workbook.message);
+      }
+    }
+    const cut = await call(importQuery({ source: 'cfo', file: 'cut-in-row-4.xlsx', mapping }), {
+      method: 'POST',
+      headers: { 'content-type': XLSX },
+      body: damaged[0]?.bytes,
+    });
+    expect((await expectError(cut, 400, 'import.bad_file')).problems?.[0]).toMatchObject({
+      file: 'cut-in-row-4.xlsx',
+      line: 4,
+      path: "'budgets'!4",
+    });
+    await expectOnlyRefusals(
+      before,
+      [...damaged, ...damaged, damaged[0]].map((w) => w?.name ?? ''),
+    );
+  }, 120_000);
+
+  it('refuses text PostgreSQL cannot store (NUL, lone surrogates) as a bad cell, or skips its row', async () => {
+    const before = (await storedState(db)) as StoredRuns;
+    const mapping = await readFile(`${SPREADSHEETS}budgets.mapping.json`, 'utf8');
+    const csv = (await readFile(`${SPREADSHEETS}budgets.csv`, 'utf8')).replace(
+      'I-ERP,2026-Q4',
+      'I-E\u0000RP,2026-Q4',
+    );
+    const refused = await call(importQuery({ source: 'cfo', file: 'nul.csv', mapping }), {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: csv,
+    });
+    const body = await expectError(refused, 400, 'import.bad_cell');
+    expect(body.problems?.[0]).toEqual({
+      code: 'import.bad_cell',
+      message:
+        'nul.csv: row 3 column A (Initiative): contains a NUL character (\\u0000) at character 4',
+      file: 'nul.csv',
+      line: 3,
+      column: 1,
+      path: 'A3',
+    });
+    expect(body.problems?.map((p) => p.code)).toEqual(['import.bad_cell', 'import.rows_refused']);
+
+    // In XLSX: OOXML's escapes for NUL and for a lone surrogate, in a shared and an inline string.
+    const parts = readZipEntries(await readFile(`${SPREADSHEETS}budgets.libreoffice.xlsx`)).map(
+      (part) => {
+        const text = part.data.toString('utf8');
+        if (part.name === 'xl/sharedStrings.xml') {
+          return { ...part, data: text.replace('>I-PROC<', '>I-_x0000_PROC<') };
+        }
+        if (part.name === 'xl/worksheets/sheet1.xml') {
+          return {
+            ...part,
+            data: text.replace(
+              '<c r="B5" s="0" t="s"><v>10</v></c>',
+              '<c r="B5" t="inlineStr"><is><t>2026-_xD800_10</t></is></c>',
+            ),
+          };
+        }
+        return part;
+      },
+    );
+    const xlsx = await call(importQuery({ source: 'cfo', file: 'nul.xlsx', mapping }), {
+      method: 'POST',
+      headers: { 'content-type': XLSX },
+      body: writeZip(parts),
+    });
+    const xlsxBody = await expectError(xlsx, 400, 'import.bad_cell');
+    expect(xlsxBody.problems?.slice(0, 2)).toEqual([
+      {
+        code: 'import.bad_cell',
+        message:
+          "nul.xlsx: sheet 'budgets' row 4 column A (Initiative): contains a NUL character (\\u0000) at character 3",
+        file: 'nul.xlsx',
+        line: 4,
+        column: 1,
+        path: "'budgets'!A4",
+      },
+      {
+        code: 'import.bad_cell',
+        message:
+          "nul.xlsx: sheet 'budgets' row 5 column B (Period): contains an unpaired UTF-16 surrogate (not valid Unicode) at character 6",
+        file: 'nul.xlsx',
+        line: 5,
+        column: 2,
+        path: "'budgets'!B5",
+      },
+    ]);
+
+    // A Jira CSV export with a NUL in a summary.
+    const jira = (await readFile(`${SPREADSHEETS}jira-export.erp.csv`, 'utf8')).replace(
+      'Data migration cutover',
+      'Data migration\u0000cutover',
+    );
+    const jiraRefused = await call(importQuery({ source: 'erp', file: 'jira.csv' }), {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: jira,
+    });
+    expect((await expectError(jiraRefused, 400, 'import.bad_cell')).problems?.[0]).toMatchObject({
+      message:
+        'jira.csv: row 3 column A (Summary): contains a NUL character (\\u0000) at character 15',
+      path: 'A3',
+    });
+
+    // Bytes that are not UTF-8.
+    const latin1 = await call(importQuery({ source: 'cfo', file: 'latin1.csv', mapping }), {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: Buffer.from(csv.replace('I-E\u0000RP', 'I-ÉRP'), 'latin1'),
+    });
+    expect((await expectError(latin1, 400, 'import.bad_file')).message).toBe(
+      'latin1.csv: row 3: not readable as CSV: the text is not valid UTF-8 at byte 78 (line 3); save it as "CSV UTF-8"',
+    );
+    // A file name that would carry a NUL into messages and the run log.
+    const badName = await call(importQuery({ source: 'cfo', file: 'a\u0000.csv', mapping }), {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: csv,
+    });
+    expect((await expectError(badName, 400, 'request.invalid')).message).toMatch(
+      /^querystring\/file/,
+    );
+    await expectOnlyRefusals(before, ['nul.csv', 'nul.xlsx', 'jira.csv', 'latin1.csv']);
+
+    const skipped = await call(
+      importQuery({ source: 'cfo', file: 'nul.csv', mapping, skipBadRows: 'true' }),
+      { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv },
+    );
+    expect(skipped.status, await skipped.clone().text()).toBe(200);
+    expect(await skipped.json()).toMatchObject({
+      rows: { read: 4, applied: 3, skipped: 1 },
+      problems: [{ code: 'import.bad_cell', line: 3, column: 1, path: 'A3' }],
+    });
+  }, 120_000);
 
   it('refuses malformed bodies, wrong content types and bad mappings with clear 4xx answers', async () => {
     const malformed = await call(importQuery({ source: 'cfo', file: 'malformed.xlsx' }), {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCapturedCli } from './support/cli-run.ts';
-import { SPREADSHEETS } from './support/import-helpers.ts';
+import { readFile } from 'node:fs/promises';
+import { damagedWorkbooks, SPREADSHEETS } from './support/import-helpers.ts';
 
 /**
  * `throughline import` in-process, on an embedded database of its own. Opening the database
@@ -146,4 +147,77 @@ describe('throughline import', () => {
       /^error request\.invalid: --source: --source 'a b': use letters/,
     );
   });
+  it('refuses a workbook that does not read whole, naming the part, sheet and row: exit 1, plan unchanged', async () => {
+    const planBefore = await runCapturedCli(['--data', data, 'plan', 'export']);
+    expect(planBefore.code).toBe(0);
+    const damaged = await damagedWorkbooks();
+    for (const workbook of damaged) {
+      const path = join(dir, workbook.name);
+      await writeFile(path, workbook.bytes);
+      // Each run opens the database anew: --skip-bad-rows once, on the file cut in a row.
+      for (const skip of workbook === damaged[0] ? [[], ['--skip-bad-rows']] : [[]]) {
+        const run = await runCapturedCli([
+          '--data',
+          data,
+          'import',
+          path,
+          '--source',
+          'cfo',
+          '--mapping',
+          `${SPREADSHEETS}budgets.mapping.json`,
+          ...skip,
+        ]);
+        expect(run.code, run.stderr.join('\n')).toBe(1);
+        expect(run.stdout).toEqual([]);
+        const prefix = `error import.bad_file: ${workbook.name}: `;
+        expect(run.stderr[0]?.startsWith(prefix), run.stderr[0]).toBe(true);
+        expect(run.stderr[0]?.slice(prefix.length)).toMatch(workbook.message);
+      }
+    }
+    const planAfter = await runCapturedCli(['--data', data, 'plan', 'export']);
+    expect(planAfter.stdout).toEqual(planBefore.stdout);
+  }, 180_000);
+
+  it('refuses cells PostgreSQL cannot store and text that is not UTF-8, or skips those rows', async () => {
+    const planBefore = await runCapturedCli(['--data', data, 'plan', 'export']);
+    const csv = (await readFile(`${SPREADSHEETS}budgets.csv`, 'utf8'))
+      .replace('I-ERP,2026-Q4', 'I-E\u0000RP,2026-Q4')
+      .replace('342000', '342500');
+    const nul = join(dir, 'nul.csv');
+    await writeFile(nul, csv);
+    const latin1 = join(dir, 'latin1.csv');
+    await writeFile(latin1, Buffer.from(csv.replace('I-E\u0000RP', 'I-ÉRP'), 'latin1'));
+    const args = (file: string, ...more: string[]): string[] => [
+      '--data',
+      data,
+      'import',
+      file,
+      '--source',
+      'cfo',
+      '--mapping',
+      `${SPREADSHEETS}budgets.mapping.json`,
+      ...more,
+    ];
+    const refused = await runCapturedCli(args(nul));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toEqual([
+      'error import.bad_cell: nul.csv: row 3 column A (Initiative): contains a NUL character (\\u0000) at character 4',
+      'error import.rows_refused: nul.csv: 1 of 4 rows are bad; nothing was imported. Fix them, or import the good rows with --skip-bad-rows (skipBadRows=true)',
+    ]);
+    const notUtf8 = await runCapturedCli(args(latin1));
+    expect(notUtf8.code).toBe(1);
+    expect(notUtf8.stderr).toEqual([
+      'error import.bad_file: latin1.csv: row 3: not readable as CSV: the text is not valid UTF-8 at byte 78 (line 3); save it as "CSV UTF-8"',
+    ]);
+    expect((await runCapturedCli(['--data', data, 'plan', 'export'])).stdout).toEqual(
+      planBefore.stdout,
+    );
+
+    const skipped = await runCapturedCli(args(nul, '--skip-bad-rows'));
+    expect(skipped.code, skipped.stderr.join('\n')).toBe(0);
+    expect(skipped.stdout[0]).toBe(
+      'nul.csv (csv, budgets) from source cfo: 4 rows read, 3 applied, 1 skipped',
+    );
+    expect(skipped.stdout).toContain('  I-ERP budget.actual 2026-Q3: 342,000 → 342,500');
+  }, 180_000);
 });

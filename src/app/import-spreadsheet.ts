@@ -18,6 +18,8 @@ import {
 import {
   isBlankRow,
   sheetProblem,
+  unstorableCell,
+  type CellValue,
   type SheetPlace,
   type SheetRow,
   type SpreadsheetFormat,
@@ -193,6 +195,7 @@ async function importInTransaction(
   let sheet: string | null | undefined;
   let binding: ColumnBinding | null = null;
   let jiraBinding: JiraCsvBinding | null = null;
+  let header: readonly CellValue[] = [];
   let headerFound = false;
 
   const flushWork = async (): Promise<void> => {
@@ -327,14 +330,23 @@ async function importInTransaction(
         sheet = row.sheet;
         binding = null;
         jiraBinding = null;
+        header = [];
       }
+      // Text PostgreSQL cannot store (NUL, lone surrogates) is a bad cell, never a failed write.
+      const unstorable = unstorableCell(row, file, header);
       if (binding === null && jiraBinding === null) {
         // The header is the first non-blank row at or below the mapping's header row.
-        if (row.row >= headerRow && !isBlankRow(row.cells)) takeHeader(row);
+        if (row.row >= headerRow && !isBlankRow(row.cells)) {
+          // Its names reach messages and the run log: no row of the sheet reads without it.
+          if (unstorable !== null) throw new DomainError(unstorable);
+          takeHeader(row);
+          header = row.cells;
+        }
         continue;
       }
       run.rowsRead += 1;
-      if (jiraBinding !== null) takeJiraRow(row);
+      if (unstorable !== null) run.addProblems([unstorable]);
+      else if (jiraBinding !== null) takeJiraRow(row);
       else takeFigureRow(row);
       if (run.rowsRead % IMPORT_CHUNK_ROWS === 0) {
         await flushWork();

@@ -1,4 +1,5 @@
 import type { ErrorCode, Problem } from '../../core/errors.ts';
+import { unstorableReason } from '../../core/storable-text.ts';
 
 /**
  * One row of a spreadsheet as the readers hand it on: the cells as the file holds them, with
@@ -97,4 +98,35 @@ export function showCell(value: CellValue): string {
 /** True when every cell is empty (a blank line in a CSV, an empty row in a sheet). */
 export function isBlankRow(cells: readonly CellValue[]): boolean {
   return cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
+}
+
+/**
+ * The first cell of a row whose text could not be stored (a NUL character, an unpaired UTF-16
+ * surrogate: `_x0000_` in an XLSX cell, a NUL byte in a CSV file), as an `import.bad_cell`
+ * problem naming it; null when every cell can be stored. `header` names the columns.
+ */
+export function unstorableCell(
+  row: SheetRow,
+  file: string,
+  header: readonly CellValue[] = [],
+): Problem | null {
+  for (let column = 0; column < row.cells.length; column += 1) {
+    const value = row.cells[column];
+    if (typeof value !== 'string') continue;
+    const reason = unstorableReason(value);
+    if (reason === null) continue;
+    const title = header[column];
+    return sheetProblem(
+      'import.bad_cell',
+      {
+        file,
+        sheet: row.sheet,
+        row: row.row,
+        column,
+        ...(typeof title === 'string' ? { header: title.trim() } : {}),
+      },
+      reason,
+    );
+  }
+  return null;
 }

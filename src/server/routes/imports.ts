@@ -18,6 +18,8 @@ import { bearer, errorResponses } from './schemas.ts';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CSV_TYPES = ['text/csv', 'application/csv'];
 const SOURCE_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
+/** Names that reach messages and the run log: no NUL or other control characters. */
+const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]+$';
 /** Largest spreadsheet accepted over HTTP. */
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 
@@ -166,12 +168,14 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
               type: 'string',
               minLength: 1,
               maxLength: 200,
+              pattern: NO_CONTROL_CHARACTERS,
               description: 'Read only this sheet (XLSX)',
             },
             file: {
               type: 'string',
               minLength: 1,
               maxLength: 200,
+              pattern: NO_CONTROL_CHARACTERS,
               description: 'The file name that messages use (default upload.csv / upload.xlsx)',
             },
             mapping: {
