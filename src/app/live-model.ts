@@ -10,7 +10,7 @@ import {
 } from '../core/engine/engine.ts';
 import type { Queryable } from '../store/database.ts';
 import { loadPlan, loadPlanVersion } from '../store/plan-store.ts';
-import { loadWorkItemsSince } from '../store/work-item-store.ts';
+import { loadWorkItemsSince, type WorkItemRow } from '../store/work-item-store.ts';
 import { createSignalCache, type SignalCache } from '../store/signal-store.ts';
 import type { Snapshot } from './derive.ts';
 import type { StateChanges } from './live-events.ts';
@@ -56,6 +56,36 @@ export interface ModelRefresh {
   planChanged: boolean;
 }
 
+/** Rows read per query when catching up: a big write by another process is read in steps. */
+const CATCH_UP_ROWS = 2_000;
+/** The longest stretch of engine work between two turns of the event loop, in milliseconds. */
+const SLICE_MS = 20;
+/**
+ * A full recompute blocks the event loop for as long as it takes: it replaces incremental steps
+ * only when it is expected to take at most this long (milliseconds).
+ */
+const FULL_RECOMPUTE_BUDGET_MS = 200;
+/**
+ * The least a full recompute is assumed to cost per item and milestone (ms): one measured on a
+ * plan without work (at start) says little about the same plan with 20,000 items.
+ */
+const FULL_MS_PER_ENTITY_FLOOR = 0.05;
+
+/** What one refresh saw the engine do while it waited: incremental changes, a full recompute. */
+interface Watch {
+  sets: ChangeSets;
+  incremental: boolean;
+  full: boolean;
+}
+
+/** A refresh on one connection, and the one that will follow it for callers who came later. */
+interface Flight {
+  running: Promise<ModelRefresh>;
+  queued: Promise<ModelRefresh> | null;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** A model that starts empty and loads on its first refresh. */
 export function createLiveModel(): LiveModel {
   let planVersion = -1;
@@ -73,8 +103,22 @@ export function createLiveModel(): LiveModel {
   /** Bumped when an item appears, goes, or changes source or parent: what staleness reads. */
   let layoutVersion = 0;
   let staleness: { key: string; signals: Signal[] } | null = null;
+  /** Bumped by a reset: a refresh that started before it starts again. */
+  let generation = 0;
+  /** Events recorded but not yet given to the engine, and whether only a full derive will do. */
+  let pending: EngineEvent[] = [];
+  let fullNeeded = false;
+  /** The day the latest refresh asked for. */
+  let targetAsOf: IsoDate | null = null;
+  let draining: Promise<void> | null = null;
+  const watches = new Set<Watch>();
+  /** What the engine's work has cost lately: per event, and per item or milestone in full. */
+  let eventMs = 0.2;
+  let fullMsPerEntity = 0.05;
+  const flights = new Map<Queryable, Flight>();
 
   const reset = (): void => {
+    generation += 1;
     planVersion = -1;
     workVersion = 0;
     plan = null;
@@ -86,6 +130,8 @@ export function createLiveModel(): LiveModel {
     engine = null;
     snapshot = null;
     snapshotAsOf = null;
+    pending = [];
+    fullNeeded = false;
     signalCache.token = -1;
     signalCache.byId.clear();
   };
@@ -106,22 +152,9 @@ export function createLiveModel(): LiveModel {
     };
   };
 
-  // Refreshes may overlap (a request reading while a write refreshes inside its transaction);
-  // every step below only moves the model forward, by version, so their order does not matter.
-  // The read happens before any change to the model, and the change itself is synchronous.
-  const refreshNow = async (db: Queryable, asOf: IsoDate): Promise<ModelRefresh> => {
-    const version = await loadPlanVersion(db);
-    const loadedPlan = version > planVersion ? await loadPlan(db) : undefined;
-    const rows = await loadWorkItemsSince(db, workVersion);
-    const previous = snapshot;
-    const planChanged = loadedPlan !== undefined && version > planVersion;
-    if (planChanged) {
-      plan = loadedPlan;
-      planVersion = version;
-    }
+  /** Takes rows read from the store into the model (synchronously); returns their keys. */
+  const record = (rows: readonly WorkItemRow[]): string[] => {
     const changedKeys: string[] = [];
-    const events: EngineEvent[] = [];
-    let sharedKey = false;
     for (const row of rows) {
       const id = `${row.source}\u0000${row.key}`;
       if ((itemVersions.get(id) ?? 0) >= row.version) continue;
@@ -135,41 +168,166 @@ export function createLiveModel(): LiveModel {
           keyHolders.set(row.key, (keyHolders.get(row.key) ?? 1) - 1);
         }
         changes.delete(row.key);
-        events.push({ op: 'delete', key: row.key, change: null });
+        pending.push({ op: 'delete', key: row.key, change: null });
       } else {
         if (!held) keyHolders.set(row.key, (keyHolders.get(row.key) ?? 0) + 1);
         items.set(id, row.item);
         if (row.lastChange !== null) changes.set(row.key, row.lastChange);
-        events.push({ op: 'upsert', item: row.item, change: row.lastChange });
+        pending.push({ op: 'upsert', item: row.item, change: row.lastChange });
       }
       if (
         (keyHolders.get(row.key) ?? 0) > 1 ||
         (row.item === null && keyHolders.get(row.key) === 1)
       )
-        sharedKey = true;
+        fullNeeded = true;
       changedKeys.push(row.key);
       workVersion = Math.max(workVersion, row.version);
     }
-    let moved: StateChanges | null = null;
-    if (plan === null) {
-      engine = null;
-      snapshot = null;
-    } else if (planChanged || engine === null || snapshotAsOf !== asOf || sharedKey) {
-      engine = createEngine({
-        plan,
-        workItems: sortedItems(),
-        changes: Object.fromEntries(changes),
-        asOf,
-      });
-      snapshot = snapshotOf(plan, engine.state);
-      snapshotAsOf = asOf;
-    } else if (events.length > 0) {
-      const merged = emptyChanges(asOf);
-      for (const event of events) mergeChanges(merged, engine.apply(event));
-      moved = sortedChanges(merged);
-      snapshot = snapshotOf(plan, engine.state);
+    return changedKeys;
+  };
+
+  /** Derives the state in full from what the model holds (blocks for as long as it takes). */
+  const deriveInFull = (current: Plan, asOf: IsoDate): void => {
+    const started = performance.now();
+    engine = createEngine({
+      plan: current,
+      workItems: sortedItems(),
+      changes: Object.fromEntries(changes),
+      asOf,
+    });
+    fullMsPerEntity = Math.max(
+      FULL_MS_PER_ENTITY_FLOOR,
+      (performance.now() - started) / modelSize(current),
+    );
+    snapshot = snapshotOf(current, engine.state);
+    snapshotAsOf = asOf;
+    pending = [];
+    fullNeeded = false;
+    for (const watch of watches) watch.full = true;
+  };
+
+  const modelSize = (current: Plan): number =>
+    Math.max(1, items.size + current.milestones.length + current.initiatives.length);
+
+  /**
+   * Gives the engine every pending event. Incremental steps run in slices of about SLICE_MS with
+   * a turn of the event loop between them, so that the server keeps answering; a full recompute
+   * replaces them when it is expected to be cheaper and short enough to block for.
+   */
+  const drainNow = async (): Promise<void> => {
+    const gen = generation;
+    for (;;) {
+      if (gen !== generation) return;
+      const asOf = targetAsOf;
+      if (asOf === null) return;
+      if (plan === null) {
+        engine = null;
+        snapshot = null;
+        pending = [];
+        fullNeeded = false;
+        return;
+      }
+      const current = plan;
+      if (fullNeeded || engine === null || snapshotAsOf !== asOf) {
+        deriveInFull(current, asOf);
+        continue;
+      }
+      if (pending.length === 0) return;
+      const fullMs = fullMsPerEntity * modelSize(current);
+      if (fullMs <= FULL_RECOMPUTE_BUDGET_MS && fullMs < pending.length * eventMs) {
+        deriveInFull(current, asOf);
+        continue;
+      }
+      const live = engine;
+      const started = performance.now();
+      let applied = 0;
+      while (applied < pending.length && performance.now() - started < SLICE_MS) {
+        const moved = live.apply(pending[applied]!);
+        applied += 1;
+        for (const watch of watches) {
+          mergeChanges(watch.sets, moved);
+          watch.incremental = true;
+        }
+      }
+      pending = pending.slice(applied);
+      eventMs = 0.8 * eventMs + (0.2 * (performance.now() - started)) / applied;
+      snapshot = snapshotOf(current, live.state);
+      if (pending.length > 0) await yieldToEventLoop();
     }
-    return { snapshot, previous, moved, changedKeys, planChanged };
+  };
+
+  /** Runs the drain once however many refreshes wait for it; resolves when nothing is pending. */
+  const drain = async (): Promise<void> => {
+    while (draining !== null) await draining;
+    if (pending.length === 0 && !fullNeeded && snapshotAsOf === targetAsOf && engine !== null)
+      return;
+    draining = drainNow().finally(() => {
+      draining = null;
+    });
+    await draining;
+  };
+
+  // Refreshes may overlap (a request reading while a write refreshes inside its transaction, or
+  // another instance's big write being caught up with): every read only moves the model forward,
+  // by version, and what it reads is recorded synchronously; the engine then takes the pending
+  // events in one shared drain, so that many refreshes cost one catch-up.
+  const refreshNow = async (db: Queryable, asOf: IsoDate): Promise<ModelRefresh> => {
+    const gen = generation;
+    const previous = snapshot;
+    const watch: Watch = { sets: emptyChanges(asOf), incremental: false, full: false };
+    watches.add(watch);
+    try {
+      const version = await loadPlanVersion(db);
+      const loadedPlan = version > planVersion ? await loadPlan(db) : undefined;
+      if (gen !== generation) return await refreshNow(db, asOf);
+      const planChanged = loadedPlan !== undefined && version > planVersion;
+      if (planChanged) {
+        plan = loadedPlan;
+        planVersion = version;
+        fullNeeded = true;
+      }
+      const changedKeys: string[] = [];
+      let cursor = workVersion;
+      for (;;) {
+        const rows = await loadWorkItemsSince(db, cursor, CATCH_UP_ROWS);
+        if (gen !== generation) return await refreshNow(db, asOf);
+        changedKeys.push(...record(rows));
+        cursor = Math.max(cursor, rows.at(-1)?.version ?? cursor, workVersion);
+        if (rows.length < CATCH_UP_ROWS) break;
+      }
+      targetAsOf = asOf;
+      await drain();
+      if (gen !== generation) return await refreshNow(db, asOf);
+      const moved = watch.full || !watch.incremental ? null : sortedChanges(watch.sets);
+      // Incremental steps changed `previous` in place before a full derive: nothing to compare.
+      const before = watch.full && watch.incremental ? null : previous;
+      return { snapshot, previous: before, moved, changedKeys, planChanged };
+    } finally {
+      watches.delete(watch);
+    }
+  };
+
+  /** One refresh per connection at a time; callers who come while it runs share the next one. */
+  const refresh = (db: Queryable, asOf: IsoDate): Promise<ModelRefresh> => {
+    const flight = flights.get(db);
+    if (flight !== undefined) {
+      flight.queued ??= flight.running.then(
+        () => fly(db, asOf),
+        () => fly(db, asOf),
+      );
+      return flight.queued;
+    }
+    return fly(db, asOf);
+  };
+
+  const fly = (db: Queryable, asOf: IsoDate): Promise<ModelRefresh> => {
+    const flight: Flight = { running: refreshNow(db, asOf), queued: null };
+    flights.set(db, flight);
+    const land = (): void => {
+      if (flights.get(db) === flight) flights.delete(db);
+    };
+    flight.running.then(land, land);
+    return flight.running;
   };
 
   const stalenessSignals = (stale: readonly StaleSourceFact[]): Signal[] => {
@@ -182,7 +340,7 @@ export function createLiveModel(): LiveModel {
   };
 
   return {
-    refresh: refreshNow,
+    refresh,
     current: () => snapshot,
     signalCache,
     invalidate: reset,

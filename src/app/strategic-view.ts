@@ -1,4 +1,4 @@
-import type { Plan } from '../core/domain/plan.ts';
+import type { Milestone, Plan } from '../core/domain/plan.ts';
 import type {
   DerivedState,
   DerivedStatus,
@@ -16,18 +16,41 @@ function personRef(plan: Plan, id: string | undefined): { id: string; name: stri
   return { id, name: person?.name ?? id };
 }
 
+/** Where each work item sits in the snapshot's list, by its key and by its parent's key. */
+interface WorkIndex {
+  byKey: Map<string, number[]>;
+  byParent: Map<string, number[]>;
+}
+
+function indexWork(snapshot: Snapshot): WorkIndex {
+  const byKey = new Map<string, number[]>();
+  const byParent = new Map<string, number[]>();
+  const add = (map: Map<string, number[]>, key: string, at: number): void => {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [at]);
+    else list.push(at);
+  };
+  snapshot.workItems.forEach((w, at) => {
+    add(byKey, w.key, at);
+    if (w.parentKey !== null) add(byParent, w.parentKey, at);
+  });
+  return { byKey, byParent };
+}
+
 /** Milestones with their forecast and the work that delivers them. */
-function milestoneView(snapshot: Snapshot, milestoneId: string) {
-  const { plan, state, workItems } = snapshot;
-  const milestone = plan.milestones.find((m) => m.id === milestoneId);
-  const derived = state.milestones.get(milestoneId);
-  if (milestone === undefined || derived === undefined) return null;
-  const linked = workItems.filter(
-    (w) =>
-      milestone.work.keys.includes(w.key) ||
-      (w.parentKey !== null && milestone.work.epics.includes(w.parentKey)) ||
-      milestone.work.epics.includes(w.key),
-  );
+function milestoneView(snapshot: Snapshot, milestone: Milestone, index: WorkIndex) {
+  const { state, workItems } = snapshot;
+  const derived = state.milestones.get(milestone.id);
+  if (derived === undefined) return null;
+  // Looked up by key, not by scanning every item for every milestone: a big plan over a big
+  // mirror would otherwise take milestones × items steps.
+  const at = new Set<number>();
+  for (const key of milestone.work.keys) for (const i of index.byKey.get(key) ?? []) at.add(i);
+  for (const epic of milestone.work.epics) {
+    for (const i of index.byParent.get(epic) ?? []) at.add(i);
+    for (const i of index.byKey.get(epic) ?? []) at.add(i);
+  }
+  const linked = [...at].sort((a, b) => a - b).map((i) => workItems[i]!);
   return {
     id: milestone.id,
     name: milestone.name,
@@ -50,6 +73,13 @@ function milestoneView(snapshot: Snapshot, milestoneId: string) {
 /** The executive view: every objective with its KPIs, initiatives and milestones, statuses derived. */
 export function strategicView(snapshot: Snapshot) {
   const { plan, state } = snapshot;
+  const index = indexWork(snapshot);
+  const milestonesOf = new Map<string, Milestone[]>();
+  for (const m of plan.milestones) {
+    const list = milestonesOf.get(m.initiative);
+    if (list === undefined) milestonesOf.set(m.initiative, [m]);
+    else list.push(m);
+  }
   const objectiveView = (objectiveId: string): unknown => {
     const objective = plan.objectives.find((o) => o.id === objectiveId);
     if (objective === undefined) return null;
@@ -79,9 +109,7 @@ export function strategicView(snapshot: Snapshot) {
           unit: i.unit,
           delivery: state.initiatives.get(i.id)?.delivery ?? null,
           value: state.initiatives.get(i.id)?.value ?? null,
-          milestones: plan.milestones
-            .filter((m) => m.initiative === i.id)
-            .map((m) => milestoneView(snapshot, m.id)),
+          milestones: (milestonesOf.get(i.id) ?? []).map((m) => milestoneView(snapshot, m, index)),
         })),
       children: plan.objectives
         .filter((c) => c.parent === objective.id)

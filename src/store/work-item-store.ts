@@ -182,8 +182,15 @@ export interface WorkItemRow {
   receivedAt: string;
 }
 
-/** Work items written after a version (deleted ones too, with `item` null), oldest first. */
-export async function loadWorkItemsSince(db: Queryable, version: number): Promise<WorkItemRow[]> {
+/**
+ * Work items written after a version (deleted ones too, with `item` null), oldest first; at most
+ * `limit` of them when given, so that a reader can catch up in bounded steps.
+ */
+export async function loadWorkItemsSince(
+  db: Queryable,
+  version: number,
+  limit?: number,
+): Promise<WorkItemRow[]> {
   const rows = await db.query<{
     source: string;
     key: string;
@@ -195,8 +202,8 @@ export async function loadWorkItemsSince(db: Queryable, version: number): Promis
     received_at: Date;
   }>(
     `SELECT source, key, data, deleted, last_change, version, source_updated_at, received_at
-     FROM work_item WHERE version > $1 ORDER BY version`,
-    [version],
+     FROM work_item WHERE version > $1 ORDER BY version LIMIT $2`,
+    [version, limit ?? null],
   );
   return rows.map((r) => ({
     source: r.source,
