@@ -40,7 +40,7 @@ describe.skipIf(url === undefined || url === '')(
         const ctx: AppContext = { db, clock: pinnedClock(DEMO_AS_OF) };
         const app = await buildServer(ctx, {
           demo: true,
-          webhookSecret: webhookSecretLookup(ctx),
+          webhookSecret: webhookSecretLookup(ctx, { demo: true }),
           databaseUrl: url,
         });
         apps.push(app);

@@ -56,7 +56,7 @@ describe.each(TEST_DATABASES)('live: webhooks in, events out, on $name', (kind) 
     if (app !== undefined) await app.close();
     app = await buildServer(ctx, {
       demo: true,
-      webhookSecret: webhookSecretLookup(ctx),
+      webhookSecret: webhookSecretLookup(ctx, { demo: true }),
     });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   }

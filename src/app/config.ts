@@ -1,6 +1,8 @@
 import { isIsoDate } from '../core/calendar.ts';
 import type { IsoDate } from '../core/domain/plan.ts';
 import { fail } from '../core/errors.ts';
+import type { SessionLifetime } from '../store/session-store.ts';
+import { readSessionLifetime, readTrustProxy, type TrustProxy } from './access-config.ts';
 import { MAKE_A_KEY, parseSecretKey } from '../store/secret-box.ts';
 
 /** Everything the process is configured with, parsed once at start-up. */
@@ -24,6 +26,10 @@ export interface Config {
    * folder is made on first use.
    */
   secretKey: string | undefined;
+  /** The proxies believed about the client and its protocol (`--trust-proxy`). */
+  trustProxy: TrustProxy;
+  /** How long a web session lasts at most, and without a request. */
+  sessionLifetime: SessionLifetime;
 }
 
 export interface ConfigFlags {
@@ -31,6 +37,7 @@ export interface ConfigFlags {
   host?: string | undefined;
   data?: string | undefined;
   asOf?: string | undefined;
+  trustProxy?: string | undefined;
 }
 
 /** Reads flags over environment over defaults; fails fast naming the bad setting. */
@@ -83,5 +90,7 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Config {
     migrationUrl: migrationUrl === undefined || migrationUrl === '' ? undefined : migrationUrl,
     asOf: asOf === undefined || asOf === '' ? undefined : asOf,
     secretKey: secretKey === undefined || secretKey === '' ? undefined : secretKey,
+    trustProxy: readTrustProxy(flags.trustProxy, env),
+    sessionLifetime: readSessionLifetime(env),
   };
 }

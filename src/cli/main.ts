@@ -9,6 +9,7 @@ import { registerNotifyCommands } from './notify-commands.ts';
 import { registerStateCommands } from './state-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
 import { registerScheduleCommands } from './schedule-commands.ts';
+import { registerTokenCommands } from './token-commands.ts';
 
 /** Global options every command reads. */
 export interface GlobalOptions extends ConfigFlags {
@@ -64,6 +65,7 @@ export function buildProgram(
   registerImportCommands(program, kit);
   registerJiraSiteCommands(program, kit);
   registerStateCommands(program, kit);
+  registerTokenCommands(program, kit);
   registerScheduleCommands(program, kit);
   registerNotifyCommands(program, kit, env);
   return program;

@@ -9,15 +9,11 @@ import { readNotificationConfig } from '../app/notifications/notification-config
 import { createNotificationTransports } from '../app/notifications/transports.ts';
 import { DEMO_WEBHOOK_SECRET, webhookSecretLookup } from '../app/webhook-secrets.ts';
 import { DEMO_SOURCE } from '../app/load-demo.ts';
-import { loadPlan } from '../store/plan-store.ts';
-import { createApiToken } from '../store/token-store.ts';
+import { checkDemoDatabase, demoApiToken, DEMO_TOKEN_PERSON } from '../app/demo-mode.ts';
 import type { AppContext } from '../app/context.ts';
 import type { CommandKit } from './main.ts';
 import { printJson } from './output.ts';
 import { withApp } from './with-app.ts';
-
-/** The person the demo's API token acts as: the COO, who sees everything. */
-const DEMO_PERSON = 'dana';
 
 async function demoSummary(
   ctx: AppContext,
@@ -40,6 +36,8 @@ export function registerServeCommands(program: Command, kit: CommandKit): void {
     .action(async () => {
       const config = kit.config();
       await withApp(kit, async (ctx) => {
+        // Never over another organisation's plan: the demo would be merged into it.
+        await checkDemoDatabase(ctx, 'demo');
         const result = await loadDemo(ctx, config.asOf);
         if (kit.json()) {
           printJson(kit.output, {
@@ -63,66 +61,86 @@ export function registerServeCommands(program: Command, kit: CommandKit): void {
     .description('run the web app and the API on one port')
     .option('--port <port>', 'port to listen on (or PORT; default 4400)')
     .option('--host <host>', 'address to listen on (or HOST; default 127.0.0.1)')
-    .option('--demo', 'load the demo organisation first when the database holds no plan')
-    .action(async (options: { port?: string; host?: string; demo?: boolean }) => {
-      const config = kit.config({ port: options.port, host: options.host });
-      const opened = await openApp(config);
-      let ctx = opened;
-      if (options.demo === true && (await loadPlan(ctx.db)) === null) {
-        await demoSummary(ctx, kit, config.asOf);
-        ctx = { db: ctx.db, clock: await resolveClock(ctx.db, config.asOf) };
-      }
-      // Signals may be due to the passing of time alone: bring them up to date at start, in the
-      // model the server then keeps in memory.
-      const model = createLiveModel();
-      await ctx.db.transaction((tx) =>
-        recomputeSignals(tx, ctx.clock.asOf(), ctx.clock.now(), { model }),
-      );
-      const app = await buildServer(
-        { ...ctx, model },
-        {
-          logger: process.env.THROUGHLINE_LOG === '1',
-          demo: options.demo === true,
-          webhookSecret: webhookSecretLookup(ctx),
-          databaseUrl: config.databaseUrl,
-          webhookWindow: readWebhookWindow(process.env),
-          notifications: createNotificationTransports(readNotificationConfig(process.env)),
-        },
-      );
-      const address = await app.listen({ port: config.port, host: config.host });
-      const plan = await loadPlan(ctx.db);
-      const tokenPerson =
-        plan?.people.some((p) => p.id === DEMO_PERSON) === true ? DEMO_PERSON : plan?.people[0]?.id;
-      kit.output.out(
-        `Throughline is running at ${address} (as of ${ctx.clock.asOf()}${ctx.clock.pinned ? ', pinned' : ''}; database: ${ctx.db.kind})`,
-      );
-      kit.output.out(
-        `Web app: ${address}/${options.demo === true ? ' (demo: sign in as anyone of Acme Manufacturing)' : ''}`,
-      );
-      kit.output.out(`API description: ${address}/docs`);
-      if (options.demo === true) {
+    .option(
+      '--demo',
+      'demo mode (anyone signs in as anyone): loads the demo organisation into an empty database; refused on any other plan',
+    )
+    .option(
+      '--trust-proxy <proxies>',
+      'believe X-Forwarded-* from these proxies: true, or addresses/CIDR ranges such as loopback,10.0.0.0/8 (or THROUGHLINE_TRUST_PROXY; default none)',
+    )
+    .action(
+      async (options: { port?: string; host?: string; demo?: boolean; trustProxy?: string }) => {
+        const demo = options.demo === true;
+        const config = kit.config({
+          port: options.port,
+          host: options.host,
+          trustProxy: options.trustProxy,
+        });
+        const opened = await openApp(config);
+        let ctx: AppContext = opened;
+        try {
+          if (demo && (await checkDemoDatabase(ctx, '--demo')) === 'empty') {
+            await demoSummary(ctx, kit, config.asOf);
+            ctx = { ...ctx, clock: await resolveClock(ctx.db, config.asOf) };
+          }
+        } catch (error) {
+          await ctx.db.close();
+          throw error;
+        }
+        // Signals may be due to the passing of time alone: bring them up to date at start, in the
+        // model the server then keeps in memory.
+        const model = createLiveModel();
+        await ctx.db.transaction((tx) =>
+          recomputeSignals(tx, ctx.clock.asOf(), ctx.clock.now(), { model }),
+        );
+        const app = await buildServer(
+          { ...ctx, model },
+          {
+            logger: process.env.THROUGHLINE_LOG === '1',
+            demo,
+            webhookSecret: webhookSecretLookup(ctx, { demo }),
+            trustProxy: config.trustProxy,
+            sessionLifetime: config.sessionLifetime,
+            databaseUrl: config.databaseUrl,
+            webhookWindow: readWebhookWindow(process.env),
+            notifications: createNotificationTransports(readNotificationConfig(process.env)),
+          },
+        );
+        const address = await app.listen({ port: config.port, host: config.host });
         kit.output.out(
-          `Jira webhooks: POST ${address}/hooks/jira/${DEMO_SOURCE} signed with the demo secret '${DEMO_WEBHOOK_SECRET}'`,
+          `Throughline is running at ${address} (as of ${ctx.clock.asOf()}${ctx.clock.pinned ? ', pinned' : ''}; database: ${ctx.db.kind})`,
         );
-      }
-      if (tokenPerson !== undefined) {
-        const token = await createApiToken(
-          ctx.db,
-          tokenPerson,
-          'printed at start',
-          ctx.clock.now(),
+        kit.output.out(
+          `Web app: ${address}/${demo ? ' (demo: sign in as anyone of Acme Manufacturing)' : ''}`,
         );
-        kit.output.out(`API token for ${tokenPerson}: ${token}`);
-        kit.output.out(`  try: curl -H "Authorization: Bearer ${token}" ${address}/api/v1/state`);
-      }
-      const stop = async (): Promise<void> => {
-        await app.close();
-        await ctx.db.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
-      // Keep running until a signal stops the process.
-      await new Promise<never>(() => undefined);
-    });
+        kit.output.out(`API description: ${address}/docs`);
+        if (demo) {
+          kit.output.out(
+            `Jira webhooks: POST ${address}/hooks/jira/${DEMO_SOURCE} signed with the demo secret '${DEMO_WEBHOOK_SECRET}'`,
+          );
+        }
+        // Outside a demo no token is made here: each start would leave one more in the logs.
+        const token = demo ? await demoApiToken(ctx) : null;
+        if (token !== null) {
+          kit.output.out(
+            `API token for ${DEMO_TOKEN_PERSON} (the demo's, the same at every start while it lasts): ${token}`,
+          );
+          kit.output.out(`  try: curl -H "Authorization: Bearer ${token}" ${address}/api/v1/state`);
+        } else {
+          kit.output.out(
+            'API tokens: throughline token create --person ID [--expires-in 90d]; list and revoke them with throughline token list / revoke',
+          );
+        }
+        const stop = async (): Promise<void> => {
+          await app.close();
+          await ctx.db.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void stop());
+        process.once('SIGTERM', () => void stop());
+        // Keep running until a signal stops the process.
+        await new Promise<never>(() => undefined);
+      },
+    );
 }

@@ -6,7 +6,6 @@ import type { Plan } from '../core/domain/plan.ts';
 import type { CapacityState, DerivedState } from '../core/domain/state.ts';
 import { fail } from '../core/errors.ts';
 import { listSignals, type StoredSignal } from '../store/signal-store.ts';
-import { createApiToken } from '../store/token-store.ts';
 import type { CommandKit } from './main.ts';
 import { money, printJson, statusLabel, type Output } from './output.ts';
 import { withApp } from './with-app.ts';
@@ -104,7 +103,7 @@ async function appliedSnapshot(kit: CommandKit): Promise<Snapshot> {
   return snapshot;
 }
 
-/** `state`, `capacity`, `signals`, `explain ID` and `token create`. */
+/** `state`, `capacity`, `signals` and `explain ID`. */
 export function registerStateCommands(program: Command, kit: CommandKit): void {
   program
     .command('state')
@@ -169,25 +168,5 @@ export function registerStateCommands(program: Command, kit: CommandKit): void {
       }
       kit.output.out(`${explained.kind.replace('_', ' ')} ${id} — as of ${asOf}`);
       for (const step of explained.explanation) kit.output.out(`  • ${step.text}`);
-    });
-
-  const token = program.command('token').description('API tokens');
-  token
-    .command('create')
-    .description('create an API token for a person of the plan (shown once)')
-    .requiredOption('--person <id>', 'the person the token acts as')
-    .option('--label <text>', 'what the token is for', 'cli')
-    .action(async (options: { person: string; label: string }) => {
-      const created = await withApp(kit, async (ctx) => {
-        const snapshot = await deriveSnapshot(ctx.db, ctx.clock.asOf());
-        if (snapshot?.plan.people.some((p) => p.id === options.person) !== true) {
-          fail('plan.unknown_reference', `'${options.person}' is no person of the plan`, {
-            path: '--person',
-          });
-        }
-        return createApiToken(ctx.db, options.person, options.label, ctx.clock.now());
-      });
-      if (kit.json()) printJson(kit.output, { token: created, person: options.person });
-      else kit.output.out(created);
     });
 }

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
+import { formatDuration } from '../core/duration.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Queryable } from '../store/database.ts';
-import { findTokenOwner } from '../store/token-store.ts';
+import { checkToken, type TokenCheck } from '../store/token-store.ts';
 import { SESSION_COOKIE } from './session-cookie.ts';
 
 declare module 'fastify' {
@@ -21,13 +22,18 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Resolves the bearer token of a request (or, for the web app, its session cookie) to its
- * person, or refuses the request.
+ * person, or refuses the request: unknown, expired, idle too long (sessions), or of a person no
+ * longer in the plan. Checked on every request, at `now`.
  */
-export async function authenticate(db: Queryable, request: FastifyRequest): Promise<void> {
+export async function authenticate(
+  db: Queryable,
+  request: FastifyRequest,
+  now: Date = new Date(),
+): Promise<void> {
   const header = request.headers.authorization;
   const cookie = request.cookies[SESSION_COOKIE];
   if (header === undefined && cookie !== undefined && cookie !== '') {
-    await authenticateSession(db, request, cookie);
+    await authenticateSession(db, request, cookie, now);
     return;
   }
   const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
@@ -38,22 +44,48 @@ export async function authenticate(db: Queryable, request: FastifyRequest): Prom
       path: 'headers.authorization',
     });
   }
-  const person = await findTokenOwner(db, match[1]);
-  if (person === null) {
+  const check = await checkToken(db, match[1], 'api', now);
+  if (!check.ok) {
     throw new DomainError({
       code: 'auth.bad_token',
-      message: 'The API token is not valid',
+      message: refusalMessage(check),
       path: 'headers.authorization',
     });
   }
-  request.personId = person;
+  request.personId = check.token.personId;
   request.authVia = 'bearer';
+}
+
+/** Why a token was refused, in words its holder can act on (never whose token it is, if unknown). */
+export function refusalMessage(check: Extract<TokenCheck, { ok: false }>): string {
+  const token = check.token;
+  if (token?.kind === 'session') {
+    switch (check.reason) {
+      case 'idle':
+        return `The web session has ended after ${formatDuration((token.idleTimeoutSeconds ?? 0) * 1000)} without a request: sign in again`;
+      case 'person_removed':
+        return `The web session is of '${token.personId}', who is no longer a person of the plan`;
+      case 'wrong_kind':
+        return 'A web session cannot be used as an API token: send an API token made with `throughline token create`';
+      default:
+        return 'The web session has ended: sign in again';
+    }
+  }
+  switch (check.reason) {
+    case 'expired':
+      return `The API token ${token?.id ?? ''} expired on ${token?.expiresAt.toISOString() ?? ''}: make a new one with \`throughline token create\``;
+    case 'person_removed':
+      return `The API token ${token?.id ?? ''} is of '${token?.personId ?? ''}', who is no longer a person of the plan`;
+    default:
+      return 'The API token is not valid';
+  }
 }
 
 async function authenticateSession(
   db: Queryable,
   request: FastifyRequest,
   token: string,
+  now: Date,
 ): Promise<void> {
   // SameSite=Lax keeps the cookie off cross-site writes; refuse any that still carries one.
   if (!SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
@@ -64,15 +96,20 @@ async function authenticateSession(
       path: 'headers.origin',
     });
   }
-  const person = await findTokenOwner(db, token);
-  if (person === null) {
+  const check = await checkToken(db, token, 'session', now);
+  if (!check.ok) {
     throw new DomainError({
       code: 'auth.bad_token',
-      message: 'The web session has ended: sign in again',
+      // A cookie that holds anything but a session (an API token set by an older version) has
+      // ended as a session: the holder signs in again.
+      message:
+        check.reason === 'wrong_kind'
+          ? 'The web session has ended: sign in again'
+          : refusalMessage(check),
       path: `cookies.${SESSION_COOKIE}`,
     });
   }
-  request.personId = person;
+  request.personId = check.token.personId;
   request.authVia = 'cookie';
 }
 
@@ -80,7 +117,7 @@ function isSameOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return true;
   try {
-    return new URL(origin).host === request.headers.host;
+    return new URL(origin).host === request.host;
   } catch {
     return false;
   }

@@ -11,6 +11,8 @@ import { flushDigests } from '../app/notifications/flush-digests.ts';
 import { notifySignals } from '../app/notifications/notify-signals.ts';
 import { retryNotifications } from '../app/notifications/retry-notifications.ts';
 import type { NotificationTransports } from '../app/notifications/transports.ts';
+import type { TrustProxy } from '../app/access-config.ts';
+import type { SessionLifetime } from '../store/session-store.ts';
 import { startEventHub } from './live/event-hub.ts';
 import { startInboxWorker, type InboxWorker } from './live/inbox-worker.ts';
 import {
@@ -54,6 +56,13 @@ export interface ServerOptions {
   databaseUrl?: string;
   /** E-mail and chat transports: when given, affected owners are notified of new signals. */
   notifications?: NotificationTransports;
+  /**
+   * The proxies believed about the client (X-Forwarded-For, -Proto, -Host): behind a trusted TLS
+   * proxy the request's protocol is https and the session cookie Secure. Default: none.
+   */
+  trustProxy?: TrustProxy;
+  /** How long a web session lasts at most, and without a request (default 7 days, 12 hours). */
+  sessionLifetime?: SessionLifetime;
 }
 
 /** Builds the HTTP server: the API under `/api/v1`, its OpenAPI description at `/docs`. */
@@ -83,6 +92,7 @@ export async function buildServer(
     bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024,
     forceCloseConnections: true,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    trustProxy: options.trustProxy ?? false,
   });
   app.setErrorHandler(handleError);
   // Deny by default: a route needs a token or a session unless it says `public: true`. The web
@@ -189,8 +199,11 @@ export async function buildServer(
   registerPushRoutes(app, ctx);
   await app.register(importRoutes(ctx));
   registerNotificationPreferenceRoutes(app, ctx);
-  registerSessionRoutes(app, ctx, { demo: options.demo === true });
-  if (options.demo === true) registerDemoRoutes(app, ctx);
+  registerSessionRoutes(app, ctx, {
+    demo: options.demo === true,
+    sessionLifetime: options.sessionLifetime,
+  });
+  if (options.demo === true) registerDemoRoutes(app, ctx, options.sessionLifetime);
   // Webhooks are authenticated by signature and need their raw bytes: their own scope.
   const secretOf = options.webhookSecret ?? (() => Promise.resolve(undefined));
   await app.register((scope, _opts, done) => {

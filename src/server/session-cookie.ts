@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-/** The cookie that carries a web session's API token. HttpOnly: scripts never see it. */
+/** The cookie that carries a web session's token (never an API token). HttpOnly: scripts never see it. */
 export const SESSION_COOKIE = 'tl_session';
 
 /**
@@ -9,27 +9,32 @@ export const SESSION_COOKIE = 'tl_session';
  */
 export const SIGNED_IN_HINT_COOKIE = 'tl_signed_in';
 
-const ONE_WEEK_SECONDS = 7 * 24 * 60 * 60;
-
-/** Sets the session cookie: HttpOnly, SameSite=Lax, Secure when the request came over HTTPS. */
+/**
+ * Sets the session cookie until the session's end: HttpOnly, SameSite=Lax, and Secure when the
+ * request came over HTTPS — directly, or through a trusted proxy that says so in
+ * X-Forwarded-Proto (`trustProxy`; an untrusted client's header changes nothing).
+ */
 export function setSessionCookie(
   request: FastifyRequest,
   reply: FastifyReply,
-  token: string,
+  session: { secret: string; expiresAt: Date },
+  now: Date,
 ): void {
-  void reply.setCookie(SESSION_COOKIE, token, {
+  const maxAge = Math.max(0, Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000));
+  const secure = request.protocol === 'https';
+  void reply.setCookie(SESSION_COOKIE, session.secret, {
     path: '/',
     httpOnly: true,
     sameSite: 'lax',
-    secure: request.protocol === 'https',
-    maxAge: ONE_WEEK_SECONDS,
+    secure,
+    maxAge,
   });
   void reply.setCookie(SIGNED_IN_HINT_COOKIE, '1', {
     path: '/',
     httpOnly: false,
     sameSite: 'lax',
-    secure: request.protocol === 'https',
-    maxAge: ONE_WEEK_SECONDS,
+    secure,
+    maxAge,
   });
 }
 

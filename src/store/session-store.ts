@@ -1,9 +1,44 @@
-import { createHash } from 'node:crypto';
 import type { Queryable } from './database.ts';
+import { hashToken, insertToken } from './token-store.ts';
 
-/** Revokes an API token (a web session signing out); unknown tokens change nothing. */
-export async function revokeApiToken(db: Queryable, token: string): Promise<void> {
-  // The same hash as token-store.ts: only hashes are stored.
-  const hash = createHash('sha256').update(token).digest('hex');
-  await db.query('DELETE FROM api_token WHERE token_hash = $1', [hash]);
+/** How long a web session lasts: at most `maxAgeMs` after sign-in, `idleMs` without a request. */
+export interface SessionLifetime {
+  maxAgeMs: number;
+  idleMs: number;
+}
+
+/** The default web session: 7 days at most, ended after 12 hours without a request. */
+export const DEFAULT_SESSION_LIFETIME: SessionLifetime = {
+  maxAgeMs: 7 * 24 * 60 * 60 * 1000,
+  idleMs: 12 * 60 * 60 * 1000,
+};
+
+/**
+ * Starts a web session for a person: a session token of its own (never the API token it was
+ * signed in with), so that signing out ends only the session. Returns its secret and its end.
+ */
+export async function startSession(
+  db: Queryable,
+  personId: string,
+  label: string,
+  at: Date,
+  lifetime: SessionLifetime = DEFAULT_SESSION_LIFETIME,
+): Promise<{ secret: string; expiresAt: Date }> {
+  const expiresAt = new Date(at.getTime() + lifetime.maxAgeMs);
+  const { secret } = await insertToken(db, {
+    personId,
+    kind: 'session',
+    label,
+    at,
+    expiresAt,
+    idleTimeoutSeconds: Math.max(1, Math.round(lifetime.idleMs / 1000)),
+  });
+  return { secret, expiresAt };
+}
+
+/** Ends the web session with this secret; an API token or an unknown secret is left alone. */
+export async function endSession(db: Queryable, secret: string): Promise<void> {
+  await db.query("DELETE FROM api_token WHERE token_hash = $1 AND kind = 'session'", [
+    hashToken(secret),
+  ]);
 }

@@ -1,7 +1,7 @@
 import type { Queryable } from './database.ts';
 
 /** Names of the settings this installation keeps. */
-export type SettingKey = 'pinned_as_of';
+export type SettingKey = 'pinned_as_of' | 'demo_api_token';
 
 /** A setting's value, or null when it was never set. */
 export async function readSetting(db: Queryable, key: SettingKey): Promise<unknown> {

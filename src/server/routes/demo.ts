@@ -3,16 +3,19 @@ import type { AppContext } from '../../app/context.ts';
 import { DEMO_PAYLOADS, type DemoPayload, replayDemoPayload } from '../../app/replay-demo.ts';
 import { fail } from '../../core/errors.ts';
 import { loadPlan } from '../../store/plan-store.ts';
-import { createApiToken } from '../../store/token-store.ts';
-import { setSessionCookie } from '../session-cookie.ts';
+import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from '../../store/session-store.ts';
 import { bearer, errorResponses } from './schemas.ts';
-import { personCard, personSchema } from './session.ts';
+import { beginWebSession, personCard, personSchema } from './session.ts';
 
 /**
  * The demo organisation's conveniences, registered only when the server runs the demo: sign in
  * as any of its people with one click, and replay the ERP story's Jira deliveries.
  */
-export function registerDemoRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerDemoRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  sessionLifetime: SessionLifetime = DEFAULT_SESSION_LIFETIME,
+): void {
   app.get(
     '/api/v1/demo/people',
     {
@@ -67,8 +70,10 @@ export function registerDemoRoutes(app: FastifyInstance, ctx: AppContext): void 
           path: 'body.personId',
         });
       }
-      const token = await createApiToken(ctx.db, personId, 'web session (demo)', ctx.clock.now());
-      setSessionCookie(request, reply, token);
+      await beginWebSession(ctx, request, reply, personId, {
+        label: 'web session (demo)',
+        lifetime: sessionLifetime,
+      });
       return { person: personCard(plan, personId) };
     },
   );

@@ -1,10 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import type { Plan } from '../../core/domain/plan.ts';
 import { fail } from '../../core/errors.ts';
 import { readPlan } from '../../app/derive.ts';
-import { revokeApiToken } from '../../store/session-store.ts';
-import { findTokenOwner } from '../../store/token-store.ts';
+import {
+  DEFAULT_SESSION_LIFETIME,
+  endSession,
+  startSession,
+  type SessionLifetime,
+} from '../../store/session-store.ts';
+import { checkToken } from '../../store/token-store.ts';
+import { refusalMessage } from '../auth.ts';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../session-cookie.ts';
 import { bearer, errorResponses } from './schemas.ts';
 
@@ -42,12 +48,34 @@ export const personSchema = {
   required: ['id', 'name'],
 } as const;
 
-/** Web sessions: sign in with an API token, sign out, and who is signed in. */
+/**
+ * Starts a fresh web session for a person and sets its cookie; the session the browser held
+ * before, if any, ends (a new session token at every sign-in, never one reused).
+ */
+export async function beginWebSession(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  personId: string,
+  options: { label: string; lifetime: SessionLifetime },
+): Promise<void> {
+  const previous = request.cookies[SESSION_COOKIE];
+  if (previous !== undefined && previous !== '') await endSession(ctx.db, previous);
+  const now = ctx.clock.now();
+  const session = await startSession(ctx.db, personId, options.label, now, options.lifetime);
+  setSessionCookie(request, reply, session, now);
+}
+
+/**
+ * Web sessions: sign in with an API token (which mints a session of its own), sign out (which
+ * ends only that session), and who is signed in.
+ */
 export function registerSessionRoutes(
   app: FastifyInstance,
   ctx: AppContext,
-  options: { demo: boolean },
+  options: { demo: boolean; sessionLifetime?: SessionLifetime },
 ): void {
+  const lifetime = options.sessionLifetime ?? DEFAULT_SESSION_LIFETIME;
   app.get(
     '/api/v1/session',
     {
@@ -70,8 +98,11 @@ export function registerSessionRoutes(
     },
     async (request) => {
       const token = request.cookies[SESSION_COOKIE];
-      const personId =
-        token === undefined || token === '' ? null : await findTokenOwner(ctx.db, token);
+      const check =
+        token === undefined || token === ''
+          ? null
+          : await checkToken(ctx.db, token, 'session', ctx.clock.now());
+      const personId = check?.ok === true ? check.token.personId : null;
       return {
         signedIn: personId !== null,
         person: personId === null ? null : personCard(await readPlan(ctx), personId),
@@ -84,7 +115,10 @@ export function registerSessionRoutes(
     '/api/v1/session',
     {
       schema: {
-        summary: 'Signs the web app in with an API token (sets an HttpOnly session cookie)',
+        summary:
+          'Signs the web app in with an API token: a new web session of its own, in an HttpOnly cookie',
+        description:
+          'The API token is only checked: the cookie carries a new session token (7 days at most, ended after 12 hours without a request by default), so signing out never revokes the API token.',
         tags: ['session'],
         body: {
           type: 'object',
@@ -100,12 +134,10 @@ export function registerSessionRoutes(
       config: { public: true },
     },
     async (request, reply) => {
-      const token = request.body.token.trim();
-      const personId = await findTokenOwner(ctx.db, token);
-      if (personId === null) {
-        fail('auth.bad_token', 'The API token is not valid', { path: 'body.token' });
-      }
-      setSessionCookie(request, reply, token);
+      const check = await checkToken(ctx.db, request.body.token.trim(), 'api', ctx.clock.now());
+      if (!check.ok) fail('auth.bad_token', refusalMessage(check), { path: 'body.token' });
+      const personId = check.token.personId;
+      await beginWebSession(ctx, request, reply, personId, { label: 'web session', lifetime });
       return { person: personCard(await readPlan(ctx), personId) };
     },
   );
@@ -114,7 +146,8 @@ export function registerSessionRoutes(
     '/api/v1/session',
     {
       schema: {
-        summary: 'Signs the web app out: the session token is revoked and the cookie cleared',
+        summary:
+          'Signs the web app out: the session ends and the cookie is cleared (the API token it was started with stays)',
         tags: ['session'],
         response: {
           200: { type: 'object', properties: { signedOut: { type: 'boolean' } } },
@@ -124,7 +157,7 @@ export function registerSessionRoutes(
     },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
-      if (token !== undefined && token !== '') await revokeApiToken(ctx.db, token);
+      if (token !== undefined && token !== '') await endSession(ctx.db, token);
       clearSessionCookie(reply);
       return { signedOut: true };
     },
