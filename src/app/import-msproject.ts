@@ -8,6 +8,7 @@ import { scheduleCriticalPath } from '../core/schedule/critical-path.ts';
 import { loadPlan } from '../store/plan-store.ts';
 import { applyPlan, type ApplyPlanResult } from './apply-plan.ts';
 import type { AppContext } from './context.ts';
+import { inFile } from './schedule-file.ts';
 
 export interface ImportMsProjectOptions {
   initiative: string;
@@ -40,7 +41,7 @@ export async function importMsProject(
   }
   const plan = normalizeMsProjectXml(text.replace(/^\uFEFF/, ''), file);
   const input = scheduleInputFromMsProject(plan);
-  const schedule = scheduleCriticalPath(input);
+  const schedule = inFile(file, () => scheduleCriticalPath(input));
   const stored = await loadPlan(ctx.db);
   if (stored === null) fail('not_found', 'No plan has been applied yet', { path: 'plan' });
   if (!stored.initiatives.some((initiative) => initiative.id === options.initiative))

@@ -8,7 +8,7 @@ import {
   normalizePsplibSm,
   scheduleInputFromPsplib,
 } from '../connectors/psplib/psplib-sm.ts';
-import { fail } from '../core/errors.ts';
+import { DomainError, fail } from '../core/errors.ts';
 import { scheduleCriticalPath, type ScheduledActivity } from '../core/schedule/critical-path.ts';
 import { formatLocalDateTime, type Instant } from '../core/schedule/local-time.ts';
 import { planDateOf, scheduleInputFromPlan } from '../core/schedule/plan-schedule.ts';
@@ -91,6 +91,25 @@ export async function scheduleFile(
     : schedulePsplibText(text, file, options);
 }
 
+/**
+ * Runs a computation on a file's content so that whatever it refuses names the file: a problem
+ * the core found (a cycle, a duplicate id) gets the file, and a schedule that runs past what can
+ * be computed (no working time for centuries) is the file's problem, not a fault.
+ */
+export function inFile<T>(file: string, compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof DomainError) {
+      throw new DomainError(error.problems.map((problem) => ({ file, ...problem })));
+    }
+    if (error instanceof RangeError) {
+      fail('file.parse', `the schedule cannot be computed: ${error.message}`, { file });
+    }
+    throw error;
+  }
+}
+
 /** Schedules MSPDI text. */
 export function scheduleMsProjectText(
   text: string,
@@ -99,11 +118,11 @@ export function scheduleMsProjectText(
 ): ScheduleFileResult {
   const plan = normalizeMsProjectXml(text, file);
   const input = scheduleInputFromMsProject(plan);
-  const schedule = scheduleCriticalPath(input);
+  const schedule = inFile(file, () => scheduleCriticalPath(input));
   const names = new Map(plan.tasks.map((task) => [task.uid, task.name]));
   const levelled =
     options.level === true
-      ? levelMsProjectSchedule(plan, input, schedule, seedOf(options))
+      ? inFile(file, () => levelMsProjectSchedule(plan, input, schedule, seedOf(options)))
       : undefined;
   return {
     finish: formatLocalDateTime(schedule.finish),
@@ -133,13 +152,15 @@ export function schedulePsplibText(
   options: ScheduleFileOptions = {},
 ): ScheduleFileResult {
   const instance = normalizePsplibSm(text, file);
-  const schedule = scheduleCriticalPath(scheduleInputFromPsplib(instance));
+  const schedule = inFile(file, () => scheduleCriticalPath(scheduleInputFromPsplib(instance)));
   const levelled =
     options.level === true
-      ? levelResources(levellingProblemFromPsplib(instance), {
-          seed: seedOf(options),
-          ...(options.iterations !== undefined ? { iterations: options.iterations } : {}),
-        })
+      ? inFile(file, () =>
+          levelResources(levellingProblemFromPsplib(instance), {
+            seed: seedOf(options),
+            ...(options.iterations !== undefined ? { iterations: options.iterations } : {}),
+          }),
+        )
       : undefined;
   const period = (instant: Instant): number => instant;
   return {
@@ -162,7 +183,7 @@ async function schedulePlanFile(
 ): Promise<ScheduleFileResult> {
   const { plan } = await readPlanFile(file);
   const input = scheduleInputFromPlan(plan);
-  const schedule = scheduleCriticalPath(input);
+  const schedule = inFile(file, () => scheduleCriticalPath(input));
   const times = new Map(
     input.calendars.map((calendar) => [calendar.id, compileWorkingTime(calendar)]),
   );
@@ -227,6 +248,6 @@ async function readText(file: string): Promise<string> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR')
       fail('file.not_found', `${file} does not exist or is not a file`, { file });
-    throw error;
+    fail('file.parse', `cannot read ${file}: ${code ?? String(error)}`, { file });
   }
 }

@@ -610,3 +610,42 @@ describe('readPlanFile', () => {
     );
   });
 });
+
+describe('plan files with text the store cannot hold', () => {
+  it('refuses a milestone id of 201 characters at its line, by the schema', () => {
+    const text = BASE.replace('id: O-COST', `id: O-${'C'.repeat(199)}`);
+    const error = refusal(() => parsePlanText(text, 'long.yaml'));
+    expect(error.problems[0]).toMatchObject({
+      code: 'plan.bad_value',
+      path: '$.objectives[0].id',
+      file: 'long.yaml',
+      line: 12,
+      message: 'id of objective .objectives[0] is 201 characters long: at most 200 are allowed',
+    });
+  });
+
+  it('refuses a NUL character written as a YAML escape, at its line', () => {
+    const text = BASE.replace('name: Cut cost', 'name: "Cut\\0cost"');
+    const error = refusal(() => parsePlanText(text, 'nul.yaml'));
+    expect(error.problems).toEqual([
+      {
+        code: 'plan.bad_value',
+        message: 'this value contains a NUL character (\\u0000) at character 4',
+        path: '$.objectives[0].name',
+        file: 'nul.yaml',
+        line: 13,
+        column: 5,
+      },
+    ]);
+  });
+});
+
+function refusal(run: () => unknown): DomainError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}

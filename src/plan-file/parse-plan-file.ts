@@ -54,6 +54,17 @@ export function parsePlanText(
 
   const syntax = resolvedFormat === 'json' ? 'JSON' : 'YAML';
   if (document.errors.length > 0) {
+    // A hostile nesting exhausts the parser's stack once per level it unwinds: say so once.
+    const tooDeep = document.errors.find((error) => /call stack/i.test(error.message));
+    if (tooDeep !== undefined) {
+      const { line, col } = lineCounter.linePos(tooDeep.pos[0]);
+      throw new DomainError({
+        code: 'file.parse',
+        message: `${syntax} is nested too deeply to read: a plan file nests a few levels, not thousands`,
+        file: fileName,
+        ...place(line, col),
+      });
+    }
     throw new DomainError(
       document.errors.map((error) => {
         const { line, col } = lineCounter.linePos(error.pos[0]);

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { MAX_ID_LENGTH } from '../core/storable-text.ts';
 import { parsePlanText } from './parse-plan-file.ts';
+import { planSchema } from './plan-schema.ts';
 
 const DOC = fileURLToPath(new URL('../../docs/plan-file.md', import.meta.url));
 
@@ -21,5 +23,14 @@ describe('docs/plan-file.md', () => {
       ['D-ERP-CUTOVER', 'ERP-18'],
     ]);
     expect(plan.demands[1]?.after).toEqual(['D-ERP-BUILD']);
+  });
+
+  it('states the id limit that the schema and the store hold', async () => {
+    const defs = planSchema.$defs as Record<string, { maxLength?: number }>;
+    for (const name of ['id', 'reference', 'owner', 'workItemKey']) {
+      expect(defs[name]?.maxLength, name).toBe(MAX_ID_LENGTH);
+    }
+    const doc = await readFile(DOC, 'utf8');
+    expect(doc).toContain(`at most ${MAX_ID_LENGTH}\n  characters`);
   });
 });

@@ -4,6 +4,7 @@ import type { ErrorCode } from '../core/errors.ts';
 import type { PathSegment } from '../core/plan/json-path.ts';
 import { formatJsonPath } from '../core/plan/json-path.ts';
 import { didYouMean } from '../core/plan/suggest.ts';
+import { MAX_ID_LENGTH } from '../core/storable-text.ts';
 import planSchemaJson from '../../schema/plan.schema.json' with { type: 'json' };
 import type { PlanFile } from './plan-file-types.ts';
 
@@ -105,8 +106,13 @@ function placeOf(segments: readonly PathSegment[], root: unknown): string {
     entity = `${kind} ${formatJsonPath([section, index]).slice(1)}`;
     if (typeof item === 'object' && item !== null) {
       const { id, predecessor, successor } = item as Record<string, unknown>;
-      if (typeof id === 'string' && id !== '') entity = `${kind} '${id}'`;
-      else if (typeof predecessor === 'string' && typeof successor === 'string') {
+      if (typeof id === 'string' && id !== '' && id.length <= MAX_ID_LENGTH) {
+        entity = `${kind} '${id}'`;
+      } else if (
+        typeof predecessor === 'string' &&
+        typeof successor === 'string' &&
+        predecessor.length + successor.length <= MAX_ID_LENGTH
+      ) {
         entity = `${kind} ${predecessor}->${successor}`;
       }
     }
@@ -125,7 +131,12 @@ function shapeOf(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `'${value}'`;
+  // A message never quotes megabytes back: long text is shown by its start and its length.
+  if (typeof value === 'string') {
+    return value.length <= 80
+      ? `'${value}'`
+      : `'${value.slice(0, 40)}…' (${value.length} characters)`;
+  }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return typeof value;
 }
@@ -262,6 +273,13 @@ function describeError(error: ErrorObject, root: unknown): SchemaProblem | undef
       if (def === 'owner')
         return problem('plan.owner_not_a_person', `${place} is empty: ${BINARY}`);
       return problem('plan.bad_value', `${place} must not be empty`);
+    case 'maxLength': {
+      const length = typeof data === 'string' ? data.length : 0;
+      return problem(
+        'plan.bad_value',
+        `${place} is ${length} characters long: at most ${String(params.limit)} are allowed`,
+      );
+    }
     case 'minItems':
       if (segments.at(-1) === 'workingDays') {
         return problem('plan.bad_value', `${place} needs at least one working day`);

@@ -8,6 +8,8 @@ export interface ErrorBody {
   message: string;
   path?: string;
   problems?: Problem[];
+  /** A fault's request id, as logged: what to quote when reporting it. */
+  requestId?: string;
 }
 
 function body(code: ErrorCode, message: string, path?: string): ErrorBody {
@@ -59,8 +61,12 @@ export function handleError(
       .send(body('request.bad_json', `the request body is not valid JSON: ${error.message}`));
     return;
   }
+  // At 'error', which every server writes (see buildServer), under the id the answer quotes.
   request.log.error({ err: error }, 'unexpected error');
-  void reply
-    .status(500)
-    .send({ code: 'internal', message: 'Something went wrong on our side; it has been logged.' });
+  const fault: ErrorBody = {
+    code: 'internal',
+    message: `Something went wrong on our side; it has been logged as request ${request.id}.`,
+    requestId: request.id,
+  };
+  void reply.status(500).send(fault);
 }

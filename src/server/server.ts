@@ -2,6 +2,9 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../core/errors.ts';
+import { findUnstorable } from '../core/storable-text.ts';
 import { bearer } from './routes/schemas.ts';
 import type { AppContext } from '../app/context.ts';
 import { createLiveModel } from '../app/live-model.ts';
@@ -38,8 +41,10 @@ import { registerStateRoutes } from './routes/state.ts';
 import { registerWebApp } from './web-app.ts';
 
 export interface ServerOptions {
-  /** Log requests (off in tests). */
+  /** Log every request (THROUGHLINE_LOG=1). Faults and warnings are logged whatever this says. */
   logger?: boolean;
+  /** Where log lines (JSON, one a line) go; default: standard output. */
+  logStream?: { write(line: string): void };
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
   /** The demo organisation: its people can sign in with one click, its Jira story be replayed. */
@@ -88,13 +93,37 @@ export async function buildServer(
         },
   );
   const app = Fastify({
-    logger: options.logger === true ? { level: 'info' } : false,
+    // A 500 says "it has been logged": so it is, always, with the request id the answer quotes.
+    logger: {
+      level: options.logger === true ? 'info' : 'warn',
+      ...(options.logStream === undefined ? {} : { stream: options.logStream }),
+    },
+    genReqId: () => randomUUID(),
     bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024,
     forceCloseConnections: true,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
     trustProxy: options.trustProxy ?? false,
   });
   app.setErrorHandler(handleError);
+  // Every JSON body, before any route reads it: text PostgreSQL cannot store (NUL, a lone
+  // surrogate) or a hostile nesting is a 400 naming its place, never a fault mid-write. Bodies
+  // read as text or bytes (plan files, webhooks) are checked by their own readers.
+  app.addHook('preValidation', (request, _reply, done) => {
+    const body: unknown = request.body;
+    const found =
+      typeof body !== 'object' || body === null || Buffer.isBuffer(body)
+        ? null
+        : findUnstorable(body, 'body');
+    done(
+      found === null
+        ? undefined
+        : new DomainError({
+            code: 'request.invalid',
+            message: `${found.path} ${found.reason}`,
+            path: found.path,
+          }),
+    );
+  });
   // Deny by default: a route needs a token or a session unless it says `public: true`. The web
   // app's files and the API's description are public; they are marked as they are registered.
   let registeringPublicRoutes = false;

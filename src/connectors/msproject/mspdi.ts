@@ -1,6 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Weekday } from '../../core/domain/plan.ts';
 import { DomainError, type Problem } from '../../core/errors.ts';
+import { findUnstorable, MAX_ID_LENGTH, unstorableReason } from '../../core/storable-text.ts';
 import type { ConstraintKind, LinkType } from '../../core/schedule/critical-path.ts';
 import {
   dateOfDay,
@@ -137,8 +138,47 @@ const ISO_WEEKDAY: Record<string, Weekday> = {
   '7': 6,
 };
 
+/** MSPDI nests about eight elements deep; anything far deeper is not a project file. */
+const MAX_XML_DEPTH = 32;
+/** A duration or lag longer than a century is a broken file, not a plan: refused at the edge. */
+const MAX_MINUTES = 100 * 366 * MINUTES_PER_DAY;
+
+/** The 1-based line and column of a character of the text. */
+function placeIn(text: string, index: number): { line: number; column: number } {
+  const before = text.slice(0, index);
+  const line = before.split('\n').length;
+  return { line, column: index - before.lastIndexOf('\n') };
+}
+
+/**
+ * Refuses what no MS Project file holds and a hostile one might: a DTD (external entities would
+ * read files or URLs, nested ones expand to gigabytes) and text PostgreSQL cannot store.
+ */
+function refuseHostileXml(text: string, file: string): void {
+  const dtd = /<!(DOCTYPE|ENTITY)\b/i.exec(text);
+  if (dtd !== null) {
+    throw new DomainError({
+      code: 'file.parse',
+      message: `the file declares a <!${dtd[1]!.toUpperCase()}>: MS Project XML has none, and entities are never read (they could name other files or expand without end)`,
+      file,
+      ...placeIn(text, dtd.index),
+    });
+  }
+  const reason = unstorableReason(text);
+  if (reason !== null) {
+    const at = Number(/at character (\d+)/.exec(reason)?.[1] ?? 1) - 1;
+    throw new DomainError({
+      code: 'file.parse',
+      message: `not MS Project XML text: it ${reason.replace(/ at character \d+$/, '')}`,
+      file,
+      ...placeIn(text, at),
+    });
+  }
+}
+
 /** Reads MSPDI text into an `MsProjectPlan`, or refuses it with every problem and its place. */
 export function normalizeMsProjectXml(text: string, file: string): MsProjectPlan {
+  refuseHostileXml(text, file);
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new DomainError({
@@ -155,8 +195,31 @@ export function normalizeMsProjectXml(text: string, file: string): MsProjectPlan
     parseTagValue: false,
     trimValues: true,
     isArray: (name) => LIST_ELEMENTS.has(name),
+    maxNestedTags: MAX_XML_DEPTH,
   });
-  const document = parser.parse(text) as XmlNode;
+  let document: XmlNode;
+  try {
+    document = parser.parse(text) as XmlNode;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DomainError({
+      code: 'file.parse',
+      message: /nested/i.test(message)
+        ? `elements are nested more than ${MAX_XML_DEPTH} deep: not an MS Project XML file`
+        : `cannot read the XML: ${message}`,
+      file,
+    });
+  }
+  // Character references (&#0;, &#xD800;) decode to what the raw-text check could not see.
+  const unstorable = findUnstorable(document, '$');
+  if (unstorable !== null) {
+    throw new DomainError({
+      code: 'file.parse',
+      message: `the text ${unstorable.reason}`,
+      file,
+      path: unstorable.path,
+    });
+  }
   const project = document.Project;
   if (!isNode(project))
     throw new DomainError({
@@ -172,8 +235,8 @@ export function normalizeMsProjectXml(text: string, file: string): MsProjectPlan
   };
   const read = new FieldReader(problem);
 
-  const minutesPerDay = read.number(project, 'MinutesPerDay', '$.Project') ?? 480;
-  const minutesPerWeek = read.number(project, 'MinutesPerWeek', '$.Project') ?? 2400;
+  const minutesPerDay = read.positive(project, 'MinutesPerDay', '$.Project') ?? 480;
+  const minutesPerWeek = read.positive(project, 'MinutesPerWeek', '$.Project') ?? 2400;
   const start = read.instant(project, 'StartDate', '$.Project');
   if (start === undefined) problem('the project has no <StartDate>', '$.Project.StartDate');
   const calendar = read.text(project, 'CalendarUID') ?? '1';
@@ -216,7 +279,7 @@ export function normalizeMsProjectXml(text: string, file: string): MsProjectPlan
           uid,
           name: read.text(node, 'Name') ?? `Resource ${uid}`,
           ...(calendarUid !== undefined && calendarUid !== '-1' ? { calendar: calendarUid } : {}),
-          maxUnits: read.number(node, 'MaxUnits', path) ?? 1,
+          maxUnits: read.amount(node, 'MaxUnits', path) ?? 1,
           work: (read.text(node, 'Type') ?? '1') === '1',
         },
       ];
@@ -232,7 +295,7 @@ export function normalizeMsProjectXml(text: string, file: string): MsProjectPlan
         {
           task,
           resource,
-          units: read.number(node, 'Units', path) ?? 1,
+          units: read.amount(node, 'Units', path) ?? 1,
           work: read.duration(node, 'Work', path) ?? 0,
         },
       ];
@@ -265,9 +328,9 @@ function readTask(
   problem: (message: string, path: string) => void,
   warnings: string[],
 ): RawTask | undefined {
-  const uid = read.text(node, 'UID');
+  const uid = read.id(node, 'UID', path);
   if (uid === undefined) {
-    problem('a task has no <UID>', `${path}.UID`);
+    if (read.text(node, 'UID') === undefined) problem('a task has no <UID>', `${path}.UID`);
     return undefined;
   }
   const durationFormat = read.number(node, 'DurationFormat', path);
@@ -292,16 +355,25 @@ function readTask(
   const predecessors: RawLink[] = [];
   listOf(node, 'PredecessorLink').forEach((link, k) => {
     const linkPath = `${path}.PredecessorLink[${k}]`;
-    const predecessor = read.text(link, 'PredecessorUID');
+    const predecessor = read.id(link, 'PredecessorUID', linkPath);
     const typeCode = read.text(link, 'Type') ?? '1';
     const type = LINK_TYPES[typeCode];
-    if (predecessor === undefined) return problem('a link has no <PredecessorUID>', linkPath);
+    if (predecessor === undefined) {
+      if (read.text(link, 'PredecessorUID') !== undefined) return; // too long: reported
+      return problem('a link has no <PredecessorUID>', linkPath);
+    }
     if (type === undefined) return problem(`unknown link <Type> ${typeCode}`, `${linkPath}.Type`);
     if (read.text(link, 'CrossProject') === '1') {
       warnings.push(`task UID ${uid}: a link to another project is left out`);
       return;
     }
     const tenths = read.number(link, 'LinkLag', linkPath) ?? 0;
+    if (Math.abs(tenths / 10) > MAX_MINUTES) {
+      return problem(
+        `<LinkLag> ${tenths} (tenths of a minute) is longer than a century`,
+        `${linkPath}.LinkLag`,
+      );
+    }
     const format = read.number(link, 'LagFormat', linkPath) ?? 7;
     if (PERCENT_FORMATS.has(format)) {
       // A percent lag is a share of the predecessor's duration; resolved once all tasks are read.
@@ -589,6 +661,35 @@ class FieldReader {
     return text === '' ? undefined : text;
   }
 
+  /** An id (a UID) that the store can key on. */
+  id(node: XmlNode, name: string, path: string): string | undefined {
+    const text = this.text(node, name);
+    if (text !== undefined && text.length > MAX_ID_LENGTH) {
+      this.problem(
+        `<${name}> is ${text.length} characters long: ids have at most ${MAX_ID_LENGTH}`,
+        `${path}.${name}`,
+      );
+      return undefined;
+    }
+    return text;
+  }
+
+  /** A number of zero or more (units of a resource or an assignment). */
+  amount(node: XmlNode, name: string, path: string): number | undefined {
+    const value = this.number(node, name, path);
+    if (value === undefined || value >= 0) return value;
+    this.problem(`<${name}> ${value} is negative: it must be zero or more`, `${path}.${name}`);
+    return undefined;
+  }
+
+  /** A number of more than zero (minutes per day or week). */
+  positive(node: XmlNode, name: string, path: string): number | undefined {
+    const value = this.number(node, name, path);
+    if (value === undefined || value > 0) return value;
+    this.problem(`<${name}> ${value} must be more than zero`, `${path}.${name}`);
+    return undefined;
+  }
+
   number(node: XmlNode, name: string, path: string): number | undefined {
     const text = this.text(node, name);
     if (text === undefined) return undefined;
@@ -609,7 +710,7 @@ class FieldReader {
     return value;
   }
 
-  /** An ISO 8601 duration (`PT8H0M0S`) in minutes. */
+  /** An ISO 8601 duration (`PT8H0M0S`) in minutes: zero or more, at most a century. */
   duration(node: XmlNode, name: string, path: string): number | undefined {
     const text = this.text(node, name);
     if (text === undefined) return undefined;
@@ -625,7 +726,18 @@ class FieldReader {
       number,
     ];
     const total = days * MINUTES_PER_DAY + hours * 60 + minutes + seconds / 60;
-    return match[1] === '-' ? -total : total;
+    if (match[1] === '-' && total > 0) {
+      this.problem(
+        `<${name}> '${text}' is negative: a duration is zero or more`,
+        `${path}.${name}`,
+      );
+      return undefined;
+    }
+    if (total > MAX_MINUTES) {
+      this.problem(`<${name}> '${text}' is longer than a century`, `${path}.${name}`);
+      return undefined;
+    }
+    return total;
   }
 }
 

@@ -29,6 +29,9 @@ export interface PsplibInstance {
   horizon?: number;
 }
 
+/** Longest job duration read: PSPLIB instances run tens of periods; far more is a broken file. */
+const MAX_DURATION = 1_000_000;
+
 /** Reads `.sm` text, or refuses it naming the line of every problem. */
 export function normalizePsplibSm(text: string, file: string): PsplibInstance {
   const lines = text.split(/\r?\n/);
@@ -103,6 +106,9 @@ export function normalizePsplibSm(text: string, file: string): PsplibInstance {
   }));
   if (capacities === undefined || capacities.length !== resourceNames.length)
     problem(availability + 2, 'resource availabilities do not match the resource names above them');
+  resources.forEach(({ id, capacity }) => {
+    if (capacity < 0) problem(availability + 2, `${id} has capacity ${capacity}: zero or more`);
+  });
   if (renewable !== undefined && renewable !== resources.length)
     problem(
       availability + 1,
@@ -123,6 +129,12 @@ export function normalizePsplibSm(text: string, file: string): PsplibInstance {
     }
     if (!Number.isInteger(duration) || duration < 0)
       problem(line, `job ${job} has duration ${duration}: not a whole number of periods`);
+    else if (duration > MAX_DURATION)
+      problem(line, `job ${job} has duration ${duration}: at most ${MAX_DURATION} periods`);
+    demands.forEach((demand, k) => {
+      if (demand < 0)
+        problem(line, `job ${job} demands ${demand} of ${resources[k]!.id}: zero or more`);
+    });
     const links = successors.get(String(job));
     if (links === undefined) problem(line, `job ${job} has no precedence row`);
     jobs.push({ id: String(job), duration, demands, successors: links?.successors ?? [] });

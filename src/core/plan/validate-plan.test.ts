@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../domain/plan.ts';
 import { DomainError } from '../errors.ts';
+import { MAX_ID_LENGTH } from '../storable-text.ts';
 import { assertValidPlan, validatePlan } from './validate-plan.ts';
 
 /** A small valid plan (the seed's story); tests break one thing at a time. */
@@ -614,5 +615,49 @@ describe('validatePlan: capacity and demands', () => {
         'demand cycle: D-X → D-Y → D-X (each lists the next in its after)',
       ],
     ]);
+  });
+});
+
+describe('validatePlan on text the store cannot hold', () => {
+  it('refuses an id longer than MAX_ID_LENGTH in any id field, without quoting it', () => {
+    const plan = buildPlan();
+    const long = 'M'.repeat(MAX_ID_LENGTH + 1);
+    plan.organisation.id = 'a'.repeat(2 * 1024 * 1024);
+    plan.milestones[0]!.work.keys.push(long);
+    const problems = validatePlan(plan);
+    expect(problems.map(({ code, path }) => ({ code, path }))).toEqual([
+      { code: 'plan.bad_value', path: '$.organisation.id' },
+      {
+        code: 'plan.bad_value',
+        path: `$.milestones[0].work.keys[${plan.milestones[0]!.work.keys.length - 1}]`,
+      },
+    ]);
+    expect(problems[0]!.message).toBe(
+      `this id is ${2 * 1024 * 1024} characters long: ids have at most ${MAX_ID_LENGTH}`,
+    );
+  });
+
+  it('accepts an id of exactly MAX_ID_LENGTH characters', () => {
+    const plan = buildPlan();
+    plan.organisation.id = 'a'.repeat(MAX_ID_LENGTH);
+    expect(validatePlan(plan)).toEqual([]);
+  });
+
+  it('refuses a NUL character or an unpaired surrogate, naming the JSON path', () => {
+    const plan = buildPlan();
+    plan.objectives[1]!.description = 'buy\u0000better';
+    expect(validatePlan(plan)).toEqual([
+      {
+        code: 'plan.bad_value',
+        message: 'this value contains a NUL character (\\u0000) at character 4',
+        path: '$.objectives[1].description',
+      },
+    ]);
+    const other = buildPlan();
+    other.kpis[0]!.targets = { '2026-Q4': 1, 'odd \ud800': 2 } as Record<string, number>;
+    expect(validatePlan(other)[0]).toMatchObject({
+      code: 'plan.bad_value',
+      path: '$.kpis[0].targets',
+    });
   });
 });

@@ -4,6 +4,7 @@ import { dependencyId } from '../domain/plan.ts';
 import { DomainError } from '../errors.ts';
 import { isIsoDate } from '../calendar.ts';
 import { parsePeriod } from '../period.ts';
+import { findUnstorable, MAX_ID_LENGTH } from '../storable-text.ts';
 import type { PathSegment } from './json-path.ts';
 import { formatJsonPath } from './json-path.ts';
 import { didYouMean } from './suggest.ts';
@@ -59,6 +60,9 @@ export function validatePlan(plan: Plan): Problem[] {
       demand: new Map(),
     },
   };
+  // Text the store cannot hold is reported alone: later messages would quote it (megabytes, a NUL).
+  checkStorable(ctx);
+  if (ctx.problems.length > 0) return ctx.problems;
   checkIds(ctx);
   checkOrganisation(ctx);
   checkCalendars(ctx);
@@ -85,6 +89,73 @@ export function assertValidPlan(plan: Plan): void {
 
 function report(ctx: Context, code: ErrorCode, at: PathSegment[], message: string): void {
   ctx.problems.push({ code, message, path: formatJsonPath(at) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the store can hold
+
+/** The fields of each section that hold ids: keys of the store, of signals and of links. */
+const ID_FIELDS: Record<'organisation' | PlanCollection, readonly string[]> = {
+  organisation: ['id', 'defaultCalendar'],
+  calendars: ['id'],
+  units: ['id', 'calendar'],
+  people: ['id', 'unit'],
+  objectives: ['id', 'owner', 'parent'],
+  kpis: ['id', 'owner', 'objectives'],
+  initiatives: ['id', 'owner', 'unit', 'objectives'],
+  milestones: ['id', 'initiative', 'owner', 'work.keys', 'work.epics'],
+  dependencies: ['predecessor', 'successor'],
+  benefits: ['id', 'milestone', 'kpi'],
+  demands: ['id', 'initiative', 'unit', 'workItem', 'milestone', 'after'],
+};
+
+/** A path of `findUnstorable` (`$.a["b c"]`) in this file's form (`$.a['b c']`). */
+function planPath(path: string): string {
+  return path.replace(/\[("(?:[^"\\]|\\.)*")\]/g, (_, quoted: string) =>
+    formatJsonPath([JSON.parse(quoted) as string]).slice(1),
+  );
+}
+
+/** No NUL or lone surrogate anywhere, and no id longer than {@link MAX_ID_LENGTH}. */
+function checkStorable(ctx: Context): void {
+  const unstorable = findUnstorable(ctx.plan, '$');
+  if (unstorable !== null) {
+    const path = planPath(unstorable.path);
+    ctx.problems.push({
+      code: 'plan.bad_value',
+      message: `this value ${unstorable.reason}`,
+      path,
+    });
+  }
+  const sections = Object.entries(ID_FIELDS) as ['organisation' | PlanCollection, string[]][];
+  for (const [section, fields] of sections) {
+    const entries: readonly unknown[] =
+      section === 'organisation' ? [ctx.plan.organisation] : ctx.plan[section];
+    entries.forEach((entry, index) => {
+      const base: PathSegment[] = section === 'organisation' ? [section] : [section, index];
+      for (const field of fields) {
+        const segments = field.split('.');
+        let value: unknown = entry;
+        for (const segment of segments) {
+          value =
+            typeof value === 'object' && value !== null
+              ? (value as Record<string, unknown>)[segment]
+              : undefined;
+        }
+        const values = Array.isArray(value) ? value : [value];
+        values.forEach((id: unknown, k) => {
+          if (typeof id !== 'string' || id.length <= MAX_ID_LENGTH) return;
+          const at = [...base, ...segments, ...(Array.isArray(value) ? [k] : [])];
+          report(
+            ctx,
+            'plan.bad_value',
+            at,
+            `this id is ${id.length} characters long: ids have at most ${MAX_ID_LENGTH}`,
+          );
+        });
+      }
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import {
   type PushKpiActualsRequest,
   type PushWorkItemsRequest,
 } from '../../app/push-api.ts';
+import { MAX_ID_LENGTH } from '../../core/storable-text.ts';
 import { bearer, errorResponses } from './schemas.ts';
 
 /** The push API's JSON Schemas: they check requests and describe the API in OpenAPI. */
@@ -58,7 +59,7 @@ const kpiActualsBody = {
         required: ['kpi', 'period', 'value'],
         additionalProperties: false,
         properties: {
-          kpi: { type: 'string', minLength: 1, maxLength: 200, description: 'KPI id' },
+          kpi: { type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH, description: 'KPI id' },
           period: {
             type: 'string',
             pattern: PERIOD_PATTERN,
@@ -119,6 +120,9 @@ const kpiActualsResponse = {
   },
 } as const;
 
+/** A work item key another item names (a link): as long as a key may be. */
+const workItemKey = { type: 'string', maxLength: MAX_ID_LENGTH } as const;
+
 const nullableDate = {
   anyOf: [{ type: 'string', pattern: DATE_PATTERN }, { type: 'null' }],
 } as const;
@@ -142,8 +146,8 @@ const workItemsBody = {
         required: ['key', 'updatedAt'],
         additionalProperties: false,
         properties: {
-          key: { type: 'string', minLength: 1, maxLength: 255 },
-          sourceId: { type: 'string', maxLength: 255 },
+          key: { type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH },
+          sourceId: { type: 'string', maxLength: MAX_ID_LENGTH },
           summary: { type: 'string', maxLength: 2000 },
           status: { type: 'string', maxLength: 200 },
           statusCategory: { type: 'string', enum: ['todo', 'in_progress', 'done'] },
@@ -151,9 +155,9 @@ const workItemsBody = {
           dueDate: nullableDate,
           startDate: nullableDate,
           doneDate: nullableDate,
-          parentKey: { type: ['string', 'null'], maxLength: 255 },
-          blockedBy: { type: 'array', items: { type: 'string' }, maxItems: 1000 },
-          blocks: { type: 'array', items: { type: 'string' }, maxItems: 1000 },
+          parentKey: { type: ['string', 'null'], maxLength: MAX_ID_LENGTH },
+          blockedBy: { type: 'array', items: workItemKey, maxItems: 1000 },
+          blocks: { type: 'array', items: workItemKey, maxItems: 1000 },
           links: {
             type: 'array',
             maxItems: 1000,
@@ -161,7 +165,10 @@ const workItemsBody = {
               type: 'object',
               required: ['relation', 'key'],
               additionalProperties: false,
-              properties: { relation: { type: 'string' }, key: { type: 'string' } },
+              properties: {
+                relation: { type: 'string', maxLength: 200 },
+                key: workItemKey,
+              },
             },
           },
           assignee: { type: ['string', 'null'], maxLength: 200 },
