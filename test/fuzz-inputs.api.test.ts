@@ -239,9 +239,9 @@ describe.each(TEST_DATABASES)('the fuzz pass on $name', (kind) => {
     await fuzz('plan file (YAML)', yaml, (body) => post('/api/v1/plan', 'application/yaml', body));
     const json = Buffer.from(
       JSON.stringify(
-        (await (
+        await (
           await fetch(`${base}/api/v1/plan`, { headers: { authorization: `Bearer ${token}` } })
-        ).json()),
+        ).json(),
       ),
     );
     await fuzz('plan file (JSON)', json, (body) => post('/api/v1/plan', 'application/json', body));
@@ -316,7 +316,7 @@ describe.each(TEST_DATABASES)('the fuzz pass on $name', (kind) => {
       const file = join(folder, `plan-${n++}.xml`);
       await writeFile(file, body);
       try {
-        await importMsProject(ctx, file, { initiative: 'I-ERP', idPrefix: 'FZ-' });
+        await importMsProject(ctx, file, { initiative: 'I-ERP', idPrefix: 'FZ-', actor: 'fuzz' });
         return { status: 200, text: '' };
       } catch (error) {
         if (error instanceof DomainError && exitCodeOf(error.code) === 1) {
