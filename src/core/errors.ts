@@ -20,6 +20,19 @@ export const ERROR_CATALOGUE = {
   'plan.bad_date': { category: 'bad_input', title: 'Invalid date' },
   'plan.bad_period': { category: 'bad_input', title: 'Invalid reporting period' },
   'plan.bad_value': { category: 'bad_input', title: 'Invalid value' },
+  'scenario.bad_change': { category: 'bad_input', title: 'A scenario change is not valid' },
+  'scenario.unknown_reference': {
+    category: 'bad_input',
+    title: 'A scenario change names something the plan does not have',
+  },
+  'scenario.invalid_result': {
+    category: 'bad_input',
+    title: 'The scenario would make the plan invalid',
+  },
+  'scenario.too_many': {
+    category: 'bad_input',
+    title: 'Too many scenarios to compare side by side',
+  },
   'file.not_found': { category: 'bad_input', title: 'File not found' },
   'file.parse': { category: 'bad_input', title: 'File cannot be parsed' },
   'jira.bad_payload': {

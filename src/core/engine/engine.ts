@@ -538,7 +538,51 @@ function createTables(holder: { internal: Internal }): Tables {
   };
 }
 
+/** Each state's engine internals, for `stateFigures`; held weakly, so states still go. */
+const internalsOf = new WeakMap<DerivedState, { internal: Internal }>();
+
+/** Every milestone's figures as numbers (day numbers, `dayOf`), in plan order, and the loads. */
+export interface StateFigures {
+  /** Milestone ids; null at a position that repeats an id (only the first counts). */
+  readonly ids: readonly (string | null)[];
+  readonly planned: ArrayLike<number>;
+  readonly forecast: ArrayLike<number>;
+  readonly slip: ArrayLike<number>;
+  /** The resource-constrained forecast (the forecast where levelling moves nothing). */
+  readonly levelled: ArrayLike<number>;
+  /** Units' weekly loads and the over-allocations, without the levelled milestones' entries. */
+  readonly capacity: Pick<CapacityState, 'units' | 'overAllocations'>;
+}
+
+/**
+ * The milestones' planned, forecast and levelled days and slips, and the units' loads, of a
+ * state this engine made, without making any readable entry: what comparing two states
+ * (scenarios) needs. Null for a state the engine did not make.
+ */
+export function stateFigures(state: DerivedState): StateFigures | null {
+  const holder = internalsOf.get(state);
+  if (holder === undefined) return null;
+  const internal = holder.internal;
+  const { plan, milestones } = internal.data;
+  return {
+    ids: plan.milestones.map((m, k) => (plan.canonicalMilestone[k] === 1 ? m.id : null)),
+    planned: plan.plannedDay,
+    forecast: milestones.forecast,
+    slip: milestones.slip,
+    levelled: internal.capacity.active ? capacityModelOf(internal).levelled : milestones.forecast,
+    capacity: internal.capacity.active
+      ? capacityModelOf(internal).runs
+      : { units: [], overAllocations: [] },
+  };
+}
+
 function stateOf(holder: { internal: Internal }, tables: Tables): DerivedState {
+  const state = stateFields(holder, tables);
+  internalsOf.set(state, holder);
+  return state;
+}
+
+function stateFields(holder: { internal: Internal }, tables: Tables): DerivedState {
   return {
     asOf: holder.internal.data.asOf,
     workItems: tables.workItems,
