@@ -57,11 +57,11 @@ export async function registerWebApp(
     wildcard: false,
     index: false,
     cacheControl: false,
-    setHeaders: (reply, path) => {
+    setHeaders: (res, path) => {
       if (/[\\/]assets[\\/]/.test(path)) {
-        void reply.header('cache-control', 'public, max-age=31536000, immutable');
+        res.setHeader('cache-control', 'public, max-age=31536000, immutable');
       } else {
-        void reply.headers(PAGE_HEADERS);
+        for (const [name, value] of Object.entries(PAGE_HEADERS)) res.setHeader(name, value);
       }
     },
   });
