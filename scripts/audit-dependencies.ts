@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Dependency audit for `npm run check`.
 //
 // 1. The registry's advisory database (`npm audit`): fails on a high or critical advisory.
@@ -15,12 +14,34 @@ import { fileURLToPath } from 'node:url';
 import semver from 'semver';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
-const lock = JSON.parse(readFileSync(`${root}package-lock.json`, 'utf8'));
-const problems = [];
+interface PackageJson {
+  engines: { node: string };
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+interface LockEntry {
+  version?: string;
+  integrity?: string;
+  resolved?: string;
+  link?: boolean;
+  dev?: boolean;
+  engines?: { node?: string } | string[];
+}
+interface AuditCounts {
+  critical?: number;
+  high?: number;
+  moderate?: number;
+  low?: number;
+}
 
-function advisories() {
-  let out;
+const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as PackageJson;
+const lock = JSON.parse(readFileSync(`${root}package-lock.json`, 'utf8')) as {
+  packages?: Record<string, LockEntry>;
+};
+const problems: string[] = [];
+
+function advisories(): AuditCounts | null {
+  let out: string;
   try {
     out = execFileSync('npm', ['audit', '--json', '--audit-level=high'], {
       cwd: root,
@@ -30,12 +51,12 @@ function advisories() {
     });
   } catch (error) {
     // npm audit exits 1 when it found something; its report is still on stdout.
-    out = error.stdout ?? '';
+    const stdout = (error as { stdout?: unknown }).stdout;
+    out = typeof stdout === 'string' ? stdout : '';
   }
   try {
-    const report = JSON.parse(out);
-    if (report.metadata?.vulnerabilities === undefined) return null;
-    return report.metadata.vulnerabilities;
+    const report = JSON.parse(out) as { metadata?: { vulnerabilities?: AuditCounts } };
+    return report.metadata?.vulnerabilities ?? null;
   } catch {
     return null;
   }
@@ -54,7 +75,7 @@ if (found === null) {
   if (serious > 0) problems.push(`${serious} high or critical advisories: run npm audit`);
 }
 
-const minimumNode = semver.minVersion(pkg.engines.node);
+const minimumNode = semver.minVersion(pkg.engines.node) ?? '0.0.0';
 let locked = 0;
 for (const [path, entry] of Object.entries(lock.packages ?? {})) {
   if (path === '' || entry.link === true) continue;
@@ -66,19 +87,21 @@ for (const [path, entry] of Object.entries(lock.packages ?? {})) {
   if (typeof entry.resolved === 'string' && !/^https:\/\//.test(entry.resolved)) {
     problems.push(`${name}@${entry.version}: comes from ${entry.resolved}, not the registry`);
   }
-  const needs = entry.engines?.node;
+  const needs = Array.isArray(entry.engines) ? undefined : entry.engines?.node;
   if (entry.dev !== true && typeof needs === 'string' && !semver.satisfies(minimumNode, needs)) {
     problems.push(
       `${name}@${entry.version} needs Node.js ${needs}; the project supports ${pkg.engines.node}`,
     );
   }
 }
-for (const field of ['dependencies', 'devDependencies']) {
+for (const field of ['dependencies', 'devDependencies'] as const) {
   for (const [name, range] of Object.entries(pkg[field] ?? {})) {
     const entry = lock.packages?.[`node_modules/${name}`];
     if (entry === undefined) problems.push(`${name} (${field}) is not in the lockfile`);
-    else if (!semver.satisfies(entry.version, range)) {
-      problems.push(`${name}: the lockfile has ${entry.version}, package.json asks ${range}`);
+    else if (entry.version === undefined || !semver.satisfies(entry.version, range)) {
+      problems.push(
+        `${name}: the lockfile has ${entry.version ?? 'no version'}, package.json asks ${range}`,
+      );
     }
   }
 }
