@@ -654,7 +654,7 @@ describe('validatePlan on text the store cannot hold', () => {
       },
     ]);
     const other = buildPlan();
-    other.kpis[0]!.targets = { '2026-Q4': 1, 'odd \ud800': 2 } as Record<string, number>;
+    other.kpis[0]!.targets = { '2026-Q4': 1, 'odd \ud800': 2 };
     expect(validatePlan(other)[0]).toMatchObject({
       code: 'plan.bad_value',
       path: '$.kpis[0].targets',
