@@ -649,3 +649,35 @@ function refusal(run: () => unknown): DomainError {
   }
   throw new Error('expected a refusal');
 }
+
+describe('parsePlanText: decision rights', () => {
+  it('reads the demo rights and refuses an unknown field with its line', async () => {
+    const { plan } = await readPlanFile(
+      fileURLToPath(new URL('../../demo/plan.yaml', import.meta.url)),
+    );
+    expect(plan.decisionRights?.map((r) => [r.id, r.person ?? r.role])).toEqual([
+      ['R-ERP-SLIP', 'priya'],
+      ['R-OPS-MONEY', 'marco'],
+      ['R-COST', 'dana'],
+      ['R-STOP', 'executive'],
+    ]);
+    const text = `organisation: { id: a, name: A, defaultCalendar: std, currency: USD }
+calendars: [{ id: std, name: S, workingDays: [1, 2, 3, 4, 5] }]
+decisionRights:
+  - id: R-X
+    role: executive
+    maxWeeks: 2
+`;
+    expect(() => parsePlanText(text, 'p.yaml')).toThrow(DomainError);
+    try {
+      parsePlanText(text, 'p.yaml');
+    } catch (error) {
+      const first = (error as DomainError).problems[0]!;
+      expect([first.code, first.line, first.path]).toEqual([
+        'plan.unknown_field',
+        6,
+        '$.decisionRights[0].maxWeeks',
+      ]);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import type {
   Benefit,
   Calendar,
+  DecisionRight,
   Demand,
   Dependency,
   Initiative,
@@ -83,9 +84,31 @@ function demandOf(demand: Demand): Demand {
   });
 }
 
+function decisionRightOf(right: DecisionRight): DecisionRight {
+  const list = (ids: readonly string[] | undefined): string[] | undefined => ids && [...ids];
+  return defined({
+    id: right.id,
+    person: right.person,
+    role: right.role,
+    kinds: right.kinds && [...right.kinds],
+    objectives: list(right.objectives),
+    initiatives: list(right.initiatives),
+    units: list(right.units),
+    maxAmount: right.maxAmount,
+    maxSlipWeeks: right.maxSlipWeeks,
+    kpisOnTarget: right.kpisOnTarget,
+  });
+}
+
 /** The core plan a (schema-valid) plan file describes, with every default filled in. */
 export function planFromFileObject(file: PlanFile): Plan {
+  // Rights are absent from a plan that names none, so plans without them read as before.
+  const rights =
+    file.decisionRights === undefined
+      ? {}
+      : { decisionRights: file.decisionRights.map(decisionRightOf) };
   return {
+    ...rights,
     organisation: organisationOf(file.organisation),
     calendars: (file.calendars ?? []).map((c): Calendar => ({
       id: c.id,
@@ -266,6 +289,7 @@ export function planToFileObject(plan: Plan): PlanFile {
       }),
     ),
     demands: plan.demands.map(demandOf),
+    decisionRights: (plan.decisionRights ?? []).map(decisionRightOf),
   };
   // Empty sections are left out, like any other default.
   for (const key of Object.keys(file) as (keyof PlanFile)[]) {

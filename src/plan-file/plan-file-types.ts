@@ -1,6 +1,7 @@
 import type {
   Benefit,
   Calendar,
+  DecisionRight,
   Demand,
   Dependency,
   Initiative,
@@ -45,6 +46,7 @@ export interface PlanFile {
   dependencies?: DependencyEntry[];
   benefits?: Benefit[];
   demands?: Demand[];
+  decisionRights?: DecisionRight[];
 }
 
 export type PlanFileFormat = 'yaml' | 'json';

@@ -45,6 +45,7 @@ const KIND_OF_COLLECTION: Record<string, string> = {
   dependencies: 'dependency',
   benefits: 'benefit',
   demands: 'demand',
+  decisionRights: 'decision right',
 };
 
 /** True when the value matches the plan schema; `planSchemaProblems` says why not. */

@@ -205,10 +205,58 @@ export interface Plan {
   benefits: Benefit[];
   /** What initiatives' work takes from units' capacity. */
   demands: Demand[];
+  /** Who may decide what (absent: none written; see docs/DECISIONS.md). */
+  decisionRights?: DecisionRight[];
+}
+
+/**
+ * The kinds of decision (PRODUCT.md §3): accept a slip or re-plan, add capacity or budget,
+ * re-prioritise, change scope, hold, stop, go / no-go.
+ */
+export type DecisionKind =
+  'replan' | 'add_capacity' | 'reprioritise' | 'scope_change' | 'hold' | 'stop' | 'go_no_go';
+
+/** Every decision kind, in the order the docs list them. */
+export const DECISION_KINDS: readonly DecisionKind[] = [
+  'replan',
+  'add_capacity',
+  'reprioritise',
+  'scope_change',
+  'hold',
+  'stop',
+  'go_no_go',
+];
+
+/**
+ * A decision right: a person (or everyone with a role) may decide decisions of these kinds whose
+ * options stay within the scope and the limits. A decision goes to the holder of the lowest rule
+ * (the narrowest reach: limited before unlimited, initiatives before units before objectives
+ * before everywhere) that covers every option.
+ */
+export interface DecisionRight {
+  id: string;
+  /** The person who holds it; give this or `role`. */
+  person?: string;
+  /** Everyone with this role holds it. */
+  role?: Role;
+  /** The kinds it covers; every kind when absent. */
+  kinds?: DecisionKind[];
+  /** Scope: on these objectives (and their children's) … */
+  objectives?: string[];
+  /** … these initiatives … */
+  initiatives?: string[];
+  /** … and these units (and the initiatives they run); anywhere when no scope is given. */
+  units?: string[];
+  /** The most money (organisation's currency) an option may move; no limit when absent. */
+  maxAmount?: number;
+  /** The most calendar weeks an option may move a date later; no limit when absent. */
+  maxSlipWeeks?: number;
+  /** When true, an option must leave no KPI it touches below target. */
+  kpisOnTarget?: boolean;
 }
 
 /** The entity collections of a plan, by the name used in plan files and the store. */
-export type PlanCollection = Exclude<keyof Plan, 'organisation'>;
+export type PlanCollection = Exclude<keyof Plan, 'organisation' | 'decisionRights'>;
 
 export const PLAN_COLLECTIONS: readonly PlanCollection[] = [
   'calendars',

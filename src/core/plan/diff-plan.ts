@@ -1,13 +1,14 @@
 import {
   PLAN_COLLECTIONS,
   dependencyId,
+  type DecisionRight,
   type Dependency,
   type Plan,
   type PlanCollection,
 } from '../domain/plan.ts';
 
 /** Where an entity of the plan lives: its collection, or the organisation itself. */
-export type PlanEntityCollection = PlanCollection | 'organisation';
+export type PlanEntityCollection = PlanCollection | 'organisation' | 'decisionRights';
 
 /** One plan entity, addressed by collection and id. */
 export interface PlanEntity {
@@ -42,6 +43,8 @@ export function planEntities(plan: Plan): PlanEntity[] {
       entities.push({ collection, id: entityId(collection, entity), data: entity });
     }
   }
+  for (const right of plan.decisionRights ?? [])
+    entities.push({ collection: 'decisionRights', id: right.id, data: right });
   return entities;
 }
 
@@ -62,9 +65,12 @@ export function assemblePlan(entities: readonly PlanEntity[]): Plan | null {
   for (const entity of entities) {
     if (entity.collection === 'organisation')
       plan.organisation = entity.data as Plan['organisation'];
+    else if (entity.collection === 'decisionRights')
+      (plan.decisionRights ??= []).push(entity.data as DecisionRight);
     else (plan[entity.collection] as unknown[]).push(entity.data);
   }
   if (plan.organisation === undefined) return null;
+  plan.decisionRights?.sort((a, b) => a.id.localeCompare(b.id));
   for (const collection of PLAN_COLLECTIONS) {
     (plan[collection] as { id?: string }[]).sort((a, b) =>
       entityId(collection, a).localeCompare(entityId(collection, b)),

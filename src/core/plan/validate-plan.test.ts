@@ -661,3 +661,37 @@ describe('validatePlan on text the store cannot hold', () => {
     });
   });
 });
+
+describe('validatePlan: decision rights', () => {
+  it('accepts rights held by a person or a role, scoped to things the plan has', () => {
+    const plan = buildPlan();
+    plan.decisionRights = [
+      { id: 'R-SLIP', person: 'priya', kinds: ['replan'], maxSlipWeeks: 2, kpisOnTarget: true },
+      { id: 'R-COST', person: 'dana', objectives: ['O-COST'] },
+      { id: 'R-STOP', role: 'executive', kinds: ['stop'] },
+    ];
+    expect(validatePlan(plan)).toEqual([]);
+  });
+
+  it('names the place of every wrong right at once', () => {
+    const plan = buildPlan();
+    plan.decisionRights = [
+      { id: 'R-A', person: 'nobody', objectives: ['O-NONE'] },
+      { id: 'R-A', person: 'dana', role: 'executive' },
+      { id: 'R-B', maxAmount: -5 },
+      { id: 'R-C', person: 'dana', kinds: ['stopp' as 'stop'] },
+    ];
+    const problems = validatePlan(plan).map((p) => [p.code, p.path]);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        ['plan.unknown_reference', '$.decisionRights[0].person'],
+        ['plan.unknown_reference', '$.decisionRights[0].objectives[0]'],
+        ['plan.duplicate_id', '$.decisionRights[1].id'],
+        ['plan.owner_not_a_person', '$.decisionRights[1]'],
+        ['plan.bad_value', '$.decisionRights[2]'],
+        ['plan.bad_value', '$.decisionRights[2].maxAmount'],
+        ['plan.bad_value', '$.decisionRights[3].kinds[0]'],
+      ]),
+    );
+  });
+});

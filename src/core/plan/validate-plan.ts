@@ -1,6 +1,6 @@
 import type { ErrorCode, Problem } from '../errors.ts';
 import type { Demand, Plan, PlanCollection } from '../domain/plan.ts';
-import { dependencyId } from '../domain/plan.ts';
+import { DECISION_KINDS, dependencyId } from '../domain/plan.ts';
 import { DomainError } from '../errors.ts';
 import { isIsoDate } from '../calendar.ts';
 import { parsePeriod } from '../period.ts';
@@ -75,6 +75,7 @@ export function validatePlan(plan: Plan): Problem[] {
   checkDependencies(ctx);
   checkBenefits(ctx);
   checkDemands(ctx);
+  checkDecisionRights(ctx);
   checkObjectiveCycles(ctx);
   checkDependencyCycles(ctx);
   checkDemandCycles(ctx);
@@ -727,6 +728,82 @@ function checkDemands(ctx: Context): void {
       }
     });
     checkNoRepeats(ctx, after, [...at, 'after'], `the after of ${of}`);
+  });
+}
+
+const ROLES: readonly string[] = ['executive', 'strategy_office', 'member'];
+
+/**
+ * A decision right names one holder (a person or a role), kinds that exist, a scope of things
+ * the plan has and limits that are amounts; ids are unique among rights.
+ */
+function checkDecisionRights(ctx: Context): void {
+  const seen = new Map<string, number>();
+  (ctx.plan.decisionRights ?? []).forEach((right, index) => {
+    const at: PathSegment[] = ['decisionRights', index];
+    if (typeof right.id !== 'string' || !NO_WHITESPACE.test(right.id)) {
+      report(
+        ctx,
+        'plan.bad_value',
+        [...at, 'id'],
+        'every decision right needs an id without spaces',
+      );
+      return;
+    }
+    if (right.id.length > MAX_ID_LENGTH)
+      report(ctx, 'plan.bad_value', [...at, 'id'], `ids have at most ${MAX_ID_LENGTH} characters`);
+    const of = quoted('decision right', right.id);
+    const first = seen.get(right.id);
+    if (first !== undefined)
+      report(
+        ctx,
+        'plan.duplicate_id',
+        [...at, 'id'],
+        `${of} is defined twice (first at $.decisionRights[${first}])`,
+      );
+    else seen.set(right.id, index);
+    if ((right.person === undefined) === (right.role === undefined))
+      report(
+        ctx,
+        right.person === undefined ? 'plan.bad_value' : 'plan.owner_not_a_person',
+        at,
+        `${of} must name either a person or a role, not ${right.person === undefined ? 'neither' : 'both'}`,
+      );
+    if (right.person !== undefined)
+      checkReference(ctx, right.person, 'person', [...at, 'person'], `${of} is held by`);
+    if (right.role !== undefined && !ROLES.includes(right.role))
+      report(
+        ctx,
+        'plan.bad_value',
+        [...at, 'role'],
+        `the role of ${of} must be one of ${ROLES.join(', ')}, got '${String(right.role)}'${didYouMean(String(right.role), ROLES)}`,
+      );
+    (right.kinds ?? []).forEach((kind, k) => {
+      if (!(DECISION_KINDS as readonly string[]).includes(kind))
+        report(
+          ctx,
+          'plan.bad_value',
+          [...at, 'kinds', k],
+          `${of} names the decision kind '${String(kind)}', which is none of ${DECISION_KINDS.join(', ')}${didYouMean(String(kind), DECISION_KINDS)}`,
+        );
+    });
+    const scopes: ['objectives' | 'initiatives' | 'units', 'objective' | 'initiative' | 'unit'][] =
+      [
+        ['objectives', 'objective'],
+        ['initiatives', 'initiative'],
+        ['units', 'unit'],
+      ];
+    for (const [field, kind] of scopes) {
+      const ids = right[field] ?? [];
+      ids.forEach((id, k) =>
+        checkReference(ctx, id, kind, [...at, field, k], `${of} reaches the ${kind}`),
+      );
+      checkNoRepeats(ctx, ids, [...at, field], `the ${field} of ${of}`);
+    }
+    if (right.maxAmount !== undefined)
+      checkAmount(ctx, right.maxAmount, [...at, 'maxAmount'], `maxAmount of ${of}`, false);
+    if (right.maxSlipWeeks !== undefined)
+      checkAmount(ctx, right.maxSlipWeeks, [...at, 'maxSlipWeeks'], `maxSlipWeeks of ${of}`, false);
   });
 }
 
