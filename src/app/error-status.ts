@@ -5,6 +5,10 @@ const STATUS: Record<ErrorCategory, { http: number; exit: number }> = {
   bad_input: { http: 400, exit: 1 },
   not_found: { http: 404, exit: 1 },
   unauthenticated: { http: 401, exit: 1 },
+  // Authenticated, but the rule says someone else (decision rights).
+  forbidden: { http: 403, exit: 1 },
+  // The request is right but the thing has moved on (decided already, past due).
+  conflict: { http: 409, exit: 1 },
   too_large: { http: 413, exit: 1 },
   unsupported: { http: 415, exit: 1 },
   unavailable: { http: 502, exit: 2 },

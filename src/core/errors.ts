@@ -33,6 +33,18 @@ export const ERROR_CATALOGUE = {
     category: 'bad_input',
     title: 'Too many scenarios to compare side by side',
   },
+  'decision.forbidden': {
+    category: 'forbidden',
+    title: 'Only the person whose decision rights cover every option may decide',
+  },
+  'decision.already_decided': { category: 'conflict', title: 'The decision is already decided' },
+  'decision.past_due': {
+    category: 'conflict',
+    title: 'The decision is past its due date: not every option is still possible',
+  },
+  'decision.unknown_option': { category: 'bad_input', title: 'The decision has no such option' },
+  'decision.no_options': { category: 'bad_input', title: 'A decision needs at least one option' },
+  'decision.no_decider': { category: 'bad_input', title: 'Nobody can decide this decision' },
   'file.not_found': { category: 'bad_input', title: 'File not found' },
   'file.parse': { category: 'bad_input', title: 'File cannot be parsed' },
   'jira.bad_payload': {

@@ -67,6 +67,7 @@ function capacityOf(capacity: UnitCapacity): UnitCapacity {
   return defined({
     perWeek: capacity.perWeek,
     periods: capacity.periods && { ...capacity.periods },
+    costPerWeek: capacity.costPerWeek,
   });
 }
 

@@ -34,6 +34,8 @@ export interface UnitCapacity {
    * then quarter, half, year) wins.
    */
   periods?: Record<PeriodLabel, number>;
+  /** What one more unit of capacity costs a week (organisation's currency), to price proposals. */
+  costPerWeek?: number;
 }
 
 /** A department or team. */

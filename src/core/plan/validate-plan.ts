@@ -479,6 +479,8 @@ function checkUnits(ctx: Context): void {
     if (capacity !== undefined) {
       const at: PathSegment[] = ['units', index, 'capacity'];
       checkAmount(ctx, capacity.perWeek, [...at, 'perWeek'], `the weekly capacity of ${of}`, false);
+      if (capacity.costPerWeek !== undefined)
+        checkAmount(ctx, capacity.costPerWeek, [...at, 'costPerWeek'], `the cost per week of ${of}`, false);
       checkPeriodMap(
         ctx,
         capacity.periods ?? {},

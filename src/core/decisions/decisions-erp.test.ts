@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { normalizeJiraPayload } from '../../connectors/jira/normalize-jira.ts';
+import { readPlanFile } from '../../plan-file/index.ts';
+import type { WorkItem, WorkItemChange } from '../domain/work-item.ts';
+import { computeState, type EngineInput } from '../engine/compute-state.ts';
+import { priceScenarioWithPlan } from '../scenario/price-scenario.ts';
+import { deciderFor } from './decider.ts';
+import type { OptionEffect } from './decision.ts';
+import { earliest, lastDayOf } from './due-date.ts';
+import { optionEffect } from './option-effect.ts';
+import { proposeOptions } from './propose-options.ts';
+
+/** The demo plan and its Jira work after the ERP-17 slip (README: "the ERP story"). */
+const DEMO = new URL('../../../demo/', import.meta.url);
+const { plan } = await readPlanFile(new URL('plan.yaml', DEMO).pathname);
+const items = new Map<string, WorkItem>();
+const changes: Record<string, WorkItemChange> = {};
+for (const file of ['search-initial.json', 'erp-17-due-date-moved.json']) {
+  const json: unknown = JSON.parse(readFileSync(new URL(`jira/${file}`, DEMO), 'utf8'));
+  for (const entry of normalizeJiraPayload(json, { source: 'demo' }).entries) {
+    if (entry.op !== 'upsert') continue;
+    items.set(entry.item.key, entry.item);
+    if (entry.change !== null) changes[entry.item.key] = entry.change;
+  }
+}
+const input: EngineInput = { plan, workItems: [...items.values()], changes, asOf: '2026-09-14' };
+const state = computeState(input);
+
+function effects(options: { changes: Parameters<typeof optionEffect>[1] }[]): OptionEffect[] {
+  return options.map((o) =>
+    optionEffect(plan, o.changes, priceScenarioWithPlan(input, o.changes, state)),
+  );
+}
+
+describe('decisions on the ERP story, after the ERP-17 slip', () => {
+  const capacity = state.signals.find((s) => s.kind === 'capacity.over_allocated')!;
+
+  it('proposes accepting the later dates, October IT capacity at a cost, and letting I-MAINT yield', () => {
+    const options = proposeOptions(plan, state, capacity);
+    expect(options.map((o) => o.changes.map((c) => c.kind))).toEqual([
+      ['move_milestone', 'move_milestone'],
+      ['add_capacity'],
+      ['prioritise'],
+    ]);
+    const add = options[1]!.changes[0]!;
+    expect(add).toMatchObject({ unit: 'IT', from: '2026-10-01', to: '2026-10-31' });
+    // The missing capacity, priced at IT's 5,000 USD a week for the 31 days of October.
+    const over = state.capacity.overAllocations[0]!;
+    const perWeek = over.peakLoad - over.capacity;
+    expect(add).toMatchObject({ perWeek, cost: { period: '2026-10' } });
+    expect(add.kind === 'add_capacity' && add.cost?.amount).toBeCloseTo(
+      (perWeek * 5000 * 31) / 7,
+      1,
+    );
+    expect(options[2]!.changes[0]).toEqual({
+      kind: 'prioritise',
+      unit: 'IT',
+      initiative: 'I-PROC',
+      over: ['I-MAINT'],
+    });
+  });
+
+  it('goes to Dana: the options exceed Priya’s and Marco’s rights; the chain says why', () => {
+    const options = proposeOptions(plan, state, capacity);
+    const decider = deciderFor(plan, effects(options));
+    expect(decider.person).toBe('dana');
+    expect(decider.right).toBe('R-COST');
+    expect(decider.considered.map((c) => [c.right, c.person, c.covers])).toEqual([
+      ['R-ERP-SLIP', 'priya', false],
+      ['R-OPS-MONEY', 'marco', false],
+      ['R-COST', 'dana', true],
+      ['R-STOP', 'dana', false],
+    ]);
+    const marco = decider.considered[1]!.reasons.join('\n');
+    expect(marco).toContain('option 2: IT is outside R-OPS-MONEY');
+  });
+
+  it('a slip of a week on I-ERP that moves no KPI stays with Priya; stopping goes to an executive', () => {
+    const small = [
+      {
+        changes: [
+          { kind: 'move_milestone' as const, milestone: 'M-SENSORS', plannedDate: '2026-10-02' },
+        ],
+      },
+    ];
+    // M-SENSORS is I-MAINT's: outside Priya's right, inside Marco's (Operations, no money).
+    expect(deciderFor(plan, effects(small)).person).toBe('marco');
+    const stop = [{ changes: [{ kind: 'stop_initiative' as const, initiative: 'I-MAINT' }] }];
+    const decider = deciderFor(plan, effects(stop));
+    expect([decider.person, decider.right]).toEqual(['dana', 'R-STOP']);
+  });
+
+  it('is due the last day every option is possible: before the capacity weeks begin', () => {
+    const options = proposeOptions(plan, state, capacity);
+    const days = options.map((o) => lastDayOf(plan, state, o.changes));
+    expect(days[1]).toBe('2026-09-30');
+    expect(earliest(days)).toBe('2026-09-30');
+  });
+
+  it('for a slip: accept and re-baseline, or re-plan the dependants too', () => {
+    const slip = state.signals.find((s) => s.id === 'milestone.slipped:M-GOLIVE')!;
+    const options = proposeOptions(plan, state, slip);
+    expect(options.map((o) => o.changes)).toEqual([
+      [{ kind: 'accept_slip', milestone: 'M-GOLIVE' }],
+      [
+        { kind: 'accept_slip', milestone: 'M-GOLIVE' },
+        { kind: 'accept_slip', milestone: 'M-PURCH' },
+      ],
+    ]);
+    const [alone] = effects(options);
+    const weeks =
+      (Date.parse(state.milestones.get('M-GOLIVE')!.forecastDate) - Date.parse('2026-10-05')) /
+      604_800_000;
+    expect(alone!.slipWeeks).toBeCloseTo(weeks, 1);
+    expect(alone!.kinds).toEqual(['replan']);
+  });
+});
