@@ -33,6 +33,7 @@ export const ERROR_CATALOGUE = {
     category: 'bad_input',
     title: 'Too many scenarios to compare side by side',
   },
+  'scenario.exists': { category: 'conflict', title: 'A scenario with this id exists already' },
   'decision.forbidden': {
     category: 'forbidden',
     title: 'Only the person whose decision rights cover every option may decide',

@@ -1,0 +1,143 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app/context.ts';
+import {
+  addDecisionOption,
+  decide,
+  listDecisions,
+  openDecision,
+  showDecision,
+  type OpenDecisionRequest,
+} from '../../app/decisions.ts';
+import type { ProposedOption } from '../../core/decisions/decision.ts';
+import { bearer, errorResponses, errorSchema } from './schemas.ts';
+
+const id = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+  required: ['id'],
+} as const;
+
+/** An option: a title and its scenario changes (checked change by change by the core). */
+const option = {
+  type: 'object',
+  properties: {
+    title: { type: 'string', minLength: 1, maxLength: 500 },
+    changes: { type: 'array', minItems: 1, maxItems: 200, items: { type: 'object' } },
+  },
+  required: ['title', 'changes'],
+  additionalProperties: false,
+} as const;
+
+const responses = { ...errorResponses, 403: errorSchema, 409: errorSchema } as const;
+
+/** `/api/v1/decisions`: open, list, show, add an option, decide (decision rights apply). */
+export function registerDecisionRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get<{ Querystring: { status: 'open' | 'decided' | 'all' } }>(
+    '/api/v1/decisions',
+    {
+      schema: {
+        summary: 'Decisions, newest first, with their options, decider and due date',
+        tags: ['decisions'],
+        security: bearer,
+        querystring: {
+          type: 'object',
+          properties: {
+            status: { type: 'string', enum: ['open', 'decided', 'all'], default: 'all' },
+          },
+          additionalProperties: false,
+        },
+        response: responses,
+      },
+    },
+    async (request) => ({
+      decisions: await listDecisions(
+        ctx,
+        request.query.status === 'all' ? undefined : request.query.status,
+      ),
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/decisions/:id',
+    {
+      schema: {
+        summary: 'A decision with its options (as priced when added) and its history',
+        tags: ['decisions'],
+        security: bearer,
+        params: id,
+        response: responses,
+      },
+    },
+    async (request) => showDecision(ctx, request.params.id),
+  );
+
+  app.post<{ Body: OpenDecisionRequest }>(
+    '/api/v1/decisions',
+    {
+      schema: {
+        summary: 'Opens a decision from a signal (engine-proposed options) or by hand',
+        description:
+          'Each option is priced against doing nothing; the decision goes to the lowest person whose decision rights cover every option, due the last day every option is still possible. A signal that has an open decision gives that decision back (200).',
+        tags: ['decisions'],
+        security: bearer,
+        body: {
+          type: 'object',
+          properties: {
+            signal: { type: 'string', minLength: 1, maxLength: 300 },
+            title: { type: 'string', minLength: 1, maxLength: 500 },
+            options: { type: 'array', maxItems: 20, items: option },
+          },
+          additionalProperties: false,
+        },
+        response: responses,
+      },
+    },
+    async (request, reply) => {
+      const { decision, created } = await openDecision(ctx, request.body, request.personId);
+      return reply.code(created ? 201 : 200).send({ decision });
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: ProposedOption }>(
+    '/api/v1/decisions/:id/options',
+    {
+      schema: {
+        summary: 'Adds an option (a scenario) to an open decision',
+        tags: ['decisions'],
+        security: bearer,
+        params: id,
+        body: option,
+        response: responses,
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send({
+        decision: await addDecisionOption(ctx, request.params.id, request.body, request.personId),
+      }),
+  );
+
+  app.post<{ Params: { id: string }; Body: { option: number; reason: string } }>(
+    '/api/v1/decisions/:id/decide',
+    {
+      schema: {
+        summary: 'Decides: applies the chosen option to the plan, with a reason',
+        description:
+          'Only the decider may decide (403 naming who can); a decision is decided once (409) and not after its due date (409). The plan changes, signals are recomputed and the step is recorded, in one transaction.',
+        tags: ['decisions'],
+        security: bearer,
+        params: id,
+        body: {
+          type: 'object',
+          properties: {
+            option: { type: 'integer', minimum: 1 },
+            reason: { type: 'string', minLength: 1, maxLength: 5000, pattern: '\\S' },
+          },
+          required: ['option', 'reason'],
+          additionalProperties: false,
+        },
+        response: responses,
+      },
+    },
+    async (request) => decide(ctx, request.params.id, request.body, request.personId),
+  );
+}
