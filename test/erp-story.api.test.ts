@@ -101,7 +101,7 @@ describe.each(TEST_DATABASES)('the ERP story over the API on $name', (kind) => {
     const { signals } = await get<{ signals: SignalView[] }>('/api/v1/signals');
     const signal = signals.find((s) => s.id === 'capacity.over_allocated:IT:2026-W41');
     expect(signal?.chain.map((step) => step.text)).toContain(
-      'K-SAVINGS: 120,000 USD later — B-PURCH-SAVINGS lands later with M-PURCH',
+      'K-SAVINGS: 120,000 USD of benefit lost in the forecast because IT is at 167% in weeks 41–43 — B-PURCH-SAVINGS lands later with M-PURCH',
     );
     expect(signal?.chain.at(-1)?.text).toBe(
       "Trade-off: IT's capacity in weeks 41–43 between I-ERP, I-MAINT and I-PROC, or more capacity for IT; Dana Whitfield decides, as owner of O-COST",
@@ -115,11 +115,17 @@ describe.each(TEST_DATABASES)('the ERP story over the API on $name', (kind) => {
       'capacity.demand',
       'capacity.over_allocated',
     ]);
-    const purch = await get<{ explanation: { rule: string; text: string }[] }>(
-      '/api/v1/milestones/M-PURCH',
-    );
+    const purch = await get<{
+      derived: { forecastDate: string; unconstrainedDate?: string };
+      explanation: { rule: string; text: string }[];
+    }>('/api/v1/milestones/M-PURCH');
+    // The levelled date is the forecast; the date without the bottleneck explains it.
+    expect(purch.derived).toMatchObject({
+      forecastDate: '2026-11-16',
+      unconstrainedDate: '2026-11-09',
+    });
     expect(purch.explanation.find((step) => step.rule === 'milestone.levelled')?.text).toBe(
-      capacity.milestones.find((move) => move.sentence.startsWith('M-PURCH'))?.sentence,
+      `${capacity.milestones.find((move) => move.sentence.startsWith('M-PURCH'))?.sentence}; 2026-11-09 without it`,
     );
 
     // The date comes back in Jira: IT has room again and the signal resolves.

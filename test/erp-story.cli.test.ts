@@ -74,8 +74,8 @@ describe('the ERP story over the CLI', () => {
       expect(lines.slice(start + 1, start + 7).map((l) => l.trim())).toEqual([
         'ERP-17 due date moved 2026-10-02 → 2026-10-23 (+21 days)',
         '→ M-GOLIVE forecast 2026-10-26, +15 working days (plan 2026-10-05)',
-        '→ M-PURCH forecast 2026-11-09, +15 working days (plan 2026-10-19)',
-        '→ K-SAVINGS 2026-Q4 −360,000 USD, now 291,429 below target (forecast 908,571 against 1,200,000)',
+        '→ M-PURCH forecast 2026-11-16, +20 working days (plan 2026-10-19; 2026-11-09 without the resource bottleneck)',
+        '→ K-SAVINGS 2026-Q4 −480,000 USD, now 411,429 below target (forecast 788,571 against 1,200,000)',
         '→ O-COST at risk',
         'affects: Priya Shah, Marco Rossi, Dana Whitfield',
       ]);

@@ -37,7 +37,11 @@ describe('throughline explain (PGlite on disk)', () => {
     expect(text).toMatch(
       /The link M-GOLIVE → M-PURCH is finish-to-start; its lag counts 10 working days on calendar \S+ .*from 2026-10-26, landing on 2026-11-09; not worked: 2026-10-31 \(weekend\)/,
     );
-    expect(text).toContain('Forecast 2026-11-09 against plan 2026-10-19: +15 working days');
+    // The link alone gives 2026-11-09; levelled within IT's capacity, the forecast is a week later.
+    expect(text).toContain(
+      "Levelled within its units' capacity, M-PURCH is forecast 2026-11-16, +5 working days; 2026-11-09 without the resource bottleneck",
+    );
+    expect(text).toContain('Forecast 2026-11-16 against plan 2026-10-19: +20 working days');
     expect(text).toMatch(
       /From M-PURCH's completion, benefit \S+ moves K-SAVINGS by 120,000 USD a week/,
     );
@@ -57,16 +61,16 @@ describe('throughline explain (PGlite on disk)', () => {
   it('explains a KPI by the benefit, the days it counts and what the slip cost', async () => {
     const text = (await cli('explain', 'K-SAVINGS')).stdout.join('\n');
     expect(text).toMatch(
-      /Benefit \S+ from M-PURCH \(forecast 2026-11-09\): 53 days of 2026-Q4 from 2026-11-09 to 2026-12-31 × 120,000 a week \/ 7 = 908,571 USD/,
+      /Benefit \S+ from M-PURCH \(forecast 2026-11-16\): 46 days of 2026-Q4 from 2026-11-16 to 2026-12-31 × 120,000 a week \/ 7 = 788,571 USD/,
     );
-    expect(text).toContain('the slips move it −360,000 USD');
+    expect(text).toContain('the slips move it −480,000 USD');
   });
 
   it('explains an initiative and an objective by what decided their status', async () => {
     const initiative = (await cli('explain', 'I-PROC')).stdout.join('\n');
     expect(initiative).toContain('Delivery follows its worst milestone, M-PURCH (off track)');
     expect(initiative).toContain(
-      'M-PURCH forecast 2026-11-09 (plan 2026-10-19, +15 working days): off track',
+      'M-PURCH forecast 2026-11-16 (plan 2026-10-19, +20 working days): off track',
     );
     const objective = (await cli('explain', 'O-COST')).stdout.join('\n');
     expect(objective).toContain('K-SAVINGS is off track');

@@ -135,7 +135,7 @@ describe.each(TEST_DATABASES)('notifications of the ERP story on $name', (kind) 
       (m) => m.to[0] === EMAIL.dana && m.subject === `[Throughline] ${kpi.title}`,
     );
     for (const step of kpi.chain) expect(toDana?.decoded).toContain(step.text);
-    expect(toDana?.decoded).toContain('−360,000 USD from this change');
+    expect(toDana?.decoded).toContain('−480,000 USD from this change');
     expect(toDana?.decoded).toContain(
       'Affects: Priya Shah (IT lead), Marco Rossi (VP Operations), Dana Whitfield (COO)',
     );

@@ -63,7 +63,10 @@ export type MilestoneDriver =
 export interface MilestoneForecast {
   id: string;
   plannedDate: IsoDate;
+  /** The forecast: levelled within the units' capacity where a demand holds it. */
   forecastDate: IsoDate;
+  /** Present when the resource bottleneck moves the forecast: the date without it. */
+  unconstrainedDate?: IsoDate;
   /** Forecast minus plan in working days of the milestone's calendar (positive = late). */
   slipWorkingDays: number;
   /** True when every linked work item is done. */
@@ -261,7 +264,10 @@ export type LevelledCause =
 
 export interface LevelledMilestone {
   id: string;
-  /** The deterministic forecast and the resource-constrained one. */
+  /**
+   * The date without the bottleneck (work and dependencies alone) and the levelled one, which is
+   * the milestone's forecast.
+   */
   forecastDate: IsoDate;
   levelledDate: IsoDate;
   /** How much later, in calendar days and in working days of its calendar. */

@@ -96,7 +96,7 @@ function milestoneSteps(capacity: CapacityState, id: string): ExplanationStep[] 
   }
   steps.push({
     rule: 'milestone.levelled',
-    text: move.sentence,
+    text: `${move.sentence}; ${move.forecastDate} without it`,
     ...(move.cause.kind === 'dependency'
       ? { ref: { kind: 'milestone' as const, id: move.cause.predecessor } }
       : {}),

@@ -311,30 +311,39 @@ function levelRuns(
 /** What a capacity model follows from: the model before an event, and what the event moved. */
 export interface CapacitySince {
   model: CapacityModel;
-  /** Milestones whose forecast the event moved. */
+  /** Milestones whose unconstrained date the event moved. */
   forecastsMoved: Iterable<number>;
-  /** False when the event was about no item a demand follows: the demands' runs hold. */
-  runsMayChange: boolean;
 }
 
 /**
- * The resource bottleneck of the engine's current state, as numbers. Given the model before an
- * event (`since`), the levelling of the runs is kept while the runs are the same, and only the
- * levelled dates the event reaches are made again; else everything in one pass.
+ * The demands' runs levelled: what the milestones' floors (`MilestoneModel.floor`) come from. It
+ * reads only the work and the plan, never a milestone's date, so it comes before the forecasts.
+ * The levelling before (`previous`) is kept while the runs are the same.
  */
-export function deriveCapacityModel(data: EngineData, since?: CapacitySince): CapacityModel {
-  if (since !== undefined && !since.runsMayChange)
-    return relevelMilestones(data, since.model, since.forecastsMoved);
+export function levelledRunsOf(data: EngineData, previous?: LevelledRuns): LevelledRuns {
   const { runs, idle } = runsOf(data);
   const key = JSON.stringify([
     runs.map((run) => [run.demand.id, run.start, run.weeks, run.endDay, run.milestones]),
     idle,
   ]);
-  if (since === undefined) return levelMilestones(data, levelRuns(data, runs, idle, key));
+  if (previous?.key === key) return previous;
+  return levelRuns(data, runs, idle, key);
+}
+
+/**
+ * The resource bottleneck of the engine's current state, as numbers, from the levelled runs.
+ * Given the model before an event (`since`), only the levelled dates the event reaches are made
+ * again; else everything in one pass.
+ */
+export function deriveCapacityModel(
+  data: EngineData,
+  runs: LevelledRuns,
+  since?: CapacitySince,
+): CapacityModel {
+  if (since === undefined) return levelMilestones(data, runs);
   const { model: previous, forecastsMoved } = since;
-  if (previous.runs.key === key) return relevelMilestones(data, previous, forecastsMoved);
-  const levelled = levelRuns(data, runs, idle, key);
-  if (!sameOrder(previous.runs, levelled)) return levelMilestones(data, levelled);
+  if (previous.runs === runs) return relevelMilestones(data, previous, forecastsMoved);
+  if (!sameOrder(previous.runs, runs)) return levelMilestones(data, runs);
   // The same runs and over-allocations in the same order: only the milestones whose hold
   // changed, and those whose forecast moved, need their levelled dates made again.
   const held = new Set<number>();
@@ -343,10 +352,9 @@ export function deriveCapacityModel(data: EngineData, since?: CapacitySince): Ca
     return own === undefined ? '' : `${own.day}:${own.run}:${r.runCause[own.run]}`;
   };
   for (const m of previous.runs.floor.keys())
-    if (holdOf(previous.runs, m) !== holdOf(levelled, m)) held.add(m);
-  for (const m of levelled.floor.keys())
-    if (holdOf(previous.runs, m) !== holdOf(levelled, m)) held.add(m);
-  return relevelMilestones(data, previous, forecastsMoved, levelled, held);
+    if (holdOf(previous.runs, m) !== holdOf(runs, m)) held.add(m);
+  for (const m of runs.floor.keys()) if (holdOf(previous.runs, m) !== holdOf(runs, m)) held.add(m);
+  return relevelMilestones(data, previous, forecastsMoved, runs, held);
 }
 
 /** Whether two levellings list the same runs and over-allocations in the same order. */
@@ -397,7 +405,7 @@ export function causeOf(data: EngineData, model: CapacityModel, m: number): Leve
 function levelledEntry(data: EngineData, model: CapacityModel, m: number): LevelledMilestone {
   const { plan, milestones: forecasts } = data;
   const id = plan.milestones[m]!.id;
-  const forecast = forecasts.forecast[m]!;
+  const forecast = forecasts.unconstrained[m]!;
   const day = model.levelled[m]!;
   const calendarDays = day - forecast;
   const workingDays = plan.calendarOf[m]!.between(forecast, day);
@@ -485,7 +493,7 @@ function levelMilestones(data: EngineData, levelledRuns: LevelledRuns): Capacity
   const count = plan.milestones.length;
   const model = {
     runs: levelledRuns,
-    levelled: Int32Array.from(forecasts.forecast.subarray(0, count)),
+    levelled: Int32Array.from(forecasts.unconstrained.subarray(0, count)),
     causeKind: new Uint8Array(count),
     causeRef: new Int32Array(count).fill(-1),
     root: new Int32Array(count).fill(-1),
@@ -509,7 +517,7 @@ function listMoved(
   for (let m = 0; m < model.causeKind.length; m += 1)
     if (model.causeKind[m] !== CAUSE_NONE) {
       model.moved.push(m);
-      model.movedForecast.push(data.milestones.forecast[m]!);
+      model.movedForecast.push(data.milestones.unconstrained[m]!);
     }
 }
 
@@ -530,7 +538,7 @@ function levelOne(
 ): boolean {
   const { plan, milestones: forecasts } = data;
   const { levelled, causeKind, causeRef, root } = model;
-  let day = forecasts.forecast[m]!;
+  let day = forecasts.unconstrained[m]!;
   let kind = CAUSE_NONE;
   let ref = -1;
   let from = -1;

@@ -12,8 +12,8 @@ const CHAIN_MILESTONES = 12;
 /**
  * One signal per over-allocation: a unit has more work than capacity in some weeks. Its chain
  * runs from the unit and the initiatives that take it, through the milestones the levelled
- * forecast moves (those its demands hold first, then those that wait for them), to the benefits
- * (money) that arrive later, per KPI; it ends with the trade-off and who decides it: the owner of
+ * forecast moves (those its demands hold first, then those that wait for them), to the money the
+ * bottleneck costs per KPI (the forecast counts it: benefits land on the levelled dates); it ends with the trade-off and who decides it: the owner of
  * the closest objective every initiative involved serves, else an executive.
  */
 export function capacitySignals(
@@ -39,7 +39,7 @@ export function capacitySignals(
       shownOf(model, moved).map((m) => [
         m,
         model.levelled[m],
-        data.milestones.forecast[m],
+        data.milestones.unconstrained[m],
         model.causeKind[m],
         model.causeRef[m],
       ]),
@@ -81,7 +81,7 @@ function moneyLater(
   const { plan: planModel } = data;
   const byKpi = new Map<string, MoneyLater>();
   for (const m of moved) {
-    const days = model.levelled[m]! - data.milestones.forecast[m]!;
+    const days = model.levelled[m]! - data.milestones.unconstrained[m]!;
     const rows = planModel.benefitsOfMilestone;
     for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) {
       const benefit = planModel.plan.benefits[rows.list[at]!]!;
@@ -145,7 +145,7 @@ function overAllocationSignal(
     chain.push({
       kind: 'milestone',
       id: entry.id,
-      text: `${entry.sentence} (forecast ${entry.forecastDate})`,
+      text: `${entry.sentence} (${entry.forecastDate} without it)`,
       figures: {
         forecastDate: entry.forecastDate,
         levelledDate: entry.levelledDate,
@@ -174,10 +174,11 @@ function overAllocationSignal(
       sum.benefits.length === 1
         ? `${sum.benefits[0]!} lands later with ${[...sum.milestones][0]!}`
         : `${sum.benefits.length} benefits land later with ${listing([...sum.milestones].slice(0, 3))}${sum.milestones.size > 3 ? ' and others' : ''}`;
+    // The forecast already counts the later dates: this is the share of it the bottleneck costs.
     chain.push({
       kind: 'kpi',
       id: kpiId,
-      text: `${kpiId}: ${amount} later — ${what}`,
+      text: `${kpiId}: ${amount} of benefit lost in the forecast because ${over.unit} is ${loadWords(over)} in ${weeks} — ${what}`,
       figures: { kpi: kpiId, later: sum.later, benefits: sum.benefits.length },
     });
   }

@@ -175,8 +175,19 @@ describe('capacity: the resource bottleneck', () => {
         sentence: 'M-C moves 2 weeks to 2026-11-16 because it waits for M-B, which moves',
       },
     ]);
-    // The deterministic forecast stays what the work says.
-    expect(state.milestones.get('M-B')?.forecastDate).toBe('2026-10-26');
+    // The levelled date is the forecast; the date the work alone gives stays as an explanation.
+    const mb = state.milestones.get('M-B')!;
+    expect([mb.forecastDate, mb.unconstrainedDate, mb.slipWorkingDays, mb.status.status]).toEqual([
+      '2026-11-16',
+      '2026-10-26',
+      10,
+      'off_track',
+    ]);
+    expect(mb.explanation.find((step) => step.rule === 'milestone.capacity')?.text).toBe(
+      "Levelled within its units' capacity, M-B is forecast 2026-11-16, +15 working days; 2026-10-26 without the resource bottleneck",
+    );
+    expect(state.milestones.get('M-C')?.forecastDate).toBe('2026-11-16');
+    expect(state.milestones.get('M-A')?.unconstrainedDate).toBeUndefined();
   });
 
   it('raises one signal with the chain to the money and the person who decides', () => {
@@ -188,9 +199,9 @@ describe('capacity: the resource bottleneck', () => {
       'unit IT: IT is at 140% in weeks 41–43 (7 against a capacity of 5 a week), taken by I-A (4) and I-B (3)',
       'initiative I-A: I-A takes up to 4 FTE a week of IT in weeks 41–43',
       'initiative I-B: I-B takes up to 3 FTE a week of IT in weeks 41–43',
-      'milestone M-B: M-B moves 3 weeks to 2026-11-16 because IT is at 140% in weeks 41–43, taken by I-A and I-B (forecast 2026-10-26)',
-      'milestone M-C: M-C moves 2 weeks to 2026-11-16 because it waits for M-B, which moves (forecast 2026-11-02)',
-      'kpi K-1: K-1: 30,000 USD later — B-1 lands later with M-B',
+      'milestone M-B: M-B moves 3 weeks to 2026-11-16 because IT is at 140% in weeks 41–43, taken by I-A and I-B (2026-10-26 without it)',
+      'milestone M-C: M-C moves 2 weeks to 2026-11-16 because it waits for M-B, which moves (2026-11-02 without it)',
+      'kpi K-1: K-1: 30,000 USD of benefit lost in the forecast because IT is at 140% in weeks 41–43 — B-1 lands later with M-B',
       "objective O-ROOT: Trade-off: IT's capacity in weeks 41–43 between I-A and I-B, or more capacity for IT; Chief Executive decides, as owner of O-ROOT",
     ]);
     expect(signal.affectedOwners).toEqual(['ana', 'ben', 'cat', 'ceo']);
@@ -275,6 +286,10 @@ describe('capacity: the resource bottleneck', () => {
     ]);
     // M-C, planned for 2 November, still has room for M-B's move.
     expect(engine.state.capacity.milestones.map((m) => m.id)).not.toContain('M-C');
+    // The levelled date is the forecast the engine follows.
+    expect(shorter.milestones).toContain('M-B');
+    const mb = engine.state.milestones.get('M-B')!;
+    expect([mb.forecastDate, mb.unconstrainedDate]).toEqual(['2026-11-02', '2026-10-12']);
     // ERP-1 is done: IT has room again.
     const done = engine.apply({
       op: 'upsert',

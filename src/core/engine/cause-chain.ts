@@ -124,12 +124,20 @@ export function milestoneLink(context: ChainContext, cache: LinkCache, m: number
     const plannedDate = plan.milestones[m]!.plannedDate;
     const forecastDate = dateOf(milestones.forecast[m]!);
     const slip = milestones.slip[m]!;
+    // Levelled: the date without the bottleneck stays as the explanation of the difference.
+    const free = milestones.unconstrained[m]!;
+    const levelled = free === milestones.forecast[m] ? null : dateOf(free);
     link = frozenLink(
       {
         kind: 'milestone',
         id,
-        text: `${id} forecast ${forecastDate}, ${formatWorkingDays(slip, true)} (plan ${plannedDate})`,
-        figures: { plannedDate, forecastDate, slipWorkingDays: slip },
+        text: `${id} forecast ${forecastDate}, ${formatWorkingDays(slip, true)} (plan ${plannedDate}${levelled === null ? '' : `; ${levelled} without the resource bottleneck`})`,
+        figures: {
+          plannedDate,
+          forecastDate,
+          slipWorkingDays: slip,
+          ...(levelled === null ? {} : { unconstrainedDate: levelled }),
+        },
       },
       ownerOfMilestone(plan, m),
     );
@@ -336,11 +344,21 @@ export function signatureToMilestone(
   let current = m;
   let shown = 0;
   while (current !== root && shown < MAX_CHAIN_LINKS) {
-    out.push(current, milestones.forecast[current]!, milestones.slip[current]!);
+    out.push(
+      current,
+      milestones.forecast[current]!,
+      milestones.slip[current]!,
+      milestones.unconstrained[current]!,
+    );
     shown += 1;
     current = plan.depFrom[milestones.driverDep[current]!]!;
   }
-  out.push(root, milestones.forecast[root]!, milestones.slip[root]!);
+  out.push(
+    root,
+    milestones.forecast[root]!,
+    milestones.slip[root]!,
+    milestones.unconstrained[root]!,
+  );
   out.push(milestones.hops[m]! + 1 - (shown + 1));
   out[milestoneLength] = shown + 1;
 }

@@ -43,7 +43,17 @@ function figures(state: {
 describe('computeState (property): the same figures as engine v1', () => {
   it('on random plans and work, cycles included', { timeout: 300_000 }, () => {
     fc.assert(
-      fc.property(engineInputArb, (input) => {
+      fc.property(engineInputArb, (generated) => {
+        // Engine v1 knows no capacity, and the levelled date is the forecast where a unit
+        // declares it: the two agree on plans without capacity (the capacity tests cover it).
+        const input = {
+          ...generated,
+          plan: {
+            ...generated.plan,
+            demands: [],
+            units: generated.plan.units.map(({ capacity: _capacity, ...unit }) => unit),
+          },
+        };
         expect(figures(computeState(input))).toEqual(figures(computeStateV1(input)));
       }),
       { numRuns: RUNS, seed: SEED },

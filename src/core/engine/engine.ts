@@ -23,12 +23,14 @@ import { accrualDays } from './benefit-accrual.ts';
 import {
   capacityState,
   deriveCapacityModel,
+  levelledRunsOf,
   readsForecastOf,
   sameCapacity,
   type CapacityModel,
+  type LevelledRuns,
 } from './capacity-model.ts';
 import { capacitySignals, type KeyedSignal } from './capacity-signals.ts';
-import { dayOf } from './day-numbers.ts';
+import { NO_DAY, dayOf } from './day-numbers.ts';
 import { LazyTable } from './derived-table.ts';
 import { type EngineData, deliveryCode, valueCode } from './engine-data.ts';
 import {
@@ -211,6 +213,11 @@ interface SignalStore {
 interface CapacityHolder {
   /** False when the plan has neither capacity nor demands: then there is nothing to derive. */
   readonly active: boolean;
+  /**
+   * The demands' runs levelled, made before the milestones' forecasts (their floors come from
+   * it); null when not active.
+   */
+  runs: LevelledRuns | null;
   /** The bottleneck as numbers, its readable form and its signals, each made when first asked. */
   model: CapacityModel | null;
   state: CapacityState | null;
@@ -231,7 +238,7 @@ interface Internal {
 
 function capacityModelOf(internal: Internal): CapacityModel {
   const holder = internal.capacity;
-  holder.model ??= deriveCapacityModel(internal.data);
+  holder.model ??= deriveCapacityModel(internal.data, holder.runs!);
   return holder.model;
 }
 
@@ -271,33 +278,66 @@ function signCapacity(internal: Internal): void {
 }
 
 /**
+ * Whether an event touched an item a demand follows: only then can the demands' runs, and so
+ * the milestones' floors, change.
+ */
+function followsEvent(
+  holder: CapacityHolder,
+  work: EngineData['work'],
+  eventKey: string,
+  items: ReadonlySet<number>,
+): boolean {
+  if (!holder.active || holder.followed.size === 0) return false;
+  if (holder.followed.has(eventKey)) return true;
+  for (const slot of items) {
+    const key = work.items[slot]?.key;
+    if (key !== undefined && holder.followed.has(key)) return true;
+  }
+  return false;
+}
+
+/**
+ * Levels the demands' runs again after an event about an item a demand follows, and writes the
+ * floors that changed into the milestone model: the milestones whose floor moved, to forecast
+ * again.
+ */
+function relevelRuns(internal: Internal): number[] {
+  const holder = internal.capacity;
+  const before = holder.runs!;
+  const after = levelledRunsOf(internal.data, before);
+  if (after === before) return [];
+  holder.runs = after;
+  const { floor } = internal.data.milestones;
+  const seeds: number[] = [];
+  for (const m of before.floor.keys())
+    if (!after.floor.has(m)) {
+      floor[m] = NO_DAY;
+      seeds.push(m);
+    }
+  for (const [m, held] of after.floor)
+    if (floor[m] !== held.day) {
+      floor[m] = held.day;
+      seeds.push(m);
+    }
+  return seeds;
+}
+
+/**
  * Derives the capacity again after an event that may move it, and says what changed: an event
- * about an item a demand follows (its run), or one that moved the forecast of a milestone the
- * levelled forecast reads. Any other event leaves the bottleneck as it is.
+ * that levelled the runs anew, or one that moved the unconstrained date of a milestone the
+ * levelled causes read. Any other event leaves the bottleneck as it is.
  */
 function updateCapacity(
   internal: Internal,
   changes: StateChanges,
-  eventKey: string,
-  items: ReadonlySet<number>,
-  moved: ReadonlyMap<number, number>,
+  freeMoved: ReadonlySet<number>,
 ): void {
   const holder = internal.capacity;
   if (!holder.active) return;
   const before = capacityModelOf(internal);
-  const { work } = internal.data;
-  let followed = holder.followed.has(eventKey);
-  if (!followed && holder.followed.size > 0)
-    for (const slot of items) {
-      const key = work.items[slot]?.key;
-      if (key !== undefined && holder.followed.has(key)) {
-        followed = true;
-        break;
-      }
-    }
-  let touched = followed;
+  let touched = holder.runs !== before.runs;
   if (!touched && before.moved.length + before.runs.floor.size > 0)
-    for (const m of moved.keys())
+    for (const m of freeMoved)
       if (readsForecastOf(internal.data, before, m)) {
         touched = true;
         break;
@@ -305,11 +345,9 @@ function updateCapacity(
   if (!touched) return;
   const signatures = holder.signatures ?? new Map<string, string>();
   const previous = new Map(keyedCapacitySignals(internal).map((keyed) => [keyed.signal.id, keyed]));
-  // Only an event about an item a demand follows can change the demands' runs.
-  holder.model = deriveCapacityModel(internal.data, {
+  holder.model = deriveCapacityModel(internal.data, holder.runs!, {
     model: before,
-    forecastsMoved: moved.keys(),
-    runsMayChange: followed,
+    forecastsMoved: freeMoved,
   });
   if (holder.model === before) return;
   holder.state = null;
@@ -341,11 +379,7 @@ function build(input: EngineInput, incremental: boolean): Internal {
   const plan = modelPlan(input.plan);
   const work = buildWorkModel(plan, input.workItems, asOfDay, incremental);
   const milestones = createMilestoneModel(plan.milestones.length);
-  forecastAllMilestones(plan, work, milestones);
-  const periodOf = createPeriodReader();
-  const kpis = plan.plan.kpis.map((_, k) =>
-    forecastKpi(plan, k, milestones.forecast, asOfDay, input.asOf, periodOf),
-  );
+  const kpis: KpiCore[] = [];
   const initiatives = createInitiativeModel(plan.plan.initiatives.length);
   const data: EngineData = {
     asOf: input.asOf,
@@ -360,6 +394,16 @@ function build(input: EngineInput, incremental: boolean): Internal {
     objectives: new Array<ObjectiveCore>(plan.plan.objectives.length),
     probabilistic: null,
   };
+  // Where a unit declares capacity, the levelled date is the forecast: the demands' runs are
+  // levelled first (they read only the work), and their floors hold the milestones.
+  const capacityActive =
+    input.plan.demands.length > 0 || input.plan.units.some((unit) => unit.capacity !== undefined);
+  const runs = capacityActive ? levelledRunsOf(data) : null;
+  if (runs !== null) for (const [m, held] of runs.floor) milestones.floor[m] = held.day;
+  forecastAllMilestones(plan, work, milestones);
+  const periodOf = createPeriodReader();
+  for (let k = 0; k < plan.plan.kpis.length; k += 1)
+    kpis.push(forecastKpi(plan, k, milestones.forecast, asOfDay, input.asOf, periodOf));
   const kpiCode = (k: number): number => codeOfKpi(kpis[k]!);
   for (let i = 0; i < plan.plan.initiatives.length; i += 1) {
     computeInitiative(plan, initiatives, i, milestones.status, kpiCode);
@@ -387,9 +431,8 @@ function build(input: EngineInput, incremental: boolean): Internal {
       list: null,
     },
     capacity: {
-      active:
-        input.plan.demands.length > 0 ||
-        input.plan.units.some((unit) => unit.capacity !== undefined),
+      active: capacityActive,
+      runs,
       model: null,
       state: null,
       signals: null,
@@ -548,7 +591,7 @@ export interface StateFigures {
   readonly planned: ArrayLike<number>;
   readonly forecast: ArrayLike<number>;
   readonly slip: ArrayLike<number>;
-  /** The resource-constrained forecast (the forecast where levelling moves nothing). */
+  /** The levelled dates: the forecast itself (acyclic plans; levelling is part of it). */
   readonly levelled: ArrayLike<number>;
   /** Units' weekly loads and the over-allocations, without the levelled milestones' entries. */
   readonly capacity: Pick<CapacityState, 'units' | 'overAllocations'>;
@@ -694,9 +737,12 @@ function applyEvent(
     full: false,
   };
 
-  // Work items, then the milestones they deliver and everything downstream.
+  // Work items, the demands' runs they may move, then the milestones they deliver and
+  // everything downstream.
   const items = reforecastWork(work, touch.items);
   const seeds = new Set(touch.relinked);
+  if (followsEvent(internal.capacity, work, key, items))
+    for (const m of relevelRuns(internal)) seeds.add(m);
   for (const slot of items) {
     const linked = milestonesOfItem(work, slot);
     for (let k = 0; k < linked.length; k += 1) seeds.add(linked[k]!);
@@ -831,7 +877,9 @@ function applyEvent(
     }
   }
   updateSignals(internal, chainDirty, milestones.moved, kpisRecomputed, objectivesChanged, changes);
-  updateCapacity(internal, changes, key, items, milestones.moved);
+  const freeMoved = new Set(milestones.unconstrainedMoved);
+  for (const m of milestones.moved.keys()) freeMoved.add(m);
+  updateCapacity(internal, changes, freeMoved);
 
   // What readers see next is made anew for everything recomputed.
   for (const slot of items) tables.workItems.forget(slot);
@@ -1057,6 +1105,7 @@ function diff(before: Internal, after: Internal): StateChanges {
   const plan = b.plan;
   const same = (model: MilestoneModel, other: MilestoneModel, m: number): boolean =>
     model.forecast[m] === other.forecast[m] &&
+    model.unconstrained[m] === other.unconstrained[m] &&
     model.slip[m] === other.slip[m] &&
     model.status[m] === other.status[m] &&
     model.driverDep[m] === other.driverDep[m] &&

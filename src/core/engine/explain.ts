@@ -367,27 +367,29 @@ function dependencySteps(data: EngineData, m: number): ExplanationStep[] {
   if (driver >= 0) {
     const dependency = plan.dependencies[driver]!;
     const from = milestones.driverFromDay[m]!;
-    const closed = closedDays(calendar, calendar.onOrAfter(from), forecast);
+    // What the link alone requires: the bottleneck may hold the milestone later still.
+    const landing = calendar.add(from, dependency.lagDays);
+    const closed = closedDays(calendar, calendar.onOrAfter(from), landing);
     steps.push({
       rule: 'milestone.dependency',
-      text: `${dependency.predecessor} is forecast ${dateOf(from)}; ${dependency.type} with a lag of ${formatWorkingDays(dependency.lagDays, true)}, so ${dependency.successor} cannot land before ${dateOf(forecast)}`,
+      text: `${dependency.predecessor} is forecast ${dateOf(from)}; ${dependency.type} with a lag of ${formatWorkingDays(dependency.lagDays, true)}, so ${dependency.successor} cannot land before ${dateOf(landing)}`,
       ref: { kind: 'milestone', id: dependency.predecessor },
       figures: {
         predecessor: dependency.predecessor,
         type: dependency.type,
         lagDays: dependency.lagDays,
         predecessorForecast: dateOf(from),
-        date: dateOf(forecast),
+        date: dateOf(landing),
       },
     });
     steps.push({
       rule: 'milestone.calendar_lag',
-      text: `The link ${dependency.predecessor} \u2192 ${dependency.successor} is ${LINK_WORDS[dependency.type] ?? dependency.type}; its lag counts ${formatWorkingDays(dependency.lagDays)} on calendar ${calendarName(calendar)} from ${dateOf(calendar.onOrAfter(from))}, landing on ${dateOf(forecast)}${closed.text === '' ? '' : `; ${closed.text}`}`,
+      text: `The link ${dependency.predecessor} \u2192 ${dependency.successor} is ${LINK_WORDS[dependency.type] ?? dependency.type}; its lag counts ${formatWorkingDays(dependency.lagDays)} on calendar ${calendarName(calendar)} from ${dateOf(calendar.onOrAfter(from))}, landing on ${dateOf(landing)}${closed.text === '' ? '' : `; ${closed.text}`}`,
       figures: {
         calendar: calendar.calendar.id,
         from: dateOf(calendar.onOrAfter(from)),
         lagDays: dependency.lagDays,
-        date: dateOf(forecast),
+        date: dateOf(landing),
         weekendDays: closed.weekend,
         holidays: closed.holidays.join(','),
       },
@@ -449,6 +451,27 @@ function probabilisticStep(data: EngineData, m: number): ExplanationStep | null 
   };
 }
 
+/**
+ * The step saying the resource bottleneck holds the forecast later than work and dependencies
+ * give, with the date without it; null when it does not.
+ */
+function capacityStep(data: EngineData, m: number): ExplanationStep | null {
+  const { plan, milestones } = data;
+  const forecast = milestones.forecast[m]!;
+  const free = milestones.unconstrained[m]!;
+  if (forecast === free) return null;
+  const workingDays = plan.calendarOf[m]!.between(free, forecast);
+  return {
+    rule: 'milestone.capacity',
+    text: `Levelled within its units' capacity, ${plan.milestones[m]!.id} is forecast ${dateOf(forecast)}, ${formatWorkingDays(workingDays, true)}; ${dateOf(free)} without the resource bottleneck`,
+    figures: {
+      forecastDate: dateOf(forecast),
+      unconstrainedDate: dateOf(free),
+      workingDays,
+    },
+  };
+}
+
 /** A milestone's forecast, slip, status, driver and the facts behind them. */
 export function readMilestone(data: EngineData, m: number): MilestoneForecast {
   const { plan, milestones } = data;
@@ -462,6 +485,8 @@ export function readMilestone(data: EngineData, m: number): MilestoneForecast {
   const next = nextWorkingDayStep(data, m);
   if (next !== null) explanation.push(next);
   explanation.push(...dependencySteps(data, m));
+  const held = capacityStep(data, m);
+  if (held !== null) explanation.push(held);
   explanation.push(slipStep(data, m));
   explanation.push({
     rule: status.rule,
@@ -475,6 +500,9 @@ export function readMilestone(data: EngineData, m: number): MilestoneForecast {
     id: milestone.id,
     plannedDate: milestone.plannedDate,
     forecastDate: dateOf(milestones.forecast[m]!),
+    ...(milestones.unconstrained[m] === milestones.forecast[m]
+      ? {}
+      : { unconstrainedDate: dateOf(milestones.unconstrained[m]!) }),
     slipWorkingDays: milestones.slip[m]!,
     complete: milestones.linkedCount[m]! > 0 && milestones.openCount[m] === 0,
     driver: milestoneDriver(data, m),

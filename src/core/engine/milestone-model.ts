@@ -30,7 +30,15 @@ export interface MilestoneModel {
   /** Open linked items without a due date: how many, and the first of them. */
   readonly unknownCount: Int32Array;
   readonly firstUnknown: Int32Array;
+  /**
+   * The forecast everything downstream reads: the date the work and dependencies give, held no
+   * earlier than `floor` (the resource bottleneck) and pushed by predecessors' forecasts.
+   */
   readonly forecast: Int32Array;
+  /** The date without the resource bottleneck (work and dependencies alone): an explanation. */
+  readonly unconstrained: Int32Array;
+  /** The earliest day the levelled work of a delayed demand allows, or NO_DAY: an input. */
+  readonly floor: Int32Array;
   /** The dependency that set the forecast (index into the plan model's), or −1. */
   readonly driverDep: Int32Array;
   /** The predecessor's forecast when a dependency set the forecast. */
@@ -55,6 +63,8 @@ export function createMilestoneModel(count: number): MilestoneModel {
     unknownCount: new Int32Array(count),
     firstUnknown: new Int32Array(count),
     forecast: new Int32Array(count),
+    unconstrained: new Int32Array(count),
+    floor: new Int32Array(count).fill(NO_DAY),
     driverDep: new Int32Array(count),
     driverFromDay: new Int32Array(count),
     slip: new Int32Array(count),
@@ -134,6 +144,8 @@ export function computeBasis(
 /**
  * Applies a milestone's dependencies to its basis, in plan order: each may push it later to
  * `lag` working days from its predecessor's forecast; the first to push it furthest drives it.
+ * Then its floor (the resource bottleneck) may hold it later still; the unconstrained date is the
+ * same rule over the predecessors' unconstrained dates, without floors.
  * Predecessors not yet `settled` close a cycle and are noted, not followed.
  */
 export function applyDependencies(
@@ -143,8 +155,9 @@ export function applyDependencies(
   settled: Uint8Array | null,
 ): void {
   const calendar = plan.calendarOf[m]!;
-  const { forecast } = model;
+  const { forecast, unconstrained } = model;
   let date = model.basisDay[m]!;
+  let free = date;
   let driver = -1;
   const { start, list } = plan.incoming;
   let notes: number[] | null = null;
@@ -155,14 +168,23 @@ export function applyDependencies(
       (notes ??= []).push(d);
       continue;
     }
-    const required = calendar.add(forecast[from]!, plan.depLag[d]!);
+    const lag = plan.depLag[d]!;
+    const required = calendar.add(forecast[from]!, lag);
     if (required > date) {
       date = required;
       driver = d;
     }
+    // Unmoved predecessors need no second sum.
+    const freeRequired =
+      unconstrained[from] === forecast[from] ? required : calendar.add(unconstrained[from]!, lag);
+    if (freeRequired > free) free = freeRequired;
   }
   if (notes !== null) model.cycleNotes.set(m, notes);
+  // The bottleneck holds the milestone; the chain that drives it stays the work's.
+  const floor = model.floor[m]!;
+  if (floor > date) date = floor;
   forecast[m] = date;
+  unconstrained[m] = free;
   model.driverDep[m] = driver;
   model.driverFromDay[m] = driver < 0 ? NO_DAY : forecast[plan.depFrom[driver]!]!;
   const planned = plan.plannedDay[m]!;
@@ -197,6 +219,7 @@ export function forecastAllMilestones(
 
 /** Where the forecast sits among the figures a snapshot keeps. */
 const FORECAST_FIGURE = 8;
+const UNCONSTRAINED_FIGURE = 15;
 
 /** Every per-milestone figure, in the order a snapshot keeps them. */
 function figuresOf(model: MilestoneModel): readonly (Int32Array | Uint8Array)[] {
@@ -216,6 +239,7 @@ function figuresOf(model: MilestoneModel): readonly (Int32Array | Uint8Array)[] 
     model.status,
     model.hops,
     model.root,
+    model.unconstrained,
   ];
 }
 
@@ -243,6 +267,8 @@ export interface MilestoneUpdate {
   readonly changed: Set<number>;
   /** Milestones whose forecast date moved, with the date they had before. */
   readonly moved: Map<number, number>;
+  /** Milestones whose unconstrained date moved (what the levelled causes read). */
+  readonly unconstrainedMoved: Set<number>;
 }
 
 /**
@@ -255,7 +281,12 @@ export function reforecastMilestones(
   model: MilestoneModel,
   seeds: Iterable<number>,
 ): MilestoneUpdate {
-  const update: MilestoneUpdate = { recomputed: new Set(), changed: new Set(), moved: new Map() };
+  const update: MilestoneUpdate = {
+    recomputed: new Set(),
+    changed: new Set(),
+    moved: new Map(),
+    unconstrainedMoved: new Set(),
+  };
   const heap = new RankHeap(plan.rank);
   const figures = figuresOf(model);
   const before = new Map<number, Int32Array>();
@@ -274,8 +305,10 @@ export function reforecastMilestones(
     update.recomputed.add(m);
     if (differs(figures, m, before.get(m)!)) update.changed.add(m);
     const previous = before.get(m)![FORECAST_FIGURE]!;
-    const moved = model.forecast[m] !== previous;
-    if (moved) update.moved.set(m, previous);
+    const freeMoved = model.unconstrained[m] !== before.get(m)![UNCONSTRAINED_FIGURE];
+    if (freeMoved) update.unconstrainedMoved.add(m);
+    const moved = model.forecast[m] !== previous || freeMoved;
+    if (model.forecast[m] !== previous) update.moved.set(m, previous);
     const rerooted = model.hops[m] !== wasHops || model.root[m] !== wasRoot;
     for (let at = outgoing.start[m]!; at < outgoing.start[m + 1]!; at += 1) {
       const successor = depTo[outgoing.list[at]!]!;

@@ -357,21 +357,22 @@ describe('priceScenario and compareScenarios', () => {
         kpi: 'K-1',
         period: '2026-Q4',
         target: { before: 100_000, after: 100_000 },
-        // From 2026-11-02 to 2026-12-31: 60 days at 1,000 a day.
-        forecast: { before: 60_000, after: 0 },
-        gap: { before: -40_000, after: -100_000 },
+        // From M-B's levelled forecast, 2026-11-16 (IT is over capacity; 2026-11-02 without
+        // it), to 2026-12-31: 46 days at 1,000 a day.
+        forecast: { before: 46_000, after: 0 },
+        gap: { before: -54_000, after: -100_000 },
       },
     ]);
     expect(result.roi).toEqual([
       {
         initiative: 'I-B',
         roi: {
-          before: { benefitValue: 60_000, budget: 60_000, ratio: 1 },
+          before: { benefitValue: 46_000, budget: 60_000, ratio: 46_000 / 60_000 },
           after: { benefitValue: 0, budget: 60_000, ratio: 0 },
         },
       },
     ]);
-    expect(result.totals.moneyAtStake.againstTarget).toEqual({ before: 40_000, after: 100_000 });
+    expect(result.totals.moneyAtStake.againstTarget).toEqual({ before: 54_000, after: 100_000 });
   });
 
   it('shows the over-allocation that more capacity resolves, and what it costs', () => {
@@ -392,7 +393,9 @@ describe('priceScenario and compareScenarios', () => {
         overAllocatedWeeks: { before: ['2026-W42', '2026-W43'], after: [] },
       },
     ]);
+    // M-B lands on its plan again: its slip resolves with the over-allocation.
     expect(result.signals.resolved).toEqual([
+      { id: 'milestone.slipped:M-B', kind: 'milestone.slipped' },
       { id: 'capacity.over_allocated:IT:2026-W42', kind: 'capacity.over_allocated' },
     ]);
     expect(result.totals.scenarioCost).toBe(25_000);

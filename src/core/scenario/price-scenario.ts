@@ -23,11 +23,11 @@ export interface MilestoneDifference {
   id: string;
   /** The baseline. */
   plannedDate: Compared<IsoDate | null>;
-  /** The deterministic forecast. */
+  /** The forecast: levelled within the units' capacity where a unit declares it. */
   forecastDate: Compared<IsoDate | null>;
   /** Forecast minus plan in working days (positive = late). */
   slipWorkingDays: Compared<number | null>;
-  /** The resource-constrained forecast (the forecast where levelling does not move it). */
+  /** The levelled date: the forecast (levelling is part of it), kept for readers that name it. */
   levelledDate: Compared<IsoDate | null>;
 }
 
