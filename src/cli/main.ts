@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { readConfig, type ConfigFlags } from '../app/config.ts';
 import { processOutput, reportError, type Output } from './output.ts';
+import { registerDecisionCommands } from './decision-commands.ts';
 import { registerPlanCommands } from './plan-commands.ts';
 import { registerJiraCommands } from './jira-commands.ts';
 import { registerImportCommands } from './import-commands.ts';
@@ -65,6 +66,7 @@ export function buildProgram(
   registerImportCommands(program, kit);
   registerJiraSiteCommands(program, kit);
   registerStateCommands(program, kit);
+  registerDecisionCommands(program, kit);
   registerTokenCommands(program, kit);
   registerScheduleCommands(program, kit);
   registerNotifyCommands(program, kit, env);
