@@ -106,7 +106,7 @@ describe('the ERP story in the browser', { timeout: 120_000 }, () => {
       `webhook in → K-SAVINGS card off track and its signal on screen: ${Date.now() - sent} ms`,
     );
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
-    await expect.poll(() => savings.getByTestId('kpi-forecast').textContent()).toBe('$908,571');
+    await expect.poll(() => savings.getByTestId('kpi-forecast').textContent()).toBe('$788,571');
     expect(await page.getByTestId('objective-card-O-COST').getAttribute('data-status')).toBe(
       'at_risk',
     );
@@ -122,8 +122,8 @@ describe('the ERP story in the browser', { timeout: 120_000 }, () => {
     expect(steps).toEqual([
       'ERP-17 +21 days',
       'M-GOLIVE +15 working days',
-      'M-PURCH +15 working days',
-      'K-SAVINGS −$360,000 $291,429 below target',
+      'M-PURCH +20 working days',
+      'K-SAVINGS −$480,000 $411,429 below target',
       'O-COST at risk',
     ]);
     await page.screenshot({ path: join(SCREENSHOTS, 'strategy-map.png'), fullPage: true });
@@ -139,7 +139,7 @@ describe('the ERP story in the browser', { timeout: 120_000 }, () => {
       .getByText('ERP-17 due date moved 2026-10-02 → 2026-10-23 (+21 days)')
       .waitFor();
     expect(await lastChange.textContent()).toContain(
-      'K-SAVINGS 2026-Q4 −360,000 USD, now 291,429 below target (forecast 908,571 against 1,200,000)',
+      'K-SAVINGS 2026-Q4 −480,000 USD, now 411,429 below target (forecast 788,571 against 1,200,000)',
     );
     await page.getByTestId('kpi-chart').locator('svg').waitFor();
     await dismissNotices(page);
@@ -150,7 +150,7 @@ describe('the ERP story in the browser', { timeout: 120_000 }, () => {
 
     await lastChange.getByRole('link', { name: 'M-PURCH' }).click();
     await page.getByRole('heading', { level: 1, name: 'Centralised purchasing live' }).waitFor();
-    expect(await page.getByTestId('milestone-forecast').textContent()).toBe('9 Nov 2026');
+    expect(await page.getByTestId('milestone-forecast').textContent()).toBe('16 Nov 2026');
     await page.getByText('Milestone M-GOLIVE (FS, +10 working days).').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'milestone.png'), fullPage: true });
     const milestoneAxe = await runAxe(page);

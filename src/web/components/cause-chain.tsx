@@ -64,9 +64,9 @@ function stepFigures(step: ChainStep, { unitOf, nameOf, measure }: FigureContext
       out.push(`${formatValue(shortfall, unit)} below target`);
   }
   if (typeof f.kpi === 'string') {
-    // Benefits that land later: how much of the KPI arrives later.
+    // Benefits that land later: how much of the KPI's forecast the bottleneck costs.
     const later = num(f.later);
-    if (later !== null) out.push(`${formatValue(later, unitOf(f.kpi))} later`);
+    if (later !== null) out.push(`${formatValue(later, unitOf(f.kpi))} lost to capacity`);
   }
   if (step.kind === 'milestone' && typeof f.levelledDate === 'string') {
     out.push(`levelled to ${formatDate(f.levelledDate)}`);

@@ -78,8 +78,8 @@ function LevelledMilestones({
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">Milestone</Table.Th>
-            <Table.Th scope="col">Forecast</Table.Th>
-            <Table.Th scope="col">Levelled</Table.Th>
+            <Table.Th scope="col">Without the bottleneck</Table.Th>
+            <Table.Th scope="col">Levelled forecast</Table.Th>
             <Table.Th scope="col">Why</Table.Th>
           </Table.Tr>
         </Table.Thead>
