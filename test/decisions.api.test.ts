@@ -322,6 +322,23 @@ describe.each(TEST_DATABASES)('decisions on the ERP story over the API on $name'
       { ids: ['S-PILOT-LATER'] },
     );
     expect(compared.body.scenarios.map((s) => s.id)).toEqual(['S-PILOT-LATER']);
+    const inline = await call<Problem>('marco', 'POST', '/api/v1/scenarios/compare', {
+      scenarios: [
+        { id: 'A', name: 'A', author: 'marco', createdAt: '2026-09-14', changes: [] },
+        {
+          id: 'B',
+          name: 'B',
+          author: 'marco',
+          createdAt: '2026-09-14',
+          changes: [{ kind: 'descope_benefit', benefit: 'B-NOPE' }],
+        },
+      ],
+    });
+    expect([inline.status, inline.body.code, inline.body.path]).toEqual([
+      400,
+      'scenario.unknown_reference',
+      '$.scenarios[1].changes[0].benefit',
+    ]);
   });
 
   it('keeps every decision and scenario across a restart, and refuses a decision past its due date', async () => {

@@ -90,3 +90,40 @@ export async function compareSavedScenarios(
   }
   return priceScenarios(ctx, scenarios);
 }
+
+/**
+ * Whole scenarios (request bodies) priced side by side; every problem names
+ * `$.scenarios[k]…`. None at all is refused.
+ */
+export async function compareScenarioBodies(
+  ctx: AppContext,
+  values: readonly unknown[],
+): Promise<ScenarioColumn[]> {
+  if (values.length === 0)
+    fail('request.invalid', 'give saved scenarios in ids or whole ones in scenarios', {
+      path: '$.scenarios',
+    });
+  const place = (k: number, path: string | undefined): string =>
+    `$.scenarios[${k}]${(path ?? '$').slice(1)}`;
+  const scenarios = values.map((value, k) => {
+    try {
+      return parseScenario(value);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      throw new DomainError(error.problems.map((p) => ({ ...p, path: place(k, p.path) })));
+    }
+  });
+  try {
+    return await priceScenarios(ctx, scenarios);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    throw new DomainError(
+      error.problems.map((p) => {
+        const k = /^\$\[(\d+)\]/.exec(p.path ?? '')?.[1];
+        return k === undefined
+          ? p
+          : { ...p, path: place(Number(k), `$${(p.path ?? '').slice(k.length + 3)}`) };
+      }),
+    );
+  }
+}

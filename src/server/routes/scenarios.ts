@@ -2,12 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import {
   compareSavedScenarios,
+  compareScenarioBodies,
   listScenarios,
-  priceScenarios,
   saveScenario,
   type NewScenario,
 } from '../../app/scenarios.ts';
-import { parseScenario } from '../../core/scenario/scenario.ts';
 import { bearer, errorResponses, errorSchema } from './schemas.ts';
 
 const changes = { type: 'array', maxItems: 200, items: { type: 'object' } } as const;
@@ -95,10 +94,7 @@ export function registerScenarioRoutes(app: FastifyInstance, ctx: AppContext): v
       scenarios:
         request.body.ids !== undefined
           ? await compareSavedScenarios(ctx, request.body.ids)
-          : await priceScenarios(
-              ctx,
-              (request.body.scenarios ?? []).map((s) => parseScenario(s)),
-            ),
+          : await compareScenarioBodies(ctx, request.body.scenarios ?? []),
     }),
   );
 }
