@@ -24,7 +24,7 @@ import {
   updateDecision,
   type DecisionEvent,
 } from '../store/decision-store.ts';
-import { writePlanChanges } from '../store/plan-store.ts';
+import { loadPlan, writePlanChanges } from '../store/plan-store.ts';
 import type { SignalSync } from '../store/signal-store.ts';
 import { loadLatestChanges } from '../store/work-item-store.ts';
 import { lockForWrite } from '../store/write-lock.ts';
@@ -249,9 +249,9 @@ export async function decide(
     const decision = await openOrFail(tx, id);
     const { decider } = decision;
     if (actor !== decider.person) {
-      const { input } = await engineInput(ctx, tx);
-      const name = (p: string): string => input.plan.people.find((x) => x.id === p)?.name ?? p;
-      const rights = (input.plan.decisionRights ?? []).filter((r) => r.person === actor);
+      const plan = await loadPlan(tx);
+      const name = (p: string): string => plan?.people.find((x) => x.id === p)?.name ?? p;
+      const rights = (plan?.decisionRights ?? []).filter((r) => r.person === actor);
       fail(
         'decision.forbidden',
         `only ${name(decider.person)} (${decider.person}) may decide ${id}: ${decider.because}. ${
