@@ -480,7 +480,13 @@ function checkUnits(ctx: Context): void {
       const at: PathSegment[] = ['units', index, 'capacity'];
       checkAmount(ctx, capacity.perWeek, [...at, 'perWeek'], `the weekly capacity of ${of}`, false);
       if (capacity.costPerWeek !== undefined)
-        checkAmount(ctx, capacity.costPerWeek, [...at, 'costPerWeek'], `the cost per week of ${of}`, false);
+        checkAmount(
+          ctx,
+          capacity.costPerWeek,
+          [...at, 'costPerWeek'],
+          `the cost per week of ${of}`,
+          false,
+        );
       checkPeriodMap(
         ctx,
         capacity.periods ?? {},
