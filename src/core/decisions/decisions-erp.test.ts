@@ -91,6 +91,27 @@ describe('decisions on the ERP story, after the ERP-17 slip', () => {
     expect([decider.person, decider.right]).toEqual(['dana', 'R-STOP']);
   });
 
+  it('Marco moves up to 100,000 USD within Operations; more goes up to Dana', () => {
+    const move = (amount: number): { changes: Parameters<typeof optionEffect>[1] }[] => [
+      {
+        changes: [
+          {
+            kind: 'move_budget',
+            from: { initiative: 'I-PROC', period: '2026-Q4' },
+            to: { initiative: 'I-MAINT', period: '2026-Q4' },
+            amount,
+          },
+        ],
+      },
+    ];
+    expect(deciderFor(plan, effects(move(90_000))).person).toBe('marco');
+    const over = deciderFor(plan, effects(move(110_000)));
+    expect(over.person).toBe('dana');
+    expect(over.considered.find((c) => c.right === 'R-OPS-MONEY')?.reasons).toEqual([
+      'option 1: 110,000 USD is more than the 100,000 USD of R-OPS-MONEY',
+    ]);
+  });
+
   it('is due the last day every option is possible: before the capacity weeks begin', () => {
     const options = proposeOptions(plan, state, capacity);
     const days = options.map((o) => lastDayOf(plan, state, o.changes));
