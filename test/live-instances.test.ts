@@ -7,6 +7,7 @@ import type { AppContext } from '../src/app/context.ts';
 import { DEMO_AS_OF, DEMO_FILES, DEMO_SOURCE, loadDemo } from '../src/app/load-demo.ts';
 import { DEMO_WEBHOOK_SECRET, webhookSecretLookup } from '../src/app/webhook-secrets.ts';
 import { buildServer } from '../src/server/server.ts';
+import { stampedNow } from './support/jira-deliveries.ts';
 import { openDatabase, type Database } from '../src/store/database.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { createApiToken } from '../src/store/token-store.ts';
@@ -57,7 +58,8 @@ describe.skipIf(url === undefined || url === '')(
       const [a, b] = bases;
       const client = connectSse(`${b}/api/v1/events`, token);
       await client.opened;
-      const body = await readFile(DEMO_FILES.erp17Slip, 'utf8');
+      // Stamped now: the webhook route refuses deliveries outside its freshness window.
+      const body = stampedNow(await readFile(DEMO_FILES.erp17Slip, 'utf8'));
       const response = await fetch(`${a}/hooks/jira/${DEMO_SOURCE}`, {
         method: 'POST',
         headers: {
