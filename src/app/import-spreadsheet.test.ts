@@ -328,6 +328,8 @@ describe.each(TEST_DATABASES)('spreadsheet imports on $name', (kind) => {
       'capacity.over_allocated:IT:2026-W41',
       'kpi.misses_target:K-SAVINGS:2026-Q4',
       'milestone.slipped:M-GOLIVE',
+      // IT's bottleneck moves the maintenance pilot past its plan: the levelled date is the forecast.
+      'milestone.slipped:M-PILOT',
       'milestone.slipped:M-PURCH',
     ]);
     expect((await loadWorkItems(db)).find((w) => w.key === 'ERP-17')?.dueDate).toBe('2026-10-23');
