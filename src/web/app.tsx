@@ -33,6 +33,12 @@ const CapacityPage = lazy(() =>
   import('./pages/capacity-page.tsx').then((m) => ({ default: m.CapacityPage })),
 );
 const UnitPage = lazy(() => import('./pages/unit-page.tsx').then((m) => ({ default: m.UnitPage })));
+const DecisionsPage = lazy(() =>
+  import('./pages/decisions-page.tsx').then((m) => ({ default: m.DecisionsPage })),
+);
+const DecisionPage = lazy(() =>
+  import('./pages/decision-page.tsx').then((m) => ({ default: m.DecisionPage })),
+);
 const PlanEditorPage = lazy(() =>
   import('./pages/plan-editor-page.tsx').then((m) => ({ default: m.PlanEditorPage })),
 );
@@ -88,6 +94,8 @@ export function App() {
             <Route path="/milestones/:id" element={<MilestonePage />} />
             <Route path="/work-items/:key" element={<WorkItemPage />} />
             <Route path="/signals" element={<SignalsPage />} />
+            <Route path="/decisions" element={<DecisionsPage />} />
+            <Route path="/decisions/:id" element={<DecisionPage />} />
             <Route path="/dependencies" element={<DependenciesPage />} />
             <Route path="/capacity" element={<CapacityPage />} />
             <Route path="/units/:id" element={<UnitPage />} />

@@ -18,7 +18,7 @@ import { formatDate, formatInstant } from '../format/format.ts';
 import { useLive } from '../live/live-context.tsx';
 import { useMe, useSession } from '../live/session-context.tsx';
 import { DemoActions } from './demo-actions.tsx';
-import { BellIcon, EditIcon, GaugeIcon, GraphIcon, MapIcon } from './icons.tsx';
+import { BellIcon, CheckIcon, EditIcon, GaugeIcon, GraphIcon, MapIcon } from './icons.tsx';
 import { LiveNotices } from './live-notices.tsx';
 
 const NAV = [
@@ -28,6 +28,12 @@ const NAV = [
     label: 'Signals',
     icon: BellIcon,
     match: (p: string) => p.startsWith('/signals'),
+  },
+  {
+    to: '/decisions',
+    label: 'Decisions',
+    icon: CheckIcon,
+    match: (p: string) => p.startsWith('/decisions'),
   },
   {
     to: '/dependencies',

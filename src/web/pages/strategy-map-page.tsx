@@ -1,6 +1,9 @@
-import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useEffect } from 'react';
+import { Link } from 'react-router-dom';
+import type { Decision, DecisionList } from '../api/decision-types.ts';
 import type { ObjectiveView } from '../api/types.ts';
+import { KIND_LABEL, moneyAtStake, queueOrder } from '../components/decision-parts.tsx';
 import { EntityLink } from '../components/entity-link.tsx';
 import { InitiativeTable } from '../components/initiative-table.tsx';
 import { KpiCard } from '../components/kpi-card.tsx';
@@ -12,6 +15,7 @@ import { StatusBadge } from '../components/status-badge.tsx';
 import { count, formatAge, formatDate, formatInstant, STATUS_LABEL } from '../format/format.ts';
 import { useLive } from '../live/live-context.tsx';
 import { useMe } from '../live/session-context.tsx';
+import { useApi } from '../live/use-api.ts';
 import { useLabels } from '../live/use-state-index.ts';
 
 /** One objective of the tree, with its KPIs, initiatives and child objectives. */
@@ -97,6 +101,30 @@ function ObjectiveNode({
   );
 }
 
+/** The signed-in person's open decisions: what, due when, how much money, with links. */
+function MyDecisions({ decisions }: { decisions: Decision[] }) {
+  return (
+    <Stack gap={4} data-testid="my-decisions">
+      <Title order={3} className="card-title" fz="sm">
+        Decisions you make
+      </Title>
+      <List size="sm" spacing={4}>
+        {decisions.map((d) => (
+          <List.Item key={d.id} data-decision-id={d.id}>
+            <Anchor component={Link} to={`/decisions/${encodeURIComponent(d.id)}`} fz="sm">
+              {d.title}
+            </Anchor>{' '}
+            <Text span size="sm" c="dimmed">
+              · {d.kinds.map((k) => KIND_LABEL[k] ?? k).join(', ')} · due {formatDate(d.dueDate)} ·{' '}
+              {moneyAtStake(d)} short of target
+            </Text>
+          </List.Item>
+        ))}
+      </List>
+    </Stack>
+  );
+}
+
 function tally(objectives: ObjectiveView[]) {
   const counts = { on_track: 0, at_risk: 0, off_track: 0 };
   const visit = (o: ObjectiveView) => {
@@ -112,6 +140,7 @@ export function StrategyMapPage() {
   const live = useLive();
   const me = useMe();
   const labels = useLabels();
+  const openDecisions = useApi<DecisionList>('/api/v1/decisions?status=open');
   const ready = live.state !== null && live.signals !== null;
   useEffect(() => {
     if (!ready) return;
@@ -125,6 +154,9 @@ export function StrategyMapPage() {
     return <Loading label="Loading the strategy map" />;
   const mine = live.signals.filter((s) => s.forMe && s.status === 'open');
   const counts = tally(live.state.objectives);
+  const myDecisions = queueOrder(
+    (openDecisions.data?.decisions ?? []).filter((d) => d.decider.person === me.person.id),
+  );
   const now = Date.now();
   return (
     <Page
@@ -203,12 +235,15 @@ export function StrategyMapPage() {
               }}
             >
               {count(mine.length, 'signal')}
+              {myDecisions.length > 0 && `, ${count(myDecisions.length, 'decision')}`}
             </Badge>
           </Group>
+          {myDecisions.length > 0 && <MyDecisions decisions={myDecisions} />}
           {mine.length === 0 ? (
             <Text size="sm" c="dimmed" data-testid="no-signals">
-              Nothing needs you, {me.person.name.split(' ')[0]}: every objective you own or serve is
-              where it should be.
+              {myDecisions.length > 0 ? 'No signal' : 'Nothing'} needs you,{' '}
+              {me.person.name.split(' ')[0]}: every objective you own or serve is where it should
+              be.
             </Text>
           ) : (
             <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md">

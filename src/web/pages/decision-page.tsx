@@ -1,0 +1,484 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  List,
+  Radio,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { api, ApiError, apiPath } from '../api/client.ts';
+import type {
+  DecideAnswer,
+  Decision,
+  DecisionDetail,
+  DecisionEventView,
+  DecisionOption,
+} from '../api/decision-types.ts';
+import {
+  changeInWords,
+  DecisionStatusBadge,
+  type EntityNames,
+  KIND_LABEL,
+  moneyAtStake,
+  useEntityNames,
+} from '../components/decision-parts.tsx';
+import { EntityLink } from '../components/entity-link.tsx';
+import { Failed, Loading, Page } from '../components/page.tsx';
+import { formatDate, formatInstant, formatValue } from '../format/format.ts';
+import { useLiveStore } from '../live/live-context.tsx';
+import { useMe } from '../live/session-context.tsx';
+import { useApi } from '../live/use-api.ts';
+import { useLabels } from '../live/use-state-index.ts';
+
+/** `before → after`, or the one value when it did not change. */
+function moved(before: string, after: string): string {
+  return before === after ? before : `${before} → ${after}`;
+}
+
+/** Where a decision came from: its signal, and the unit or milestone the signal names. */
+function Origin({ decision, names }: { decision: Decision; names: EntityNames }) {
+  if (decision.signal === null) return <Text size="sm">Opened by hand.</Text>;
+  const [kind, subject] = decision.signal.split(':');
+  return (
+    <Text size="sm" data-testid="decision-signal">
+      From signal{' '}
+      <Anchor component={Link} to="/signals" fz="inherit">
+        {decision.signal}
+      </Anchor>
+      {subject !== undefined && kind === 'capacity.over_allocated' && (
+        <>
+          {' '}
+          (unit <EntityLink kind="unit" id={subject} />)
+        </>
+      )}
+      {subject !== undefined && kind === 'milestone.slipped' && (
+        <>
+          {' '}
+          (
+          <EntityLink kind="milestone" id={subject}>
+            {names.entity(subject)}
+          </EntityLink>
+          )
+        </>
+      )}
+      , opened by {names.person(decision.openedBy)} on {formatInstant(decision.openedAt)}.
+    </Text>
+  );
+}
+
+/** One option, with what it changes and what it does to dates, KPIs, money and capacity. */
+function OptionColumn({
+  option,
+  chosen,
+  names,
+  unitOf,
+}: {
+  option: DecisionOption;
+  chosen: boolean;
+  names: EntityNames;
+  unitOf: (kpi: string) => string;
+}) {
+  const { result, effect } = option;
+  const currency = result.totals.currency;
+  const dates = result.milestones.filter(
+    (m) =>
+      m.plannedDate.before !== m.plannedDate.after ||
+      m.forecastDate.before !== m.forecastDate.after,
+  );
+  const kpis = result.kpis.filter(
+    (k) => k.forecast.before !== k.forecast.after || k.target.before !== k.target.after,
+  );
+  const capacity = result.capacity.filter(
+    (c) =>
+      c.peakPercent.before !== c.peakPercent.after ||
+      c.overAllocatedWeeks.before.length !== c.overAllocatedWeeks.after.length,
+  );
+  const headingId = `option-${option.number}-title`;
+  return (
+    <Card
+      component="section"
+      aria-labelledby={headingId}
+      padding="md"
+      withBorder
+      data-testid={`option-${option.number}`}
+      className={chosen ? 'option-chosen' : undefined}
+    >
+      <Stack gap="sm">
+        <Group justify="space-between" align="flex-start" gap="xs">
+          <Title order={3} id={headingId} className="card-title" fz="md">
+            {option.number}. {option.title}
+          </Title>
+          {chosen && (
+            <Badge
+              radius="sm"
+              styles={{
+                root: { textTransform: 'none', color: '#0b5e3c', backgroundColor: '#e6fcf5' },
+              }}
+            >
+              Chosen
+            </Badge>
+          )}
+        </Group>
+        <Text size="xs" c="dimmed">
+          {effect.kinds.map((k) => KIND_LABEL[k] ?? k).join(', ')} · proposed by{' '}
+          {option.proposedBy === 'engine' ? 'the engine' : names.person(option.proposedBy)} ·
+          possible until {formatDate(option.lastDay)}
+        </Text>
+        <List size="sm" spacing={4} data-testid="option-changes">
+          {option.changes.map((c, k) => (
+            <List.Item key={k}>{changeInWords(c, names)}</List.Item>
+          ))}
+        </List>
+        <Text size="sm" fw={600}>
+          Money
+        </Text>
+        <Text size="sm" data-testid="option-money">
+          Moves {formatValue(effect.amount, currency)}; cost{' '}
+          {formatValue(result.totals.scenarioCost, currency)}; budget plan{' '}
+          {moved(
+            formatValue(result.totals.budgetPlan.before, currency),
+            formatValue(result.totals.budgetPlan.after, currency),
+          )}
+          ; short of target{' '}
+          {moved(
+            formatValue(result.totals.moneyAtStake.againstTarget.before, currency),
+            formatValue(result.totals.moneyAtStake.againstTarget.after, currency),
+          )}
+          .
+        </Text>
+        <Text size="sm" fw={600}>
+          Milestones
+        </Text>
+        {dates.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            No date moves.
+          </Text>
+        ) : (
+          <Table fz="sm" withRowBorders={false} data-testid="option-milestones">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Milestone</Table.Th>
+                <Table.Th scope="col">Plan</Table.Th>
+                <Table.Th scope="col">Forecast</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {dates.map((m) => (
+                <Table.Tr key={m.id}>
+                  <Table.Td>{names.entity(m.id)}</Table.Td>
+                  <Table.Td>
+                    {moved(formatDate(m.plannedDate.before), formatDate(m.plannedDate.after))}
+                  </Table.Td>
+                  <Table.Td>
+                    {moved(formatDate(m.forecastDate.before), formatDate(m.forecastDate.after))}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+        <Text size="sm" fw={600}>
+          KPI forecast against target
+        </Text>
+        {kpis.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            No KPI forecast changes.
+          </Text>
+        ) : (
+          <Table fz="sm" withRowBorders={false} data-testid="option-kpis">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">KPI, period</Table.Th>
+                <Table.Th scope="col">Forecast</Table.Th>
+                <Table.Th scope="col">Target</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {kpis.map((k) => (
+                <Table.Tr key={`${k.kpi} ${k.period}`}>
+                  <Table.Td>
+                    {names.entity(k.kpi)} {k.period}
+                  </Table.Td>
+                  <Table.Td>
+                    {moved(
+                      formatValue(k.forecast.before, unitOf(k.kpi)),
+                      formatValue(k.forecast.after, unitOf(k.kpi)),
+                    )}
+                  </Table.Td>
+                  <Table.Td>{formatValue(k.target.after, unitOf(k.kpi))}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+        <Text size="sm" fw={600}>
+          Capacity
+        </Text>
+        {capacity.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            No capacity change.
+          </Text>
+        ) : (
+          <List size="sm" spacing={4} data-testid="option-capacity">
+            {capacity.map((c) => (
+              <List.Item key={c.unit}>
+                {c.unit}: peak{' '}
+                {moved(`${c.peakPercent.before ?? '—'}%`, `${c.peakPercent.after ?? '—'}%`)},
+                over-allocated weeks {c.overAllocatedWeeks.before.length} →{' '}
+                {c.overAllocatedWeeks.after.length}
+              </List.Item>
+            ))}
+          </List>
+        )}
+        <Text size="sm" data-testid="option-signals">
+          Signals resolved {result.signals.resolved.length}, raised {result.signals.raised.length}.
+        </Text>
+      </Stack>
+    </Card>
+  );
+}
+
+/** One step of the history in words. */
+function HistoryStep({ event, names }: { event: DecisionEventView; names: EntityNames }) {
+  const detail = event.detail;
+  const reason = typeof detail['reason'] === 'string' ? detail['reason'] : null;
+  const title = typeof detail['title'] === 'string' ? detail['title'] : null;
+  const changes = Array.isArray(detail['planChanges']) ? detail['planChanges'].length : null;
+  return (
+    <List.Item>
+      <Text size="sm">
+        <strong>{event.action.replace(/_/g, ' ')}</strong> by {names.person(event.actor)},{' '}
+        {formatInstant(event.at)}
+        {title !== null && ` — option ${String(detail['option'])}: ${title}`}
+        {reason !== null && ` — “${reason}”`}
+        {changes !== null && ` — ${changes} plan changes`}
+      </Text>
+    </List.Item>
+  );
+}
+
+/** The decide form: shown to everyone; the server refuses whoever may not decide, and says who may. */
+function DecideForm({
+  decision,
+  names,
+  onDecided,
+}: {
+  decision: Decision;
+  names: EntityNames;
+  onDecided: () => void;
+}) {
+  const me = useMe();
+  const [option, setOption] = useState<string>('');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const mine = me.person.id === decision.decider.person;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setRefusal(null);
+    try {
+      await api<DecideAnswer>(`${apiPath('decisions', decision.id)}/decide`, {
+        method: 'POST',
+        body: { option: Number(option), reason },
+      });
+      onDecided();
+    } catch (error) {
+      setRefusal(
+        error instanceof ApiError || error instanceof Error ? error.message : String(error),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card component="section" aria-labelledby="decide-title" data-testid="decide-form" padding="md">
+      <form onSubmit={(e) => void submit(e)}>
+        <Stack gap="sm">
+          <Title order={2} id="decide-title" className="section-title">
+            Decide
+          </Title>
+          {!mine && (
+            <Text size="sm" c="dimmed" data-testid="not-your-decision">
+              {names.person(decision.decider.person)} decides this; the server refuses anyone else
+              and says why.
+            </Text>
+          )}
+          <Radio.Group value={option} onChange={setOption} label="Option" required>
+            <Stack gap={6} mt={6}>
+              {decision.options.map((o) => (
+                <Radio key={o.number} value={String(o.number)} label={`${o.number}. ${o.title}`} />
+              ))}
+            </Stack>
+          </Radio.Group>
+          <Textarea
+            label="Reason"
+            required
+            autosize
+            minRows={2}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+          />
+          {refusal !== null && (
+            <Alert color="red" title="Not decided" role="alert" data-testid="decide-refusal">
+              <Text size="sm" c="dark.7">
+                {refusal}
+              </Text>
+            </Alert>
+          )}
+          <Group>
+            <Button
+              type="submit"
+              loading={busy}
+              disabled={option === '' || reason.trim() === ''}
+              color="dark"
+            >
+              Decide
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+/** A decision: the question, where it came from, who decides and why, the options side by side. */
+export function DecisionPage() {
+  const { id = '' } = useParams();
+  const names = useEntityNames();
+  const { unitOf } = useLabels();
+  const live = useLiveStore();
+  const [reloadKey, setReloadKey] = useState(0);
+  const loaded = useApi<DecisionDetail>(apiPath('decisions', id), reloadKey);
+  if (loaded.data === null)
+    return loaded.error === null ? (
+      <Loading label="Loading the decision" />
+    ) : (
+      <Failed error={loaded.error} />
+    );
+  const { decision, history } = loaded.data;
+  const { decider, outcome } = decision;
+  const chosen = decision.options.find((o) => o.number === outcome?.option);
+  return (
+    <Page
+      title={decision.title}
+      documentTitle={`${decision.id} ${decision.title}`}
+      eyebrow={`Decision · ${decision.id} · ${decision.kinds.map((k) => KIND_LABEL[k] ?? k).join(', ')}`}
+      crumbs={[{ label: 'Decisions', to: '/decisions' }]}
+      actions={<DecisionStatusBadge status={decision.status} size="lg" />}
+      testId="decision-page"
+    >
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+        <Card component="section" aria-labelledby="question-title" padding="md">
+          <Stack gap="xs">
+            <Title order={2} id="question-title" className="section-title">
+              The question
+            </Title>
+            <Text size="sm">
+              Which of {decision.options.length} options, by{' '}
+              <strong data-testid="decision-due">{formatDate(decision.dueDate)}</strong> (the last
+              day every option is still possible)? Money short of target now:{' '}
+              {moneyAtStake(decision)}.
+            </Text>
+            <Origin decision={decision} names={names} />
+          </Stack>
+        </Card>
+        <Card component="section" aria-labelledby="decider-title" padding="md">
+          <Stack gap="xs">
+            <Title order={2} id="decider-title" className="section-title">
+              Who decides
+            </Title>
+            <Text size="sm" data-testid="decision-decider">
+              <strong>{names.person(decider.person)}</strong>: {decider.because}
+              {decider.escalatesTo !== null &&
+                ` If it is not decided in time, it goes to ${names.person(decider.escalatesTo)}.`}
+            </Text>
+            <Table fz="sm" data-testid="rights-considered">
+              <Table.Caption className="visually-hidden">Decision rights weighed</Table.Caption>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">Right</Table.Th>
+                  <Table.Th scope="col">Holder</Table.Th>
+                  <Table.Th scope="col">Covers every option?</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {decider.considered.map((c) => (
+                  <Table.Tr key={c.right}>
+                    <Table.Td>{c.right}</Table.Td>
+                    <Table.Td>{c.person === null ? '—' : names.person(c.person)}</Table.Td>
+                    <Table.Td>{c.covers ? 'Yes' : `No: ${c.reasons.join('; ')}`}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Stack>
+        </Card>
+      </SimpleGrid>
+      {outcome !== null && (
+        <Alert color="teal" title="Decided" data-testid="decision-outcome" variant="light">
+          <Text size="sm" c="dark.7">
+            {names.person(outcome.decidedBy)} chose option {outcome.option}
+            {chosen !== undefined && ` (${chosen.title})`} on {formatInstant(outcome.decidedAt)}: “
+            {outcome.reason}”. The option is applied to the plan.
+          </Text>
+        </Alert>
+      )}
+      <Stack gap="sm" component="section" aria-labelledby="options-title">
+        <Title order={2} id="options-title" className="section-title">
+          Options, each against doing nothing
+        </Title>
+        <SimpleGrid
+          cols={{
+            base: 1,
+            md: Math.min(3, decision.options.length),
+            xl: Math.min(4, decision.options.length),
+          }}
+          spacing="md"
+        >
+          {decision.options.map((o) => (
+            <OptionColumn
+              key={o.number}
+              option={o}
+              chosen={o.number === outcome?.option}
+              names={names}
+              unitOf={unitOf}
+            />
+          ))}
+        </SimpleGrid>
+      </Stack>
+      {decision.status === 'open' && (
+        <DecideForm
+          decision={decision}
+          names={names}
+          onDecided={() => {
+            setReloadKey((k) => k + 1);
+            void live.refresh();
+          }}
+        />
+      )}
+      <Card component="section" aria-labelledby="history-title" padding="md">
+        <Stack gap="xs">
+          <Title order={2} id="history-title" className="section-title">
+            History
+          </Title>
+          <List spacing={4} data-testid="decision-history">
+            {history.map((e) => (
+              <HistoryStep key={e.seq} event={e} names={names} />
+            ))}
+          </List>
+        </Stack>
+      </Card>
+    </Page>
+  );
+}

@@ -1,0 +1,171 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken } from '../../src/store/token-store.ts';
+import {
+  collectPageErrors,
+  type DemoServer,
+  dismissNotices,
+  expectAxeClean,
+  launchChromium,
+  newContext,
+  replayDemo,
+  SCREENSHOTS,
+  signInAs,
+  startDemoServer,
+} from './support/web-app.ts';
+
+/**
+ * The ERP story's decision in a real Chromium: after the ERP-17 slip, Priya opens a decision on
+ * the IT over-allocation; the decision page names Dana as the decider and Priya's attempt to
+ * decide shows the server's refusal naming Dana; Dana finds it in her queue on the strategy
+ * map, adds IT capacity with a reason, and the page shows the outcome while the plan changes.
+ */
+describe('decisions in the browser', { timeout: 120_000 }, () => {
+  let server: DemoServer;
+  let browser: Browser;
+  let decisionId: string;
+  let signal: string;
+
+  async function call<T>(token: string, method: string, path: string, body?: unknown) {
+    const response = await fetch(`${server.base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  beforeAll(async () => {
+    server = await startDemoServer();
+    browser = await launchChromium();
+    await replayDemo(server, 'erp-17-due-date-moved');
+    // Priya opens the decision over the API, as the API test does.
+    const priya = await createApiToken(server.db, 'priya', 'browser test', new Date());
+    const inbox = await call<{ signals: { id: string; kind: string }[] }>(
+      priya,
+      'GET',
+      '/api/v1/signals',
+    );
+    signal = inbox.body.signals.find((s) => s.kind === 'capacity.over_allocated')!.id;
+    const opened = await call<{ decision: { id: string } }>(priya, 'POST', '/api/v1/decisions', {
+      signal,
+    });
+    expect(opened.status).toBe(201);
+    decisionId = opened.body.decision.id;
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows Priya that Dana decides, and the refusal naming Dana when Priya tries', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await signInAs(page, server.base, 'Priya Shah');
+    // Her queue holds nothing she decides; everyone's holds the decision, with Dana deciding.
+    await page.goto(`${server.base}/decisions`);
+    await page
+      .getByTestId('decisions-summary')
+      .getByText('0 decisions you decide; 0 open.')
+      .waitFor();
+    await page.getByText('All', { exact: true }).click();
+    const row = page.locator(`[data-testid="decision-table"] [data-decision-id="${decisionId}"]`);
+    await row.waitFor();
+    expect(await row.getByTestId('decision-decider').textContent()).toBe('Dana Whitfield');
+    await row.getByRole('link').first().click();
+    await page.getByTestId('decision-page').waitFor();
+    await expect
+      .poll(() => page.getByTestId('decision-decider').textContent())
+      .toContain('Dana Whitfield');
+    expect(await page.getByTestId('decision-due').textContent()).toBe('30 Sep 2026');
+    // The rights weighed, lowest first: Priya's and Marco's fall short, Dana's covers.
+    const considered = await page
+      .getByTestId('rights-considered')
+      .locator('tbody tr td:first-child')
+      .allTextContents();
+    expect(considered.slice(0, 3)).toEqual(['R-ERP-SLIP', 'R-OPS-MONEY', 'R-COST']);
+    for (const n of [1, 2, 3]) await page.getByTestId(`option-${n}`).waitFor();
+    // Names, not codes.
+    expect(await page.getByTestId('option-1').textContent()).toMatch(/\(M-[A-Z]+\)/);
+
+    await page.getByRole('radio', { name: /^2\./ }).check();
+    await page.getByRole('textbox', { name: 'Reason' }).fill('I want the contractors');
+    await page.getByRole('button', { name: 'Decide' }).click();
+    const refusal = page.getByTestId('decide-refusal');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain(
+      `only Dana Whitfield (dana) may decide ${decisionId}`,
+    );
+    expect(await page.getByTestId('decision-status').textContent()).toBe('Open');
+    // A browser logs the 403 it was answered; nothing else may be logged.
+    expect(errors.filter((e) => !e.includes('403'))).toEqual([]);
+    await context.close();
+  });
+
+  it('lets Dana find it in her queue, add IT capacity with a reason, and see the outcome', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await signInAs(page, server.base, 'Dana Whitfield');
+
+    const queued = page.locator(`[data-testid="my-decisions"] [data-decision-id="${decisionId}"]`);
+    await queued.waitFor();
+    expect(await queued.textContent()).toContain('due 30 Sep 2026');
+
+    await page.getByRole('link', { name: 'Decisions', exact: true }).click();
+    const row = page.locator(`[data-testid="decision-table"] [data-decision-id="${decisionId}"]`);
+    await row.waitFor();
+    // The pointer off the navigation: a hovered link is not what the page looks like.
+    await page.mouse.move(640, 880);
+    expect(await row.getByTestId('decision-decider').textContent()).toBe('Dana Whitfield');
+    await dismissNotices(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'decisions.png'), fullPage: true });
+    await expectAxeClean(page, 'decisions');
+
+    await row.getByRole('link').first().click();
+    await page.getByTestId('decision-page').waitFor();
+    await page.getByTestId('option-3').waitFor();
+    await dismissNotices(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'decision.png'), fullPage: true });
+    await expectAxeClean(page, 'decision');
+
+    const addCapacity = page.getByRole('radio', { name: /capacity/i });
+    await addCapacity.check();
+    await page
+      .getByRole('textbox', { name: 'Reason' })
+      .fill('Contractors for October are cheaper than a late purchasing desk');
+    await page.getByRole('button', { name: 'Decide' }).click();
+    const outcome = page.getByTestId('decision-outcome');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toContain('Dana Whitfield chose option 2');
+    expect(await outcome.textContent()).toContain('Contractors for October');
+    expect(await page.getByTestId('decision-status').textContent()).toBe('Decided');
+    const history = await page.getByTestId('decision-history').locator('li').allTextContents();
+    expect(history).toHaveLength(2);
+    expect(history[0]).toContain('opened by Priya Shah');
+    expect(history[1]).toContain('decided by Dana Whitfield');
+
+    // The plan changed: IT has October capacity, and the over-allocation signal resolved.
+    const plan = await call<{ units: { id: string; capacity?: { periods?: object } }[] }>(
+      server.token,
+      'GET',
+      '/api/v1/plan',
+    );
+    expect(plan.body.units.find((u) => u.id === 'IT')!.capacity!.periods).toMatchObject({
+      '2026-10': 10,
+    });
+    const inbox = await call<{ signals: { id: string }[] }>(server.token, 'GET', '/api/v1/signals');
+    expect(inbox.body.signals.map((s) => s.id)).not.toContain(signal);
+    // And her queue no longer holds it.
+    await page.getByRole('link', { name: 'Strategy map', exact: true }).click();
+    await page.getByTestId('objective-tree').waitFor();
+    await expect.poll(() => page.getByTestId('my-decisions').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
