@@ -695,3 +695,38 @@ describe('validatePlan: decision rights', () => {
     );
   });
 });
+
+describe('validatePlan with derivedFrom (a scenario of the plan)', () => {
+  /** A plan derived from `base` with one milestone replaced by a changed copy. */
+  function withMilestone(base: Plan, change: object): Plan {
+    return {
+      ...base,
+      milestones: base.milestones.map((m, k) => (k === 1 ? { ...m, ...change } : m)),
+    };
+  }
+
+  it('finds unstorable text in a changed entity at the same place as a whole search', () => {
+    const base = buildPlan();
+    const derived = withMilestone(base, { name: 'go\u0000live' });
+    const problems = validatePlan(derived, { derivedFrom: base });
+    expect(problems).toEqual(validatePlan(derived));
+    expect(problems[0]?.path).toBe('$.milestones[1].name');
+  });
+
+  it('counts the nesting depth of a changed entity as deep as the plan holds it', () => {
+    const base = buildPlan();
+    let deep: unknown = 'x';
+    for (let level = 0; level < 62; level += 1) deep = { d: deep };
+    const derived = withMilestone(base, { extra: deep });
+    expect(validatePlan(derived, { derivedFrom: base })).toEqual(validatePlan(derived));
+    expect(validatePlan(derived)[0]?.message).toMatch(/nested deeper/);
+  });
+
+  it('still checks every other rule on unchanged entities and changed ones alike', () => {
+    const base = buildPlan();
+    const derived = withMilestone(base, { plannedDate: '2026-02-30', owner: 'nobody' });
+    const problems = validatePlan(derived, { derivedFrom: base });
+    expect(problems).toEqual(validatePlan(derived));
+    expect(problems.map((p) => p.code)).toEqual(['plan.bad_date', 'plan.owner_not_a_person']);
+  });
+});

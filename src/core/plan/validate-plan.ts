@@ -4,7 +4,7 @@ import { DECISION_KINDS, dependencyId } from '../domain/plan.ts';
 import { DomainError } from '../errors.ts';
 import { isIsoDate } from '../calendar.ts';
 import { parsePeriod } from '../period.ts';
-import { findUnstorable, MAX_ID_LENGTH } from '../storable-text.ts';
+import { findUnstorable, MAX_ID_LENGTH, type UnstorablePlace } from '../storable-text.ts';
 import type { PathSegment } from './json-path.ts';
 import { formatJsonPath } from './json-path.ts';
 import { didYouMean } from './suggest.ts';
@@ -44,8 +44,18 @@ interface Context {
   ids: Record<Kind, Map<string, number>>;
 }
 
+/** What `validatePlan` may take as already checked. */
+export interface ValidateOptions {
+  /**
+   * A plan this one was derived from (a scenario's): an entity of a collection that is the very
+   * same object as one of `derivedFrom`'s is not searched for text the store cannot hold, since
+   * the caller already knows any such problem of it. Every other rule still checks every entity.
+   */
+  derivedFrom?: Plan;
+}
+
 /** Checks every domain rule; returns all problems found (empty when the plan is valid). */
-export function validatePlan(plan: Plan): Problem[] {
+export function validatePlan(plan: Plan, options: ValidateOptions = {}): Problem[] {
   const ctx: Context = {
     plan,
     problems: [],
@@ -61,7 +71,7 @@ export function validatePlan(plan: Plan): Problem[] {
     },
   };
   // Text the store cannot hold is reported alone: later messages would quote it (megabytes, a NUL).
-  checkStorable(ctx);
+  checkStorable(ctx, options.derivedFrom);
   if (ctx.problems.length > 0) return ctx.problems;
   checkIds(ctx);
   checkOrganisation(ctx);
@@ -117,9 +127,40 @@ function planPath(path: string): string {
   );
 }
 
+/**
+ * The first unstorable place of the plan, as `findUnstorable(plan, '$')` finds it, searching only
+ * the entities that are not the same objects as `derivedFrom`'s. Each entity is searched in a
+ * wrapper as deep as the plan holds it, so that the depth limit counts the same.
+ */
+function findUnstorableChanged(plan: Plan, derivedFrom: Plan): UnstorablePlace | null {
+  for (const [key, value] of Object.entries(plan) as [string, unknown][]) {
+    const base: unknown = (derivedFrom as unknown as Record<string, unknown>)[key];
+    if (!Array.isArray(value) || !Array.isArray(base)) {
+      const found = findUnstorable({ [key]: value }, '$');
+      if (found !== null) return found;
+      continue;
+    }
+    const known = new Set<unknown>(base);
+    for (let index = 0; index < value.length; index += 1) {
+      const entity: unknown = value[index];
+      if (known.has(entity)) continue;
+      const found = findUnstorable([[entity]], '$');
+      if (found !== null)
+        return {
+          path: `${formatJsonPath([key, index])}${found.path.slice('$[0][0]'.length)}`,
+          reason: found.reason,
+        };
+    }
+  }
+  return null;
+}
+
 /** No NUL or lone surrogate anywhere, and no id longer than {@link MAX_ID_LENGTH}. */
-function checkStorable(ctx: Context): void {
-  const unstorable = findUnstorable(ctx.plan, '$');
+function checkStorable(ctx: Context, derivedFrom: Plan | undefined): void {
+  const unstorable =
+    derivedFrom === undefined
+      ? findUnstorable(ctx.plan, '$')
+      : findUnstorableChanged(ctx.plan, derivedFrom);
   if (unstorable !== null) {
     const path = planPath(unstorable.path);
     ctx.problems.push({
@@ -132,10 +173,10 @@ function checkStorable(ctx: Context): void {
   for (const [section, fields] of sections) {
     const entries: readonly unknown[] =
       section === 'organisation' ? [ctx.plan.organisation] : ctx.plan[section];
+    const split = fields.map((field) => field.split('.'));
     entries.forEach((entry, index) => {
       const base: PathSegment[] = section === 'organisation' ? [section] : [section, index];
-      for (const field of fields) {
-        const segments = field.split('.');
+      for (const segments of split) {
         let value: unknown = entry;
         for (const segment of segments) {
           value =
@@ -624,8 +665,34 @@ function checkInitiatives(ctx: Context): void {
   });
 }
 
+/**
+ * Whether a milestone passes every check of `checkMilestones`, decided without making the paths
+ * and messages a problem would need: the plans of a portfolio hold tens of thousands.
+ */
+function milestoneIsClean(ctx: Context, milestone: Plan['milestones'][number]): boolean {
+  const { initiative, plannedDate, owner } = milestone as unknown as Record<string, unknown>;
+  if (typeof initiative !== 'string' || initiative === '' || !ctx.ids.initiative.has(initiative))
+    return false;
+  if (typeof plannedDate !== 'string' || !isIsoDate(plannedDate)) return false;
+  if (
+    owner !== undefined &&
+    (typeof owner !== 'string' || owner === '' || !ctx.ids.person.has(owner))
+  )
+    return false;
+  for (const list of [milestone.work.keys, milestone.work.epics] as unknown[][]) {
+    if (list.length === 0) continue;
+    const seen = new Set<unknown>();
+    for (const key of list) {
+      if (typeof key !== 'string' || !NO_WHITESPACE.test(key) || seen.has(key)) return false;
+      seen.add(key);
+    }
+  }
+  return true;
+}
+
 function checkMilestones(ctx: Context): void {
   ctx.plan.milestones.forEach((milestone, index) => {
+    if (milestoneIsClean(ctx, milestone)) return;
     const at: PathSegment[] = ['milestones', index];
     const of = quoted('milestone', milestone.id);
     checkReference(

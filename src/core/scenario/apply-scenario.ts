@@ -41,7 +41,8 @@ export function applyScenario(
   });
   if (draft.problems.length > 0) throw new DomainError(draft.problems);
   const result = draft.result();
-  let problems = validatePlan(result);
+  // Entities the scenario left alone are the plan's own objects: their text was checked with it.
+  let problems = validatePlan(result, { derivedFrom: plan });
   if (problems.length > 0) {
     // Problems the plan had already are not the scenario's doing: only new ones refuse it.
     const known = new Set(validatePlan(plan).map((p) => problemKey(plan, p)));
@@ -246,7 +247,7 @@ const LEVERS: { [K in ScenarioChange['kind']]: Lever<K> } = {
     if (i === undefined) return;
     for (const demand of draft.all<Demand>('demands'))
       if (demand.initiative === change.initiative) draft.removeDemand(demand.id);
-    for (const id of toCome(draft, state, change.initiative)) draft.removeMilestone(id);
+    draft.removeMilestones(toCome(draft, state, change.initiative));
     // What is spent or committed stays; the rest of every period not over yet is released.
     const initiative = draft.get<Initiative>('initiatives', i);
     const budget: Record<string, BudgetLine> = {};
@@ -461,13 +462,22 @@ class Draft {
 
   /** Drops a milestone, its benefits, its dependencies and the demands that deliver it. */
   removeMilestone(id: string): void {
-    this.remove('milestones', id);
-    this.removeBenefitsOf(id);
+    this.removeMilestones([id]);
+  }
+
+  /** As `removeMilestone` for several, walking each collection once (an initiative stopped). */
+  removeMilestones(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    const gone = new Set(ids);
+    for (const id of ids) this.remove('milestones', id);
+    for (const benefit of this.all<Plan['benefits'][number]>('benefits'))
+      if (gone.has(benefit.milestone)) this.remove('benefits', benefit.id);
     for (const dependency of this.all<Plan['dependencies'][number]>('dependencies'))
-      if (dependency.predecessor === id || dependency.successor === id)
+      if (gone.has(dependency.predecessor) || gone.has(dependency.successor))
         this.remove('dependencies', dependencyId(dependency));
     for (const demand of this.all<Demand>('demands'))
-      if (demand.milestone === id) this.removeDemand(demand.id);
+      if (demand.milestone !== undefined && gone.has(demand.milestone))
+        this.removeDemand(demand.id);
   }
 
   result(): Plan {

@@ -2,7 +2,7 @@ import type { IsoDate, Plan, PeriodLabel } from '../domain/plan.ts';
 import type { DerivedState, KpiForecast, SignalKind } from '../domain/state.ts';
 import { computeState, type EngineInput } from '../engine/compute-state.ts';
 import { dateOf } from '../engine/day-numbers.ts';
-import { stateFigures } from '../engine/engine.ts';
+import { stateFigures, type StateFigures } from '../engine/engine.ts';
 import { DomainError } from '../errors.ts';
 import { applyScenario } from './apply-scenario.ts';
 import { MAX_COMPARED_SCENARIOS, type Scenario, type ScenarioChange } from './scenario.ts';
@@ -208,7 +208,68 @@ function milestoneFigures(state: DerivedState): Map<string, MilestoneFigures> {
   return figures;
 }
 
+/**
+ * Each canonical milestone id's position, per plan model (its planned days' array): the current
+ * state's is made once for every scenario priced against it, and a live state that follows events
+ * keeps its plan model until the plan itself changes.
+ */
+const positionsOf = new WeakMap<object, Map<string, number>>();
+
+function milestonePositions(figures: StateFigures): Map<string, number> {
+  const key = figures.planned as object;
+  let positions = positionsOf.get(key);
+  if (positions === undefined) {
+    positions = new Map();
+    const { ids } = figures;
+    for (let m = 0; m < ids.length; m += 1) {
+      const id = ids[m];
+      if (id !== null && id !== undefined) positions.set(id, m);
+    }
+    positionsOf.set(key, positions);
+  }
+  return positions;
+}
+
 function compareMilestones(before: DerivedState, after: DerivedState): MilestoneDifference[] {
+  const x = stateFigures(before);
+  const y = stateFigures(after);
+  if (x === null || y === null) return compareMilestoneEntries(before, after);
+  // On the engine's day numbers: dates are written only for the milestones that differ.
+  const a = milestonePositions(x);
+  const b = milestonePositions(y);
+  const out: MilestoneDifference[] = [];
+  const date = (day: ArrayLike<number>, m: number | undefined): IsoDate | null =>
+    m === undefined ? null : dateOf(day[m]!);
+  const push = (id: string, p: number | undefined, q: number | undefined): void => {
+    out.push({
+      id,
+      plannedDate: { before: date(x.planned, p), after: date(y.planned, q) },
+      forecastDate: { before: date(x.forecast, p), after: date(y.forecast, q) },
+      slipWorkingDays: {
+        before: p === undefined ? null : x.slip[p]!,
+        after: q === undefined ? null : y.slip[q]!,
+      },
+      levelledDate: { before: date(x.levelled, p), after: date(y.levelled, q) },
+    });
+  };
+  for (const [id, p] of a) {
+    const q = b.get(id);
+    if (
+      q !== undefined &&
+      x.planned[p] === y.planned[q] &&
+      x.forecast[p] === y.forecast[q] &&
+      x.slip[p] === y.slip[q] &&
+      x.levelled[p] === y.levelled[q]
+    )
+      continue;
+    push(id, p, q);
+  }
+  for (const [id, q] of b) if (!a.has(id)) push(id, undefined, q);
+  return out;
+}
+
+/** As `compareMilestones`, for states the engine did not make: through their readable entries. */
+function compareMilestoneEntries(before: DerivedState, after: DerivedState): MilestoneDifference[] {
   const a = milestoneFigures(before);
   const b = milestoneFigures(after);
   const out: MilestoneDifference[] = [];
