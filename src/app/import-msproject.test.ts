@@ -10,7 +10,7 @@ import type { AppContext } from './context.ts';
 import { importMsProject } from './import-msproject.ts';
 
 const FILE = fileURLToPath(
-  new URL('../../../shared/reference/scheduling/mspdi/mspdirelations.xml', import.meta.url),
+  new URL('../../test/fixtures/msproject/mspdirelations.xml', import.meta.url),
 );
 
 describe.each(TEST_DATABASES)('msproject import on $name', (kind) => {

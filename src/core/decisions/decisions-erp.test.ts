@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalizeJiraPayload } from '../../connectors/jira/normalize-jira.ts';
-import { readPlanFile } from '../../plan-file/index.ts';
-import type { WorkItem, WorkItemChange } from '../domain/work-item.ts';
-import { computeState, type EngineInput } from '../engine/compute-state.ts';
+import { demoInputAfterSlip } from '../../../test/support/demo-after-slip.ts';
+import { computeState } from '../engine/compute-state.ts';
 import { priceScenarioWithPlan } from '../scenario/price-scenario.ts';
 import { deciderFor } from './decider.ts';
 import type { OptionEffect } from './decision.ts';
@@ -11,20 +8,8 @@ import { earliest, lastDayOf } from './due-date.ts';
 import { optionEffect } from './option-effect.ts';
 import { proposeOptions } from './propose-options.ts';
 
-/** The demo plan and its Jira work after the ERP-17 slip (README: "the ERP story"). */
-const DEMO = new URL('../../../demo/', import.meta.url);
-const { plan } = await readPlanFile(new URL('plan.yaml', DEMO).pathname);
-const items = new Map<string, WorkItem>();
-const changes: Record<string, WorkItemChange> = {};
-for (const file of ['search-initial.json', 'erp-17-due-date-moved.json']) {
-  const json: unknown = JSON.parse(readFileSync(new URL(`jira/${file}`, DEMO), 'utf8'));
-  for (const entry of normalizeJiraPayload(json, { source: 'demo' }).entries) {
-    if (entry.op !== 'upsert') continue;
-    items.set(entry.item.key, entry.item);
-    if (entry.change !== null) changes[entry.item.key] = entry.change;
-  }
-}
-const input: EngineInput = { plan, workItems: [...items.values()], changes, asOf: '2026-09-14' };
+const input = await demoInputAfterSlip('2026-09-14');
+const { plan } = input;
 const state = computeState(input);
 
 function effects(options: { changes: Parameters<typeof optionEffect>[1] }[]): OptionEffect[] {

@@ -1,25 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalizeJiraPayload } from '../../connectors/jira/normalize-jira.ts';
-import { readPlanFile } from '../../plan-file/index.ts';
-import type { WorkItem, WorkItemChange } from '../domain/work-item.ts';
-import type { EngineInput } from '../engine/engine.ts';
+import { demoInputAfterSlip } from '../../../test/support/demo-after-slip.ts';
 import { priceScenario } from './price-scenario.ts';
 
-/** The demo plan and its Jira work after the ERP-17 slip (README: "the ERP story"). */
-const DEMO = new URL('../../../demo/', import.meta.url);
-const { plan } = await readPlanFile(new URL('plan.yaml', DEMO).pathname);
-const items = new Map<string, WorkItem>();
-const changes: Record<string, WorkItemChange> = {};
-for (const file of ['search-initial.json', 'erp-17-due-date-moved.json']) {
-  const json: unknown = JSON.parse(readFileSync(new URL(`jira/${file}`, DEMO), 'utf8'));
-  for (const entry of normalizeJiraPayload(json, { source: 'demo' }).entries) {
-    if (entry.op !== 'upsert') continue;
-    items.set(entry.item.key, entry.item);
-    if (entry.change !== null) changes[entry.item.key] = entry.change;
-  }
-}
-const input: EngineInput = { plan, workItems: [...items.values()], changes, asOf: '2026-09-15' };
+const input = await demoInputAfterSlip('2026-09-15');
 
 describe('scenarios on the ERP story, after the ERP-17 slip', () => {
   it('more IT capacity in October brings M-PURCH and M-PILOT a week earlier, resolves the over-allocation and raises K-SAVINGS', () => {
