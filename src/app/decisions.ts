@@ -3,6 +3,7 @@ import type { Decision, DecisionOption, ProposedOption } from '../core/decisions
 import { earliest, lastDayOf } from '../core/decisions/due-date.ts';
 import { optionEffect } from '../core/decisions/option-effect.ts';
 import { proposeOptions } from '../core/decisions/propose-options.ts';
+import type { DecisionReview } from '../core/decisions/review.ts';
 import { DECISION_KINDS, type Plan } from '../core/domain/plan.ts';
 import type { DerivedState } from '../core/domain/state.ts';
 import type { EngineInput } from '../core/engine/compute-state.ts';
@@ -29,6 +30,7 @@ import type { SignalSync } from '../store/signal-store.ts';
 import { loadLatestChanges } from '../store/work-item-store.ts';
 import { lockForWrite } from '../store/write-lock.ts';
 import type { AppContext } from './context.ts';
+import { predictionAtDecision, reviewOf } from './decision-review.ts';
 import { deriveSnapshot, recomputeSignals } from './derive.ts';
 
 /**
@@ -312,6 +314,7 @@ export async function decide(
       baseline,
       planChanges: changes.map((c) => ({ collection: c.collection, id: c.id, action: c.action })),
       signals: { raised: signals.raised, resolved: signals.resolved },
+      ...predictionAtDecision(option.result, priced.result),
     });
     return { decision: decided, baseline, planChanges: changes.length, signals };
   });
@@ -325,12 +328,13 @@ export async function listDecisions(
   return listStoredDecisions(ctx.db, status);
 }
 
-/** One decision with its history; not_found when there is none. */
+/** One decision with its history and, once decided, its review; not_found when there is none. */
 export async function showDecision(
   ctx: AppContext,
   id: string,
-): Promise<{ decision: Decision; history: DecisionEvent[] }> {
+): Promise<{ decision: Decision; history: DecisionEvent[]; review: DecisionReview | null }> {
   const decision = await loadDecision(ctx.db, id);
   if (decision === null) fail('not_found', `there is no decision '${id}'`, { path: 'id' });
-  return { decision, history: await listDecisionEvents(ctx.db, id) };
+  const history = await listDecisionEvents(ctx.db, id);
+  return { decision, history, review: await reviewOf(ctx, decision, history) };
 }
