@@ -149,7 +149,7 @@ describe.each(TEST_DATABASES)('decisions on the ERP story over the API on $name'
     });
     expect(opened.status).toBe(201);
     const decision = opened.body.decision;
-    expect(decision).toMatchObject({ id: 'DEC-1', status: 'open', signal, dueDate: '2026-09-30' });
+    expect(decision).toMatchObject({ id: 'DEC-1', status: 'open', signal, dueDate: '2026-10-04' });
     expect(decision.options.map((o) => o.changes.map((c) => c.kind))).toEqual([
       ['move_milestone', 'move_milestone'],
       ['add_capacity'],
@@ -162,7 +162,7 @@ describe.each(TEST_DATABASES)('decisions on the ERP story over the API on $name'
       ['R-OPS-MONEY', false],
       ['R-COST', true],
     ]);
-    // Adding October's IT capacity resolves the over-allocation and the money it made late.
+    // Adding IT capacity in weeks 41–43 resolves the over-allocation and the money it made late.
     const add = decision.options[1]!;
     expect(add.result.signals.resolved.map((s) => s.id)).toContain(signal);
     expect(add.result.totals.moneyLaterByCapacity.after).toBeLessThan(
@@ -228,7 +228,7 @@ describe.each(TEST_DATABASES)('decisions on the ERP story over the API on $name'
       signals: { resolved: string[] };
     }>('dana', 'POST', '/api/v1/decisions/DEC-1/decide', {
       option: 2,
-      reason: 'Contractors for October are cheaper than a late purchasing desk',
+      reason: 'Contractors for weeks 41–43 are cheaper than a late purchasing desk',
     });
     expect(decided.status).toBe(200);
     const signal = decided.body.decision.signal!;
@@ -243,7 +243,9 @@ describe.each(TEST_DATABASES)('decisions on the ERP story over the API on $name'
       )
     ).body;
     expect(plan.units.find((u) => u.id === 'IT')!.capacity!.periods).toMatchObject({
-      '2026-10': 10,
+      '2026-W41': 10,
+      '2026-W42': 10,
+      '2026-W43': 10,
     });
     const { body: inbox } = await call<{ signals: { id: string }[] }>(
       'dana',

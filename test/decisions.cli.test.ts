@@ -47,7 +47,7 @@ describe('throughline decisions and decide', () => {
     const signal = list.signals.find((s) => s.kind === 'capacity.over_allocated')!.id;
     const opened = await cli('decision', 'open', '--signal', signal, '--as', 'priya');
     expect(opened.code, opened.stderr.join('\n')).toBe(0);
-    expect(opened.stdout[0]).toMatch(/^DEC-1 \[open\] .* — due 2026-09-30$/);
+    expect(opened.stdout[0]).toMatch(/^DEC-1 \[open\] .* — due 2026-10-04$/);
     const listed = await cli('decisions');
     expect(listed.code).toBe(0);
     expect(listed.stdout.join('\n')).toContain('decides: Dana Whitfield, by R-COST');
@@ -87,7 +87,7 @@ describe('throughline decisions and decide', () => {
       '--option',
       '2',
       '--reason',
-      'October contractors',
+      'Contractors for weeks 41–43',
       '--as',
       'dana',
     );
@@ -99,7 +99,7 @@ describe('throughline decisions and decide', () => {
     expect(result.decision.status).toBe('decided');
     expect(result.decision.outcome).toMatchObject({
       decidedBy: 'dana',
-      reason: 'October contractors',
+      reason: 'Contractors for weeks 41–43',
     });
     expect(result.planChanges).toBeGreaterThan(0);
     const twice = await cli(

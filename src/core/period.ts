@@ -1,5 +1,6 @@
 import type { IsoDate, PeriodLabel } from './domain/plan.ts';
-import { isIsoDate } from './calendar.ts';
+import { fromDayNumber, isIsoDate } from './calendar.ts';
+import { mondayOfWeek, weekIndex } from './schedule/iso-week.ts';
 
 /** A reporting period with its first and last calendar day (both inclusive). */
 export interface Period {
@@ -52,4 +53,17 @@ export function parsePeriod(label: string): Period | null {
 /** True when the date falls inside the period. */
 export function periodContains(period: Period, date: IsoDate): boolean {
   return isIsoDate(date) && date >= period.start && date <= period.end;
+}
+
+/**
+ * A period a unit's capacity may be planned in: a reporting period, or an ISO week (`2026-W41`,
+ * Monday to Sunday) for a few weeks of extra people or a holiday dip. Null when it is neither.
+ */
+export function parseCapacityPeriod(label: string): Period | null {
+  const reporting = parsePeriod(label);
+  if (reporting !== null) return reporting;
+  const week = weekIndex(label);
+  if (week === undefined) return null;
+  const monday = mondayOfWeek(week);
+  return { label, start: fromDayNumber(monday), end: fromDayNumber(monday + 6) };
 }

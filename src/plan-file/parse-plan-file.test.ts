@@ -452,7 +452,7 @@ const WITH_DEMANDS = `${BASE.replace(
     name: IT
     capacity:
       perWeek: 10
-      periods: { 2026-12: 6, 2026-Q4: 8.5, 2027: 12 }
+      periods: { 2026-12: 6, 2026-Q4: 8.5, 2027: 12, 2026-W41: 9 }
 `,
 )}demands:
   - id: D-BUILD
@@ -479,7 +479,10 @@ describe('parsePlanText: capacity and demands', () => {
     expect(plan.units[0]).toEqual({
       id: 'IT',
       name: 'IT',
-      capacity: { perWeek: 10, periods: { '2026-12': 6, '2026-Q4': 8.5, '2027': 12 } },
+      capacity: {
+        perWeek: 10,
+        periods: { '2026-12': 6, '2026-Q4': 8.5, '2027': 12, '2026-W41': 9 },
+      },
     });
     expect(plan.units[1]).toEqual({ id: 'OPS', name: 'Operations' });
     expect(plan.demands).toEqual([
@@ -584,7 +587,7 @@ describe('parsePlanText: capacity and demands', () => {
     expect(problems.map((p) => p.message)).toEqual([
       'capacityMeasure of the organisation must not be empty',
       "capacity.perWeek of unit 'IT' must not be negative, got -1",
-      "'2026-Q5' in capacity.periods of unit 'IT' is not a reporting period: write 2026, 2026-H1, 2026-Q4 or 2026-10",
+      "'2026-Q5' in capacity.periods of unit 'IT' is not a reporting period or an ISO week: write 2026, 2026-H1, 2026-Q4, 2026-10 or 2026-W41",
       "perWeek of demand 'D-BUILD' must be more than 0, got 0",
       "unknown field 'hours' in demand 'D-BUILD'; allowed: id, initiative, unit, perWeek, from, to, workItem, milestone, after",
       "'ERP 17' is not a work item key such as ERP-17 (workItem of demand 'D-CUTOVER'): keys have no spaces",

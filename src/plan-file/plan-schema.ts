@@ -185,9 +185,12 @@ function describeError(error: ErrorObject, root: unknown): SchemaProblem | undef
     }
     case 'propertyNames': {
       const label = String(params.propertyName);
+      const weeks = segments.includes('capacity');
       return problem(
         'plan.bad_period',
-        `'${label}' in ${place} is not a reporting period: write 2026, 2026-H1, 2026-Q4 or 2026-10`,
+        weeks
+          ? `'${label}' in ${place} is not a reporting period or an ISO week: write 2026, 2026-H1, 2026-Q4, 2026-10 or 2026-W41`
+          : `'${label}' in ${place} is not a reporting period: write 2026, 2026-H1, 2026-Q4 or 2026-10`,
         [...segments, label],
       );
     }

@@ -138,26 +138,28 @@ describe('decisions in the browser', { timeout: 120_000 }, () => {
     await addCapacity.check();
     await page
       .getByRole('textbox', { name: 'Reason' })
-      .fill('Contractors for October are cheaper than a late purchasing desk');
+      .fill('Contractors for weeks 41–43 are cheaper than a late purchasing desk');
     await page.getByRole('button', { name: 'Decide' }).click();
     const outcome = page.getByTestId('decision-outcome');
     await outcome.waitFor();
     expect(await outcome.textContent()).toContain('Dana Whitfield chose option 2');
-    expect(await outcome.textContent()).toContain('Contractors for October');
+    expect(await outcome.textContent()).toContain('Contractors for weeks 41–43');
     expect(await page.getByTestId('decision-status').textContent()).toBe('Decided');
     const history = await page.getByTestId('decision-history').locator('li').allTextContents();
     expect(history).toHaveLength(2);
     expect(history[0]).toContain('opened by Priya Shah');
     expect(history[1]).toContain('decided by Dana Whitfield');
 
-    // The plan changed: IT has October capacity, and the over-allocation signal resolved.
+    // The plan changed: IT has more capacity in weeks 41–43, and the over-allocation resolved.
     const plan = await call<{ units: { id: string; capacity?: { periods?: object } }[] }>(
       server.token,
       'GET',
       '/api/v1/plan',
     );
     expect(plan.body.units.find((u) => u.id === 'IT')!.capacity!.periods).toMatchObject({
-      '2026-10': 10,
+      '2026-W41': 10,
+      '2026-W42': 10,
+      '2026-W43': 10,
     });
     const inbox = await call<{ signals: { id: string }[] }>(server.token, 'GET', '/api/v1/signals');
     expect(inbox.body.signals.map((s) => s.id)).not.toContain(signal);

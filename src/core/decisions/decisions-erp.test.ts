@@ -21,7 +21,7 @@ function effects(options: { changes: Parameters<typeof optionEffect>[1] }[]): Op
 describe('decisions on the ERP story, after the ERP-17 slip', () => {
   const capacity = state.signals.find((s) => s.kind === 'capacity.over_allocated')!;
 
-  it('proposes accepting the later dates, October IT capacity at a cost, and letting I-MAINT yield', () => {
+  it('proposes accepting the later dates, IT capacity in weeks 41–43 at a cost, and letting I-MAINT yield', () => {
     const options = proposeOptions(plan, state, capacity);
     expect(options.map((o) => o.changes.map((c) => c.kind))).toEqual([
       ['move_milestone', 'move_milestone'],
@@ -29,15 +29,14 @@ describe('decisions on the ERP story, after the ERP-17 slip', () => {
       ['prioritise'],
     ]);
     const add = options[1]!.changes[0]!;
-    expect(add).toMatchObject({ unit: 'IT', from: '2026-10-01', to: '2026-10-31' });
-    // The missing capacity, priced at IT's 5,000 USD a week for the 31 days of October.
+    // Exactly the over-allocated weeks, Monday 5 October to Sunday 25 October.
+    expect(state.capacity.overAllocations[0]!.weeks).toEqual(['2026-W41', '2026-W42', '2026-W43']);
+    expect(add).toMatchObject({ unit: 'IT', from: '2026-10-05', to: '2026-10-25' });
+    // The missing capacity, priced at IT's 5,000 USD a week for those 3 weeks.
     const over = state.capacity.overAllocations[0]!;
     const perWeek = over.peakLoad - over.capacity;
     expect(add).toMatchObject({ perWeek, cost: { period: '2026-10' } });
-    expect(add.kind === 'add_capacity' && add.cost?.amount).toBeCloseTo(
-      (perWeek * 5000 * 31) / 7,
-      1,
-    );
+    expect(add.kind === 'add_capacity' && add.cost?.amount).toBe(perWeek * 5000 * 3);
     expect(options[2]!.changes[0]).toEqual({
       kind: 'prioritise',
       unit: 'IT',
@@ -100,8 +99,8 @@ describe('decisions on the ERP story, after the ERP-17 slip', () => {
   it('is due the last day every option is possible: before the capacity weeks begin', () => {
     const options = proposeOptions(plan, state, capacity);
     const days = options.map((o) => lastDayOf(plan, state, o.changes));
-    expect(days[1]).toBe('2026-09-30');
-    expect(earliest(days)).toBe('2026-09-30');
+    expect(days[1]).toBe('2026-10-04');
+    expect(earliest(days)).toBe('2026-10-04');
   });
 
   it('for a slip: accept and re-baseline, or re-plan the dependants too', () => {

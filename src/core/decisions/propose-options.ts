@@ -1,4 +1,4 @@
-import { addDays, fromDayNumber } from '../calendar.ts';
+import { fromDayNumber } from '../calendar.ts';
 import type { IsoDate, Plan } from '../domain/plan.ts';
 import type { DerivedState, Signal } from '../domain/state.ts';
 import type { ScenarioChange } from '../scenario/scenario.ts';
@@ -7,7 +7,7 @@ import type { ProposedOption } from './decision.ts';
 
 /**
  * The options the engine can derive from a signal. For an over-allocated unit: accept the later
- * (levelled) dates; add the missing capacity in the months of those weeks, priced at the unit's
+ * (levelled) dates; add the missing capacity in exactly those weeks, priced at the unit's
  * cost per week; let the initiatives whose moved milestones carry no benefit yield the unit to
  * those whose do. For a slipped milestone: accept the slip and re-baseline; accept it and
  * re-plan the dependants that slip with it. Other signals propose nothing: people add options.
@@ -47,13 +47,12 @@ function capacityOptions(plan: Plan, state: DerivedState, signal: Signal): Propo
   const lastWeek = weekIndex(over.weeks.at(-1)!);
   const missing = over.peakLoad - over.capacity;
   if (firstWeek !== undefined && lastWeek !== undefined && missing > 0) {
-    const from = monthStart(fromDayNumber(mondayOfWeek(firstWeek)));
-    const to = monthEnd(fromDayNumber(mondayOfWeek(lastWeek) + 4));
+    // Exactly the weeks that are over-allocated, Monday to Sunday.
+    const from = fromDayNumber(mondayOfWeek(firstWeek));
+    const to = fromDayNumber(mondayOfWeek(lastWeek) + 6);
     const unit = plan.units.find((u) => u.id === over.unit);
     const rate = unit?.capacity?.costPerWeek;
-    const days =
-      Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) +
-      1;
+    const weekCount = lastWeek - firstWeek + 1;
     const change: ScenarioChange = {
       kind: 'add_capacity',
       unit: over.unit,
@@ -63,12 +62,12 @@ function capacityOptions(plan: Plan, state: DerivedState, signal: Signal): Propo
     };
     if (rate !== undefined && rate > 0)
       change.cost = {
-        amount: Math.round(((missing * rate * days) / 7) * 100) / 100,
+        amount: Math.round(missing * rate * weekCount * 100) / 100,
         period: periodOf(from, to),
       };
     if (from > state.asOf)
       options.push({
-        title: `Add ${missing} a week of ${over.unit} capacity from ${from} to ${to}${change.cost === undefined ? '' : `, at ${Math.round(change.cost.amount).toLocaleString('en-US')} ${plan.organisation.currency}`}`,
+        title: `Add ${missing} a week of ${over.unit} capacity in ${weeks} (${from} to ${to})${change.cost === undefined ? '' : `, at ${Math.round(change.cost.amount).toLocaleString('en-US')} ${plan.organisation.currency}`}`,
         changes: [change],
       });
   }
@@ -117,17 +116,6 @@ function slipOptions(plan: Plan, state: DerivedState, milestone: string): Propos
       changes: [milestone, ...slipping].map((id) => ({ kind: 'accept_slip', milestone: id })),
     });
   return options;
-}
-
-function monthStart(date: IsoDate): IsoDate {
-  return `${date.slice(0, 7)}-01`;
-}
-
-function monthEnd(date: IsoDate): IsoDate {
-  const [year, month] = [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
-  const next =
-    month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
-  return addDays(next, -1);
 }
 
 /** The reporting period that holds both days: the month, else the quarter, else the year. */

@@ -7,7 +7,7 @@ import type {
   LevelledMilestone,
   UnitLoad,
 } from '../domain/state.ts';
-import { parsePeriod } from '../period.ts';
+import { parseCapacityPeriod } from '../period.ts';
 import { mondayOfWeek, weekIndex, weekLabel, weekOfDay } from '../schedule/iso-week.ts';
 import {
   capacityInWeek,
@@ -41,7 +41,7 @@ function capacityOfUnit(unit: Unit, fromWeek: number, toWeek: number): CapacityU
   const capacity = unit.capacity;
   if (capacity === undefined) return { id: unit.id, capacity: Number.POSITIVE_INFINITY };
   const periods = Object.entries(capacity.periods ?? {}).flatMap(([label, amount]) => {
-    const period = parsePeriod(label);
+    const period = parseCapacityPeriod(label);
     return period === null ? [] : [{ start: dayOf(period.start), end: dayOf(period.end), amount }];
   });
   if (periods.length === 0) return { id: unit.id, capacity: capacity.perWeek };
@@ -61,7 +61,7 @@ function lastPeriodWeek(units: readonly Unit[]): number {
   let last = Number.NEGATIVE_INFINITY;
   for (const unit of units)
     for (const label of Object.keys(unit.capacity?.periods ?? {})) {
-      const period = parsePeriod(label);
+      const period = parseCapacityPeriod(label);
       if (period !== null) last = Math.max(last, weekOfDay(dayOf(period.end)));
     }
   return last;

@@ -106,6 +106,32 @@ describe('capacity: the resource bottleneck', () => {
     ]);
   });
 
+  it('reads a week planned on its own before the month, quarter or year holding it', () => {
+    const { plan: base, workItems: items } = story();
+    const it = base.units[0]!;
+    const plan: Plan = {
+      ...base,
+      units: [
+        {
+          ...it,
+          capacity: { perWeek: 5, periods: { '2026-10': 6, '2026-W41': 7, '2026-W42': 7 } },
+        },
+        base.units[1]!,
+      ],
+    };
+    const weekly = computeState({ plan, workItems: items, changes: {}, asOf: AS_OF });
+    const unit = weekly.capacity.units.find((u) => u.unit === 'IT')!;
+    expect(unit.weeks.slice(0, 5).map((w) => [w.week, w.capacity])).toEqual([
+      ['2026-W40', 5],
+      ['2026-W41', 7],
+      ['2026-W42', 7],
+      ['2026-W43', 6],
+      ['2026-W44', 6],
+    ]);
+    // Only week 43 is still short: 7 against 6.
+    expect(weekly.capacity.overAllocations.map((o) => o.weeks)).toEqual([['2026-W43']]);
+  });
+
   it('runs each demand while its work item runs, and levels the later one in the queue', () => {
     expect(state.capacity.demands).toEqual([
       {

@@ -406,13 +406,26 @@ describe('validatePlan: capacity and demands', () => {
     const messages = problems.map((p) => p.message);
     expect(messages[0]).toBe("the weekly capacity of unit 'IT' must not be negative, got -1");
     expect(messages[1]).toBe(
-      "'2026-Q5' in the capacity periods of unit 'IT' is not a reporting period: write 2026, 2026-H1, 2026-Q4 or 2026-10",
+      "'2026-Q5' in the capacity periods of unit 'IT' is not a reporting period or an ISO week: write 2026, 2026-H1, 2026-Q4, 2026-10 or 2026-W41",
     );
     expect(messages[2]).toBe(
       "the weekly capacity of unit 'IT' in 2026-12 must not be negative, got -2",
     );
     expect(messages[3]).toBe("the weekly capacity of unit 'OPS' must be a finite number, got NaN");
     expect(messages[4]).toContain("unit 'OPS' in 2026-H2 must be a finite number");
+  });
+
+  it('takes ISO weeks as capacity periods, but only weeks the year has, and nowhere else', () => {
+    const plan = buildPlan();
+    // 2026 has 53 ISO weeks; 2027 has 52.
+    plan.units[0]!.capacity = {
+      perWeek: 5,
+      periods: { '2026-W53': 4, '2027-W53': 4, '2026-W41': 9 },
+    };
+    const problems = validatePlan(plan);
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['plan.bad_period', "$.units[0].capacity.periods['2027-W53']"],
+    ]);
   });
 
   it('accepts a unit with no capacity, or zero capacity in a freeze', () => {

@@ -3,7 +3,7 @@ import type { Demand, Plan, PlanCollection } from '../domain/plan.ts';
 import { DECISION_KINDS, dependencyId } from '../domain/plan.ts';
 import { DomainError } from '../errors.ts';
 import { isIsoDate } from '../calendar.ts';
-import { parsePeriod } from '../period.ts';
+import { parseCapacityPeriod, parsePeriod } from '../period.ts';
 import { findUnstorable, MAX_ID_LENGTH, type UnstorablePlace } from '../storable-text.ts';
 import type { PathSegment } from './json-path.ts';
 import { formatJsonPath } from './json-path.ts';
@@ -396,15 +396,18 @@ function checkPeriodMap<T>(
   at: PathSegment[],
   what: string,
   checkValue: (value: T, valueAt: PathSegment[], label: string) => void,
+  weeks = false,
 ): void {
   for (const [label, value] of Object.entries(map)) {
     const valueAt = [...at, label];
-    if (parsePeriod(label) === null) {
+    if ((weeks ? parseCapacityPeriod(label) : parsePeriod(label)) === null) {
       report(
         ctx,
         'plan.bad_period',
         valueAt,
-        `'${label}' in ${what} is not a reporting period: write 2026, 2026-H1, 2026-Q4 or 2026-10`,
+        weeks
+          ? `'${label}' in ${what} is not a reporting period or an ISO week: write 2026, 2026-H1, 2026-Q4, 2026-10 or 2026-W41`
+          : `'${label}' in ${what} is not a reporting period: write 2026, 2026-H1, 2026-Q4 or 2026-10`,
       );
     }
     checkValue(value, valueAt, label);
@@ -535,6 +538,7 @@ function checkUnits(ctx: Context): void {
         `the capacity periods of ${of}`,
         (value, valueAt, label) =>
           checkAmount(ctx, value, valueAt, `the weekly capacity of ${of} in ${label}`, false),
+        true,
       );
     }
   });

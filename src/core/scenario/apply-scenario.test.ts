@@ -155,15 +155,40 @@ describe('applyScenario: each lever', () => {
     expect(plan.units[0]!.capacity!.periods).toEqual({ '2026-Q4': 5, '2026-11': 6, '2026-12': 3 });
   });
 
-  it('add_capacity refuses weeks that are not whole months, naming the change', () => {
+  it('add_capacity adds whole ISO weeks, Monday to Sunday, on top of the month they lie in', () => {
+    const base = smallPlan();
+    base.units[0] = buildUnit({ capacity: { perWeek: 6, periods: { '2026-10': 5 } } });
+    const plan = apply(
+      [{ kind: 'add_capacity', unit: 'IT', perWeek: 4, from: '2026-10-05', to: '2026-10-25' }],
+      base,
+    );
+    expect(plan.units[0]!.capacity!.periods).toEqual({
+      '2026-10': 5,
+      '2026-W41': 9,
+      '2026-W42': 9,
+      '2026-W43': 9,
+    });
+  });
+
+  it('add_capacity over whole months also raises the weeks planned on their own inside them', () => {
+    const base = smallPlan();
+    base.units[0] = buildUnit({ capacity: { perWeek: 6, periods: { '2026-W41': 2 } } });
+    const plan = apply(
+      [{ kind: 'add_capacity', unit: 'IT', perWeek: 1, from: '2026-10-01', to: '2026-10-31' }],
+      base,
+    );
+    expect(plan.units[0]!.capacity!.periods).toEqual({ '2026-W41': 3, '2026-10': 7 });
+  });
+
+  it('add_capacity refuses days that are neither whole weeks nor whole months, naming the change', () => {
     const { code, problems } = refusal(() =>
       apply([
-        { kind: 'add_capacity', unit: 'IT', perWeek: 3, from: '2026-10-05', to: '2026-10-23' },
+        { kind: 'add_capacity', unit: 'IT', perWeek: 3, from: '2026-10-06', to: '2026-10-23' },
       ]),
     );
     expect(code).toBe('scenario.bad_change');
     expect(problems[0]!.path).toBe('$.changes[0]');
-    expect(problems[0]!.message).toContain('2026-10-01 … 2026-10-31');
+    expect(problems[0]!.message).toContain('2026-10-05 … 2026-10-25');
   });
 
   it('move_demand moves a window', () => {

@@ -9,13 +9,13 @@ import type {
 } from '../domain/plan.ts';
 import { dependencyId } from '../domain/plan.ts';
 import type { DerivedState } from '../domain/state.ts';
-import { addDays, daysBetween } from '../calendar.ts';
+import { addDays, daysBetween, fromDayNumber, isIsoDate, toDayNumber } from '../calendar.ts';
 import { DomainError, type Problem } from '../errors.ts';
 import { parsePeriod } from '../period.ts';
 import { formatJsonPath, parseJsonPath, type PathSegment } from '../plan/json-path.ts';
 import { didYouMean } from '../plan/suggest.ts';
 import { validatePlan } from '../plan/validate-plan.ts';
-import { weekIndex } from '../schedule/iso-week.ts';
+import { mondayOfWeek, weekIndex, weekLabel, weekOfDay } from '../schedule/iso-week.ts';
 import { checkScenarioChanges, type ScenarioChange } from './scenario.ts';
 
 /**
@@ -95,17 +95,17 @@ const LEVERS: { [K in ScenarioChange['kind']]: Lever<K> } = {
 
   add_capacity(draft, change, _state, at) {
     const u = draft.find('units', change.unit, [...at, 'unit']);
-    const months = monthsOf(change.from, change.to);
-    if (months === null) {
+    const labels = monthsOf(change.from, change.to) ?? weeksOf(change.from, change.to);
+    if (labels === null) {
       draft.report(
         'scenario.bad_change',
         at,
-        `capacity is planned per month at the finest: 'from' must be the first day of a month and 'to' the last day of one, not before it (got ${change.from} … ${change.to}; the months holding them run ${monthStart(change.from)} … ${monthEnd(change.to)})`,
+        `capacity is planned per ISO week at the finest: 'from' must be a Monday and 'to' a Sunday (or the first and last days of months), not before it (got ${change.from} … ${change.to}; the weeks holding them run ${weekStart(change.from)} … ${weekEnd(change.to)})`,
       );
     }
     if (change.cost?.initiative !== undefined)
       draft.find('initiatives', change.cost.initiative, [...at, 'cost', 'initiative']);
-    if (u === undefined || months === null) return;
+    if (u === undefined || labels === null) return;
     const unit = draft.get<Unit>('units', u);
     if (unit.capacity === undefined) {
       draft.report(
@@ -116,9 +116,16 @@ const LEVERS: { [K in ScenarioChange['kind']]: Lever<K> } = {
       return;
     }
     const periods = { ...(unit.capacity.periods ?? {}) };
-    for (const month of months)
-      periods[month] =
-        capacityInMonth(unit.capacity.perWeek, unit.capacity.periods ?? {}, month) + change.perWeek;
+    const before = unit.capacity.periods ?? {};
+    for (const label of labels)
+      periods[label] = capacityIn(unit.capacity.perWeek, before, label) + change.perWeek;
+    // Weeks the plan already plans on their own inside the months get the same addition.
+    if (weekIndex(labels[0]!) === undefined)
+      for (const [label, amount] of Object.entries(before)) {
+        const week = weekIndex(label);
+        const month = week === undefined ? '' : fromDayNumber(mondayOfWeek(week)).slice(0, 7);
+        if (labels.includes(month)) periods[label] = amount + change.perWeek;
+      }
     draft.update('units', u, { capacity: { ...unit.capacity, periods } });
     const cost = change.cost;
     if (cost?.initiative !== undefined) {
@@ -313,11 +320,40 @@ function monthsOf(from: string, to: string): string[] | null {
   }
 }
 
+/** The ISO weeks `from` (a Monday) … `to` (a Sunday) covers, or null when they are not whole weeks. */
+function weeksOf(from: string, to: string): string[] | null {
+  if (from > to || from !== weekStart(from) || to !== weekEnd(to)) return null;
+  const weeks: string[] = [];
+  const last = weekOfDay(toDayNumber(to));
+  for (let week = weekOfDay(toDayNumber(from)); week <= last; week += 1)
+    weeks.push(weekLabel(week));
+  return weeks;
+}
+
+/** The Monday of the ISO week holding a day (the day itself when it is not a date). */
+function weekStart(date: string): string {
+  return isIsoDate(date) ? fromDayNumber(mondayOfWeek(weekOfDay(toDayNumber(date)))) : date;
+}
+
+/** The Sunday of the ISO week holding a day. */
+function weekEnd(date: string): string {
+  return isIsoDate(date) ? fromDayNumber(mondayOfWeek(weekOfDay(toDayNumber(date))) + 6) : date;
+}
+
 /**
- * A unit's weekly capacity in a month: the most specific period that holds it wins, as the
- * engine reads it (a month lies inside one quarter, one half and one year, so every week of it
- * reads the same).
+ * A unit's weekly capacity in a week or a month, as the engine reads it: the most specific period
+ * that holds it wins. A week reads the periods holding its Monday; a month lies inside one
+ * quarter, one half and one year, so every week of it without a week of its own reads the same.
  */
+function capacityIn(perWeek: number, periods: Record<string, number>, label: string): number {
+  const week = weekIndex(label);
+  if (week === undefined) return capacityInMonth(perWeek, periods, label);
+  return (
+    periods[label] ??
+    capacityInMonth(perWeek, periods, fromDayNumber(mondayOfWeek(week)).slice(0, 7))
+  );
+}
+
 function capacityInMonth(perWeek: number, periods: Record<string, number>, month: string): number {
   const year = month.slice(0, 4);
   const m = Number(month.slice(5, 7));
