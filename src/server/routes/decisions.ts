@@ -9,11 +9,15 @@ import {
   type OpenDecisionRequest,
 } from '../../app/decisions.ts';
 import type { ProposedOption } from '../../core/decisions/decision.ts';
+import { decisionDetailSchema } from './decision-review.schema.ts';
 import { bearer, errorResponses, errorSchema } from './schemas.ts';
 
 const id = {
   type: 'object',
-  properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+  // No control characters (a NUL cannot even be looked up): 400 naming the parameter.
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f]+$' },
+  },
   required: ['id'],
 } as const;
 
@@ -61,11 +65,11 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: AppContext): v
     '/api/v1/decisions/:id',
     {
       schema: {
-        summary: 'A decision with its options (as priced when added) and its history',
+        summary: 'A decision with its options (as priced when added), its history and review',
         tags: ['decisions'],
         security: bearer,
         params: id,
-        response: responses,
+        response: { 200: decisionDetailSchema, ...responses },
       },
     },
     async (request) => showDecision(ctx, request.params.id),
