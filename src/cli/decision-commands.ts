@@ -10,6 +10,7 @@ import type { ScenarioColumn } from '../core/scenario/price-scenario.ts';
 import { parseScenario, type Scenario } from '../core/scenario/scenario.ts';
 import { loadPlan } from '../store/plan-store.ts';
 import { checkToken } from '../store/token-store.ts';
+import { printReview } from './decision-review-output.ts';
 import type { CommandKit } from './main.ts';
 import { money, printJson, type Output } from './output.ts';
 import { withApp } from './with-app.ts';
@@ -123,6 +124,7 @@ export function registerDecisionCommands(program: Command, kit: CommandKit): voi
       if (kit.json()) return printJson(kit.output, shown);
       printDecision(kit.output, shown.decision);
       for (const e of shown.history) kit.output.out(`  ${e.at} ${e.action} by ${e.actor}`);
+      printReview(kit.output, shown.review);
     });
   decision
     .command('open')
