@@ -281,6 +281,36 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await dialog.getByRole('button', { name: 'Create objective' }).click();
     await page.getByTestId('plan-saved').getByText('Saved objective O-SAFETY: 1 change.').waitFor();
     await page.getByTestId('plan-table-objectives').getByText('Zero lost-time incidents').waitFor();
+
+    // Decision rights: listed with their holders, scope and limits; edited and checked alike.
+    await page.getByRole('tab', { name: /Decision rights/ }).click();
+    const rights = page.getByTestId('plan-table-decisionRights');
+    const cost = rights.locator('[data-entity="R-COST"]');
+    await cost.waitFor();
+    expect(await cost.textContent()).toContain('Dana Whitfield');
+    expect(await cost.textContent()).toContain('O-COST');
+    await page.getByRole('button', { name: 'Edit R-ERP-SLIP' }).click();
+    await dialog
+      .getByRole('textbox', { name: 'Most weeks an option may move a date later' })
+      .fill('3');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await page
+      .getByTestId('plan-saved')
+      .getByText('Saved decision right R-ERP-SLIP: 1 change.')
+      .waitFor();
+    await rights.locator('[data-entity="R-ERP-SLIP"]').getByText('up to 3 weeks later').waitFor();
+    // A right held by nobody is refused, the problem next to the person.
+    await page.getByRole('button', { name: 'New decision right' }).click();
+    await dialog.getByRole('textbox', { name: 'Id' }).fill('R-NOBODY');
+    await dialog.getByRole('button', { name: 'Create decision right' }).click();
+    const personError = dialog.locator('.mantine-Select-error');
+    await personError.waitFor();
+    expect(await personError.textContent()).toBe(
+      "person of decision right 'R-NOBODY' must not be empty",
+    );
+    await checkAxe(page, 'plan editor, decision rights');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await rights.locator('[data-entity="R-NOBODY"]').count()).toBe(0);
     // The refused plans answered 400, which the browser logs; nothing else went wrong.
     expect(errors.filter((e) => !e.includes('status of 400'))).toEqual([]);
   });

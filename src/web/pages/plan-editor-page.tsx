@@ -38,6 +38,7 @@ const SINGULAR: Record<EditableCollection, string> = {
   initiatives: 'initiative',
   milestones: 'milestone',
   dependencies: 'dependency',
+  decisionRights: 'decision right',
 };
 
 const TABS: { value: EditableCollection; label: string }[] = [
@@ -46,6 +47,7 @@ const TABS: { value: EditableCollection; label: string }[] = [
   { value: 'initiatives', label: 'Initiatives' },
   { value: 'milestones', label: 'Milestones' },
   { value: 'dependencies', label: 'Dependencies' },
+  { value: 'decisionRights', label: 'Decision rights' },
 ];
 
 interface Editing {
@@ -235,6 +237,35 @@ function Rows({
           );
         }),
       );
+    case 'decisionRights':
+      return table(
+        ['Right', 'Held by', 'Kinds', 'Scope', 'Limits'],
+        (plan.decisionRights ?? []).map((r) => (
+          <Table.Tr key={r.id} data-entity={r.id}>
+            <Table.Td fw={600}>{r.id}</Table.Td>
+            <Table.Td>
+              {r.person !== undefined ? name(r.person) : `every ${r.role ?? '—'}`}
+            </Table.Td>
+            <Table.Td>{(r.kinds ?? []).join(', ') || 'every kind'}</Table.Td>
+            <Table.Td>
+              {[...(r.objectives ?? []), ...(r.initiatives ?? []), ...(r.units ?? [])].join(', ') ||
+                'everywhere'}
+            </Table.Td>
+            <Table.Td>
+              {[
+                r.maxAmount === undefined
+                  ? null
+                  : `up to ${r.maxAmount.toLocaleString('en-US')} ${plan.organisation.currency}`,
+                r.maxSlipWeeks === undefined ? null : `up to ${r.maxSlipWeeks} weeks later`,
+                r.kpisOnTarget === true ? 'KPIs on target' : null,
+              ]
+                .filter((x) => x !== null)
+                .join('; ') || 'no limit'}
+            </Table.Td>
+            <Table.Td ta="right">{editButton(r.id, r)}</Table.Td>
+          </Table.Tr>
+        )),
+      );
   }
 }
 
@@ -300,7 +331,7 @@ export function PlanEditorPage() {
         problems: {
           fields: {
             [field]: [
-              `There is already ${kind === 'dependencies' ? 'a dependency' : `an ${SINGULAR[kind]}`} ${id}`,
+              `There is already ${kind === 'dependencies' ? 'a dependency' : `${kind === 'decisionRights' ? 'a' : 'an'} ${SINGULAR[kind]}`} ${id}`,
             ],
           },
           general: [],

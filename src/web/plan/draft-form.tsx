@@ -1,15 +1,18 @@
 import {
+  Checkbox,
   Group,
   MultiSelect,
   NumberInput,
+  SegmentedControl,
   Select,
   SimpleGrid,
   Stack,
   TagsInput,
   Textarea,
+  Text,
   TextInput,
 } from '@mantine/core';
-import type { DependencyType } from '../../core/domain/plan.ts';
+import type { DecisionKind, DependencyType, Role } from '../../core/domain/plan.ts';
 import type { Draft } from './drafts.ts';
 import { PeriodRows } from './period-rows.tsx';
 import { fieldError, type FormProblems } from './problems.ts';
@@ -40,6 +43,22 @@ const DEPENDENCY_TYPES: { value: DependencyType; label: string }[] = [
   { value: 'SS', label: 'Start-to-start (SS)' },
   { value: 'FF', label: 'Finish-to-finish (FF)' },
   { value: 'SF', label: 'Start-to-finish (SF)' },
+];
+
+const DECISION_KIND_LABELS: { value: DecisionKind; label: string }[] = [
+  { value: 'replan', label: 'Accept a slip / re-plan' },
+  { value: 'add_capacity', label: 'Add capacity or budget' },
+  { value: 'reprioritise', label: 'Re-prioritise' },
+  { value: 'scope_change', label: 'Change scope' },
+  { value: 'hold', label: 'Put on hold' },
+  { value: 'stop', label: 'Stop / cancel' },
+  { value: 'go_no_go', label: 'Go / no-go' },
+];
+
+const ROLES: { value: Role; label: string }[] = [
+  { value: 'executive', label: 'Executives' },
+  { value: 'strategy_office', label: 'Strategy office' },
+  { value: 'member', label: 'Members' },
 ];
 
 /** The fields of one plan entity, with the server's problems next to the fields they name. */
@@ -366,6 +385,109 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
               error={err('lagDays')}
             />
           </SimpleGrid>
+        </Stack>
+      );
+    case 'decisionRights':
+      return (
+        <Stack gap="sm">
+          {idField}
+          <Stack gap={4}>
+            <Text size="sm" fw={500} id="right-holder-label">
+              Held by
+            </Text>
+            <SegmentedControl
+              aria-labelledby="right-holder-label"
+              data={[
+                { value: 'person', label: 'A person' },
+                { value: 'role', label: 'Everyone with a role' },
+              ]}
+              value={draft.holder}
+              onChange={(v) => onChange({ ...draft, holder: v === 'role' ? 'role' : 'person' })}
+            />
+          </Stack>
+          {draft.holder === 'person' ? (
+            <Select
+              label="Person"
+              data={options.people}
+              value={draft.person}
+              onChange={(v) => onChange({ ...draft, person: v })}
+              searchable
+              required
+              error={err('person')}
+            />
+          ) : (
+            <Select
+              label="Role"
+              description="The right goes to the holder who owns the closest objective involved"
+              data={ROLES}
+              value={draft.role}
+              onChange={(v) => onChange({ ...draft, role: v })}
+              required
+              error={err('role')}
+            />
+          )}
+          <MultiSelect
+            label="Kinds of decision"
+            description="None chosen: every kind"
+            data={DECISION_KIND_LABELS}
+            value={draft.kinds}
+            onChange={(v) => onChange({ ...draft, kinds: v })}
+            error={err('kinds')}
+          />
+          <Text size="sm" c="dimmed">
+            Scope: none chosen means everywhere. An objective covers its children; a unit covers the
+            initiatives it runs.
+          </Text>
+          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+            <MultiSelect
+              label="Objectives"
+              data={options.objectives}
+              value={draft.objectives}
+              onChange={(v) => onChange({ ...draft, objectives: v })}
+              searchable
+              error={err('objectives')}
+            />
+            <MultiSelect
+              label="Initiatives"
+              data={options.initiatives}
+              value={draft.initiatives}
+              onChange={(v) => onChange({ ...draft, initiatives: v })}
+              searchable
+              error={err('initiatives')}
+            />
+            <MultiSelect
+              label="Units"
+              data={options.units}
+              value={draft.units}
+              onChange={(v) => onChange({ ...draft, units: v })}
+              searchable
+              error={err('units')}
+            />
+          </SimpleGrid>
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <NumberInput
+              label="Most money an option may move"
+              description="In the organisation's currency; empty: no limit"
+              value={draft.maxAmount}
+              onChange={(v) => onChange({ ...draft, maxAmount: typeof v === 'number' ? v : '' })}
+              min={0}
+              thousandSeparator=","
+              error={err('maxAmount')}
+            />
+            <NumberInput
+              label="Most weeks an option may move a date later"
+              description="Calendar weeks; empty: no limit"
+              value={draft.maxSlipWeeks}
+              onChange={(v) => onChange({ ...draft, maxSlipWeeks: typeof v === 'number' ? v : '' })}
+              min={0}
+              error={err('maxSlipWeeks')}
+            />
+          </SimpleGrid>
+          <Checkbox
+            label="Only while every KPI it touches stays on target"
+            checked={draft.kpisOnTarget}
+            onChange={(e) => onChange({ ...draft, kpisOnTarget: e.currentTarget.checked })}
+          />
         </Stack>
       );
   }

@@ -5,12 +5,19 @@ import type {
   MilestoneEntry,
   PlanFile,
 } from '../../plan-file/plan-file-types.ts';
-import type { Direction, DependencyType, Objective } from '../../core/domain/plan.ts';
+import type {
+  DecisionKind,
+  DecisionRight,
+  Direction,
+  DependencyType,
+  Objective,
+  Role,
+} from '../../core/domain/plan.ts';
 import type { PeriodRow } from './period-rows.tsx';
 
-/** What the plan editor edits: objectives, KPIs, initiatives, milestones and dependencies. */
+/** What the plan editor edits: objectives, KPIs, initiatives, milestones, dependencies and decision rights. */
 export type EditableCollection =
-  'objectives' | 'kpis' | 'initiatives' | 'milestones' | 'dependencies';
+  'objectives' | 'kpis' | 'initiatives' | 'milestones' | 'dependencies' | 'decisionRights';
 
 export interface ObjectiveDraft {
   kind: 'objectives';
@@ -66,7 +73,29 @@ export interface DependencyDraft {
   lagDays: number | '';
 }
 
-export type Draft = ObjectiveDraft | KpiDraft | InitiativeDraft | MilestoneDraft | DependencyDraft;
+export interface DecisionRightDraft {
+  kind: 'decisionRights';
+  id: string;
+  /** Held by one person, or by everyone with a role. */
+  holder: 'person' | 'role';
+  person: string | null;
+  role: Role | null;
+  kinds: DecisionKind[];
+  objectives: string[];
+  initiatives: string[];
+  units: string[];
+  maxAmount: number | '';
+  maxSlipWeeks: number | '';
+  kpisOnTarget: boolean;
+}
+
+export type Draft =
+  | ObjectiveDraft
+  | KpiDraft
+  | InitiativeDraft
+  | MilestoneDraft
+  | DependencyDraft
+  | DecisionRightDraft;
 
 /** A number from a form, or null (which the plan file refuses, naming the field) when empty. */
 function numberOrNull(value: number | ''): number | null {
@@ -140,6 +169,21 @@ export function emptyDraft(kind: EditableCollection, plan: PlanFile): Draft {
       };
     case 'dependencies':
       return { kind, predecessor: null, successor: null, type: 'FS', lagDays: 0 };
+    case 'decisionRights':
+      return {
+        kind,
+        id: '',
+        holder: 'person',
+        person: null,
+        role: null,
+        kinds: [],
+        objectives: [],
+        initiatives: [],
+        units: [],
+        maxAmount: '',
+        maxSlipWeeks: '',
+        kpisOnTarget: false,
+      };
   }
 }
 
@@ -213,6 +257,23 @@ export function draftOf(kind: EditableCollection, entity: unknown): Draft {
         lagDays: d.lagDays ?? 0,
       };
     }
+    case 'decisionRights': {
+      const r = entity as DecisionRight;
+      return {
+        kind,
+        id: r.id,
+        holder: r.role !== undefined && r.person === undefined ? 'role' : 'person',
+        person: r.person ?? null,
+        role: r.role ?? null,
+        kinds: r.kinds ?? [],
+        objectives: r.objectives ?? [],
+        initiatives: r.initiatives ?? [],
+        units: r.units ?? [],
+        maxAmount: r.maxAmount ?? '',
+        maxSlipWeeks: r.maxSlipWeeks ?? '',
+        kpisOnTarget: r.kpisOnTarget === true,
+      };
+    }
   }
 }
 
@@ -279,6 +340,21 @@ export function entryOf(draft: Draft): unknown {
         successor: draft.successor ?? '',
         type: draft.type,
         lagDays: numberOrNull(draft.lagDays),
+      };
+    case 'decisionRights':
+      // Empty lists and limits mean "every kind", "everywhere", "no limit": they are left out.
+      return {
+        id: draft.id.trim(),
+        ...(draft.holder === 'person'
+          ? { person: draft.person ?? '' }
+          : { role: draft.role ?? '' }),
+        ...(draft.kinds.length === 0 ? {} : { kinds: draft.kinds }),
+        ...(draft.objectives.length === 0 ? {} : { objectives: draft.objectives }),
+        ...(draft.initiatives.length === 0 ? {} : { initiatives: draft.initiatives }),
+        ...(draft.units.length === 0 ? {} : { units: draft.units }),
+        ...(draft.maxAmount === '' ? {} : { maxAmount: draft.maxAmount }),
+        ...(draft.maxSlipWeeks === '' ? {} : { maxSlipWeeks: draft.maxSlipWeeks }),
+        ...(draft.kpisOnTarget ? { kpisOnTarget: true } : {}),
       };
   }
 }
