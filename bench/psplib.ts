@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/psplib.ts [--iterations 1000] [--seed 1] [--set j30]
  *
- * Data: ../shared/reference/scheduling/psplib/ (PSPLIB, copied from ptal/kobe-scheduling).
+ * Data: test/fixtures/reference/scheduling/psplib/ (PSPLIB, copied from ptal/kobe-scheduling).
  * Numbers, not assertions: this is not a test.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ const ITERATIONS = Number(args.iterations);
 const SEED = Number(args.seed);
 const SET = args.set;
 
-const root = new URL('../../shared/reference/scheduling/psplib/', import.meta.url);
+const root = new URL('../test/fixtures/reference/scheduling/psplib/', import.meta.url);
 const optimumText = readFileSync(new URL(`optimum/${SET}_optimum.csv`, root), 'utf8');
 /** Proven optimum, or the best known upper bound where the file gives `LB..UB`. */
 const optimum = new Map(

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runCapturedCli } from '../../test/support/cli-run.ts';
 
 const reference = (path: string): string =>
-  fileURLToPath(new URL(`../../../shared/reference/scheduling/${path}`, import.meta.url));
+  fileURLToPath(new URL(`../../test/fixtures/reference/scheduling/${path}`, import.meta.url));
 const demoPlan = fileURLToPath(new URL('../../demo/plan.yaml', import.meta.url));
 
 const CONTRACT_KEYS = [

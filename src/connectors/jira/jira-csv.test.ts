@@ -12,8 +12,8 @@ import {
   type JiraCsvOptions,
 } from './jira-csv.ts';
 
-/** Real exports from public repositories (see ../shared/reference/README.md). */
-const REFERENCE = fileURLToPath(new URL('../../../../shared/reference/jira/csv/', import.meta.url));
+/** Real exports from public repositories (see test/fixtures/reference/README.md). */
+const REFERENCE = fileURLToPath(new URL('../../../test/fixtures/reference/jira/csv/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/spreadsheets/', import.meta.url));
 
 async function rowsOf(path: string, format: 'csv' | 'xlsx' = 'csv'): Promise<SheetRow[]> {

@@ -9,7 +9,7 @@ import type { JiraIssueLink } from './jira-payload.schema.ts';
  *   "blocks", inward "is blocked by") means the issue on the outward side waits for this
  *   one; a type worded the other way round (inward "blocks") is read the other way round.
  * - Otherwise the type name decides: the names that the public Jira dataset
- *   (`../shared/reference/jira/jira_issue_linktype_mapping.json`, Montgomery et al., MSR 2022,
+ *   (`test/fixtures/reference/jira/jira_issue_linktype_mapping.json`, Montgomery et al., MSR 2022,
  *   75 link-type names from 16 public sites) files under "Block" — Blocks, Blocker, Blocked —
  *   are read in the default direction.
  * - Everything else is kept as a plain link for display, with the type's own wording. That

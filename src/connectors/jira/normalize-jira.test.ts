@@ -13,8 +13,8 @@ import {
 import { compareIngestOrder, normalizeJiraIssue, normalizeJiraPayload } from './normalize-jira.ts';
 import type { JiraIngestEntry, JiraUpsertEntry } from './normalize-jira.ts';
 
-// Reference data: see ../shared/reference/README.md for sources.
-const REFERENCE = new URL('../../../../shared/reference/jira/', import.meta.url);
+// Reference data: see test/fixtures/reference/README.md for sources.
+const REFERENCE = new URL('../../../test/fixtures/reference/jira/', import.meta.url);
 
 function readReference(path: string): unknown {
   return JSON.parse(readFileSync(new URL(path, REFERENCE), 'utf8'));

@@ -8,10 +8,10 @@ import { scheduleInputFromMsProject } from './mspdi-schedule.ts';
 
 /**
  * The oracle: MS Project's own computed values for three plans it saved (public MPXJ test
- * data, see ../shared/reference/README.md). Every task, every field, compared in working time:
+ * data, see test/fixtures/reference/README.md). Every task, every field, compared in working time:
  * 17:00 on one working day and 08:00 on the next are the same point.
  */
-const REFERENCE = new URL('../../../../shared/reference/scheduling/mspdi/', import.meta.url);
+const REFERENCE = new URL('../../../test/fixtures/reference/scheduling/mspdi/', import.meta.url);
 const FILES = ['mspdirelations', 'sample', 'task-links-project2019-mspdi'] as const;
 
 interface ExpectedRow {

@@ -9,7 +9,7 @@ import { normalizeMsProjectXml } from './mspdi.ts';
 import { planEntitiesFromMsProject } from './mspdi-plan.ts';
 import { scheduleInputFromMsProject } from './mspdi-schedule.ts';
 
-const REFERENCE = new URL('../../../../shared/reference/scheduling/mspdi/', import.meta.url);
+const REFERENCE = new URL('../../../test/fixtures/reference/scheduling/mspdi/', import.meta.url);
 
 function entitiesOf(name: string) {
   const plan = normalizeMsProjectXml(

@@ -11,10 +11,10 @@ import {
 
 /**
  * The oracle: PSPLIB (Kolisch & Sprecher, EJOR 96, 1996), all 480 j30 instances and a few
- * larger ones, from ../shared/reference/scheduling/psplib/. Each file states its critical-path
+ * larger ones, from test/fixtures/reference/scheduling/psplib/. Each file states its critical-path
  * length (MPM-Time); levelled schedules are checked period by period.
  */
-const PSPLIB = new URL('../../../../shared/reference/scheduling/psplib/', import.meta.url);
+const PSPLIB = new URL('../../../test/fixtures/reference/scheduling/psplib/', import.meta.url);
 
 function read(set: string, name: string): PsplibInstance {
   return normalizePsplibSm(readFileSync(new URL(`${set}/${name}`, PSPLIB), 'utf8'), name);

@@ -16,8 +16,8 @@ import { startJiraStandIn, type JiraStandIn, type StandInExchange } from './jira
 
 /**
  * Contract tests: our requests and the stand-in's answers, checked against Atlassian's official
- * Jira Cloud OpenAPI description (../shared/reference/jira/jira-cloud-platform-swagger-v3.v3.json,
- * from github.com/cfdude/mcp-jira @ 8bc79038; see ../shared/reference/README.md). Every request
+ * Jira Cloud OpenAPI description (test/fixtures/reference/jira/jira-cloud-platform-swagger-v3.v3.json,
+ * from github.com/cfdude/mcp-jira @ 8bc79038; see test/fixtures/reference/README.md). Every request
  * the connector makes must be a documented, non-deprecated operation with documented query
  * parameters of the documented types and the documented auth; every answer the stand-in gives
  * must validate against the operation's response schema (with its $refs resolved). If either
@@ -28,7 +28,7 @@ import { startJiraStandIn, type JiraStandIn, type StandInExchange } from './jira
  * and the same `SearchResults` answer, `startAt`/`maxResults`/`total`).
  */
 
-const REFERENCE = new URL('../../../../../shared/reference/jira/', import.meta.url);
+const REFERENCE = new URL('../../../../test/fixtures/reference/jira/', import.meta.url);
 const spec = JSON.parse(
   readFileSync(new URL('jira-cloud-platform-swagger-v3.v3.json', REFERENCE), 'utf8'),
 ) as OpenApi;

@@ -18,7 +18,7 @@ import {
 /**
  * A Jira stand-in: a real local HTTP server implementing the part of the Jira REST API that
  * Throughline uses, shaped after Atlassian's official OpenAPI description
- * (`../shared/reference/jira/jira-cloud-platform-swagger-v3.v3.json`; the contract tests check
+ * (`test/fixtures/reference/jira/jira-cloud-platform-swagger-v3.v3.json`; the contract tests check
  * its answers against it). For tests and demos, never for production.
  *
  * Cloud mode: `GET /rest/api/3/search/jql` (token paging, `fields`, `expand=changelog`, no
