@@ -30,6 +30,7 @@ import type { SignalSync } from '../store/signal-store.ts';
 import { loadLatestChanges } from '../store/work-item-store.ts';
 import { lockForWrite } from '../store/write-lock.ts';
 import type { AppContext } from './context.ts';
+import { escalatedFrom } from './decision-reminders.ts';
 import { predictionAtDecision, reviewOf } from './decision-review.ts';
 import { deriveSnapshot, recomputeSignals } from './derive.ts';
 
@@ -254,12 +255,15 @@ export async function decide(
       const plan = await loadPlan(tx);
       const name = (p: string): string => plan?.people.find((x) => x.id === p)?.name ?? p;
       const rights = (plan?.decisionRights ?? []).filter((r) => r.person === actor);
+      const held = (await escalatedFrom(tx, id)).includes(actor);
       fail(
         'decision.forbidden',
         `only ${name(decider.person)} (${decider.person}) may decide ${id}: ${decider.because}. ${
-          rights.length === 0
-            ? `${name(actor)} holds no decision right of its own`
-            : `The rights of ${name(actor)} (${rights.map((r) => `${r.id}: ${describeRight(r)}`).join('; ')}) do not cover every option`
+          held
+            ? `${name(actor)} held it until its due date passed undecided`
+            : rights.length === 0
+              ? `${name(actor)} holds no decision right of its own`
+              : `The rights of ${name(actor)} (${rights.map((r) => `${r.id}: ${describeRight(r)}`).join('; ')}) do not cover every option`
         }`,
         { path: 'id' },
       );
@@ -276,6 +280,18 @@ export async function decide(
       fail(
         'decision.unknown_option',
         `decision ${id} has options ${decision.options.map((o) => o.number).join(', ')}, not ${request.option}`,
+        { path: '$.option' },
+      );
+    // An escalated decision keeps the options still possible; the others are gone.
+    if (option.lastDay !== null && asOf > option.lastDay)
+      fail(
+        'decision.past_due',
+        `option ${option.number} of ${id} (${option.title}) was possible until ${option.lastDay} (today is ${asOf}); still possible: ${
+          decision.options
+            .filter((o) => o.lastDay === null || asOf <= o.lastDay)
+            .map((o) => o.number)
+            .join(', ') || 'none, open a new decision'
+        }`,
         { path: '$.option' },
       );
 

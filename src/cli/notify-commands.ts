@@ -1,5 +1,7 @@
 import { type Command, Option } from 'commander';
+import { remindAndEscalate } from '../app/decision-reminders.ts';
 import { flushDigests } from '../app/notifications/flush-digests.ts';
+import { notifyDecisions } from '../app/notifications/notify-decisions.ts';
 import { readNotificationConfig } from '../app/notifications/notification-config.ts';
 import { retryNotifications } from '../app/notifications/retry-notifications.ts';
 import { sendTestNotification } from '../app/notifications/send-test-notification.ts';
@@ -85,6 +87,39 @@ export function registerNotifyCommands(
       for (const o of report.outcomes) {
         const why = o.reason === undefined ? '' : `: ${o.reason}`;
         kit.output.out(`  ${o.signalId} → ${o.personId}: ${o.outcome} (${o.channel})${why}`);
+      }
+    });
+
+  notify
+    .command('decisions')
+    .description(
+      'remind deciders of decisions due soon, escalate the ones past due, and tell the people each step concerns',
+    )
+    .action(async () => {
+      const result = await withTransports((transports) =>
+        withApp(kit, async (ctx) => {
+          const steps = await remindAndEscalate(ctx);
+          return { ...steps, notices: await notifyDecisions(ctx, transports) };
+        }),
+      );
+      if (kit.json()) {
+        printJson(kit.output, result);
+        return;
+      }
+      kit.output.out(
+        `as of ${result.asOf}: ${result.reminded.length} reminder(s), ${result.escalated.length} escalation(s); ${result.notices.sent} notice(s) sent, ${result.notices.failed} failed, ${result.notices.skipped} skipped`,
+      );
+      for (const r of result.reminded)
+        kit.output.out(`  ${r.decision}: reminded ${r.decider} (${r.step}, due ${r.dueDate})`);
+      for (const e of result.escalated)
+        kit.output.out(
+          `  ${e.decision}: ${e.stays ? `overdue, stays with ${e.to}` : `escalated from ${e.from} to ${e.to}`} (was due ${e.passedDueDate}, now due ${e.dueDate ?? 'never'})`,
+        );
+      for (const o of result.notices.outcomes) {
+        const why = o.reason === undefined ? '' : `: ${o.reason}`;
+        kit.output.out(
+          `  ${o.decisionId} ${o.action} → ${o.personId}: ${o.outcome} (${o.channel})${why}`,
+        );
       }
     });
 

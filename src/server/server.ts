@@ -10,7 +10,9 @@ import type { AppContext } from '../app/context.ts';
 import { createLiveModel } from '../app/live-model.ts';
 import { recomputeSignals } from '../app/derive.ts';
 import { lockForWrite } from '../store/write-lock.ts';
+import { remindAndEscalate } from '../app/decision-reminders.ts';
 import { flushDigests } from '../app/notifications/flush-digests.ts';
+import { notifyDecisions } from '../app/notifications/notify-decisions.ts';
 import { notifySignals } from '../app/notifications/notify-signals.ts';
 import { retryNotifications } from '../app/notifications/retry-notifications.ts';
 import type { NotificationTransports } from '../app/notifications/transports.ts';
@@ -82,6 +84,20 @@ export async function buildServer(
   // Loaded now, so that the first event after a start does not wait for the whole work to load.
   await ctx.model?.refresh(ctx.db, ctx.clock.asOf());
   const transports = options.notifications;
+  // Decisions tell the people they concern (e-mail, chat, the live stream), once across
+  // instances; the clock's tick also reminds and escalates. One at a time, never on a request.
+  let tellingDecisions: Promise<void> = Promise.resolve();
+  let closing = false;
+  function tellDecisions(remind: boolean): void {
+    if (closing) return;
+    tellingDecisions = tellingDecisions
+      .then(async () => {
+        if (remind) await remindAndEscalate(ctx);
+        const told = await notifyDecisions(ctx, transports ?? null);
+        if (told.steps > 0) await hub.pump();
+      })
+      .catch((error: unknown) => app.log.error({ err: error }, 'decision notices failed'));
+  }
   const hub = await startEventHub(
     ctx,
     options.databaseUrl,
@@ -92,6 +108,8 @@ export async function buildServer(
           notifySignals(ctx, signals, transports).catch((error: unknown) =>
             app.log.error({ err: error }, 'notifying owners failed'),
           );
+          // A webhook's write may have opened a decision by itself.
+          tellDecisions(false);
         },
   );
   const app = Fastify({
@@ -190,6 +208,7 @@ export async function buildServer(
         ];
   // Time passes without events: today's date moves on, and a source that went quiet goes stale.
   const tick = setInterval(() => {
+    tellDecisions(true);
     ctx.db
       .transaction(async (tx) => {
         await lockForWrite(ctx.db, tx);
@@ -208,6 +227,8 @@ export async function buildServer(
   for (const timer of notificationTimers) timer.unref();
   app.addHook('preClose', async () => {
     for (const timer of notificationTimers) clearInterval(timer);
+    closing = true;
+    await tellingDecisions;
     worker.close();
     await worker.idle();
     await hub.close();
@@ -218,6 +239,8 @@ export async function buildServer(
     if (request.method === 'GET' || reply.statusCode >= 400) return;
     if (request.url.startsWith('/hooks/')) return;
     await hub.pump();
+    // A write may have opened or decided a decision (an ingest opens one by itself).
+    tellDecisions(false);
   });
   app.decorate('inboxWorker', worker);
 

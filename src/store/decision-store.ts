@@ -110,7 +110,7 @@ export async function appendDecisionEvent(
   decisionId: string,
   at: Date,
   actor: string,
-  action: 'opened' | 'option_added' | 'decided',
+  action: 'opened' | 'option_added' | 'decided' | 'reminded' | 'escalated' | 'overdue',
   detail: Record<string, unknown>,
 ): Promise<void> {
   await tx.query(

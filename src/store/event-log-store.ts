@@ -1,8 +1,8 @@
 import type { Queryable } from './database.ts';
 
-/** What live clients are told: a signal moved, or derived figures changed. */
+/** What live clients are told: a signal moved, derived figures changed, a decision took a step. */
 export interface LiveEvent {
-  kind: 'signal' | 'state';
+  kind: 'signal' | 'state' | 'decision';
   data: unknown;
   /** People the event concerns; empty means nobody in particular. */
   owners: readonly string[];
@@ -65,7 +65,7 @@ export async function appendEvents(
 interface EventRow {
   seq: string | number;
   at: Date;
-  kind: 'signal' | 'state';
+  kind: LiveEvent['kind'];
   data: unknown;
   owners: string[];
   units: string[];

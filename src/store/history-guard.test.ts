@@ -19,10 +19,17 @@ const HISTORY = [
   'event_log',
   'decision_option',
   'decision_event',
+  'decision_event_told',
   'scenario',
 ];
 /** Tables the demo does not write. */
-const EMPTY_IN_DEMO = ['import_run', 'decision_option', 'decision_event', 'scenario'];
+const EMPTY_IN_DEMO = [
+  'import_run',
+  'decision_option',
+  'decision_event',
+  'decision_event_told',
+  'scenario',
+];
 
 async function count(db: Database, table: string): Promise<number> {
   const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);

@@ -39,6 +39,9 @@ const DecisionsPage = lazy(() =>
 const DecisionPage = lazy(() =>
   import('./pages/decision-page.tsx').then((m) => ({ default: m.DecisionPage })),
 );
+const ScenariosPage = lazy(() =>
+  import('./pages/scenarios-page.tsx').then((m) => ({ default: m.ScenariosPage })),
+);
 const PlanEditorPage = lazy(() =>
   import('./pages/plan-editor-page.tsx').then((m) => ({ default: m.PlanEditorPage })),
 );
@@ -96,6 +99,7 @@ export function App() {
             <Route path="/signals" element={<SignalsPage />} />
             <Route path="/decisions" element={<DecisionsPage />} />
             <Route path="/decisions/:id" element={<DecisionPage />} />
+            <Route path="/scenarios" element={<ScenariosPage />} />
             <Route path="/dependencies" element={<DependenciesPage />} />
             <Route path="/capacity" element={<CapacityPage />} />
             <Route path="/units/:id" element={<UnitPage />} />

@@ -130,6 +130,31 @@ describe('decisions in the browser', { timeout: 120_000 }, () => {
     await row.getByRole('link').first().click();
     await page.getByTestId('decision-page').waitFor();
     await page.getByTestId('option-3').waitFor();
+    // K-SAVINGS per option against its target: a chart, and the same figures in words beside it.
+    const savings = page.getByTestId('compared-kpi-K-SAVINGS');
+    const chart = savings.getByTestId('compared-kpi-chart-K-SAVINGS');
+    await chart.locator('svg').waitFor();
+    expect(await chart.getAttribute('aria-label')).toContain(
+      '2026-Q4: target $1,200,000; Now (do nothing) $788,571, 1. ',
+    );
+    const figures = savings.getByTestId('compared-kpi-table');
+    const series = (key: string) =>
+      figures.locator(`tr[data-series="${key}"] td`).allTextContents();
+    expect(await series('Now')).toEqual(['$788,571, $411,429 short of target']);
+    // Accepting the later dates leaves the forecast where it is; October's contractors bring it up.
+    expect(await series('1')).toEqual(['$788,571, $411,429 short of target']);
+    expect(await series('2')).toEqual(['$908,571, $291,429 short of target']);
+    // Cost and dates side by side: only the capacity costs money; it brings M-PURCH back to 9 Nov.
+    const compared = page.getByTestId('comparison-table');
+    expect(await compared.locator('tr[data-row="cost"] td').allTextContents()).toEqual([
+      '$0',
+      '$0',
+      '$60,000',
+      '$0',
+    ]);
+    const purch = await compared.locator('tr[data-row="milestone:M-PURCH"] td').allTextContents();
+    expect(purch.slice(0, 1)).toEqual(['16 Nov 2026']);
+    expect(purch[2]).toBe('9 Nov 2026');
     await dismissNotices(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'decision.png'), fullPage: true });
     await expectAxeClean(page, 'decision');

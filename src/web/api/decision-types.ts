@@ -6,8 +6,8 @@ import type {
   OptionEffect,
   RightConsidered,
 } from '../../core/decisions/decision.ts';
-import type { ScenarioChange } from '../../core/scenario/scenario.ts';
-import type { ScenarioResult } from '../../core/scenario/price-scenario.ts';
+import type { Scenario, ScenarioChange } from '../../core/scenario/scenario.ts';
+import type { ScenarioColumn, ScenarioResult } from '../../core/scenario/price-scenario.ts';
 
 /** The decision shapes the API answers with, as the web app reads them. */
 
@@ -18,7 +18,9 @@ export type {
   DecisionOutcome,
   OptionEffect,
   RightConsidered,
+  Scenario,
   ScenarioChange,
+  ScenarioColumn,
   ScenarioResult,
 };
 
@@ -47,4 +49,20 @@ export interface DecideAnswer {
   decision: Decision;
   baseline: { milestone: string; before: string; after: string }[];
   planChanges: number;
+}
+
+/** `GET /api/v1/scenarios`. */
+export interface ScenarioList {
+  scenarios: Scenario[];
+}
+
+/** `POST /api/v1/scenarios/compare`. */
+export interface ScenarioComparison {
+  scenarios: ScenarioColumn[];
+}
+
+/** `POST /api/v1/scenarios`. */
+export interface SavedScenario {
+  scenario: Scenario;
+  column: ScenarioColumn;
 }

@@ -18,7 +18,15 @@ import { formatDate, formatInstant } from '../format/format.ts';
 import { useLive } from '../live/live-context.tsx';
 import { useMe, useSession } from '../live/session-context.tsx';
 import { DemoActions } from './demo-actions.tsx';
-import { BellIcon, CheckIcon, EditIcon, GaugeIcon, GraphIcon, MapIcon } from './icons.tsx';
+import {
+  BellIcon,
+  BranchIcon,
+  CheckIcon,
+  EditIcon,
+  GaugeIcon,
+  GraphIcon,
+  MapIcon,
+} from './icons.tsx';
 import { LiveNotices } from './live-notices.tsx';
 
 const NAV = [
@@ -34,6 +42,12 @@ const NAV = [
     label: 'Decisions',
     icon: CheckIcon,
     match: (p: string) => p.startsWith('/decisions'),
+  },
+  {
+    to: '/scenarios',
+    label: 'Scenarios',
+    icon: BranchIcon,
+    match: (p: string) => p.startsWith('/scenarios'),
   },
   {
     to: '/dependencies',

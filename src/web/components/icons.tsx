@@ -139,3 +139,14 @@ export function GaugeIcon(props: IconProps) {
     </Icon>
   );
 }
+
+export function BranchIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <circle cx="6" cy="5" r="2" />
+      <circle cx="6" cy="19" r="2" />
+      <circle cx="18" cy="8" r="2" />
+      <path d="M6 7v10M18 10c0 4-6 3-11 7.5" />
+    </Icon>
+  );
+}

@@ -32,6 +32,11 @@ export interface LiveSnapshot {
    * of the strategic view did (a `state` event with `capacity: true`): capacity pages refetch on it.
    */
   capacityVersion: number;
+  /**
+   * Bumps with `version`, and when the server says a decision took a step (a `decision` event:
+   * opened, option added, decided …): decision pages refetch on it.
+   */
+  decisionVersion: number;
   mode: LiveMode;
   /** Ids of objectives, KPIs, initiatives and milestones that just changed. */
   changed: ReadonlySet<string>;
@@ -167,6 +172,7 @@ export function createLiveStore(): LiveStore {
     sources: null,
     version: 0,
     capacityVersion: 0,
+    decisionVersion: 0,
     mode: 'connecting',
     changed: new Set(),
     notices: [],
@@ -228,6 +234,7 @@ export function createLiveStore(): LiveStore {
         signals: signals.signals,
         version: snapshot.version + 1,
         capacityVersion: snapshot.capacityVersion + 1,
+        decisionVersion: snapshot.decisionVersion + 1,
         offline: false,
       };
       if (change !== null && (change.ids.length > 0 || change.lines.length > 0)) {
@@ -297,6 +304,10 @@ export function createLiveStore(): LiveStore {
     }
     source.addEventListener('state', (event) => {
       if (movesCapacity(event)) publish({ capacityVersion: snapshot.capacityVersion + 1 });
+      void refresh();
+    });
+    source.addEventListener('decision', () => {
+      publish({ decisionVersion: snapshot.decisionVersion + 1 });
       void refresh();
     });
     source.addEventListener('error', () => {

@@ -4,6 +4,7 @@ import type { DecisionList } from '../api/decision-types.ts';
 import { DecisionTable, queueOrder } from '../components/decision-parts.tsx';
 import { Failed, Loading, Page } from '../components/page.tsx';
 import { count } from '../format/format.ts';
+import { useLive } from '../live/live-context.tsx';
 import { useMe } from '../live/session-context.tsx';
 import { useApi } from '../live/use-api.ts';
 
@@ -13,7 +14,8 @@ type Filter = 'mine' | 'all';
 export function DecisionsPage() {
   const me = useMe();
   const [filter, setFilter] = useState<Filter>('mine');
-  const list = useApi<DecisionList>('/api/v1/decisions?status=all');
+  const { decisionVersion } = useLive();
+  const list = useApi<DecisionList>('/api/v1/decisions?status=all', decisionVersion);
   if (list.data === null)
     return list.error === null ? (
       <Loading label="Loading decisions" />
