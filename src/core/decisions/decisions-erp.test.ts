@@ -45,6 +45,36 @@ describe('decisions on the ERP story, after the ERP-17 slip', () => {
     });
   });
 
+  it('prices each option honestly: capacity brings M-PURCH back; I-MAINT yielding only delays M-PILOT', () => {
+    const options = proposeOptions(plan, state, capacity);
+    const [accept, add, yieldIt] = options.map(
+      (o) => priceScenarioWithPlan(input, o.changes, state).result,
+    );
+    // Accepting moves the baselines to the levelled dates: nothing gets earlier.
+    expect(
+      accept!.milestones.map((m) => [m.id, m.plannedDate.after, m.forecastDate.after]),
+    ).toEqual([
+      ['M-PURCH', '2026-11-16', '2026-11-16'],
+      ['M-PILOT', '2026-11-23', '2026-11-23'],
+    ]);
+    // More capacity in weeks 41–43: M-PURCH back to 9 November, K-SAVINGS Q4 908,571.
+    expect(add!.milestones.map((m) => [m.id, m.forecastDate.after])).toEqual([
+      ['M-PURCH', '2026-11-09'],
+      ['M-PILOT', '2026-11-16'],
+    ]);
+    expect(add!.kpis.map((k) => [k.kpi, k.period, Math.round(k.forecast.after!)])).toEqual([
+      ['K-SAVINGS', '2026-Q4', 908_571],
+    ]);
+    // Letting I-MAINT yield does not help purchasing here: D-PROC-ERP-LINK waits on the ERP
+    // cutover (4 of IT's 6 a week), not on I-MAINT. The pilot's data feed waits three weeks more
+    // for nothing; M-PILOT carries no benefit, so no KPI (K-DOWNTIME included) moves.
+    expect(
+      yieldIt!.milestones.map((m) => [m.id, m.forecastDate.before, m.forecastDate.after]),
+    ).toEqual([['M-PILOT', '2026-11-23', '2026-12-14']]);
+    expect(yieldIt!.kpis).toEqual([]);
+    expect(yieldIt!.capacity[0]!.peakPercent).toEqual({ before: 167, after: 117 });
+  });
+
   it('goes to Dana: the options exceed Priya’s and Marco’s rights; the chain says why', () => {
     const options = proposeOptions(plan, state, capacity);
     const decider = deciderFor(plan, effects(options));
