@@ -1,7 +1,6 @@
 import {
   Alert,
   Anchor,
-  Badge,
   Button,
   Card,
   Group,
@@ -25,7 +24,6 @@ import type {
   DecisionOption,
 } from '../api/decision-types.ts';
 import {
-  changeInWords,
   DecisionStatusBadge,
   type EntityNames,
   KIND_LABEL,
@@ -34,17 +32,19 @@ import {
 } from '../components/decision-parts.tsx';
 import { DecisionReviewSection } from '../components/decision-review.tsx';
 import { EntityLink } from '../components/entity-link.tsx';
+import {
+  ChosenBadge,
+  type ComparedColumn,
+  ComparisonTable,
+  KpiComparison,
+  ResultColumn,
+} from '../components/option-results.tsx';
 import { Failed, Loading, Page } from '../components/page.tsx';
-import { formatDate, formatInstant, formatValue } from '../format/format.ts';
-import { useLiveStore } from '../live/live-context.tsx';
+import { formatDate, formatInstant } from '../format/format.ts';
+import { useLive, useLiveStore } from '../live/live-context.tsx';
 import { useMe } from '../live/session-context.tsx';
 import { useApi } from '../live/use-api.ts';
 import { useLabels } from '../live/use-state-index.ts';
-
-/** `before → after`, or the one value when it did not change. */
-function moved(before: string, after: string): string {
-  return before === after ? before : `${before} → ${after}`;
-}
 
 /** Where a decision came from: its signal, and the unit or milestone the signal names. */
 function Origin({ decision, names }: { decision: Decision; names: EntityNames }) {
@@ -89,164 +89,35 @@ function OptionColumn({
   names: EntityNames;
   unitOf: (kpi: string) => string;
 }) {
-  const { result, effect } = option;
-  const currency = result.totals.currency;
-  const dates = result.milestones.filter(
-    (m) =>
-      m.plannedDate.before !== m.plannedDate.after ||
-      m.forecastDate.before !== m.forecastDate.after,
-  );
-  const kpis = result.kpis.filter(
-    (k) => k.forecast.before !== k.forecast.after || k.target.before !== k.target.after,
-  );
-  const capacity = result.capacity.filter(
-    (c) =>
-      c.peakPercent.before !== c.peakPercent.after ||
-      c.overAllocatedWeeks.before.length !== c.overAllocatedWeeks.after.length,
-  );
-  const headingId = `option-${option.number}-title`;
   return (
-    <Card
-      component="section"
-      aria-labelledby={headingId}
-      padding="md"
-      withBorder
-      data-testid={`option-${option.number}`}
+    <ResultColumn
+      column={optionColumn(option)}
+      testId={`option-${option.number}`}
+      names={names}
+      unitOf={unitOf}
       className={chosen ? 'option-chosen' : undefined}
-    >
-      <Stack gap="sm">
-        <Group justify="space-between" align="flex-start" gap="xs">
-          <Title order={3} id={headingId} className="card-title" fz="md">
-            {option.number}. {option.title}
-          </Title>
-          {chosen && (
-            <Badge
-              radius="sm"
-              styles={{
-                root: { textTransform: 'none', color: '#0b5e3c', backgroundColor: '#e6fcf5' },
-              }}
-            >
-              Chosen
-            </Badge>
-          )}
-        </Group>
+      badge={chosen ? <ChosenBadge /> : undefined}
+      moves={option.effect.amount}
+      meta={
         <Text size="xs" c="dimmed">
-          {effect.kinds.map((k) => KIND_LABEL[k] ?? k).join(', ')} · proposed by{' '}
+          {option.effect.kinds.map((k) => KIND_LABEL[k] ?? k).join(', ')} · proposed by{' '}
           {option.proposedBy === 'engine' ? 'the engine' : names.person(option.proposedBy)} ·
           possible until {formatDate(option.lastDay)}
         </Text>
-        <List size="sm" spacing={4} data-testid="option-changes">
-          {option.changes.map((c, k) => (
-            <List.Item key={k}>{changeInWords(c, names)}</List.Item>
-          ))}
-        </List>
-        <Text size="sm" fw={600}>
-          Money
-        </Text>
-        <Text size="sm" data-testid="option-money">
-          Moves {formatValue(effect.amount, currency)}; cost{' '}
-          {formatValue(result.totals.scenarioCost, currency)}; budget plan{' '}
-          {moved(
-            formatValue(result.totals.budgetPlan.before, currency),
-            formatValue(result.totals.budgetPlan.after, currency),
-          )}
-          ; short of target{' '}
-          {moved(
-            formatValue(result.totals.moneyAtStake.againstTarget.before, currency),
-            formatValue(result.totals.moneyAtStake.againstTarget.after, currency),
-          )}
-          .
-        </Text>
-        <Text size="sm" fw={600}>
-          Milestones
-        </Text>
-        {dates.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            No date moves.
-          </Text>
-        ) : (
-          <Table fz="sm" withRowBorders={false} data-testid="option-milestones">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Milestone</Table.Th>
-                <Table.Th scope="col">Plan</Table.Th>
-                <Table.Th scope="col">Forecast</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {dates.map((m) => (
-                <Table.Tr key={m.id}>
-                  <Table.Td>{names.entity(m.id)}</Table.Td>
-                  <Table.Td>
-                    {moved(formatDate(m.plannedDate.before), formatDate(m.plannedDate.after))}
-                  </Table.Td>
-                  <Table.Td>
-                    {moved(formatDate(m.forecastDate.before), formatDate(m.forecastDate.after))}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-        <Text size="sm" fw={600}>
-          KPI forecast against target
-        </Text>
-        {kpis.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            No KPI forecast changes.
-          </Text>
-        ) : (
-          <Table fz="sm" withRowBorders={false} data-testid="option-kpis">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">KPI, period</Table.Th>
-                <Table.Th scope="col">Forecast</Table.Th>
-                <Table.Th scope="col">Target</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {kpis.map((k) => (
-                <Table.Tr key={`${k.kpi} ${k.period}`}>
-                  <Table.Td>
-                    {names.entity(k.kpi)} {k.period}
-                  </Table.Td>
-                  <Table.Td>
-                    {moved(
-                      formatValue(k.forecast.before, unitOf(k.kpi)),
-                      formatValue(k.forecast.after, unitOf(k.kpi)),
-                    )}
-                  </Table.Td>
-                  <Table.Td>{formatValue(k.target.after, unitOf(k.kpi))}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-        <Text size="sm" fw={600}>
-          Capacity
-        </Text>
-        {capacity.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            No capacity change.
-          </Text>
-        ) : (
-          <List size="sm" spacing={4} data-testid="option-capacity">
-            {capacity.map((c) => (
-              <List.Item key={c.unit}>
-                {c.unit}: peak{' '}
-                {moved(`${c.peakPercent.before ?? '—'}%`, `${c.peakPercent.after ?? '—'}%`)},
-                over-allocated weeks {c.overAllocatedWeeks.before.length} →{' '}
-                {c.overAllocatedWeeks.after.length}
-              </List.Item>
-            ))}
-          </List>
-        )}
-        <Text size="sm" data-testid="option-signals">
-          Signals resolved {result.signals.resolved.length}, raised {result.signals.raised.length}.
-        </Text>
-      </Stack>
-    </Card>
+      }
+    />
   );
+}
+
+/** An option as the comparison shows it. */
+function optionColumn(option: DecisionOption): ComparedColumn {
+  return {
+    title: `${option.number}. ${option.title}`,
+    short: String(option.number),
+    legend: `Option ${option.number}`,
+    changes: option.changes,
+    result: option.result,
+  };
 }
 
 /** One step of the history in words. */
@@ -359,8 +230,10 @@ export function DecisionPage() {
   const names = useEntityNames();
   const { unitOf } = useLabels();
   const live = useLiveStore();
+  const { decisionVersion } = useLive();
   const [reloadKey, setReloadKey] = useState(0);
-  const loaded = useApi<DecisionDetail>(apiPath('decisions', id), reloadKey);
+  // Read again when the state changes, when a decision takes a step, and after deciding here.
+  const loaded = useApi<DecisionDetail>(apiPath('decisions', id), reloadKey + decisionVersion);
   if (loaded.data === null)
     return loaded.error === null ? (
       <Loading label="Loading the decision" />
@@ -440,6 +313,14 @@ export function DecisionPage() {
         <Title order={2} id="options-title" className="section-title">
           Options, each against doing nothing
         </Title>
+        <Card padding="md">
+          <ComparisonTable
+            columns={decision.options.map(optionColumn)}
+            names={names}
+            caption="Cost, money and milestone dates of each option against doing nothing"
+          />
+        </Card>
+        <KpiComparison columns={decision.options.map(optionColumn)} names={names} />
         <SimpleGrid
           cols={{
             base: 1,
