@@ -14,7 +14,8 @@ import { createApiToken } from '../src/store/token-store.ts';
 import { TEST_DATABASES, type TestDatabaseKind } from './support/databases.ts';
 
 /**
- * The ERP story's decision over the API: after the ERP-17 slip, the IT over-allocation opens a
+ * The ERP story's decision over the API: the ERP-17 slip raises one incident (the slips, the
+ * K-SAVINGS miss, the IT over-allocation) beyond Priya's rights, which opens by itself a
  * decision that only Dana may take; Priya gets a 403 naming her; Dana decides, the plan and the
  * signals change, the history keeps the old baseline and who decided what, when and why. Bad
  * input changes nothing; a restart keeps every decision and scenario.
@@ -40,6 +41,8 @@ interface DecisionView {
   id: string;
   status: string;
   signal: string | null;
+  incident: string | null;
+  title: string;
   dueDate: string | null;
   options: OptionView[];
   decider: {
@@ -49,6 +52,18 @@ interface DecisionView {
   };
   outcome: { option: number; reason: string; decidedBy: string } | null;
 }
+
+interface IncidentView {
+  id: string;
+  headline: string;
+  signals: { id: string }[];
+  money: { againstPlan: number; againstTarget: number };
+  reaches: { person: string; covered: boolean } | null;
+  decider: { person: string; name: string } | null;
+  decision: { id: string; status: string } | null;
+}
+
+const INCIDENT = 'incident:work_item:ERP-17';
 
 /** A database that outlives a server: a data folder for PGlite, a schema on the server. */
 async function durableDatabase(kind: TestDatabaseKind): Promise<{
@@ -80,6 +95,7 @@ describe.each(TEST_DATABASES)('decisions on the ERP story over the API on $name'
   let app: FastifyInstance;
   let base: string;
   const tokens: Record<string, string> = {};
+  let capacitySignal = '';
 
   async function start(asOf: string): Promise<void> {
     db = await store.open();
@@ -129,7 +145,7 @@ describe.each(TEST_DATABASES)('decisions on the ERP story over the API on $name'
     return JSON.stringify((await call<unknown>('dana', 'GET', '/api/v1/plan')).body);
   }
 
-  it('opens one decision from the IT over-allocation that reaches Dana, with three priced options', async () => {
+  it('opens DEC-1 by itself for the one incident the slip raises, reaching Dana, with three priced options', async () => {
     const hook = await readFile(DEMO_FILES.erp17Slip, 'utf8');
     const ingest = await fetch(`${base}/api/v1/jira/ingest?source=demo`, {
       method: 'POST',
@@ -142,16 +158,40 @@ describe.each(TEST_DATABASES)('decisions on the ERP story over the API on $name'
       'GET',
       '/api/v1/signals',
     );
-    const signal = inbox.signals.find((s) => s.kind === 'capacity.over_allocated')!.id;
+    capacitySignal = inbox.signals.find((s) => s.kind === 'capacity.over_allocated')!.id;
 
+    // One incident: the slips, the K-SAVINGS miss and the IT over-allocation share ERP-17.
+    const { body: listed } = await call<{ incidents: IncidentView[] }>(
+      'priya',
+      'GET',
+      '/api/v1/incidents',
+    );
+    expect(listed.incidents.map((i) => i.id)).toEqual([INCIDENT]);
+    const [incident] = listed.incidents;
+    expect(incident!.signals.map((s) => s.id)).toHaveLength(inbox.signals.length);
+    expect(incident!.headline).toContain('480,000 USD');
+    expect(incident!.money.againstPlan).toBeCloseTo(480_000, 0);
+    expect(incident!.money.againstTarget).toBeCloseTo(411_428.57, 1);
+    expect(incident!.reaches).toMatchObject({ person: 'priya', covered: false });
+    expect(incident!.decider).toMatchObject({ person: 'dana', name: 'Dana Whitfield' });
+    // Beyond Priya's rights (the incident reaches her first): the ingest opened its decision.
+    expect(incident!.decision).toMatchObject({ id: 'DEC-1', status: 'open' });
+
+    // Asking for a decision on one of its signals gives the open decision back.
     const opened = await call<{ decision: DecisionView }>('priya', 'POST', '/api/v1/decisions', {
-      signal,
+      signal: capacitySignal,
     });
-    expect(opened.status).toBe(201);
+    expect(opened.status).toBe(200);
     const decision = opened.body.decision;
-    expect(decision).toMatchObject({ id: 'DEC-1', status: 'open', signal, dueDate: '2026-10-04' });
+    expect(decision).toMatchObject({
+      id: 'DEC-1',
+      status: 'open',
+      incident: INCIDENT,
+      title: incident!.headline,
+      dueDate: '2026-10-04',
+    });
     expect(decision.options.map((o) => o.changes.map((c) => c.kind))).toEqual([
-      ['move_milestone', 'move_milestone'],
+      ['accept_slip', 'accept_slip', 'accept_slip'],
       ['add_capacity'],
       ['prioritise'],
     ]);
@@ -164,17 +204,29 @@ describe.each(TEST_DATABASES)('decisions on the ERP story over the API on $name'
     ]);
     // Adding IT capacity in weeks 41–43 resolves the over-allocation and the money it made late.
     const add = decision.options[1]!;
-    expect(add.result.signals.resolved.map((s) => s.id)).toContain(signal);
+    expect(add.result.signals.resolved.map((s) => s.id)).toContain(capacitySignal);
     expect(add.result.totals.moneyLaterByCapacity.after).toBeLessThan(
       add.result.totals.moneyLaterByCapacity.before,
     );
     expect(add.effect.amount).toBeGreaterThan(0);
 
-    // The same signal again gives the open decision back.
+    // The engine opened it, once: the incident again gives it back, and the history says so.
     const again = await call<{ decision: DecisionView }>('marco', 'POST', '/api/v1/decisions', {
-      signal,
+      incident: INCIDENT,
     });
     expect([again.status, again.body.decision.id]).toEqual([200, 'DEC-1']);
+    const { body: all } = await call<{ decisions: DecisionView[] }>(
+      'dana',
+      'GET',
+      '/api/v1/decisions',
+    );
+    expect(all.decisions.map((d) => d.id)).toEqual(['DEC-1']);
+    const { body: shown } = await call<{ history: { action: string; actor: string }[] }>(
+      'dana',
+      'GET',
+      '/api/v1/decisions/DEC-1',
+    );
+    expect(shown.history.map((e) => [e.action, e.actor])).toEqual([['opened', 'engine']]);
   });
 
   it('refuses an option naming a missing entity, with its place, and adds nothing', async () => {
@@ -231,7 +283,7 @@ describe.each(TEST_DATABASES)('decisions on the ERP story over the API on $name'
       reason: 'Contractors for weeks 41–43 are cheaper than a late purchasing desk',
     });
     expect(decided.status).toBe(200);
-    const signal = decided.body.decision.signal!;
+    const signal = capacitySignal;
     expect(decided.body.signals.resolved).toContain(signal);
     expect(decided.body.decision.outcome).toMatchObject({ option: 2, decidedBy: 'dana' });
 
@@ -258,7 +310,7 @@ describe.each(TEST_DATABASES)('decisions on the ERP story over the API on $name'
       history: { action: string; actor: string; detail: { reason?: string } }[];
     }>('marco', 'GET', '/api/v1/decisions/DEC-1');
     expect(body.history.map((e) => [e.action, e.actor])).toEqual([
-      ['opened', 'priya'],
+      ['opened', 'engine'],
       ['decided', 'dana'],
     ]);
     expect(body.history[1]!.detail.reason).toContain('Contractors');

@@ -1,27 +1,19 @@
-import { deciderFor, describeRight } from '../core/decisions/decider.ts';
-import type { Decision, DecisionOption, ProposedOption } from '../core/decisions/decision.ts';
-import { earliest, lastDayOf } from '../core/decisions/due-date.ts';
-import { optionEffect } from '../core/decisions/option-effect.ts';
-import { proposeOptions } from '../core/decisions/propose-options.ts';
+import { describeRight } from '../core/decisions/decider.ts';
+import type { Decision, ProposedOption } from '../core/decisions/decision.ts';
 import type { DecisionReview } from '../core/decisions/review.ts';
-import { DECISION_KINDS, type Plan } from '../core/domain/plan.ts';
 import type { DerivedState } from '../core/domain/state.ts';
 import type { EngineInput } from '../core/engine/compute-state.ts';
 import { DomainError, fail } from '../core/errors.ts';
 import { diffPlans } from '../core/plan/diff-plan.ts';
 import { validatePlan } from '../core/plan/validate-plan.ts';
 import { priceScenarioWithPlan } from '../core/scenario/price-scenario.ts';
-import { checkScenarioChanges } from '../core/scenario/scenario.ts';
 import type { Queryable } from '../store/database.ts';
 import {
   appendDecisionEvent,
-  insertDecision,
   insertDecisionOption,
   listDecisionEvents,
   listDecisions as listStoredDecisions,
   loadDecision,
-  nextDecisionId,
-  openDecisionOfSignal,
   updateDecision,
   type DecisionEvent,
 } from '../store/decision-store.ts';
@@ -33,6 +25,7 @@ import type { AppContext } from './context.ts';
 import { escalatedFrom } from './decision-reminders.ts';
 import { predictionAtDecision, reviewOf } from './decision-review.ts';
 import { deriveSnapshot, recomputeSignals } from './derive.ts';
+import { openDecisionIn, priceOption, weigh, type OpenDecisionRequest } from './open-decision.ts';
 
 /**
  * Decisions as use-cases: open one from a signal (with the options the engine proposes and any a
@@ -57,51 +50,6 @@ async function engineInput(
   };
 }
 
-/** Prices an option against the current state; problems name `$.options[k]…` (or `at`). */
-function priceOption(
-  input: EngineInput,
-  state: DerivedState,
-  proposed: ProposedOption,
-  number: number,
-  proposedBy: string,
-  at: string,
-): DecisionOption {
-  try {
-    const changes = checkScenarioChanges(proposed.changes);
-    const priced = priceScenarioWithPlan(input, changes, state);
-    return {
-      number,
-      title: proposed.title,
-      proposedBy,
-      changes,
-      result: priced.result,
-      effect: optionEffect(input.plan, changes, priced),
-      lastDay: lastDayOf(input.plan, state, changes),
-    };
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    throw new DomainError(
-      error.problems.map((p) => ({ ...p, path: `${at}${(p.path ?? '$').slice(1)}` })),
-    );
-  }
-}
-
-/** The decider, the kinds and the due date, from every option. */
-function weigh(
-  plan: Plan,
-  options: readonly DecisionOption[],
-): Pick<Decision, 'decider' | 'kinds' | 'dueDate'> {
-  const kinds = new Set(options.flatMap((o) => o.effect.kinds));
-  return {
-    decider: deciderFor(
-      plan,
-      options.map((o) => o.effect),
-    ),
-    kinds: DECISION_KINDS.filter((k) => kinds.has(k)),
-    dueDate: earliest(options.map((o) => o.lastDay)),
-  };
-}
-
 async function inWrite<T>(ctx: AppContext, work: (tx: Queryable) => Promise<T>): Promise<T> {
   try {
     return await ctx.db.transaction(async (tx) => {
@@ -115,17 +63,12 @@ async function inWrite<T>(ctx: AppContext, work: (tx: Queryable) => Promise<T>):
   }
 }
 
-export interface OpenDecisionRequest {
-  /** The signal it is opened from; the engine proposes the options it can derive from it. */
-  signal?: string;
-  title?: string;
-  /** Options a person adds, each a list of scenario changes. */
-  options?: ProposedOption[];
-}
+export type { OpenDecisionRequest } from './open-decision.ts';
 
 /**
- * Opens a decision from a signal (or by hand), prices every option against doing nothing,
- * finds who decides and by when. A signal with an open decision gives that decision back.
+ * Opens a decision for the incident that holds a signal, for an incident, or by hand: prices
+ * every option against doing nothing, finds who decides and by when. An incident with an open
+ * decision gives that decision back.
  */
 export async function openDecision(
   ctx: AppContext,
@@ -133,57 +76,8 @@ export async function openDecision(
   actor: string,
 ): Promise<{ decision: Decision; created: boolean }> {
   return inWrite(ctx, async (tx) => {
-    if (request.signal !== undefined) {
-      const open = await openDecisionOfSignal(tx, request.signal);
-      if (open !== null) return { decision: (await loadDecision(tx, open))!, created: false };
-    }
     const { input, state } = await engineInput(ctx, tx);
-    const proposed: { option: ProposedOption; by: string; at: string }[] = [];
-    let title = request.title;
-    if (request.signal !== undefined) {
-      const signal = state.signals.find((s) => s.id === request.signal);
-      if (signal === undefined)
-        fail('not_found', `there is no signal '${request.signal}' in the current state`, {
-          path: '$.signal',
-        });
-      title ??= `Decide: ${signal.title}`;
-      for (const option of proposeOptions(input.plan, state, signal))
-        proposed.push({ option, by: 'engine', at: '$.signal' });
-    }
-    (request.options ?? []).forEach((option, k) =>
-      proposed.push({ option, by: actor, at: `$.options[${k}]` }),
-    );
-    if (proposed.length === 0)
-      fail(
-        'decision.no_options',
-        request.signal === undefined
-          ? 'a decision needs a signal or at least one option'
-          : `the engine proposes no option for '${request.signal}': add at least one in options`,
-        { path: '$.options' },
-      );
-    const options = proposed.map((p, k) => priceOption(input, state, p.option, k + 1, p.by, p.at));
-    const at = ctx.clock.now();
-    const decision: Decision = {
-      id: await nextDecisionId(tx),
-      status: 'open',
-      signal: request.signal ?? null,
-      title: title ?? options[0]!.title,
-      options,
-      ...weigh(input.plan, options),
-      openedBy: actor,
-      openedAt: at.toISOString(),
-      outcome: null,
-    };
-    await insertDecision(tx, decision);
-    for (const option of options) await insertDecisionOption(tx, decision.id, option);
-    await appendDecisionEvent(tx, decision.id, at, actor, 'opened', {
-      signal: decision.signal,
-      options: options.map((o) => o.title),
-      decider: decision.decider.person,
-      because: decision.decider.because,
-      dueDate: decision.dueDate,
-    });
-    return { decision, created: true };
+    return openDecisionIn(tx, ctx.clock.now(), input, state, request, actor);
   });
 }
 

@@ -3,6 +3,7 @@ import type { DerivedState, Signal } from '../core/domain/state.ts';
 import type { WorkItem } from '../core/domain/work-item.ts';
 import { computeState } from '../core/engine/compute-state.ts';
 import type { Queryable } from '../store/database.ts';
+import { autoOpenDecisions } from './auto-open-decisions.ts';
 import type { AppContext } from './context.ts';
 import { appendEvents, type LiveEvent } from '../store/event-log-store.ts';
 import { type FigureKind, recordFigureFreshness } from '../store/figure-freshness-store.ts';
@@ -68,15 +69,16 @@ export interface RecomputeOptions {
 export const DEFAULT_STALE_AFTER_MINUTES = 30;
 
 /**
- * Derives the state inside a write, makes the stored signals match it, and appends the live
- * events (signals raised, changed, resolved; figures that moved) in the same transaction.
+ * Derives the state inside a write, makes the stored signals match it, opens the decisions of
+ * incidents beyond the rights of the person they reach, and appends the live events (signals
+ * raised, changed, resolved; figures that moved) in the same transaction.
  */
 export async function recomputeSignals(
   tx: Queryable,
   asOf: IsoDate,
   at: Date,
   options: RecomputeOptions = {},
-): Promise<{ snapshot: Snapshot | null; signals: SignalSync }> {
+): Promise<{ snapshot: Snapshot | null; signals: SignalSync; decisions: string[] }> {
   let previous: Snapshot | null = null;
   let moved: StateChanges | null = null;
   let snapshot: Snapshot | null;
@@ -88,7 +90,7 @@ export async function recomputeSignals(
   } else {
     snapshot = await deriveSnapshot(tx, asOf);
   }
-  if (snapshot === null) return { snapshot, signals: NO_SIGNAL_CHANGE };
+  if (snapshot === null) return { snapshot, signals: NO_SIGNAL_CHANGE, decisions: [] };
   // Sources that went quiet raise their own signal: "data older than N minutes".
   const threshold = options.staleAfterMinutes ?? DEFAULT_STALE_AFTER_MINUTES;
   const stale = (await listStaleSources(tx, at, threshold)).map((s) => ({
@@ -104,6 +106,8 @@ export async function recomputeSignals(
       : options.model.stalenessSignals(stale)),
   ];
   const signals = await syncSignals(tx, computed, at, options.model?.signalCache);
+  // An incident beyond the rights of the person it reaches opens its decision in this write.
+  const decisions = await autoOpenDecisions(tx, snapshot, at);
   const changed =
     moved === null
       ? describeStateChanges(previous, snapshot)
@@ -119,7 +123,7 @@ export async function recomputeSignals(
       visibleAt: at,
     });
   }
-  return { snapshot, signals };
+  return { snapshot, signals, decisions };
 }
 
 /** The derived figures a change moved (work items are mirrors: their times are on the item). */

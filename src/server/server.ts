@@ -31,6 +31,7 @@ import { authenticate } from './auth.ts';
 import { handleError } from './errors.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerDemoRoutes } from './routes/demo.ts';
+import { registerIncidentRoutes } from './routes/incidents.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { registerPushRoutes } from './routes/push.ts';
@@ -249,6 +250,7 @@ export async function buildServer(
   registerStateRoutes(app, ctx);
   registerSignalRoutes(app, ctx);
   registerDecisionRoutes(app, ctx);
+  registerIncidentRoutes(app, ctx);
   registerScenarioRoutes(app, ctx);
   registerJiraRoutes(app, ctx);
   registerSourceRoutes(app, ctx, () => worker.poke());

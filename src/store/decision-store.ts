@@ -16,6 +16,7 @@ import type { Queryable } from './database.ts';
 interface DecisionRow {
   id: string;
   signal_id: string | null;
+  incident_id: string | null;
   title: string;
   kinds: DecisionKind[];
   decider: Decider;
@@ -46,8 +47,8 @@ export async function nextDecisionId(tx: Queryable): Promise<string> {
 /** Inserts a new decision (without options). */
 export async function insertDecision(tx: Queryable, d: Omit<Decision, 'options'>): Promise<void> {
   await tx.query(
-    `INSERT INTO decision (id, signal_id, title, kinds, decider, due_date, opened_by, opened_at, status, outcome)
-     VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10::jsonb)`,
+    `INSERT INTO decision (id, signal_id, title, kinds, decider, due_date, opened_by, opened_at, status, outcome, incident_id)
+     VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10::jsonb, $11)`,
     [
       d.id,
       d.signal,
@@ -59,6 +60,7 @@ export async function insertDecision(tx: Queryable, d: Omit<Decision, 'options'>
       d.openedAt,
       d.status,
       d.outcome === null ? null : JSON.stringify(d.outcome),
+      d.incident ?? null,
     ],
   );
 }
@@ -124,6 +126,7 @@ function decisionOf(row: DecisionRow, options: DecisionOption[]): Decision {
     id: row.id,
     status: row.status,
     signal: row.signal_id,
+    incident: row.incident_id,
     title: row.title,
     kinds: row.kinds,
     options,
@@ -193,6 +196,18 @@ export async function openDecisionOfSignal(
     [signalId],
   );
   return row?.id ?? null;
+}
+
+/** The decisions opened for an incident, oldest first: id, status and when it was opened. */
+export async function decisionsOfIncident(
+  db: Queryable,
+  incidentId: string,
+): Promise<{ id: string; status: DecisionStatus; openedAt: string }[]> {
+  const rows = await db.query<{ id: string; status: DecisionStatus; opened_at: Date }>(
+    'SELECT id, status, opened_at FROM decision WHERE incident_id = $1 ORDER BY seq',
+    [incidentId],
+  );
+  return rows.map((r) => ({ id: r.id, status: r.status, openedAt: r.opened_at.toISOString() }));
 }
 
 export interface DecisionEvent {

@@ -76,6 +76,8 @@ export interface Decision {
   status: DecisionStatus;
   /** The signal it was opened from (null: opened by hand). */
   signal: string | null;
+  /** The incident it was opened for (docs/DECISIONS.md "Incidents"); null or absent: none. */
+  incident?: string | null;
   title: string;
   /** The kinds of its options, together. */
   kinds: DecisionKind[];

@@ -79,15 +79,16 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: AppContext): v
     '/api/v1/decisions',
     {
       schema: {
-        summary: 'Opens a decision from a signal (engine-proposed options) or by hand',
+        summary: 'Opens a decision for an incident (engine-proposed options) or by hand',
         description:
-          'Each option is priced against doing nothing; the decision goes to the lowest person whose decision rights cover every option, due the last day every option is still possible. A signal that has an open decision gives that decision back (200).',
+          "Give `incident`, or a `signal` (the decision is for the incident that holds it), or options alone. The engine proposes the options of every signal of the incident, without repeats, and the incident's headline is the title. Each option is priced against doing nothing; the decision goes to the lowest person whose decision rights cover every option, due the last day every option is still possible. An incident that has an open decision gives that decision back (200).",
         tags: ['decisions'],
         security: bearer,
         body: {
           type: 'object',
           properties: {
             signal: { type: 'string', minLength: 1, maxLength: 300 },
+            incident: { type: 'string', minLength: 1, maxLength: 300 },
             title: { type: 'string', minLength: 1, maxLength: 500 },
             options: { type: 'array', maxItems: 20, items: option },
           },
