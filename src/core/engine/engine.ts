@@ -374,10 +374,16 @@ function diffCapacity(
   if (model !== null && now !== null && !sameCapacity(model, now)) changes.capacity = true;
 }
 
-function build(input: EngineInput, incremental: boolean): Internal {
+function build(input: EngineInput, incremental: boolean, base?: EngineData): Internal {
   const asOfDay = dayOf(input.asOf);
   const plan = modelPlan(input.plan);
-  const work = buildWorkModel(plan, input.workItems, asOfDay, incremental);
+  const work = buildWorkModel(
+    plan,
+    input.workItems,
+    asOfDay,
+    incremental,
+    base === undefined ? undefined : { plan: base.plan, work: base.work },
+  );
   const milestones = createMilestoneModel(plan.milestones.length);
   const kpis: KpiCore[] = [];
   const initiatives = createInitiativeModel(plan.plan.initiatives.length);
@@ -619,6 +625,81 @@ export function stateFigures(state: DerivedState): StateFigures | null {
   };
 }
 
+/** A signal named by its id and kind, as a comparison of states needs it. */
+export interface SignalRef {
+  id: string;
+  kind: Signal['kind'];
+}
+
+/** The signals of a state as `stateSignals` gives them: what comparing two states reads. */
+export interface StateSignals {
+  /** Every signal's id and kind, in the order of `state.signals`. */
+  readonly refs: readonly SignalRef[];
+  /** The capacity signals, made in full (their chains carry figures), in that order too. */
+  readonly capacity: readonly Signal[];
+}
+
+/**
+ * The signals of a state this engine made, by id and kind in the order `state.signals` lists
+ * them, making only the capacity signals: which milestones and KPI periods signal is settled by
+ * the figures (`milestoneSignal`, `kpiSignals`), so their chains and titles are not needed to
+ * name them. Null for a state the engine did not make.
+ */
+export function stateSignals(state: DerivedState): StateSignals | null {
+  const holder = internalsOf.get(state);
+  if (holder === undefined) return null;
+  const internal = holder.internal;
+  const { data, signals } = internal;
+  const capacity = capacitySignalsOf(internal);
+  // Made already, or an engine that follows events (its signatures decide): read the list.
+  if ((signals.list !== null && !signals.stale) || signals.milestoneSignature !== null) {
+    return {
+      refs: signalList(internal).map((signal) => ({ id: signal.id, kind: signal.kind })),
+      capacity,
+    };
+  }
+  const refs: SignalRef[] = [];
+  const { plan } = data;
+  const slip = slipTest(data, internal.options);
+  const forecast = data.milestones.forecast;
+  for (let m = 0; m < plan.milestones.length; m += 1) {
+    if (plan.canonicalMilestone[m] !== 1) continue;
+    const compared = slip === null ? forecast[m]! : slip.dayOf(m);
+    if (compared > plan.plannedDay[m]!)
+      refs.push({ id: `milestone.slipped:${plan.milestones[m]!.id}`, kind: 'milestone.slipped' });
+  }
+  data.kpis.forEach((core, k) => {
+    if (plan.kpiAt.get(core.kpi.id) !== k) return;
+    for (const period of core.periods) {
+      if (period.target === null || period.gap === null || period.end < data.asOf) continue;
+      if (period.gap >= 0) continue;
+      refs.push({
+        id: `kpi.misses_target:${core.kpi.id}:${period.period}`,
+        kind: 'kpi.misses_target',
+      });
+    }
+  });
+  for (const signal of capacity) refs.push({ id: signal.id, kind: signal.kind });
+  return { refs, capacity };
+}
+
+/**
+ * Each KPI's id and forecast periods, in the order of `state.kpis`, without making the readable
+ * entries (their explanations): the periods are the very objects the entries hold. Null for a
+ * state the engine did not make.
+ */
+export function stateKpis(
+  state: DerivedState,
+): { id: string; periods: KpiForecast['periods'] }[] | null {
+  const holder = internalsOf.get(state);
+  if (holder === undefined) return null;
+  const { plan, kpis } = holder.internal.data;
+  const out: { id: string; periods: KpiForecast['periods'] }[] = [];
+  for (const [id, k] of canonicalEntries(plan.plan.kpis, plan.kpiAt))
+    out.push({ id, periods: kpis[k]!.periods });
+  return out;
+}
+
 function stateOf(holder: { internal: Internal }, tables: Tables): DerivedState {
   const state = stateFields(holder, tables);
   internalsOf.set(state, holder);
@@ -648,6 +729,18 @@ function stateFields(holder: { internal: Internal }, tables: Tables): DerivedSta
  */
 export function deriveState(input: EngineInput): DerivedState {
   const holder = { internal: build(input, false) };
+  return stateOf(holder, createTables(holder));
+}
+
+/**
+ * As `deriveState(input)`, for a plan derived from the one of `base` (a scenario's) over the very
+ * same work items and as-of day: what reads only the work items (their forecasts) is taken from
+ * `base` rather than computed again. Anything else, e.g. a base that follows events or other
+ * work items, derives the state in full.
+ */
+export function deriveStateFrom(input: EngineInput, base: DerivedState): DerivedState {
+  const from = internalsOf.get(base)?.internal.data;
+  const holder = { internal: build(input, false, from) };
   return stateOf(holder, createTables(holder));
 }
 

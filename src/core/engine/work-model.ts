@@ -102,7 +102,12 @@ export function buildWorkModel(
   input: readonly WorkItem[],
   asOfDay: number,
   incremental: boolean,
+  base?: BaseWork,
 ): WorkModel {
+  if (base !== undefined && !incremental) {
+    const derived = deriveWorkModel(plan, input, asOfDay, base);
+    if (derived !== null) return derived;
+  }
   // Keys are unique at the source; when one repeats, the last copy is the item.
   let items: (WorkItem | null)[] = incremental ? input.slice() : (input as WorkItem[]);
   let slotOf = indexKeys(items);
@@ -221,40 +226,132 @@ function linkAll(
   const milestones = plan.milestones;
   const start = new Int32Array(milestones.length + 1);
   const list = new GrowingList(slotOf.size + 16);
-  // A stamp per slot (all −1 at first) says which milestone listed it last: dedupe without a
-  // set per milestone.
   for (let m = 0; m < milestones.length; m += 1) {
     start[m] = list.length;
-    const work = milestones[m]!.work;
-    for (const key of work.keys) {
-      const s = slotOf.get(key);
-      if (s === undefined) {
-        if (waiting !== null) addTo(waiting, key, m);
-      } else if (stamp[s] !== m) {
-        stamp[s] = m;
-        list.push(s);
-      }
-    }
-    for (const epic of work.epics) {
-      const s = slotOf.get(epic);
-      if (s === undefined) {
-        if (waiting !== null) addTo(waiting, epic, m);
-      } else if (stamp[s] !== m) {
-        stamp[s] = m;
-        list.push(s);
-      }
-      const e = plan.epicAt.get(epic)!;
-      for (let at = epicChildren.start[e]!; at < epicChildren.start[e + 1]!; at += 1) {
-        const child = epicChildren.list[at]!;
-        if (stamp[child] !== m) {
-          stamp[child] = m;
-          list.push(child);
-        }
-      }
-    }
+    linkOne(plan, m, slotOf, epicChildren, stamp, waiting, list);
   }
   start[milestones.length] = list.length;
   return { start, list: list.done() };
+}
+
+/**
+ * One milestone's work, appended to `list`. A stamp per slot (all below `m` at first) says
+ * which milestone listed it last: dedupe without a set per milestone.
+ */
+function linkOne(
+  plan: PlanModel,
+  m: number,
+  slotOf: KeyIndex,
+  epicChildren: Rows,
+  stamp: Int32Array,
+  waiting: Map<string, Set<number>> | null,
+  list: GrowingList,
+): void {
+  const work = plan.milestones[m]!.work;
+  for (const key of work.keys) {
+    const s = slotOf.get(key);
+    if (s === undefined) {
+      if (waiting !== null) addTo(waiting, key, m);
+    } else if (stamp[s] !== m) {
+      stamp[s] = m;
+      list.push(s);
+    }
+  }
+  for (const epic of work.epics) {
+    const s = slotOf.get(epic);
+    if (s === undefined) {
+      if (waiting !== null) addTo(waiting, epic, m);
+    } else if (stamp[s] !== m) {
+      stamp[s] = m;
+      list.push(s);
+    }
+    const e = plan.epicAt.get(epic)!;
+    for (let at = epicChildren.start[e]!; at < epicChildren.start[e + 1]!; at += 1) {
+      const child = epicChildren.list[at]!;
+      if (stamp[child] !== m) {
+        stamp[child] = m;
+        list.push(child);
+      }
+    }
+  }
+}
+
+/** A work model built for another plan over the same work items and as-of day. */
+export interface BaseWork {
+  readonly plan: PlanModel;
+  readonly work: WorkModel;
+}
+
+/**
+ * The work model of `plan` from one built for another plan (a scenario's base) over the very
+ * same work items and as-of day: what each item forecasts reads only the items, so those arrays
+ * are shared (a model that takes no events never writes them after it is built); the epics'
+ * children are the base's rows by epic key, and each milestone whose work is the base's own
+ * object keeps its row. Null when the base cannot serve (other items, a model that takes events,
+ * an epic the base does not know): then the model is built in full.
+ */
+function deriveWorkModel(
+  plan: PlanModel,
+  input: readonly WorkItem[],
+  asOfDay: number,
+  base: BaseWork,
+): WorkModel | null {
+  const old = base.work;
+  if (old.incremental !== null || old.items !== input || old.asOfDay !== asOfDay) return null;
+  const oldPlan = base.plan;
+  // The epics in this plan's numbering (first met in milestone order, as `modelPlan` numbers them).
+  const epicStart = new Int32Array(plan.epicAt.size + 1);
+  const epicList = new GrowingList(old.epicChildren.list.length);
+  let epics = 0;
+  for (const milestone of plan.milestones)
+    for (const epic of milestone.work.epics) {
+      if (plan.epicAt.get(epic) !== epics) continue;
+      const e = oldPlan.epicAt.get(epic);
+      if (e === undefined) return null;
+      epicStart[epics] = epicList.length;
+      const children = childrenOf(old, e);
+      for (let k = 0; k < children.length; k += 1) epicList.push(children[k]!);
+      epics += 1;
+    }
+  if (epics !== plan.epicAt.size) return null;
+  epicStart[epics] = epicList.length;
+  const epicChildren: Rows = { start: epicStart, list: epicList.done() };
+
+  const count = plan.milestones.length;
+  const start = new Int32Array(count + 1);
+  const list = new GrowingList(old.linked.list.length + 16);
+  let stamp: Int32Array | null = null;
+  for (let m = 0; m < count; m += 1) {
+    start[m] = list.length;
+    const milestone = plan.milestones[m]!;
+    const o = oldPlan.milestoneAt.get(milestone.id);
+    if (o !== undefined && oldPlan.milestones[o]!.work === milestone.work) {
+      const row = linkedOf(old, o);
+      for (let k = 0; k < row.length; k += 1) list.push(row[k]!);
+      continue;
+    }
+    if (stamp === null) stamp = new Int32Array(old.count).fill(-1);
+    linkOne(plan, m, old.slotOf, epicChildren, stamp, null, list);
+  }
+  start[count] = list.length;
+  return {
+    asOfDay,
+    count: old.count,
+    items: old.items,
+    slotOf: old.slotOf,
+    open: old.open,
+    finish: old.finish,
+    pushedBy: old.pushedBy,
+    blockers: old.blockers,
+    blockerOverride: new Map(),
+    broken: old.broken,
+    cyclic: old.cyclic,
+    epicChildren,
+    epicChildrenOverride: new Map(),
+    linked: { start, list: list.done() },
+    linkedOverride: new Map(),
+    incremental: null,
+  };
 }
 
 /** An Int32Array that grows by doubling: a million entries without a million-slot JS array. */

@@ -1,8 +1,14 @@
 import type { IsoDate, Plan, PeriodLabel } from '../domain/plan.ts';
-import type { DerivedState, KpiForecast, SignalKind } from '../domain/state.ts';
+import type { DerivedState, KpiForecast, Signal, SignalKind } from '../domain/state.ts';
 import { computeState, type EngineInput } from '../engine/compute-state.ts';
 import { dateOf } from '../engine/day-numbers.ts';
-import { stateFigures, type StateFigures } from '../engine/engine.ts';
+import {
+  deriveStateFrom,
+  stateFigures,
+  stateKpis,
+  stateSignals,
+  type StateFigures,
+} from '../engine/engine.ts';
 import { DomainError } from '../errors.ts';
 import { applyScenario } from './apply-scenario.ts';
 import { MAX_COMPARED_SCENARIOS, type Scenario, type ScenarioChange } from './scenario.ts';
@@ -131,8 +137,24 @@ export function priceScenarioWithPlan(
   current: DerivedState = computeState(input),
 ): PricedScenario {
   const plan = applyScenario(input.plan, current, changes);
+  // The same engine, reusing what the current state computed from the same work items; the
+  // comparison reads figures, not readable entries (each KPI's explanation, each signal's chain).
+  const state = deriveStateFrom({ ...input, plan }, current);
+  return { plan, state, result: compareStates(input.plan, current, plan, state, changes, false) };
+}
+
+/**
+ * Pricing the plain way, the reference the fast one is tested against: a full recompute of the
+ * scenario's plan (`computeState`), compared through the states' readable entries.
+ */
+export function priceScenarioInFull(
+  input: EngineInput,
+  changes: readonly ScenarioChange[],
+  current: DerivedState = computeState(input),
+): PricedScenario {
+  const plan = applyScenario(input.plan, current, changes);
   const state = computeState({ ...input, plan });
-  return { plan, state, result: compareStates(input.plan, current, plan, state, changes) };
+  return { plan, state, result: compareStates(input.plan, current, plan, state, changes, true) };
 }
 
 export interface ScenarioColumn {
@@ -303,7 +325,9 @@ interface PeriodFigures {
   gap: number | null;
 }
 
-function kpiFigures(kpis: readonly KpiForecast[]): Map<string, Map<string, PeriodFigures>> {
+function kpiFigures(
+  kpis: readonly Pick<KpiForecast, 'id' | 'periods'>[],
+): Map<string, Map<string, PeriodFigures>> {
   const figures = new Map<string, Map<string, PeriodFigures>>();
   for (const kpi of kpis)
     figures.set(
@@ -403,7 +427,7 @@ function compareCapacity(before: DerivedState, after: DerivedState): CapacityDif
   return out;
 }
 
-function roiOf(plan: Plan, kpis: readonly KpiForecast[]): Map<string, Roi> {
+function roiOf(plan: Plan, kpis: readonly Pick<KpiForecast, 'id' | 'periods'>[]): Map<string, Roi> {
   const initiativeOf = new Map(plan.milestones.map((m) => [m.id, m.initiative]));
   const value = new Map<string, number>();
   for (const kpi of kpis)
@@ -459,12 +483,12 @@ function moneyAtStake(
 }
 
 /** Benefit value (currency KPIs) the capacity signals say lands later. */
-function moneyLaterByCapacity(plan: Plan, state: DerivedState): number {
+function moneyLaterByCapacity(plan: Plan, signals: readonly Signal[]): number {
   const currencyKpis = new Set(
     plan.kpis.filter((k) => k.unitOfMeasure === plan.organisation.currency).map((k) => k.id),
   );
   let later = 0;
-  for (const signal of state.signals) {
+  for (const signal of signals) {
     if (signal.kind !== 'capacity.over_allocated') continue;
     for (const step of signal.chain)
       if (
@@ -477,21 +501,53 @@ function moneyLaterByCapacity(plan: Plan, state: DerivedState): number {
   return later;
 }
 
+/** What comparing reads of a state: its KPI periods and its signals, by id and kind. */
+interface StateReadings {
+  kpis: readonly Pick<KpiForecast, 'id' | 'periods'>[];
+  signals: readonly SignalRef[];
+  /** The capacity signals (what `moneyLaterByCapacity` reads), in list order. */
+  capacitySignals: readonly Signal[];
+}
+
+/**
+ * A state's readings. `byEntries` reads its readable entries (every KPI with its explanation,
+ * every signal with its chain): the way pricing first read them, kept as the reference the fast
+ * reading is tested against. Otherwise, for a state the engine made, the same figures without
+ * making those entries.
+ */
+function readingsOf(state: DerivedState, byEntries: boolean): StateReadings {
+  if (!byEntries) {
+    const kpis = stateKpis(state);
+    const signals = stateSignals(state);
+    if (kpis !== null && signals !== null)
+      return { kpis, signals: signals.refs, capacitySignals: signals.capacity };
+  }
+  const list = state.signals;
+  return {
+    kpis: [...state.kpis.values()],
+    signals: list.map((s) => ({ id: s.id, kind: s.kind })),
+    capacitySignals: list.filter((s) => s.kind.startsWith('capacity.')),
+  };
+}
+
 function compareStates(
   planBefore: Plan,
   before: DerivedState,
   planAfter: Plan,
   after: DerivedState,
   changes: readonly ScenarioChange[],
+  byEntries: boolean,
 ): ScenarioResult {
   const milestones = compareMilestones(before, after);
   // Entries are made each time a table is walked: walk each once.
-  const kpiListBefore = [...before.kpis.values()];
-  const kpiListAfter = [...after.kpis.values()];
+  const readBefore = readingsOf(before, byEntries);
+  const readAfter = readingsOf(after, byEntries);
+  const kpiListBefore = readBefore.kpis;
+  const kpiListAfter = readAfter.kpis;
   const kpisBefore = kpiFigures(kpiListBefore);
   const kpisAfter = kpiFigures(kpiListAfter);
-  const signalsBefore = new Map(before.signals.map((s) => [s.id, s.kind]));
-  const signalsAfter = new Map(after.signals.map((s) => [s.id, s.kind]));
+  const signalsBefore = new Map(readBefore.signals.map((s) => [s.id, s.kind]));
+  const signalsAfter = new Map(readAfter.signals.map((s) => [s.id, s.kind]));
   const sumBudget = (plan: Plan): number =>
     plan.initiatives.reduce(
       (sum, i) => Object.values(i.budget).reduce((s, line) => s + line.plan, sum),
@@ -532,8 +588,8 @@ function compareStates(
         againstPlan: { before: stakeBefore.againstPlan, after: stakeAfter.againstPlan },
       },
       moneyLaterByCapacity: {
-        before: moneyLaterByCapacity(planBefore, before),
-        after: moneyLaterByCapacity(planAfter, after),
+        before: moneyLaterByCapacity(planBefore, readBefore.capacitySignals),
+        after: moneyLaterByCapacity(planAfter, readAfter.capacitySignals),
       },
       signals: { before: signalsBefore.size, after: signalsAfter.size },
     },
