@@ -8,11 +8,12 @@ import { useEntityNames } from './decision-parts.tsx';
  * period and milestone it moved, and the money it was meant to protect against what it realised.
  */
 
-const STATUS: Record<ReviewStatus, { label: string; color: string }> = {
-  awaiting: { label: 'Awaiting actuals', color: 'gray' },
-  partial: { label: 'Some actuals in', color: 'blue' },
-  complete: { label: 'Actuals in', color: 'teal' },
-  nothing_to_review: { label: 'Nothing to review', color: 'gray' },
+/** Labels, and text and tint colours that read at 4.5:1 or better (axe). */
+const STATUS: Record<ReviewStatus, { label: string; color: string; background: string }> = {
+  awaiting: { label: 'Awaiting actuals', color: '#495057', background: '#f1f3f5' },
+  partial: { label: 'Some actuals in', color: '#1c4f8a', background: '#e7f5ff' },
+  complete: { label: 'Actuals in', color: '#0b5e3c', background: '#e6fcf5' },
+  nothing_to_review: { label: 'Nothing to review', color: '#495057', background: '#f1f3f5' },
 };
 
 /** Shows `detail.review` when the decision has one (decided); nothing otherwise. */
@@ -34,7 +35,17 @@ export function DecisionReviewSection({
           <Title order={2} id="review-title" className="section-title">
             Review: predicted against actual
           </Title>
-          <Badge color={status.color} variant="light" data-testid="review-status">
+          <Badge
+            radius="sm"
+            data-testid="review-status"
+            styles={{
+              root: {
+                textTransform: 'none',
+                color: status.color,
+                backgroundColor: status.background,
+              },
+            }}
+          >
             {status.label}
           </Badge>
         </Group>

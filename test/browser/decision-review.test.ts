@@ -1,0 +1,110 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken } from '../../src/store/token-store.ts';
+import {
+  type DemoServer,
+  dismissNotices,
+  expectAxeClean,
+  launchChromium,
+  openAsDana,
+  replayDemo,
+  startDemoServer,
+} from './support/web-app.ts';
+
+/**
+ * The decision review in a real Chromium: once Dana has decided to add IT capacity, the decision
+ * page's Review section awaits K-SAVINGS' 2026-Q4 actual; once finance pushes one, it shows the
+ * actual against the prediction and against doing nothing, and the money realised.
+ */
+describe('the decision review in the browser', { timeout: 120_000 }, () => {
+  let server: DemoServer;
+  let browser: Browser;
+  let doNothing: number;
+  let id: string;
+
+  async function call<T>(token: string, method: string, path: string, body?: unknown) {
+    const response = await fetch(`${server.base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  beforeAll(async () => {
+    server = await startDemoServer();
+    browser = await launchChromium();
+    await replayDemo(server, 'erp-17-due-date-moved');
+    const priya = await createApiToken(server.db, 'priya', 'browser test', new Date());
+    const inbox = await call<{ signals: { id: string; kind: string }[] }>(
+      priya,
+      'GET',
+      '/api/v1/signals',
+    );
+    const signal = inbox.body.signals.find((s) => s.kind === 'capacity.over_allocated')!.id;
+    // An open decision for the signal (opened automatically or by hand) is given back.
+    const opened = await call<{
+      decision: {
+        id: string;
+        options: {
+          number: number;
+          changes: { kind: string }[];
+          result: { kpis: { kpi: string; forecast: { before: number } }[] };
+        }[];
+      };
+    }>(priya, 'POST', '/api/v1/decisions', { signal });
+    expect([200, 201]).toContain(opened.status);
+    id = opened.body.decision.id;
+    const option = opened.body.decision.options.find((o) => o.changes[0]!.kind === 'add_capacity')!;
+    doNothing = option.result.kpis.find((k) => k.kpi === 'K-SAVINGS')!.forecast.before;
+    const decided = await call(server.token, 'POST', `/api/v1/decisions/${id}/decide`, {
+      option: option.number,
+      reason: 'Contractors for weeks 41–43',
+    });
+    expect(decided.status).toBe(200);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('awaits the Q4 actuals, then sets the pushed actual against the prediction', async () => {
+    const { page, errors } = await openAsDana(browser, server.base, `/decisions/${id}`);
+    await dismissNotices(page);
+    const review = page.getByRole('region', { name: 'Review: predicted against actual' });
+    await review.waitFor();
+    expect(await review.getByTestId('review-status').textContent()).toBe('Awaiting actuals');
+    const kpis = review.getByTestId('review-kpis');
+    expect(await kpis.textContent()).toContain('awaiting actuals for 2026-Q4');
+    expect(await kpis.textContent()).toContain('$908,571');
+    expect(await review.getByTestId('review-money').textContent()).toContain(
+      'Meant to protect $120,000; realised awaiting actuals',
+    );
+    await expectAxeClean(page, 'decision review (awaiting)');
+
+    const pushed = await call(server.token, 'POST', '/api/v1/push/kpi-actuals', {
+      source: 'finance',
+      actuals: [{ kpi: 'K-SAVINGS', period: '2026-Q4', value: doNothing + 95_000 }],
+    });
+    expect(pushed.status).toBe(200);
+    await page.reload();
+    await review.waitFor();
+    expect(await review.getByTestId('review-status').textContent()).toBe('Actuals in');
+    const row = await kpis.textContent();
+    // The demo's clock is still in September: the Q4 figure is a figure so far.
+    expect(row).toContain('$883,571 so far');
+    expect(row).toContain('−$25,000');
+    expect(row).toContain('+$120,000 / +$95,000');
+    expect(await review.getByTestId('review-money').textContent()).toContain(
+      'Meant to protect $120,000; realised $95,000',
+    );
+    expect(await review.getByTestId('review-summary').textContent()).toMatch(
+      /realised 95,000 USD\.$/,
+    );
+    await expectAxeClean(page, 'decision review (actuals in)');
+    expect(errors).toEqual([]);
+  });
+});
