@@ -14,6 +14,7 @@ import { runCapturedCli, type CliRun } from './support/cli-run.ts';
 describe('throughline decision show: the review', () => {
   let dir: string;
   let data: string;
+  let id: string;
   const saved = {
     DATABASE_URL: process.env.DATABASE_URL,
     THROUGHLINE_AS_OF: process.env.THROUGHLINE_AS_OF,
@@ -31,7 +32,7 @@ describe('throughline decision show: the review', () => {
     decision: { options: { number: number; changes: { kind: string }[] }[] };
   }> =>
     JSON.parse(
-      ok(await cli(...flags, '--json', 'decision', 'show', 'DEC-1')).stdout.join('\n'),
+      ok(await cli(...flags, '--json', 'decision', 'show', id)).stdout.join('\n'),
     ) as never;
 
   beforeAll(async () => {
@@ -46,7 +47,9 @@ describe('throughline decision show: the review', () => {
       signals: { id: string; kind: string }[];
     };
     const signal = signals.signals.find((s) => s.kind === 'capacity.over_allocated')!.id;
-    ok(await cli('decision', 'open', '--signal', signal, '--as', 'priya'));
+    // An open decision for the signal, opened automatically or by hand, is given back.
+    const opened = ok(await cli('--json', 'decision', 'open', '--signal', signal, '--as', 'priya'));
+    id = (JSON.parse(opened.stdout.join('\n')) as { decision: { id: string } }).decision.id;
   }, 180_000);
 
   afterAll(async () => {
@@ -58,7 +61,7 @@ describe('throughline decision show: the review', () => {
 
   it('shows no review while the decision is open', async () => {
     expect((await shown()).review).toBeNull();
-    expect(ok(await cli('decision', 'show', 'DEC-1')).stdout.join('\n')).not.toContain('review');
+    expect(ok(await cli('decision', 'show', id)).stdout.join('\n')).not.toContain('review');
   });
 
   it('awaits the Q4 actuals once Dana has decided', async () => {
@@ -68,7 +71,7 @@ describe('throughline decision show: the review', () => {
     ok(
       await cli(
         'decide',
-        'DEC-1',
+        id,
         '--option',
         String(option.number),
         '--reason',
@@ -77,7 +80,7 @@ describe('throughline decision show: the review', () => {
         'dana',
       ),
     );
-    const text = ok(await cli('decision', 'show', 'DEC-1')).stdout.join('\n');
+    const text = ok(await cli('decision', 'show', id)).stdout.join('\n');
     expect(text).toMatch(/ {2}review \(awaiting; predicted when decided, on 2026-09-14/);
     expect(text).toContain(
       'K-SAVINGS 2026-Q4: predicted 908,571, doing nothing 788,571, actual - — awaiting actuals for 2026-Q4',
@@ -99,9 +102,7 @@ describe('throughline decision show: the review', () => {
       }),
     );
     ok(await cli('import', csv, '--source', 'finance', '--mapping', mapping));
-    const text = ok(await cli('--as-of', '2027-01-04', 'decision', 'show', 'DEC-1')).stdout.join(
-      '\n',
-    );
+    const text = ok(await cli('--as-of', '2027-01-04', 'decision', 'show', id)).stdout.join('\n');
     expect(text).toContain('actuals as of 2027-01-04');
     expect(text).toContain(
       'K-SAVINGS 2026-Q4: predicted 908,571, doing nothing 788,571, actual 883,571 — actual 883,571 against 908,571 predicted (−25,000); +95,000 against doing nothing, 120,000 meant',
