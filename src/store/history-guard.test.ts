@@ -31,6 +31,14 @@ const EMPTY_IN_DEMO = [
   'scenario',
 ];
 
+/** A column of each table an UPDATE can name (`at` where none is given). */
+const TOUCHED_COLUMN: Record<string, string> = {
+  work_item_history: 'received_at',
+  decision_option: 'title',
+  decision_event_told: 'told_at',
+  scenario: 'created_at',
+};
+
 async function count(db: Database, table: string): Promise<number> {
   const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
   return row?.n ?? 0;
@@ -65,7 +73,7 @@ describe.each(TEST_DATABASES)('history the application cannot erase ($name)', (k
       /append-only/,
     );
     if (before > 0) {
-      const column = table === 'work_item_history' ? 'received_at' : 'at';
+      const column = TOUCHED_COLUMN[table] ?? 'at';
       await expect(db.exec(`UPDATE ${table} SET ${column} = ${column}`)).rejects.toThrow(
         /append-only/,
       );
