@@ -306,6 +306,36 @@ describe.each(TEST_DATABASES)('decision review on the ERP story over the API on 
     ]);
   });
 
+  it('predicts what the option gives on the day it is decided, not the day it was added', async () => {
+    today = DEMO_AS_OF;
+    const opened = await call<DecisionDetail>('marco', 'POST', '/api/v1/decisions', {
+      title: 'Sensors a day later?',
+      options: [
+        {
+          title: 'Sensors on 2026-09-22',
+          changes: [{ kind: 'move_milestone', milestone: 'M-SENSORS', plannedDate: '2026-09-22' }],
+        },
+      ],
+    });
+    expect(opened.status).toBe(201);
+    const later = opened.body.decision.id;
+    expect(opened.body.decision.options[0]!.result.asOf).toBe(DEMO_AS_OF);
+    today = '2026-09-16';
+    const decided = await call('marco', 'POST', `/api/v1/decisions/${later}/decide`, {
+      option: 1,
+      reason: 'the crew is a day late',
+    });
+    expect(decided.status).toBe(200);
+    const { body } = await call<DecisionDetail>('marco', 'GET', `/api/v1/decisions/${later}`);
+    const kept = body.history.find((e) => e.action === 'decided')!.detail['prediction'] as
+      ScenarioResult | undefined;
+    expect(kept?.asOf).toBe('2026-09-16');
+    expect(body.review).toMatchObject({ predictedOn: '2026-09-16', predictedWhen: 'decided' });
+    expect(body.review!.milestones.find((m) => m.milestone === 'M-SENSORS')?.predicted).toBe(
+      kept!.milestones.find((m) => m.id === 'M-SENSORS')!.forecastDate.after,
+    );
+  });
+
   it('describes the review in the OpenAPI document', async () => {
     const spec = (await (await fetch(`${base}/docs/json`)).json()) as {
       paths: Record<string, { get?: { responses: Record<string, unknown> } }>;
