@@ -185,6 +185,14 @@ describe('reviewDecision, signs and milestones', () => {
           forecast: { before: 118, after: 110 },
           gap: { before: 7, after: 15 },
         },
+        // A KPI the plan has dropped since: reported, never awaited.
+        {
+          kpi: 'K-GONE',
+          period: '2026-Q4',
+          target: { before: null, after: null },
+          forecast: { before: 10, after: 12 },
+          gap: { before: null, after: null },
+        },
         // Only the target moved: nothing predicted of the forecast.
         {
           kpi: 'K-OTD',
@@ -218,7 +226,9 @@ describe('reviewDecision, signs and milestones', () => {
   it('signs a lower-is-better KPI so that fewer hours are saved hours; a moved target alone is not a prediction', () => {
     const plan = withActual(input.plan, 'K-DOWNTIME', '2026-Q4', 114);
     const review = reviewDecision(decision, null, plan, withMilestones([]))!;
-    expect(review.kpis.map((k) => k.kpi)).toEqual(['K-DOWNTIME']);
+    expect(review.kpis.map((k) => k.kpi)).toEqual(['K-DOWNTIME', 'K-GONE']);
+    expect(review.kpis[1]!.note).toBe('K-GONE is no longer in the plan');
+    expect(review.awaiting).toEqual([]);
     expect(review.kpis[0]).toMatchObject({ saved: 8, actual: 114, gap: -4, realised: 4 });
     // Hours are not money: nothing meant to be protected in USD.
     expect(review.money).toMatchObject({ meantToProtect: 0, realised: null });

@@ -148,7 +148,8 @@ export function reviewDecision(
       note: '',
     };
     review.note = kpiNote(review, kpi === undefined, end);
-    if (actual === null) awaiting.push(`${entry.kpi}: ${review.note}`);
+    // A KPI no longer in the plan gets no actual: nothing to wait for.
+    if (actual === null && kpi !== undefined) awaiting.push(`${entry.kpi}: ${review.note}`);
     kpis.push(review);
   }
 
@@ -177,7 +178,7 @@ export function reviewDecision(
       lateDays,
       note: milestoneNote(predicted, actual, lateDays, now === undefined, tracked),
     };
-    if (predicted !== null && actual === null && tracked)
+    if (predicted !== null && actual === null && tracked && now !== undefined)
       awaiting.push(`${entry.id}: ${review.note}`);
     milestones.push(review);
   }
