@@ -27,6 +27,7 @@ import { connectSse, type SseClient } from './support/sse-client.ts';
 
 interface DecisionView {
   id: string;
+  title: string;
   status: string;
   dueDate: string | null;
   decider: { person: string };

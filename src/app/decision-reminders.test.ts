@@ -195,8 +195,15 @@ describe.each(TEST_DATABASES)('decision reminders and escalation on $name', (kin
 
     const history = await listDecisionEvents(db, 'DEC-1');
     expect(history.filter((e) => e.action === 'reminded').map((e) => e.detail)).toEqual([
-      { step: 'due_soon', decider: 'dana', dueDate: due, daysLeft: 3, asOf: addDays(due, -3) },
-      { step: 'due_today', decider: 'dana', dueDate: due, daysLeft: 0, asOf: due },
+      {
+        step: 'due_soon',
+        decider: 'dana',
+        dueDate: due,
+        daysLeft: 3,
+        asOf: addDays(due, -3),
+        next: 'grace',
+      },
+      { step: 'due_today', decider: 'dana', dueDate: due, daysLeft: 0, asOf: due, next: 'grace' },
     ]);
     smtp.messages.length = 0;
     expect(await notifyDecisions(on(due), transports)).toMatchObject({ steps: 2, sent: 2 });
@@ -205,6 +212,9 @@ describe.each(TEST_DATABASES)('decision reminders and escalation on $name', (kin
       `[Throughline] Decision DEC-1 is due today (${due}): ${opened.title}`,
     ]);
     expect(smtp.messages).toHaveLength(2);
+    expect(mailsTo(EMAIL.dana)[1]!.decoded).toContain(
+      `A reminder: DEC-1 is yours to decide by ${due}; after that, not every option is still possible. If it is not decided by then, it goes to Grace Okafor (CFO).`,
+    );
     expect((await loadDecision(db, 'DEC-1'))!.decider.person).toBe('dana');
   });
 

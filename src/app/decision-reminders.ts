@@ -2,6 +2,7 @@ import type { Decision } from '../core/decisions/decision.ts';
 import { addDays, daysBetween } from '../core/calendar.ts';
 import {
   escalate,
+  escalationChain,
   REMIND_DAYS_BEFORE,
   reminderStep,
   type ReminderStep,
@@ -152,12 +153,18 @@ export async function remindAndEscalate(
           e.detail.decider === decider,
       );
       if (sent || handedInWindow(history, decision, reminder)) continue;
+      const held = formerDeciders(history);
+      const next = escalationChain(plan, decision.decider).find(
+        (p) => p !== decider && !held.includes(p),
+      );
       await appendDecisionEvent(tx, id, at, CLOCK_ACTOR, 'reminded', {
         step: reminder,
         decider,
         dueDate: decision.dueDate,
         daysLeft: daysBetween(asOf, decision.dueDate),
         asOf,
+        // Who gets it if the day passes (null: it stays, overdue).
+        next: next ?? null,
       });
       report.reminded.push({ decision: id, decider, step: reminder, dueDate: decision.dueDate });
     }

@@ -104,21 +104,32 @@ export function registerNotifyCommands(
       );
       if (kit.json()) {
         printJson(kit.output, result);
-        return;
-      }
-      kit.output.out(
-        `as of ${result.asOf}: ${result.reminded.length} reminder(s), ${result.escalated.length} escalation(s); ${result.notices.sent} notice(s) sent, ${result.notices.failed} failed, ${result.notices.skipped} skipped`,
-      );
-      for (const r of result.reminded)
-        kit.output.out(`  ${r.decision}: reminded ${r.decider} (${r.step}, due ${r.dueDate})`);
-      for (const e of result.escalated)
+      } else {
         kit.output.out(
-          `  ${e.decision}: ${e.stays ? `overdue, stays with ${e.to}` : `escalated from ${e.from} to ${e.to}`} (was due ${e.passedDueDate}, now due ${e.dueDate ?? 'never'})`,
+          `as of ${result.asOf}: ${result.reminded.length} reminder(s), ${result.escalated.length} escalation(s); ${result.notices.sent} notice(s) sent, ${result.notices.failed} failed, ${result.notices.skipped} skipped`,
         );
-      for (const o of result.notices.outcomes) {
-        const why = o.reason === undefined ? '' : `: ${o.reason}`;
-        kit.output.out(
-          `  ${o.decisionId} ${o.action} → ${o.personId}: ${o.outcome} (${o.channel})${why}`,
+        for (const r of result.reminded)
+          kit.output.out(`  ${r.decision}: reminded ${r.decider} (${r.step}, due ${r.dueDate})`);
+        for (const e of result.escalated)
+          kit.output.out(
+            `  ${e.decision}: ${e.stays ? `overdue, stays with ${e.to}` : `escalated from ${e.from} to ${e.to}`} (was due ${e.passedDueDate}, now due ${e.dueDate ?? 'never'})`,
+          );
+        for (const o of result.notices.outcomes) {
+          const why = o.reason === undefined ? '' : `: ${o.reason}`;
+          kit.output.out(
+            `  ${o.decisionId} ${o.action} → ${o.personId}: ${o.outcome} (${o.channel})${why}`,
+          );
+        }
+      }
+      // Failed notices stay pending for the next run; the exit code tells a scheduler.
+      const failed = result.notices.outcomes.filter((o) => o.outcome === 'failed');
+      if (failed.length > 0) {
+        throw new DomainError(
+          failed.map((o) => ({
+            code: 'notify.send_failed' as const,
+            message: `the ${o.action} notice of ${o.decisionId} to ${o.personId} was not sent (tried again next run): ${o.reason ?? 'unknown error'}`,
+            path: o.personId,
+          })),
         );
       }
     });

@@ -91,6 +91,30 @@ describe('throughline notify decisions', () => {
     );
   }, 180_000);
 
+  it('exits 2 when a notice is refused, and sends it on the next run', async () => {
+    const shown = await cli('--json', 'decision', 'show', 'DEC-1');
+    const { decision } = JSON.parse(shown.stdout.join('\n')) as {
+      decision: { dueDate: string; decider: { person: string } };
+    };
+    expect(decision.decider.person).toBe('grace');
+    const day = addDays(decision.dueDate, -1);
+    smtp.failWith = 451;
+    try {
+      const refused = await cli('--as-of', day, 'notify', 'decisions');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr[0]).toMatch(
+        /^error notify\.send_failed: grace: the reminded notice of DEC-1 to grace was not sent \(tried again next run\): SMTP: .*451/,
+      );
+    } finally {
+      smtp.failWith = null;
+    }
+    const sent = smtp.messages.length;
+    const next = await cli('--as-of', day, 'notify', 'decisions');
+    expect(next.code).toBe(0);
+    expect(next.stdout).toContain('  DEC-1 reminded → grace: sent (email)');
+    expect(smtp.messages.slice(sent).map((m) => m.to[0])).toEqual(['grace.okafor@acme.example']);
+  }, 120_000);
+
   it('refuses a day that is not one, naming where it came from', async () => {
     expect(await cli('--as-of', '2026-13-01', 'notify', 'decisions')).toMatchObject({
       code: 1,

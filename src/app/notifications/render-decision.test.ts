@@ -48,7 +48,13 @@ describe('renderDecisionEvent', () => {
   it('escapes the text in HTML and chat, keeps the subject on one line, and links the encoded id', () => {
     const message = renderDecisionEvent(
       decision,
-      event('reminded', { step: 'due_soon', decider: 'dana', dueDate: '2026-10-04', daysLeft: 3 }),
+      event('reminded', {
+        step: 'due_soon',
+        decider: 'dana',
+        dueDate: '2026-10-04',
+        daysLeft: 3,
+        next: 'grace',
+      }),
       'dana',
       context,
     );

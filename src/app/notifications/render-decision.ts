@@ -230,7 +230,7 @@ export function renderDecisionEvent(
     }
     case 'reminded': {
       const today = d.step === 'due_today';
-      const next = decision.decider.escalatesTo;
+      const next = str(d.next);
       const then =
         next === null
           ? ''
