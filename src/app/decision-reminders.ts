@@ -12,11 +12,11 @@ import type { Queryable } from '../store/database.ts';
 import {
   appendDecisionEvent,
   listDecisionEvents,
-  listDecisions,
   loadDecision,
   updateDecision,
   type DecisionEvent,
 } from '../store/decision-store.ts';
+import { listOpenDecisionsDueBy } from '../store/decision-notice-store.ts';
 import { loadPlan } from '../store/plan-store.ts';
 import { lockForWrite } from '../store/write-lock.ts';
 import type { AppContext } from './context.ts';
@@ -96,17 +96,15 @@ export async function remindAndEscalate(
   asOf: IsoDate = ctx.clock.asOf(),
 ): Promise<RemindAndEscalateReport> {
   const report: RemindAndEscalateReport = { asOf, reminded: [], escalated: [] };
-  const open = await listDecisions(ctx.db, 'open');
-  const due = open.filter(
-    (d) => d.dueDate !== null && (asOf > d.dueDate || reminderStep(d.dueDate, asOf) !== null),
-  );
+  // Past due, or due within the reminder window: a small query, run every minute.
+  const due = await listOpenDecisionsDueBy(ctx.db, addDays(asOf, REMIND_DAYS_BEFORE));
   if (due.length === 0) return report;
   await ctx.db.transaction(async (tx) => {
     await lockForWrite(ctx.db, tx);
     const plan = await loadPlan(tx);
     if (plan === null) return;
     const at = ctx.clock.now();
-    for (const { id } of due) {
+    for (const id of due) {
       // Read again under the lock: another process may have taken the step already.
       const decision = await loadDecision(tx, id, true);
       if (decision === null || decision.status !== 'open' || decision.dueDate === null) continue;

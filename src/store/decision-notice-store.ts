@@ -231,3 +231,13 @@ export async function signalAffectedOwners(db: Queryable, signalId: string): Pro
   );
   return rows[0]?.data.affectedOwners ?? [];
 }
+
+/** Open decisions due on or before `day` (YYYY-MM-DD): the ones the clock may have to act on. */
+export async function listOpenDecisionsDueBy(db: Queryable, day: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM decision WHERE status = 'open' AND due_date IS NOT NULL AND due_date <= $1
+     ORDER BY seq`,
+    [day],
+  );
+  return rows.map((r) => r.id);
+}
