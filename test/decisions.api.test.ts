@@ -376,6 +376,15 @@ describe.each(TEST_DATABASES)('decisions on the ERP story over the API on $name'
       { ids: ['S-PILOT-LATER'] },
     );
     expect(compared.body.scenarios.map((s) => s.id)).toEqual(['S-PILOT-LATER']);
+    // A NUL or a control character in an id is refused at the door, never a 500.
+    const nul = await call<Problem>('marco', 'GET', '/api/v1/scenarios/S-PILOT-LATER%00');
+    expect([nul.status, nul.body.code]).toEqual([400, 'request.invalid']);
+    const nulIds = await call<Problem>('marco', 'POST', '/api/v1/scenarios/compare', {
+      ids: ['S\u0000'],
+    });
+    expect([nulIds.status, nulIds.body.code]).toEqual([400, 'request.invalid']);
+    const missing = await call<Problem>('marco', 'GET', '/api/v1/scenarios/S-NOPE');
+    expect(missing.status).toBe(404);
     const inline = await call<Problem>('marco', 'POST', '/api/v1/scenarios/compare', {
       scenarios: [
         { id: 'A', name: 'A', author: 'marco', createdAt: '2026-09-14', changes: [] },

@@ -12,6 +12,14 @@ import { bearer, errorResponses, errorSchema } from './schemas.ts';
 const changes = { type: 'array', maxItems: 200, items: { type: 'object' } } as const;
 
 /** `/api/v1/scenarios`: save, list, and compare up to four side by side against now. */
+/** A scenario id as a request names it: no control character (a NUL never reaches the database). */
+const SCENARIO_ID = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^[^\\u0000-\\u001f]+$',
+} as const;
+
 export function registerScenarioRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/api/v1/scenarios',
@@ -35,7 +43,7 @@ export function registerScenarioRoutes(app: FastifyInstance, ctx: AppContext): v
         security: bearer,
         params: {
           type: 'object',
-          properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+          properties: { id: SCENARIO_ID },
           required: ['id'],
         },
         response: errorResponses,
@@ -82,7 +90,7 @@ export function registerScenarioRoutes(app: FastifyInstance, ctx: AppContext): v
         body: {
           type: 'object',
           properties: {
-            ids: { type: 'array', minItems: 1, maxItems: 4, items: { type: 'string' } },
+            ids: { type: 'array', minItems: 1, maxItems: 4, items: SCENARIO_ID },
             scenarios: { type: 'array', minItems: 1, maxItems: 4, items: { type: 'object' } },
           },
           additionalProperties: false,
