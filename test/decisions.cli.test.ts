@@ -39,7 +39,7 @@ describe('throughline decisions and decide', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('opens the story decision and lists it with who decides', async () => {
+  it('finds the story decision opened by the slip itself, and lists it with who decides', async () => {
     const signals = await cli('--json', 'signals');
     const list = JSON.parse(signals.stdout.join('\n')) as {
       signals: { id: string; kind: string }[];
@@ -52,6 +52,50 @@ describe('throughline decisions and decide', () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout.join('\n')).toContain('decides: Dana Whitfield, by R-COST');
     expect(listed.stdout.filter((l) => l.startsWith('  option '))).toHaveLength(3);
+  });
+
+  it('lists the one incident with its money and decider, and shows it with its chains', async () => {
+    const listed = await cli('incidents');
+    expect(listed.code, listed.stderr.join('\n')).toBe(0);
+    expect(listed.stdout[0]).toBe(
+      "incident:work_item:ERP-17: ERP-17's slip and IT's bottleneck in weeks 41–43 put 480,000 USD of Realised cost savings at risk in 2026-Q4",
+    );
+    expect(listed.stdout).toContain(
+      '  at stake: 480,000 USD against plan, 411,429 USD against target; up to 4 weeks late',
+    );
+    expect(listed.stdout.join('\n')).toContain('decides: Dana Whitfield, by R-COST');
+    expect(listed.stdout.join('\n')).toMatch(/decision: DEC-1 \[open\] due 2026-10-04/);
+    const json = await cli('--json', 'incidents');
+    const parsed = JSON.parse(json.stdout.join('\n')) as {
+      incidents: { id: string; money: { againstPlan: number } }[];
+    };
+    expect(parsed.incidents.map((i) => [i.id, Math.round(i.money.againstPlan)])).toEqual([
+      ['incident:work_item:ERP-17', 480_000],
+    ]);
+    const shown = await cli('incident', 'show', 'incident:work_item:ERP-17');
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(
+      '    ERP-17 due date moved 2026-10-02 → 2026-10-23 (+21 calendar days)',
+    );
+    const missing = await cli('incident', 'show', 'incident:work_item:ERP-404');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.join('\n')).toContain(
+      "there is no incident 'incident:work_item:ERP-404'",
+    );
+    const byIncident = await cli(
+      'decision',
+      'open',
+      '--incident',
+      'incident:work_item:ERP-17',
+      '--as',
+      'marco',
+    );
+    expect([byIncident.code, byIncident.stdout[0]?.slice(0, 12)]).toEqual([0, 'DEC-1 [open]']);
+    const neither = await cli('decision', 'open', '--as', 'marco');
+    expect([neither.code, neither.stderr[0]]).toEqual([
+      1,
+      'error request.invalid: --incident: say which: --incident ID or --signal ID (one of them)',
+    ]);
   });
 
   it('refuses Priya with exit 1 naming Dana; an unknown person names --as', async () => {
@@ -119,7 +163,7 @@ describe('throughline decisions and decide', () => {
       shown.stdout
         .filter((l) => / (opened|decided) by /.test(l))
         .map((l) => l.replace(/^.* (\w+ by \w+)$/, '$1')),
-    ).toEqual(['opened by priya', 'decided by dana']);
+    ).toEqual(['opened by engine', 'decided by dana']);
   });
 
   it('compares scenario files side by side; a bad one names its file and path', async () => {

@@ -128,13 +128,24 @@ export function registerDecisionCommands(program: Command, kit: CommandKit): voi
     });
   decision
     .command('open')
-    .description('opens a decision from a signal, with the options the engine proposes')
-    .requiredOption('--signal <id>', 'the signal, e.g. capacity.over_allocated:IT:2026-W41')
+    .description(
+      'opens a decision for an incident (or the incident of a signal), with the options the engine proposes for all its signals',
+    )
+    .option('--incident <id>', 'the incident, e.g. incident:work_item:ERP-17')
+    .option('--signal <id>', 'a signal of it, e.g. capacity.over_allocated:IT:2026-W41')
     .option('--as <person>', 'act as this person of the plan')
     .option('--token <token>', 'act as the person of this API token (or THROUGHLINE_TOKEN)')
-    .action(async (options: Identity & { signal: string }) => {
+    .action(async (options: Identity & { signal?: string; incident?: string }) => {
+      if ((options.signal === undefined) === (options.incident === undefined))
+        fail('request.invalid', 'say which: --incident ID or --signal ID (one of them)', {
+          path: '--incident',
+        });
+      const request =
+        options.incident === undefined
+          ? { signal: options.signal! }
+          : { incident: options.incident };
       const { decision: opened } = await withApp(kit, async (ctx) =>
-        openDecision(ctx, { signal: options.signal }, await actorOf(ctx, options)),
+        openDecision(ctx, request, await actorOf(ctx, options)),
       );
       if (kit.json()) printJson(kit.output, { decision: opened });
       else printDecision(kit.output, opened);

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { readConfig, type ConfigFlags } from '../app/config.ts';
 import { processOutput, reportError, type Output } from './output.ts';
 import { registerDecisionCommands } from './decision-commands.ts';
+import { registerIncidentCommands } from './incident-commands.ts';
 import { registerPlanCommands } from './plan-commands.ts';
 import { registerJiraCommands } from './jira-commands.ts';
 import { registerImportCommands } from './import-commands.ts';
@@ -67,6 +68,7 @@ export function buildProgram(
   registerJiraSiteCommands(program, kit);
   registerStateCommands(program, kit);
   registerDecisionCommands(program, kit);
+  registerIncidentCommands(program, kit);
   registerTokenCommands(program, kit);
   registerScheduleCommands(program, kit);
   registerNotifyCommands(program, kit, env);

@@ -28,7 +28,8 @@ const CAUSE_RANK: Record<IncidentCause['kind'], number> = {
 };
 
 /**
- * Groups signals that share a root cause into incidents, in the order of their first signal.
+ * Groups signals that share a root cause into incidents, in the order of their first signal
+ * (slips, KPI misses, bottlenecks, sources, each by id).
  * A signal's root causes: the source event its chain starts from (a work item) or the milestone
  * late on its own, and the over-allocation whose levelling moves a milestone of its chain; a
  * KPI signal takes the causes of the slipped milestones that cost it money; a capacity signal
@@ -40,7 +41,7 @@ export function groupIncidents(
   state: DerivedState,
   given: readonly Signal[],
 ): Incident[] {
-  const signals = canonicalOrder(plan, given);
+  const signals = canonicalOrder(given);
   const names = namesOf(plan);
   const causes = causesOfSignals(plan, state, signals);
   // Union-find over signals, joined through shared causes.
@@ -89,19 +90,14 @@ const KIND_ORDER: Record<string, number> = {
 };
 
 /**
- * Signals in the engine's order, whatever order they come in (the store lists the newest
- * first): slips in plan order, then KPI misses by KPI and period, then bottlenecks, then sources.
+ * Signals in one order, whatever order they come in (the store lists the newest first, a plan
+ * read back from the store lists its entities by id): slips, KPI misses, bottlenecks, sources,
+ * each by id.
  */
-function canonicalOrder(plan: Plan, signals: readonly Signal[]): Signal[] {
-  const rank = new Map<string, number>();
-  plan.milestones.forEach((m, k) => rank.set(`milestone:${m.id}`, k));
-  plan.kpis.forEach((kpi, k) => rank.set(`kpi:${kpi.id}`, k));
-  plan.units.forEach((u, k) => rank.set(`unit:${u.id}`, k));
-  const at = (s: Signal): number => rank.get(`${s.subject.kind}:${s.subject.id}`) ?? Infinity;
+function canonicalOrder(signals: readonly Signal[]): Signal[] {
   return [...signals].sort(
     (a, b) =>
       (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9) ||
-      at(a) - at(b) ||
       (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
 }
@@ -349,7 +345,12 @@ function milestoneEffects(
       text: `${names.label('milestone', m.id)}: forecast ${m.forecastDate}, ${days(m.slipWorkingDays, 'working')} (${days(calendarDays, 'calendar')}) after its plan ${m.plannedDate}${without}`,
     });
   }
-  return effects;
+  // The first to land first, whatever order the plan lists them in.
+  return effects.sort(
+    (a, b) =>
+      (a.forecastDate < b.forecastDate ? -1 : a.forecastDate > b.forecastDate ? 1 : 0) ||
+      (a.id < b.id ? -1 : 1),
+  );
 }
 
 function bottleneckOf(state: DerivedState, id: string): string | null {

@@ -51,16 +51,15 @@ export function incidentOptions(
     out.push(option);
   }
   if (at !== null) {
-    const order = new Map(plan.milestones.map((m, k) => [m.id, k]));
+    const dateOf = (c: ScenarioChange): string =>
+      (c.kind === 'move_milestone'
+        ? c.plannedDate
+        : state.milestones.get(milestoneOf(c))?.forecastDate) ?? '';
+    // The earliest date first, whatever order the plan lists the milestones in.
     const changes = [...rebaseline.values()].sort(
-      (a, b) => (order.get(milestoneOf(a)) ?? 0) - (order.get(milestoneOf(b)) ?? 0),
+      (a, b) => dateOf(a).localeCompare(dateOf(b)) || milestoneOf(a).localeCompare(milestoneOf(b)),
     );
-    const dates = changes.map((c) => {
-      const id = milestoneOf(c);
-      const date =
-        c.kind === 'move_milestone' ? c.plannedDate : state.milestones.get(id)?.forecastDate;
-      return `${id} on ${date ?? 'its forecast'}`;
-    });
+    const dates = changes.map((c) => `${milestoneOf(c)} on ${dateOf(c) || 'its forecast'}`);
     out.splice(at, 0, {
       title:
         changes.length === 1

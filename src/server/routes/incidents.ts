@@ -32,7 +32,10 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
         security: bearer,
         params: {
           type: 'object',
-          properties: { id: { type: 'string', minLength: 1, maxLength: 300 } },
+          // No control characters: 400 naming the parameter.
+          properties: {
+            id: { type: 'string', minLength: 1, maxLength: 300, pattern: '^[^\\u0000-\\u001f]+$' },
+          },
           required: ['id'],
         },
         response: errorResponses,
