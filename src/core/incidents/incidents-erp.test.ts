@@ -133,3 +133,38 @@ describe('incidents whatever order the signals come in', () => {
     expect(backward).toEqual(forward);
   });
 });
+
+describe('the threshold of the person an incident reaches', () => {
+  const withPriyaRight = (maxAmount: number, maxSlipWeeks: number) => ({
+    ...plan,
+    decisionRights: [
+      {
+        id: 'R-PRIYA-WIDE',
+        person: 'priya',
+        initiatives: ['I-ERP', 'I-PROC', 'I-MAINT'],
+        units: ['IT'],
+        maxAmount,
+        maxSlipWeeks,
+      },
+    ],
+  });
+  const reach = (p: typeof plan) => groupIncidents(p, state, state.signals)[0]!.reaches!;
+
+  it('is within a right that reaches every initiative and unit, up to its money and weeks', () => {
+    expect(reach(withPriyaRight(480_000, 4)).covered).toBe(true);
+  });
+
+  it('is beyond it by one unit of money, or a week of slip', () => {
+    const money = reach(withPriyaRight(479_999, 4));
+    expect(money.covered).toBe(false);
+    expect(money.reasons).toEqual(['480,000 USD is more than the 479,999 USD of R-PRIYA-WIDE']);
+    expect(reach(withPriyaRight(480_000, 3)).reasons).toEqual([
+      'a slip of 4 weeks is more than the 3 of R-PRIYA-WIDE',
+    ]);
+  });
+
+  it('is 0 for a person with no right: any money is beyond it', () => {
+    const none = reach({ ...plan, decisionRights: [] });
+    expect([none.person, none.covered, none.reasons]).toEqual(['priya', false, []]);
+  });
+});
