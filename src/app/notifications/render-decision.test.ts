@@ -89,6 +89,29 @@ describe('renderDecisionEvent', () => {
     );
   });
 
+  it('tells a decider with nobody above that it stays with them, overdue, and by when', () => {
+    const message = renderDecisionEvent(
+      decision,
+      event('overdue', {
+        from: 'grace',
+        to: 'grace',
+        passedDueDate: '2026-10-04',
+        dueDate: '2026-10-25',
+        expired: [],
+        remaining: [1],
+      }),
+      'grace',
+      context,
+    );
+    expect(message.subject).toMatch(
+      /^\[Throughline\] Decision DEC 1\/x is overdue and still yours/,
+    );
+    expect(message.text).toContain(
+      'DEC 1/x was due on 2026-10-04 and is not decided. Nobody above you holds the right, so it stays with you, now by 2026-10-25.',
+    );
+    expect(message.text).toContain('Still possible, by 2026-10-25:');
+  });
+
   it('tells the former decider where it went, and the new one that nothing is left to choose', () => {
     const detail = {
       from: 'dana',
