@@ -1,9 +1,11 @@
 /**
  * Scenario benchmark: on the engine benchmark's portfolios (10,000 and 100,000 milestones, with
  * capacity and demands), times pricing one scenario of a few representative changes
- * (`priceScenario`: apply the changes, validate the resulting plan, compute it with the engine,
- * compare with the current state) against a full recompute (`computeState`) in the same run.
- * Each size runs in a child process of its own. Prints one JSON line per size and measure.
+ * (`priceScenario`: apply the changes, validate the resulting plan, derive the scenario's state
+ * from the current one, compare) against a full recompute (`computeState`) in the same run, and
+ * pricing the plain way (`priceScenarioInFull`: a full recompute of the scenario's plan, compared
+ * through the readable entries). Each size runs in a child process of its own. Prints one JSON
+ * line per size: p50/p95 wall time and the CPU time's p50 of each.
  *
  *   node --import tsx bench/scenario.ts
  *   node --import tsx bench/scenario.ts --sizes 10000 --runs 20 --demands 500
@@ -16,8 +18,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { EngineInput } from '../src/core/engine/engine.ts';
 import { computeState } from '../src/core/engine/compute-state.ts';
+import { deriveStateFrom } from '../src/core/engine/engine.ts';
 import { applyScenario } from '../src/core/scenario/apply-scenario.ts';
-import { priceScenario } from '../src/core/scenario/price-scenario.ts';
+import { priceScenario, priceScenarioInFull } from '../src/core/scenario/price-scenario.ts';
 import type { ScenarioChange } from '../src/core/scenario/scenario.ts';
 import { validatePlan } from '../src/core/plan/validate-plan.ts';
 import { generatePortfolio } from './engine-portfolio.ts';
@@ -44,17 +47,33 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function time(run: () => void, warmups: number, runs: number): { p50: number; p99: number } {
+interface Timing {
+  /** Wall-clock milliseconds. */
+  p50: number;
+  p95: number;
+  /** CPU milliseconds of this process (user + system): steadier than wall time on a busy machine. */
+  cpuP50: number;
+}
+
+function time(run: () => void, warmups: number, runs: number): Timing {
   for (let w = 0; w < warmups; w += 1) run();
   const wall: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < runs; r += 1) {
     collect();
     const start = performance.now();
+    const used = process.cpuUsage();
     run();
+    const spent = process.cpuUsage(used);
     wall.push(performance.now() - start);
+    cpu.push((spent.user + spent.system) / 1000);
   }
   const round = (ms: number): number => Math.round(ms * 10) / 10;
-  return { p50: round(percentile(wall, 50)), p99: round(percentile(wall, 99)) };
+  return {
+    p50: round(percentile(wall, 50)),
+    p95: round(percentile(wall, 95)),
+    cpuP50: round(percentile(cpu, 50)),
+  };
 }
 
 /**
@@ -130,13 +149,22 @@ function childRun(count: number): Record<string, unknown> {
   }
   const full = time(() => computeState(input), warmups, runs);
   const priced = time(() => priceScenario(input, changes, current), warmups, runs);
-  const pricedFromScratch = time(() => priceScenario(input, changes), warmups, runs);
-  // The scenario's plan may level differently (capacity added, work stopped): its own full
-  // recompute is the floor a pricing that recomputes the scenario cannot go under.
+  const inFull = time(() => priceScenarioInFull(input, changes, current), warmups, runs);
+  // The parts of pricing: applying the changes (with the plan's validation of the result), the
+  // validation alone, and the scenario's state made from the current one's.
   const scenarioPlan = applyScenario(input.plan, current, changes);
-  const fullScenario = time(() => computeState({ ...input, plan: scenarioPlan }), warmups, runs);
   const apply = time(() => applyScenario(input.plan, current, changes), warmups, runs);
-  const validate = time(() => validatePlan(input.plan), warmups, runs);
+  const validate = time(
+    () => validatePlan(scenarioPlan, { derivedFrom: input.plan }),
+    warmups,
+    runs,
+  );
+  const derive = time(
+    () => deriveStateFrom({ ...input, plan: scenarioPlan }, current),
+    warmups,
+    runs,
+  );
+  const fullScenario = time(() => computeState({ ...input, plan: scenarioPlan }), warmups, runs);
   const result = priceScenario(input, changes, current);
   return {
     milestones: count,
@@ -145,10 +173,14 @@ function childRun(count: number): Record<string, unknown> {
     runs,
     fullRecompute: full,
     priceScenario: priced,
-    priceScenarioWithCurrentComputed: pricedFromScratch,
     ratioPriceToFull: Math.round((priced.p50 / full.p50) * 100) / 100,
-    fullRecomputeOfScenarioPlan: fullScenario,
-    parts: { applyScenario: apply, validatePlan: validate },
+    priceScenarioInFull: inFull,
+    parts: {
+      applyScenario: apply,
+      validatePlan: validate,
+      deriveStateFrom: derive,
+      fullRecomputeOfScenarioPlan: fullScenario,
+    },
     result: {
       milestonesChanged: result.totals.milestonesChanged,
       kpiPeriodsChanged: result.kpis.length,
@@ -157,6 +189,7 @@ function childRun(count: number): Record<string, unknown> {
       signalsRaised: result.signals.raised.length,
       signalsResolved: result.signals.resolved.length,
     },
+    loadAverageAfter: loadavg().map((l) => Math.round(l * 10) / 10),
   };
 }
 

@@ -15,8 +15,10 @@ import {
   listing,
   loadWords,
   weekRange,
+  type CapacityExplanation,
   type CapacityUnit,
   type CapacityWork,
+  type MilestonePush,
   type OverAllocation,
 } from '../schedule/over-allocation.ts';
 import { NO_DAY, dateOf, dayOf } from './day-numbers.ts';
@@ -176,6 +178,17 @@ export interface LevelledRuns {
   readonly runCause: Int32Array;
   /** Milestones a delayed run holds: no earlier than this day, and the run that sets it. */
   readonly floor: ReadonlyMap<number, { day: number; run: number }>;
+  /** What the levelling read and found: another levelling reuses the units they share. */
+  readonly levelling: Levelling | null;
+}
+
+/** The levelling's own input and answer (`explainOverAllocation`), kept for reuse. */
+interface Levelling {
+  /** The units with work to level, in plan order, with their capacity as levelling read it. */
+  readonly units: readonly CapacityUnit[];
+  /** The runs as levelling read them, in run order. */
+  readonly work: readonly CapacityWork[];
+  readonly explained: CapacityExplanation;
 }
 
 /**
@@ -219,6 +232,7 @@ function levelRuns(
   runs: readonly Run[],
   idle: CapacityState['idle'],
   key: string,
+  reuse: LevelledRuns | null,
 ): LevelledRuns {
   const plan = data.plan.plan;
   const measure = plan.organisation.capacityMeasure ?? 'FTE';
@@ -244,15 +258,14 @@ function levelRuns(
     demand: run.demand.perWeek,
     after: (run.demand.after ?? []).filter((id) => running.has(id)),
   }));
+  // Only the units that have work to level.
+  const levelled = capacityUnits.filter((unit) => runs.some((run) => run.demand.unit === unit.id));
   const explained =
     runs.length === 0
       ? { overAllocations: [], pushes: [], plannedStarts: {}, levelledStarts: {} }
-      : explainOverAllocation({
-          // Only the units that have work to level.
-          units: capacityUnits.filter((unit) => runs.some((run) => run.demand.unit === unit.id)),
-          work,
-          milestones: runs.map((run) => ({ id: run.demand.id, work: [run.demand.id] })),
-        });
+      : reuse?.levelling !== null && reuse?.levelling !== undefined
+        ? explainByGroups(levelled, work, reuse.levelling)
+        : explainOverAllocation({ units: levelled, work, milestones: runMilestones(work) });
   const overAllocations = explained.overAllocations.map((over): CapacityOverAllocation => ({
     id: overAllocationId(over),
     ...over,
@@ -305,7 +318,173 @@ function levelRuns(
     runs,
     runCause,
     floor,
+    levelling: runs.length === 0 ? null : { units: levelled, work, explained },
   };
+}
+
+/** Each run as the levelling's "milestone": it lands when its own work ends. */
+function runMilestones(work: readonly CapacityWork[]): { id: string; work: string[] }[] {
+  return work.map((w) => ({ id: w.id, work: [w.id] }));
+}
+
+/**
+ * `explainOverAllocation` of the units and work, reusing a levelling before for every group of
+ * units it levelled the same. Units are grouped by the work that waits for work on another unit;
+ * nothing else joins them: a unit's load and over-allocations are its own, and levelling places
+ * each piece of work in queue order at the first weeks its own unit has room, after the work it
+ * waits for (`level`: one capacity per unit, reservations per unit). So a group's answer is what
+ * levelling that group alone gives; a group whose units and work read the same as before keeps
+ * the answer before, and only the others are levelled again. Where that cannot be shown (repeated
+ * ids, work on a unit not listed, work a group's levelling pushes past the weeks it reserves
+ * reduced capacity for: `withinOwnReservations`), everything is levelled at once, as without a
+ * levelling before. Property-tested against a full recompute (`derive-state-from.property.test`).
+ */
+function explainByGroups(
+  units: readonly CapacityUnit[],
+  work: readonly CapacityWork[],
+  before: Levelling,
+): CapacityExplanation {
+  const unitOf = new Map(work.map((w) => [w.id, w.unit]));
+  const listed = new Set(units.map((unit) => unit.id));
+  if (
+    unitOf.size !== work.length ||
+    listed.size !== units.length ||
+    work.some((w) => !listed.has(w.unit))
+  )
+    return explainOverAllocation({ units, work, milestones: runMilestones(work) });
+  // Groups of units: union-find over the waits that cross units.
+  const parent = new Map(units.map((unit) => [unit.id, unit.id]));
+  const find = (id: string): string => {
+    let root = id;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(id, root);
+    return root;
+  };
+  for (const w of work)
+    for (const id of w.after ?? []) {
+      const other = unitOf.get(id);
+      if (other !== undefined) parent.set(find(w.unit), find(other));
+    }
+  const groups = new Map<string, string[]>();
+  for (const unit of units) {
+    const root = find(unit.id);
+    const group = groups.get(root);
+    if (group === undefined) groups.set(root, [unit.id]);
+    else group.push(unit.id);
+  }
+  const overByUnit = new Map<string, OverAllocation[]>();
+  const pushes: MilestonePush[] = [];
+  const plannedStarts: Record<string, string> = {};
+  const levelledStarts: Record<string, string> = {};
+  for (const ids of groups.values()) {
+    const members = new Set(ids);
+    const groupUnits = units.filter((unit) => members.has(unit.id));
+    const groupWork = work.filter((w) => members.has(w.unit));
+    const same =
+      sameUnits(
+        groupUnits,
+        before.units.filter((unit) => members.has(unit.id)),
+      ) &&
+      sameWork(
+        groupWork,
+        before.work.filter((w) => members.has(w.unit)),
+      );
+    const answer = same
+      ? before.explained
+      : explainOverAllocation({
+          units: groupUnits,
+          work: groupWork,
+          milestones: runMilestones(groupWork),
+        });
+    // Levelled alone, a group sees its units' reduced weeks only as far as its own work reaches;
+    // work pushed past that would land where the whole levelling's later weeks say: then level all.
+    if (!withinOwnReservations(groupUnits, groupWork, answer.levelledStarts))
+      return explainOverAllocation({ units, work, milestones: runMilestones(work) });
+    for (const over of answer.overAllocations) {
+      if (!members.has(over.unit)) continue;
+      const list = overByUnit.get(over.unit);
+      if (list === undefined) overByUnit.set(over.unit, [over]);
+      else list.push(over);
+    }
+    for (const w of groupWork) {
+      plannedStarts[w.id] = answer.plannedStarts[w.id]!;
+      levelledStarts[w.id] = answer.levelledStarts[w.id]!;
+    }
+    for (const push of answer.pushes)
+      if (members.has(unitOf.get(push.milestone)!)) pushes.push(push);
+  }
+  return {
+    // In unit order, as `explainOverAllocation` lists them.
+    overAllocations: units.flatMap((unit) => overByUnit.get(unit.id) ?? []),
+    pushes,
+    plannedStarts,
+    levelledStarts,
+  };
+}
+
+/**
+ * Whether every piece of work ends within the weeks levelling the group alone holds reduced
+ * capacity for: `level` reserves a unit's shortfall from the first planned start up to the
+ * latest one plus every week of work (and the last week a unit names). Inside those weeks a
+ * group levelled alone and the same group levelled with every other see the same room on their
+ * units; past them, the room depends on how far the whole levelling reaches.
+ */
+function withinOwnReservations(
+  units: readonly CapacityUnit[],
+  work: readonly CapacityWork[],
+  levelledStarts: Readonly<Record<string, string>>,
+): boolean {
+  if (units.every((unit) => unit.byWeek === undefined)) return true;
+  const starts = work.map((w) => weekIndex(w.start)!);
+  const origin = Math.min(...starts);
+  let horizon = 0;
+  for (const start of starts) horizon = Math.max(horizon, start - origin);
+  for (const w of work) horizon += Math.max(1, w.weeks);
+  for (const unit of units)
+    for (const label of Object.keys(unit.byWeek ?? {})) {
+      const week = weekIndex(label);
+      if (week !== undefined) horizon = Math.max(horizon, week - origin + 1);
+    }
+  const last = origin + horizon;
+  return work.every((w) => weekIndex(levelledStarts[w.id]!)! + Math.max(1, w.weeks) - 1 <= last);
+}
+
+function sameUnits(a: readonly CapacityUnit[], b: readonly CapacityUnit[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k += 1) {
+    const x = a[k]!;
+    const y = b[k]!;
+    if (x.id !== y.id || x.capacity !== y.capacity) return false;
+    if (x.byWeek === undefined || y.byWeek === undefined) {
+      if (x.byWeek !== y.byWeek) return false;
+      continue;
+    }
+    const weeks = Object.keys(x.byWeek);
+    if (weeks.length !== Object.keys(y.byWeek).length) return false;
+    for (const week of weeks) if (x.byWeek[week] !== y.byWeek[week]) return false;
+  }
+  return true;
+}
+
+function sameWork(a: readonly CapacityWork[], b: readonly CapacityWork[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k += 1) {
+    const x = a[k]!;
+    const y = b[k]!;
+    if (
+      x.id !== y.id ||
+      x.initiative !== y.initiative ||
+      x.unit !== y.unit ||
+      x.start !== y.start ||
+      x.weeks !== y.weeks ||
+      x.demand !== y.demand
+    )
+      return false;
+    const xa = x.after ?? [];
+    const ya = y.after ?? [];
+    if (xa.length !== ya.length || xa.some((id, at) => id !== ya[at])) return false;
+  }
+  return true;
 }
 
 /** What a capacity model follows from: the model before an event, and what the event moved. */
@@ -320,14 +499,18 @@ export interface CapacitySince {
  * reads only the work and the plan, never a milestone's date, so it comes before the forecasts.
  * The levelling before (`previous`) is kept while the runs are the same.
  */
-export function levelledRunsOf(data: EngineData, previous?: LevelledRuns): LevelledRuns {
+export function levelledRunsOf(
+  data: EngineData,
+  previous?: LevelledRuns,
+  reuse?: LevelledRuns | null,
+): LevelledRuns {
   const { runs, idle } = runsOf(data);
   const key = JSON.stringify([
     runs.map((run) => [run.demand.id, run.start, run.weeks, run.endDay, run.milestones]),
     idle,
   ]);
   if (previous?.key === key) return previous;
-  return levelRuns(data, runs, idle, key);
+  return levelRuns(data, runs, idle, key, reuse ?? null);
 }
 
 /**

@@ -23,11 +23,7 @@ export function capacitySignals(
 ): KeyedSignal[] {
   const overAllocations = model.runs.overAllocations;
   if (overAllocations.length === 0) return [];
-  const movedBy = overAllocations.map((): number[] => []);
-  for (const m of model.moved) {
-    const root = model.root[m]!;
-    if (root >= 0 && data.plan.canonicalMilestone[m] === 1) movedBy[root]!.push(m);
-  }
+  const movedBy = movedByOverAllocation(data, model);
   return overAllocations.map((over, k) => {
     const moved = movedBy[k]!;
     const money = moneyLater(data, model, moved);
@@ -49,6 +45,37 @@ export function capacitySignals(
     if (known?.key === key) return known;
     return { key, signal: overAllocationSignal(data, model, over, moved, money) };
   });
+}
+
+/** The moved milestones each over-allocation is the root of, in plan order. */
+function movedByOverAllocation(data: EngineData, model: CapacityModel): number[][] {
+  const movedBy = model.runs.overAllocations.map((): number[] => []);
+  for (const m of model.moved) {
+    const root = model.root[m]!;
+    if (root >= 0 && data.plan.canonicalMilestone[m] === 1) movedBy[root]!.push(m);
+  }
+  return movedBy;
+}
+
+/**
+ * What each capacity signal's chain counts per KPI, without making the signals: per
+ * over-allocation, in signal order, its id and the benefit value that lands later for each KPI
+ * (the `later` figure of its chain's KPI steps, in chain order).
+ */
+export function capacitySignalFigures(
+  data: EngineData,
+  model: CapacityModel,
+): { id: string; later: { kpi: string; later: number }[] }[] {
+  const overAllocations = model.runs.overAllocations;
+  if (overAllocations.length === 0) return [];
+  const movedBy = movedByOverAllocation(data, model);
+  return overAllocations.map((over, k) => ({
+    id: over.id,
+    later: [...moneyLater(data, model, movedBy[k]!)].map(([kpi, sum]) => ({
+      kpi,
+      later: sum.later,
+    })),
+  }));
 }
 
 /** A signal with the key of what it says. */

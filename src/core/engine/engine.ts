@@ -29,7 +29,7 @@ import {
   type CapacityModel,
   type LevelledRuns,
 } from './capacity-model.ts';
-import { capacitySignals, type KeyedSignal } from './capacity-signals.ts';
+import { capacitySignalFigures, capacitySignals, type KeyedSignal } from './capacity-signals.ts';
 import { NO_DAY, dayOf } from './day-numbers.ts';
 import { LazyTable } from './derived-table.ts';
 import { type EngineData, deliveryCode, valueCode } from './engine-data.ts';
@@ -374,7 +374,7 @@ function diffCapacity(
   if (model !== null && now !== null && !sameCapacity(model, now)) changes.capacity = true;
 }
 
-function build(input: EngineInput, incremental: boolean, base?: EngineData): Internal {
+function build(input: EngineInput, incremental: boolean, base?: Internal): Internal {
   const asOfDay = dayOf(input.asOf);
   const plan = modelPlan(input.plan);
   const work = buildWorkModel(
@@ -382,7 +382,7 @@ function build(input: EngineInput, incremental: boolean, base?: EngineData): Int
     input.workItems,
     asOfDay,
     incremental,
-    base === undefined ? undefined : { plan: base.plan, work: base.work },
+    base === undefined ? undefined : { plan: base.data.plan, work: base.data.work },
   );
   const milestones = createMilestoneModel(plan.milestones.length);
   const kpis: KpiCore[] = [];
@@ -404,7 +404,7 @@ function build(input: EngineInput, incremental: boolean, base?: EngineData): Int
   // levelled first (they read only the work), and their floors hold the milestones.
   const capacityActive =
     input.plan.demands.length > 0 || input.plan.units.some((unit) => unit.capacity !== undefined);
-  const runs = capacityActive ? levelledRunsOf(data) : null;
+  const runs = capacityActive ? levelledRunsOf(data, undefined, base?.capacity.runs) : null;
   if (runs !== null) for (const [m, held] of runs.floor) milestones.floor[m] = held.day;
   forecastAllMilestones(plan, work, milestones);
   const periodOf = createPeriodReader();
@@ -601,7 +601,14 @@ export interface StateFigures {
   readonly levelled: ArrayLike<number>;
   /** Units' weekly loads and the over-allocations, without the levelled milestones' entries. */
   readonly capacity: Pick<CapacityState, 'units' | 'overAllocations'>;
+  /** The plan the figures are of. */
+  readonly plan: Plan;
+  /** The position of a milestone id (the one `ids` holds it at), or undefined. */
+  readonly positionOf: (id: string) => number | undefined;
 }
+
+/** Milestone ids per plan model, null where an id repeats: made once per plan. */
+const idsOf = new WeakMap<PlanModel, readonly (string | null)[]>();
 
 /**
  * The milestones' planned, forecast and levelled days and slips, and the units' loads, of a
@@ -613,8 +620,16 @@ export function stateFigures(state: DerivedState): StateFigures | null {
   if (holder === undefined) return null;
   const internal = holder.internal;
   const { plan, milestones } = internal.data;
+  let ids = idsOf.get(plan);
+  if (ids === undefined) {
+    ids = plan.milestones.map((m, k) => (plan.canonicalMilestone[k] === 1 ? m.id : null));
+    idsOf.set(plan, ids);
+  }
+  const at = plan.milestoneAt;
   return {
-    ids: plan.milestones.map((m, k) => (plan.canonicalMilestone[k] === 1 ? m.id : null)),
+    ids,
+    plan: plan.plan,
+    positionOf: (id) => at.get(id),
     planned: plan.plannedDay,
     forecast: milestones.forecast,
     slip: milestones.slip,
@@ -635,29 +650,62 @@ export interface SignalRef {
 export interface StateSignals {
   /** Every signal's id and kind, in the order of `state.signals`. */
   readonly refs: readonly SignalRef[];
-  /** The capacity signals, made in full (their chains carry figures), in that order too. */
-  readonly capacity: readonly Signal[];
+  /**
+   * The benefit value each capacity signal's chain says lands later, per KPI: its KPI steps'
+   * `later` figures, signal by signal and step by step in chain order.
+   */
+  readonly later: readonly { kpi: string; later: number }[];
 }
 
 /**
  * The signals of a state this engine made, by id and kind in the order `state.signals` lists
- * them, making only the capacity signals: which milestones and KPI periods signal is settled by
- * the figures (`milestoneSignal`, `kpiSignals`), so their chains and titles are not needed to
- * name them. Null for a state the engine did not make.
+ * them, and what the capacity signals' chains count per KPI, without making the signals: which
+ * milestones, KPI periods and over-allocations signal is settled by the figures
+ * (`milestoneSignal`, `kpiSignals`, `capacitySignals`). Null for a state the engine did not make.
  */
 export function stateSignals(state: DerivedState): StateSignals | null {
   const holder = internalsOf.get(state);
   if (holder === undefined) return null;
   const internal = holder.internal;
   const { data, signals } = internal;
-  const capacity = capacitySignalsOf(internal);
-  // Made already, or an engine that follows events (its signatures decide): read the list.
+  const capacity = internal.capacity;
+  // Made already, or an engine that follows events (its signatures decide): read them.
   if ((signals.list !== null && !signals.stale) || signals.milestoneSignature !== null) {
+    const list = signalList(internal);
     return {
-      refs: signalList(internal).map((signal) => ({ id: signal.id, kind: signal.kind })),
-      capacity,
+      refs: list.map((signal) => ({ id: signal.id, kind: signal.kind })),
+      later: laterOf(capacitySignalsOf(internal)),
     };
   }
+  if (capacity.active && capacity.signals !== null) {
+    // The capacity signals are made: read them, as the list would.
+    const made = capacity.signals.map((keyed) => keyed.signal);
+    return { refs: slippedAndMissing(internal, made), later: laterOf(made) };
+  }
+  const figures = capacity.active ? capacitySignalFigures(data, capacityModelOf(internal)) : [];
+  const refs = slippedAndMissing(
+    internal,
+    figures.map((over) => ({ id: over.id, kind: 'capacity.over_allocated' as const })),
+  );
+  return { refs, later: figures.flatMap((over) => over.later) };
+}
+
+/** The KPI steps' `later` figures of capacity signals' chains, in order. */
+function laterOf(signals: readonly Signal[]): { kpi: string; later: number }[] {
+  const out: { kpi: string; later: number }[] = [];
+  for (const signal of signals) {
+    if (signal.kind !== 'capacity.over_allocated') continue;
+    for (const step of signal.chain) {
+      const later = step.figures['later'];
+      if (step.kind === 'kpi' && typeof later === 'number') out.push({ kpi: step.id, later });
+    }
+  }
+  return out;
+}
+
+/** The milestone and KPI signals' ids and kinds in list order, then the capacity ones given. */
+function slippedAndMissing(internal: Internal, capacity: readonly SignalRef[]): SignalRef[] {
+  const { data } = internal;
   const refs: SignalRef[] = [];
   const { plan } = data;
   const slip = slipTest(data, internal.options);
@@ -679,8 +727,8 @@ export function stateSignals(state: DerivedState): StateSignals | null {
       });
     }
   });
-  for (const signal of capacity) refs.push({ id: signal.id, kind: signal.kind });
-  return { refs, capacity };
+  for (const ref of capacity) refs.push({ id: ref.id, kind: ref.kind });
+  return refs;
 }
 
 /**
@@ -733,13 +781,14 @@ export function deriveState(input: EngineInput): DerivedState {
 }
 
 /**
- * As `deriveState(input)`, for a plan derived from the one of `base` (a scenario's) over the very
- * same work items and as-of day: what reads only the work items (their forecasts) is taken from
- * `base` rather than computed again. Anything else, e.g. a base that follows events or other
- * work items, derives the state in full.
+ * As `deriveState(input)`, for a plan derived from the one of `base` (a scenario's): over the very
+ * same work items and as-of day, what reads only the work items (their forecasts) is taken from
+ * `base` rather than computed again (not from a base that follows events: it writes them); and
+ * the demands are levelled again only on the units whose capacity or work differ from `base`'s
+ * (with the units their work waits on). Anything else is derived in full.
  */
 export function deriveStateFrom(input: EngineInput, base: DerivedState): DerivedState {
-  const from = internalsOf.get(base)?.internal.data;
+  const from = internalsOf.get(base)?.internal;
   const holder = { internal: build(input, false, from) };
   return stateOf(holder, createTables(holder));
 }

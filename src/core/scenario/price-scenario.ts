@@ -1,5 +1,5 @@
 import type { IsoDate, Plan, PeriodLabel } from '../domain/plan.ts';
-import type { DerivedState, KpiForecast, Signal, SignalKind } from '../domain/state.ts';
+import type { DerivedState, KpiForecast, SignalKind } from '../domain/state.ts';
 import { computeState, type EngineInput } from '../engine/compute-state.ts';
 import { dateOf } from '../engine/day-numbers.ts';
 import {
@@ -257,8 +257,8 @@ function compareMilestones(before: DerivedState, after: DerivedState): Milestone
   const y = stateFigures(after);
   if (x === null || y === null) return compareMilestoneEntries(before, after);
   // On the engine's day numbers: dates are written only for the milestones that differ.
+  // The current state's positions are kept (made once per plan); the scenario's are looked up.
   const a = milestonePositions(x);
-  const b = milestonePositions(y);
   const out: MilestoneDifference[] = [];
   const date = (day: ArrayLike<number>, m: number | undefined): IsoDate | null =>
     m === undefined ? null : dateOf(day[m]!);
@@ -275,7 +275,7 @@ function compareMilestones(before: DerivedState, after: DerivedState): Milestone
     });
   };
   for (const [id, p] of a) {
-    const q = b.get(id);
+    const q = y.positionOf(id);
     if (
       q !== undefined &&
       x.planned[p] === y.planned[q] &&
@@ -286,7 +286,10 @@ function compareMilestones(before: DerivedState, after: DerivedState): Milestone
       continue;
     push(id, p, q);
   }
-  for (const [id, q] of b) if (!a.has(id)) push(id, undefined, q);
+  // In position order, as a map of the scenario's positions would list them.
+  y.ids.forEach((id, q) => {
+    if (id !== null && !a.has(id)) push(id, undefined, q);
+  });
   return out;
 }
 
@@ -427,13 +430,28 @@ function compareCapacity(before: DerivedState, after: DerivedState): CapacityDif
   return out;
 }
 
-function roiOf(plan: Plan, kpis: readonly Pick<KpiForecast, 'id' | 'periods'>[]): Map<string, Roi> {
-  const initiativeOf = new Map(plan.milestones.map((m) => [m.id, m.initiative]));
+function roiOf(
+  plan: Plan,
+  kpis: readonly Pick<KpiForecast, 'id' | 'periods'>[],
+  figures: StateFigures | null,
+): Map<string, Roi> {
+  // The milestone holding an id is the last with it: the engine's index of the same plan says
+  // so without a map of every milestone.
+  let initiativeOf: (id: string) => string | undefined;
+  if (figures !== null && figures.plan === plan) {
+    initiativeOf = (id) => {
+      const m = figures.positionOf(id);
+      return m === undefined ? undefined : plan.milestones[m]!.initiative;
+    };
+  } else {
+    const byId = new Map(plan.milestones.map((m) => [m.id, m.initiative]));
+    initiativeOf = (id) => byId.get(id);
+  }
   const value = new Map<string, number>();
   for (const kpi of kpis)
     for (const period of kpi.periods)
       for (const accrual of period.benefits) {
-        const initiative = initiativeOf.get(accrual.milestone);
+        const initiative = initiativeOf(accrual.milestone);
         if (initiative !== undefined)
           value.set(initiative, (value.get(initiative) ?? 0) + accrual.amount);
       }
@@ -483,30 +501,24 @@ function moneyAtStake(
 }
 
 /** Benefit value (currency KPIs) the capacity signals say lands later. */
-function moneyLaterByCapacity(plan: Plan, signals: readonly Signal[]): number {
+function moneyLaterByCapacity(
+  plan: Plan,
+  later: readonly { kpi: string; later: number }[],
+): number {
   const currencyKpis = new Set(
     plan.kpis.filter((k) => k.unitOfMeasure === plan.organisation.currency).map((k) => k.id),
   );
-  let later = 0;
-  for (const signal of signals) {
-    if (signal.kind !== 'capacity.over_allocated') continue;
-    for (const step of signal.chain)
-      if (
-        step.kind === 'kpi' &&
-        currencyKpis.has(step.id) &&
-        typeof step.figures['later'] === 'number'
-      )
-        later += step.figures['later'];
-  }
-  return later;
+  let sum = 0;
+  for (const step of later) if (currencyKpis.has(step.kpi)) sum += step.later;
+  return sum;
 }
 
 /** What comparing reads of a state: its KPI periods and its signals, by id and kind. */
 interface StateReadings {
   kpis: readonly Pick<KpiForecast, 'id' | 'periods'>[];
   signals: readonly SignalRef[];
-  /** The capacity signals (what `moneyLaterByCapacity` reads), in list order. */
-  capacitySignals: readonly Signal[];
+  /** What the capacity signals' chains say lands later per KPI, in order (`stateSignals`). */
+  later: readonly { kpi: string; later: number }[];
 }
 
 /**
@@ -520,13 +532,20 @@ function readingsOf(state: DerivedState, byEntries: boolean): StateReadings {
     const kpis = stateKpis(state);
     const signals = stateSignals(state);
     if (kpis !== null && signals !== null)
-      return { kpis, signals: signals.refs, capacitySignals: signals.capacity };
+      return { kpis, signals: signals.refs, later: signals.later };
   }
   const list = state.signals;
+  const later: { kpi: string; later: number }[] = [];
+  for (const signal of list) {
+    if (signal.kind !== 'capacity.over_allocated') continue;
+    for (const step of signal.chain)
+      if (step.kind === 'kpi' && typeof step.figures['later'] === 'number')
+        later.push({ kpi: step.id, later: step.figures['later'] });
+  }
   return {
     kpis: [...state.kpis.values()],
     signals: list.map((s) => ({ id: s.id, kind: s.kind })),
-    capacitySignals: list.filter((s) => s.kind.startsWith('capacity.')),
+    later,
   };
 }
 
@@ -569,7 +588,10 @@ function compareStates(
     kpis: compareKpis(kpisBefore, kpisAfter),
     budget: compareBudgets(planBefore, planAfter),
     capacity: compareCapacity(before, after),
-    roi: compareRoi(roiOf(planBefore, kpiListBefore), roiOf(planAfter, kpiListAfter)),
+    roi: compareRoi(
+      roiOf(planBefore, kpiListBefore, byEntries ? null : stateFigures(before)),
+      roiOf(planAfter, kpiListAfter, byEntries ? null : stateFigures(after)),
+    ),
     signals: {
       raised: [...signalsAfter]
         .filter(([id]) => !signalsBefore.has(id))
@@ -588,8 +610,8 @@ function compareStates(
         againstPlan: { before: stakeBefore.againstPlan, after: stakeAfter.againstPlan },
       },
       moneyLaterByCapacity: {
-        before: moneyLaterByCapacity(planBefore, readBefore.capacitySignals),
-        after: moneyLaterByCapacity(planAfter, readAfter.capacitySignals),
+        before: moneyLaterByCapacity(planBefore, readBefore.later),
+        after: moneyLaterByCapacity(planAfter, readAfter.later),
       },
       signals: { before: signalsBefore.size, after: signalsAfter.size },
     },
