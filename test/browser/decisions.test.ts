@@ -16,8 +16,8 @@ import {
 } from './support/web-app.ts';
 
 /**
- * The ERP story's decision in a real Chromium: after the ERP-17 slip, Priya opens a decision on
- * the IT over-allocation; the decision page names Dana as the decider and Priya's attempt to
+ * The ERP story's decision in a real Chromium: the ERP-17 slip opens, by itself, the decision of
+ * its incident (the slips, the K-SAVINGS miss, the IT over-allocation); the decision page names Dana as the decider and Priya's attempt to
  * decide shows the server's refusal naming Dana; Dana finds it in her queue on the strategy
  * map, adds IT capacity with a reason, and the page shows the outcome while the plan changes.
  */
@@ -43,7 +43,8 @@ describe('decisions in the browser', { timeout: 120_000 }, () => {
     server = await startDemoServer();
     browser = await launchChromium();
     await replayDemo(server, 'erp-17-due-date-moved');
-    // Priya opens the decision over the API, as the API test does.
+    // The slip opened the decision by itself (the incident is beyond Priya's rights); Priya
+    // asking for one on the capacity signal gets it back, as the API test does.
     const priya = await createApiToken(server.db, 'priya', 'browser test', new Date());
     const inbox = await call<{ signals: { id: string; kind: string }[] }>(
       priya,
@@ -54,8 +55,9 @@ describe('decisions in the browser', { timeout: 120_000 }, () => {
     const opened = await call<{ decision: { id: string } }>(priya, 'POST', '/api/v1/decisions', {
       signal,
     });
-    expect(opened.status).toBe(201);
+    expect(opened.status).toBe(200);
     decisionId = opened.body.decision.id;
+    expect(decisionId).toBe('DEC-1');
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -82,7 +84,7 @@ describe('decisions in the browser', { timeout: 120_000 }, () => {
     await expect
       .poll(() => page.getByTestId('decision-decider').textContent())
       .toContain('Dana Whitfield');
-    expect(await page.getByTestId('decision-due').textContent()).toBe('30 Sep 2026');
+    expect(await page.getByTestId('decision-due').textContent()).toBe('4 Oct 2026');
     // The rights weighed, lowest first: Priya's and Marco's fall short, Dana's covers.
     const considered = await page
       .getByTestId('rights-considered')
@@ -115,7 +117,33 @@ describe('decisions in the browser', { timeout: 120_000 }, () => {
 
     const queued = page.locator(`[data-testid="my-decisions"] [data-decision-id="${decisionId}"]`);
     await queued.waitFor();
-    expect(await queued.textContent()).toContain('due 30 Sep 2026');
+    expect(await queued.textContent()).toContain('due 4 Oct 2026');
+
+    // The incident behind it, one card: headline, money, who decides, its decision, its effects.
+    const incident = page.locator(
+      '[data-testid="my-incidents"] [data-incident-id="incident:work_item:ERP-17"]',
+    );
+    await incident.waitFor();
+    expect(await incident.getByRole('heading').textContent()).toBe(
+      "ERP-17's slip and IT's bottleneck in weeks 41–43 put 480,000 USD of Realised cost savings at risk in 2026-Q4",
+    );
+    const money = await incident.getByTestId('incident-money').textContent();
+    expect(money).toContain('$480,000 against plan');
+    expect(money).toContain('$411,429 below target');
+    expect(await incident.getByTestId('incident-decider').textContent()).toContain(
+      'Dana Whitfield decides.',
+    );
+    expect(await incident.getByTestId('incident-decision').getAttribute('href')).toBe(
+      `/decisions/${decisionId}`,
+    );
+    await incident.getByRole('button', { name: /^Show what it does/ }).click();
+    await incident
+      .getByTestId('incident-effects')
+      .getByText(
+        'ERP go-live, plant 1 (M-GOLIVE): forecast 2026-10-26, 15 working days (21 calendar days) after its plan 2026-10-05',
+      )
+      .waitFor();
+    await expectAxeClean(page, 'strategy map with an incident open');
 
     await page.getByRole('link', { name: 'Decisions', exact: true }).click();
     const row = page.locator(`[data-testid="decision-table"] [data-decision-id="${decisionId}"]`);
@@ -172,7 +200,7 @@ describe('decisions in the browser', { timeout: 120_000 }, () => {
     expect(await page.getByTestId('decision-status').textContent()).toBe('Decided');
     const history = await page.getByTestId('decision-history').locator('li').allTextContents();
     expect(history).toHaveLength(2);
-    expect(history[0]).toContain('opened by Priya Shah');
+    expect(history[0]).toContain('opened by engine');
     expect(history[1]).toContain('decided by Dana Whitfield');
 
     // The plan changed: IT has more capacity in weeks 41–43, and the over-allocation resolved.

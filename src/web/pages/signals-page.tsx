@@ -1,6 +1,8 @@
 import { Card, Group, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
+import type { IncidentList } from '../api/incident-types.ts';
 import type { SignalList } from '../api/types.ts';
+import { IncidentCard } from '../components/incident-card.tsx';
 import { Loading, Page } from '../components/page.tsx';
 import { SignalCard } from '../components/signal-card.tsx';
 import { count } from '../format/format.ts';
@@ -18,10 +20,16 @@ export function SignalsPage() {
   const labels = useLabels();
   const [filter, setFilter] = useState<Filter>('mine');
   const all = useApi<SignalList>(filter === 'all' ? '/api/v1/signals?status=all' : null);
+  const incidents = useApi<IncidentList>('/api/v1/incidents');
   const source = filter === 'all' ? all.data?.signals : live.signals;
   if (source === undefined || source === null) return <Loading label="Loading signals" />;
   const shown = filter === 'mine' ? source.filter((s) => s.forMe) : source;
   const waiting = shown.filter((s) => s.status === 'open' && !s.acknowledgedByMe).length;
+  // Signals that share a root cause, told once: those that reach me, or every open one.
+  const grouped = (incidents.data?.incidents ?? []).filter(
+    (i) =>
+      filter !== 'mine' || i.owners.includes(me.person.id) || i.decider?.person === me.person.id,
+  );
   return (
     <Page
       title="Signals"
@@ -45,6 +53,17 @@ export function SignalsPage() {
         {count(shown.length, 'signal')}
         {filter === 'mine' ? ' affect you' : ''}; {waiting} not yet acknowledged.
       </Text>
+      {grouped.length > 0 && (
+        <Stack gap="md" data-testid="incidents">
+          <Text c="dimmed" size="sm" data-testid="incidents-summary">
+            {count(grouped.length, 'incident')}: signals that share a root cause, told once. Each
+            signal follows below.
+          </Text>
+          {grouped.map((i) => (
+            <IncidentCard key={i.id} incident={i} headingLevel="h2" />
+          ))}
+        </Stack>
+      )}
       {shown.length === 0 ? (
         <Card>
           <Text>

@@ -2,9 +2,11 @@ import { Anchor, Badge, Card, Group, List, SimpleGrid, Stack, Text, Title } from
 import { useEffect } from 'react';
 import { Link } from 'react-router-dom';
 import type { Decision, DecisionList } from '../api/decision-types.ts';
+import type { IncidentList } from '../api/incident-types.ts';
 import type { ObjectiveView } from '../api/types.ts';
 import { KIND_LABEL, moneyAtStake, queueOrder } from '../components/decision-parts.tsx';
 import { EntityLink } from '../components/entity-link.tsx';
+import { IncidentCard } from '../components/incident-card.tsx';
 import { InitiativeTable } from '../components/initiative-table.tsx';
 import { KpiCard } from '../components/kpi-card.tsx';
 import { preloadCharts } from '../components/lazy-charts.tsx';
@@ -141,6 +143,7 @@ export function StrategyMapPage() {
   const me = useMe();
   const labels = useLabels();
   const openDecisions = useApi<DecisionList>('/api/v1/decisions?status=open');
+  const incidents = useApi<IncidentList>('/api/v1/incidents');
   const ready = live.state !== null && live.signals !== null;
   useEffect(() => {
     if (!ready) return;
@@ -156,6 +159,10 @@ export function StrategyMapPage() {
   const counts = tally(live.state.objectives);
   const myDecisions = queueOrder(
     (openDecisions.data?.decisions ?? []).filter((d) => d.decider.person === me.person.id),
+  );
+  // Incidents that reach me: I own something they touch, or I decide them.
+  const myIncidents = (incidents.data?.incidents ?? []).filter(
+    (i) => i.owners.includes(me.person.id) || i.decider?.person === me.person.id,
   );
   const now = Date.now();
   return (
@@ -239,6 +246,13 @@ export function StrategyMapPage() {
             </Badge>
           </Group>
           {myDecisions.length > 0 && <MyDecisions decisions={myDecisions} />}
+          {myIncidents.length > 0 && (
+            <Stack gap="sm" data-testid="my-incidents">
+              {myIncidents.map((i) => (
+                <IncidentCard key={i.id} incident={i} headingLevel="h3" />
+              ))}
+            </Stack>
+          )}
           {mine.length === 0 ? (
             <Text size="sm" c="dimmed" data-testid="no-signals">
               {myDecisions.length > 0 ? 'No signal' : 'Nothing'} needs you,{' '}
