@@ -449,40 +449,28 @@ function withinOwnReservations(
   return work.every((w) => weekIndex(levelledStarts[w.id]!)! + Math.max(1, w.weeks) - 1 <= last);
 }
 
+/**
+ * Whether two lists of levelling input say exactly the same: every field of every entry, compared
+ * whole (`Object.is` for numbers), so that a field levelling reads later is compared too.
+ */
 function sameUnits(a: readonly CapacityUnit[], b: readonly CapacityUnit[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k += 1) {
-    const x = a[k]!;
-    const y = b[k]!;
-    if (x.id !== y.id || x.capacity !== y.capacity) return false;
-    if (x.byWeek === undefined || y.byWeek === undefined) {
-      if (x.byWeek !== y.byWeek) return false;
-      continue;
-    }
-    const weeks = Object.keys(x.byWeek);
-    if (weeks.length !== Object.keys(y.byWeek).length) return false;
-    for (const week of weeks) if (x.byWeek[week] !== y.byWeek[week]) return false;
-  }
-  return true;
+  return sameValue(a, b);
 }
 
 function sameWork(a: readonly CapacityWork[], b: readonly CapacityWork[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k += 1) {
-    const x = a[k]!;
-    const y = b[k]!;
-    if (
-      x.id !== y.id ||
-      x.initiative !== y.initiative ||
-      x.unit !== y.unit ||
-      x.start !== y.start ||
-      x.weeks !== y.weeks ||
-      x.demand !== y.demand
-    )
+  return sameValue(a, b);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!Object.prototype.hasOwnProperty.call(b, key)) return false;
+    if (!sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
       return false;
-    const xa = x.after ?? [];
-    const ya = y.after ?? [];
-    if (xa.length !== ya.length || xa.some((id, at) => id !== ya[at])) return false;
   }
   return true;
 }
