@@ -149,6 +149,11 @@ describe('capacity in the browser', { timeout: 120_000 }, () => {
     try {
       const { page, errors } = await open('/signals');
       await page.getByRole('heading', { level: 1, name: 'Signals' }).waitFor();
+      // The capacity signal is folded in the slip's incident.
+      await page
+        .getByRole('button', { name: /^Show what it does/ })
+        .first()
+        .click();
       const card = page.locator(`[data-signal-id="${SIGNAL}"]`);
       await card.waitFor();
       expect(await card.getByRole('heading').textContent()).toBe(

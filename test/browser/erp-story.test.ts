@@ -98,13 +98,17 @@ describe('the ERP story in the browser', { timeout: 120_000 }, () => {
     await page
       .locator('[data-testid="kpi-card-K-SAVINGS"][data-status="off_track"]')
       .waitFor({ timeout: 2000 });
-    const signal = page.locator(
-      '[data-testid="waiting-on-me"] [data-signal-id="kpi.misses_target:K-SAVINGS:2026-Q4"]',
+    // The slip's signals come as one incident, with the signal folded inside it.
+    const incident = page.locator(
+      '[data-testid="waiting-on-me"] [data-incident-id="incident:work_item:ERP-17"]',
     );
-    await signal.waitFor({ timeout: 2000 });
+    await incident.waitFor({ timeout: 2000 });
     console.log(
-      `webhook in → K-SAVINGS card off track and its signal on screen: ${Date.now() - sent} ms`,
+      `webhook in → K-SAVINGS card off track and its incident on screen: ${Date.now() - sent} ms`,
     );
+    await incident.getByRole('button', { name: /^Show what it does/ }).click();
+    const signal = incident.locator('[data-signal-id="kpi.misses_target:K-SAVINGS:2026-Q4"]');
+    await signal.waitFor();
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     await expect.poll(() => savings.getByTestId('kpi-forecast').textContent()).toBe('$788,571');
     expect(await page.getByTestId('objective-card-O-COST').getAttribute('data-status')).toBe(

@@ -169,10 +169,17 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await replay('erp-17-due-date-moved');
     const { page, errors } = await open('/signals');
     await page.getByRole('heading', { level: 1, name: 'Signals' }).waitFor();
-    const card = page.locator('[data-signal-id="kpi.misses_target:K-SAVINGS:2026-Q4"]');
-    await card.waitFor();
     // The slip raises the K-SAVINGS, M-GOLIVE and M-PURCH signals and IT's capacity one; IT's
-    // bottleneck moves M-PILOT past its plan too.
+    // bottleneck moves M-PILOT past its plan too: one incident, its five signals folded inside.
+    const incident = page.locator('[data-incident-id="incident:work_item:ERP-17"]');
+    await incident.waitFor();
+    expect(await page.getByTestId('incident-card').count()).toBe(1);
+    await incident
+      .getByRole('button', { name: 'Show what it does (8 effects, 5 signals)' })
+      .click();
+    const card = incident.locator('[data-signal-id="kpi.misses_target:K-SAVINGS:2026-Q4"]');
+    await card.waitFor();
+    expect(await incident.getByTestId('signal-card').count()).toBe(5);
     expect(await page.getByTestId('signal-card').count()).toBe(5);
     const chain = card.getByTestId('cause-chain');
     for (const text of [
@@ -200,6 +207,10 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await gracePage.goto(`${server.base}/signals`);
     await gracePage.getByText('Nothing here: no signal affects you right now.').waitFor();
     await gracePage.getByText('All open').click();
+    await gracePage
+      .getByRole('button', { name: /^Show what it does/ })
+      .first()
+      .click();
     await gracePage.getByTestId('signal-card').first().waitFor();
     expect(errors).toEqual([]);
     await replay('erp-17-due-date-restored');

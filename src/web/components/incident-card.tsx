@@ -10,7 +10,7 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Incident } from '../api/incident-types.ts';
 import { count, formatDate, formatValue } from '../format/format.ts';
@@ -25,14 +25,20 @@ const GROUPS = [
 
 /**
  * One incident: its headline, the money at stake, who decides and its decision; the effects
- * (milestones, KPIs, objectives, capacity) folded behind one button.
+ * (milestones, KPIs, objectives, capacity) and its signals' own cards (`children`) folded behind
+ * one button, so one root cause is one card.
  */
 export function IncidentCard({
   incident,
   headingLevel = 'h3',
+  children,
+  signalCount = 0,
 }: {
   incident: Incident;
   headingLevel?: 'h2' | 'h3';
+  /** The cards of its signals shown here, folded with the effects. */
+  children?: ReactNode;
+  signalCount?: number;
 }) {
   const [open, setOpen] = useState(false);
   const { money, effects, decision, decider } = incident;
@@ -105,7 +111,8 @@ export function IncidentCard({
             aria-expanded={open}
             aria-controls={effectsId}
           >
-            {open ? 'Hide' : 'Show'} what it does ({count(effectCount, 'effect')})
+            {open ? 'Hide' : 'Show'} what it does ({count(effectCount, 'effect')}
+            {signalCount > 0 ? `, ${count(signalCount, 'signal')}` : ''})
           </Button>
         </Group>
         <Collapse expanded={open} id={effectsId}>
@@ -126,6 +133,14 @@ export function IncidentCard({
                   </List>
                 </Stack>
               ),
+            )}
+            {signalCount > 0 && (
+              <Stack gap="sm" data-testid="incident-signals">
+                <Text size="xs" fw={700} c="dimmed" tt="uppercase">
+                  Its signals
+                </Text>
+                {children}
+              </Stack>
             )}
           </Stack>
         </Collapse>

@@ -30,6 +30,18 @@ export function SignalsPage() {
     (i) =>
       filter !== 'mine' || i.owners.includes(me.person.id) || i.decider?.person === me.person.id,
   );
+  // A signal of an incident shown is folded inside it; the rest stand on their own.
+  const folded = new Set(grouped.flatMap((i) => i.signals.map((s) => s.id)));
+  const loose = shown.filter((s) => !folded.has(s.id));
+  const card = (s: (typeof shown)[number], level: 'h2' | 'h3') => (
+    <SignalCard
+      key={s.id}
+      signal={s}
+      nameOf={labels.nameOf}
+      unitOf={labels.unitOf}
+      headingLevel={level}
+    />
+  );
   return (
     <Page
       title="Signals"
@@ -56,12 +68,18 @@ export function SignalsPage() {
       {grouped.length > 0 && (
         <Stack gap="md" data-testid="incidents">
           <Text c="dimmed" size="sm" data-testid="incidents-summary">
-            {count(grouped.length, 'incident')}: signals that share a root cause, told once. Each
-            signal follows below.
+            {count(grouped.length, 'incident')}: signals that share a root cause, told once, with
+            their signals folded inside.
           </Text>
-          {grouped.map((i) => (
-            <IncidentCard key={i.id} incident={i} headingLevel="h2" />
-          ))}
+          {grouped.map((i) => {
+            const ids = new Set(i.signals.map((s) => s.id));
+            const inside = shown.filter((s) => ids.has(s.id));
+            return (
+              <IncidentCard key={i.id} incident={i} headingLevel="h2" signalCount={inside.length}>
+                {inside.map((s) => card(s, 'h3'))}
+              </IncidentCard>
+            );
+          })}
         </Stack>
       )}
       {shown.length === 0 ? (
@@ -71,17 +89,7 @@ export function SignalsPage() {
           </Text>
         </Card>
       ) : (
-        <Stack gap="md">
-          {shown.map((s) => (
-            <SignalCard
-              key={s.id}
-              signal={s}
-              nameOf={labels.nameOf}
-              unitOf={labels.unitOf}
-              headingLevel="h2"
-            />
-          ))}
-        </Stack>
+        loose.length > 0 && <Stack gap="md">{loose.map((s) => card(s, 'h2'))}</Stack>
       )}
       <Group>
         <Text size="xs" c="dimmed">

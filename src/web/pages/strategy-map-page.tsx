@@ -164,6 +164,18 @@ export function StrategyMapPage() {
   const myIncidents = (incidents.data?.incidents ?? []).filter(
     (i) => i.owners.includes(me.person.id) || i.decider?.person === me.person.id,
   );
+  // My signals of those incidents are folded inside them; the rest stand on their own.
+  const folded = new Set(myIncidents.flatMap((i) => i.signals.map((s) => s.id)));
+  const signalCard = (s: (typeof mine)[number]) => (
+    <SignalCard
+      key={s.id}
+      signal={s}
+      nameOf={labels.nameOf}
+      unitOf={labels.unitOf}
+      compact
+      headingLevel={folded.has(s.id) ? 'h4' : 'h3'}
+    />
+  );
   const now = Date.now();
   return (
     <Page
@@ -248,9 +260,20 @@ export function StrategyMapPage() {
           {myDecisions.length > 0 && <MyDecisions decisions={myDecisions} />}
           {myIncidents.length > 0 && (
             <Stack gap="sm" data-testid="my-incidents">
-              {myIncidents.map((i) => (
-                <IncidentCard key={i.id} incident={i} headingLevel="h3" />
-              ))}
+              {myIncidents.map((i) => {
+                const ids = new Set(i.signals.map((s) => s.id));
+                const inside = mine.filter((s) => ids.has(s.id));
+                return (
+                  <IncidentCard
+                    key={i.id}
+                    incident={i}
+                    headingLevel="h3"
+                    signalCount={inside.length}
+                  >
+                    {inside.map(signalCard)}
+                  </IncidentCard>
+                );
+              })}
             </Stack>
           )}
           {mine.length === 0 ? (
@@ -261,16 +284,7 @@ export function StrategyMapPage() {
             </Text>
           ) : (
             <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md">
-              {mine.map((s) => (
-                <SignalCard
-                  key={s.id}
-                  signal={s}
-                  nameOf={labels.nameOf}
-                  unitOf={labels.unitOf}
-                  compact
-                  headingLevel="h3"
-                />
-              ))}
+              {mine.filter((s) => !folded.has(s.id)).map(signalCard)}
             </SimpleGrid>
           )}
         </Stack>
