@@ -211,4 +211,50 @@ describe('the scenario builder in the browser', { timeout: 120_000 }, () => {
     expect(errors.filter((e) => !e.includes('status of 400'))).toEqual([]);
     await page.context().close();
   });
+
+  it('proposes the scenario as an option of an open decision, priced there like the others', async () => {
+    const opened = await fetch(`${server.base}/api/v1/decisions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: 'Purchasing in November?',
+        options: [
+          {
+            title: 'Accept M-PURCH’s slip',
+            changes: [{ kind: 'accept_slip', milestone: 'M-PURCH' }],
+          },
+        ],
+      }),
+    });
+    expect(opened.status).toBe(201);
+    const decision = ((await opened.json()) as { decision: { id: string } }).decision.id;
+
+    const { page, errors } = await openAsDana(browser, server.base, '/scenarios');
+    await page.getByTestId('scenarios-page').waitFor();
+    await page.getByRole('textbox', { name: 'Name' }).fill('Four more in IT for October');
+    const row = await addChange(page, 'Add capacity');
+    await pick(page, row, 'Unit', 'IT');
+    await row.getByRole('textbox', { name: 'More per week' }).fill('4');
+    await row.getByLabel(/^From( \*)?$/).fill('2026-10-01');
+    await row.getByLabel(/^To( \*)?$/).fill('2026-10-31');
+    await pick(page, page.getByTestId('scenarios-page'), 'Open decision', decision);
+    await page.getByRole('button', { name: 'Propose as an option' }).click();
+    const done = page.getByTestId('builder-done');
+    await done.getByText(`Added as an option to ${decision}.`).waitFor();
+    await done.getByRole('link', { name: 'Open the decision' }).click();
+
+    await page.getByTestId('decision-page').waitFor();
+    const option = page.getByTestId('option-2');
+    await option.waitFor();
+    expect(await option.getByRole('heading').first().textContent()).toBe(
+      '2. Four more in IT for October',
+    );
+    expect(await option.textContent()).toContain('proposed by Dana Whitfield');
+    const savings = page.getByTestId('compared-kpi-K-SAVINGS').getByTestId('compared-kpi-table');
+    expect(await savings.locator('tr[data-series="2"] td').allTextContents()).toEqual([
+      '$908,571, $291,429 short of target',
+    ]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -447,6 +447,7 @@ export function ScenariosPage() {
                   data={openDecisions.map((d) => ({ value: d.id, label: `${d.id}: ${d.title}` }))}
                   value={decisionId}
                   onChange={setDecisionId}
+                  searchable
                   w={320}
                 />
                 <Button

@@ -258,10 +258,12 @@ export function sortBuilderProblems(
 export function idFromName(name: string): string {
   const words = name
     .normalize('NFKD')
+    // Accents go (Ä → A); anything else that is not a letter or digit separates words.
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9]+/g, ' ')
     .trim()
     .toUpperCase()
     .split(/\s+/)
     .filter((w) => w !== '');
-  return words.length === 0 ? '' : `S-${words.join('-')}`.slice(0, 60);
+  return words.length === 0 ? '' : `S-${words.join('-')}`.slice(0, 60).replace(/-+$/, '');
 }
