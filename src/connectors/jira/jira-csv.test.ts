@@ -13,7 +13,9 @@ import {
 } from './jira-csv.ts';
 
 /** Real exports from public repositories (see test/fixtures/reference/README.md). */
-const REFERENCE = fileURLToPath(new URL('../../../test/fixtures/reference/jira/csv/', import.meta.url));
+const REFERENCE = fileURLToPath(
+  new URL('../../../test/fixtures/reference/jira/csv/', import.meta.url),
+);
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/spreadsheets/', import.meta.url));
 
 async function rowsOf(path: string, format: 'csv' | 'xlsx' = 'csv'): Promise<SheetRow[]> {
