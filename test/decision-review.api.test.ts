@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { buildServer } from '../src/server/server.ts';
 import type { Database } from '../src/store/database.ts';
 import { createApiToken } from '../src/store/token-store.ts';
 import { openTestDatabase, TEST_DATABASES } from './support/databases.ts';
+import { rawGet } from './support/raw-http.ts';
 
 /**
  * The decision review over the API, on the ERP story: Dana decides to add IT capacity; the
@@ -66,38 +66,6 @@ function figuresOf(state: StateView): {
   };
   state.objectives.forEach(walk);
   return { milestones, kpis };
-}
-
-/** A raw HTTP answer: the path is sent exactly as written. */
-function rawGet(
-  port: number,
-  path: string,
-  token?: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'GET',
-        path,
-        agent: false,
-        headers: {
-          connection: 'close',
-          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe.each(TEST_DATABASES)('decision review on the ERP story over the API on $name', (kind) => {

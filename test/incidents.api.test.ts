@@ -1,4 +1,3 @@
-import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +9,7 @@ import { buildServer } from '../src/server/server.ts';
 import type { Database } from '../src/store/database.ts';
 import { createApiToken } from '../src/store/token-store.ts';
 import { openTestDatabase, TEST_DATABASES } from './support/databases.ts';
+import { rawGet } from './support/raw-http.ts';
 
 /**
  * `/api/v1/incidents` on the ERP story: one incident for the ERP-17 slip, the K-SAVINGS miss and
@@ -29,37 +29,6 @@ interface IncidentView {
 }
 
 const INCIDENT = 'incident:work_item:ERP-17';
-
-function rawGet(
-  port: number,
-  path: string,
-  token?: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'GET',
-        path,
-        agent: false,
-        headers: {
-          connection: 'close',
-          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe.each(TEST_DATABASES)('incidents over the API on $name', (kind) => {
   let db: Database;

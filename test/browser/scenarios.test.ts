@@ -12,11 +12,13 @@ import {
   startDemoServer,
 } from './support/web-app.ts';
 
-/** Picks an entry of a Mantine picker (a combobox) by typing and taking the first match. */
+/**
+ * Picks an entry of a Mantine picker (a combobox) by typing and clicking the first option that
+ * holds the text, once the list shows it (under load the list can come after the keystrokes).
+ */
 async function pick(page: Page, scope: Locator, label: string, text: string): Promise<void> {
   await scope.getByRole('combobox', { name: label, exact: true }).fill(text);
-  await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('Enter');
+  await page.getByRole('option').filter({ hasText: text }).first().click();
 }
 
 /** Adds a change with the lever of that label; returns its row. */

@@ -9,6 +9,14 @@ import {
   type RenderedMessage,
   type SlackBlock,
 } from './render-signal.ts';
+import {
+  clip,
+  escapeHtml,
+  escapeMrkdwn,
+  HEADER_MAX,
+  oneLine,
+  SECTION_MAX,
+} from './message-text.ts';
 
 /**
  * A step of a decision as a message to one person: e-mail (plain text and HTML) and chat. Each
@@ -16,34 +24,9 @@ import {
  * the options (or of the one chosen), and links to the decision's page.
  */
 
-// Slack's limits: header text 150 characters, section text 3,000.
-const HEADER_MAX = 150;
-const SECTION_MAX = 3000;
-
 /** The address of a decision in the web app. */
 export function decisionLink(publicUrl: string, decisionId: string): string {
   return `${publicUrl}/decisions/${encodeURIComponent(decisionId)}`;
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function money(plan: Plan | null, amount: number, unit?: string): string {

@@ -1,6 +1,14 @@
 import type { Plan } from '../../core/domain/plan.ts';
 import type { ChainStep, Signal } from '../../core/domain/state.ts';
 import { formatAmount, formatSigned, formatWithUnit } from '../../core/engine/format.ts';
+import {
+  clip,
+  escapeHtml,
+  escapeMrkdwn,
+  HEADER_MAX,
+  oneLine,
+  SECTION_MAX,
+} from './message-text.ts';
 
 /** What rendering needs beyond the signal: names and units from the plan, and where links point. */
 export interface RenderContext {
@@ -40,36 +48,12 @@ export interface RenderedMessage {
   chat: ChatMessage;
 }
 
-// Slack's limits: header text 150 characters, section text 3,000, 50 blocks a message.
-const HEADER_MAX = 150;
-const SECTION_MAX = 3000;
+// Slack allows 50 blocks a message.
 const DIGEST_SIGNALS_MAX = 40;
 
 /** The address of a signal in the web app. */
 export function signalLink(publicUrl: string, signalId: string): string {
   return `${publicUrl}/signals/${encodeURIComponent(signalId)}`;
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-/** Slack mrkdwn treats &, < and > as control characters. */
-function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function numberOf(figures: ChainStep['figures'], key: string): number | null {
