@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/store/token-store.ts';
 import {
+  callApi,
   type DemoServer,
   dismissNotices,
   expectAxeClean,
@@ -22,17 +23,8 @@ describe('the decision review in the browser', { timeout: 120_000 }, () => {
   let doNothing: number;
   let id: string;
 
-  async function call<T>(token: string, method: string, path: string, body?: unknown) {
-    const response = await fetch(`${server.base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  }
+  const call = <T>(token: string, method: string, path: string, body?: unknown) =>
+    callApi<T>(server, token, method, path, body);
 
   beforeAll(async () => {
     server = await startDemoServer();

@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/store/token-store.ts';
 import {
+  callApi,
   collectPageErrors,
   type DemoServer,
   dismissNotices,
@@ -27,17 +28,8 @@ describe('decisions in the browser', { timeout: 120_000 }, () => {
   let decisionId: string;
   let signal: string;
 
-  async function call<T>(token: string, method: string, path: string, body?: unknown) {
-    const response = await fetch(`${server.base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  }
+  const call = <T>(token: string, method: string, path: string, body?: unknown) =>
+    callApi<T>(server, token, method, path, body);
 
   beforeAll(async () => {
     server = await startDemoServer();

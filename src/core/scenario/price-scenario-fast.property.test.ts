@@ -72,7 +72,7 @@ function changeOf(spec: ChangeSpec, input: EngineInput): ScenarioChange | null {
             unit: unit.id,
             perWeek: Math.abs(spec.shift) + 1,
             from: `${month}-01`,
-            to: month === '2026-10' ? '2026-11-30' : '2026-11-30',
+            to: '2026-11-30',
             ...(spec.pick % 2 === 0 ? { cost: { amount: 1_000, period: '2026-Q4' } } : {}),
           };
     }

@@ -175,3 +175,22 @@ export async function replayDemo(
   });
   expect(response.status).toBe(200);
 }
+
+/** One API call to the demo server with a bearer token; the answer's status and JSON body. */
+export async function callApi<T>(
+  server: DemoServer,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${server.base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
