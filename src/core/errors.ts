@@ -38,6 +38,10 @@ export const ERROR_CATALOGUE = {
     category: 'forbidden',
     title: 'Only the person whose decision rights cover every option may decide',
   },
+  'access.forbidden': {
+    category: 'forbidden',
+    title: 'The access policy does not let this person do this',
+  },
   'decision.already_decided': { category: 'conflict', title: 'The decision is already decided' },
   'decision.past_due': {
     category: 'conflict',
@@ -58,6 +62,17 @@ export const ERROR_CATALOGUE = {
   'request.unsupported_media_type': { category: 'unsupported', title: 'Unsupported content type' },
   'auth.missing_token': { category: 'unauthenticated', title: 'A bearer token is required' },
   'auth.bad_token': { category: 'unauthenticated', title: 'The bearer token is not valid' },
+  'auth.insufficient_scope': {
+    category: 'forbidden',
+    title: "The token's scope does not cover this request",
+  },
+  'auth.forbidden': { category: 'forbidden', title: 'Only the owner or an admin may do this' },
+  'auth.cross_site': {
+    category: 'forbidden',
+    title: 'A write with the web session must come from the web app itself',
+  },
+  'auth.sign_in_refused': { category: 'forbidden', title: 'Single sign-on refused the sign-in' },
+  'request.rate_limited': { category: 'too_many', title: 'Too many requests: slow down' },
   'config.invalid': { category: 'bad_input', title: 'Invalid configuration' },
   'notify.bad_preference': { category: 'bad_input', title: 'Invalid notification preference' },
   'notify.no_address': { category: 'bad_input', title: 'Nowhere to send the notification' },

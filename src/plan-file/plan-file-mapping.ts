@@ -1,6 +1,7 @@
 import type {
   Benefit,
   Calendar,
+  Confidentiality,
   DecisionRight,
   Demand,
   Dependency,
@@ -51,6 +52,7 @@ function organisationOf(organisation: Organisation): Organisation {
     defaultCalendar: organisation.defaultCalendar,
     currency: organisation.currency,
     capacityMeasure: organisation.capacityMeasure,
+    ownersSetTargets: organisation.ownersSetTargets,
   });
 }
 
@@ -82,6 +84,13 @@ function demandOf(demand: Demand): Demand {
     workItem: demand.workItem,
     milestone: demand.milestone,
     after: demand.after && [...demand.after],
+  });
+}
+
+function confidentialityOf(confidential: Confidentiality): Confidentiality {
+  return defined({
+    people: confidential.people && [...confidential.people],
+    roles: confidential.roles && [...confidential.roles],
   });
 }
 
@@ -126,6 +135,7 @@ export function planFromFileObject(file: PlanFile): Plan {
         unit: p.unit,
         email: p.email,
         role: p.role,
+        roles: p.roles && [...p.roles],
       }),
     ),
     objectives: (file.objectives ?? []).map((o): Objective =>
@@ -163,6 +173,7 @@ export function planFromFileObject(file: PlanFile): Plan {
           ]),
         ),
         currency: i.currency,
+        confidential: i.confidential && confidentialityOf(i.confidential),
       }),
     ),
     milestones: (file.milestones ?? []).map((m): Milestone =>
@@ -215,6 +226,7 @@ export function planToFileObject(plan: Plan): PlanFile {
         unit: p.unit,
         email: p.email,
         role: p.role,
+        roles: p.roles && [...p.roles],
       }),
     ),
     objectives: plan.objectives.map((o): Objective =>
@@ -256,6 +268,7 @@ export function planToFileObject(plan: Plan): PlanFile {
               ]),
             ),
         currency: i.currency,
+        confidential: i.confidential && confidentialityOf(i.confidential),
       }),
     ),
     milestones: plan.milestones.map((m): MilestoneEntry => {

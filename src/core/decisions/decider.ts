@@ -1,4 +1,5 @@
 import type { DecisionRight, Plan } from '../domain/plan.ts';
+import { holdsRole } from '../access/roles.ts';
 import { fail } from '../errors.ts';
 import type { Decider, OptionEffect, RightConsidered } from './decision.ts';
 
@@ -44,7 +45,7 @@ export function deciderFor(plan: Plan, effects: readonly OptionEffect[]): Decide
       considered,
       escalatesTo: null,
     };
-  const executive = plan.people.find((p) => p.role === 'executive');
+  const executive = plan.people.find((p) => holdsRole(p, 'executive'));
   if (executive !== undefined)
     return {
       person: executive.id,
@@ -165,7 +166,7 @@ function unitInScope(plan: Plan, right: DecisionRight, unit: string): boolean {
 function holderOf(plan: Plan, right: DecisionRight, initiatives: readonly string[]): string | null {
   if (right.person !== undefined)
     return plan.people.some((p) => p.id === right.person) ? right.person : null;
-  const holders = plan.people.filter((p) => (p.role ?? 'member') === right.role);
+  const holders = plan.people.filter((p) => right.role !== undefined && holdsRole(p, right.role));
   const closest = closestObjective(plan, initiatives);
   const owner = holders.find((p) => p.id === closest?.owner);
   return (owner ?? holders[0])?.id ?? null;

@@ -48,8 +48,22 @@ export interface Unit {
   capacity?: UnitCapacity;
 }
 
-/** What a person may see: executives and the strategy office see the whole organisation. */
-export type Role = 'executive' | 'strategy_office' | 'member';
+/**
+ * What a person may see and do (`src/core/access/policy.ts`): executives and the strategy office
+ * see the whole organisation; the strategy office and admins apply the plan; finance controllers
+ * record actuals and read the audit log; admins manage sites and everyone's tokens; a member sees
+ * their unit's items and what they own.
+ */
+export type Role = 'executive' | 'strategy_office' | 'finance_controller' | 'member' | 'admin';
+
+/** Every role, in the order the docs list them. */
+export const ROLES: readonly Role[] = [
+  'executive',
+  'strategy_office',
+  'finance_controller',
+  'member',
+  'admin',
+];
 
 export interface Person {
   id: string;
@@ -59,6 +73,8 @@ export interface Person {
   email?: string;
   /** `member` when absent. */
   role?: Role;
+  /** Further roles the person holds besides `role` (a controller who is also an admin …). */
+  roles?: Role[];
 }
 
 export interface Horizon {
@@ -111,6 +127,17 @@ export interface Initiative {
   /** Budget per reporting period. */
   budget: Record<PeriodLabel, BudgetLine>;
   currency?: string;
+  /**
+   * Only the people named here (and its owner) see a confidential initiative, its milestones,
+   * benefits, demands and signals; not even executives unless named or role-listed.
+   */
+  confidential?: Confidentiality;
+}
+
+/** Who may see a confidential initiative: these people, and everyone holding one of these roles. */
+export interface Confidentiality {
+  people?: string[];
+  roles?: Role[];
 }
 
 /** How a milestone finds the work items that deliver it. */
@@ -192,6 +219,8 @@ export interface Organisation {
   currency: string;
   /** What units' capacity and demands are counted in, e.g. `FTE`; `FTE` when absent. */
   capacityMeasure?: string;
+  /** When true, a KPI's owner may move its targets; by default only the strategy office may. */
+  ownersSetTargets?: boolean;
 }
 
 export interface Plan {

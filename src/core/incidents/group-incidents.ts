@@ -1,3 +1,4 @@
+import { holdsRole } from '../access/roles.ts';
 import { daysBetween } from '../calendar.ts';
 import type { DecisionRight, Plan } from '../domain/plan.ts';
 import type { ChainStep, DerivedState, Signal } from '../domain/state.ts';
@@ -599,7 +600,7 @@ function reachOf(
   };
   const rights = (plan.decisionRights ?? []).filter(
     (r: DecisionRight) =>
-      r.person === person || (r.role !== undefined && (holder?.role ?? 'member') === r.role),
+      r.person === person || (r.role !== undefined && holdsRole(holder, r.role)),
   );
   const reasons: string[] = [];
   let covered = false;

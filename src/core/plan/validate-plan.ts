@@ -1,6 +1,6 @@
 import type { ErrorCode, Problem } from '../errors.ts';
-import type { Demand, Plan, PlanCollection } from '../domain/plan.ts';
-import { DECISION_KINDS, dependencyId } from '../domain/plan.ts';
+import type { Confidentiality, Demand, Plan, PlanCollection } from '../domain/plan.ts';
+import { DECISION_KINDS, dependencyId, ROLES } from '../domain/plan.ts';
 import { DomainError } from '../errors.ts';
 import { isIsoDate } from '../calendar.ts';
 import { parseCapacityPeriod, parsePeriod } from '../period.ts';
@@ -113,7 +113,7 @@ const ID_FIELDS: Record<'organisation' | PlanCollection, readonly string[]> = {
   people: ['id', 'unit'],
   objectives: ['id', 'owner', 'parent'],
   kpis: ['id', 'owner', 'objectives'],
-  initiatives: ['id', 'owner', 'unit', 'objectives'],
+  initiatives: ['id', 'owner', 'unit', 'objectives', 'confidential.people'],
   milestones: ['id', 'initiative', 'owner', 'work.keys', 'work.epics'],
   dependencies: ['predecessor', 'successor'],
   benefits: ['id', 'milestone', 'kpi'],
@@ -553,7 +553,41 @@ function checkPeople(ctx: Context): void {
       ['people', index, 'unit'],
       `${quoted('person', person.id)} belongs to the unit`,
     );
+    const of = quoted('person', person.id);
+    if (person.role !== undefined) checkRole(ctx, person.role, ['people', index, 'role'], of);
+    (person.roles ?? []).forEach((role, r) =>
+      checkRole(ctx, role, ['people', index, 'roles', r], of),
+    );
+    if (person.roles !== undefined)
+      checkNoRepeats(ctx, person.roles, ['people', index, 'roles'], `the roles of ${of}`);
   });
+}
+
+function checkRole(ctx: Context, role: unknown, at: PathSegment[], of: string): void {
+  if (typeof role === 'string' && (ROLES as readonly string[]).includes(role)) return;
+  report(
+    ctx,
+    'plan.bad_value',
+    at,
+    `a role of ${of} must be one of ${ROLES.join(', ')}, got '${String(role)}'${didYouMean(String(role), ROLES)}`,
+  );
+}
+
+/** A confidential initiative names people of the plan and roles that exist, and someone at all. */
+function checkConfidentiality(
+  ctx: Context,
+  confidential: Confidentiality,
+  at: PathSegment[],
+  of: string,
+): void {
+  const people = confidential.people ?? [];
+  const roles = confidential.roles ?? [];
+  people.forEach((id, k) =>
+    checkReference(ctx, id, 'person', [...at, 'people', k], `${of} is confidential to`),
+  );
+  checkNoRepeats(ctx, people, [...at, 'people'], `the people ${of} is confidential to`);
+  roles.forEach((role, k) => checkRole(ctx, role, [...at, 'roles', k], of));
+  checkNoRepeats(ctx, roles, [...at, 'roles'], `the roles ${of} is confidential to`);
 }
 
 function checkObjectives(ctx: Context): void {
@@ -666,6 +700,8 @@ function checkInitiatives(ctx: Context): void {
     if (initiative.currency !== undefined) {
       checkCurrency(ctx, initiative.currency, [...at, 'currency'], of);
     }
+    if (initiative.confidential !== undefined)
+      checkConfidentiality(ctx, initiative.confidential, [...at, 'confidential'], of);
   });
 }
 
@@ -809,8 +845,6 @@ function checkDemands(ctx: Context): void {
     checkNoRepeats(ctx, after, [...at, 'after'], `the after of ${of}`);
   });
 }
-
-const ROLES: readonly string[] = ['executive', 'strategy_office', 'member'];
 
 /**
  * A decision right names one holder (a person or a role), kinds that exist, a scope of things

@@ -1,0 +1,627 @@
+/**
+ * The one access policy (docs/SECURITY.md "Roles and rules"): from a person, their roles, the
+ * items they own and their unit, what they may SEE and what they may DO. Pure: the routes, the
+ * live stream, notifications and explanations all ask this module, so that every door gives the
+ * same answer.
+ */
+import type { Initiative, Person, Plan, Role } from '../domain/plan.ts';
+import { dependencyId } from '../domain/plan.ts';
+import type { ChainStep, EntityKind } from '../domain/state.ts';
+import { DomainError } from '../errors.ts';
+import { holdsRole, ROLE_WORDS, rolesOf } from './roles.ts';
+
+export { holdsRole, rolesOf } from './roles.ts';
+
+/** The roles that see the whole organisation (confidential initiatives aside). */
+const WHOLE_VIEW: readonly Role[] = ['executive', 'strategy_office'];
+
+/** What an incident names, as far as seeing it goes (a subset of `Incident`). */
+export interface IncidentReach {
+  id: string;
+  initiatives: readonly string[];
+  units: readonly string[];
+  owners: readonly string[];
+  causes?: readonly { kind: string; id: string }[];
+  signals?: readonly { id: string; chain?: readonly Pick<ChainStep, 'kind' | 'id'>[] }[];
+  effects?: { milestones?: readonly { id: string }[]; kpis?: readonly { id: string }[] };
+}
+
+/** What the policy may take into account besides the plan. */
+export interface VisibilityContext {
+  /** The current incidents: a person sees what an incident affecting them names. */
+  incidents?: readonly IncidentReach[];
+  /** Work item key → the milestones it delivers (epic children too); the plan's keys otherwise. */
+  workLinks?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** A signal as far as seeing it goes. */
+export interface SignalReach {
+  id: string;
+  subject: { kind: EntityKind; id: string };
+  chain: readonly Pick<ChainStep, 'kind' | 'id'>[];
+  affectedOwners: readonly string[];
+}
+
+/** A decision as far as seeing it goes. */
+export interface DecisionReach {
+  signal: string | null;
+  incident?: string | null;
+  decider: { person: string };
+  openedBy: string;
+  outcome?: { decidedBy: string } | null;
+}
+
+/** What a person may see. Built once per request (or per event) with `visibility`. */
+export interface Visibility {
+  personId: string;
+  /** Null when the person is not in the plan: they see nothing. */
+  person: Person | null;
+  roles: readonly Role[];
+  /** Executives and the strategy office: everything but confidential initiatives not theirs. */
+  whole: boolean;
+  /** Whether the person sees this plan entity (or work item, by key). */
+  sees(kind: EntityKind | 'person' | 'scenario', id: string): boolean;
+  seesSignal(signal: SignalReach): boolean;
+  seesIncident(incident: IncidentReach): boolean;
+  seesDecision(decision: DecisionReach, signalVisible?: (id: string) => boolean): boolean;
+  /** Ids of the plan's entities the person sees, per collection (for filtering lists). */
+  readonly ids: VisibleIds;
+}
+
+export interface VisibleIds {
+  objectives: ReadonlySet<string>;
+  kpis: ReadonlySet<string>;
+  initiatives: ReadonlySet<string>;
+  milestones: ReadonlySet<string>;
+  benefits: ReadonlySet<string>;
+  demands: ReadonlySet<string>;
+  dependencies: ReadonlySet<string>;
+  incidents: ReadonlySet<string>;
+}
+
+/** Whether a person is cleared for a confidential initiative (always true when not confidential). */
+export function clearedFor(plan: Plan, person: Person | null, initiative: Initiative): boolean {
+  const c = initiative.confidential;
+  if (c === undefined) return true;
+  if (person === null) return false;
+  if (initiative.owner === person.id) return true;
+  if ((c.people ?? []).includes(person.id)) return true;
+  const roles = rolesOf(person);
+  return (c.roles ?? []).some((r) => roles.includes(r));
+}
+
+/**
+ * What `personId` may see in `plan`: executives and the strategy office see everything; finance
+ * controllers every objective and KPI too; everyone sees their unit's items, the items they own
+ * (and the objectives and KPIs those serve), and what an incident affecting them names. A
+ * confidential initiative (with its milestones, benefits, demands, work and signals, and the
+ * objectives and KPIs only it serves) is seen only by its owner and the people and roles it names.
+ */
+export function visibility(
+  plan: Plan,
+  personId: string,
+  context: VisibilityContext = {},
+): Visibility {
+  const person = plan.people.find((p) => p.id === personId) ?? null;
+  const roles = rolesOf(person);
+  const whole = roles.some((r) => WHOLE_VIEW.includes(r));
+  const controller = roles.includes('finance_controller');
+  const unit = person?.unit ?? null;
+  const ownerUnit = new Map(plan.people.map((p) => [p.id, p.unit]));
+
+  // Confidential initiatives the person is not cleared for, and what only they reach.
+  const barred = new Set(
+    plan.initiatives.filter((i) => !clearedFor(plan, person, i)).map((i) => i.id),
+  );
+  const milestoneInitiative = new Map(plan.milestones.map((m) => [m.id, m.initiative]));
+  const barredMilestones = new Set(
+    plan.milestones.filter((m) => barred.has(m.initiative)).map((m) => m.id),
+  );
+  const objectiveServers = new Map<string, string[]>();
+  for (const i of plan.initiatives)
+    for (const o of i.objectives)
+      objectiveServers.set(o, [...(objectiveServers.get(o) ?? []), i.id]);
+  const kpiProvers = new Map<string, string[]>();
+  for (const b of plan.benefits) {
+    const i = milestoneInitiative.get(b.milestone);
+    if (i !== undefined) kpiProvers.set(b.kpi, [...(kpiProvers.get(b.kpi) ?? []), i]);
+  }
+  const onlyBarred = (linked: readonly string[] | undefined): boolean =>
+    linked !== undefined && linked.length > 0 && linked.every((i) => barred.has(i));
+  const barredObjective = (id: string, owner: string): boolean =>
+    owner !== personId && onlyBarred(objectiveServers.get(id));
+  const barredKpi = (id: string, owner: string): boolean =>
+    owner !== personId && onlyBarred(kpiProvers.get(id));
+
+  // What incidents affecting the person name.
+  const incidentsSeen = new Set<string>();
+  const named = {
+    initiatives: new Set<string>(),
+    milestones: new Set<string>(),
+    kpis: new Set<string>(),
+    workItems: new Set<string>(),
+  };
+  const touches = (incident: IncidentReach): boolean =>
+    person !== null &&
+    (incident.owners.includes(personId) || (unit !== null && incident.units.includes(unit)));
+  const incidentBarred = (incident: IncidentReach): boolean =>
+    incident.initiatives.length > 0 && incident.initiatives.every((i) => barred.has(i));
+  for (const incident of context.incidents ?? []) {
+    if (incidentBarred(incident)) continue;
+    if (!(whole || touches(incident))) continue;
+    incidentsSeen.add(incident.id);
+    for (const i of incident.initiatives) named.initiatives.add(i);
+    for (const m of incident.effects?.milestones ?? []) named.milestones.add(m.id);
+    for (const k of incident.effects?.kpis ?? []) named.kpis.add(k.id);
+    for (const cause of incident.causes ?? []) {
+      if (cause.kind === 'work_item') named.workItems.add(cause.id);
+      if (cause.kind === 'milestone') named.milestones.add(cause.id);
+    }
+    for (const signal of incident.signals ?? [])
+      for (const step of signal.chain ?? []) {
+        if (step.kind === 'work_item') named.workItems.add(step.id);
+        if (step.kind === 'milestone') named.milestones.add(step.id);
+        if (step.kind === 'initiative') named.initiatives.add(step.id);
+        if (step.kind === 'kpi') named.kpis.add(step.id);
+      }
+  }
+
+  const initiatives = new Set<string>();
+  for (const i of plan.initiatives) {
+    if (barred.has(i.id)) continue;
+    if (
+      whole ||
+      i.owner === personId ||
+      (unit !== null && i.unit === unit) ||
+      named.initiatives.has(i.id) ||
+      plan.milestones.some((m) => m.initiative === i.id && m.owner === personId)
+    )
+      initiatives.add(i.id);
+  }
+  const milestones = new Set<string>();
+  for (const m of plan.milestones) {
+    if (barredMilestones.has(m.id)) continue;
+    if (initiatives.has(m.initiative) || m.owner === personId || named.milestones.has(m.id))
+      milestones.add(m.id);
+  }
+  const benefits = new Set(
+    plan.benefits.filter((b) => milestones.has(b.milestone)).map((b) => b.id),
+  );
+  const kpis = new Set<string>();
+  for (const k of plan.kpis) {
+    if (barredKpi(k.id, k.owner)) continue;
+    if (
+      whole ||
+      controller ||
+      k.owner === personId ||
+      (unit !== null && ownerUnit.get(k.owner) === unit) ||
+      named.kpis.has(k.id) ||
+      plan.benefits.some((b) => b.kpi === k.id && benefits.has(b.id))
+    )
+      kpis.add(k.id);
+  }
+  const objectives = new Set<string>();
+  const parentOf = new Map(plan.objectives.map((o) => [o.id, o.parent]));
+  const addWithParents = (id: string): void => {
+    for (let o: string | undefined = id; o !== undefined && !objectives.has(o); o = parentOf.get(o))
+      objectives.add(o);
+  };
+  for (const o of plan.objectives) {
+    if (barredObjective(o.id, o.owner)) continue;
+    if (
+      whole ||
+      controller ||
+      o.owner === personId ||
+      (unit !== null && ownerUnit.get(o.owner) === unit)
+    )
+      addWithParents(o.id);
+  }
+  for (const i of plan.initiatives)
+    if (initiatives.has(i.id)) for (const o of i.objectives) addWithParents(o);
+  for (const k of plan.kpis) if (kpis.has(k.id)) for (const o of k.objectives) addWithParents(o);
+  // A parent reached only through a confidential child stays hidden from those not cleared.
+  for (const o of plan.objectives)
+    if (objectives.has(o.id) && barredObjective(o.id, o.owner)) objectives.delete(o.id);
+
+  const demands = new Set(
+    plan.demands
+      .filter(
+        (d) =>
+          !barred.has(d.initiative) &&
+          (initiatives.has(d.initiative) || (unit !== null && d.unit === unit)),
+      )
+      .map((d) => d.id),
+  );
+  const dependencies = new Set(
+    plan.dependencies
+      .filter((d) => milestones.has(d.predecessor) && milestones.has(d.successor))
+      .map(dependencyId),
+  );
+
+  const workLinks = context.workLinks ?? planWorkLinks(plan);
+  const seesWorkItem = (key: string): boolean => {
+    const delivers = workLinks.get(key) ?? [];
+    if (delivers.length > 0 && delivers.every((m) => barredMilestones.has(m))) return false;
+    if (whole || named.workItems.has(key)) return true;
+    return delivers.some((m) => milestones.has(m));
+  };
+
+  const sees = (kind: EntityKind | 'person' | 'scenario', id: string): boolean => {
+    if (person === null) return false;
+    switch (kind) {
+      case 'objective':
+        return objectives.has(id);
+      case 'kpi':
+        return kpis.has(id);
+      case 'initiative':
+        return initiatives.has(id);
+      case 'milestone':
+        return milestones.has(id);
+      case 'benefit':
+        return benefits.has(id);
+      case 'dependency':
+        return dependencies.has(id);
+      case 'work_item':
+        return seesWorkItem(id);
+      // The directory of the organisation: everyone may read who is who and the units.
+      case 'unit':
+      case 'person':
+        return true;
+      case 'scenario':
+        return whole;
+      default:
+        return whole;
+    }
+  };
+
+  /** Whether a chain step names something kept from the person by confidentiality. */
+  const stepBarred = (step: Pick<ChainStep, 'kind' | 'id'>): boolean => {
+    switch (step.kind) {
+      case 'initiative':
+        return barred.has(step.id);
+      case 'milestone':
+        return barredMilestones.has(step.id);
+      case 'benefit': {
+        const b = plan.benefits.find((x) => x.id === step.id);
+        return b !== undefined && barredMilestones.has(b.milestone);
+      }
+      case 'kpi': {
+        const k = plan.kpis.find((x) => x.id === step.id);
+        return k !== undefined && barredKpi(k.id, k.owner);
+      }
+      case 'objective': {
+        const o = plan.objectives.find((x) => x.id === step.id);
+        return o !== undefined && barredObjective(o.id, o.owner);
+      }
+      case 'work_item': {
+        const delivers = workLinks.get(step.id) ?? [];
+        return delivers.length > 0 && delivers.every((m) => barredMilestones.has(m));
+      }
+      default:
+        return false;
+    }
+  };
+
+  const seesSignal = (signal: SignalReach): boolean => {
+    if (person === null) return false;
+    if (stepBarred(signal.subject) || signal.chain.some(stepBarred)) return false;
+    if (whole || signal.affectedOwners.includes(personId)) return true;
+    if (sees(signal.subject.kind, signal.subject.id) && signal.subject.kind !== 'unit') return true;
+    if (signal.subject.kind === 'unit' && signal.subject.id === unit) return true;
+    return signal.chain.some(
+      (step) =>
+        (step.kind === 'unit' && step.id === unit) ||
+        (step.kind !== 'unit' && step.kind !== 'dependency' && sees(step.kind, step.id)),
+    );
+  };
+
+  const seesIncident = (incident: IncidentReach): boolean => {
+    if (person === null) return false;
+    if (incidentsSeen.has(incident.id)) return true;
+    if (incidentBarred(incident)) return false;
+    return whole || touches(incident) || incident.initiatives.some((i) => initiatives.has(i));
+  };
+
+  const seesDecision = (
+    decision: DecisionReach,
+    signalVisible?: (id: string) => boolean,
+  ): boolean => {
+    if (person === null) return false;
+    if (whole) return true;
+    if (
+      decision.decider.person === personId ||
+      decision.openedBy === personId ||
+      decision.outcome?.decidedBy === personId
+    )
+      return true;
+    if (decision.incident !== undefined && decision.incident !== null)
+      if (incidentsSeen.has(decision.incident)) return true;
+    return decision.signal !== null && (signalVisible?.(decision.signal) ?? false);
+  };
+
+  return {
+    personId,
+    person,
+    roles,
+    whole,
+    sees,
+    seesSignal,
+    seesIncident,
+    seesDecision,
+    ids: {
+      objectives,
+      kpis,
+      initiatives,
+      milestones,
+      benefits,
+      demands,
+      dependencies,
+      incidents: incidentsSeen,
+    },
+  };
+}
+
+/** Work item key → milestones, from the plan's own keys (epic children need the work items). */
+export function planWorkLinks(plan: Plan): Map<string, string[]> {
+  const links = new Map<string, string[]>();
+  for (const m of plan.milestones)
+    for (const key of [...m.work.keys, ...m.work.epics])
+      links.set(key, [...(links.get(key) ?? []), m.id]);
+  return links;
+}
+
+/** The plan cut down to what the person sees: the same shape, fewer entities. */
+export function visiblePlan(plan: Plan, seen: Visibility): Plan {
+  const ids = seen.ids;
+  const visible: Plan = {
+    ...plan,
+    people: seen.person === null ? [] : plan.people,
+    units: seen.person === null ? [] : plan.units,
+    calendars: plan.calendars,
+    objectives: plan.objectives.filter((o) => ids.objectives.has(o.id)),
+    kpis: plan.kpis
+      .filter((k) => ids.kpis.has(k.id))
+      .map((k) => ({ ...k, objectives: k.objectives.filter((o) => ids.objectives.has(o)) })),
+    initiatives: plan.initiatives
+      .filter((i) => ids.initiatives.has(i.id))
+      .map((i) => ({ ...i, objectives: i.objectives.filter((o) => ids.objectives.has(o)) })),
+    milestones: plan.milestones.filter((m) => ids.milestones.has(m.id)),
+    dependencies: plan.dependencies.filter((d) => ids.dependencies.has(dependencyId(d))),
+    benefits: plan.benefits.filter((b) => ids.benefits.has(b.id) && ids.kpis.has(b.kpi)),
+    demands: plan.demands.filter((d) => ids.demands.has(d.id)),
+  };
+  const objectiveIds = ids.objectives;
+  visible.objectives = visible.objectives.map((o) =>
+    o.parent !== undefined && !objectiveIds.has(o.parent) ? { ...o, parent: undefined } : o,
+  );
+  if (plan.decisionRights !== undefined)
+    visible.decisionRights = seen.whole
+      ? plan.decisionRights
+      : plan.decisionRights.filter(
+          (r) =>
+            r.person === seen.personId || (r.role !== undefined && seen.roles.includes(r.role)),
+        );
+  return visible;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a person may do
+
+/** What a person may try to do; the target names the item where the rule depends on it. */
+export type Action =
+  | { kind: 'plan.read' }
+  | { kind: 'plan.apply' }
+  /** Change an item's fields (names, dates, owners …), not a KPI's targets. */
+  | { kind: 'item.edit_fields'; entity: { kind: EntityKind; id: string } }
+  | { kind: 'kpi.set_targets'; kpi: string }
+  | { kind: 'kpi.record_actuals'; kpi: string }
+  /** Push or import work items and figures as a source (the push API, imports, Jira sync). */
+  | { kind: 'source.push' }
+  | { kind: 'signal.acknowledge'; signal: SignalReach }
+  | { kind: 'decision.open' }
+  | { kind: 'decision.add_option'; decision: DecisionReach }
+  | { kind: 'decision.decide'; decider: string }
+  | { kind: 'scenario.create' }
+  | { kind: 'tokens.manage_own' }
+  | { kind: 'tokens.admin' }
+  | { kind: 'sites.manage' }
+  | { kind: 'audit.read' }
+  | { kind: 'notifications.manage_own' };
+
+export type ActionKind = Action['kind'];
+
+export type Verdict = { ok: true } | { ok: false; who: string[]; message: string };
+
+interface Holders {
+  /** Roles whose holders may. */
+  roles: Role[];
+  /** Particular people who may. */
+  people: string[];
+  /** People who may not, whatever their roles (the owner whose benefit the KPI proves …). */
+  except?: string[];
+  /** What the refusal says they may do. */
+  what: string;
+}
+
+/**
+ * Whether `personId` may do `action` in `plan`; when not, who may (names) and a message that
+ * says so, e.g. "Only the strategy office (Lena Hoffmann) or an admin (Omar Haddad) may apply
+ * the whole plan".
+ */
+export function may(plan: Plan, personId: string, action: Action): Verdict {
+  const person = plan.people.find((p) => p.id === personId) ?? null;
+  if (action.kind === 'decision.decide') {
+    if (personId === action.decider) return { ok: true };
+    const name = nameOf(plan, action.decider);
+    return {
+      ok: false,
+      who: [name],
+      message: `Only ${name} may decide this: the decision rights give it to them`,
+    };
+  }
+  const holders = holdersOf(plan, person, action);
+  if (holders === 'anyone') return person === null ? refuseStranger(personId) : { ok: true };
+  const allowed =
+    person !== null &&
+    !(holders.except ?? []).includes(person.id) &&
+    (holders.people.includes(person.id) || holders.roles.some((r) => holdsRole(person, r)));
+  if (allowed) return { ok: true };
+  return refusal(plan, holders);
+}
+
+/** `may`, throwing the refusal as the domain error `access.forbidden` (403). */
+export function assertMay(plan: Plan, personId: string, action: Action, path = '$'): void {
+  const verdict = may(plan, personId, action);
+  if (!verdict.ok)
+    throw new DomainError({ code: 'access.forbidden', message: verdict.message, path });
+}
+
+/** The actions (of those taking no target) a person may take, for the web app to show. */
+export function permissionsOf(plan: Plan, personId: string): Record<string, boolean> {
+  const kinds: Action[] = [
+    { kind: 'plan.read' },
+    { kind: 'plan.apply' },
+    { kind: 'source.push' },
+    { kind: 'decision.open' },
+    { kind: 'scenario.create' },
+    { kind: 'tokens.manage_own' },
+    { kind: 'tokens.admin' },
+    { kind: 'sites.manage' },
+    { kind: 'audit.read' },
+    { kind: 'notifications.manage_own' },
+  ];
+  return Object.fromEntries(kinds.map((a) => [a.kind, may(plan, personId, a).ok]));
+}
+
+function refuseStranger(personId: string): Verdict {
+  return {
+    ok: false,
+    who: [],
+    message: `'${personId}' is not a person of the plan and may do nothing in it`,
+  };
+}
+
+function holdersOf(plan: Plan, person: Person | null, action: Action): Holders | 'anyone' {
+  switch (action.kind) {
+    case 'plan.read':
+    case 'tokens.manage_own':
+    case 'notifications.manage_own':
+      return 'anyone';
+    case 'plan.apply':
+      return { roles: ['strategy_office', 'admin'], people: [], what: 'apply the whole plan' };
+    case 'item.edit_fields': {
+      const owners = ownersOf(plan, action.entity.kind, action.entity.id);
+      return {
+        roles: ['strategy_office', 'admin'],
+        people: owners,
+        what: `change the fields of ${action.entity.id}`,
+      };
+    }
+    case 'kpi.set_targets': {
+      const kpi = plan.kpis.find((k) => k.id === action.kpi);
+      const owners = plan.organisation.ownersSetTargets === true && kpi ? [kpi.owner] : [];
+      return {
+        roles: ['strategy_office', 'admin'],
+        people: owners,
+        what: `move the targets of ${action.kpi}`,
+      };
+    }
+    case 'kpi.record_actuals': {
+      // Never the owner of an initiative whose benefit the KPI proves: they would mark their own work.
+      const provers = plan.benefits
+        .filter((b) => b.kpi === action.kpi)
+        .map((b) => plan.milestones.find((m) => m.id === b.milestone)?.initiative)
+        .map((i) => plan.initiatives.find((x) => x.id === i)?.owner)
+        .filter((o): o is string => o !== undefined);
+      return {
+        roles: ['finance_controller'],
+        people: [],
+        except: provers,
+        what: `record the actuals of ${action.kpi}`,
+      };
+    }
+    case 'source.push':
+      return {
+        roles: ['finance_controller', 'strategy_office', 'admin'],
+        people: [],
+        what: 'push or import figures and work as a source',
+      };
+    case 'signal.acknowledge': {
+      const seen = visibility(plan, person?.id ?? '');
+      return seen.seesSignal(action.signal)
+        ? 'anyone'
+        : { roles: [], people: [...action.signal.affectedOwners], what: 'acknowledge this signal' };
+    }
+    case 'decision.open':
+    case 'scenario.create':
+      return 'anyone';
+    case 'decision.add_option': {
+      const d = action.decision;
+      return {
+        roles: ['strategy_office', 'executive'],
+        people: [d.decider.person, d.openedBy],
+        what: 'add an option to this decision',
+      };
+    }
+    case 'tokens.admin':
+      return { roles: ['admin'], people: [], what: "manage other people's tokens" };
+    case 'sites.manage':
+      return { roles: ['admin'], people: [], what: 'manage sites and their secrets' };
+    case 'audit.read':
+      return { roles: ['admin', 'finance_controller'], people: [], what: 'read the audit log' };
+    case 'decision.decide':
+      return { roles: [], people: [action.decider], what: 'decide this' };
+  }
+}
+
+/** Who owns an item: its owner (a milestone: its own owner, else its initiative's, and that too). */
+function ownersOf(plan: Plan, kind: EntityKind, id: string): string[] {
+  switch (kind) {
+    case 'objective':
+      return plan.objectives.filter((o) => o.id === id).map((o) => o.owner);
+    case 'kpi':
+      return plan.kpis.filter((k) => k.id === id).map((k) => k.owner);
+    case 'initiative':
+      return plan.initiatives.filter((i) => i.id === id).map((i) => i.owner);
+    case 'milestone': {
+      const m = plan.milestones.find((x) => x.id === id);
+      if (m === undefined) return [];
+      const owner = plan.initiatives.find((i) => i.id === m.initiative)?.owner;
+      return [...new Set([m.owner, owner].filter((o): o is string => o !== undefined))];
+    }
+    default:
+      return [];
+  }
+}
+
+function nameOf(plan: Plan, id: string): string {
+  return plan.people.find((p) => p.id === id)?.name ?? id;
+}
+
+function refusal(plan: Plan, holders: Holders): Verdict {
+  const except = new Set(holders.except ?? []);
+  const parts: string[] = [];
+  const who: string[] = [];
+  const people = holders.people.filter((p) => !except.has(p));
+  for (const id of people) {
+    parts.push(nameOf(plan, id));
+    who.push(nameOf(plan, id));
+  }
+  for (const role of holders.roles) {
+    const names = plan.people
+      .filter((p) => holdsRole(p, role) && !except.has(p.id) && !people.includes(p.id))
+      .map((p) => p.name);
+    who.push(...names);
+    const words = names.length > 1 ? ROLE_WORDS[role].all : ROLE_WORDS[role].one;
+    parts.push(
+      names.length === 0 ? `${words} (nobody holds it)` : `${words} (${names.join(', ')})`,
+    );
+  }
+  const list =
+    parts.length === 0
+      ? 'nobody'
+      : parts.length === 1
+        ? parts[0]!
+        : `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]!}`;
+  return { ok: false, who: [...new Set(who)], message: `Only ${list} may ${holders.what}` };
+}
