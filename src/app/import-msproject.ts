@@ -40,7 +40,7 @@ export async function importMsProject(
     fail('file.not_found', `${file} does not exist or cannot be read`, { file });
   }
   const plan = normalizeMsProjectXml(text.replace(/^\uFEFF/, ''), file);
-  const input = scheduleInputFromMsProject(plan);
+  const input = inFile(file, () => scheduleInputFromMsProject(plan));
   const schedule = inFile(file, () => scheduleCriticalPath(input));
   const stored = await loadPlan(ctx.db);
   if (stored === null) fail('not_found', 'No plan has been applied yet', { path: 'plan' });

@@ -117,7 +117,7 @@ export function scheduleMsProjectText(
   options: ScheduleFileOptions = {},
 ): ScheduleFileResult {
   const plan = normalizeMsProjectXml(text, file);
-  const input = scheduleInputFromMsProject(plan);
+  const input = inFile(file, () => scheduleInputFromMsProject(plan));
   const schedule = inFile(file, () => scheduleCriticalPath(input));
   const names = new Map(plan.tasks.map((task) => [task.uid, task.name]));
   const levelled =

@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scheduleCriticalPath } from '../../core/schedule/critical-path.ts';
 import { formatLocalDateTime, parseLocalDateTime } from '../../core/schedule/local-time.ts';
 import { compileWorkingTime } from '../../core/schedule/working-time.ts';
 import { normalizeMsProjectXml } from './mspdi.ts';
 import { scheduleInputFromMsProject } from './mspdi-schedule.ts';
+import { compareWithMsProject, type OracleComparison } from './mspdi-oracle.ts';
 
 /**
  * The oracle: MS Project's own computed values for three plans it saved (public MPXJ test
@@ -141,5 +142,75 @@ describe('MS Project as the oracle', () => {
   it('counts what it compares: every task of the three files, nine fields each', () => {
     const rows = FILES.flatMap((name) => readExpected(name));
     expect(rows.length).toBe(6 + 20 + 17);
+  });
+});
+
+/**
+ * The wider corpus: 68 files MS Project saved (MPXJ's test data, see
+ * test/fixtures/reference/README.md), each holding MS Project's early and late dates, total
+ * slack and critical flag for every task. Every file is scheduled and compared field by field.
+ * A file that still differs is listed here with its number of differing fields and why; the
+ * test fails when a listed file agrees or differs less (lower the count), when the count
+ * rises, or when a file not listed differs or cannot be scheduled.
+ */
+const CORPUS = new URL('../../../test/fixtures/reference/scheduling/mspdi-mpxj/', import.meta.url);
+const CORPUS_FILES = readdirSync(CORPUS)
+  .filter((file) => file.endsWith('.xml'))
+  .sort();
+
+interface KnownDifference {
+  /** Differing task fields, or 'fails' when the file is refused. */
+  differences: number | 'fails';
+  reason: string;
+}
+
+const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {};
+
+function outcome(result: OracleComparison): number | 'fails' {
+  return result.failure !== undefined ? 'fails' : result.differences.length;
+}
+
+describe('MS Project as the oracle, over the MPXJ corpus', () => {
+  const results = new Map<string, OracleComparison>();
+  for (const file of CORPUS_FILES) {
+    it(`${file}: agrees with MS Project${file in KNOWN_DIFFERENCES ? ' except as listed' : ''}`, () => {
+      const result = compareWithMsProject(readFileSync(new URL(file, CORPUS), 'utf8'), file);
+      results.set(file, result);
+      const known = KNOWN_DIFFERENCES[file];
+      const found = outcome(result);
+      if (known === undefined) {
+        expect({ failure: result.failure, differences: result.differences }).toEqual({
+          failure: undefined,
+          differences: [],
+        });
+      } else {
+        expect(found, `${file} is listed with ${known.differences}: update the list`).toBe(
+          known.differences,
+        );
+      }
+    });
+  }
+
+  it('runs every file of the corpus and prints the agreement table', () => {
+    expect(CORPUS_FILES).toHaveLength(68);
+    expect(results.size).toBe(CORPUS_FILES.length);
+    const rows = [...results].map(([file, result]) => ({
+      file,
+      tasks: result.tasks,
+      differingTasks: new Set(result.differences.map((d) => d.uid)).size,
+      differences: outcome(result),
+    }));
+    const agreeing = rows.filter((row) => row.differences === 0).length;
+    const failing = rows.filter((row) => row.differences === 'fails').length;
+    const tasks = rows.reduce((sum, row) => sum + row.tasks, 0);
+    console.log(
+      `MS Project corpus: ${agreeing} of ${rows.length} files agree on every task and field, ` +
+        `${rows.length - agreeing - failing} differ, ${failing} refused; ${tasks} tasks compared`,
+    );
+    for (const row of rows.filter((r) => r.differences !== 0))
+      console.log(
+        `  ${row.file}: ${row.differences} (${row.differingTasks} of ${row.tasks} tasks)`,
+      );
+    expect(tasks).toBe(1596);
   });
 });

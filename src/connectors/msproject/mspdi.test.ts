@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scheduleCriticalPath } from '../../core/schedule/critical-path.ts';
-import { formatLocalDateTime, parseLocalDateTime } from '../../core/schedule/local-time.ts';
+import { dayOf, formatLocalDateTime, parseLocalDateTime } from '../../core/schedule/local-time.ts';
+import { compileWorkingTime } from '../../core/schedule/working-time.ts';
 import { normalizeMsProjectXml } from './mspdi.ts';
 import { scheduleInputFromMsProject } from './mspdi-schedule.ts';
+
+const CORPUS = new URL('../../../test/fixtures/reference/scheduling/mspdi-mpxj/', import.meta.url);
 
 const day = (type: number, times: [string, string][]): string =>
   `<WeekDay><DayType>${type}</DayType><DayWorking>${times.length > 0 ? 1 : 0}</DayWorking>${
@@ -84,12 +88,230 @@ describe('reading MSPDI', () => {
     });
     // Five days from Monday 4 January: Friday the 8th is off, so it ends on Monday the 11th.
     expect(formatLocalDateTime(schedule.activities[0]!.earlyFinish)).toBe('2027-01-11T17:00:00');
+    // Monthly on a day of the month: 1 January 2027 is the only occurrence in the range.
+    const monthly = normalizeMsProjectXml(
+      project(
+        task(1, 'PT8H0M0S'),
+        calendar('<Type>4</Type><MonthDay>1</MonthDay><Period>1</Period>'),
+      ),
+      'monthly.xml',
+    );
+    expect(monthly.calendars[0]!.exceptions).toEqual([
+      { from: '2027-01-01', to: '2027-01-01', periods: [] },
+    ]);
+    // A yearly exception that does not say its month cannot be placed: refused, located.
     expect(() =>
       normalizeMsProjectXml(
-        project(task(1, 'PT8H0M0S'), calendar('<Type>4</Type><MonthDay>1</MonthDay>')),
-        'monthly.xml',
+        project(task(1, 'PT8H0M0S'), calendar('<Type>3</Type><MonthItem>4</MonthItem>')),
+        'yearly.xml',
       ),
-    ).toThrow("recurring calendar exception 'Fridays off' (type 4) is not supported");
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          expect.objectContaining({
+            message: expect.stringContaining(
+              "recurring calendar exception 'Fridays off' (type 3)",
+            ) as string,
+            path: '$.Project.Calendars.Calendar[0].Exceptions.Exception[0]',
+          }),
+        ],
+      }),
+    );
+  });
+
+  it('expands daily, weekly, monthly and yearly recurring exceptions as MS Project saved them', () => {
+    // MS Project 2010 saved one exception of each kind; each ends (ToDate) on its last
+    // occurrence. The days below are worked out by hand from the recurrence.
+    const xml = readFileSync(
+      new URL(
+        'generated__calendar-recurring-exceptions__calendar-recurring-exceptions-project2010-mspdi.xml',
+        CORPUS,
+      ),
+      'utf8',
+    );
+    const plan = normalizeMsProjectXml(xml, 'recurring.xml');
+    const time = compileWorkingTime(plan.calendars.find((c) => c.id === plan.calendar)!);
+    const periods = (date: string): string =>
+      time
+        .periodsOn(dayOf(parseLocalDateTime(date)!))
+        .map((p) => `${p.from / 60}-${p.to / 60}`)
+        .join(',');
+    const off = [
+      '2000-02-01', // daily every 3 days: 1, 4, 7, 10 February
+      '2000-02-10',
+      '2001-01-16', // weekly every 2 weeks on Tuesday: 2, 16, 30 January, 13 February
+      '2001-02-13',
+      '2002-01-07', // monthly, every 2 months, the first Monday: January, March, May
+      '2002-03-04',
+      '2002-05-06',
+      '2002-01-25', // monthly, every 6 months, the last Friday: January 2002 … January 2005
+      '2002-07-26',
+      '2005-01-28',
+      '2003-06-04', // monthly, every 5 months, on the 4th: January 2003 … February 2005
+      '2005-02-04',
+      '2004-03-02', // yearly, the first Tuesday of March: 2004 … 2007
+      '2007-03-06',
+      '2006-02-01', // yearly on 1 February: 2005 … 2007
+      '2007-02-01',
+    ];
+    for (const date of off) expect([date, periods(date)]).toEqual([date, '']);
+    const on = ['2000-02-02', '2001-01-09', '2002-02-04', '2002-04-26', '2003-02-04', '2008-03-04'];
+    for (const date of on) expect([date, periods(date)]).toEqual([date, '8-12,13-17']);
+    // A recurring working exception: the first Saturday of January, February and March 2010.
+    for (const date of ['2010-01-02', '2010-02-06', '2010-03-06'])
+      expect([date, periods(date)]).toEqual([date, '9-13,14-17']);
+    expect(periods('2010-04-03')).toBe('');
+  });
+
+  it('refuses a calendar without working time where it is used, and only there', () => {
+    const calendars = `<Calendar><UID>1</UID><Name>Standard</Name><BaseCalendarUID>-1</BaseCalendarUID>
+        <WeekDays>${day(1, [])}${[2, 3, 4, 5, 6].map((d) => day(d, office)).join('')}${day(7, [])}</WeekDays></Calendar>
+      <Calendar><UID>4</UID><Name>Budget</Name><BaseCalendarUID>-65533</BaseCalendarUID></Calendar>`;
+    const withResources = (work: string): string =>
+      project(task(1, 'PT16H0M0S'), calendars).replace(
+        '</Project>',
+        `<Resources><Resource><UID>1</UID><Name>Budget</Name><Type>1</Type><CalendarUID>4</CalendarUID></Resource></Resources>
+         <Assignments><Assignment><UID>1</UID><TaskUID>1</TaskUID><ResourceUID>1</ResourceUID><Units>1</Units>
+           <Work>${work}</Work><Start>2026-12-21T08:00:00</Start><Finish>2026-12-22T17:00:00</Finish></Assignment></Assignments></Project>`,
+      );
+    // Nothing works on the budget calendar: the file schedules.
+    const unused = normalizeMsProjectXml(withResources('PT0H0M0S'), 'budget.xml');
+    const schedule = scheduleCriticalPath(scheduleInputFromMsProject(unused));
+    expect(formatLocalDateTime(schedule.activities[0]!.earlyFinish)).toBe('2026-12-22T17:00:00');
+    // A resource with work on it: refused, naming the calendar, the resource and the place.
+    const used = normalizeMsProjectXml(withResources('PT16H0M0S'), 'budget.xml');
+    expect(() => scheduleInputFromMsProject(used)).toThrow(
+      expect.objectContaining({
+        problems: [
+          expect.objectContaining({
+            file: 'budget.xml',
+            path: '$.Project.Assignments.Assignment[0]',
+            message: expect.stringMatching(
+              /calendar UID 4 'Budget' has no working time, and resource UID 1 'Budget' on task UID 1 works on it/,
+            ) as string,
+          }),
+        ],
+      }),
+    );
+  });
+
+  it('keeps progress: a started task stays at its actual start, a finished one at its actual dates', () => {
+    const link = (uid: number): string =>
+      `<PredecessorLink><PredecessorUID>${uid}</PredecessorUID><Type>1</Type></PredecessorLink>`;
+    const plan = normalizeMsProjectXml(
+      project(
+        task(
+          1,
+          'PT16H0M0S',
+          '<ActualStart>2026-12-21T08:00:00</ActualStart><ActualFinish>2026-12-23T12:00:00</ActualFinish>',
+        ) +
+          // Started before its predecessor finished: MS Project keeps the actual start.
+          task(
+            2,
+            'PT8H0M0S',
+            `<ActualStart>2026-12-22T08:00:00</ActualStart><PercentComplete>50</PercentComplete>${link(1)}`,
+          ) +
+          task(3, 'PT8H0M0S', link(2)),
+      ),
+      'progress.xml',
+    );
+    const [t1, t2, t3] = scheduleCriticalPath(scheduleInputFromMsProject(plan)).activities;
+    expect(formatLocalDateTime(t1!.earlyFinish)).toBe('2026-12-23T12:00:00');
+    expect(formatLocalDateTime(t2!.earlyStart)).toBe('2026-12-22T08:00:00');
+    expect(formatLocalDateTime(t2!.earlyFinish)).toBe('2026-12-22T17:00:00');
+    expect(formatLocalDateTime(t3!.earlyStart)).toBe('2026-12-23T08:00:00');
+    expect(plan.warnings).toEqual([]);
+    expect(() =>
+      normalizeMsProjectXml(
+        project(
+          task(
+            1,
+            'PT8H0M0S',
+            '<ActualStart>2026-12-22T08:00:00</ActualStart><ActualFinish>2026-12-21T08:00:00</ActualFinish>',
+          ),
+        ),
+        'backwards.xml',
+      ),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [expect.objectContaining({ path: '$.Project.Tasks.Task[0].ActualFinish' })],
+      }),
+    );
+  });
+
+  it('starts a task at its start-no-earlier-than date even before the project start', () => {
+    const plan = normalizeMsProjectXml(
+      project(
+        task(
+          1,
+          'PT8H0M0S',
+          '<ConstraintType>4</ConstraintType><ConstraintDate>2026-12-14T08:00:00</ConstraintDate>',
+        ) + task(2, 'PT8H0M0S'),
+      ),
+      'early.xml',
+    );
+    const [t1, t2] = scheduleCriticalPath(scheduleInputFromMsProject(plan)).activities;
+    expect(formatLocalDateTime(t1!.earlyStart)).toBe('2026-12-14T08:00:00');
+    // The project finishes with its last task, so the early task has slack up to it.
+    expect(formatLocalDateTime(t1!.lateFinish)).toBe('2026-12-21T17:00:00');
+    expect(formatLocalDateTime(t2!.earlyStart)).toBe('2026-12-21T08:00:00');
+  });
+
+  it('never marks an unlinked manual task with an estimated duration critical', () => {
+    const manual =
+      '<Manual>1</Manual><Start>2026-12-21T08:00:00</Start><Finish>2026-12-21T17:00:00</Finish>';
+    const plan = normalizeMsProjectXml(
+      project(
+        task(1, 'PT8H0M0S', `${manual}<Estimated>1</Estimated>`) +
+          task(2, 'PT8H0M0S', `${manual}<Estimated>0</Estimated>`) +
+          task(3, 'PT8H0M0S', `${manual}<Estimated>1</Estimated>`) +
+          task(
+            4,
+            'PT0H0M0S',
+            '<PredecessorLink><PredecessorUID>3</PredecessorUID><Type>1</Type></PredecessorLink>',
+          ),
+      ),
+      'manual.xml',
+    );
+    const critical = scheduleCriticalPath(scheduleInputFromMsProject(plan)).activities.map(
+      (a) => a.critical,
+    );
+    expect(critical).toEqual([false, true, true, true]);
+  });
+
+  it('keeps the gap of a split task as part of its span', () => {
+    const timephased = (from: string, to: string, value: string): string =>
+      `<TimephasedData><Type>1</Type><UID>1</UID><Start>${from}</Start><Finish>${to}</Finish><Unit>2</Unit><Value>${value}</Value></TimephasedData>`;
+    const xml = (gap: string): string =>
+      project(
+        task(
+          1,
+          'PT16H0M0S',
+          '<Start>2026-12-21T08:00:00</Start><Finish>2026-12-23T17:00:00</Finish>',
+        ) +
+          task(
+            2,
+            'PT8H0M0S',
+            '<PredecessorLink><PredecessorUID>1</PredecessorUID><Type>1</Type></PredecessorLink>',
+          ),
+      ).replace(
+        '</Project>',
+        `<Assignments><Assignment><UID>1</UID><TaskUID>1</TaskUID><ResourceUID>-65535</ResourceUID><Work>PT0H0M0S</Work>
+          ${timephased('2026-12-21T08:00:00', '2026-12-21T17:00:00', 'PT8H0M0S')}
+          ${timephased('2026-12-22T08:00:00', '2026-12-22T17:00:00', gap)}
+          ${timephased('2026-12-23T08:00:00', '2026-12-23T17:00:00', 'PT8H0M0S')}
+        </Assignment></Assignments></Project>`,
+      );
+    const finishOf = (gap: string): string =>
+      formatLocalDateTime(
+        scheduleCriticalPath(scheduleInputFromMsProject(normalizeMsProjectXml(xml(gap), 's.xml')))
+          .activities[1]!.earlyFinish,
+      );
+    // Work stops on Tuesday and resumes on Wednesday: the successor waits for Wednesday's end,
+    // then for Christmas (24 and 25 December are holidays of this calendar).
+    expect(finishOf('PT0H0M0S')).toBe('2026-12-28T17:00:00');
+    // Not split (work every day): the task lasts its 16 hours.
+    expect(finishOf('PT8H0M0S')).toBe('2026-12-23T17:00:00');
   });
 
   it('names the line of XML that is not well-formed', () => {

@@ -57,6 +57,11 @@ export interface MsProjectTask {
   manual: boolean;
   start?: Instant;
   finish?: Instant;
+  /** Progress: when the task started and, once done, finished. */
+  actualStart?: Instant;
+  actualFinish?: Instant;
+  /** The duration is an estimate (shown with a question mark in MS Project). */
+  estimated: boolean;
   /** Fixed-duration tasks keep their duration whatever their resources' calendars. */
   fixedDuration: boolean;
   predecessors: MsProjectLink[];
@@ -79,6 +84,13 @@ export interface MsProjectAssignment {
   units: number;
   /** Minutes of work. */
   work: number;
+  /** When MS Project scheduled the work: the span follows contours, delays and edits. */
+  start?: Instant;
+  finish?: Instant;
+  /** Where the assignment is in the file, for messages. */
+  path: string;
+  /** The work stops and resumes: MS Project's timephased work has a gap of working time. */
+  split: boolean;
 }
 
 export interface MsProjectPlan {
@@ -111,6 +123,7 @@ const LIST_ELEMENTS = new Set([
   'PredecessorLink',
   'Resource',
   'Assignment',
+  'TimephasedData',
 ]);
 
 const LINK_TYPES: Record<string, LinkType> = { '0': 'FF', '1': 'FS', '2': 'SF', '3': 'SS' };
@@ -290,13 +303,19 @@ export function normalizeMsProjectXml(text: string, file: string): MsProjectPlan
       const path = `$.Project.Assignments.Assignment[${at}]`;
       const task = read.text(node, 'TaskUID');
       const resource = read.text(node, 'ResourceUID');
-      if (task === undefined || resource === undefined || resource === '-65535') return [];
+      if (task === undefined || resource === undefined) return [];
+      const assignmentStart = read.instant(node, 'Start', path);
+      const assignmentFinish = read.instant(node, 'Finish', path);
       return [
         {
           task,
           resource,
           units: read.amount(node, 'Units', path) ?? 1,
           work: read.duration(node, 'Work', path) ?? 0,
+          ...(assignmentStart !== undefined ? { start: assignmentStart } : {}),
+          ...(assignmentFinish !== undefined ? { finish: assignmentFinish } : {}),
+          path,
+          split: hasSplit(listOf(node, 'TimephasedData'), read),
         },
       ];
     },
@@ -399,12 +418,18 @@ function readTask(
   const calendarUid = read.text(node, 'CalendarUID');
   const milestone = read.text(node, 'Milestone') === '1';
   const duration = read.duration(node, 'Duration', path) ?? 0;
-  if (
-    read.text(node, 'ActualStart') !== undefined ||
-    (read.number(node, 'PercentComplete', path) ?? 0) > 0
-  )
+  const actualStart = read.instant(node, 'ActualStart', path);
+  const actualFinish = read.instant(node, 'ActualFinish', path);
+  if (actualFinish !== undefined && actualStart === undefined)
+    problem('the task has an <ActualFinish> but no <ActualStart>', `${path}.ActualStart`);
+  if (actualStart !== undefined && actualFinish !== undefined && actualFinish < actualStart)
+    problem(
+      `<ActualFinish> ${read.text(node, 'ActualFinish')} is before <ActualStart> ${read.text(node, 'ActualStart')}`,
+      `${path}.ActualFinish`,
+    );
+  if (actualStart === undefined && (read.number(node, 'PercentComplete', path) ?? 0) > 0)
     warnings.push(
-      `task UID ${uid} has progress (actuals); Throughline schedules its remaining plan from the start date, as if not started`,
+      `task UID ${uid} is ${read.text(node, 'PercentComplete')}% complete but has no actual start; Throughline schedules it as not started`,
     );
   return {
     uid,
@@ -419,11 +444,34 @@ function readTask(
     ...(constraint !== undefined ? { constraint } : {}),
     ...(deadline !== undefined ? { deadline } : {}),
     manual: read.text(node, 'Manual') === '1',
+    estimated: read.text(node, 'Estimated') === '1',
     ...(start !== undefined ? { start } : {}),
     ...(finish !== undefined ? { finish } : {}),
+    ...(actualStart !== undefined ? { actualStart } : {}),
+    ...(actualFinish !== undefined ? { actualFinish } : {}),
     fixedDuration: read.text(node, 'Type') === '1',
     predecessors,
   };
+}
+
+/**
+ * Whether timephased work (type 1, the remaining work MS Project planned) has a period of
+ * explicitly zero work between periods of work: the gap of a split task. Days with no value
+ * are non-working days, not a split.
+ */
+function hasSplit(entries: readonly XmlNode[], read: FieldReader): boolean {
+  let worked = false;
+  let gap = false;
+  for (const entry of entries) {
+    if (read.text(entry, 'Type') !== '1') continue;
+    const value = read.text(entry, 'Value');
+    if (value === undefined) continue;
+    const zero = /^PT0H0M0(\.0+)?S$/.test(value);
+    if (!zero && worked && gap) return true;
+    if (!zero) worked = true;
+    else if (worked) gap = true;
+  }
+  return false;
 }
 
 /** A link as read: a percent lag waits for its predecessor's duration. */
@@ -520,16 +568,15 @@ function readCalendars(
         read.text(exception, 'DayWorking') === '1'
           ? readWorkingTimes(exception, read, exceptionPath, problem)
           : [];
-      // MSPDI exception types: 0 a date range, 1 and 7 daily (every Period days), 6 weekly
-      // (DaysOfWeek bitmask from Sunday = 1, every Period weeks); 2–5 yearly and monthly.
-      const days = recurringDays(
-        type,
-        dayOf(from),
-        dayOf(to),
+      const days = recurringDays(type, dayOf(from), dayOf(to), {
         every,
-        read.number(exception, 'DaysOfWeek', exceptionPath) ?? 0,
-        read.number(exception, 'Occurrences', exceptionPath),
-      );
+        daysOfWeek: read.number(exception, 'DaysOfWeek', exceptionPath) ?? 0,
+        occurrences: read.number(exception, 'Occurrences', exceptionPath),
+        month: read.number(exception, 'Month', exceptionPath),
+        monthDay: read.number(exception, 'MonthDay', exceptionPath),
+        monthItem: read.number(exception, 'MonthItem', exceptionPath),
+        monthPosition: read.number(exception, 'MonthPosition', exceptionPath),
+      });
       if (days === undefined)
         return problem(
           `recurring calendar exception '${read.text(exception, 'Name') ?? k}' (type ${type}) is not supported; save it as dated exceptions`,
@@ -578,17 +625,43 @@ function readCalendars(
   });
 }
 
-/** The days a recurring exception covers: 'range' for the plain range, undefined if unsupported. */
+/** How a recurring exception repeats, as MSPDI writes it. */
+interface Recurrence {
+  /** Every this many days, weeks, months or years. */
+  every: number;
+  /** Weekly: a bitmask of weekdays, Sunday = 1, Monday = 2 … Saturday = 64. */
+  daysOfWeek: number;
+  /** At most this many days; all in the range when absent. */
+  occurrences: number | undefined;
+  /** Yearly: the month, 0 = January. */
+  month: number | undefined;
+  /** Monthly or yearly on a day of the month (1–31). */
+  monthDay: number | undefined;
+  /** Monthly or yearly by position: 0 any day, 1 a weekday, 2 a weekend day, 3 Sunday … 9 Saturday. */
+  monthItem: number | undefined;
+  /** 0 first, 1 second, 2 third, 3 fourth, 4 last. */
+  monthPosition: number | undefined;
+}
+
+/**
+ * The days a recurring exception covers: 'range' for the plain range, undefined when the
+ * recurrence cannot be read. MSPDI exception types: 0 a date range; 1 and 7 daily (every
+ * Period days); 6 weekly (DaysOfWeek, every Period weeks); 4 monthly on a day of the month and
+ * 5 monthly by position (the second Tuesday), every Period months; 2 yearly on a date and 3
+ * yearly by position (the first Monday of March).
+ */
 function recurringDays(
   type: string,
   first: number,
   last: number,
-  every: number,
-  daysOfWeek: number,
-  occurrences: number | undefined,
+  recurrence: Recurrence,
 ): number[] | 'range' | undefined {
+  const { every, daysOfWeek, occurrences } = recurrence;
   const days: number[] = [];
   const limit = occurrences !== undefined && occurrences > 0 ? occurrences : Infinity;
+  const take = (day: number | undefined): void => {
+    if (day !== undefined && day >= first && day <= last && days.length < limit) days.push(day);
+  };
   if (type === '0' || ((type === '1' || type === '7') && every === 1)) return 'range';
   if (type === '1' || type === '7') {
     for (let day = first; day <= last && days.length < limit; day += every) days.push(day);
@@ -604,7 +677,58 @@ function recurringDays(
     }
     return days;
   }
-  return undefined;
+  const start = new Date(first * MINUTES_PER_DAY * 60_000);
+  const firstMonth = start.getUTCFullYear() * 12 + start.getUTCMonth();
+  const end = new Date(last * MINUTES_PER_DAY * 60_000);
+  const lastMonth = end.getUTCFullYear() * 12 + end.getUTCMonth();
+  const { month, monthDay, monthItem, monthPosition } = recurrence;
+  let step: number;
+  let offset = 0;
+  if (type === '4' || type === '5') step = every;
+  else if (type === '2' || type === '3') {
+    if (month === undefined || month < 0 || month > 11) return undefined;
+    step = 12;
+    // The first occurrence is in the named month of the first year that reaches it.
+    offset = (month - start.getUTCMonth() + 12) % 12;
+  } else return undefined;
+  const byDate = type === '4' || type === '2';
+  if (byDate && (monthDay === undefined || monthDay < 1 || monthDay > 31)) return undefined;
+  if (
+    !byDate &&
+    (monthItem === undefined ||
+      monthItem < 0 ||
+      monthItem > 9 ||
+      monthPosition === undefined ||
+      monthPosition < 0 ||
+      monthPosition > 4)
+  )
+    return undefined;
+  for (let m = firstMonth + offset; m <= lastMonth && days.length < limit; m += step)
+    take(byDate ? dayOfMonth(m, monthDay!) : positionInMonth(m, monthItem!, monthPosition!));
+  return days;
+}
+
+/** The day number of a day of a month (counted from year 0); the month's last day if it is shorter. */
+function dayOfMonth(month: number, day: number): number {
+  const year = Math.floor(month / 12);
+  const length = new Date(Date.UTC(year, (month % 12) + 1, 0)).getUTCDate();
+  return Date.UTC(year, month % 12, Math.min(day, length)) / 86_400_000;
+}
+
+/** The first … fourth or last day of a month that matches the item (any day, weekday, Sunday …). */
+function positionInMonth(month: number, item: number, position: number): number | undefined {
+  const firstDay = dayOfMonth(month, 1);
+  const lastDay = dayOfMonth(month + 1, 1) - 1;
+  const matches = (day: number): boolean => {
+    const weekday = weekdayOfDay(day);
+    if (item === 0) return true;
+    if (item === 1) return weekday <= 5;
+    if (item === 2) return weekday >= 6;
+    return weekday === (item === 3 ? 7 : item - 3);
+  };
+  const found: number[] = [];
+  for (let day = firstDay; day <= lastDay; day += 1) if (matches(day)) found.push(day);
+  return position === 4 ? found[found.length - 1] : found[position];
 }
 
 function exceptionOver(

@@ -57,6 +57,13 @@ export interface ScheduleActivity {
   deadline?: Instant;
   /** Manually scheduled (MS Project): it starts here whatever its predecessors say. */
   manualStart?: Instant;
+  /** Started: it started here, whatever its predecessors or constraint say. */
+  actualStart?: Instant;
+  /**
+   * Critical only when linked (MS Project: a manually scheduled task whose duration is still an
+   * estimate is a placeholder, never critical on its own, whatever its slack).
+   */
+  criticalOnlyWhenLinked?: boolean;
   /** When present with work, the resources' calendars decide the dates instead of `duration`. */
   assignments?: readonly ScheduleAssignment[];
 }
@@ -84,6 +91,7 @@ export type StartDriver =
   | { kind: 'link'; predecessor: string; type: LinkType; lag: number }
   | { kind: 'constraint'; constraint: ConstraintKind }
   | { kind: 'manual' }
+  | { kind: 'actual' }
   | { kind: 'rollup' };
 
 export interface ScheduledActivity {
@@ -120,26 +128,33 @@ interface Span {
 /** Schedules activities by the critical-path method; throws a DomainError for bad input or a cycle. */
 export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule {
   const problems: Problem[] = [];
-  const times = new Map<string, WorkingTime>();
-  input.calendars.forEach((calendar, at) => {
-    try {
-      times.set(calendar.id, compileWorkingTime(calendar));
-    } catch (error) {
-      problems.push({
-        code: 'plan.bad_value',
-        message: error instanceof Error ? error.message : String(error),
-        path: `calendars[${at}]`,
-      });
-    }
-  });
+  // Calendars are compiled when first used: one nothing uses may have no working time (MS
+  // Project writes such calendars for budget resources), one in use may not.
+  const definitions = new Map<string, number>();
+  input.calendars.forEach((calendar, at) => definitions.set(calendar.id, at));
+  const times = new Map<string, WorkingTime | undefined>();
   const timeOf = (id: string | undefined, path: string): WorkingTime | undefined => {
-    const time = times.get(id ?? input.calendar);
-    if (time === undefined)
+    const key = id ?? input.calendar;
+    if (times.has(key)) return times.get(key);
+    const at = definitions.get(key);
+    let time: WorkingTime | undefined;
+    if (at === undefined)
       problems.push({
         code: 'plan.unknown_reference',
-        message: `calendar '${id ?? input.calendar}' does not exist`,
+        message: `calendar '${key}' does not exist`,
         path,
       });
+    else
+      try {
+        time = compileWorkingTime(input.calendars[at]!);
+      } catch (error) {
+        problems.push({
+          code: 'plan.bad_value',
+          message: `${error instanceof Error ? error.message : String(error)} (used by ${path})`,
+          path: `calendars[${at}]`,
+        });
+      }
+    times.set(key, time);
     return time;
   };
   const defaultTime = timeOf(input.calendar, 'calendar');
@@ -321,13 +336,21 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
   // Forward pass.
   for (const at of order) {
     const activity = activities[at]!;
-    if (activity.manualStart !== undefined) {
-      es[at] = activity.manualStart;
-      ef[at] = finishFrom(at, activity.manualStart);
-      drivers[at] = { kind: 'manual' };
+    const fixedStart = activity.actualStart ?? activity.manualStart;
+    if (fixedStart !== undefined) {
+      es[at] = fixedStart;
+      ef[at] = finishFrom(at, fixedStart);
+      drivers[at] = { kind: activity.actualStart !== undefined ? 'actual' : 'manual' };
       continue;
     }
-    let start = input.start;
+    const constraint = activity.constraint;
+    // MS Project: a task held by a start or finish no earlier than (or must) constraint starts
+    // from that date even before the project's start; only its links can push it later.
+    const fromConstraint =
+      constraint !== undefined &&
+      constraint.kind !== 'start_no_later_than' &&
+      constraint.kind !== 'finish_no_later_than';
+    let start = fromConstraint ? -Infinity : input.start;
     let driver: StartDriver = { kind: 'project_start' };
     for (const e of incoming[at]!) {
       const p = edgeFrom[e]!;
@@ -347,8 +370,7 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
         };
       }
     }
-    start = normaliseStart(at, start);
-    const constraint = activity.constraint;
+    if (start !== -Infinity) start = normaliseStart(at, start);
     if (constraint !== undefined) {
       const bound =
         constraint.kind === 'start_no_earlier_than' ||
@@ -374,8 +396,10 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
     drivers[at] = driver;
   }
 
-  let finish = input.start;
+  // The project finishes with its last task, even one that ends before the project's start.
+  let finish = -Infinity;
   for (let at = 0; at < count; at += 1) if (!isSummary(at)) finish = Math.max(finish, ef[at]!);
+  if (finish === -Infinity) finish = input.start;
 
   // Backward pass.
   for (let k = order.length - 1; k >= 0; k -= 1) {
@@ -463,7 +487,13 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
     lateFinish: lf[at]!,
     totalSlack: totalSlack[at]!,
     freeSlack: freeSlack[at]!,
-    critical: totalSlack[at]! <= limit,
+    critical:
+      totalSlack[at]! <= limit &&
+      !(
+        activity.criticalOnlyWhenLinked === true &&
+        incoming[at]!.length === 0 &&
+        outgoing[at]!.length === 0
+      ),
     driver: drivers[at]!,
   }));
   const criticalPath = scheduled

@@ -199,19 +199,29 @@ export function compileWorkingTime(calendar: WorkingTimeCalendar): WorkingTime {
     return noWork(at);
   };
 
-  // Working minutes of whole days from `origin` (cumulative[i] = days origin … origin+i−1),
-  // grown on demand: long durations and slack are found by search, not day by day.
-  let origin: number | undefined;
-  const cumulative: number[] = [0];
+  // Working minutes of whole days counted from an anchor day (the first day asked about):
+  // forward[i] = days anchor … anchor+i−1, backward[i] = days anchor−i … anchor−1, each grown on
+  // demand, so long durations and slack are found by search, not day by day, and the values
+  // never change once given.
+  let anchor: number | undefined;
+  const forward: number[] = [0];
+  const backward: number[] = [0];
   const workBefore = (day: number): number | undefined => {
-    origin ??= day - 366 * 30;
-    const at = day - origin;
-    if (at < 0 || at > SEARCH_LIMIT_DAYS * 2) return undefined;
-    while (cumulative.length <= at) {
-      const last = cumulative.length - 1;
-      cumulative.push(cumulative[last]! + totalOn(origin + last));
+    anchor ??= day;
+    const at = day - anchor;
+    if (at > SEARCH_LIMIT_DAYS * 2 || -at > SEARCH_LIMIT_DAYS * 2) return undefined;
+    if (at >= 0) {
+      while (forward.length <= at) {
+        const last = forward.length - 1;
+        forward.push(forward[last]! + totalOn(anchor + last));
+      }
+      return forward[at];
     }
-    return cumulative[at];
+    while (backward.length <= -at) {
+      const last = backward.length - 1;
+      backward.push(backward[last]! + totalOn(anchor - last - 1));
+    }
+    return -backward[-at]!;
   };
   /** The first day from `day` on by whose end `left` minutes are worked, and what remains for it. */
   const skipForward = (day: number, left: number): [number, number] | undefined => {
