@@ -90,7 +90,12 @@ describe('the server side of the web app', () => {
 
   it('signs in with a token, says who is signed in without a 401, and signs out for good', async () => {
     const anonymous = await fetch(`${plainBase}/api/v1/session`);
-    expect(await anonymous.json()).toEqual({ signedIn: false, person: null, demo: false });
+    expect(await anonymous.json()).toEqual({
+      signedIn: false,
+      person: null,
+      demo: false,
+      signOn: null,
+    });
 
     const bad = await fetch(`${plainBase}/api/v1/session`, {
       method: 'POST',
@@ -139,8 +144,8 @@ describe('the server side of the web app', () => {
       headers: { cookie, origin: 'https://evil.example', 'content-type': 'application/json' },
       body: JSON.stringify({ payload: 'erp-17-due-date-moved' }),
     });
-    expect(forged.status).toBe(401);
-    expect(((await forged.json()) as { code: string }).code).toBe('auth.missing_token');
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as { code: string }).code).toBe('auth.cross_site');
   });
 
   it('acknowledges a signal for the caller only, until it is raised again', async () => {

@@ -2,7 +2,13 @@ import { isIsoDate } from '../core/calendar.ts';
 import type { IsoDate } from '../core/domain/plan.ts';
 import { fail } from '../core/errors.ts';
 import type { SessionLifetime } from '../store/session-store.ts';
-import { readSessionLifetime, readTrustProxy, type TrustProxy } from './access-config.ts';
+import {
+  readOidcConfig,
+  readSessionLifetime,
+  readTrustProxy,
+  type OidcConfig,
+  type TrustProxy,
+} from './access-config.ts';
 import { MAKE_A_KEY, parseSecretKey } from '../store/secret-box.ts';
 
 /** Everything the process is configured with, parsed once at start-up. */
@@ -30,6 +36,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** How long a web session lasts at most, and without a request. */
   sessionLifetime: SessionLifetime;
+  /** Single sign-on with an OpenID Connect provider, when configured. */
+  oidc: OidcConfig | null;
 }
 
 export interface ConfigFlags {
@@ -92,5 +100,6 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Config {
     secretKey: secretKey === undefined || secretKey === '' ? undefined : secretKey,
     trustProxy: readTrustProxy(flags.trustProxy, env),
     sessionLifetime: readSessionLifetime(env),
+    oidc: readOidcConfig(env),
   };
 }

