@@ -6,19 +6,22 @@ import { normalizeMsProjectXml } from './mspdi.ts';
 import { scheduleInputFromMsProject } from './mspdi-schedule.ts';
 
 /**
- * MS Project as the oracle: a file saved by MS Project holds, for every task, the early and
- * late dates, total slack and critical flag MS Project computed. This schedules the file with
+ * MS Project as the oracle: a file saved by MS Project holds, for every task, the start and
+ * finish, early and late dates, total and free slack and critical flag MS Project computed. This schedules the file with
  * the core engine and lists where the two disagree. Dates are compared in working time of the
  * project calendar (17:00 on one working day and 08:00 on the next are the same point); slack
  * in tenths of a minute, as MSPDI stores it.
  */
 
 export const ORACLE_FIELDS = [
+  'Start',
+  'Finish',
   'EarlyStart',
   'EarlyFinish',
   'LateStart',
   'LateFinish',
   'TotalSlack',
+  'FreeSlack',
   'Critical',
 ] as const;
 export type OracleField = (typeof ORACLE_FIELDS)[number];
@@ -102,6 +105,8 @@ export function compareWithMsProject(xml: string, file: string): OracleCompariso
       EarlyFinish: ours.earlyFinish,
       LateStart: ours.lateStart,
       LateFinish: ours.lateFinish,
+      Start: ours.earlyStart,
+      Finish: ours.earlyFinish,
     };
     for (const [field, value] of Object.entries(dates) as [OracleField, number][]) {
       const theirs = task.values[field];
@@ -122,6 +127,14 @@ export function compareWithMsProject(xml: string, file: string): OracleCompariso
         field: 'TotalSlack',
         ours: String(Math.round(ours.totalSlack * 10)),
         msProject: slack,
+      });
+    const free = task.values.FreeSlack;
+    if (free !== undefined && Math.round(ours.freeSlack * 10) !== Math.round(Number(free)))
+      differences.push({
+        uid: task.uid,
+        field: 'FreeSlack',
+        ours: String(Math.round(ours.freeSlack * 10)),
+        msProject: free,
       });
     const critical = task.values.Critical;
     if (critical !== undefined && ours.critical !== (critical === '1'))

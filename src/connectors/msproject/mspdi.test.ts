@@ -119,6 +119,38 @@ describe('reading MSPDI', () => {
     );
   });
 
+  it('refuses a recurrence it cannot place and stays fast on a long one', () => {
+    const calendar = (recurrence: string, to = '2027-12-31'): string =>
+      `<Calendar><UID>1</UID><Name>Standard</Name><BaseCalendarUID>-1</BaseCalendarUID>
+        <WeekDays>${day(1, [])}${[2, 3, 4, 5, 6].map((d) => day(d, office)).join('')}${day(7, [])}</WeekDays>
+        <Exceptions><Exception><Name>Odd</Name>${recurrence}<DayWorking>0</DayWorking>
+          <TimePeriod><FromDate>2027-01-01T00:00:00</FromDate><ToDate>${to}T23:59:00</ToDate></TimePeriod>
+        </Exception></Exceptions></Calendar>`;
+    for (const recurrence of [
+      '<Type>4</Type><MonthDay>40</MonthDay>',
+      '<Type>5</Type><MonthItem>12</MonthItem><MonthPosition>0</MonthPosition>',
+      '<Type>5</Type><MonthItem>4</MonthItem><MonthPosition>7</MonthPosition>',
+      '<Type>2</Type><Month>12</Month><MonthDay>1</MonthDay>',
+      '<Type>8</Type>',
+    ])
+      expect(() =>
+        normalizeMsProjectXml(project(task(1, 'PT8H0M0S'), calendar(recurrence)), 'odd.xml'),
+      ).toThrow(/recurring calendar exception 'Odd' \(type \d\) is not supported/);
+    // Every Monday for 80 years, then a task of 2,000 days across them: well under a second.
+    const began = performance.now();
+    const plan = normalizeMsProjectXml(
+      project(
+        task(1, 'PT16000H0M0S'),
+        calendar('<Type>6</Type><DaysOfWeek>2</DaysOfWeek><Period>0</Period>', '2106-12-31'),
+      ),
+      'mondays.xml',
+    );
+    const schedule = scheduleCriticalPath(scheduleInputFromMsProject(plan));
+    expect(performance.now() - began).toBeLessThan(1500);
+    // Four working days a week (Tuesday to Friday): 2,000 days take 500 weeks, into 2036.
+    expect(formatLocalDateTime(schedule.activities[0]!.earlyFinish).slice(0, 4)).toBe('2036');
+  });
+
   it('expands daily, weekly, monthly and yearly recurring exceptions as MS Project saved them', () => {
     // MS Project 2010 saved one exception of each kind; each ends (ToDate) on its last
     // occurrence. The days below are worked out by hand from the recurrence.

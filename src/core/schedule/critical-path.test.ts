@@ -330,3 +330,88 @@ describe('any network, against a plain integer CPM', () => {
     );
   });
 });
+
+describe('MS Project rules for progress, early constraints and placeholders', () => {
+  it('keeps a started activity at its actual start, whatever its predecessors say', () => {
+    const schedule = scheduleCriticalPath(
+      periods(
+        [
+          { id: 'A', duration: 5 },
+          { id: 'B', duration: 3, actualStart: 2 },
+          { id: 'C', duration: 1 },
+        ],
+        [fs('A', 'B'), fs('B', 'C')],
+      ),
+    );
+    const [, b, c] = schedule.activities;
+    expect([b!.earlyStart, b!.earlyFinish, b!.driver.kind]).toEqual([2, 5, 'actual']);
+    expect(c!.earlyStart).toBe(5);
+  });
+
+  it('starts an activity held by a no-earlier-than or must constraint before the project start', () => {
+    const input: ScheduleInput = {
+      ...periods(
+        [
+          { id: 'A', duration: 2, constraint: { kind: 'start_no_earlier_than', at: -10 } },
+          { id: 'B', duration: 2, constraint: { kind: 'must_finish_on', at: -4 } },
+          { id: 'C', duration: 2, constraint: { kind: 'start_no_later_than', at: -10 } },
+        ],
+        [],
+      ),
+    };
+    const [a, b, c] = scheduleCriticalPath(input).activities;
+    expect([a!.earlyStart, b!.earlyStart]).toEqual([-10, -6]);
+    // No later than is a ceiling, not a start: with nothing before it, it is at its date.
+    expect(c!.earlyStart).toBe(-10);
+  });
+
+  it('finishes the project with its last activity, even one before the start date', () => {
+    const schedule = scheduleCriticalPath({
+      ...periods([{ id: 'A', duration: 2, manualStart: -10 }], []),
+    });
+    expect(schedule.finish).toBe(-8);
+    expect(schedule.activities[0]!.totalSlack).toBe(0);
+  });
+
+  it('marks a placeholder critical only when it is linked', () => {
+    const schedule = scheduleCriticalPath(
+      periods(
+        [
+          { id: 'A', duration: 2, criticalOnlyWhenLinked: true },
+          { id: 'B', duration: 2, criticalOnlyWhenLinked: true },
+          { id: 'C', duration: 0 },
+        ],
+        [fs('B', 'C')],
+      ),
+    );
+    expect(schedule.activities.map((a) => [a.id, a.totalSlack, a.critical])).toEqual([
+      ['A', 0, false],
+      ['B', 0, true],
+      ['C', 0, true],
+    ]);
+  });
+
+  it('refuses a calendar without working time only when something works on it', () => {
+    const input = periods([{ id: 'A', duration: 2 }], []);
+    const idle = { id: 'idle', week: {} };
+    expect(scheduleCriticalPath({ ...input, calendars: [...input.calendars, idle] }).finish).toBe(
+      2,
+    );
+    expect(() =>
+      scheduleCriticalPath({
+        ...input,
+        calendars: [...input.calendars, idle],
+        activities: [{ id: 'A', duration: 2, calendar: 'idle' }],
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          expect.objectContaining({
+            path: 'calendars[1]',
+            message: 'calendar idle has no working time (used by activities[0].calendar)',
+          }),
+        ],
+      }),
+    );
+  });
+});

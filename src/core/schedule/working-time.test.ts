@@ -195,3 +195,20 @@ describe('against minute-by-minute counting, with holidays, short days and a wor
 function dayNumber(date: string): number {
   return Math.floor(at(date) / 1440);
 }
+
+describe('working time counted far before the first date asked about', () => {
+  it('gives the same answers whichever dates are asked first', () => {
+    const standard = compileWorkingTime({ id: 'standard', week: STANDARD_WEEK });
+    const fresh = (): ReturnType<typeof compileWorkingTime> =>
+      compileWorkingTime({ id: 'standard', week: STANDARD_WEEK });
+    const late = at('2040-06-04T08:00');
+    const early = at('2001-03-05T08:00');
+    const middle = at('2020-01-06T08:00');
+    // Asked late first, then ever earlier: the counts must still add up.
+    const total = standard.workBetween(middle, late) + standard.workBetween(early, middle);
+    expect(standard.workBetween(early, late)).toBe(total);
+    expect(fresh().workBetween(early, late)).toBe(total);
+    expect(standard.addWork(late, -total)).toBe(early);
+    expect(fresh().addWork(early, total)).toBe(fresh().previousWorkFinish(late));
+  });
+});

@@ -142,17 +142,31 @@ export function compileWorkingTime(calendar: WorkingTimeCalendar): WorkingTime {
     exceptions.some((exception) => exception.periods.length > 0);
   if (!hasWeeklyWork && !hasOtherWork) throw new RangeError(`${where} has no working time`);
 
+  const singleDays = new Map<number, number>();
+  const rangeExceptions: number[] = [];
+  exceptions.forEach((exception, i) => {
+    if (exception.range.from === exception.range.to) singleDays.set(exception.range.from, i);
+    else rangeExceptions.push(i);
+  });
   const cache = new Map<number, readonly WorkingPeriod[]>();
   const totals = new Map<number, number>();
   const periodsOn = (day: number): readonly WorkingPeriod[] => {
     const cached = cache.get(day);
     if (cached !== undefined) return cached;
     let periods: readonly WorkingPeriod[] | undefined;
-    // A later exception wins over an earlier one, as in a list edited top to bottom.
-    for (let i = exceptions.length - 1; i >= 0 && periods === undefined; i -= 1) {
+    // A later exception wins over an earlier one, as in a list edited top to bottom. Days of
+    // a recurring exception are one-day exceptions, found by their day.
+    let winner = singleDays.get(day) ?? -1;
+    for (let k = rangeExceptions.length - 1; k >= 0; k -= 1) {
+      const i = rangeExceptions[k]!;
+      if (i < winner) break;
       const exception = exceptions[i]!;
-      if (day >= exception.range.from && day <= exception.range.to) periods = exception.periods;
+      if (day >= exception.range.from && day <= exception.range.to) {
+        winner = i;
+        break;
+      }
     }
+    if (winner >= 0) periods = exceptions[winner]!.periods;
     const weekday = weekdayOfDay(day);
     for (let i = workWeeks.length - 1; i >= 0 && periods === undefined; i -= 1) {
       const alternate = workWeeks[i]!;
