@@ -8,7 +8,12 @@ import {
   type ScheduleLink,
 } from './critical-path.ts';
 import { formatLocalDateTime, parseLocalDateTime } from './local-time.ts';
-import { ELAPSED_WEEK, STANDARD_WEEK } from './working-time.ts';
+import {
+  allDayWeek,
+  ELAPSED_WEEK,
+  STANDARD_WEEK,
+  type WorkingTimeCalendar,
+} from './working-time.ts';
 
 const at = (text: string): number => parseLocalDateTime(text)!;
 const DAY = 480;
@@ -393,7 +398,7 @@ describe('MS Project rules for progress, early constraints and placeholders', ()
 
   it('refuses a calendar without working time only when something works on it', () => {
     const input = periods([{ id: 'A', duration: 2 }], []);
-    const idle = { id: 'idle', week: {} };
+    const idle: WorkingTimeCalendar = { id: 'idle', week: allDayWeek([]) };
     expect(scheduleCriticalPath({ ...input, calendars: [...input.calendars, idle] }).finish).toBe(
       2,
     );
