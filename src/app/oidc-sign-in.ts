@@ -178,6 +178,9 @@ export async function finishSignOn(
   return { ok: true, personId: person.id, email, returnTo: pending.returnTo };
 }
 
+/** An error's message and its cause's (the client library wraps the precise one). */
 function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).slice(0, 300);
+  if (!(error instanceof Error)) return String(error).slice(0, 300);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`.slice(0, 300);
 }
