@@ -6,6 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
+import { authorize } from '../../app/viewer.ts';
 import { saveImportMapping, showImportMapping } from '../../app/import-mapping.ts';
 import { importSpreadsheet, type ImportResult } from '../../app/import-spreadsheet.ts';
 import { parseColumnMapping } from '../../connectors/spreadsheet/column-mapping.ts';
@@ -190,6 +191,7 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request) => {
+      await authorize(ctx, request.personId, { kind: 'source.push' });
       const body = request.body;
       if (body === undefined || body === null) {
         fail('import.bad_file', 'the request has no body: send the spreadsheet itself', {
@@ -315,10 +317,18 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { ...errorResponses },
       },
     },
-    async (request) => ({
-      source: request.params.source,
-      mapping: await saveImportMapping(ctx, request.params.source, request.body, request.personId),
-    }),
+    async (request) => {
+      await authorize(ctx, request.personId, { kind: 'source.push' });
+      return {
+        source: request.params.source,
+        mapping: await saveImportMapping(
+          ctx,
+          request.params.source,
+          request.body,
+          request.personId,
+        ),
+      };
+    },
   );
 }
 
