@@ -61,7 +61,6 @@ export interface Prepared {
   lowerBound: number;
 }
 
-const EPSILON = 1e-9;
 
 export interface Workspace {
   usage: Float64Array;
