@@ -5,10 +5,12 @@ import {
   loadJiraSite,
   saveJiraSite,
   type JiraSiteConfig,
+  type JiraSiteInput,
   type JiraSiteKind,
   type JiraSiteRecord,
 } from '../store/jira-site-store.ts';
 import type { AppContext } from './context.ts';
+import { type ActorLike, write } from './write.ts';
 import { credentialsPurpose, secretsOf, webhookSecretPurpose } from './jira-site-secrets.ts';
 
 /** A Jira site as configured by an operator. */
@@ -78,6 +80,7 @@ const FIELD_ID = /^[A-Za-z0-9_.-]+$/;
 export async function addJiraSite(
   ctx: AppContext,
   input: AddJiraSiteInput,
+  actor: ActorLike = 'cli',
 ): Promise<{ action: 'created' | 'updated'; site: JiraSiteView }> {
   const problems = checkInput(input);
   if (problems.length > 0) throw new DomainError(problems);
@@ -100,23 +103,38 @@ export async function addJiraSite(
     overlapMinutes: input.overlapMinutes ?? 5,
     pageSize: input.pageSize ?? 100,
   };
-  const action = await saveJiraSite(
-    ctx.db,
-    {
-      id: input.id,
-      kind: input.kind,
-      baseUrl: input.baseUrl.replace(/\/+$/, ''),
-      authKind: input.credentials?.kind ?? 'none',
-      credentialsSealed:
-        input.credentials === null
-          ? null
-          : await secrets.seal(JSON.stringify(input.credentials), credentialsPurpose(input.id)),
-      webhookSecretSealed,
-      demo: false,
-      config,
-    },
-    ctx.clock.now(),
-  );
+  const sealedCredentials =
+    input.credentials === null
+      ? null
+      : await secrets.seal(JSON.stringify(input.credentials), credentialsPurpose(input.id));
+  const site: JiraSiteInput = {
+    id: input.id,
+    kind: input.kind,
+    baseUrl: input.baseUrl.replace(/\/+$/, ''),
+    authKind: input.credentials?.kind ?? 'none',
+    credentialsSealed: sealedCredentials,
+    webhookSecretSealed,
+    demo: false,
+    config,
+  };
+  const written = await write(ctx, actor, async ({ tx, at, audit }) => {
+    const saved = await saveJiraSite(tx, site, at);
+    // Secrets are never logged: only whether they are set.
+    audit({
+      action: `site.${saved === 'created' ? 'create' : 'update'}`,
+      item: `site/${input.id}`,
+      after: {
+        kind: site.kind,
+        baseUrl: site.baseUrl,
+        authKind: site.authKind,
+        credentials: sealedCredentials === null ? 'none' : 'set',
+        webhookSecret: webhookSecretSealed === null ? 'none' : 'set',
+        config,
+      },
+    });
+    return saved;
+  });
+  const action = written.value;
   const stored = await loadJiraSite(ctx.db, input.id);
   if (stored === null) throw new Error(`site ${input.id} vanished after saving`);
   return { action, site: viewJiraSite(stored) };

@@ -4,17 +4,16 @@ import { diffPlans, mergePlans, type PlanEntityChange } from '../core/plan/diff-
 import { validatePlan } from '../core/plan/validate-plan.ts';
 import { loadPlan, writePlanChanges } from '../store/plan-store.ts';
 import type { SignalSync } from '../store/signal-store.ts';
-import { lockForWrite } from '../store/write-lock.ts';
 import type { AppContext } from './context.ts';
-import { recomputeSignals } from './derive.ts';
+import { type ActorLike, planAudit, write } from './write.ts';
 
 export interface ApplyPlanOptions {
   /** Remove stored entities the incoming plan does not name. */
   prune?: boolean;
   /** Report what would change and change nothing. */
   dryRun?: boolean;
-  /** Who applies it (a person id, or `cli`). */
-  actor: string;
+  /** Who applies it, and through which door. */
+  actor: ActorLike;
 }
 
 export interface ApplyPlanResult {
@@ -24,42 +23,41 @@ export interface ApplyPlanResult {
   durationMs: number;
 }
 
-class DryRunRollback extends Error {}
-
 /**
- * Upserts a plan by id, merged with what is stored and checked as a whole, in one transaction:
- * it lands whole or not at all. Signals are brought up to date in the same transaction.
+ * Upserts a plan by id, merged with what is stored and checked as a whole, in one write: it
+ * lands whole or not at all, with the signals brought up to date and each entity changed in the
+ * audit log.
  */
 export async function applyPlan(
   ctx: AppContext,
   incoming: Plan,
   options: ApplyPlanOptions,
 ): Promise<ApplyPlanResult> {
-  const started = performance.now();
-  let result: Omit<ApplyPlanResult, 'durationMs'> | undefined;
-  try {
-    await ctx.db.transaction(async (tx) => {
-      await lockForWrite(ctx.db, tx);
+  const dryRun = options.dryRun === true;
+  const written = await write(
+    ctx,
+    options.actor,
+    async ({ tx, at, actor, audit, derive }) => {
       const stored = await loadPlan(tx);
       const merged = mergePlans(stored, incoming, options.prune === true);
       const problems = validatePlan(merged);
       if (problems.length > 0) throw new DomainError(problems);
       const changes = diffPlans(stored, merged);
-      const at = ctx.clock.now();
-      await writePlanChanges(tx, changes, at, options.actor);
-      const { signals } = await recomputeSignals(tx, ctx.clock.asOf(), at, {
-        model: ctx.model,
-        notify: ctx.db.kind === 'postgres' && options.dryRun !== true,
+      await writePlanChanges(tx, changes, at, actor.id);
+      audit({
+        action: 'plan.apply',
+        after: { changes: changes.length, prune: options.prune === true },
       });
-      result = { changes, signals, dryRun: options.dryRun === true };
-      // A dry run does all the work, then rolls it back.
-      if (options.dryRun === true) throw new DryRunRollback();
-    });
-  } catch (error) {
-    // The model may have seen writes that were rolled back.
-    ctx.model?.invalidate();
-    if (!(error instanceof DryRunRollback)) throw error;
-  }
-  if (result === undefined) throw new Error('applyPlan finished without a result');
-  return { ...result, durationMs: performance.now() - started };
+      audit(...planAudit(changes));
+      derive();
+      return changes;
+    },
+    { dryRun },
+  );
+  return {
+    changes: written.value,
+    signals: written.signals,
+    dryRun,
+    durationMs: written.durationMs,
+  };
 }

@@ -18,8 +18,8 @@ import {
 } from '../store/decision-store.ts';
 import { listOpenDecisionsDueBy } from '../store/decision-notice-store.ts';
 import { loadPlan } from '../store/plan-store.ts';
-import { lockForWrite } from '../store/write-lock.ts';
 import type { AppContext } from './context.ts';
+import { write } from './write.ts';
 
 /** Who takes the steps the clock takes: reminders, escalations. */
 export const CLOCK_ACTOR = 'throughline';
@@ -99,11 +99,9 @@ export async function remindAndEscalate(
   // Past due, or due within the reminder window: a small query, run every minute.
   const due = await listOpenDecisionsDueBy(ctx.db, addDays(asOf, REMIND_DAYS_BEFORE));
   if (due.length === 0) return report;
-  await ctx.db.transaction(async (tx) => {
-    await lockForWrite(ctx.db, tx);
+  await write(ctx, { id: CLOCK_ACTOR, origin: { via: 'server' } }, async ({ tx, at, audit }) => {
     const plan = await loadPlan(tx);
     if (plan === null) return;
-    const at = ctx.clock.now();
     for (const id of due) {
       // Read again under the lock: another process may have taken the step already.
       const decision = await loadDecision(tx, id, true);
@@ -119,6 +117,12 @@ export async function remindAndEscalate(
         );
         if (done) continue;
         await updateDecision(tx, { ...decision, decider: step.decider, dueDate: step.dueDate });
+        audit({
+          action: step.stays ? 'decision.overdue' : 'decision.escalate',
+          item: `decision/${id}`,
+          before: { decider: step.from, dueDate: decision.dueDate },
+          after: { decider: step.to, dueDate: step.dueDate },
+        });
         await appendDecisionEvent(tx, id, at, CLOCK_ACTOR, step.stays ? 'overdue' : 'escalated', {
           from: step.from,
           to: step.to,

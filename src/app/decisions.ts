@@ -20,11 +20,10 @@ import {
 import { loadPlan, writePlanChanges } from '../store/plan-store.ts';
 import type { SignalSync } from '../store/signal-store.ts';
 import { loadLatestChanges } from '../store/work-item-store.ts';
-import { lockForWrite } from '../store/write-lock.ts';
 import type { AppContext } from './context.ts';
 import { escalatedFrom } from './decision-reminders.ts';
 import { predictionAtDecision, reviewOf } from './decision-review.ts';
-import { deriveSnapshot, recomputeSignals } from './derive.ts';
+import { type ActorLike, planAudit, write, type WriteScope } from './write.ts';
 import { openDecisionIn, priceOption, weigh, type OpenDecisionRequest } from './open-decision.ts';
 
 /**
@@ -35,32 +34,25 @@ import { openDecisionIn, priceOption, weigh, type OpenDecisionRequest } from './
  * history, all or nothing.
  */
 
-/** What the engine computes from: the stored plan and work as of the clock's day. */
+/** What the engine computes from: the stored plan and work as they stand in this write. */
 async function engineInput(
-  ctx: AppContext,
-  tx: Queryable,
+  scope: WriteScope,
 ): Promise<{ input: EngineInput; state: DerivedState }> {
-  const asOf = ctx.clock.asOf();
-  const snapshot = await deriveSnapshot(tx, asOf, ctx.model);
+  const snapshot = await scope.snapshot();
   if (snapshot === null) fail('not_found', 'there is no plan yet: apply one first', { path: '$' });
-  const changes = await loadLatestChanges(tx);
+  const changes = await loadLatestChanges(scope.tx);
   return {
-    input: { plan: snapshot.plan, workItems: snapshot.workItems, changes, asOf },
+    input: { plan: snapshot.plan, workItems: snapshot.workItems, changes, asOf: scope.asOf },
     state: snapshot.state,
   };
 }
 
-async function inWrite<T>(ctx: AppContext, work: (tx: Queryable) => Promise<T>): Promise<T> {
-  try {
-    return await ctx.db.transaction(async (tx) => {
-      await lockForWrite(ctx.db, tx);
-      return work(tx);
-    });
-  } catch (error) {
-    // The model may have seen writes that were rolled back.
-    ctx.model?.invalidate();
-    throw error;
-  }
+async function inWrite<T>(
+  ctx: AppContext,
+  actor: ActorLike,
+  work: (scope: WriteScope) => Promise<T>,
+): Promise<T> {
+  return (await write(ctx, actor, work)).value;
 }
 
 export type { OpenDecisionRequest } from './open-decision.ts';
@@ -73,11 +65,18 @@ export type { OpenDecisionRequest } from './open-decision.ts';
 export async function openDecision(
   ctx: AppContext,
   request: OpenDecisionRequest,
-  actor: string,
+  actor: ActorLike,
 ): Promise<{ decision: Decision; created: boolean }> {
-  return inWrite(ctx, async (tx) => {
-    const { input, state } = await engineInput(ctx, tx);
-    return openDecisionIn(tx, ctx.clock.now(), input, state, request, actor);
+  return inWrite(ctx, actor, async (scope) => {
+    const { input, state } = await engineInput(scope);
+    const opened = await openDecisionIn(scope.tx, scope.at, input, state, request, scope.actor.id);
+    if (opened.created)
+      scope.audit({
+        action: 'decision.open',
+        item: `decision/${opened.decision.id}`,
+        after: { title: opened.decision.title, options: opened.decision.options.length },
+      });
+    return opened;
   });
 }
 
@@ -86,22 +85,26 @@ export async function addDecisionOption(
   ctx: AppContext,
   id: string,
   option: ProposedOption,
-  actor: string,
+  actorLike: ActorLike,
 ): Promise<Decision> {
-  return inWrite(ctx, async (tx) => {
+  return inWrite(ctx, actorLike, async (scope) => {
+    const { tx } = scope;
+    const actor = scope.actor.id;
     const decision = await openOrFail(tx, id);
-    const { input, state } = await engineInput(ctx, tx);
+    const { input, state } = await engineInput(scope);
     const added = priceOption(input, state, option, decision.options.length + 1, actor, '$');
     const options = [...decision.options, added];
     const next: Decision = { ...decision, options, ...weigh(input.plan, options) };
     await insertDecisionOption(tx, id, added);
     await updateDecision(tx, next);
-    await appendDecisionEvent(tx, id, ctx.clock.now(), actor, 'option_added', {
+    const step = {
       option: added.number,
       title: added.title,
       decider: next.decider.person,
       dueDate: next.dueDate,
-    });
+    };
+    await appendDecisionEvent(tx, id, scope.at, actor, 'option_added', step);
+    scope.audit({ action: 'decision.add_option', item: `decision/${id}`, after: step });
     return next;
   });
 }
@@ -140,9 +143,11 @@ export async function decide(
   ctx: AppContext,
   id: string,
   request: DecideRequest,
-  actor: string,
+  actorLike: ActorLike,
 ): Promise<DecideResult> {
-  return inWrite(ctx, async (tx) => {
+  return inWrite(ctx, actorLike, async (scope) => {
+    const { tx, asOf, at } = scope;
+    const actor = scope.actor.id;
     const decision = await openOrFail(tx, id);
     const { decider } = decision;
     if (actor !== decider.person) {
@@ -162,7 +167,6 @@ export async function decide(
         { path: 'id' },
       );
     }
-    const asOf = ctx.clock.asOf();
     if (decision.dueDate !== null && asOf > decision.dueDate)
       fail(
         'decision.past_due',
@@ -190,17 +194,15 @@ export async function decide(
       );
 
     // Apply the option to the plan as it stands now, checked whole, the way applying a plan is.
-    const { input, state } = await engineInput(ctx, tx);
+    const { input, state } = await engineInput(scope);
     const priced = priceScenarioWithPlan(input, option.changes, state);
     const problems = validatePlan(priced.plan);
     if (problems.length > 0) throw new DomainError(problems);
     const changes = diffPlans(input.plan, priced.plan);
-    const at = ctx.clock.now();
     await writePlanChanges(tx, changes, at, actor);
-    const { signals } = await recomputeSignals(tx, asOf, at, {
-      model: ctx.model,
-      notify: ctx.db.kind === 'postgres',
-    });
+    scope.audit(...planAudit(changes));
+    scope.derive();
+    const { signals } = await scope.settle();
     const baseline = priced.result.milestones
       .filter((m) => m.plannedDate.before !== null && m.plannedDate.after !== null)
       .filter((m) => m.plannedDate.before !== m.plannedDate.after)
@@ -217,6 +219,17 @@ export async function decide(
     };
     const decided: Decision = { ...decision, status: 'decided', outcome };
     await updateDecision(tx, decided);
+    scope.audit({
+      action: 'decision.decide',
+      item: `decision/${id}`,
+      before: { status: decision.status },
+      after: {
+        status: 'decided',
+        option: option.number,
+        title: option.title,
+        reason: request.reason,
+      },
+    });
     await appendDecisionEvent(tx, id, at, actor, 'decided', {
       option: option.number,
       title: option.title,

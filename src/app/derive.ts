@@ -1,7 +1,6 @@
 import type { IsoDate, Plan } from '../core/domain/plan.ts';
 import type { DerivedState, Signal } from '../core/domain/state.ts';
 import type { WorkItem } from '../core/domain/work-item.ts';
-import { computeState } from '../core/engine/compute-state.ts';
 import type { Queryable } from '../store/database.ts';
 import { autoOpenDecisions } from './auto-open-decisions.ts';
 import type { AppContext } from './context.ts';
@@ -9,16 +8,14 @@ import { appendEvents, type LiveEvent } from '../store/event-log-store.ts';
 import { type FigureKind, recordFigureFreshness } from '../store/figure-freshness-store.ts';
 import { loadPlan } from '../store/plan-store.ts';
 import { listStaleSources } from '../store/jira-site-store.ts';
-import { raiseStalenessSignals } from '../core/staleness.ts';
 import { type SignalSync, syncSignals } from '../store/signal-store.ts';
-import { loadLatestChanges, loadWorkItems } from '../store/work-item-store.ts';
 import {
   type StateChanges,
   describeStateChanges,
   movedCount,
   signalAudience,
 } from './live-events.ts';
-import type { LiveModel } from './live-model.ts';
+import { createLiveModel, type LiveModel } from './live-model.ts';
 
 /** The plan, the work and what the engine derives from them as of a day. */
 export interface Snapshot {
@@ -36,20 +33,16 @@ export async function readPlan(ctx: AppContext): Promise<Plan | null> {
 }
 
 /**
- * Loads the plan and the work and derives the state; null before any plan was applied. With a
- * live model, only what changed since its last look is read.
+ * Loads the plan and the work and derives the state; null before any plan was applied. Always
+ * through a live model: the server's (only what changed since its last look is read), or a
+ * throwaway one that loads everything (the CLI, a test).
  */
 export async function deriveSnapshot(
   db: Queryable,
   asOf: IsoDate,
-  model?: LiveModel,
+  model: LiveModel = createLiveModel(),
 ): Promise<Snapshot | null> {
-  if (model !== undefined) return (await model.refresh(db, asOf)).snapshot;
-  const plan = await loadPlan(db);
-  if (plan === null) return null;
-  const workItems = await loadWorkItems(db);
-  const changes = await loadLatestChanges(db);
-  return { plan, workItems, state: computeState({ plan, workItems, changes, asOf }) };
+  return (await model.refresh(db, asOf)).snapshot;
 }
 
 const NO_SIGNAL_CHANGE: SignalSync = { raised: [], changed: [], resolved: [] };
@@ -79,17 +72,8 @@ export async function recomputeSignals(
   at: Date,
   options: RecomputeOptions = {},
 ): Promise<{ snapshot: Snapshot | null; signals: SignalSync; decisions: string[] }> {
-  let previous: Snapshot | null = null;
-  let moved: StateChanges | null = null;
-  let snapshot: Snapshot | null;
-  if (options.model !== undefined) {
-    const refresh = await options.model.refresh(tx, asOf);
-    snapshot = refresh.snapshot;
-    previous = refresh.previous;
-    moved = refresh.moved;
-  } else {
-    snapshot = await deriveSnapshot(tx, asOf);
-  }
+  const model = options.model ?? createLiveModel();
+  const { snapshot, previous, moved } = await model.refresh(tx, asOf);
   if (snapshot === null) return { snapshot, signals: NO_SIGNAL_CHANGE, decisions: [] };
   // Sources that went quiet raise their own signal: "data older than N minutes".
   const threshold = options.staleAfterMinutes ?? DEFAULT_STALE_AFTER_MINUTES;
@@ -99,13 +83,8 @@ export async function recomputeSignals(
     lastSuccessAt: s.lastSuccessAt,
     lastError: s.lastError === null ? null : s.lastError.message,
   }));
-  const computed = [
-    ...snapshot.state.signals,
-    ...(options.model === undefined
-      ? raiseStalenessSignals(snapshot.plan, snapshot.workItems, stale)
-      : options.model.stalenessSignals(stale)),
-  ];
-  const signals = await syncSignals(tx, computed, at, options.model?.signalCache);
+  const computed = [...snapshot.state.signals, ...model.stalenessSignals(stale)];
+  const signals = await syncSignals(tx, computed, at, model.signalCache);
   // An incident beyond the rights of the person it reaches opens its decision in this write.
   const decisions = await autoOpenDecisions(tx, snapshot, at);
   const changed =

@@ -4,16 +4,20 @@ import {
 } from '../connectors/spreadsheet/column-mapping.ts';
 import { loadMapping, saveMapping } from '../store/import-store.ts';
 import type { AppContext } from './context.ts';
+import { type ActorLike, write } from './write.ts';
 
 /** Checks a column mapping and saves it for a source; returns it with its defaults filled in. */
 export async function saveImportMapping(
   ctx: AppContext,
   source: string,
   input: unknown,
-  actor: string,
+  actor: ActorLike,
 ): Promise<ColumnMapping> {
   const mapping = parseColumnMapping(input, `the mapping for source '${source}'`);
-  await ctx.db.transaction((tx) => saveMapping(tx, source, mapping, ctx.clock.now(), actor));
+  await write(ctx, actor, async ({ tx, at, actor: by, audit }) => {
+    await saveMapping(tx, source, mapping, at, by.id);
+    audit({ action: 'import.mapping', item: `mapping/${source}`, after: mapping });
+  });
   return mapping;
 }
 

@@ -36,9 +36,8 @@ import type { Queryable } from '../store/database.ts';
 import { loadMapping, recordImportRun, saveMapping } from '../store/import-store.ts';
 import { loadPlan } from '../store/plan-store.ts';
 import type { SignalSync } from '../store/signal-store.ts';
-import { lockForWrite } from '../store/write-lock.ts';
 import type { AppContext } from './context.ts';
-import { recomputeSignals } from './derive.ts';
+import { type ActorLike, toActor, write, type WriteScope } from './write.ts';
 import { writeWorkItemEvents, type IngestCounts } from './ingest-work.ts';
 import { commitPlanFigures } from './commit-plan-figures.ts';
 
@@ -75,8 +74,8 @@ export interface ImportSpreadsheetOptions {
   dryRun?: boolean;
   /** Apply the good rows and report the bad ones, instead of refusing the whole file. */
   skipBadRows?: boolean;
-  /** Who imports (a person id, or `cli`). */
-  actor: string;
+  /** Who imports (a person, or `cli`), and through which door. */
+  actor: ActorLike;
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -105,14 +104,6 @@ export interface ImportResult {
   durationMs: number;
 }
 
-class DryRunRollback extends Error {
-  constructor(readonly result: ImportResult) {
-    super('dry run');
-  }
-}
-
-const NO_SIGNAL_CHANGE: SignalSync = { raised: [], changed: [], resolved: [] };
-
 /**
  * Imports a spreadsheet (CSV or XLSX) in one transaction, streaming its rows: KPI actuals,
  * budget lines and benefits land on the plan (diffed, validated, stored with history), Jira
@@ -127,16 +118,15 @@ export async function importSpreadsheet(
   const started = performance.now();
   const run = new ImportRunState();
   try {
-    return await ctx.db.transaction(async (tx) => {
-      await lockForWrite(ctx.db, tx);
-      const result = await importInTransaction(ctx, tx, options, run, startedAt, started);
-      // A dry run does all the work, then rolls it back.
-      if (options.dryRun === true) throw new DryRunRollback(result);
-      return result;
-    });
+    // A dry run does all the work, then rolls it back.
+    const written = await write(
+      ctx,
+      options.actor,
+      (scope) => importInWrite(scope, options, run, startedAt, started),
+      { dryRun: options.dryRun === true },
+    );
+    return written.value;
   } catch (error) {
-    ctx.model?.invalidate();
-    if (error instanceof DryRunRollback) return error.result;
     if (error instanceof DomainError && options.dryRun !== true && run.mapping !== null) {
       await recordRefusal(ctx, options, run, error, startedAt);
     }
@@ -164,20 +154,20 @@ class ImportRunState {
   }
 }
 
-async function importInTransaction(
-  ctx: AppContext,
-  tx: Queryable,
+async function importInWrite(
+  scope: WriteScope,
   options: ImportSpreadsheetOptions,
   run: ImportRunState,
   startedAt: Date,
   started: number,
 ): Promise<ImportResult> {
+  const { tx } = scope;
   const file = options.fileName;
   let mapping = options.mapping ?? (await savedMapping(tx, options.source));
   run.mapping = mapping;
   const sheets = options.sheet === undefined ? mapping?.sheets : [options.sheet];
   const stored = await loadPlan(tx);
-  const receivedAt = ctx.clock.now();
+  const receivedAt = scope.at;
   const skipBadRows = options.skipBadRows === true;
 
   // The figure kinds edit a copy of the plan; Jira CSV rows are written as work items.
@@ -372,37 +362,28 @@ async function importInTransaction(
     throw new DomainError(refusalProblems(run, file));
   }
 
-  const at = ctx.clock.now();
+  const at = scope.at;
   let changes: PlanEntityChange[] = [];
-  let signals = NO_SIGNAL_CHANGE;
   if (figures.editor !== null && stored !== null) {
-    const committed = await commitPlanFigures(
-      ctx,
-      tx,
-      stored,
-      figures.editor.result(),
-      at,
-      options.actor,
-      options.dryRun === true,
-    );
-    changes = committed.changes;
-    signals = committed.signals;
+    changes = await commitPlanFigures(scope, stored, figures.editor.result());
   } else if (workCounts.applied > 0) {
-    signals = (
-      await recomputeSignals(tx, ctx.clock.asOf(), at, {
-        model: ctx.model,
-        notify: ctx.db.kind === 'postgres' && options.dryRun !== true,
-        sourceChangedAt: earliestChange,
-        receivedAt: receivedAt.toISOString(),
-      })
-    ).signals;
+    scope.audit({
+      action: 'work.import',
+      item: `source/${options.source}`,
+      after: { file, ...workCounts },
+    });
+    scope.derive({ sourceChangedAt: earliestChange, receivedAt: receivedAt.toISOString() });
   }
+  const { signals } = await scope.settle();
   const mappingSaved = options.mapping !== undefined;
-  if (mappingSaved) await saveMapping(tx, options.source, mapping, at, options.actor);
+  if (mappingSaved) {
+    await saveMapping(tx, options.source, mapping, at, scope.actor.id);
+    scope.audit({ action: 'import.mapping', item: `mapping/${options.source}`, after: mapping });
+  }
 
   const mode = skipBadRows ? 'skip_bad_rows' : 'all_or_nothing';
   const rowsSkipped = run.badRows;
-  const finishedAt = ctx.clock.now();
+  const finishedAt = scope.at;
   const runId =
     options.dryRun === true
       ? null
@@ -422,7 +403,7 @@ async function importInTransaction(
           problemCount: run.problemCount,
           problems: run.problems.slice(0, 100),
           mapping,
-          actor: options.actor,
+          actor: scope.actor.id,
         });
   return {
     runId,
@@ -484,7 +465,13 @@ async function recordRefusal(
 ): Promise<void> {
   const mapping = run.mapping;
   if (mapping === null) return;
-  await ctx.db.transaction(async (tx) => {
+  // The refusal is a write of its own: the import's was rolled back.
+  await write(ctx, options.actor, async ({ tx, at, audit }) => {
+    audit({
+      action: 'import.refused',
+      item: `source/${options.source}`,
+      after: { file: options.fileName, problems: error.problems.length },
+    });
     await recordImportRun(tx, {
       source: options.source,
       file: options.fileName,
@@ -493,7 +480,7 @@ async function recordRefusal(
       mode: options.skipBadRows === true ? 'skip_bad_rows' : 'all_or_nothing',
       outcome: 'refused',
       startedAt: startedAt.toISOString(),
-      finishedAt: ctx.clock.now().toISOString(),
+      finishedAt: at.toISOString(),
       rowsRead: run.rowsRead,
       rowsApplied: 0,
       rowsSkipped: 0,
@@ -501,7 +488,7 @@ async function recordRefusal(
       problemCount: run.problemCount > 0 ? run.problemCount : error.problems.length,
       problems: error.problems.slice(0, 101),
       mapping,
-      actor: options.actor,
+      actor: toActor(options.actor).id,
     });
   });
 }

@@ -2,9 +2,8 @@ import { compareIngestOrder, type WorkItemEvent } from '../core/domain/work-item
 import type { Queryable } from '../store/database.ts';
 import type { SignalSync } from '../store/signal-store.ts';
 import { claimDeliveries, loadItemOrders, writeWorkItemBatch } from '../store/work-item-store.ts';
-import { lockForWrite } from '../store/write-lock.ts';
 import type { AppContext } from './context.ts';
-import { recomputeSignals } from './derive.ts';
+import { type ActorLike, sourceActor, write, type WriteScope } from './write.ts';
 
 export interface IngestCounts {
   /** Events that changed a work item. */
@@ -21,8 +20,6 @@ export interface IngestResult extends IngestCounts {
   durationMs: number;
 }
 
-const NO_SIGNAL_CHANGE: SignalSync = { raised: [], changed: [], resolved: [] };
-
 /**
  * Writes work-item events inside the caller's write transaction, without deriving anything:
  * duplicates change nothing, and an older update arriving after a newer one does not roll the
@@ -33,7 +30,7 @@ export async function writeWorkItemEvents(
   tx: Queryable,
   events: readonly WorkItemEvent[],
   receivedAt: Date,
-): Promise<IngestCounts & { earliestChange: string | null }> {
+): Promise<IngestCounts & { earliestChange: string | null; appliedKeys: Map<string, string[]> }> {
   const counts = { applied: 0, duplicates: 0, stale: 0 };
   const claimed = await claimDeliveries(
     tx,
@@ -53,6 +50,7 @@ export async function writeWorkItemEvents(
   const held = await loadItemOrders(tx, fresh.map(idOf));
   const outcomes: { event: WorkItemEvent; outcome: 'applied' | 'stale' }[] = [];
   let earliestChange: string | null = null;
+  const appliedKeys = new Map<string, string[]>();
   for (const event of fresh) {
     const { source, key } = idOf(event);
     const id = `${source}\u0000${key}`;
@@ -65,49 +63,51 @@ export async function writeWorkItemEvents(
     held.set(id, event.order);
     outcomes.push({ event, outcome: 'applied' });
     counts.applied += 1;
+    const keys = appliedKeys.get(source);
+    if (keys === undefined) appliedKeys.set(source, [key]);
+    else keys.push(key);
     const changedAt = event.change?.at ?? event.order.updatedAt;
     if (earliestChange === null || Date.parse(changedAt) < Date.parse(earliestChange))
       earliestChange = changedAt;
   }
   await writeWorkItemBatch(tx, outcomes, receivedAt);
-  return { ...counts, earliestChange };
+  return { ...counts, earliestChange, appliedKeys };
 }
 
 /**
- * Applies work-item events inside the caller's write transaction (see `writeWorkItemEvents`),
- * then brings the signals (and live events) up to date before the transaction commits.
+ * Applies work-item events inside a write (see `writeWorkItemEvents`) and, when any changed an
+ * item, asks the write to bring the derived state up to date before it commits; the items
+ * changed go to the audit log under their source.
  */
-export async function ingestInTransaction(
-  ctx: AppContext,
-  tx: Queryable,
+export async function ingestInWrite(
+  scope: WriteScope,
   events: readonly WorkItemEvent[],
   receivedAt: Date,
-): Promise<IngestCounts & { signals: SignalSync }> {
-  const { earliestChange, ...counts } = await writeWorkItemEvents(tx, events, receivedAt);
-  if (counts.applied === 0) return { ...counts, signals: NO_SIGNAL_CHANGE };
-  const { signals } = await recomputeSignals(tx, ctx.clock.asOf(), ctx.clock.now(), {
-    model: ctx.model,
-    notify: ctx.db.kind === 'postgres',
-    sourceChangedAt: earliestChange,
-    receivedAt: receivedAt.toISOString(),
-  });
-  return { ...counts, signals };
+): Promise<IngestCounts> {
+  const { earliestChange, appliedKeys, ...counts } = await writeWorkItemEvents(
+    scope.tx,
+    events,
+    receivedAt,
+  );
+  if (counts.applied === 0) return counts;
+  for (const [source, keys] of appliedKeys)
+    scope.audit({ action: 'work.ingest', item: `source/${source}`, after: { ...counts, keys } });
+  scope.derive({ sourceChangedAt: earliestChange, receivedAt: receivedAt.toISOString() });
+  return counts;
 }
 
-/** Takes work-item events from a source in one transaction of its own. */
+/** Takes work-item events from a source in one write of its own (actor: the source). */
 export async function ingestWorkItemEvents(
   ctx: AppContext,
   events: readonly WorkItemEvent[],
+  actor: ActorLike = sourceActor(events[0] === undefined ? 'none' : sourceOf(events[0]), {
+    via: 'cli',
+  }),
 ): Promise<IngestResult> {
-  const started = performance.now();
-  try {
-    const result = await ctx.db.transaction(async (tx) => {
-      await lockForWrite(ctx.db, tx);
-      return ingestInTransaction(ctx, tx, events, ctx.clock.now());
-    });
-    return { ...result, durationMs: performance.now() - started };
-  } catch (error) {
-    ctx.model?.invalidate();
-    throw error;
-  }
+  const written = await write(ctx, actor, (scope) => ingestInWrite(scope, events, scope.at));
+  return { ...written.value, signals: written.signals, durationMs: written.durationMs };
+}
+
+function sourceOf(event: WorkItemEvent): string {
+  return event.op === 'upsert' ? event.item.source : event.source;
 }

@@ -86,8 +86,17 @@ interface Flight {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+export interface LiveModelOptions {
+  /**
+   * The longest full recompute (ms) that may replace a run of incremental steps when it is
+   * expected to be cheaper; 0 keeps every change incremental (tests that read what moved).
+   */
+  fullRecomputeBudgetMs?: number;
+}
+
 /** A model that starts empty and loads on its first refresh. */
-export function createLiveModel(): LiveModel {
+export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
+  const fullBudgetMs = options.fullRecomputeBudgetMs ?? FULL_RECOMPUTE_BUDGET_MS;
   let planVersion = -1;
   let workVersion = 0;
   let plan: Plan | null = null;
@@ -234,7 +243,7 @@ export function createLiveModel(): LiveModel {
       }
       if (pending.length === 0) return;
       const fullMs = fullMsPerEntity * modelSize(current);
-      if (fullMs <= FULL_RECOMPUTE_BUDGET_MS && fullMs < pending.length * eventMs) {
+      if (fullMs <= fullBudgetMs && fullMs < pending.length * eventMs) {
         deriveInFull(current, asOf);
         continue;
       }

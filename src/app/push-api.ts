@@ -13,10 +13,10 @@ import {
 } from '../store/import-store.ts';
 import { loadPlan } from '../store/plan-store.ts';
 import type { SignalSync } from '../store/signal-store.ts';
-import { lockForWrite } from '../store/write-lock.ts';
 import { commitPlanFigures } from './commit-plan-figures.ts';
 import type { AppContext } from './context.ts';
-import { ingestInTransaction } from './ingest-work.ts';
+import { ingestInWrite } from './ingest-work.ts';
+import { type ActorLike, toActor, write, type WriteScope } from './write.ts';
 
 /**
  * The push API: any system posts KPI actuals or work items in batches. A batch lands whole or
@@ -26,7 +26,7 @@ import { ingestInTransaction } from './ingest-work.ts';
 
 export interface PushOptions {
   /** Who pushes (the token's person): idempotency keys are kept per caller. */
-  actor: string;
+  actor: ActorLike;
   idempotencyKey?: string | undefined;
 }
 
@@ -69,8 +69,9 @@ export function pushKpiActuals(
   request: PushKpiActualsRequest,
   options: PushOptions,
 ): Promise<PushAnswer<PushKpiActualsResponse>> {
-  return withIdempotency(ctx, 'push.kpi-actuals', request, options, async (tx, receivedAt) => {
-    const stored = await loadPlan(tx);
+  return withIdempotency(ctx, 'push.kpi-actuals', request, options, async (scope) => {
+    const receivedAt = scope.at;
+    const stored = await loadPlan(scope.tx);
     if (stored === null) {
       fail('not_found', 'No plan has been applied yet: apply a plan before pushing KPI actuals', {
         path: 'plan',
@@ -109,15 +110,8 @@ export function pushKpiActuals(
     for (const update of resolved) {
       if (update !== null) figureChanges.push(...editor.apply(update));
     }
-    const { changes, signals } = await commitPlanFigures(
-      ctx,
-      tx,
-      stored,
-      editor.result(),
-      receivedAt,
-      options.actor,
-      false,
-    );
+    const changes = await commitPlanFigures(scope, stored, editor.result());
+    const { signals } = await scope.settle();
     return {
       source: request.source ?? null,
       received: request.actuals.length,
@@ -189,15 +183,17 @@ export async function pushWorkItems(
   options: PushOptions,
 ): Promise<PushAnswer<PushWorkItemsResponse>> {
   const events = workItemEvents(request);
-  return await withIdempotency(ctx, 'push.work-items', request, options, async (tx, receivedAt) => {
-    const result = await ingestInTransaction(ctx, tx, events, receivedAt);
+  return await withIdempotency(ctx, 'push.work-items', request, options, async (scope) => {
+    const receivedAt = scope.at;
+    const result = await ingestInWrite(scope, events, receivedAt);
+    const { signals } = await scope.settle();
     return {
       source: request.source,
       received: request.items.length,
       applied: result.applied,
       duplicates: result.duplicates,
       stale: result.stale,
-      signals: signalIds(result.signals),
+      signals: signalIds(signals),
       receivedAt: receivedAt.toISOString(),
     };
   });
@@ -286,11 +282,11 @@ async function withIdempotency<T>(
   scope: string,
   request: unknown,
   options: PushOptions,
-  work: (tx: Queryable, receivedAt: Date) => Promise<T>,
+  work: (scope: WriteScope) => Promise<T>,
 ): Promise<PushAnswer<T>> {
   const key = options.idempotencyKey;
   const at: IdempotencyScope | null =
-    key === undefined ? null : { actor: options.actor, scope, key };
+    key === undefined ? null : { actor: toActor(options.actor).id, scope, key };
   const requestHash = createHash('sha256').update(canonicalJson(request)).digest('hex');
   const replay = async (db: Queryable): Promise<PushAnswer<T> | null> => {
     if (at === null) return null;
@@ -308,27 +304,21 @@ async function withIdempotency<T>(
   // A retry is answered without waiting for the write lock.
   const early = await replay(ctx.db);
   if (early !== null) return early;
-  try {
-    return await ctx.db.transaction(async (tx) => {
-      await lockForWrite(ctx.db, tx);
-      // Another request with the same key may have committed while this one waited.
-      const late = await replay(tx);
-      if (late !== null) return late;
-      const receivedAt = ctx.clock.now();
-      // The first answer is the JSON a replay gets, field for field.
-      const body = JSON.parse(JSON.stringify(await work(tx, receivedAt))) as T;
-      if (at !== null) {
-        await storeIdempotentResponse(
-          tx,
-          at,
-          { requestHash, statusCode: 200, response: body },
-          receivedAt,
-        );
-      }
-      return { statusCode: 200, body, replayed: false };
-    });
-  } catch (error) {
-    ctx.model?.invalidate();
-    throw error;
-  }
+  const written = await write(ctx, options.actor, async (scope) => {
+    // Another request with the same key may have committed while this one waited.
+    const late = await replay(scope.tx);
+    if (late !== null) return late;
+    // The first answer is the JSON a replay gets, field for field.
+    const body = JSON.parse(JSON.stringify(await work(scope))) as T;
+    if (at !== null) {
+      await storeIdempotentResponse(
+        scope.tx,
+        at,
+        { requestHash, statusCode: 200, response: body },
+        scope.at,
+      );
+    }
+    return { statusCode: 200, body, replayed: false };
+  });
+  return written.value;
 }

@@ -13,9 +13,9 @@ import {
   markRetryLater,
   persistDelivery,
 } from '../store/webhook-inbox-store.ts';
-import { lockForWrite } from '../store/write-lock.ts';
 import type { AppContext } from './context.ts';
-import { ingestInTransaction, type IngestCounts } from './ingest-work.ts';
+import { ingestInWrite, type IngestCounts } from './ingest-work.ts';
+import { type Actor, write } from './write.ts';
 
 export interface WebhookDelivery {
   /** The Jira site id (the path's `{site}`). */
@@ -301,6 +301,9 @@ export interface InboxFailure {
   retryAt: Date | null;
 }
 
+/** Deliveries are applied by the server's inbox worker; the audit entries name their source. */
+const WEBHOOK_ACTOR: Actor = { id: 'webhook', origin: { via: 'webhook' } };
+
 export interface InboxRun extends IngestCounts {
   /** Deliveries taken from the inbox in this run. */
   claimed: number;
@@ -326,9 +329,8 @@ export async function processInbox(
 ): Promise<InboxRun> {
   const claimed: InboxRow[] = [];
   try {
-    return await ctx.db.transaction(async (tx) => {
-      await lockForWrite(ctx.db, tx);
-      const now = ctx.clock.now();
+    const written = await write(ctx, WEBHOOK_ACTOR, async (scope) => {
+      const { tx, at: now } = scope;
       claimed.push(...(await claimPending(tx, limit, now)));
       const events: WorkItemEvent[] = [];
       const done: number[] = [];
@@ -348,12 +350,12 @@ export async function processInbox(
       const counts =
         events.length === 0
           ? { applied: 0, duplicates: 0, stale: 0 }
-          : await ingestInTransaction(ctx, tx, events, earliest ?? now);
-      await markProcessed(tx, done, ctx.clock.now());
+          : await ingestInWrite(scope, events, earliest ?? now);
+      await markProcessed(tx, done, now);
       return { ...counts, claimed: claimed.length, processed: done.length, failures };
     });
+    return written.value;
   } catch (error) {
-    ctx.model?.invalidate();
     // Nothing claimed: the database itself failed (down, locked); the caller backs off.
     if (claimed.length === 0) throw error;
   }
@@ -411,31 +413,35 @@ async function processOne(ctx: AppContext, seq: number, policy: InboxRetryPolicy
   const empty = { applied: 0, duplicates: 0, stale: 0, processed: 0, failures: [] };
   let failure: unknown;
   try {
-    return await ctx.db.transaction(async (tx) => {
-      await lockForWrite(ctx.db, tx);
+    const written = await write(ctx, WEBHOOK_ACTOR, async (scope) => {
+      const { tx, at: now } = scope;
       const row = await claimDelivery(tx, seq);
       if (row === null) return empty;
-      const now = ctx.clock.now();
       const normalised = normaliseRow(row);
       if ('problems' in normalised) {
         await markDeadLetter(tx, row.seq, now, row.attempts + 1, normalised.problems);
         return { ...empty, failures: [failureOf(row, normalised.problems, null)] };
       }
-      const counts = await ingestInTransaction(ctx, tx, normalised.events, row.receivedAt);
-      await markProcessed(tx, [row.seq], ctx.clock.now());
+      const counts = await ingestInWrite(scope, normalised.events, row.receivedAt);
+      await markProcessed(tx, [row.seq], now);
       return { ...counts, processed: 1, failures: [] };
     });
+    return written.value;
   } catch (error) {
-    ctx.model?.invalidate();
     failure = error;
   }
-  return ctx.db.transaction(async (tx) => {
+  // The failure is recorded in a write of its own: the delivery's was rolled back.
+  const recorded = await write(ctx, WEBHOOK_ACTOR, async ({ tx, at: now, audit }) => {
     const row = await claimDelivery(tx, seq);
     if (row === null) return empty;
-    const now = ctx.clock.now();
     const problems = problemsOf(failure);
     const attempts = row.attempts + 1;
     if (isPermanent(failure) || attempts >= policy.maxAttempts) {
+      audit({
+        action: 'webhook.dead_letter',
+        item: `source/${row.source}`,
+        after: { deliveryId: row.deliveryId, problems },
+      });
       await markDeadLetter(tx, row.seq, now, attempts, problems);
       return { ...empty, failures: [failureOf(row, problems, null)] };
     }
@@ -444,6 +450,7 @@ async function processOne(ctx: AppContext, seq: number, policy: InboxRetryPolicy
     await markRetryLater(tx, row.seq, attempts, retryAt, problems);
     return { ...empty, failures: [failureOf(row, problems, retryAt)] };
   });
+  return recorded.value;
 }
 
 /** The SQLSTATE of a database error, when it has one. */

@@ -25,9 +25,10 @@ import {
   type JiraSiteRecord,
 } from '../store/jira-site-store.ts';
 import { loadPlan } from '../store/plan-store.ts';
-import { lockForWrite } from '../store/write-lock.ts';
+import type { SignalSync } from '../store/signal-store.ts';
 import type { AppContext } from './context.ts';
-import { ingestInTransaction, type IngestCounts } from './ingest-work.ts';
+import { ingestInWrite, type IngestCounts } from './ingest-work.ts';
+import { sourceActor, write, type WriteOrigin } from './write.ts';
 import { openJiraCredentials } from './jira-site-secrets.ts';
 
 /**
@@ -68,6 +69,8 @@ export interface SyncJiraSiteOptions {
   onProgress?: (progress: SyncProgress) => void;
   /** HTTP tuning (timeouts, retries, the fetch to use); the site's own settings are kept. */
   http?: Omit<Partial<JiraClientOptions>, 'siteId' | 'baseUrl' | 'credentials' | 'onRetry'>;
+  /** Who started the sync (the audit log's origin): the command line unless the server says so. */
+  origin?: WriteOrigin;
 }
 
 export interface SyncJiraSiteResult extends IngestCounts {
@@ -172,7 +175,7 @@ async function runSync(
       cursor === null ? null : new Date(Date.parse(cursor) - overlap * 60_000).toISOString(),
   });
   for await (const page of pages) {
-    const stored = await storePage(ctx, site.id, page);
+    const stored = await storePage(ctx, site.id, page, options.origin ?? { via: 'cli' });
     totals.pages += 1;
     totals.issues += page.events.length;
     totals.applied += stored.applied;
@@ -222,18 +225,15 @@ async function storePage(
   ctx: AppContext,
   siteId: string,
   page: JiraIssuePage,
-): Promise<Awaited<ReturnType<typeof ingestInTransaction>>> {
-  try {
-    return await ctx.db.transaction(async (tx) => {
-      await lockForWrite(ctx.db, tx);
-      const stored = await ingestInTransaction(ctx, tx, page.events, ctx.clock.now());
-      if (page.latestUpdatedAt !== null) await advanceSyncCursor(tx, siteId, page.latestUpdatedAt);
-      return stored;
-    });
-  } catch (error) {
-    ctx.model?.invalidate();
-    throw error;
-  }
+  origin: WriteOrigin,
+): Promise<IngestCounts & { signals: SignalSync }> {
+  const written = await write(ctx, sourceActor(`jira:${siteId}`, origin), async (scope) => {
+    const stored = await ingestInWrite(scope, page.events, scope.at);
+    if (page.latestUpdatedAt !== null)
+      await advanceSyncCursor(scope.tx, siteId, page.latestUpdatedAt);
+    return stored;
+  });
+  return { ...written.value, signals: written.signals };
 }
 
 /**

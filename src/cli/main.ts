@@ -3,6 +3,7 @@ import { readConfig, type ConfigFlags } from '../app/config.ts';
 import { processOutput, reportError, type Output } from './output.ts';
 import { registerDecisionCommands } from './decision-commands.ts';
 import { registerIncidentCommands } from './incident-commands.ts';
+import { registerAuditCommands } from './audit-commands.ts';
 import { registerPlanCommands } from './plan-commands.ts';
 import { registerJiraCommands } from './jira-commands.ts';
 import { registerImportCommands } from './import-commands.ts';
@@ -69,6 +70,7 @@ export function buildProgram(
   registerStateCommands(program, kit);
   registerDecisionCommands(program, kit);
   registerIncidentCommands(program, kit);
+  registerAuditCommands(program, kit);
   registerTokenCommands(program, kit);
   registerScheduleCommands(program, kit);
   registerNotifyCommands(program, kit, env);

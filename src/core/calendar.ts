@@ -20,6 +20,20 @@ export function isIsoDate(text: string): boolean {
 }
 
 /** Days since 1970-01-01 for an ISO date. The caller guarantees the date is valid. */
+/**
+ * A date (midnight UTC) or an instant with a zone (`2026-09-14`, `2026-09-14T10:00:00Z`,
+ * `2026-09-14T12:00+02:00`); null when the text is neither or names no real day.
+ */
+export function parseDateOrInstant(text: string): Date | null {
+  if (isIsoDate(text)) return new Date(`${text}T00:00:00Z`);
+  const match = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.exec(
+    text,
+  );
+  if (match === null || !isIsoDate(match[1] ?? '')) return null;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : new Date(ms);
+}
+
 export function toDayNumber(date: IsoDate): number {
   return Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
 }

@@ -39,7 +39,6 @@ import { registerPushRoutes } from './routes/push.ts';
 import { registerScenarioRoutes } from './routes/scenarios.ts';
 import { registerJiraRoutes } from './routes/jira.ts';
 import { registerNotificationPreferenceRoutes } from './routes/notification-preferences.ts';
-import { registerMeRoutes } from './routes/me.ts';
 import { registerPlanRoutes } from './routes/plan.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerSignalRoutes } from './routes/signals.ts';
@@ -48,6 +47,7 @@ import { registerStateRoutes } from './routes/state.ts';
 import { registerWebApp } from './web-app.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
 import { oidcProvider } from '../app/oidc-sign-in.ts';
 import type { OidcConfig } from '../app/access-config.ts';
 import { CONTENT_SECURITY_POLICY } from './web-app.ts';
@@ -281,13 +281,13 @@ export async function buildServer(
   registerSignalRoutes(app, ctx);
   registerDecisionRoutes(app, ctx);
   registerIncidentRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
   registerScenarioRoutes(app, ctx);
   registerJiraRoutes(app, ctx);
   registerSourceRoutes(app, ctx, () => worker.poke());
   registerPushRoutes(app, ctx);
   await app.register(importRoutes(ctx));
   registerNotificationPreferenceRoutes(app, ctx);
-  registerMeRoutes(app, ctx);
   const signInLimit = options.rateLimits?.signIn ?? { max: 20, timeWindow: 60_000 };
   registerSessionRoutes(app, ctx, {
     demo: options.demo === true,

@@ -9,8 +9,9 @@ import type { Database } from './database.ts';
 
 // The append-only tables: history of the plan, of work items, of signals and their
 // acknowledgements, the import run log, the live event log, and decisions' options, steps and
-// saved scenarios (test/decisions.api.test.ts edits them with rows in them).
+// saved scenarios (test/decisions.api.test.ts edits them with rows in them), and the audit log.
 const HISTORY = [
+  'audit_log',
   'plan_change',
   'work_item_history',
   'signal_history',

@@ -1,5 +1,4 @@
 import type { Plan } from '../../core/domain/plan.ts';
-import { visibility } from '../../core/access/policy.ts';
 import type { Signal } from '../../core/domain/state.ts';
 import {
   claimDelivery,
@@ -60,18 +59,8 @@ export async function notifySignals(
     const raising = raisings.get(signal.id);
     const version = raising?.version ?? 1;
     for (const personId of new Set(signal.affectedOwners)) {
-      // Nobody is told about what the access policy keeps from them (a confidential initiative).
-      if (plan !== null && !visibility(plan, personId).seesSignal(signal)) {
-        outcomes.push({
-          signalId: signal.id,
-          personId,
-          signalVersion: version,
-          channel: 'none',
-          outcome: 'skipped',
-          reason: 'the access policy keeps the signal from them',
-        });
-      } else if (raising?.status === 'resolved') {
-        // Told after the commit that raised it; a later write may already have resolved it.
+      // Told after the commit that raised it; a later write may already have resolved it.
+      if (raising?.status === 'resolved') {
         outcomes.push({
           signalId: signal.id,
           personId,

@@ -289,7 +289,7 @@ describe('reading MSPDI', () => {
     expect(formatLocalDateTime(t2!.earlyStart)).toBe('2026-12-21T08:00:00');
   });
 
-  it('never marks an unlinked manual task with an estimated duration critical', () => {
+  it('never marks an unlinked manual task with an estimated duration and no work critical', () => {
     const manual =
       '<Manual>1</Manual><Start>2026-12-21T08:00:00</Start><Finish>2026-12-21T17:00:00</Finish>';
     const plan = normalizeMsProjectXml(
@@ -301,14 +301,21 @@ describe('reading MSPDI', () => {
             4,
             'PT0H0M0S',
             '<PredecessorLink><PredecessorUID>3</PredecessorUID><Type>1</Type></PredecessorLink>',
-          ),
+          ) +
+          task(5, 'PT8H0M0S', `${manual}<Estimated>1</Estimated>`),
+      ).replace(
+        '</Project>',
+        `<Resources><Resource><UID>1</UID><Name>Ann</Name><Type>1</Type></Resource></Resources>
+         <Assignments><Assignment><UID>1</UID><TaskUID>5</TaskUID><ResourceUID>1</ResourceUID>
+           <Units>1</Units><Work>PT8H0M0S</Work></Assignment></Assignments></Project>`,
       ),
       'manual.xml',
     );
     const critical = scheduleCriticalPath(scheduleInputFromMsProject(plan)).activities.map(
       (a) => a.critical,
     );
-    expect(critical).toEqual([false, true, true, true]);
+    // Estimated and unlinked: not critical; firm, linked, or with work: critical.
+    expect(critical).toEqual([false, true, true, true, true]);
   });
 
   it('keeps the gap of a split task as part of its span', () => {

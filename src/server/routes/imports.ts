@@ -6,7 +6,6 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
-import { authorize } from '../../app/viewer.ts';
 import { saveImportMapping, showImportMapping } from '../../app/import-mapping.ts';
 import { importSpreadsheet, type ImportResult } from '../../app/import-spreadsheet.ts';
 import { parseColumnMapping } from '../../connectors/spreadsheet/column-mapping.ts';
@@ -15,6 +14,7 @@ import type { SpreadsheetFormat } from '../../connectors/spreadsheet/sheet-row.t
 import { DomainError, fail } from '../../core/errors.ts';
 import { listImportRuns } from '../../store/import-store.ts';
 import { bearer, errorResponses } from './schemas.ts';
+import { actorOf } from '../actor.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CSV_TYPES = ['text/csv', 'application/csv'];
@@ -191,7 +191,6 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request) => {
-      await authorize(ctx, request.personId, { kind: 'source.push' });
       const body = request.body;
       if (body === undefined || body === null) {
         fail('import.bad_file', 'the request has no body: send the spreadsheet itself', {
@@ -225,7 +224,7 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
           ...(query.sheet === undefined ? {} : { sheet: query.sheet }),
           dryRun: query.dryRun,
           skipBadRows: query.skipBadRows,
-          actor: request.personId,
+          actor: actorOf(request),
         });
         return shapeResult(result);
       } finally {
@@ -317,18 +316,10 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { ...errorResponses },
       },
     },
-    async (request) => {
-      await authorize(ctx, request.personId, { kind: 'source.push' });
-      return {
-        source: request.params.source,
-        mapping: await saveImportMapping(
-          ctx,
-          request.params.source,
-          request.body,
-          request.personId,
-        ),
-      };
-    },
+    async (request) => ({
+      source: request.params.source,
+      mapping: await saveImportMapping(ctx, request.params.source, request.body, actorOf(request)),
+    }),
   );
 }
 

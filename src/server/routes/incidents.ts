@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import { listIncidents, showIncident } from '../../app/incidents.ts';
-import { viewerFor } from '../../app/viewer.ts';
 import { bearer, errorResponses } from './schemas.ts';
 
 const INCIDENT_FIELDS =
@@ -20,10 +19,7 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
         response: errorResponses,
       },
     },
-    async (request) => {
-      const { seen } = await viewerFor(ctx, request.personId);
-      return { incidents: (await listIncidents(ctx)).filter((i) => seen.seesIncident(i)) };
-    },
+    async () => ({ incidents: await listIncidents(ctx) }),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -45,9 +41,6 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
         response: errorResponses,
       },
     },
-    async (request) => {
-      const { seen } = await viewerFor(ctx, request.personId);
-      return { incident: await showIncident(ctx, request.params.id, (i) => seen.seesIncident(i)) };
-    },
+    async (request) => ({ incident: await showIncident(ctx, request.params.id) }),
   );
 }

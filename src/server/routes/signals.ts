@@ -2,10 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { acknowledgeSignal } from '../../app/acknowledge-signal.ts';
 import type { AppContext } from '../../app/context.ts';
 import { listSignalInbox } from '../../app/signal-inbox.ts';
-import { viewerFor } from '../../app/viewer.ts';
-import { fail } from '../../core/errors.ts';
-import { listSignals } from '../../store/signal-store.ts';
 import { bearer, errorResponses } from './schemas.ts';
+import { actorOf } from '../actor.ts';
 
 /** `GET /api/v1/signals`: what the engine raised, each with its cause chain and owners. */
 export function registerSignalRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -26,15 +24,10 @@ export function registerSignalRoutes(app: FastifyInstance, ctx: AppContext): voi
         response: { ...errorResponses },
       },
     },
-    async (request) => {
-      const { seen } = await viewerFor(ctx, request.personId);
-      const signals = await listSignalInbox(
-        ctx.db,
-        request.personId,
-        request.query.status === 'all',
-      );
-      return { asOf: ctx.clock.asOf(), signals: signals.filter((s) => seen.seesSignal(s)) };
-    },
+    async (request) => ({
+      asOf: ctx.clock.asOf(),
+      signals: await listSignalInbox(ctx.db, request.personId, request.query.status === 'all'),
+    }),
   );
 
   app.post<{ Params: { id: string } }>(
@@ -52,13 +45,6 @@ export function registerSignalRoutes(app: FastifyInstance, ctx: AppContext): voi
         response: { ...errorResponses },
       },
     },
-    async (request) => {
-      const { seen } = await viewerFor(ctx, request.personId);
-      const signal = (await listSignals(ctx.db, true)).find((s) => s.id === request.params.id);
-      // One the caller may not see is as unknown to them as one that does not exist.
-      if (signal !== undefined && !seen.seesSignal(signal))
-        fail('not_found', `there is no signal '${request.params.id}'`, { path: 'id' });
-      return acknowledgeSignal(ctx, request.params.id, request.personId);
-    },
+    async (request) => acknowledgeSignal(ctx, request.params.id, actorOf(request)),
   );
 }

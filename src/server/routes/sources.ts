@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
-import { authorize } from '../../app/viewer.ts';
 import { listFigureLatency } from '../../app/figure-freshness.ts';
 import { sourceFreshness } from '../../app/source-freshness.ts';
 import { listDeadLetters, retryDeadLetter } from '../../app/webhook-dead-letters.ts';
@@ -115,7 +114,6 @@ export function registerSourceRoutes(
       },
     },
     async (request, reply) => {
-      await authorize(ctx, request.personId, { kind: 'sites.manage' });
       await retryDeadLetter(ctx, request.params.seq);
       onRetry();
       return reply.status(202).send({ seq: request.params.seq, status: 'pending' });

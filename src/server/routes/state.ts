@@ -3,7 +3,6 @@ import type { AppContext } from '../../app/context.ts';
 import { deriveSnapshot, type Snapshot } from '../../app/derive.ts';
 import { explainWithHistory } from '../../app/explain-entity.ts';
 import { strategicView } from '../../app/strategic-view.ts';
-import { viewerFor } from '../../app/viewer.ts';
 import type { EntityKind } from '../../core/domain/state.ts';
 import { fail } from '../../core/errors.ts';
 import { bearer, errorResponses } from './schemas.ts';
@@ -36,11 +35,7 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
         response: { ...errorResponses },
       },
     },
-    async (request) => {
-      const snapshot = await snapshotOrFail(ctx);
-      const { seen } = await viewerFor(ctx, request.personId, snapshot);
-      return strategicView(snapshot, seen);
-    },
+    async () => strategicView(await snapshotOrFail(ctx)),
   );
   app.get(
     '/api/v1/capacity',
@@ -53,19 +48,9 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
         response: { ...errorResponses },
       },
     },
-    async (request) => {
-      const snapshot = await snapshotOrFail(ctx);
-      const { seen } = await viewerFor(ctx, request.personId, snapshot);
-      const capacity = snapshot.state.capacity;
-      if (seen.whole && seen.ids.initiatives.size === snapshot.plan.initiatives.length)
-        return { asOf: snapshot.state.asOf, ...capacity };
-      return {
-        asOf: snapshot.state.asOf,
-        ...capacity,
-        demands: capacity.demands.filter((d) => seen.ids.demands.has(d.id)),
-        idle: capacity.idle.filter((d) => seen.ids.demands.has(d.id)),
-        milestones: capacity.milestones.filter((m) => seen.sees('milestone', m.id)),
-      };
+    async () => {
+      const { state } = await snapshotOrFail(ctx);
+      return { asOf: state.asOf, ...state.capacity };
     },
   );
   for (const [collection, kind, summary] of ENTITY_ROUTES) {
@@ -85,9 +70,11 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
         },
       },
       async (request) => {
-        const snapshot = await snapshotOrFail(ctx);
-        const { seen } = await viewerFor(ctx, request.personId, snapshot);
-        const explained = await explainWithHistory(ctx.db, snapshot, request.params.id, { seen });
+        const explained = await explainWithHistory(
+          ctx.db,
+          await snapshotOrFail(ctx),
+          request.params.id,
+        );
         if (explained.kind !== kind) {
           fail(
             'not_found',
