@@ -141,9 +141,14 @@ export function visibility(
     kpis: new Set<string>(),
     workItems: new Set<string>(),
   };
+  const initiativeUnit = new Map(plan.initiatives.map((i) => [i.id, i.unit]));
+  // An incident affects a person when it reaches them, their unit, or an initiative of their unit.
   const touches = (incident: IncidentReach): boolean =>
     person !== null &&
-    (incident.owners.includes(personId) || (unit !== null && incident.units.includes(unit)));
+    (incident.owners.includes(personId) ||
+      (unit !== null &&
+        (incident.units.includes(unit) ||
+          incident.initiatives.some((i) => !barred.has(i) && initiativeUnit.get(i) === unit))));
   const incidentBarred = (incident: IncidentReach): boolean =>
     incident.initiatives.length > 0 && incident.initiatives.every((i) => barred.has(i));
   for (const incident of context.incidents ?? []) {
@@ -534,7 +539,7 @@ function holdersOf(plan: Plan, person: Person | null, action: Action): Holders |
         .map((i) => plan.initiatives.find((x) => x.id === i)?.owner)
         .filter((o): o is string => o !== undefined);
       return {
-        roles: ['finance_controller'],
+        roles: ['finance_controller', 'admin'],
         people: [],
         except: provers,
         what: `record the actuals of ${action.kpi}`,
@@ -542,9 +547,9 @@ function holdersOf(plan: Plan, person: Person | null, action: Action): Holders |
     }
     case 'source.push':
       return {
-        roles: ['finance_controller', 'strategy_office', 'admin'],
+        roles: ['executive', 'strategy_office', 'finance_controller', 'admin'],
         people: [],
-        what: 'push or import figures and work as a source',
+        what: 'push or import work and figures as a source',
       };
     case 'signal.acknowledge': {
       const seen = visibility(plan, person?.id ?? '');
@@ -553,8 +558,20 @@ function holdersOf(plan: Plan, person: Person | null, action: Action): Holders |
         : { roles: [], people: [...action.signal.affectedOwners], what: 'acknowledge this signal' };
     }
     case 'decision.open':
-    case 'scenario.create':
       return 'anyone';
+    case 'scenario.create': {
+      // Scenarios are priced on the whole plan: for those who see it, and the owners who plan.
+      const owners = [
+        ...plan.initiatives.map((i) => i.owner),
+        ...plan.objectives.map((o) => o.owner),
+        ...plan.kpis.map((k) => k.owner),
+      ];
+      return {
+        roles: ['executive', 'strategy_office'],
+        people: [...new Set(owners)],
+        what: 'build and compare scenarios',
+      };
+    }
     case 'decision.add_option': {
       const d = action.decision;
       return {
@@ -624,4 +641,127 @@ function refusal(plan: Plan, holders: Holders): Verdict {
         ? parts[0]!
         : `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]!}`;
   return { ok: false, who: [...new Set(who)], message: `Only ${list} may ${holders.what}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan changes by someone who may not apply the whole plan
+
+/** One entity change of a plan apply, as `diffPlans` reports it. */
+export interface PlanChangeReach {
+  collection: string;
+  id: string;
+  action: 'created' | 'updated' | 'removed';
+  /** Top-level fields that differ (updates). */
+  fields: readonly string[];
+  after?: unknown;
+}
+
+/**
+ * Whether every change of a plan apply is one `personId` may make item by item: an owner edits
+ * their items' fields (and adds milestones, benefits, demands and dependencies to their
+ * initiatives), a KPI's targets move only as `kpi.set_targets` allows, its actuals as
+ * `kpi.record_actuals`. Anything else (people, units, calendars, the organisation, decision
+ * rights, new objectives, KPIs or initiatives, removals) is a whole-plan apply.
+ */
+export function mayChangePlan(
+  plan: Plan,
+  personId: string,
+  changes: readonly PlanChangeReach[],
+): Verdict {
+  if (may(plan, personId, { kind: 'plan.apply' }).ok) return { ok: true };
+  for (const change of changes) {
+    const verdict = mayChange(plan, personId, change);
+    if (!verdict.ok) {
+      const whole = may(plan, personId, { kind: 'plan.apply' });
+      const prefix = whole.ok ? '' : `${whole.message}; `;
+      return { ok: false, who: verdict.who, message: `${prefix}${lowerFirst(verdict.message)}` };
+    }
+  }
+  return { ok: true };
+}
+
+function mayChange(plan: Plan, personId: string, change: PlanChangeReach): Verdict {
+  const wholePlan = (): Verdict => may(plan, personId, { kind: 'plan.apply' });
+  if (change.action === 'removed') return wholePlan();
+  const edit = (kind: EntityKind, id: string): Verdict =>
+    may(plan, personId, { kind: 'item.edit_fields', entity: { kind, id } });
+  const after = (change.after ?? {}) as Record<string, unknown>;
+  const initiativeOfMilestone = (id: unknown): string | undefined =>
+    plan.milestones.find((m) => m.id === id)?.initiative;
+  switch (change.collection) {
+    case 'objectives':
+    case 'initiatives':
+      return change.action === 'created'
+        ? wholePlan()
+        : edit(change.collection === 'objectives' ? 'objective' : 'initiative', change.id);
+    case 'kpis': {
+      if (change.action === 'created') return wholePlan();
+      for (const field of change.fields) {
+        const verdict =
+          field === 'targets'
+            ? may(plan, personId, { kind: 'kpi.set_targets', kpi: change.id })
+            : field === 'actuals'
+              ? may(plan, personId, { kind: 'kpi.record_actuals', kpi: change.id })
+              : edit('kpi', change.id);
+        if (!verdict.ok) return verdict;
+      }
+      return { ok: true };
+    }
+    case 'milestones':
+      return change.action === 'created'
+        ? edit('initiative', String(after['initiative']))
+        : edit('milestone', change.id);
+    case 'benefits': {
+      const initiative = initiativeOfMilestone(after['milestone']);
+      return initiative === undefined ? wholePlan() : edit('initiative', initiative);
+    }
+    case 'demands':
+      return edit('initiative', String(after['initiative']));
+    case 'dependencies': {
+      const initiative = initiativeOfMilestone(after['successor']);
+      return initiative === undefined ? wholePlan() : edit('initiative', initiative);
+    }
+    default:
+      return wholePlan();
+  }
+}
+
+function lowerFirst(text: string): string {
+  return text.length === 0 ? text : `${text[0]!.toLowerCase()}${text.slice(1)}`;
+}
+
+/**
+ * The plan someone who sees only part of it sent back, with what the policy hid from them put
+ * back: the objectives their KPIs and initiatives serve and the parents of their objectives that
+ * they could not see. Without this, sending back what they read would look like removing links.
+ */
+export function restoreHidden(stored: Plan, incoming: Plan, seen: Visibility): Plan {
+  const withHidden = (sent: readonly string[], before: readonly string[]): string[] => [
+    ...sent,
+    ...before.filter((o) => !seen.ids.objectives.has(o) && !sent.includes(o)),
+  ];
+  const kpis = new Map(stored.kpis.map((k) => [k.id, k]));
+  const initiatives = new Map(stored.initiatives.map((i) => [i.id, i]));
+  const objectives = new Map(stored.objectives.map((o) => [o.id, o]));
+  return {
+    ...incoming,
+    kpis: incoming.kpis.map((k) => {
+      const before = kpis.get(k.id);
+      return before === undefined
+        ? k
+        : { ...k, objectives: withHidden(k.objectives, before.objectives) };
+    }),
+    initiatives: incoming.initiatives.map((i) => {
+      const before = initiatives.get(i.id);
+      return before === undefined
+        ? i
+        : { ...i, objectives: withHidden(i.objectives, before.objectives) };
+    }),
+    objectives: incoming.objectives.map((o) => {
+      const parent = objectives.get(o.id)?.parent;
+      return o.parent === undefined && parent !== undefined && !seen.ids.objectives.has(parent)
+        ? { ...o, parent }
+        : o;
+    }),
+  };
 }
