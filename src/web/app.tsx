@@ -42,6 +42,9 @@ const DecisionPage = lazy(() =>
 const ScenariosPage = lazy(() =>
   import('./pages/scenarios-page.tsx').then((m) => ({ default: m.ScenariosPage })),
 );
+const AuditPage = lazy(() =>
+  import('./pages/audit-page.tsx').then((m) => ({ default: m.AuditPage })),
+);
 const PlanEditorPage = lazy(() =>
   import('./pages/plan-editor-page.tsx').then((m) => ({ default: m.PlanEditorPage })),
 );
@@ -104,6 +107,7 @@ export function App() {
             <Route path="/capacity" element={<CapacityPage />} />
             <Route path="/units/:id" element={<UnitPage />} />
             <Route path="/plan" element={<PlanEditorPage />} />
+            <Route path="/audit" element={<AuditPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </Suspense>
