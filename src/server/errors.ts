@@ -50,6 +50,19 @@ export function handleError(
       .send(body('request.invalid', `${where}: ${first?.message ?? 'is invalid'}`, where));
     return;
   }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const limit = request.routeOptions.bodyLimit;
+    void reply
+      .status(413)
+      .send(
+        body(
+          'request.too_large',
+          `The request body is larger than ${request.method} ${request.routeOptions.url ?? request.url} takes: at most ${limit} bytes`,
+          'body',
+        ),
+      );
+    return;
+  }
   const code = FASTIFY_ERRORS[error.code];
   if (code !== undefined) {
     void reply.status(httpStatusOf(code)).send(body(code, error.message));

@@ -66,7 +66,10 @@ export async function startTestProvider(
       };
     },
   });
-  const server: Server = createServer(provider.callback());
+  const handle = provider.callback();
+  const server: Server = createServer((request, response) => {
+    void handle(request, response);
+  });
   await new Promise<void>((resolve) => server.listen(port, 'localhost', resolve));
   return {
     issuer,
