@@ -138,6 +138,7 @@ export function scheduleInputFromMsProject(plan: MsProjectPlan): ScheduleInput {
         ? { manualStart: task.start }
         : {}),
       ...(task.actualStart !== undefined && !task.summary ? { actualStart: task.actualStart } : {}),
+      ...(finished && !task.summary ? { actualFinish: task.actualFinish! } : {}),
       // MS Project never marks an unlinked manual task with an estimated duration and no work
       // critical (230 such tasks in its corpus; linked ones, and ones with a firm duration and
       // work, are). Both conditions are required: the corpus cannot tell which one decides.

@@ -103,8 +103,9 @@ describe('links in working time on the Standard calendar', () => {
     expect(successorStart('SS', 2 * DAY)).toBe('2018-10-22T08:00:00');
     expect(successorStart('FF', 2 * DAY)).toBe('2018-10-22T08:00:00');
     expect(successorStart('SF', 2 * DAY)).toBe('2018-10-19T08:00:00');
-    // Nothing starts before the project.
-    expect(successorStart('SF', 0)).toBe('2018-10-18T08:00:00');
+    // As in MS Project, a start-to-finish successor may finish as its predecessor starts, on
+    // the project's first day, and so start before the project does.
+    expect(successorStart('SF', 0)).toBe('2018-10-17T08:00:00');
   });
 
   it('gives free slack net of the lag', () => {
@@ -239,10 +240,14 @@ function referenceCpm(
   links: { from: number; to: number; type: LinkType; lag: number }[],
 ): { es: number[]; ls: number[]; total: number[]; free: number[]; finish: number } {
   const n = durations.length;
+  // MS Project's rule: the project start (0) holds only activities without predecessors; links
+  // place the others, before the start if they say so, except that finish-to-finish does not.
   const es = new Array<number>(n).fill(0);
   // Links only run from lower to higher index here, so index order is topological.
-  for (let j = 0; j < n; j += 1)
-    for (const l of links.filter((link) => link.to === j)) {
+  for (let j = 0; j < n; j += 1) {
+    const incoming = links.filter((link) => link.to === j);
+    if (incoming.length > 0) es[j] = -Infinity;
+    for (const l of incoming) {
       const p = l.from;
       const bound =
         l.type === 'FS'
@@ -250,11 +255,12 @@ function referenceCpm(
           : l.type === 'SS'
             ? es[p]! + l.lag
             : l.type === 'FF'
-              ? es[p]! + durations[p]! + l.lag - durations[j]!
+              ? Math.max(0, es[p]! + durations[p]! + l.lag - durations[j]!)
               : es[p]! + l.lag - durations[j]!;
       es[j] = Math.max(es[j]!, bound);
     }
-  const finish = Math.max(0, ...es.map((s, j) => s + durations[j]!));
+  }
+  const finish = Math.max(...es.map((s, j) => s + durations[j]!));
   const lf = new Array<number>(n).fill(finish);
   for (let i = n - 1; i >= 0; i -= 1)
     for (const l of links.filter((link) => link.from === i)) {
@@ -351,6 +357,49 @@ describe('MS Project rules for progress, early constraints and placeholders', ()
     const [, b, c] = schedule.activities;
     expect([b!.earlyStart, b!.earlyFinish, b!.driver.kind]).toEqual([2, 5, 'actual']);
     expect(c!.earlyStart).toBe(5);
+  });
+
+  it('follows MS Project on progress: late dates, slack and finished successors', () => {
+    const schedule = scheduleCriticalPath(
+      periods(
+        [
+          // Finished: its late finish is its actual finish, and it has no free slack.
+          { id: 'A', duration: 5, actualStart: 0, actualFinish: 5 },
+          // In progress: its late start is its actual start, its slack its finish slack.
+          { id: 'B', duration: 3, actualStart: 2 },
+          { id: 'C', duration: 10 },
+          // Not started, linked to a finished successor, which no longer binds it.
+          { id: 'D', duration: 2 },
+        ],
+        [fs('A', 'B'), fs('D', 'A')],
+      ),
+    );
+    const rows = Object.fromEntries(
+      schedule.activities.map((a) => [
+        a.id,
+        [a.earlyStart, a.earlyFinish, a.lateStart, a.lateFinish, a.totalSlack, a.freeSlack],
+      ]),
+    );
+    expect(schedule.finish).toBe(10);
+    expect(rows).toEqual({
+      A: [0, 5, 0, 5, 0, 0],
+      B: [2, 5, 2, 10, 5, 5],
+      C: [0, 10, 0, 10, 0, 0],
+      D: [0, 2, 8, 10, 8, 8],
+    });
+  });
+
+  it('caps the late finish by the deadline after a must constraint', () => {
+    const [a] = scheduleCriticalPath(
+      periods(
+        [
+          { id: 'A', duration: 2, constraint: { kind: 'must_start_on', at: 4 }, deadline: 5 },
+          { id: 'B', duration: 10 },
+        ],
+        [],
+      ),
+    ).activities;
+    expect([a!.earlyStart, a!.lateFinish, a!.totalSlack]).toEqual([4, 5, -1]);
   });
 
   it('starts an activity held by a no-earlier-than or must constraint before the project start', () => {

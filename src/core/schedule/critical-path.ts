@@ -60,6 +60,13 @@ export interface ScheduleActivity {
   /** Started: it started here, whatever its predecessors or constraint say. */
   actualStart?: Instant;
   /**
+   * Finished here (with `actualStart`; the duration is the actual one). MS Project's rules for
+   * progress: a finished activity's late finish is its actual finish and it no longer binds
+   * its predecessors' late dates or free slack; a started one's late start is its actual start
+   * and its total slack is its finish slack.
+   */
+  actualFinish?: Instant;
+  /**
    * Critical only when linked (MS Project: a manually scheduled task whose duration is still an
    * estimate is a placeholder, never critical on its own, whatever its slack).
    */
@@ -288,6 +295,8 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
   );
 
   const milestoneRule = input.milestonesAtPeriodEnd !== false;
+  const isFinished = (at: number): boolean =>
+    activities[at]!.actualStart !== undefined && activities[at]!.actualFinish !== undefined;
   const totalMinutes = (at: number): number => spans[at]!.reduce((sum, s) => sum + s.minutes, 0);
   const isMilestone = (at: number): boolean => !isSummary(at) && totalMinutes(at) === 0;
   const finishFrom = (at: number, start: Instant): Instant => {
@@ -344,13 +353,16 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
       continue;
     }
     const constraint = activity.constraint;
-    // MS Project: a task held by a start or finish no earlier than (or must) constraint starts
-    // from that date even before the project's start; only its links can push it later.
+    // MS Project: the project start holds only an activity without predecessors, and not one
+    // held by a start or finish no earlier than (or must) constraint, which starts from that
+    // date even before the project's start. Links alone place the others, before the project
+    // start if a negative lag or a start-to-finish link says so; a finish-to-finish link never
+    // places its successor before the project start.
     const fromConstraint =
       constraint !== undefined &&
       constraint.kind !== 'start_no_later_than' &&
       constraint.kind !== 'finish_no_later_than';
-    let start = fromConstraint ? -Infinity : input.start;
+    let start = fromConstraint || incoming[at]!.length > 0 ? -Infinity : input.start;
     let driver: StartDriver = { kind: 'project_start' };
     for (const e of incoming[at]!) {
       const p = edgeFrom[e]!;
@@ -358,7 +370,8 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
       let candidate: Instant;
       if (link.type === 'FS') candidate = lagged(e, ef[p]!);
       else if (link.type === 'SS') candidate = lagged(e, es[p]!);
-      else if (link.type === 'FF') candidate = startFrom(at, lagged(e, ef[p]!));
+      else if (link.type === 'FF')
+        candidate = Math.max(input.start, startFrom(at, lagged(e, ef[p]!)));
       else candidate = startFrom(at, lagged(e, es[p]!));
       if (candidate > start) {
         start = candidate;
@@ -405,8 +418,9 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
   for (let k = order.length - 1; k >= 0; k -= 1) {
     const at = order[k]!;
     const activity = activities[at]!;
-    let lateFinish = outgoing[at]!.length === 0 ? finish : Infinity;
-    for (const e of outgoing[at]!) {
+    const binding = outgoing[at]!.filter((e) => !isFinished(edgeTo[e]!));
+    let lateFinish = binding.length === 0 ? finish : Infinity;
+    for (const e of binding) {
       const s = edgeTo[e]!;
       const link = edgeLink[e]!;
       let candidate: Instant;
@@ -421,7 +435,6 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
       else candidate = finishFrom(at, unlagged(e, lf[s]!));
       lateFinish = Math.min(lateFinish, candidate, finish);
     }
-    if (activity.deadline !== undefined) lateFinish = Math.min(lateFinish, activity.deadline);
     const constraint = activity.constraint;
     if (constraint !== undefined) {
       const kind = constraint.kind;
@@ -431,9 +444,12 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
         lateFinish = Math.min(lateFinish, finishFrom(at, constraint.at));
       else if (kind === 'finish_no_later_than') lateFinish = Math.min(lateFinish, constraint.at);
     }
+    // A deadline caps the late finish whatever the constraint (MS Project applies it last).
+    if (activity.deadline !== undefined) lateFinish = Math.min(lateFinish, activity.deadline);
     lateFinish = normaliseFinish(at, lateFinish);
+    if (isFinished(at)) lateFinish = activity.actualFinish!;
     lf[at] = lateFinish;
-    ls[at] = startFrom(at, lateFinish);
+    ls[at] = activity.actualStart ?? startFrom(at, lateFinish);
   }
 
   const limit = input.criticalSlack ?? 0;
@@ -441,11 +457,17 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
   const freeSlack = new Float64Array(count);
   for (const at of order) {
     const time = calendarOf[at]!;
-    const slack = Math.min(time.workBetween(es[at]!, ls[at]!), time.workBetween(ef[at]!, lf[at]!));
+    const finishSlack = time.workBetween(ef[at]!, lf[at]!);
+    // A started activity's slack is its finish slack: its start is history.
+    const slack =
+      activities[at]!.actualStart !== undefined
+        ? finishSlack
+        : Math.min(time.workBetween(es[at]!, ls[at]!), finishSlack);
     totalSlack[at] = slack;
-    let free = slack;
+    let free = isFinished(at) ? 0 : slack;
     for (const e of outgoing[at]!) {
       const s = edgeTo[e]!;
+      if (isFinished(s)) continue;
       const type = edgeLink[e]!.type;
       const from = lagged(e, type === 'FS' || type === 'FF' ? ef[at]! : es[at]!);
       const to = type === 'FS' || type === 'SS' ? es[s]! : ef[s]!;
