@@ -9,6 +9,7 @@ import type { ScenarioResult } from '../src/core/scenario/price-scenario.ts';
 import { buildServer } from '../src/server/server.ts';
 import type { Database } from '../src/store/database.ts';
 import { createApiToken } from '../src/store/token-store.ts';
+import { apiCaller } from './support/api-client.ts';
 import { openTestDatabase, TEST_DATABASES } from './support/databases.ts';
 import { rawGet } from './support/raw-http.ts';
 
@@ -85,7 +86,7 @@ describe.each(TEST_DATABASES)('decision review on the ERP story over the API on 
   beforeAll(async () => {
     db = await openTestDatabase(kind);
     await loadDemo({ db, clock }, undefined);
-    for (const person of ['dana', 'priya', 'marco'])
+    for (const person of ['dana', 'priya', 'marco', 'lena'])
       tokens[person] = await createApiToken(db, person, 'test', new Date());
     app = await buildServer({ db, clock });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -96,24 +97,7 @@ describe.each(TEST_DATABASES)('decision review on the ERP story over the API on 
     await db?.close();
   });
 
-  async function call<T>(
-    as: string,
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${tokens[as]!}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  }
+  const call = apiCaller(() => base, tokens);
 
   const savingsQ4 = (review: DecisionReview) =>
     review.kpis.find((k) => k.kpi === 'K-SAVINGS' && k.period === '2026-Q4')!;
@@ -212,8 +196,9 @@ describe.each(TEST_DATABASES)('decision review on the ERP story over the API on 
       actuals: [{ kpi: 'K-SAVINGS', period: '2026-Q4', value: doNothing + 95_000 }],
     };
     const key = { 'idempotency-key': 'savings-2026-Q4' };
+    // Actuals come from finance (Lena, the controller), not from the KPI's owner.
     const pushed = await call<{ changed: number }>(
-      'marco',
+      'lena',
       'POST',
       '/api/v1/push/kpi-actuals',
       push,
@@ -239,7 +224,7 @@ describe.each(TEST_DATABASES)('decision review on the ERP story over the API on 
 
     // The same push again is answered from the record and changes nothing.
     const again = await call<{ changed: number }>(
-      'marco',
+      'lena',
       'POST',
       '/api/v1/push/kpi-actuals',
       push,

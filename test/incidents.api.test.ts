@@ -8,6 +8,7 @@ import { DEMO_AS_OF, DEMO_FILES, loadDemo } from '../src/app/load-demo.ts';
 import { buildServer } from '../src/server/server.ts';
 import type { Database } from '../src/store/database.ts';
 import { createApiToken } from '../src/store/token-store.ts';
+import { apiCaller } from './support/api-client.ts';
 import { openTestDatabase, TEST_DATABASES } from './support/databases.ts';
 import { rawGet } from './support/raw-http.ts';
 
@@ -52,22 +53,7 @@ describe.each(TEST_DATABASES)('incidents over the API on $name', (kind) => {
     await db?.close();
   });
 
-  async function call<T>(
-    as: string,
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${tokens[as]!}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  }
+  const call = apiCaller(() => base, tokens);
 
   it('has no incident before the slip, and opens no decision', async () => {
     const { status, body } = await call<{ incidents: IncidentView[] }>(
