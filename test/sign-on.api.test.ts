@@ -96,6 +96,10 @@ describe.each(TEST_DATABASES)('single sign-on ($name)', (kind) => {
     expect(jar.get('tl_sign_on')).toBeUndefined();
     expect(await me(jar)).toEqual({ status: 200, person: 'dana' });
 
+    const logged = await db.query<{ actor: string; after: { via: string; email: string } }>(
+      "SELECT actor, after FROM audit_log WHERE action = 'session.sign_in' ORDER BY seq DESC LIMIT 1",
+    );
+    expect(logged[0]).toMatchObject({ actor: 'dana', after: { via: 'oidc' } });
     // A second sign-in in the same browser rotates the session: the old one ends.
     const oldSession = jar.get('tl_session');
     const again = await signOnAtProvider(jar, start(), 'dana', callbackPrefix);
@@ -132,6 +136,13 @@ describe.each(TEST_DATABASES)('single sign-on ($name)', (kind) => {
       'stranger@elsewhere.example is not the e-mail address of anyone in the plan',
     );
     expect(page).not.toMatch(/at .*\.ts:\d+|Error:/);
+    const refusedLog = await db.query<{ after: { reason: string; email: string } }>(
+      "SELECT after FROM audit_log WHERE action = 'session.sign_in_refused' ORDER BY seq DESC LIMIT 1",
+    );
+    expect(refusedLog[0]?.after).toMatchObject({
+      reason: 'unknown_person',
+      email: 'stranger@elsewhere.example',
+    });
     expect(jar.get('tl_session')).toBeUndefined();
   });
 

@@ -220,6 +220,20 @@ describe.each(TEST_DATABASES)('token routes and scopes ($name)', (kind) => {
       revoked: { id: idOf(marco), person: 'marco' },
     });
     expect((await raw(port, 'GET', '/api/v1/me', bearer(marco))).status).toBe(401);
+    // Both are in the audit log, with who did them and never a secret.
+    const log = await db.query<{ action: string; actor: string; item: string; after: unknown }>(
+      'SELECT action, actor, item, after FROM audit_log WHERE item = $1 OR item = $2 ORDER BY seq',
+      [
+        `token/${(JSON.parse(made.body) as { token: { id: string } }).token.id}`,
+        `token/${idOf(marco)}`,
+      ],
+    );
+    expect(log.map((e) => [e.action, e.actor])).toEqual([
+      ['token.create', 'omar'],
+      ['token.revoke', 'omar'],
+    ]);
+    expect(log[0]?.after).toMatchObject({ person: 'marco', scope: 'read' });
+    expect(JSON.stringify(log)).not.toContain('tl_');
     // The same revoke twice: the second finds nothing.
     expect((await raw(port, 'DELETE', `/api/v1/tokens/${idOf(marco)}`, bearer(omar))).status).toBe(
       404,

@@ -10,6 +10,7 @@ import {
   type StoredToken,
   type TokenScope,
 } from '../store/token-store.ts';
+import { appendAudit, type WriteOrigin } from '../store/audit-store.ts';
 import type { AppContext } from './context.ts';
 import { readPlan } from './derive.ts';
 
@@ -17,6 +18,21 @@ import { readPlan } from './derive.ts';
 export interface TokenActor {
   personId: string;
   scope: TokenScope;
+  /** Where the request came from, for the audit log. */
+  origin?: WriteOrigin;
+}
+
+/** A token as the audit log keeps it: never its secret. */
+function auditedToken(
+  token: Pick<StoredToken, 'personId' | 'kind' | 'scope' | 'label' | 'expiresAt'>,
+) {
+  return {
+    person: token.personId,
+    kind: token.kind,
+    scope: token.scope,
+    label: token.label,
+    expiresAt: token.expiresAt.toISOString(),
+  };
 }
 
 /**
@@ -104,7 +120,30 @@ export async function createTokenAs(
       { path: 'body.scope' },
     );
   }
-  const secret = await createApiToken(ctx.db, personId, wanted.label, now, wanted.expiresAt, scope);
+  const secret = await ctx.db.transaction(async (tx) => {
+    const made = await createApiToken(tx, personId, wanted.label, now, wanted.expiresAt, scope);
+    const id = made.split('_')[1] ?? '';
+    await appendAudit(
+      tx,
+      [
+        {
+          action: 'token.create',
+          item: `token/${id}`,
+          after: auditedToken({
+            personId,
+            kind: 'api',
+            scope,
+            label: wanted.label,
+            expiresAt: wanted.expiresAt,
+          }),
+        },
+      ],
+      now,
+      actor.personId,
+      actor.origin ?? { via: 'api' },
+    );
+    return made;
+  });
   return { secret, id: secret.split('_')[1] ?? '', person: personId, scope };
 }
 
@@ -126,6 +165,21 @@ export async function revokeTokenAs(
       path: 'params.id',
     });
   }
-  await revokeToken(ctx.db, id);
+  await ctx.db.transaction(async (tx) => {
+    await revokeToken(tx, id);
+    await appendAudit(
+      tx,
+      [
+        {
+          action: token.kind === 'session' ? 'session.end' : 'token.revoke',
+          item: `token/${id}`,
+          before: auditedToken(token),
+        },
+      ],
+      ctx.clock.now(),
+      actor.personId,
+      actor.origin ?? { via: 'api' },
+    );
+  });
   return token;
 }

@@ -5,11 +5,13 @@ import { fail } from '../core/errors.ts';
 import { unstorableReason } from '../core/storable-text.ts';
 import { loadPlan } from '../store/plan-store.ts';
 import { defaultScopeOf } from '../app/manage-tokens.ts';
+import { appendAudit } from '../store/audit-store.ts';
 import {
   DEFAULT_API_TOKEN_LIFETIME_MS,
   TOKEN_SCOPES,
   createApiToken,
   endOf,
+  findToken,
   listTokens,
   revokeToken,
   type StoredToken,
@@ -140,14 +142,36 @@ export function registerTokenCommands(program: Command, kit: CommandKit): void {
               { path: '--scope' },
             );
           }
-          const secret = await createApiToken(
-            ctx.db,
-            options.person,
-            options.label,
-            now,
-            expiresAt,
-            scope,
-          );
+          const secret = await ctx.db.transaction(async (tx) => {
+            const made = await createApiToken(
+              tx,
+              options.person,
+              options.label,
+              now,
+              expiresAt,
+              scope,
+            );
+            await appendAudit(
+              tx,
+              [
+                {
+                  action: 'token.create',
+                  item: `token/${made.split('_')[1] ?? ''}`,
+                  after: {
+                    person: options.person,
+                    kind: 'api',
+                    scope,
+                    label: options.label,
+                    expiresAt: expiresAt.toISOString(),
+                  },
+                },
+              ],
+              now,
+              'cli',
+              { via: 'cli' },
+            );
+            return made;
+          });
           return { secret, expiresAt, scope };
         });
         if (kit.json()) {
@@ -203,7 +227,31 @@ export function registerTokenCommands(program: Command, kit: CommandKit): void {
     .argument('<id>', 'the token’s id (also its prefix: tl_<id>_…)')
     .action(async (id: string) => {
       storable(id, 'ID');
-      const revoked = await withApp(kit, (ctx) => revokeToken(ctx.db, id));
+      const revoked = await withApp(kit, (ctx) =>
+        ctx.db.transaction(async (tx) => {
+          const token = await findToken(tx, id);
+          if (token === null || !(await revokeToken(tx, id))) return false;
+          await appendAudit(
+            tx,
+            [
+              {
+                action: token.kind === 'session' ? 'session.end' : 'token.revoke',
+                item: `token/${id}`,
+                before: {
+                  person: token.personId,
+                  kind: token.kind,
+                  scope: token.scope,
+                  label: token.label,
+                },
+              },
+            ],
+            ctx.clock.now(),
+            'cli',
+            { via: 'cli' },
+          );
+          return true;
+        }),
+      );
       if (!revoked) {
         fail('not_found', `no token has the id '${id}'; see throughline token list`, {
           path: 'ID',

@@ -9,7 +9,7 @@ import {
   type SignOnRefusal,
 } from '../../app/oidc-sign-in.ts';
 import type { SessionLifetime } from '../../store/session-store.ts';
-import { beginWebSession } from './session.ts';
+import { beginWebSession, recordSessionEvent } from './session.ts';
 
 /** The cookie that ties a sign-in's callback to the browser that started it (its state only). */
 export const SIGN_ON_STATE_COOKIE = 'tl_sign_on';
@@ -108,11 +108,6 @@ export function registerOidcRoutes(
   options: {
     lifetime: SessionLifetime;
     rateLimit: { max: number; timeWindow: number };
-    /** Records a sign-in or a refused one (the audit log). */
-    record?: (
-      request: FastifyRequest,
-      entry: { action: string; actor: string; after: Record<string, unknown> },
-    ) => Promise<void>;
   },
 ): void {
   const name = provider.config.name;
@@ -166,9 +161,8 @@ export function registerOidcRoutes(
       if (!result.ok) {
         request.log.warn({ reason: result.reason }, 'single sign-on refused');
         const email = 'email' in result ? result.email : null;
-        await options.record?.(request, {
+        await recordSessionEvent(ctx, request, 'anonymous', {
           action: 'session.sign_in_refused',
-          actor: email ?? 'unknown',
           after: { via: 'oidc', reason: result.reason, ...(email === null ? {} : { email }) },
         });
         const page = refusalText(result, name);
@@ -178,9 +172,8 @@ export function registerOidcRoutes(
         label: `web session (${name})`,
         lifetime: options.lifetime,
       });
-      await options.record?.(request, {
+      await recordSessionEvent(ctx, request, result.personId, {
         action: 'session.sign_in',
-        actor: result.personId,
         after: { via: 'oidc', email: result.email },
       });
       return reply.header('cache-control', 'no-store').redirect(result.returnTo, 302);

@@ -12,7 +12,23 @@ import {
 import { checkToken } from '../../store/token-store.ts';
 import { refusalMessage } from '../auth.ts';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../session-cookie.ts';
-import { bearer, errorResponses } from './schemas.ts';
+import { appendAudit, type AuditEntry } from '../../store/audit-store.ts';
+import { actorOf } from '../actor.ts';
+import { errorResponses } from './schemas.ts';
+
+/**
+ * Records a sign-in, a refused one or a sign-out in the audit log (its own small write: no plan
+ * changes with it), with the request's origin.
+ */
+export async function recordSessionEvent(
+  ctx: AppContext,
+  request: FastifyRequest,
+  actor: string,
+  entry: AuditEntry,
+): Promise<void> {
+  const origin = actorOf(request).origin;
+  await appendAudit(ctx.db, [entry], ctx.clock.now(), actor, { ...origin, via: 'web' });
+}
 
 /** Sign-in and sign-out bodies are a token at most: anything bigger is refused early (413). */
 export const SESSION_BODY_LIMIT = 4 * 1024;
@@ -166,6 +182,10 @@ export function registerSessionRoutes(
       if (!check.ok) fail('auth.bad_token', refusalMessage(check), { path: 'body.token' });
       const personId = check.token.personId;
       await beginWebSession(ctx, request, reply, personId, { label: 'web session', lifetime });
+      await recordSessionEvent(ctx, request, personId, {
+        action: 'session.sign_in',
+        after: { via: 'token', token: check.token.id },
+      });
       return { person: personCard(await readPlan(ctx), personId) };
     },
   );
@@ -186,31 +206,19 @@ export function registerSessionRoutes(
     },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
-      if (token !== undefined && token !== '') await endSession(ctx.db, token);
+      if (token !== undefined && token !== '') {
+        const check = await checkToken(ctx.db, token, 'session', ctx.clock.now());
+        await endSession(ctx.db, token);
+        if (check.ok) {
+          await recordSessionEvent(ctx, request, check.token.personId, {
+            action: 'session.sign_out',
+            item: `token/${check.token.id}`,
+          });
+        }
+      }
       clearSessionCookie(reply);
       return { signedOut: true };
     },
   );
-
-  app.get(
-    '/api/v1/me',
-    {
-      schema: {
-        summary: 'The signed-in person, and whether this is the demo organisation',
-        tags: ['session'],
-        security: bearer,
-        response: {
-          200: {
-            type: 'object',
-            properties: { person: personSchema, demo: { type: 'boolean' } },
-          },
-          ...errorResponses,
-        },
-      },
-    },
-    async (request) => ({
-      person: personCard(await readPlan(ctx), request.personId),
-      demo: options.demo,
-    }),
-  );
+  // Who is signed in, with their roles and permissions: GET /api/v1/me (routes/me.ts).
 }

@@ -10,6 +10,7 @@ import {
   type StoredToken,
   type TokenScope,
 } from '../../store/token-store.ts';
+import { actorOf } from '../actor.ts';
 import { errorResponses, errorSchema } from './schemas.ts';
 
 /** Request bodies of the token routes are a few fields: anything bigger is refused early. */
@@ -94,7 +95,7 @@ export function registerTokenRoutes(
       const now = ctx.clock.now();
       const tokens = await listTokensAs(
         ctx,
-        { personId: request.personId, scope: request.tokenScope },
+        { personId: request.personId, scope: request.tokenScope, origin: actorOf(request).origin },
         request.query.person,
       );
       return { tokens: tokens.map((t) => presentToken(t, now)) };
@@ -137,7 +138,7 @@ export function registerTokenRoutes(
       const now = ctx.clock.now();
       const created = await createTokenAs(
         ctx,
-        { personId: request.personId, scope: request.tokenScope },
+        { personId: request.personId, scope: request.tokenScope, origin: actorOf(request).origin },
         {
           person: request.body.person,
           label: request.body.label,
@@ -179,7 +180,7 @@ export function registerTokenRoutes(
       const now = ctx.clock.now();
       const revoked = await revokeTokenAs(
         ctx,
-        { personId: request.personId, scope: request.tokenScope },
+        { personId: request.personId, scope: request.tokenScope, origin: actorOf(request).origin },
         request.params.id,
       );
       return { revoked: presentToken(revoked, now) };
