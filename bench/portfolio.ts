@@ -11,18 +11,7 @@ import type {
   Benefit,
 } from '../src/core/domain/plan.ts';
 import type { WorkItem } from '../src/core/domain/work-item.ts';
-
-/** A small seeded generator (mulberry32): the same seed gives the same portfolio. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { mulberry32 } from '../src/core/random.ts';
 
 /**
  * The demo plan plus a generated portfolio: `milestones` milestones in initiatives of ten, across
@@ -36,7 +25,8 @@ export function generatePortfolio(
   itemsPerMilestone: number,
   seed: number,
 ): { plan: Plan; workItems: WorkItem[] } {
-  const random = seededRandom(seed);
+  // The same seed gives the same portfolio.
+  const random = mulberry32(seed);
   const int = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
   const units: Unit[] = Array.from({ length: 20 }, (_, n) => ({
     id: `GU-${n}`,

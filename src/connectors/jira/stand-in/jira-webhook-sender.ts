@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { mulberry32 } from '../../../core/random.ts';
 
 /**
  * Sends webhook deliveries as Jira does, for tests and demos: a JSON body, `X-Hub-Signature:
@@ -123,16 +124,9 @@ export async function sendJiraWebhooks(
   return sent;
 }
 
-/** Fisher–Yates with a small seeded generator (mulberry32): the same seed, the same order. */
+/** Fisher–Yates with the core's seeded generator: the same seed, the same order. */
 function shuffle(items: number[], seed: number): void {
-  let state = seed >>> 0;
-  const random = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const random = mulberry32(seed);
   for (let i = items.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j] as number, items[i] as number];
