@@ -207,6 +207,12 @@ export interface CapacityModel {
   /** Positions that move, in plan order, and the forecast each had then. */
   readonly moved: readonly number[];
   readonly movedForecast: readonly number[];
+  /**
+   * Made from a model before with the same levelled runs: the milestones whose levelled date,
+   * cause, root or forecast may differ from it; every other milestone reads the same in both.
+   * Null when made whole.
+   */
+  readonly touched: ReadonlySet<number> | null;
 }
 
 /**
@@ -236,9 +242,8 @@ function levelRuns(
 ): LevelledRuns {
   const plan = data.plan.plan;
   const measure = plan.organisation.capacityMeasure ?? 'FTE';
-  const units = plan.units.filter(
-    (unit) => unit.capacity !== undefined || runs.some((run) => run.demand.unit === unit.id),
-  );
+  const withWork = new Set(runs.map((run) => run.demand.unit));
+  const units = plan.units.filter((unit) => unit.capacity !== undefined || withWork.has(unit.id));
   const asOfWeek = weekOfDay(data.asOfDay);
   let lastPlanned = asOfWeek;
   let serial = 0;
@@ -259,7 +264,7 @@ function levelRuns(
     after: (run.demand.after ?? []).filter((id) => running.has(id)),
   }));
   // Only the units that have work to level.
-  const levelled = capacityUnits.filter((unit) => runs.some((run) => run.demand.unit === unit.id));
+  const levelled = capacityUnits.filter((unit) => withWork.has(unit.id));
   const explained =
     runs.length === 0
       ? { overAllocations: [], pushes: [], plannedStarts: {}, levelledStarts: {} }
@@ -272,10 +277,13 @@ function levelRuns(
   }));
   const overAt = new Map(overAllocations.map((over, k) => [over.id, k]));
   const runCause = new Int32Array(runs.length).fill(-1);
+  const runAt = new Map<string, number>();
+  // The first run of an id, as a search from the start finds it.
+  for (let r = runs.length - 1; r >= 0; r -= 1) runAt.set(runs[r]!.demand.id, r);
   for (const push of explained.pushes) {
     if (push.cause === undefined) continue;
-    const r = runs.findIndex((run) => run.demand.id === push.milestone);
-    if (r >= 0) runCause[r] = overAt.get(overAllocationId(push.cause)) ?? -1;
+    const r = runAt.get(push.milestone);
+    if (r !== undefined) runCause[r] = overAt.get(overAllocationId(push.cause)) ?? -1;
   }
 
   const demands: DemandRun[] = runs.map((run) => {
@@ -573,10 +581,15 @@ export function causeOf(data: EngineData, model: CapacityModel, m: number): Leve
   }
 }
 
-function levelledEntry(data: EngineData, model: CapacityModel, m: number): LevelledMilestone {
-  const { plan, milestones: forecasts } = data;
+/** A moving milestone's entry; its forecast as the model's data has it now, unless given. */
+export function levelledEntry(
+  data: EngineData,
+  model: CapacityModel,
+  m: number,
+  forecast: number = data.milestones.unconstrained[m]!,
+): LevelledMilestone {
+  const { plan } = data;
   const id = plan.milestones[m]!.id;
-  const forecast = forecasts.unconstrained[m]!;
   const day = model.levelled[m]!;
   const calendarDays = day - forecast;
   const workingDays = plan.calendarOf[m]!.between(forecast, day);
@@ -670,6 +683,7 @@ function levelMilestones(data: EngineData, levelledRuns: LevelledRuns): Capacity
     root: new Int32Array(count).fill(-1),
     moved: [] as number[],
     movedForecast: [] as number[],
+    touched: null,
   };
   const { floor } = levelledRuns;
   if (floor.size === 0) return model;
@@ -766,6 +780,7 @@ function relevelMilestones(
     root: previous.root.slice(),
     moved: [] as number[],
     movedForecast: [] as number[],
+    touched: new Set<number>(held),
   };
   // A queue by rank in the dependency order, each milestone at most once.
   const queued = new Set<number>();
@@ -803,6 +818,7 @@ function relevelMilestones(
   for (const m of forecastsMoved)
     if (readsForecastOf(data, previous, m)) {
       seeds.add(m);
+      model.touched.add(m);
       push(m);
     }
   for (const m of held) push(m);
@@ -816,6 +832,7 @@ function relevelMilestones(
       continue;
     }
     changed = true;
+    model.touched.add(m);
     if (plan.cyclic) continue;
     for (let at = start[m]!; at < start[m + 1]!; at += 1) push(plan.depTo[list[at]!]!);
   }

@@ -1,6 +1,6 @@
 import type { CapacityOverAllocation, ChainStep, Signal } from '../domain/state.ts';
 import { listing, loadWords, weekRange } from '../schedule/over-allocation.ts';
-import { CAUSE_OVER, capacityState, type CapacityModel } from './capacity-model.ts';
+import { CAUSE_OVER, levelledEntry, type CapacityModel } from './capacity-model.ts';
 import { rowOf } from './compressed-rows.ts';
 import type { EngineData } from './engine-data.ts';
 import { formatAmount, formatWithUnit } from './format.ts';
@@ -20,19 +20,25 @@ export function capacitySignals(
   data: EngineData,
   model: CapacityModel,
   previous?: ReadonlyMap<string, KeyedSignal>,
+  before?: CapacityModel,
 ): KeyedSignal[] {
   const overAllocations = model.runs.overAllocations;
   if (overAllocations.length === 0) return [];
-  const movedBy = movedByOverAllocation(data, model);
+  const dirty = dirtyOverAllocations(model, before);
+  const movedBy = movedByOverAllocation(data, model, dirty);
   return overAllocations.map((over, k) => {
-    const moved = movedBy[k]!;
+    // An over-allocation none of whose milestones the event touched says what it said.
+    const kept = dirty === null || dirty.has(k) ? undefined : previous?.get(over.id);
+    if (kept !== undefined) return kept;
+    const moved = movedBy[k] ?? movedByOverAllocation(data, model, new Set([k]))[k]!;
     const money = moneyLater(data, model, moved);
+    const shown = shownOf(model, moved);
     // Everything the signal says, as numbers: while it holds, the signal made before holds.
     const key = JSON.stringify([
       over.sentence,
       moved.length,
       moved.slice(0, 3),
-      shownOf(model, moved).map((m) => [
+      shown.map((m) => [
         m,
         model.levelled[m],
         data.milestones.unconstrained[m],
@@ -43,16 +49,60 @@ export function capacitySignals(
     ]);
     const known = previous?.get(over.id);
     if (known?.key === key) return known;
-    return { key, signal: overAllocationSignal(data, model, over, moved, money) };
+    // The chain is made when first read; the forecasts it shows are taken now, as the key has them.
+    const forecasts = shown.map((m) => data.milestones.unconstrained[m]!);
+    return lazySignal(over.id, key, () =>
+      overAllocationSignal(data, model, over, moved, money, shown, forecasts),
+    );
   });
 }
 
-/** The moved milestones each over-allocation is the root of, in plan order. */
-function movedByOverAllocation(data: EngineData, model: CapacityModel): number[][] {
-  const movedBy = model.runs.overAllocations.map((): number[] => []);
+/** A keyed signal whose chain is made when first read, once. */
+function lazySignal(id: string, key: string, make: () => Signal): KeyedSignal {
+  let made: Signal | undefined;
+  return {
+    id,
+    key,
+    get signal(): Signal {
+      made ??= make();
+      return made;
+    },
+  };
+}
+
+/**
+ * The over-allocations (indices) whose signal may read differently from the model before: the
+ * roots, before and now, of every milestone the event touched. Null (all of them) unless the
+ * model was made from `before` with the same levelled runs, so the same over-allocations.
+ */
+function dirtyOverAllocations(
+  model: CapacityModel,
+  before: CapacityModel | undefined,
+): ReadonlySet<number> | null {
+  if (before === undefined || model.touched === null || model.runs !== before.runs) return null;
+  const dirty = new Set<number>();
+  for (const m of model.touched) {
+    if (before.root[m]! >= 0) dirty.add(before.root[m]!);
+    if (model.root[m]! >= 0) dirty.add(model.root[m]!);
+  }
+  return dirty;
+}
+
+/**
+ * The moved milestones each over-allocation is the root of, in plan order: for every one, or
+ * for those of `only`.
+ */
+function movedByOverAllocation(
+  data: EngineData,
+  model: CapacityModel,
+  only: ReadonlySet<number> | null = null,
+): (number[] | undefined)[] {
+  const movedBy = model.runs.overAllocations.map((_, k): number[] | undefined =>
+    only === null || only.has(k) ? [] : undefined,
+  );
   for (const m of model.moved) {
     const root = model.root[m]!;
-    if (root >= 0 && data.plan.canonicalMilestone[m] === 1) movedBy[root]!.push(m);
+    if (root >= 0 && data.plan.canonicalMilestone[m] === 1) movedBy[root]?.push(m);
   }
   return movedBy;
 }
@@ -71,17 +121,21 @@ export function capacitySignalFigures(
   const movedBy = movedByOverAllocation(data, model);
   return overAllocations.map((over, k) => ({
     id: over.id,
-    later: [...moneyLater(data, model, movedBy[k]!)].map(([kpi, sum]) => ({
+    later: [...moneyLater(data, model, movedBy[k] ?? [])].map(([kpi, sum]) => ({
       kpi,
       later: sum.later,
     })),
   }));
 }
 
-/** A signal with the key of what it says. */
+/**
+ * A signal with its id and the key of what it says. Comparing keys needs no signal: following
+ * events, a signal's chain is made only when someone reads it.
+ */
 export interface KeyedSignal {
-  key: string;
-  signal: Signal;
+  readonly id: string;
+  readonly key: string;
+  readonly signal: Signal;
 }
 
 /** The moves a chain names: those its demands hold first, then those that wait for them. */
@@ -128,6 +182,8 @@ function overAllocationSignal(
   over: CapacityOverAllocation,
   moved: readonly number[],
   byKpi: ReadonlyMap<string, MoneyLater>,
+  shown: readonly number[],
+  forecasts: readonly number[],
 ): Signal {
   const { plan: planModel } = data;
   const plan = planModel.plan;
@@ -160,13 +216,10 @@ function overAllocationSignal(
     });
   }
 
-  const shown = shownOf(model, moved);
-  const entries = new Map(
-    capacityState(data, { ...model, moved: shown }).milestones.map((entry) => [entry.id, entry]),
-  );
-  for (const m of shown) {
-    const entry = entries.get(planModel.milestones[m]!.id);
-    if (entry === undefined) continue;
+  for (let at = 0; at < shown.length; at += 1) {
+    const m = shown[at]!;
+    if (planModel.canonicalMilestone[m] === 0) continue;
+    const entry = levelledEntry(data, model, m, forecasts[at]);
     const owner = ownerOfMilestone(planModel, m);
     if (owner !== null) owners.add(owner);
     chain.push({

@@ -273,7 +273,7 @@ function signCapacity(internal: Internal): void {
   if (!holder.active) return;
   // The key of a signal says all it says: it serves as its text.
   holder.signatures = new Map(
-    keyedCapacitySignals(internal).map((keyed) => [keyed.signal.id, keyed.key]),
+    keyedCapacitySignals(internal).map((keyed) => [keyed.id, keyed.key]),
   );
 }
 
@@ -344,14 +344,14 @@ function updateCapacity(
       }
   if (!touched) return;
   const signatures = holder.signatures ?? new Map<string, string>();
-  const previous = new Map(keyedCapacitySignals(internal).map((keyed) => [keyed.signal.id, keyed]));
+  const previous = new Map(keyedCapacitySignals(internal).map((keyed) => [keyed.id, keyed]));
   holder.model = deriveCapacityModel(internal.data, holder.runs!, {
     model: before,
     forecastsMoved: freeMoved,
   });
   if (holder.model === before) return;
   holder.state = null;
-  holder.signals = capacitySignals(internal.data, holder.model, previous);
+  holder.signals = capacitySignals(internal.data, holder.model, previous, before);
   signCapacity(internal);
   diffCapacity(signatures, before, holder, changes);
   internal.signals.list = null;
