@@ -272,9 +272,7 @@ function signCapacity(internal: Internal): void {
   const holder = internal.capacity;
   if (!holder.active) return;
   // The key of a signal says all it says: it serves as its text.
-  holder.signatures = new Map(
-    keyedCapacitySignals(internal).map((keyed) => [keyed.id, keyed.key]),
-  );
+  holder.signatures = new Map(keyedCapacitySignals(internal).map((keyed) => [keyed.id, keyed.key]));
 }
 
 /**
