@@ -1,3 +1,4 @@
+import type { Visibility } from '../core/access/policy.ts';
 import type { ExplanationStep } from '../core/domain/state.ts';
 import { forecastProbabilistic } from '../core/engine/engine.ts';
 import type { Queryable } from '../store/database.ts';
@@ -18,9 +19,9 @@ export async function explainWithHistory(
   db: Queryable,
   snapshot: Snapshot,
   id: string,
-  options: { seed?: number; trials?: number } = {},
+  options: { seed?: number; trials?: number; seen?: Visibility } = {},
 ): Promise<Explanation> {
-  const explained = explainEntity(snapshot, id);
+  const explained = explainEntity(snapshot, id, options.seen);
   if (explained.kind !== 'milestone') return explained;
   const { plan, workItems, state } = snapshot;
   const history = await loadWorkHistory(db, state.asOf);

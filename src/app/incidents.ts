@@ -41,11 +41,19 @@ export async function listIncidents(ctx: AppContext): Promise<IncidentView[]> {
   return views;
 }
 
-/** One current incident; not_found naming the id (and the current ones) when there is none. */
-export async function showIncident(ctx: AppContext, id: string): Promise<IncidentView> {
+/**
+ * One current incident; not_found naming the id (and the current ones) when there is none. With
+ * `sees`, one the person may not see is not found either, and only those they see are named.
+ */
+export async function showIncident(
+  ctx: AppContext,
+  id: string,
+  sees: (incident: Incident) => boolean = () => true,
+): Promise<IncidentView> {
   const snapshot = await deriveSnapshot(ctx.db, ctx.clock.asOf(), ctx.model);
   const signals = snapshot === null ? [] : await listSignals(ctx.db);
-  const incidents = snapshot === null ? [] : groupIncidents(snapshot.plan, snapshot.state, signals);
+  const incidents =
+    snapshot === null ? [] : groupIncidents(snapshot.plan, snapshot.state, signals).filter(sees);
   const incident = incidents.find((i) => i.id === id);
   if (snapshot === null || incident === undefined)
     fail(

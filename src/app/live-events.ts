@@ -1,3 +1,4 @@
+import { visibility, type Visibility } from '../core/access/policy.ts';
 import type { Plan } from '../core/domain/plan.ts';
 import type { Signal } from '../core/domain/state.ts';
 import type { LiveEvent } from '../store/event-log-store.ts';
@@ -26,21 +27,76 @@ export function signalAudience(plan: Plan, signal: Signal): { owners: string[]; 
   return { owners: [...signal.affectedOwners], units: [...units].sort() };
 }
 
+const sights = new WeakMap<Plan, Map<string, Visibility>>();
+
+/** The policy's view of one person over one plan, kept while the plan object lives. */
+function sightOf(plan: Plan, personId: string): Visibility {
+  let byPerson = sights.get(plan);
+  if (byPerson === undefined) {
+    byPerson = new Map();
+    sights.set(plan, byPerson);
+  }
+  let seen = byPerson.get(personId);
+  if (seen === undefined) {
+    seen = visibility(plan, personId);
+    byPerson.set(personId, seen);
+  }
+  return seen;
+}
+
 /**
- * Whether a person may see an event: executives and the strategy office see everything; anyone
- * else what concerns them or touches their unit; events about no one in particular are for all.
+ * Whether a person may see an event, by the access policy (docs/SECURITY.md "Roles and rules"):
+ * a signal when they see the signal; a decision when it concerns them or their unit (or they see
+ * the whole organisation); a state change when it names anything they see.
  */
 export function isVisibleTo(
   plan: Plan | null,
   personId: string,
-  event: Pick<LiveEvent, 'owners' | 'units'>,
+  event: Pick<LiveEvent, 'kind' | 'data' | 'owners' | 'units'>,
 ): boolean {
-  if (event.owners.length === 0 && event.units.length === 0) return true;
-  if (event.owners.includes(personId)) return true;
-  const person = plan?.people.find((p) => p.id === personId);
-  if (person === undefined) return false;
-  if (person.role === 'executive' || person.role === 'strategy_office') return true;
-  return event.units.includes(person.unit);
+  return liveEventFor(plan, personId, event) !== null;
+}
+
+/**
+ * The event as `personId` may receive it: unchanged, cut down to what they see (a state change
+ * lists only the ids they see), or null when they may not receive it at all.
+ */
+export function liveEventFor<E extends Pick<LiveEvent, 'kind' | 'data' | 'owners' | 'units'>>(
+  plan: Plan | null,
+  personId: string,
+  event: E,
+): E | null {
+  if (plan === null) return null;
+  const seen = sightOf(plan, personId);
+  if (seen.person === null) return null;
+  if (event.kind === 'signal') {
+    const signal = (event.data as { signal?: Signal }).signal;
+    return signal !== undefined && seen.seesSignal(signal) ? event : null;
+  }
+  if (event.kind === 'state') {
+    const changes = event.data as StateChanges;
+    if (seen.whole && seen.ids.initiatives.size === plan.initiatives.length) return event;
+    const cut: StateChanges = {
+      ...changes,
+      milestones: changes.milestones.filter((id) => seen.sees('milestone', id)),
+      kpis: changes.kpis.filter((id) => seen.sees('kpi', id)),
+      initiatives: changes.initiatives.filter((id) => seen.sees('initiative', id)),
+      objectives: changes.objectives.filter((id) => seen.sees('objective', id)),
+      workItems: changes.workItems.filter((id) => seen.sees('work_item', id)),
+    };
+    const named =
+      cut.milestones.length +
+      cut.kpis.length +
+      cut.initiatives.length +
+      cut.objectives.length +
+      cut.workItems.length;
+    if (named === 0 && cut.all !== true && cut.capacity !== true) return null;
+    return { ...event, data: cut };
+  }
+  // Decisions and anything else: who they concern, or everyone who sees the whole organisation.
+  if (seen.whole || event.owners.includes(personId)) return event;
+  if (event.owners.length === 0 && event.units.length === 0) return event;
+  return event.units.includes(seen.person.unit) ? event : null;
 }
 
 export interface StateChanges {

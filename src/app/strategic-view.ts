@@ -7,6 +7,7 @@ import type {
   ProbabilisticForecast,
 } from '../core/domain/state.ts';
 import { capacitySteps } from '../core/engine/capacity-explain.ts';
+import type { Visibility } from '../core/access/policy.ts';
 import { fail } from '../core/errors.ts';
 import type { Snapshot } from './derive.ts';
 
@@ -38,7 +39,12 @@ function indexWork(snapshot: Snapshot): WorkIndex {
 }
 
 /** Milestones with their forecast and the work that delivers them. */
-function milestoneView(snapshot: Snapshot, milestone: Milestone, index: WorkIndex) {
+function milestoneView(
+  snapshot: Snapshot,
+  milestone: Milestone,
+  index: WorkIndex,
+  seen: Visibility | undefined,
+) {
   const { state, workItems } = snapshot;
   const derived = state.milestones.get(milestone.id);
   if (derived === undefined) return null;
@@ -50,7 +56,10 @@ function milestoneView(snapshot: Snapshot, milestone: Milestone, index: WorkInde
     for (const i of index.byParent.get(epic) ?? []) at.add(i);
     for (const i of index.byKey.get(epic) ?? []) at.add(i);
   }
-  const linked = [...at].sort((a, b) => a - b).map((i) => workItems[i]!);
+  const linked = [...at]
+    .sort((a, b) => a - b)
+    .map((i) => workItems[i]!)
+    .filter((w) => seen === undefined || seen.sees('work_item', w.key));
   return {
     id: milestone.id,
     name: milestone.name,
@@ -70,9 +79,25 @@ function milestoneView(snapshot: Snapshot, milestone: Milestone, index: WorkInde
   };
 }
 
-/** The executive view: every objective with its KPIs, initiatives and milestones, statuses derived. */
-export function strategicView(snapshot: Snapshot) {
-  const { plan, state } = snapshot;
+/**
+ * The executive view: every objective with its KPIs, initiatives and milestones, statuses
+ * derived; with `seen`, only what that person may see (docs/SECURITY.md "Roles and rules").
+ */
+export function strategicView(snapshot: Snapshot, seen?: Visibility) {
+  const { state } = snapshot;
+  const full = snapshot.plan;
+  const ids = seen?.ids;
+  const plan =
+    ids === undefined
+      ? full
+      : {
+          ...full,
+          objectives: full.objectives.filter((o) => ids.objectives.has(o.id)),
+          kpis: full.kpis.filter((k) => ids.kpis.has(k.id)),
+          initiatives: full.initiatives.filter((i) => ids.initiatives.has(i.id)),
+          milestones: full.milestones.filter((m) => ids.milestones.has(m.id)),
+        };
+  const shown = new Set(plan.objectives.map((o) => o.id));
   const index = indexWork(snapshot);
   const milestonesOf = new Map<string, Milestone[]>();
   for (const m of plan.milestones) {
@@ -109,7 +134,9 @@ export function strategicView(snapshot: Snapshot) {
           unit: i.unit,
           delivery: state.initiatives.get(i.id)?.delivery ?? null,
           value: state.initiatives.get(i.id)?.value ?? null,
-          milestones: (milestonesOf.get(i.id) ?? []).map((m) => milestoneView(snapshot, m, index)),
+          milestones: (milestonesOf.get(i.id) ?? []).map((m) =>
+            milestoneView(snapshot, m, index, seen),
+          ),
         })),
       children: plan.objectives
         .filter((c) => c.parent === objective.id)
@@ -120,9 +147,12 @@ export function strategicView(snapshot: Snapshot) {
     asOf: state.asOf,
     organisation: { id: plan.organisation.id, name: plan.organisation.name },
     objectives: plan.objectives
-      .filter((o) => o.parent === undefined)
+      .filter((o) => o.parent === undefined || !shown.has(o.parent))
       .map((o) => objectiveView(o.id)),
-    openSignals: state.signals.length,
+    openSignals:
+      seen === undefined
+        ? state.signals.length
+        : state.signals.filter((signal) => seen.seesSignal(signal)).length,
   };
 }
 
@@ -156,8 +186,12 @@ function findDerived(state: DerivedState, kind: EntityKind, id: string) {
   }
 }
 
-/** Any objective, KPI, initiative, milestone or work item, with the facts and rules behind its figures. */
-export function explainEntity(snapshot: Snapshot, id: string): Explanation {
+/**
+ * Any objective, KPI, initiative, milestone or work item, with the facts and rules behind its
+ * figures; with `seen`, one the person may not see is not found, like one that does not exist,
+ * and steps that point at what they may not see are left out.
+ */
+export function explainEntity(snapshot: Snapshot, id: string, seen?: Visibility): Explanation {
   const { plan, state, workItems } = snapshot;
   const candidates: [EntityKind, unknown][] = [
     ['objective', plan.objectives.find((e) => e.id === id)],
@@ -167,7 +201,9 @@ export function explainEntity(snapshot: Snapshot, id: string): Explanation {
     ['work_item', workItems.find((e) => e.key === id)],
     ['unit', plan.units.find((e) => e.id === id)],
   ];
-  const found = candidates.find(([, entity]) => entity !== undefined);
+  const found = candidates.find(
+    ([kind, entity]) => entity !== undefined && (seen === undefined || seen.sees(kind, id)),
+  );
   if (found === undefined) {
     fail(
       'not_found',
@@ -195,6 +231,12 @@ export function explainEntity(snapshot: Snapshot, id: string): Explanation {
     entity,
     derived: derived ?? null,
     status,
-    explanation: [...(own ? derived.explanation : []), ...capacity],
+    explanation: [...(own ? derived.explanation : []), ...capacity].filter(
+      (step) => seen === undefined || step.ref === undefined || seesRef(seen, step.ref),
+    ),
   };
+}
+
+function seesRef(seen: Visibility, ref: { kind: EntityKind; id: string }): boolean {
+  return ref.kind === 'dependency' || seen.sees(ref.kind, ref.id);
 }

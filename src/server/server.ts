@@ -39,6 +39,7 @@ import { registerPushRoutes } from './routes/push.ts';
 import { registerScenarioRoutes } from './routes/scenarios.ts';
 import { registerJiraRoutes } from './routes/jira.ts';
 import { registerNotificationPreferenceRoutes } from './routes/notification-preferences.ts';
+import { registerMeRoutes } from './routes/me.ts';
 import { registerPlanRoutes } from './routes/plan.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerSignalRoutes } from './routes/signals.ts';
@@ -288,6 +289,7 @@ export async function buildServer(
   registerPushRoutes(app, ctx);
   await app.register(importRoutes(ctx));
   registerNotificationPreferenceRoutes(app, ctx);
+  registerMeRoutes(app, ctx);
   const signInLimit = options.rateLimits?.signIn ?? { max: 20, timeWindow: 60_000 };
   registerSessionRoutes(app, ctx, {
     demo: options.demo === true,

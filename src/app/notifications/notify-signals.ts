@@ -1,4 +1,5 @@
 import type { Plan } from '../../core/domain/plan.ts';
+import { visibility } from '../../core/access/policy.ts';
 import type { Signal } from '../../core/domain/state.ts';
 import {
   claimDelivery,
@@ -59,8 +60,18 @@ export async function notifySignals(
     const raising = raisings.get(signal.id);
     const version = raising?.version ?? 1;
     for (const personId of new Set(signal.affectedOwners)) {
-      // Told after the commit that raised it; a later write may already have resolved it.
-      if (raising?.status === 'resolved') {
+      // Nobody is told about what the access policy keeps from them (a confidential initiative).
+      if (plan !== null && !visibility(plan, personId).seesSignal(signal)) {
+        outcomes.push({
+          signalId: signal.id,
+          personId,
+          signalVersion: version,
+          channel: 'none',
+          outcome: 'skipped',
+          reason: 'the access policy keeps the signal from them',
+        });
+      } else if (raising?.status === 'resolved') {
+        // Told after the commit that raised it; a later write may already have resolved it.
         outcomes.push({
           signalId: signal.id,
           personId,

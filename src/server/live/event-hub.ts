@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import pg from 'pg';
-import { isVisibleTo } from '../../app/live-events.ts';
+import { liveEventFor } from '../../app/live-events.ts';
 import type { AppContext } from '../../app/context.ts';
 import type { Signal } from '../../core/domain/state.ts';
 import {
@@ -55,8 +55,9 @@ export async function startEventHub(
   let pumping: Promise<void> | null = null;
   let again = false;
 
-  const visible = (client: Client, event: StoredLiveEvent): boolean =>
-    isVisibleTo(ctx.model?.current()?.plan ?? null, client.personId, event);
+  // The access policy decides, per person, what of each event they receive.
+  const visible = (client: Client, event: StoredLiveEvent): StoredLiveEvent | null =>
+    liveEventFor(ctx.model?.current()?.plan ?? null, client.personId, event);
 
   // Each event is serialised once, however many clients it goes to.
   const frames = new WeakMap<StoredLiveEvent, string>();
@@ -74,7 +75,8 @@ export async function startEventHub(
     let out = '';
     for (const event of events) {
       if (event.seq <= client.cursor) continue;
-      if (visible(client, event)) out += frameOf(event);
+      const shown = visible(client, event);
+      if (shown !== null) out += frameOf(shown);
       client.cursor = event.seq;
     }
     if (out !== '') client.stream.write(out);

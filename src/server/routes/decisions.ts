@@ -1,4 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { viewerFor, type Viewer } from '../../app/viewer.ts';
+import { may, type DecisionReach } from '../../core/access/policy.ts';
+import { DomainError, fail } from '../../core/errors.ts';
+import { listSignals } from '../../store/signal-store.ts';
 import type { AppContext } from '../../app/context.ts';
 import {
   addDecisionOption,
@@ -54,12 +58,14 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: AppContext): v
         response: responses,
       },
     },
-    async (request) => ({
-      decisions: await listDecisions(
+    async (request) => {
+      const sees = await decisionSight(ctx, request.personId);
+      const decisions = await listDecisions(
         ctx,
         request.query.status === 'all' ? undefined : request.query.status,
-      ),
-    }),
+      );
+      return { decisions: decisions.filter(sees) };
+    },
   );
 
   app.get<{ Params: { id: string } }>(
@@ -73,7 +79,13 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: AppContext): v
         response: { 200: decisionDetailSchema, ...responses },
       },
     },
-    async (request) => showDecision(ctx, request.params.id),
+    async (request) => {
+      const sees = await decisionSight(ctx, request.personId);
+      const shown = await showDecision(ctx, request.params.id);
+      if (!sees(shown.decision))
+        fail('not_found', `there is no decision '${request.params.id}'`, { path: 'id' });
+      return shown;
+    },
   );
 
   app.post<{ Body: OpenDecisionRequest }>(
@@ -99,6 +111,7 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: AppContext): v
       },
     },
     async (request, reply) => {
+      await assertSeesSubject(ctx, request.personId, request.body);
       const { decision, created } = await openDecision(ctx, request.body, actorOf(request));
       return reply.code(created ? 201 : 200).send({ decision });
     },
@@ -116,10 +129,24 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: AppContext): v
         response: responses,
       },
     },
-    async (request, reply) =>
-      reply.code(201).send({
+    async (request, reply) => {
+      const viewer = await viewerFor(ctx, request.personId);
+      const sees = await decisionSight(ctx, request.personId, viewer);
+      const { decision } = await showDecision(ctx, request.params.id);
+      if (!sees(decision))
+        fail('not_found', `there is no decision '${request.params.id}'`, { path: 'id' });
+      if (viewer.snapshot !== null) {
+        const verdict = may(viewer.snapshot.plan, request.personId, {
+          kind: 'decision.add_option',
+          decision,
+        });
+        if (!verdict.ok)
+          throw new DomainError({ code: 'access.forbidden', message: verdict.message, path: 'id' });
+      }
+      return reply.code(201).send({
         decision: await addDecisionOption(ctx, request.params.id, request.body, actorOf(request)),
-      }),
+      });
+    },
   );
 
   app.post<{ Params: { id: string }; Body: { option: number; reason: string } }>(
@@ -144,6 +171,50 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: AppContext): v
         response: responses,
       },
     },
-    async (request) => decide(ctx, request.params.id, request.body, actorOf(request)),
+    async (request) => {
+      // Who may decide is the decision rights' answer (the decider), checked by the use-case;
+      // one the caller may not even see is not found.
+      const sees = await decisionSight(ctx, request.personId);
+      const { decision } = await showDecision(ctx, request.params.id);
+      if (!sees(decision))
+        fail('not_found', `there is no decision '${request.params.id}'`, { path: 'id' });
+      return decide(ctx, request.params.id, request.body, actorOf(request));
+    },
   );
+}
+
+/** Which decisions a person sees: the policy's answer, with the signals they see. */
+async function decisionSight(
+  ctx: AppContext,
+  personId: string,
+  viewer?: Viewer,
+): Promise<(decision: DecisionReach) => boolean> {
+  const { seen } = viewer ?? (await viewerFor(ctx, personId));
+  if (seen.whole) return () => true;
+  const signals = new Map((await listSignals(ctx.db, true)).map((s) => [s.id, s]));
+  const signalVisible = (id: string): boolean => {
+    const signal = signals.get(id);
+    return signal !== undefined && seen.seesSignal(signal);
+  };
+  return (decision) => seen.seesDecision(decision, signalVisible);
+}
+
+/** A decision is opened only for an incident or a signal the caller sees. */
+async function assertSeesSubject(
+  ctx: AppContext,
+  personId: string,
+  body: { signal?: string; incident?: string },
+): Promise<void> {
+  if (body.signal === undefined && body.incident === undefined) return;
+  const { seen, incidents } = await viewerFor(ctx, personId);
+  if (body.incident !== undefined) {
+    const incident = incidents.find((i) => i.id === body.incident);
+    if (incident !== undefined && !seen.seesIncident(incident))
+      fail('not_found', `there is no incident '${body.incident}' now`, { path: '$.incident' });
+  }
+  if (body.signal !== undefined) {
+    const signal = (await listSignals(ctx.db, true)).find((s) => s.id === body.signal);
+    if (signal !== undefined && !seen.seesSignal(signal))
+      fail('not_found', `there is no signal '${body.signal}'`, { path: '$.signal' });
+  }
 }

@@ -6,6 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
+import { authorize } from '../../app/viewer.ts';
 import { saveImportMapping, showImportMapping } from '../../app/import-mapping.ts';
 import { importSpreadsheet, type ImportResult } from '../../app/import-spreadsheet.ts';
 import { parseColumnMapping } from '../../connectors/spreadsheet/column-mapping.ts';
@@ -191,6 +192,7 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request) => {
+      await authorize(ctx, request.personId, { kind: 'source.push' });
       const body = request.body;
       if (body === undefined || body === null) {
         fail('import.bad_file', 'the request has no body: send the spreadsheet itself', {
@@ -251,12 +253,15 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { ...errorResponses },
       },
     },
-    async (request) => ({
-      imports: await listImportRuns(ctx.db, {
-        limit: request.query.limit,
-        ...(request.query.source === undefined ? {} : { source: request.query.source }),
-      }),
-    }),
+    async (request) => {
+      await authorize(ctx, request.personId, { kind: 'source.push' });
+      return {
+        imports: await listImportRuns(ctx.db, {
+          limit: request.query.limit,
+          ...(request.query.source === undefined ? {} : { source: request.query.source }),
+        }),
+      };
+    },
   );
 
   app.get<{ Params: { source: string } }>(
@@ -275,6 +280,7 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request) => {
+      await authorize(ctx, request.personId, { kind: 'source.push' });
       const saved = await showImportMapping(ctx, request.params.source);
       if (saved === null) {
         fail('not_found', `source '${request.params.source}' has no saved column mapping`, {
@@ -316,10 +322,18 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { ...errorResponses },
       },
     },
-    async (request) => ({
-      source: request.params.source,
-      mapping: await saveImportMapping(ctx, request.params.source, request.body, actorOf(request)),
-    }),
+    async (request) => {
+      await authorize(ctx, request.personId, { kind: 'source.push' });
+      return {
+        source: request.params.source,
+        mapping: await saveImportMapping(
+          ctx,
+          request.params.source,
+          request.body,
+          actorOf(request),
+        ),
+      };
+    },
   );
 }
 

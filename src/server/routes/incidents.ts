@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import { listIncidents, showIncident } from '../../app/incidents.ts';
+import { viewerFor } from '../../app/viewer.ts';
 import { bearer, errorResponses } from './schemas.ts';
 
 const INCIDENT_FIELDS =
@@ -19,7 +20,10 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
         response: errorResponses,
       },
     },
-    async () => ({ incidents: await listIncidents(ctx) }),
+    async (request) => {
+      const { seen } = await viewerFor(ctx, request.personId);
+      return { incidents: (await listIncidents(ctx)).filter((i) => seen.seesIncident(i)) };
+    },
   );
 
   app.get<{ Params: { id: string } }>(
@@ -41,6 +45,9 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
         response: errorResponses,
       },
     },
-    async (request) => ({ incident: await showIncident(ctx, request.params.id) }),
+    async (request) => {
+      const { seen } = await viewerFor(ctx, request.personId);
+      return { incident: await showIncident(ctx, request.params.id, (i) => seen.seesIncident(i)) };
+    },
   );
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
+import { authorize } from '../../app/viewer.ts';
 import { ingestWorkItemEvents } from '../../app/ingest-work.ts';
 import { normalizeJiraPayload } from '../../connectors/jira/normalize-jira.ts';
 import { bearer, errorResponses } from './schemas.ts';
@@ -29,6 +30,7 @@ export function registerJiraRoutes(app: FastifyInstance, ctx: AppContext): void 
       },
     },
     async (request) => {
+      await authorize(ctx, request.personId, { kind: 'source.push' });
       const batch = normalizeJiraPayload(request.body, {
         source: request.query.source,
         file: 'request body',

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { applyPlan } from '../../app/apply-plan.ts';
 import type { AppContext } from '../../app/context.ts';
+import { viewerFor } from '../../app/viewer.ts';
+import { may, mayChangePlan, restoreHidden, visiblePlan } from '../../core/access/policy.ts';
+import { DomainError } from '../../core/errors.ts';
 import type { Plan } from '../../core/domain/plan.ts';
 import { fail } from '../../core/errors.ts';
 import { parsePlanText, planToFileObject } from '../../plan-file/index.ts';
@@ -35,10 +38,11 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
         response: { ...errorResponses },
       },
     },
-    async () => {
+    async (request) => {
       const plan = await loadPlan(ctx.db);
       if (plan === null) fail('not_found', 'No plan has been applied yet', { path: 'plan' });
-      return planToFileObject(plan);
+      const { seen } = await viewerFor(ctx, request.personId);
+      return planToFileObject(visiblePlan(plan, seen));
     },
   );
 
@@ -96,7 +100,22 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
         'request body',
         formatOf(request.headers['content-type']),
       );
-      const result = await applyPlan(ctx, parsed.plan, {
+      const stored = await loadPlan(ctx.db);
+      let incoming = parsed.plan;
+      // The strategy office and admins apply the whole plan; anyone else only the changes the
+      // policy lets them make item by item (their own milestones' fields, not a KPI's target).
+      if (stored !== null && !may(stored, request.personId, { kind: 'plan.apply' }).ok) {
+        const { seen } = await viewerFor(ctx, request.personId);
+        if (request.query.prune) refuse(mayChangePlan(stored, request.personId, [prunePlan]));
+        incoming = restoreHidden(stored, incoming, seen);
+        const trial = await applyPlan(ctx, incoming, {
+          prune: false,
+          dryRun: true,
+          actor: actorOf(request),
+        });
+        refuse(mayChangePlan(stored, request.personId, trial.changes));
+      }
+      const result = await applyPlan(ctx, incoming, {
         prune: request.query.prune,
         dryRun: request.query.dryRun,
         actor: actorOf(request),
@@ -113,6 +132,14 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
       };
     },
   );
+}
+
+/** What a prune is, to the policy: removals, a whole-plan apply. */
+const prunePlan = { collection: 'plan', id: 'plan', action: 'removed', fields: [] } as const;
+
+function refuse(verdict: ReturnType<typeof may>): void {
+  if (!verdict.ok)
+    throw new DomainError({ code: 'access.forbidden', message: verdict.message, path: 'body' });
 }
 
 function countEntities(plan: Plan): Record<string, number> {

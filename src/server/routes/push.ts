@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
+import { authorize } from '../../app/viewer.ts';
 import {
   pushKpiActuals,
   pushWorkItems,
@@ -231,6 +232,14 @@ export function registerPushRoutes(app: FastifyInstance, ctx: AppContext): void 
       },
     },
     async (request, reply) => {
+      // Actuals come from finance controllers and sources, never from the owner they would prove.
+      for (const [k, entry] of request.body.actuals.entries())
+        await authorize(
+          ctx,
+          request.personId,
+          { kind: 'kpi.record_actuals', kpi: entry.kpi },
+          `$.actuals[${k}].kpi`,
+        );
       const answer = await pushKpiActuals(ctx, request.body, {
         actor: actorOf(request),
         idempotencyKey: request.headers['idempotency-key'],
@@ -255,6 +264,7 @@ export function registerPushRoutes(app: FastifyInstance, ctx: AppContext): void 
       },
     },
     async (request, reply) => {
+      await authorize(ctx, request.personId, { kind: 'source.push' });
       const answer = await pushWorkItems(ctx, request.body, {
         actor: actorOf(request),
         idempotencyKey: request.headers['idempotency-key'],

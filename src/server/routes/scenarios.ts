@@ -7,7 +7,19 @@ import {
   saveScenario,
   type NewScenario,
 } from '../../app/scenarios.ts';
+import { authorize, viewerFor } from '../../app/viewer.ts';
+import type { Scenario } from '../../core/scenario/scenario.ts';
+import { fail } from '../../core/errors.ts';
 import { bearer, errorResponses, errorSchema } from './schemas.ts';
+
+/** Who sees a saved scenario: its author, and those who see the whole plan. */
+async function scenarioSight(
+  ctx: AppContext,
+  personId: string,
+): Promise<(scenario: Pick<Scenario, 'author'>) => boolean> {
+  const { seen } = await viewerFor(ctx, personId);
+  return (scenario) => seen.whole || scenario.author === personId;
+}
 
 const changes = { type: 'array', maxItems: 200, items: { type: 'object' } } as const;
 
@@ -31,7 +43,10 @@ export function registerScenarioRoutes(app: FastifyInstance, ctx: AppContext): v
         response: errorResponses,
       },
     },
-    async () => ({ scenarios: await listScenarios(ctx) }),
+    async (request) => {
+      const sees = await scenarioSight(ctx, request.personId);
+      return { scenarios: (await listScenarios(ctx)).filter(sees) };
+    },
   );
 
   app.get<{ Params: { id: string } }>(
@@ -50,6 +65,10 @@ export function registerScenarioRoutes(app: FastifyInstance, ctx: AppContext): v
       },
     },
     async (request) => {
+      const sees = await scenarioSight(ctx, request.personId);
+      const scenario = (await listScenarios(ctx)).find((s) => s.id === request.params.id);
+      if (scenario !== undefined && !sees(scenario))
+        fail('not_found', `there is no scenario '${request.params.id}'`, { path: 'id' });
       const [column] = await compareSavedScenarios(ctx, [request.params.id]);
       return column;
     },
@@ -75,8 +94,10 @@ export function registerScenarioRoutes(app: FastifyInstance, ctx: AppContext): v
         response: { ...errorResponses, 409: errorSchema },
       },
     },
-    async (request, reply) =>
-      reply.code(201).send(await saveScenario(ctx, request.body, request.personId)),
+    async (request, reply) => {
+      await authorize(ctx, request.personId, { kind: 'scenario.create' });
+      return reply.code(201).send(await saveScenario(ctx, request.body, request.personId));
+    },
   );
 
   app.post<{ Body: { ids?: string[]; scenarios?: unknown[] } }>(
@@ -98,11 +119,23 @@ export function registerScenarioRoutes(app: FastifyInstance, ctx: AppContext): v
         response: errorResponses,
       },
     },
-    async (request) => ({
-      scenarios:
-        request.body.ids !== undefined
-          ? await compareSavedScenarios(ctx, request.body.ids)
-          : await compareScenarioBodies(ctx, request.body.scenarios ?? []),
-    }),
+    async (request) => {
+      await authorize(ctx, request.personId, { kind: 'scenario.create' });
+      if (request.body.ids !== undefined) {
+        const sees = await scenarioSight(ctx, request.personId);
+        const saved = await listScenarios(ctx);
+        request.body.ids.forEach((id, k) => {
+          const scenario = saved.find((s) => s.id === id);
+          if (scenario !== undefined && !sees(scenario))
+            fail('not_found', `there is no scenario '${id}'`, { path: `$.ids[${k}]` });
+        });
+      }
+      return {
+        scenarios:
+          request.body.ids !== undefined
+            ? await compareSavedScenarios(ctx, request.body.ids)
+            : await compareScenarioBodies(ctx, request.body.scenarios ?? []),
+      };
+    },
   );
 }

@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { acknowledgeSignal } from '../../app/acknowledge-signal.ts';
 import type { AppContext } from '../../app/context.ts';
 import { listSignalInbox } from '../../app/signal-inbox.ts';
+import { viewerFor } from '../../app/viewer.ts';
+import { fail } from '../../core/errors.ts';
+import { listSignals } from '../../store/signal-store.ts';
 import { bearer, errorResponses } from './schemas.ts';
 import { actorOf } from '../actor.ts';
 
@@ -24,10 +27,15 @@ export function registerSignalRoutes(app: FastifyInstance, ctx: AppContext): voi
         response: { ...errorResponses },
       },
     },
-    async (request) => ({
-      asOf: ctx.clock.asOf(),
-      signals: await listSignalInbox(ctx.db, request.personId, request.query.status === 'all'),
-    }),
+    async (request) => {
+      const { seen } = await viewerFor(ctx, request.personId);
+      const signals = await listSignalInbox(
+        ctx.db,
+        request.personId,
+        request.query.status === 'all',
+      );
+      return { asOf: ctx.clock.asOf(), signals: signals.filter((s) => seen.seesSignal(s)) };
+    },
   );
 
   app.post<{ Params: { id: string } }>(
@@ -45,6 +53,13 @@ export function registerSignalRoutes(app: FastifyInstance, ctx: AppContext): voi
         response: { ...errorResponses },
       },
     },
-    async (request) => acknowledgeSignal(ctx, request.params.id, actorOf(request)),
+    async (request) => {
+      const { seen } = await viewerFor(ctx, request.personId);
+      const signal = (await listSignals(ctx.db, true)).find((s) => s.id === request.params.id);
+      // One the caller may not see is as unknown to them as one that does not exist.
+      if (signal !== undefined && !seen.seesSignal(signal))
+        fail('not_found', `there is no signal '${request.params.id}'`, { path: 'id' });
+      return acknowledgeSignal(ctx, request.params.id, actorOf(request));
+    },
   );
 }

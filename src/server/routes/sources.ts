@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
+import { authorize, viewerFor } from '../../app/viewer.ts';
 import { listFigureLatency } from '../../app/figure-freshness.ts';
 import { sourceFreshness } from '../../app/source-freshness.ts';
 import { listDeadLetters, retryDeadLetter } from '../../app/webhook-dead-letters.ts';
@@ -85,9 +86,12 @@ export function registerSourceRoutes(
         },
       },
     },
-    async (request) => ({
-      deadLetters: await listDeadLetters(ctx, request.query.source ?? null, request.query.limit),
-    }),
+    async (request) => {
+      await authorize(ctx, request.personId, { kind: 'sites.manage' });
+      return {
+        deadLetters: await listDeadLetters(ctx, request.query.source ?? null, request.query.limit),
+      };
+    },
   );
 
   app.post<{ Params: { seq: number } }>(
@@ -114,6 +118,7 @@ export function registerSourceRoutes(
       },
     },
     async (request, reply) => {
+      await authorize(ctx, request.personId, { kind: 'sites.manage' });
       await retryDeadLetter(ctx, request.params.seq);
       onRetry();
       return reply.status(202).send({ seq: request.params.seq, status: 'pending' });
@@ -157,6 +162,10 @@ export function registerSourceRoutes(
         },
       },
     },
-    async () => listFigureLatency(ctx, ctx.clock.asOf()),
+    async (request) => {
+      const { seen } = await viewerFor(ctx, request.personId);
+      const latency = await listFigureLatency(ctx, ctx.clock.asOf());
+      return { ...latency, figures: latency.figures.filter((f) => seen.sees(f.kind, f.id)) };
+    },
   );
 }

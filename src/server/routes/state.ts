@@ -3,6 +3,7 @@ import type { AppContext } from '../../app/context.ts';
 import { deriveSnapshot, type Snapshot } from '../../app/derive.ts';
 import { explainWithHistory } from '../../app/explain-entity.ts';
 import { strategicView } from '../../app/strategic-view.ts';
+import { viewerFor } from '../../app/viewer.ts';
 import type { EntityKind } from '../../core/domain/state.ts';
 import { fail } from '../../core/errors.ts';
 import { bearer, errorResponses } from './schemas.ts';
@@ -35,7 +36,11 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
         response: { ...errorResponses },
       },
     },
-    async () => strategicView(await snapshotOrFail(ctx)),
+    async (request) => {
+      const snapshot = await snapshotOrFail(ctx);
+      const { seen } = await viewerFor(ctx, request.personId, snapshot);
+      return strategicView(snapshot, seen);
+    },
   );
   app.get(
     '/api/v1/capacity',
@@ -48,9 +53,19 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
         response: { ...errorResponses },
       },
     },
-    async () => {
-      const { state } = await snapshotOrFail(ctx);
-      return { asOf: state.asOf, ...state.capacity };
+    async (request) => {
+      const snapshot = await snapshotOrFail(ctx);
+      const { seen } = await viewerFor(ctx, request.personId, snapshot);
+      const capacity = snapshot.state.capacity;
+      if (seen.whole && seen.ids.initiatives.size === snapshot.plan.initiatives.length)
+        return { asOf: snapshot.state.asOf, ...capacity };
+      return {
+        asOf: snapshot.state.asOf,
+        ...capacity,
+        demands: capacity.demands.filter((d) => seen.ids.demands.has(d.id)),
+        idle: capacity.idle.filter((d) => seen.ids.demands.has(d.id)),
+        milestones: capacity.milestones.filter((m) => seen.sees('milestone', m.id)),
+      };
     },
   );
   for (const [collection, kind, summary] of ENTITY_ROUTES) {
@@ -70,11 +85,9 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
         },
       },
       async (request) => {
-        const explained = await explainWithHistory(
-          ctx.db,
-          await snapshotOrFail(ctx),
-          request.params.id,
-        );
+        const snapshot = await snapshotOrFail(ctx);
+        const { seen } = await viewerFor(ctx, request.personId, snapshot);
+        const explained = await explainWithHistory(ctx.db, snapshot, request.params.id, { seen });
         if (explained.kind !== kind) {
           fail(
             'not_found',

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app/context.ts';
+import { readPlan } from '../../app/derive.ts';
+import { permissionsOf, rolesOf } from '../../core/access/policy.ts';
+import { fail } from '../../core/errors.ts';
+import { bearer, errorResponses } from './schemas.ts';
+
+/** `GET /api/v1/me`: who the caller is and what the access policy lets them do. */
+export function registerMeRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get(
+    '/api/v1/me',
+    {
+      schema: {
+        summary: 'The signed-in person, their roles and what the access policy lets them do',
+        description:
+          '`permissions` maps each action that takes no target (plan.apply, source.push, scenario.create, tokens.admin, sites.manage, audit.read …) to whether the caller may take it, so that the web app shows only those; see docs/SECURITY.md "Roles and rules".',
+        tags: ['session'],
+        security: bearer,
+        response: { ...errorResponses },
+      },
+    },
+    async (request) => {
+      const plan = await readPlan(ctx);
+      const person = plan?.people.find((p) => p.id === request.personId);
+      if (plan === null || person === undefined)
+        fail('not_found', `'${request.personId}' is not a person of the plan`, {
+          path: 'personId',
+        });
+      return {
+        person: {
+          id: person.id,
+          name: person.name,
+          unit: person.unit,
+          title: person.title ?? null,
+        },
+        roles: rolesOf(person),
+        permissions: permissionsOf(plan, person.id),
+      };
+    },
+  );
+}
