@@ -78,8 +78,11 @@ export interface Workspace {
   mirrored: Int32Array;
   candidate: Int32Array;
   taken: Uint8Array;
-  /** Bucket queue of whole-period keys: first activity per key, next activity in its bucket. */
-  bucket: Int32Array;
+  /**
+   * Bucket queue of whole-period keys: first activity per key (made on first use: placing once
+   * by priority needs none), next activity in its bucket.
+   */
+  bucket: Int32Array | null;
   next: Int32Array;
 }
 
@@ -100,7 +103,7 @@ export function createWorkspace(prepared: Prepared): Workspace {
     mirrored: new Int32Array(n),
     candidate: new Int32Array(n),
     taken: new Uint8Array(n),
-    bucket: new Int32Array(prepared.horizon + 1).fill(-1),
+    bucket: null,
     next: new Int32Array(n),
   };
 }
@@ -237,7 +240,9 @@ export function listByKey(
  */
 function listByPeriod(net: Network, ws: Workspace, key: Int32Array, out: Int32Array): void {
   const { n, succStart, succNode } = net;
-  const { left, bucket, next } = ws;
+  const { left, next } = ws;
+  ws.bucket ??= new Int32Array(ws.horizon + 1).fill(-1);
+  const bucket = ws.bucket;
   left.set(net.indegree);
   let low = bucket.length;
   for (let j = 0; j < n; j += 1)
