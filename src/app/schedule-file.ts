@@ -40,6 +40,9 @@ export interface ScheduleFileTask {
   freeSlack: number;
   critical: boolean;
   levelledStart?: ScheduleTime;
+  /** Where the task is scheduled, when not at its early dates (as late as possible). */
+  start?: ScheduleTime;
+  finish?: ScheduleTime;
   summary?: boolean;
   milestone?: boolean;
 }
@@ -231,6 +234,10 @@ function taskFields(
     totalSlack: activity.totalSlack,
     freeSlack: activity.freeSlack,
     critical: activity.critical,
+    // Scheduled elsewhere than its early dates (as late as possible): where it is.
+    ...(activity.start !== activity.earlyStart || activity.finish !== activity.earlyFinish
+      ? { start: time(activity.start), finish: time(activity.finish) }
+      : {}),
     ...(activity.summary ? { summary: true } : {}),
     ...(activity.milestone ? { milestone: true } : {}),
   };

@@ -105,8 +105,8 @@ export function compareWithMsProject(xml: string, file: string): OracleCompariso
       EarlyFinish: ours.earlyFinish,
       LateStart: ours.lateStart,
       LateFinish: ours.lateFinish,
-      Start: ours.earlyStart,
-      Finish: ours.earlyFinish,
+      Start: ours.start,
+      Finish: ours.finish,
     };
     for (const [field, value] of Object.entries(dates) as [OracleField, number][]) {
       const theirs = task.values[field];

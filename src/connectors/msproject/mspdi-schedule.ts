@@ -134,6 +134,7 @@ export function scheduleInputFromMsProject(plan: MsProjectPlan): ScheduleInput {
       ...(parent !== undefined ? { parent } : {}),
       ...(task.constraint !== undefined ? { constraint: task.constraint } : {}),
       ...(task.deadline !== undefined ? { deadline: task.deadline } : {}),
+      ...(task.asLateAsPossible ? { asLateAsPossible: true } : {}),
       ...(task.manual && !task.summary && task.start !== undefined
         ? { manualStart: task.start }
         : {}),

@@ -271,6 +271,19 @@ describe('reading MSPDI', () => {
     );
   });
 
+  it('schedules an as-late-as-possible task at its late dates, without a warning', () => {
+    const plan = normalizeMsProjectXml(
+      project(task(1, 'PT8H0M0S', '<ConstraintType>1</ConstraintType>') + task(2, 'PT24H0M0S')),
+      'alap.xml',
+    );
+    expect(plan.warnings).toEqual([]);
+    const [t1] = scheduleCriticalPath(scheduleInputFromMsProject(plan)).activities;
+    // Task 2 ends on Wednesday 23 December: task 1 takes that Wednesday.
+    expect(formatLocalDateTime(t1!.start)).toBe('2026-12-23T08:00:00');
+    expect(formatLocalDateTime(t1!.earlyStart)).toBe('2026-12-21T08:00:00');
+    expect(t1!.totalSlack).toBe(0);
+  });
+
   it('starts a task at its start-no-earlier-than date even before the project start', () => {
     const plan = normalizeMsProjectXml(
       project(

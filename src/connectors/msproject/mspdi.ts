@@ -52,6 +52,8 @@ export interface MsProjectTask {
   /** The task's calendar UID; the project's when absent. */
   calendar?: string;
   constraint?: { kind: ConstraintKind; at: Instant };
+  /** As late as possible: scheduled at its late dates. */
+  asLateAsPossible: boolean;
   deadline?: Instant;
   /** Manually scheduled: the dates below are the task's, whatever its links say. */
   manual: boolean;
@@ -358,11 +360,7 @@ function readTask(
   let constraint: MsProjectTask['constraint'];
   if (constraintKind === undefined)
     problem(`unknown <ConstraintType> ${constraintType}`, `${path}.ConstraintType`);
-  else if (constraintKind === 'alap')
-    warnings.push(
-      `task UID ${uid} is "as late as possible" in MS Project; Throughline schedules it as soon as possible`,
-    );
-  else if (constraintKind !== 'asap') {
+  else if (constraintKind !== 'asap' && constraintKind !== 'alap') {
     const at = read.instant(node, 'ConstraintDate', path);
     if (at === undefined)
       problem(
@@ -442,6 +440,7 @@ function readTask(
     durationElapsed: durationFormat !== undefined && ELAPSED_FORMATS.has(durationFormat),
     ...(calendarUid !== undefined && calendarUid !== '-1' ? { calendar: calendarUid } : {}),
     ...(constraint !== undefined ? { constraint } : {}),
+    asLateAsPossible: constraintKind === 'alap',
     ...(deadline !== undefined ? { deadline } : {}),
     manual: read.text(node, 'Manual') === '1',
     estimated: read.text(node, 'Estimated') === '1',

@@ -389,6 +389,45 @@ describe('MS Project rules for progress, early constraints and placeholders', ()
     });
   });
 
+  it('schedules an as-late-as-possible activity at its late dates, and its successors after them', () => {
+    const schedule = scheduleCriticalPath(
+      periods(
+        [
+          { id: 'A', duration: 2 },
+          { id: 'B', duration: 3, asLateAsPossible: true },
+          { id: 'C', duration: 1 },
+          { id: 'D', duration: 10 },
+        ],
+        [fs('A', 'B'), fs('B', 'C')],
+      ),
+    );
+    const rows = Object.fromEntries(
+      schedule.activities.map((a) => [
+        a.id,
+        [
+          a.start,
+          a.finish,
+          a.earlyStart,
+          a.earlyFinish,
+          a.lateStart,
+          a.lateFinish,
+          a.totalSlack,
+          a.freeSlack,
+          a.critical,
+        ],
+      ]),
+    );
+    expect(rows).toEqual({
+      // A keeps its slack up to where B is scheduled.
+      A: [0, 2, 0, 2, 4, 6, 4, 4, false],
+      // B sits at its late dates with no slack, which MS Project marks critical.
+      B: [6, 9, 2, 5, 6, 9, 0, 0, true],
+      // C follows B where B is scheduled.
+      C: [9, 10, 9, 10, 9, 10, 0, 0, true],
+      D: [0, 10, 0, 10, 0, 10, 0, 0, true],
+    });
+  });
+
   it('caps the late finish by the deadline after a must constraint', () => {
     const [a] = scheduleCriticalPath(
       periods(

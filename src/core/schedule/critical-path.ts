@@ -55,6 +55,11 @@ export interface ScheduleActivity {
   constraint?: ScheduleConstraint;
   /** A date the activity should finish by: caps its late finish. */
   deadline?: Instant;
+  /**
+   * As late as possible (MS Project): scheduled at its late dates, with no slack; successors
+   * follow those dates.
+   */
+  asLateAsPossible?: boolean;
   /** Manually scheduled (MS Project): it starts here whatever its predecessors say. */
   manualStart?: Instant;
   /** Started: it started here, whatever its predecessors or constraint say. */
@@ -105,6 +110,9 @@ export interface ScheduledActivity {
   id: string;
   summary: boolean;
   milestone: boolean;
+  /** When it is scheduled: its early dates, or its late dates when as late as possible. */
+  start: Instant;
+  finish: Instant;
   earlyStart: Instant;
   earlyFinish: Instant;
   lateStart: Instant;
@@ -342,72 +350,86 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
   const lf = new Float64Array(count);
   const drivers: StartDriver[] = activities.map(() => ({ kind: 'project_start' }));
 
-  // Forward pass.
-  for (const at of order) {
-    const activity = activities[at]!;
-    const fixedStart = activity.actualStart ?? activity.manualStart;
-    if (fixedStart !== undefined) {
-      es[at] = fixedStart;
-      ef[at] = finishFrom(at, fixedStart);
-      drivers[at] = { kind: activity.actualStart !== undefined ? 'actual' : 'manual' };
-      continue;
-    }
-    const constraint = activity.constraint;
-    // MS Project: the project start holds only an activity without predecessors, and not one
-    // held by a start or finish no earlier than (or must) constraint, which starts from that
-    // date even before the project's start. Links alone place the others, before the project
-    // start if a negative lag or a start-to-finish link says so; a finish-to-finish link never
-    // places its successor before the project start.
-    const fromConstraint =
-      constraint !== undefined &&
-      constraint.kind !== 'start_no_later_than' &&
-      constraint.kind !== 'finish_no_later_than';
-    let start = fromConstraint || incoming[at]!.length > 0 ? -Infinity : input.start;
-    let driver: StartDriver = { kind: 'project_start' };
-    for (const e of incoming[at]!) {
-      const p = edgeFrom[e]!;
-      const link = edgeLink[e]!;
-      let candidate: Instant;
-      if (link.type === 'FS') candidate = lagged(e, ef[p]!);
-      else if (link.type === 'SS') candidate = lagged(e, es[p]!);
-      else if (link.type === 'FF')
-        candidate = Math.max(input.start, startFrom(at, lagged(e, ef[p]!)));
-      else candidate = startFrom(at, lagged(e, es[p]!));
-      if (candidate > start) {
-        start = candidate;
-        driver = {
-          kind: 'link',
-          predecessor: activities[p]!.id,
-          type: link.type,
-          lag: link.lag,
-        };
+  const isAlap = (at: number): boolean =>
+    activities[at]!.asLateAsPossible === true &&
+    !isSummary(at) &&
+    activities[at]!.manualStart === undefined &&
+    activities[at]!.actualStart === undefined;
+  /** The dates an activity is scheduled at: its late ones when as late as possible. */
+  const startOf = (at: number, late: boolean): Instant => (late && isAlap(at) ? ls[at]! : es[at]!);
+  const finishOf = (at: number, late: boolean): Instant => (late && isAlap(at) ? lf[at]! : ef[at]!);
+
+  // Forward pass; run again once the late dates are known when an activity is as late as
+  // possible, so that its successors follow where it is scheduled (MS Project).
+  const forwardPass = (late: boolean): void => {
+    for (const at of order) {
+      const activity = activities[at]!;
+      const fixedStart = activity.actualStart ?? activity.manualStart;
+      if (fixedStart !== undefined) {
+        es[at] = fixedStart;
+        ef[at] = finishFrom(at, fixedStart);
+        drivers[at] = { kind: activity.actualStart !== undefined ? 'actual' : 'manual' };
+        continue;
       }
-    }
-    if (start !== -Infinity) start = normaliseStart(at, start);
-    if (constraint !== undefined) {
-      const bound =
-        constraint.kind === 'start_no_earlier_than' ||
-        constraint.kind === 'start_no_later_than' ||
-        constraint.kind === 'must_start_on'
-          ? normaliseStart(at, constraint.at)
-          : startFrom(at, constraint.at);
-      const early =
-        constraint.kind === 'start_no_earlier_than' || constraint.kind === 'finish_no_earlier_than';
-      const late =
-        constraint.kind === 'start_no_later_than' || constraint.kind === 'finish_no_later_than';
-      if (
-        (early && bound > start) ||
-        (late && bound < start) ||
-        (!early && !late && bound !== start)
-      ) {
-        start = bound;
-        driver = { kind: 'constraint', constraint: constraint.kind };
+      const constraint = activity.constraint;
+      // MS Project: the project start holds only an activity without predecessors, and not one
+      // held by a start or finish no earlier than (or must) constraint, which starts from that
+      // date even before the project's start. Links alone place the others, before the project
+      // start if a negative lag or a start-to-finish link says so; a finish-to-finish link never
+      // places its successor before the project start.
+      const fromConstraint =
+        constraint !== undefined &&
+        constraint.kind !== 'start_no_later_than' &&
+        constraint.kind !== 'finish_no_later_than';
+      let start = fromConstraint || incoming[at]!.length > 0 ? -Infinity : input.start;
+      let driver: StartDriver = { kind: 'project_start' };
+      for (const e of incoming[at]!) {
+        const p = edgeFrom[e]!;
+        const link = edgeLink[e]!;
+        let candidate: Instant;
+        if (link.type === 'FS') candidate = lagged(e, finishOf(p, late));
+        else if (link.type === 'SS') candidate = lagged(e, startOf(p, late));
+        else if (link.type === 'FF')
+          candidate = Math.max(input.start, startFrom(at, lagged(e, finishOf(p, late))));
+        else candidate = startFrom(at, lagged(e, startOf(p, late)));
+        if (candidate > start) {
+          start = candidate;
+          driver = {
+            kind: 'link',
+            predecessor: activities[p]!.id,
+            type: link.type,
+            lag: link.lag,
+          };
+        }
       }
+      if (start !== -Infinity) start = normaliseStart(at, start);
+      if (constraint !== undefined) {
+        const bound =
+          constraint.kind === 'start_no_earlier_than' ||
+          constraint.kind === 'start_no_later_than' ||
+          constraint.kind === 'must_start_on'
+            ? normaliseStart(at, constraint.at)
+            : startFrom(at, constraint.at);
+        const early =
+          constraint.kind === 'start_no_earlier_than' ||
+          constraint.kind === 'finish_no_earlier_than';
+        const late =
+          constraint.kind === 'start_no_later_than' || constraint.kind === 'finish_no_later_than';
+        if (
+          (early && bound > start) ||
+          (late && bound < start) ||
+          (!early && !late && bound !== start)
+        ) {
+          start = bound;
+          driver = { kind: 'constraint', constraint: constraint.kind };
+        }
+      }
+      es[at] = start;
+      ef[at] = finishFrom(at, start);
+      drivers[at] = driver;
     }
-    es[at] = start;
-    ef[at] = finishFrom(at, start);
-    drivers[at] = driver;
-  }
+  };
+  forwardPass(false);
 
   // The project finishes with its last task, even one that ends before the project's start.
   let finish = -Infinity;
@@ -452,6 +474,9 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
     ls[at] = activity.actualStart ?? startFrom(at, lateFinish);
   }
 
+  const anyAlap = activities.some((_, at) => isAlap(at));
+  if (anyAlap) forwardPass(true);
+
   const limit = input.criticalSlack ?? 0;
   const totalSlack = new Float64Array(count);
   const freeSlack = new Float64Array(count);
@@ -459,8 +484,10 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
     const time = calendarOf[at]!;
     const finishSlack = time.workBetween(ef[at]!, lf[at]!);
     // A started activity's slack is its finish slack: its start is history.
-    const slack =
-      activities[at]!.actualStart !== undefined
+    // As late as possible leaves no slack; a started activity's slack is its finish slack.
+    const slack = isAlap(at)
+      ? 0
+      : activities[at]!.actualStart !== undefined
         ? finishSlack
         : Math.min(time.workBetween(es[at]!, ls[at]!), finishSlack);
     totalSlack[at] = slack;
@@ -469,12 +496,26 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
       const s = edgeTo[e]!;
       if (isFinished(s)) continue;
       const type = edgeLink[e]!.type;
-      const from = lagged(e, type === 'FS' || type === 'FF' ? ef[at]! : es[at]!);
-      const to = type === 'FS' || type === 'SS' ? es[s]! : ef[s]!;
+      const from = lagged(
+        e,
+        type === 'FS' || type === 'FF' ? finishOf(at, anyAlap) : startOf(at, anyAlap),
+      );
+      const to = type === 'FS' || type === 'SS' ? startOf(s, anyAlap) : finishOf(s, anyAlap);
       free = Math.min(free, time.workBetween(from, to));
     }
     freeSlack[at] = Math.max(0, free);
   }
+
+  const critical = activities.map(
+    (activity, at) =>
+      !isSummary(at) &&
+      totalSlack[at]! <= limit &&
+      !(
+        activity.criticalOnlyWhenLinked === true &&
+        incoming[at]!.length === 0 &&
+        outgoing[at]!.length === 0
+      ),
+  );
 
   // Summaries roll up their children, deepest first.
   const summaries: number[] = [];
@@ -486,8 +527,9 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
   for (const at of summaries) {
     let [minEs, maxEf, minLs, maxLf] = [Infinity, -Infinity, Infinity, -Infinity];
     for (const child of children[at]!) {
-      minEs = Math.min(minEs, es[child]!);
-      maxEf = Math.max(maxEf, ef[child]!);
+      // A summary spans where its children are scheduled.
+      minEs = Math.min(minEs, startOf(child, true));
+      maxEf = Math.max(maxEf, finishOf(child, true));
       minLs = Math.min(minLs, ls[child]!);
       maxLf = Math.max(maxLf, lf[child]!);
     }
@@ -496,6 +538,7 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
     const slack = Math.min(time.workBetween(minEs, minLs), time.workBetween(maxEf, maxLf));
     totalSlack[at] = slack;
     freeSlack[at] = Math.max(0, slack);
+    critical[at] = slack <= limit;
     drivers[at] = { kind: 'rollup' };
   }
 
@@ -503,19 +546,15 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
     id: activity.id,
     summary: isSummary(at),
     milestone: isMilestone(at),
+    start: startOf(at, true),
+    finish: finishOf(at, true),
     earlyStart: es[at]!,
     earlyFinish: ef[at]!,
     lateStart: ls[at]!,
     lateFinish: lf[at]!,
     totalSlack: totalSlack[at]!,
     freeSlack: freeSlack[at]!,
-    critical:
-      totalSlack[at]! <= limit &&
-      !(
-        activity.criticalOnlyWhenLinked === true &&
-        incoming[at]!.length === 0 &&
-        outgoing[at]!.length === 0
-      ),
+    critical: critical[at]!,
     driver: drivers[at]!,
   }));
   const criticalPath = scheduled
