@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadDemo } from '../app/load-demo.ts';
 import { openApp, resolveClock } from '../app/open-app.ts';
 import { serverActor, write } from '../app/write.ts';
+import { readSyncSchedule } from '../app/sync-scheduler.ts';
 import { createLiveModel } from '../app/live-model.ts';
 import { readWebhookWindow } from '../app/receive-webhook.ts';
 import { buildServer } from '../server/server.ts';
@@ -103,6 +104,7 @@ export function registerServeCommands(program: Command, kit: CommandKit): void {
             oidc: config.oidc,
             databaseUrl: config.databaseUrl,
             webhookWindow: readWebhookWindow(process.env),
+            jiraSync: readSyncSchedule(process.env),
             notifications: createNotificationTransports(readNotificationConfig(process.env)),
           },
         );

@@ -11,6 +11,7 @@ import { bearer } from './routes/schemas.ts';
 import type { AppContext } from '../app/context.ts';
 import { createLiveModel } from '../app/live-model.ts';
 import { serverActor, write } from '../app/write.ts';
+import { syncDueSites, type SyncSchedule } from '../app/sync-scheduler.ts';
 import { remindAndEscalate } from '../app/decision-reminders.ts';
 import { flushDigests } from '../app/notifications/flush-digests.ts';
 import { notifyDecisions } from '../app/notifications/notify-decisions.ts';
@@ -48,6 +49,7 @@ import { registerStateRoutes } from './routes/state.ts';
 import { registerWebApp } from './web-app.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
+import { registerExportRoutes } from './routes/exports.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { oidcProvider } from '../app/oidc-sign-in.ts';
 import type { OidcConfig } from '../app/access-config.ts';
@@ -88,6 +90,8 @@ export interface ServerOptions {
    * the token routes (default 60 a minute); more are refused with 429 and Retry-After.
    */
   rateLimits?: { signIn?: RateLimit; tokens?: RateLimit };
+  /** The server's own incremental Jira sync, one instance per site at a time (docs/LIVE.md). */
+  jiraSync?: SyncSchedule | null;
 }
 
 /** At most `max` requests per client address in `timeWindow` milliseconds. */
@@ -256,10 +260,36 @@ export async function buildServer(
       });
   }, 60_000);
   notificationTimers.push(tick);
+  // Each Jira site synced on schedule, by whichever instance holds its lease.
+  let syncing: Promise<void> = Promise.resolve();
+  let syncRunning = false;
+  const schedule = options.jiraSync;
+  if (schedule !== undefined && schedule !== null)
+    notificationTimers.push(
+      setInterval(
+        () => {
+          if (syncRunning || closing) return;
+          syncRunning = true;
+          syncing = syncDueSites(ctx, schedule, () => closing)
+            .then(async (runs) => {
+              for (const run of runs)
+                if (run.outcome === 'failed')
+                  app.log.warn({ err: run.error, site: run.site }, 'scheduled Jira sync failed');
+              if (runs.length > 0) await hub.pump();
+            })
+            .catch((error: unknown) => app.log.error({ err: error }, 'scheduled Jira sync failed'))
+            .finally(() => {
+              syncRunning = false;
+            });
+        },
+        Math.min(5_000, schedule.everyMs),
+      ),
+    );
   for (const timer of notificationTimers) timer.unref();
   app.addHook('preClose', async () => {
     for (const timer of notificationTimers) clearInterval(timer);
     closing = true;
+    await syncing;
     await tellingDecisions;
     worker.close();
     await worker.idle();
@@ -299,6 +329,7 @@ export async function buildServer(
   });
   if (options.demo === true) registerDemoRoutes(app, ctx, options.sessionLifetime);
   registerTokenRoutes(app, ctx, options.rateLimits?.tokens ?? { max: 60, timeWindow: 60_000 });
+  registerExportRoutes(app, ctx);
   if (options.oidc !== undefined && options.oidc !== null) {
     registerOidcRoutes(app, ctx, oidcProvider(options.oidc), {
       lifetime: options.sessionLifetime ?? DEFAULT_SESSION_LIFETIME,
