@@ -54,6 +54,34 @@ describe.each(TEST_DATABASES)('msproject import on $name', (kind) => {
     expect(again.changes).toEqual([]);
   });
 
+  it('dates milestones as MS Project does for split tasks and budget calendars', async () => {
+    const corpus = (name: string): string =>
+      fileURLToPath(
+        new URL(`../../test/fixtures/reference/scheduling/mspdi-mpxj/${name}`, import.meta.url),
+      );
+    const planned = async (name: string): Promise<Record<string, string>> => {
+      const result = await importMsProject(ctx, corpus(name), {
+        initiative: 'I-ERP',
+        dryRun: true,
+        actor: 'test',
+      });
+      return Object.fromEntries(
+        result.changes.flatMap((change) =>
+          change.collection === 'milestones' && change.after !== undefined
+            ? [[change.id, (change.after as { plannedDate: string }).plannedDate]]
+            : [],
+        ),
+      );
+    };
+    // Split Task 1 (10 days of work over 13 working days) finishes on 9 October, as in MS Project.
+    expect(await planned('mspdisplittask.xml')).toEqual({
+      'I-ERP-1': '2006-10-09',
+      'I-ERP-2': '2006-10-18',
+    });
+    // A budget resource's calendar has no working time; nothing works on it, so the file imports.
+    expect(await planned('mspdiassignmentfields.xml')).toEqual({ 'I-ERP-1': '2011-07-18' });
+  });
+
   it('refuses an initiative that does not exist', async () => {
     await expect(
       importMsProject(ctx, FILE, { initiative: 'I-NOPE', actor: 'test' }),

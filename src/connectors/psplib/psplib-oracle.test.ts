@@ -103,6 +103,46 @@ describe('PSPLIB j60 and j120', () => {
   }
 });
 
+describe('PSPLIB j60 and j120 against the best known makespans', () => {
+  /** Proven optimum, or the best known upper bound where the file gives `LB..UB`. */
+  function bestKnown(set: string): Map<string, { lower: number; upper: number }> {
+    const text = readFileSync(new URL(`optimum/${set}_optimum.csv`, PSPLIB), 'utf8');
+    return new Map(
+      text
+        .trim()
+        .split(/\r?\n/)
+        .slice(1)
+        .map((line) => {
+          const [name, value] = line.split(',');
+          const bounds = value!.split('..').map(Number);
+          return [name!, { lower: bounds[0]!, upper: bounds.at(-1)! }] as const;
+        }),
+    );
+  }
+
+  // The default budget and seed, as the CLI and bench/psplib.ts level them.
+  for (const [set, limit] of [
+    ['j60', 1],
+    ['j120', 2.5],
+  ] as const) {
+    it(`${set}: feasible, never below the lower bound, mean deviation under ${limit}%`, () => {
+      const best = bestKnown(set);
+      const deviations: number[] = [];
+      for (const name of instanceNames(set)) {
+        const problem = levellingProblemFromPsplib(read(set, name));
+        const levelled = levelResources(problem, { seed: 1 });
+        expect(checkLevelledSchedule(problem, levelled.starts), name).toEqual([]);
+        const known = best.get(name)!;
+        expect(levelled.makespan, name).toBeGreaterThanOrEqual(known.lower);
+        deviations.push((100 * (levelled.makespan - known.upper)) / known.upper);
+      }
+      expect(deviations.length).toBeGreaterThan(20);
+      const mean = deviations.reduce((sum, d) => sum + d, 0) / deviations.length;
+      expect(mean).toBeLessThan(limit);
+    });
+  }
+});
+
 describe('reading .sm files', () => {
   const text = readFileSync(new URL('j30/j301_1.sm', PSPLIB), 'utf8');
 

@@ -1,26 +1,30 @@
 import { DomainError, type Problem } from '../errors.ts';
 import type { LinkType } from './critical-path.ts';
-import { seededRandom, type Random } from './seeded-random.ts';
+import { mulberry32 } from '../random.ts';
+import {
+  createWorkspace,
+  listByKey,
+  scheduleList,
+  search,
+  type Network,
+  type Prepared,
+} from './resource-levelling-search.ts';
 
 /**
  * Resource levelling: a resource-constrained schedule in whole periods, where activities use
  * renewable resources (people, teams, machines) of constant capacity per period. This is the
- * RCPSP, which is NP-hard; the heuristic is published and well measured on PSPLIB:
+ * RCPSP, which is NP-hard; the heuristic is published and well measured on PSPLIB
+ * (`resource-levelling-search.ts`): serial schedule generation from activity lists, seeded by
+ * four priority rules (LFT, LST, MTS, GRPW) and regret-based biased random sampling on them,
+ * every schedule improved by forward-backward justification, then a genetic algorithm over
+ * the justified lists.
  *
- * - schedules are built by the **serial schedule-generation scheme** (Kelley 1963; Kolisch
- *   1996): activities one at a time, each at its earliest start that keeps the links and the
- *   capacity of every period;
- * - the order comes from **regret-based biased random sampling** on the latest-finish-time
- *   priority (Drexl 1991; Kolisch & Drexl 1996);
- * - each sampled schedule is improved by **double justification** (forward-backward
- *   improvement: Tormos & Lova 2001; Valls, Ballestín & Quintanilla 2005, "Justification and
- *   RCPSP: A technique that pays", EJOR 165): shift every activity right as far as possible,
- *   latest finish first, then left again, earliest start first; repeated while it helps. It
- *   never makes a schedule longer.
- *
- * Deterministic given the seed. Sampling stops early once the makespan meets a lower bound
- * (the critical path, or the work of the busiest resource over its capacity).
+ * Deterministic given the seed and the budget. The search stops early once the makespan meets
+ * a lower bound (the critical path, or the work of the busiest resource over its capacity).
  */
+
+/** Schedules the search builds by default: about 150 ms for a 120-activity PSPLIB instance. */
+export const DEFAULT_SCHEDULES = 8000;
 
 export interface LevellingActivity {
   id: string;
@@ -53,7 +57,10 @@ export interface LevellingProblem {
 
 export interface LevellingOptions {
   seed: number;
-  /** Sampled schedules (each then justified); 1000 by default. */
+  /**
+   * Schedules the search may build, each generation and each justification pass counting
+   * one; `DEFAULT_SCHEDULES` by default.
+   */
   iterations?: number;
   /**
    * Instead of searching for the shortest schedule, place the activities once, in this order
@@ -76,38 +83,8 @@ export interface LevelledSchedule {
   criticalPathLength: number;
   /** No schedule can be shorter than this. */
   lowerBound: number;
-  /** Sampled schedules actually built (fewer when the lower bound was reached). */
+  /** Schedules actually built (fewer than the budget when the lower bound was reached). */
   iterations: number;
-}
-
-/** The links as minimum distances between starts, in both directions, ready for the SGS. */
-interface Network {
-  n: number;
-  duration: Int32Array;
-  /** predStart[j]..predStart[j+1] index predecessors of j in predNode / predDelta. */
-  predStart: Int32Array;
-  predNode: Int32Array;
-  predDelta: Int32Array;
-  succStart: Int32Array;
-  succNode: Int32Array;
-  indegree: Int32Array;
-}
-
-interface Prepared {
-  forward: Network;
-  /** The same links read backwards in mirrored time, for right justification. */
-  backward: Network;
-  resources: number;
-  capacity: Float64Array;
-  /** demand[j * resources + k] */
-  demand: Float64Array;
-  /** Resources each activity uses, as lists. */
-  uses: Int32Array[];
-  horizon: number;
-  earliestStart: Int32Array;
-  latestFinish: Int32Array;
-  criticalPathLength: number;
-  lowerBound: number;
 }
 
 const EPSILON = 1e-9;
@@ -126,22 +103,17 @@ export function levelResources(
         }
       : computed;
   const { n } = prepared.forward;
-  const random = seededRandom(options.seed);
-  const budget = Math.max(1, Math.floor(options.iterations ?? 1000));
   const workspace = createWorkspace(prepared);
   if (options.priority !== undefined) {
     const rank = new Map(options.priority.map((id, position) => [id, position]));
+    const key = new Float64Array(n);
     problem.activities.forEach((activity, j) => {
-      workspace.key[j] = rank.get(activity.id) ?? options.priority!.length + j;
+      key[j] = rank.get(activity.id) ?? options.priority!.length + j;
     });
+    const list = new Int32Array(n);
+    listByKey(prepared.forward, workspace, key, list);
     const starts = new Int32Array(n);
-    const makespan = serialSgs(
-      prepared,
-      prepared.forward,
-      workspace,
-      starts,
-      smallestKey(workspace.key),
-    );
+    const makespan = scheduleList(prepared, prepared.forward, workspace, list, starts);
     return {
       starts: Array.from(starts),
       makespan,
@@ -150,26 +122,14 @@ export function levelResources(
       iterations: 1,
     };
   }
-
-  let best: Int32Array | undefined;
-  let bestMakespan = Infinity;
-  let iterations = 0;
-  const current = new Int32Array(n);
-  while (iterations < budget && bestMakespan > prepared.lowerBound) {
-    iterations += 1;
-    sampleSchedule(prepared, workspace, random, current);
-    const makespan = justify(prepared, workspace, current);
-    if (makespan < bestMakespan) {
-      bestMakespan = makespan;
-      best = current.slice();
-    }
-  }
+  const budget = Math.max(1, Math.floor(options.iterations ?? DEFAULT_SCHEDULES));
+  const found = search(prepared, workspace, mulberry32(options.seed), budget);
   return {
-    starts: Array.from(best!),
-    makespan: bestMakespan,
+    starts: Array.from(found.starts),
+    makespan: found.makespan,
     criticalPathLength: prepared.criticalPathLength,
     lowerBound: prepared.lowerBound,
-    iterations,
+    iterations: workspace.schedules,
   };
 }
 
@@ -339,19 +299,31 @@ function prepare(problem: LevellingProblem): Prepared {
   for (let j = 0; j < n; j += 1) horizon += duration[j]!;
   for (const d of delta) horizon += Math.max(0, d);
   for (const d of backwardDelta) horizon += Math.max(0, d);
-  const uses: Int32Array[] = [];
+  const useStart = new Int32Array(n + 1);
+  const useResource: number[] = [];
+  const useNeed: number[] = [];
+  const useRoom: number[] = [];
   for (let j = 0; j < n; j += 1) {
-    const list: number[] = [];
-    for (let k = 0; k < resources; k += 1) if (demand[j * resources + k]! > 0) list.push(k);
-    uses.push(Int32Array.from(list));
+    for (let k = 0; k < resources; k += 1) {
+      const need = demand[j * resources + k]!;
+      if (need <= 0) continue;
+      useResource.push(k);
+      useNeed.push(need);
+      useRoom.push(capacity[k]! - need + EPSILON);
+    }
+    useStart[j + 1] = useResource.length;
   }
   return {
     forward,
     backward,
+    latestStart,
     resources,
     capacity,
     demand,
-    uses,
+    useStart,
+    useResource: Int32Array.from(useResource),
+    useNeed: Float64Array.from(useNeed),
+    useRoom: Float64Array.from(useRoom),
     horizon,
     earliestStart,
     latestFinish,
@@ -421,165 +393,4 @@ function topologicalOrder(net: Network, idOf: (j: number) => string): number[] {
     });
   }
   return order;
-}
-
-interface Workspace {
-  usage: Float64Array;
-  /** Periods [0, used) of `usage` may hold load from an earlier schedule. */
-  used: number;
-  horizon: number;
-  eligible: Int32Array;
-  left: Int32Array;
-  weights: Float64Array;
-  key: Float64Array;
-  mirrored: Int32Array;
-  starts: Int32Array;
-}
-
-function createWorkspace(prepared: Prepared): Workspace {
-  const n = prepared.forward.n;
-  return {
-    usage: new Float64Array(prepared.resources * prepared.horizon),
-    used: 0,
-    horizon: prepared.horizon,
-    eligible: new Int32Array(n),
-    left: new Int32Array(n),
-    weights: new Float64Array(n),
-    key: new Float64Array(n),
-    mirrored: new Int32Array(n),
-    starts: new Int32Array(n),
-  };
-}
-
-/**
- * The serial SGS: `choose` picks the next activity among the eligible ones (all predecessors
- * placed); each is placed at the earliest period that keeps links and capacities. Returns the
- * makespan.
- */
-function serialSgs(
-  prepared: Prepared,
-  net: Network,
-  ws: Workspace,
-  out: Int32Array,
-  choose: (eligible: Int32Array, count: number) => number,
-): number {
-  const { n, duration, predStart, predNode, predDelta, succStart, succNode } = net;
-  const { usage, horizon, eligible, left } = ws;
-  const { resources, capacity, demand, uses } = prepared;
-  // Only the periods the previous schedule used need clearing.
-  for (let k = 0; k < resources; k += 1) usage.fill(0, k * horizon, k * horizon + ws.used);
-  ws.used = 0;
-  left.set(net.indegree);
-  let count = 0;
-  for (let j = 0; j < n; j += 1) if (left[j] === 0) eligible[count++] = j;
-  let makespan = 0;
-  for (let step = 0; step < n; step += 1) {
-    const slot = choose(eligible, count);
-    const j = eligible[slot]!;
-    eligible[slot] = eligible[--count]!;
-    let t = 0;
-    for (let e = predStart[j]!; e < predStart[j + 1]!; e += 1)
-      t = Math.max(t, out[predNode[e]!]! + predDelta[e]!);
-    const d = duration[j]!;
-    const used = uses[j]!;
-    if (d > 0 && used.length > 0) {
-      // Jump past the latest clash in the window until the window is free.
-      let clash = true;
-      while (clash) {
-        clash = false;
-        for (let u = 0; u < used.length && !clash; u += 1) {
-          const k = used[u]!;
-          const room = capacity[k]! - demand[j * resources + k]! + EPSILON;
-          const base = k * horizon;
-          for (let tau = t + d - 1; tau >= t; tau -= 1) {
-            if (usage[base + tau]! > room) {
-              t = tau + 1;
-              clash = true;
-              break;
-            }
-          }
-        }
-      }
-      for (let u = 0; u < used.length; u += 1) {
-        const k = used[u]!;
-        const need = demand[j * resources + k]!;
-        const base = k * horizon;
-        for (let tau = t; tau < t + d; tau += 1) usage[base + tau]! += need;
-      }
-    }
-    out[j] = t;
-    makespan = Math.max(makespan, t + d);
-    ws.used = Math.max(ws.used, t + d);
-    for (let e = succStart[j]!; e < succStart[j + 1]!; e += 1) {
-      const s = succNode[e]!;
-      if (--left[s]! === 0) eligible[count++] = s;
-    }
-  }
-  return makespan;
-}
-
-/** One schedule by regret-based biased random sampling on latest finish times. */
-function sampleSchedule(
-  prepared: Prepared,
-  ws: Workspace,
-  random: Random,
-  out: Int32Array,
-): number {
-  const latestFinish = prepared.latestFinish;
-  const weights = ws.weights;
-  return serialSgs(prepared, prepared.forward, ws, out, (eligible, count) => {
-    if (count === 1) return 0;
-    let worst = -Infinity;
-    for (let i = 0; i < count; i += 1) worst = Math.max(worst, latestFinish[eligible[i]!]!);
-    let total = 0;
-    for (let i = 0; i < count; i += 1) {
-      // Regret: how much better than the worst eligible activity; +1 keeps every choice open.
-      const weight = worst - latestFinish[eligible[i]!]! + 1;
-      weights[i] = weight;
-      total += weight;
-    }
-    let pick = random() * total;
-    for (let i = 0; i < count; i += 1) {
-      pick -= weights[i]!;
-      if (pick < 0) return i;
-    }
-    return count - 1;
-  });
-}
-
-/** The eligible activity with the smallest key (ties: lowest index). */
-function smallestKey(key: Float64Array): (eligible: Int32Array, count: number) => number {
-  return (eligible, count) => {
-    let best = 0;
-    for (let i = 1; i < count; i += 1) {
-      const a = key[eligible[i]!]!;
-      const b = key[eligible[best]!]!;
-      if (a < b || (a === b && eligible[i]! < eligible[best]!)) best = i;
-    }
-    return best;
-  };
-}
-
-/**
- * Double justification, repeated while it shortens the schedule: right-justify (latest finish
- * first, as late as possible), then left-justify (earliest start first, as early as possible).
- * Leaves the best schedule in `starts` and returns its makespan.
- */
-function justify(prepared: Prepared, ws: Workspace, starts: Int32Array): number {
-  const { n, duration } = prepared.forward;
-  const { key, mirrored } = ws;
-  let makespan = 0;
-  for (let j = 0; j < n; j += 1) makespan = Math.max(makespan, starts[j]! + duration[j]!);
-  const chooseByKey = smallestKey(key);
-  for (;;) {
-    // Right: in mirrored time an activity's start is makespan − its finish.
-    for (let j = 0; j < n; j += 1) key[j] = makespan - starts[j]! - duration[j]!;
-    const mirroredSpan = serialSgs(prepared, prepared.backward, ws, mirrored, chooseByKey);
-    for (let j = 0; j < n; j += 1) key[j] = mirroredSpan - mirrored[j]! - duration[j]!;
-    const candidate = ws.starts;
-    const span = serialSgs(prepared, prepared.forward, ws, candidate, chooseByKey);
-    if (span >= makespan) return makespan;
-    starts.set(candidate);
-    makespan = span;
-  }
 }
