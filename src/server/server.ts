@@ -49,6 +49,7 @@ import { registerStateRoutes } from './routes/state.ts';
 import { registerWebApp } from './web-app.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
+import { registerExportRoutes } from './routes/exports.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { oidcProvider } from '../app/oidc-sign-in.ts';
 import type { OidcConfig } from '../app/access-config.ts';
@@ -328,6 +329,7 @@ export async function buildServer(
   });
   if (options.demo === true) registerDemoRoutes(app, ctx, options.sessionLifetime);
   registerTokenRoutes(app, ctx, options.rateLimits?.tokens ?? { max: 60, timeWindow: 60_000 });
+  registerExportRoutes(app, ctx);
   if (options.oidc !== undefined && options.oidc !== null) {
     registerOidcRoutes(app, ctx, oidcProvider(options.oidc), {
       lifetime: options.sessionLifetime ?? DEFAULT_SESSION_LIFETIME,
