@@ -428,6 +428,31 @@ describe('MS Project rules for progress, early constraints and placeholders', ()
     });
   });
 
+  it('binds a start-to-start link from a summary through its earliest activity only', () => {
+    const schedule = scheduleCriticalPath(
+      periods(
+        [
+          { id: 'S', duration: 0 },
+          { id: 'X', duration: 2, parent: 'S' },
+          { id: 'Y', duration: 3, parent: 'S' },
+          { id: 'Q', duration: 4 },
+          { id: 'T', duration: 1 },
+          { id: 'U', duration: 1 },
+        ],
+        [
+          fs('Q', 'Y'),
+          { predecessor: 'S', successor: 'T', type: 'SS', lag: 1 },
+          // Finish-to-start from a summary still waits for all of it.
+          fs('S', 'U'),
+        ],
+      ),
+    );
+    const startOf = (id: string): number =>
+      schedule.activities.find((a) => a.id === id)!.earlyStart;
+    // X starts at 0 and Y at 4: T follows X, one period later, not Y.
+    expect([startOf('T'), startOf('U')]).toEqual([1, 7]);
+  });
+
   it('caps the late finish by the deadline after a must constraint', () => {
     const [a] = scheduleCriticalPath(
       periods(

@@ -257,10 +257,14 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
     return out;
   };
 
-  // Links on summaries bind every activity under them.
+  // Links on summaries bind every activity under them, except that a start-to-start or
+  // start-to-finish link from a summary binds through its earliest activity only (MS Project):
+  // such edges to one successor form a group, of which the forward pass keeps one.
   const edgeFrom: number[] = [];
   const edgeTo: number[] = [];
   const edgeLink: ScheduleLink[] = [];
+  const edgeGroup: number[] = [];
+  let groups = 0;
   input.links.forEach((link, at) => {
     const from = index.get(link.predecessor);
     const to = index.get(link.successor);
@@ -278,13 +282,19 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
         message: `lag of ${link.predecessor} → ${link.successor} is not a number`,
         path: `links[${at}].lag`,
       });
-    for (const p of leavesOf(from))
-      for (const s of leavesOf(to)) {
+    const fromStart = isSummary(from) && (link.type === 'SS' || link.type === 'SF');
+    for (const s of leavesOf(to)) {
+      const group = fromStart ? groups++ : -1;
+      for (const p of leavesOf(from)) {
         edgeFrom.push(p);
         edgeTo.push(s);
         edgeLink.push(link);
+        edgeGroup.push(group);
       }
+    }
   });
+  /** Edges that bind: all but the later members of a start-linked summary group. */
+  const active = new Uint8Array(edgeFrom.length).fill(1);
   if (problems.length > 0) throw new DomainError(problems);
 
   const outgoing: number[][] = activities.map(() => []);
@@ -383,7 +393,21 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
         constraint.kind !== 'finish_no_later_than';
       let start = fromConstraint || incoming[at]!.length > 0 ? -Infinity : input.start;
       let driver: StartDriver = { kind: 'project_start' };
+      if (!late) {
+        // Of each start-linked summary group, the edge from the earliest activity binds.
+        const earliest = new Map<number, number>();
+        for (const e of incoming[at]!) {
+          const group = edgeGroup[e]!;
+          if (group < 0) continue;
+          const best = earliest.get(group);
+          if (best === undefined || es[edgeFrom[e]!]! < es[edgeFrom[best]!]!)
+            earliest.set(group, e);
+        }
+        for (const e of incoming[at]!)
+          if (edgeGroup[e]! >= 0) active[e] = earliest.get(edgeGroup[e]!) === e ? 1 : 0;
+      }
       for (const e of incoming[at]!) {
+        if (active[e] === 0) continue;
         const p = edgeFrom[e]!;
         const link = edgeLink[e]!;
         let candidate: Instant;
@@ -440,7 +464,7 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
   for (let k = order.length - 1; k >= 0; k -= 1) {
     const at = order[k]!;
     const activity = activities[at]!;
-    const binding = outgoing[at]!.filter((e) => !isFinished(edgeTo[e]!));
+    const binding = outgoing[at]!.filter((e) => active[e] === 1 && !isFinished(edgeTo[e]!));
     let lateFinish = binding.length === 0 ? finish : Infinity;
     for (const e of binding) {
       const s = edgeTo[e]!;
@@ -494,7 +518,7 @@ export function scheduleCriticalPath(input: ScheduleInput): CriticalPathSchedule
     let free = isFinished(at) ? 0 : slack;
     for (const e of outgoing[at]!) {
       const s = edgeTo[e]!;
-      if (isFinished(s)) continue;
+      if (active[e] === 0 || isFinished(s)) continue;
       const type = edgeLink[e]!.type;
       const from = lagged(
         e,
