@@ -707,6 +707,43 @@ function listMoved(
 }
 
 /**
+ * The moved milestones after a relevelling, from those before: the untouched keep their place
+ * and their forecast then (a moved milestone whose forecast moves is touched), the touched that
+ * move now are merged in, in plan order. Linear in the moved, not in every milestone.
+ */
+function relistMoved(
+  data: EngineData,
+  previous: CapacityModel,
+  model: {
+    causeKind: Uint8Array;
+    moved: number[];
+    movedForecast: number[];
+    touched: ReadonlySet<number>;
+  },
+): void {
+  const joining: number[] = [];
+  for (const m of model.touched) if (model.causeKind[m] !== CAUSE_NONE) joining.push(m);
+  joining.sort((a, b) => a - b);
+  const { moved, movedForecast, touched } = model;
+  let at = 0;
+  for (let k = 0; k < previous.moved.length; k += 1) {
+    const m = previous.moved[k]!;
+    if (touched.has(m)) continue;
+    while (at < joining.length && joining[at]! < m) {
+      moved.push(joining[at]!);
+      movedForecast.push(data.milestones.unconstrained[joining[at]!]!);
+      at += 1;
+    }
+    moved.push(m);
+    movedForecast.push(previous.movedForecast[k]!);
+  }
+  for (; at < joining.length; at += 1) {
+    moved.push(joining[at]!);
+    movedForecast.push(data.milestones.unconstrained[joining[at]!]!);
+  }
+}
+
+/**
  * One milestone's levelled date and cause, from its forecast, its floor and the levelled dates
  * of its predecessors that move; true when any of them changed.
  */
@@ -837,7 +874,7 @@ function relevelMilestones(
     for (let at = start[m]!; at < start[m + 1]!; at += 1) push(plan.depTo[list[at]!]!);
   }
   if (!changed && runs === previous.runs) return previous;
-  listMoved(data, model);
+  relistMoved(data, previous, model);
   return model;
 }
 

@@ -72,15 +72,26 @@ function lazySignal(id: string, key: string, make: () => Signal): KeyedSignal {
 
 /**
  * The over-allocations (indices) whose signal may read differently from the model before: the
- * roots, before and now, of every milestone the event touched. Null (all of them) unless the
- * model was made from `before` with the same levelled runs, so the same over-allocations.
+ * roots, before and now, of every milestone the event touched, and those that read differently
+ * after levelling again. Null (all of them) unless the model was made from `before` with the
+ * same over-allocations in the same order.
  */
 function dirtyOverAllocations(
   model: CapacityModel,
   before: CapacityModel | undefined,
 ): ReadonlySet<number> | null {
-  if (before === undefined || model.touched === null || model.runs !== before.runs) return null;
+  if (before === undefined || model.touched === null) return null;
   const dirty = new Set<number>();
+  if (model.runs !== before.runs) {
+    // Levelled again, the same over-allocations in the same order (else the model is made
+    // whole): those that read differently are dirty too.
+    const now = model.runs.overAllocations;
+    const then = before.runs.overAllocations;
+    if (now.length !== then.length) return null;
+    for (let k = 0; k < now.length; k += 1)
+      if (now[k]!.id !== then[k]!.id) return null;
+      else if (JSON.stringify(now[k]) !== JSON.stringify(then[k])) dirty.add(k);
+  }
   for (const m of model.touched) {
     if (before.root[m]! >= 0) dirty.add(before.root[m]!);
     if (model.root[m]! >= 0) dirty.add(model.root[m]!);

@@ -330,6 +330,24 @@ describe('capacity: the resource bottleneck', () => {
     expect(engine.state.signals.map((s) => s.id)).toContain(id);
   });
 
+  it('a signal first read events after it was made says what a full recompute says then', () => {
+    const engine = createEngine({ plan, workItems, changes: {}, asOf: AS_OF });
+    const id = 'capacity.over_allocated:IT:2026-W41';
+    // Nothing is read between the events: the chains are made when the state is read at last.
+    const events = [
+      { ...workItems[1]!, dueDate: '2026-10-09' },
+      { ...workItems[0]!, dueDate: '2026-10-30' },
+      buildWorkItem({ key: 'OPS-9', startDate: '2026-10-05', dueDate: '2026-11-20' }),
+      { ...workItems[1]!, dueDate: '2026-10-16' },
+    ];
+    const changed = events.map((item) => engine.apply({ op: 'upsert', item, change: null }));
+    expect(changed.some((c) => c.signals.changed.includes(id))).toBe(true);
+    const fresh = computeState(engine.input());
+    expect(engine.state.signals).toEqual(fresh.signals);
+    expect(engine.state.capacity).toEqual(fresh.capacity);
+    expect(engine.state.signals.find((s) => s.id === id)?.chain.length).toBeGreaterThan(2);
+  });
+
   it('says nothing for a plan without capacity or demands', () => {
     const bare = computeState({
       plan: { ...plan, demands: [], units: plan.units.map(({ capacity: _, ...unit }) => unit) },
