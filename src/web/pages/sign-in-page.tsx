@@ -1,6 +1,7 @@
 import {
   Alert,
   Avatar,
+  Badge,
   Button,
   Card,
   Center,
@@ -18,6 +19,12 @@ import { api, ApiError } from '../api/client.ts';
 import type { Person } from '../api/types.ts';
 import { useSession } from '../live/session-context.tsx';
 
+/** Single sign-on, when the server has a provider: its name and where sign-in starts. */
+interface SignOn {
+  name: string;
+  url: string;
+}
+
 interface DemoPeople {
   organisation: string | null;
   people: Person[];
@@ -33,8 +40,9 @@ function initials(name: string): string {
 }
 
 /**
- * Sign-in. In the demo organisation: its people, one click each, to see through their eyes.
- * Otherwise (and in the demo too): an API token, e.g. from `throughline token create`.
+ * Sign-in. With single sign-on configured: "Sign in with <provider>", the way people sign in. In
+ * the demo organisation (demo mode only, and the page says so): its people, one click each, to
+ * see through their eyes. Always: an API token, e.g. from `throughline token create`.
  */
 export function SignInPage() {
   const { reload, session } = useSession();
@@ -43,6 +51,18 @@ export function SignInPage() {
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [signOn, setSignOn] = useState<SignOn | null>(null);
+
+  useEffect(() => {
+    api<{ signOn?: SignOn | null }>('/api/v1/session', { quiet401: true }).then(
+      (answer) => setSignOn(answer.signOn ?? null),
+      () => setSignOn(null),
+    );
+  }, []);
+
+  // Back to the page that sent the person here, once signed in (a path of this app only).
+  const next = new URLSearchParams(window.location.search).get('next');
+  const returnTo = next !== null && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 
   useEffect(() => {
     document.title = 'Sign in · Throughline';
@@ -91,15 +111,41 @@ export function SignInPage() {
           <Card padding="xl" shadow="sm">
             <Stack gap="lg">
               <Stack gap={4}>
-                <Title order={1} fz={24}>
-                  Sign in
-                </Title>
+                <Group gap="sm">
+                  <Title order={1} fz={24}>
+                    Sign in
+                  </Title>
+                  {isDemo && (
+                    <Badge color="orange" variant="light">
+                      Demo mode
+                    </Badge>
+                  )}
+                </Group>
                 <Text c="dimmed" size="sm">
                   {demo !== null && demo !== 'loading'
                     ? `This is the demo organisation${demo.organisation === null ? '' : `, ${demo.organisation}`}. Choose whose eyes to look through.`
-                    : 'Sign in with an API token.'}
+                    : signOn !== null
+                      ? `Sign in with your ${signOn.name} account.`
+                      : 'Sign in with an API token.'}
                 </Text>
+                {isDemo && (
+                  <Text size="sm" data-testid="demo-mode-note">
+                    Demo mode: anyone who reaches this server can sign in as anyone of the demo
+                    organisation with one click. A real installation signs people in with single
+                    sign-on or an API token, never like this.
+                  </Text>
+                )}
               </Stack>
+              {signOn !== null && (
+                <Button
+                  component="a"
+                  href={`${signOn.url}?returnTo=${encodeURIComponent(returnTo)}`}
+                  size="md"
+                  fullWidth
+                >
+                  Sign in with {signOn.name}
+                </Button>
+              )}
               {error !== null && (
                 <Alert color="red" role="alert" title="Not signed in">
                   {error}
@@ -138,7 +184,7 @@ export function SignInPage() {
                   ))}
                 </SimpleGrid>
               )}
-              {demo !== null && demo !== 'loading' && (
+              {((demo !== null && demo !== 'loading') || signOn !== null) && (
                 <Divider label="or use an API token" labelPosition="center" />
               )}
               <form onSubmit={(e) => void signInWithToken(e)}>
