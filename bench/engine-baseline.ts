@@ -6,7 +6,11 @@
  * ratio is on the conservative side. Not a test; see bench/README.md.
  */
 import { DirectedGraph, MultiDirectedGraph } from 'graphology';
-import { toDayNumber, workingCalendar, type WorkingCalendar } from '../src/core/calendar.ts';
+import { toDayNumber } from '../src/core/calendar.ts';
+import {
+  workingCalendar,
+  type WorkingCalendar,
+} from '../test/support/engine-v1/working-calendar.ts';
 import type { IsoDate, Plan } from '../src/core/domain/plan.ts';
 import type { WorkItem } from '../src/core/domain/work-item.ts';
 import type { EngineInput } from '../src/core/engine/engine.ts';

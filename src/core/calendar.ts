@@ -1,4 +1,4 @@
-import type { Calendar, IsoDate, Weekday } from './domain/plan.ts';
+import type { IsoDate, Weekday } from './domain/plan.ts';
 
 /**
  * Calendar arithmetic on ISO dates. Dates are handled as UTC day numbers so that no time zone
@@ -61,62 +61,4 @@ export function weekday(date: IsoDate): Weekday {
 function weekdayOfDayNumber(day: number): Weekday {
   // 1970-01-01 was a Thursday (ISO 4).
   return (((((day + 3) % 7) + 7) % 7) + 1) as Weekday;
-}
-
-/** A calendar prepared for fast working-day arithmetic. */
-export interface WorkingCalendar {
-  id: string;
-  isWorkingDay(date: IsoDate): boolean;
-  /** The first working day on or after the date. */
-  onOrAfter(date: IsoDate): IsoDate;
-  /** The first working day strictly after the date. */
-  nextWorkingDay(date: IsoDate): IsoDate;
-  /**
-   * Moves by `n` working days: from a working day, +n lands n working days later and −n n
-   * earlier; from a non-working day, counting starts at the next working day.
-   */
-  addWorkingDays(date: IsoDate, n: number): IsoDate;
-  /** Working days from `from` to `to`: positive when `to` is later, 0 when the same working day. */
-  workingDaysBetween(from: IsoDate, to: IsoDate): number;
-}
-
-/** Prepares a calendar for working-day arithmetic. */
-export function workingCalendar(calendar: Calendar): WorkingCalendar {
-  const working = new Set<number>(calendar.workingDays);
-  const holidays = new Set<number>(calendar.holidays.map(toDayNumber));
-  if (working.size === 0) throw new RangeError(`calendar ${calendar.id} has no working day`);
-  const isWorking = (day: number): boolean =>
-    working.has(weekdayOfDayNumber(day)) && !holidays.has(day);
-  const forward = (day: number): number => {
-    let d = day;
-    while (!isWorking(d)) d += 1;
-    return d;
-  };
-  const countBetween = (from: number, to: number): number => {
-    // Working days in (from, to], for from <= to.
-    let count = 0;
-    for (let d = from + 1; d <= to; d += 1) if (isWorking(d)) count += 1;
-    return count;
-  };
-  return {
-    id: calendar.id,
-    isWorkingDay: (date) => isWorking(toDayNumber(date)),
-    onOrAfter: (date) => fromDayNumber(forward(toDayNumber(date))),
-    nextWorkingDay: (date) => fromDayNumber(forward(toDayNumber(date) + 1)),
-    addWorkingDays(date, n) {
-      let d = forward(toDayNumber(date));
-      let left = Math.abs(n);
-      const step = n >= 0 ? 1 : -1;
-      while (left > 0) {
-        d += step;
-        if (isWorking(d)) left -= 1;
-      }
-      return fromDayNumber(d);
-    },
-    workingDaysBetween(from, to) {
-      const a = forward(toDayNumber(from));
-      const b = forward(toDayNumber(to));
-      return a <= b ? countBetween(a, b) : -countBetween(b, a);
-    },
-  };
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { workingCalendar } from '../core/calendar.ts';
+import { workingCalendar } from '../../test/support/engine-v1/working-calendar.ts';
 import { readPlanFile } from './parse-plan-file.ts';
 
 /**

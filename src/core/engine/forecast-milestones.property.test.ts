@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, workingCalendar } from '../calendar.ts';
+import { workingCalendar } from '../../../test/support/engine-v1/working-calendar.ts';
+import { addDays } from '../calendar.ts';
 import type { Calendar, Dependency, DependencyType, Milestone } from '../domain/plan.ts';
 import type { WorkItem } from '../domain/work-item.ts';
 import {

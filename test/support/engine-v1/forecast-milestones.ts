@@ -1,4 +1,4 @@
-import type { WorkingCalendar } from '../../../src/core/calendar.ts';
+import type { WorkingCalendar } from './working-calendar.ts';
 import type { Dependency, IsoDate, Milestone } from '../../../src/core/domain/plan.ts';
 import type {
   DerivedStatus,

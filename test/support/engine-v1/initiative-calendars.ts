@@ -1,5 +1,5 @@
 import type { Calendar, IsoDate, Plan } from '../../../src/core/domain/plan.ts';
-import { workingCalendar, type WorkingCalendar } from '../../../src/core/calendar.ts';
+import { workingCalendar, type WorkingCalendar } from './working-calendar.ts';
 import { fail } from '../../../src/core/errors.ts';
 
 /**
