@@ -19,7 +19,6 @@ export function isIsoDate(text: string): boolean {
   );
 }
 
-/** Days since 1970-01-01 for an ISO date. The caller guarantees the date is valid. */
 /**
  * A date (midnight UTC) or an instant with a zone (`2026-09-14`, `2026-09-14T10:00:00Z`,
  * `2026-09-14T12:00+02:00`); null when the text is neither or names no real day.
@@ -34,6 +33,7 @@ export function parseDateOrInstant(text: string): Date | null {
   return Number.isNaN(ms) ? null : new Date(ms);
 }
 
+/** Days since 1970-01-01 for an ISO date. The caller guarantees the date is valid. */
 export function toDayNumber(date: IsoDate): number {
   return Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
 }
