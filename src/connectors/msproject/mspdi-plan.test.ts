@@ -23,6 +23,25 @@ function entitiesOf(name: string) {
 }
 
 describe('an MS Project plan as milestones and dependencies', () => {
+  it('dates an as-late-as-possible task where MS Project schedules it, at its late finish', () => {
+    const xml = readFileSync(new URL('mspdirelations.xml', REFERENCE), 'utf8');
+    // Task 5 (a day of slack) made as late as possible: it moves to the project's last day.
+    const alap = xml.replace(
+      /(<Task>\s*<UID>5<\/UID>[\s\S]*?<ConstraintType>)0(<\/ConstraintType>)/,
+      '$11$2',
+    );
+    expect(alap).not.toBe(xml);
+    const plan = normalizeMsProjectXml(alap, 'alap.xml');
+    const input = scheduleInputFromMsProject(plan);
+    const schedule = scheduleCriticalPath(input);
+    const task5 = schedule.activities.find((a) => a.id === '5')!;
+    const { milestones } = planEntitiesFromMsProject(plan, input, schedule, {
+      initiative: 'I-ERP',
+    });
+    expect(task5.finish).toBe(task5.lateFinish);
+    expect(milestones.find((m) => m.id === 'I-ERP-5')!.plannedDate).toBe('2006-09-25');
+  });
+
   it('makes each task a milestone at its finish, and each link a dependency between finishes', () => {
     const { milestones, dependencies } = entitiesOf('mspdirelations');
     expect(milestones.map((m) => [m.id, m.name, m.plannedDate])).toEqual([

@@ -37,13 +37,14 @@ export function planEntitiesFromMsProject(
   const idOf = (uid: string): string => `${prefix}${uid}`;
   const span = (uid: string): number => {
     const activity = scheduled.get(uid)!;
-    return time.workBetween(activity.earlyStart, activity.earlyFinish);
+    return time.workBetween(activity.start, activity.finish);
   };
 
   const milestones: Milestone[] = tasks.map((task) => {
     const activity = scheduled.get(task.uid)!;
     // A task that takes time ends with its last working minute; a milestone is where it sits.
-    const finish = activity.milestone ? activity.earlyFinish : activity.earlyFinish - 1;
+    // Dated where it is scheduled: its late dates when as late as possible.
+    const finish = activity.milestone ? activity.finish : activity.finish - 1;
     return {
       id: idOf(task.uid),
       name: task.name === '' ? `Task ${task.uid}` : task.name,
