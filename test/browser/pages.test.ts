@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DemoServer,
+  collectPageErrors,
   launchChromium,
   newContext,
   SCREENSHOTS,
@@ -238,7 +239,12 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
   });
 
   it('the plan editor edits an objective, and shows the plan-file problems next to the fields', async () => {
-    const { page, errors } = await open('/plan');
+    // Lena is the strategy office: the whole plan is hers to change (docs/ACCESS.md).
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await signInAs(page, server.base, 'Lena Hoffmann');
+    await page.goto(`${server.base}/plan`);
     await page.getByRole('heading', { level: 1, name: 'Plan editor' }).waitFor();
     await checkAxe(page, 'plan editor');
 

@@ -672,9 +672,10 @@ export function mayChangePlan(
   for (const change of changes) {
     const verdict = mayChange(plan, personId, change);
     if (!verdict.ok) {
+      // Say both: what this change needs, and who may apply the whole plan.
       const whole = may(plan, personId, { kind: 'plan.apply' });
-      const prefix = whole.ok ? '' : `${whole.message}; `;
-      return { ok: false, who: verdict.who, message: `${prefix}${lowerFirst(verdict.message)}` };
+      const also = whole.ok || whole.message === verdict.message ? '' : `. ${whole.message}`;
+      return { ok: false, who: verdict.who, message: `${verdict.message}${also}` };
     }
   }
   return { ok: true };
@@ -724,10 +725,6 @@ function mayChange(plan: Plan, personId: string, change: PlanChangeReach): Verdi
     default:
       return wholePlan();
   }
-}
-
-function lowerFirst(text: string): string {
-  return text.length === 0 ? text : `${text[0]!.toLowerCase()}${text.slice(1)}`;
 }
 
 /**

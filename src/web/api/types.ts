@@ -47,6 +47,18 @@ export interface Person extends PersonRef {
 export interface Me {
   person: Person;
   demo: boolean;
+  /** The person's roles (executive, strategy_office, finance_controller, member, admin). */
+  roles: string[];
+  /**
+   * What the access policy lets them do, from `GET /api/v1/me` (plan.apply, scenario.create,
+   * sites.manage …): the app shows only these actions.
+   */
+  permissions: Record<string, boolean>;
+}
+
+/** Whether the signed-in person may take an action (false when the server did not say). */
+export function mayDo(me: Me, action: string): boolean {
+  return me.permissions[action] === true;
 }
 
 export interface WorkItemRef {

@@ -1,8 +1,9 @@
 import { Button, Group, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { api } from '../api/client.ts';
-import type { DeadLetterList, SourceFreshness } from '../api/types.ts';
+import { type DeadLetterList, mayDo, type SourceFreshness } from '../api/types.ts';
 import { count, formatInstant } from '../format/format.ts';
+import { useSession } from '../live/session-context.tsx';
 import { useApi } from '../live/use-api.ts';
 
 /**
@@ -13,8 +14,11 @@ export function SourceDeliveries({ source }: { source: SourceFreshness }) {
   const { pending, retrying, deadLettered } = source.deliveries;
   const [reload, setReload] = useState(0);
   const [failed, setFailed] = useState<string | null>(null);
+  const { session } = useSession();
+  // Dead letters (with their payloads) and their retry are for admins only (docs/ACCESS.md).
+  const mayManage = session.kind === 'signed-in' && mayDo(session.me, 'sites.manage');
   const list = useApi<DeadLetterList>(
-    deadLettered > 0
+    deadLettered > 0 && mayManage
       ? `/api/v1/webhooks/dead-letters?source=${encodeURIComponent(source.source)}&limit=5`
       : null,
     reload,

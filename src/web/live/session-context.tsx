@@ -22,6 +22,11 @@ interface SessionAnswer {
   demo: boolean;
 }
 
+interface MeAnswer {
+  roles: string[];
+  permissions: Record<string, boolean>;
+}
+
 interface SessionApi {
   session: Session;
   /** Reads who is signed in again (after signing in). */
@@ -38,11 +43,24 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const reload = useCallback(async () => {
     try {
       const answer = await api<SessionAnswer>('/api/v1/session');
-      setSession(
-        answer.signedIn && answer.person !== null
-          ? { kind: 'signed-in', me: { person: answer.person, demo: answer.demo } }
-          : { kind: 'signed-out', demo: answer.demo },
-      );
+      if (!answer.signedIn || answer.person === null) {
+        setSession({ kind: 'signed-out', demo: answer.demo });
+        return;
+      }
+      // What the access policy lets the person do: the app shows only those actions.
+      const access = await api<MeAnswer>('/api/v1/me').catch((): MeAnswer => ({
+        roles: [],
+        permissions: {},
+      }));
+      setSession({
+        kind: 'signed-in',
+        me: {
+          person: answer.person,
+          demo: answer.demo,
+          roles: access.roles,
+          permissions: access.permissions,
+        },
+      });
     } catch (error) {
       setSession({
         kind: 'unreachable',

@@ -14,6 +14,8 @@ import {
 import { type ReactNode, useMemo, useState } from 'react';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
 import { api, ApiError } from '../api/client.ts';
+import { mayDo } from '../api/types.ts';
+import { useMe } from '../live/session-context.tsx';
 import { EntityLink } from '../components/entity-link.tsx';
 import { EditIcon, PlusIcon } from '../components/icons.tsx';
 import { Failed, Loading, Page } from '../components/page.tsx';
@@ -105,28 +107,63 @@ async function applyEdit(
   }
 }
 
+/**
+ * Whether the person may change this entity item by item (docs/ACCESS.md "Roles and rules"):
+ * the strategy office and admins anything; an owner the fields of their objectives, KPIs,
+ * initiatives and milestones (and the milestones and dependencies of their initiatives). The
+ * server decides; this only keeps the buttons it would refuse out of sight.
+ */
+function editableBy(
+  me: { id: string; mayApply: boolean },
+  plan: PlanFile,
+  kind: EditableCollection,
+  entity: unknown,
+): boolean {
+  if (me.mayApply) return true;
+  const e = entity as { owner?: string; initiative?: string; successor?: string };
+  const initiativeOwner = (id: string | undefined) =>
+    (plan.initiatives ?? []).find((i) => i.id === id)?.owner;
+  switch (kind) {
+    case 'objectives':
+    case 'kpis':
+    case 'initiatives':
+      return e.owner === me.id;
+    case 'milestones':
+      return e.owner === me.id || initiativeOwner(e.initiative) === me.id;
+    case 'dependencies': {
+      const successor = (plan.milestones ?? []).find((m) => m.id === e.successor);
+      return initiativeOwner(successor?.initiative) === me.id;
+    }
+    default:
+      return false;
+  }
+}
+
 function Rows({
   kind,
   plan,
   onEdit,
+  canEdit,
 }: {
   kind: EditableCollection;
   plan: PlanFile;
   onEdit: (entity: unknown) => void;
+  canEdit: (entity: unknown) => boolean;
 }) {
   const people = new Map((plan.people ?? []).map((p) => [p.id, p.name]));
   const name = (id: string | undefined) => (id === undefined ? '—' : (people.get(id) ?? id));
-  const editButton = (label: string, entity: unknown) => (
-    <Button
-      variant="subtle"
-      size="xs"
-      leftSection={<EditIcon size={14} />}
-      onClick={() => onEdit(entity)}
-      aria-label={`Edit ${label}`}
-    >
-      Edit
-    </Button>
-  );
+  const editButton = (label: string, entity: unknown) =>
+    canEdit(entity) && (
+      <Button
+        variant="subtle"
+        size="xs"
+        leftSection={<EditIcon size={14} />}
+        onClick={() => onEdit(entity)}
+        aria-label={`Edit ${label}`}
+      >
+        Edit
+      </Button>
+    );
   const table = (head: string[], rows: ReactNode[]) => (
     <Table.ScrollContainer minWidth={640}>
       <Table verticalSpacing={6} highlightOnHover data-testid={`plan-table-${kind}`}>
@@ -271,6 +308,8 @@ function Rows({
 
 /** Create and edit objectives, KPIs, initiatives, milestones and dependencies, checked by the plan-file rules. */
 export function PlanEditorPage() {
+  const me = useMe();
+  const mayApply = mayDo(me, 'plan.apply');
   const [reloads, setReloads] = useState(0);
   const plan = useApi<PlanFile>('/api/v1/plan', reloads);
   const live = useLiveStore();
@@ -366,15 +405,21 @@ export function PlanEditorPage() {
   };
 
   const kind = tab;
+  const who = { id: me.person.id, mayApply };
+  const ownsAnInitiative = (planFile.initiatives ?? []).some((i) => i.owner === me.person.id);
+  const mayCreate =
+    mayApply || ((kind === 'milestones' || kind === 'dependencies') && ownsAnInitiative);
   return (
     <Page
       title="Plan editor"
       documentTitle="Plan editor"
       eyebrow={planFile.organisation.name}
       actions={
-        <Button leftSection={<PlusIcon size={16} />} onClick={() => open(kind, null)}>
-          New {SINGULAR[kind]}
-        </Button>
+        mayCreate && (
+          <Button leftSection={<PlusIcon size={16} />} onClick={() => open(kind, null)}>
+            New {SINGULAR[kind]}
+          </Button>
+        )
       }
       testId="plan-editor-page"
     >
@@ -384,6 +429,12 @@ export function PlanEditorPage() {
         every change. The plan file stays the way to version the plan in git:{' '}
         <code>throughline plan export</code>.
       </Text>
+      {!mayApply && (
+        <Text size="sm" c="dark.6" maw={860} data-testid="plan-access-note">
+          You may change the items you own. The whole plan (new objectives, KPIs, initiatives,
+          people, units, removals, targets) is changed by the strategy office or an admin.
+        </Text>
+      )}
       {saved !== null && (
         <Alert
           color="green"
@@ -427,7 +478,12 @@ export function PlanEditorPage() {
           </Tabs.List>
           {TABS.map((t) => (
             <Tabs.Panel value={t.value} key={t.value} pt="sm">
-              <Rows kind={t.value} plan={planFile} onEdit={(entity) => open(t.value, entity)} />
+              <Rows
+                kind={t.value}
+                plan={planFile}
+                onEdit={(entity) => open(t.value, entity)}
+                canEdit={(entity) => editableBy(who, planFile, t.value, entity)}
+              />
             </Tabs.Panel>
           ))}
         </Tabs>
@@ -501,7 +557,7 @@ export function PlanEditorPage() {
               />
               <Group justify="space-between">
                 <div>
-                  {editing.originalId !== null && (
+                  {editing.originalId !== null && mayApply && (
                     <Button
                       variant={editing.confirmRemove ? 'filled' : 'subtle'}
                       color="red.8"

@@ -26,7 +26,7 @@ import type {
   ScenarioColumn,
   ScenarioComparison,
 } from '../api/decision-types.ts';
-import type { Problem } from '../api/types.ts';
+import { mayDo, type Problem } from '../api/types.ts';
 import { changeInWords, useEntityNames } from '../components/decision-parts.tsx';
 import {
   type ComparedColumn,
@@ -240,6 +240,22 @@ export function ScenariosPage() {
         }));
   const openDecisions = open.data?.decisions.filter((d) => d.status === 'open') ?? [];
   const nameMissing = name.trim() === '';
+
+  // Scenarios are priced on the whole plan: for executives, the strategy office and owners.
+  if (!mayDo(me, 'scenario.create'))
+    return (
+      <Page
+        title="Scenarios"
+        documentTitle="Scenarios"
+        eyebrow="What if: changes to the plan, priced against now, never applied"
+        testId="scenarios-page"
+      >
+        <Text size="sm" c="dark.6" data-testid="scenarios-access-note">
+          Scenarios are built by executives, the strategy office and the owners of objectives, KPIs
+          and initiatives.
+        </Text>
+      </Page>
+    );
 
   return (
     <Page

@@ -1,0 +1,97 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  collectPageErrors,
+  type DemoServer,
+  launchChromium,
+  newContext,
+  replayDemo,
+  signInAs,
+  startDemoServer,
+} from './support/web-app.ts';
+
+/**
+ * Each person sees what the access policy lets them (docs/ACCESS.md "Roles and rules"), in a
+ * real Chromium after the ERP-17 slip: Grace sees the confidential divestment, Sam does not but
+ * sees Operations and the ERP incident; the plan editor shows Sam no edit he may not make; Marco
+ * may edit his KPI, and moving its target is refused with a message naming who may.
+ */
+describe('per-person views in the browser', { timeout: 120_000 }, () => {
+  let server: DemoServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startDemoServer();
+    browser = await launchChromium();
+    await replayDemo(server, 'erp-17-due-date-moved');
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function openAs(name: string, path = '/'): Promise<{ page: Page; errors: string[] }> {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await signInAs(page, server.base, name);
+    if (path !== '/') await page.goto(`${server.base}${path}`);
+    return { page, errors };
+  }
+
+  it('shows Grace the confidential divestment and Sam only Operations and the ERP incident', async () => {
+    const grace = await openAs('Grace Okafor');
+    await grace.page.getByTestId('objective-tree').waitFor();
+    await expect.poll(() => grace.page.content()).toContain('Divest plant 3');
+    await grace.page.context().close();
+
+    const sam = await openAs('Sam Carter');
+    await sam.page.getByTestId('objective-tree').waitFor();
+    await expect.poll(() => sam.page.content()).toContain('Procurement consolidation');
+    expect(await sam.page.content()).not.toMatch(/Divest plant 3|Exit plant 3/);
+    await sam.page.goto(`${server.base}/signals`);
+    await sam.page
+      .getByText(/ERP-17/)
+      .first()
+      .waitFor();
+    expect(await sam.page.content()).not.toMatch(/DIVEST|plant 3/i);
+    expect(sam.errors).toEqual([]);
+    await sam.page.context().close();
+  });
+
+  it('shows Sam no plan edit he may not make, and no scenario builder', async () => {
+    const { page, errors } = await openAs('Sam Carter', '/plan');
+    await page.getByRole('heading', { level: 1, name: 'Plan editor' }).waitFor();
+    await page.getByTestId('plan-access-note').waitFor();
+    expect(await page.getByRole('button', { name: /^New / }).count()).toBe(0);
+    // O-COST is Dana's: no edit; M-PILOT is his own milestone.
+    expect(await page.getByRole('button', { name: 'Edit O-COST' }).count()).toBe(0);
+    await page.getByRole('tab', { name: /Milestones/ }).click();
+    await page.getByRole('button', { name: 'Edit M-PILOT' }).waitFor();
+    await page.goto(`${server.base}/scenarios`);
+    await page.getByTestId('scenarios-access-note').waitFor();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("refuses Marco's move of K-SAVINGS' target with a message naming who may, and keeps it", async () => {
+    const { page } = await openAs('Marco Rossi', '/plan');
+    await page.getByRole('heading', { level: 1, name: 'Plan editor' }).waitFor();
+    await page.getByRole('tab', { name: /KPIs/ }).click();
+    await page.getByRole('button', { name: 'Edit K-SAVINGS' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Targets: target of row 1').fill('900000');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    const problems = dialog.getByTestId('plan-problems');
+    await problems
+      .getByText(
+        /Only the strategy office \(Lena Hoffmann\) or an admin \(Omar Haddad\) may move the targets of K-SAVINGS/,
+      )
+      .waitFor();
+    const plan = await server.db.query<{ data: { targets: Record<string, number> } }>(
+      "SELECT data FROM plan_entity WHERE collection = 'kpis' AND id = 'K-SAVINGS'",
+    );
+    expect(plan[0]?.data.targets['2026-Q4']).toBe(1200000);
+    await page.context().close();
+  });
+});
