@@ -31,8 +31,8 @@ const NO_FILTERS: Filters = { person: '', item: '', from: '', to: '' };
 
 function pathOf(filters: Filters, after: number | null): string {
   const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters))
-    if (value.trim() !== '') query.set(key, value.trim());
+  for (const key of ['person', 'item', 'from', 'to'] as const)
+    if (filters[key].trim() !== '') query.set(key, filters[key].trim());
   if (after !== null) query.set('after', String(after));
   query.set('limit', '100');
   return `/api/v1/audit?${query.toString()}`;
