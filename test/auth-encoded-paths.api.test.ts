@@ -33,7 +33,12 @@ function rawRequest(
         method,
         path,
         agent: false,
-        headers: { ...headers, connection: 'close' },
+        headers: {
+          ...headers,
+          // Node sends a DELETE's body only with its length said.
+          ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+          connection: 'close',
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
