@@ -103,6 +103,21 @@ describe('single sign-on in the browser', { timeout: 120_000 }, () => {
     await context.close();
   });
 
+  it('serves the API description page under the same content security policy, working', async () => {
+    const context = await localContext();
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    const answer = await page.goto(`${base}/docs`);
+    expect(answer?.headers()['content-security-policy']).toContain("script-src 'self';");
+    await page
+      .getByRole('heading', { name: /Throughline API/ })
+      .first()
+      .waitFor();
+    await page.getByText('/api/v1/tokens').first().waitFor();
+    expect(errors.filter((e) => /Content Security Policy|Refused/i.test(e))).toEqual([]);
+    await context.close();
+  });
+
   it('shows someone the plan does not know a page that says why, and no session', async () => {
     const context = await localContext();
     const page = await context.newPage();
