@@ -56,10 +56,11 @@ describe.each(TEST_DATABASES)('the access policy over the API on $name', (kind) 
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });
     const text = await response.text();
+    const json = (response.headers.get('content-type') ?? '').includes('json');
     return {
       status: response.status,
       text,
-      body: text === '' ? null : (JSON.parse(text) as unknown),
+      body: json && text !== '' ? (JSON.parse(text) as unknown) : null,
     };
   }
 
@@ -95,6 +96,9 @@ describe.each(TEST_DATABASES)('the access policy over the API on $name', (kind) 
       }
       const capacity = await call(who, '/api/v1/capacity');
       expect(SECRET.test(capacity.text), `${who} capacity`).toBe(false);
+      const exported = await call(who, '/api/v1/exports/initiatives.csv');
+      expect(exported.status, who).toBe(200);
+      expect(SECRET.test(exported.text), `${who} export`).toBe(cleared);
     }
     // The unknown and the hidden read alike.
     const hidden = await call('sam', '/api/v1/initiatives/I-DIVEST');

@@ -79,7 +79,7 @@ function policyTable(demoPlan: string): Record<string, Rule> {
     'POST /api/v1/decisions': { allow: 'anyone', body: { incident: 'incident:none' } },
     'GET /api/v1/decisions/{id}': { allow: 'anyone', params: { id: 'DEC-1' } },
     'POST /api/v1/decisions/{id}/options': {
-      allow: ['dana', 'lena'],
+      allow: 'anyone',
       params: { id: 'DEC-1' },
       body: { title: 'Matrix', changes: [{ kind: 'move_milestone', milestone: 'M-NONE' }] },
     },
@@ -163,6 +163,10 @@ function policyTable(demoPlan: string): Record<string, Rule> {
     'DELETE /api/v1/tokens/{id}': { allow: 'anyone', params: { id: 'nope' } },
     'POST /hooks/jira/{site}': { allow: 'signature', params: { site: 'demo' }, body: {} },
     'GET /api/v1/plan': { allow: 'anyone' },
+    'GET /api/v1/exports/signals.csv': { allow: 'anyone' },
+    'GET /api/v1/exports/signals.xlsx': { allow: 'anyone' },
+    'GET /api/v1/exports/initiatives.csv': { allow: 'anyone' },
+    'GET /api/v1/exports/initiatives.xlsx': { allow: 'anyone' },
     // A new unit: a whole-plan change, for the strategy office and admins only.
     'POST /api/v1/plan': {
       allow: PLANNERS,

@@ -152,7 +152,7 @@ describe.each(TEST_DATABASES)('the fuzz pass on $name', (kind) => {
     db = await openTestDatabase(kind);
     ctx = { db, clock: pinnedClock(DEMO_AS_OF) };
     await loadDemo(ctx, undefined);
-    token = await createApiToken(db, 'dana', 'fuzz', new Date());
+    token = await createApiToken(db, 'lena', 'fuzz', new Date());
     app = await buildServer(ctx, {
       webhookSecret: (site) => Promise.resolve(site === 'fuzz' ? WEBHOOK_SECRET : undefined),
       webhookWindow: null,

@@ -572,14 +572,9 @@ function holdersOf(plan: Plan, person: Person | null, action: Action): Holders |
         what: 'build and compare scenarios',
       };
     }
-    case 'decision.add_option': {
-      const d = action.decision;
-      return {
-        roles: ['strategy_office', 'executive'],
-        people: [d.decider.person, d.openedBy],
-        what: 'add an option to this decision',
-      };
-    }
+    // Proposing is open to whoever sees the decision (the route checks that); deciding is not.
+    case 'decision.add_option':
+      return 'anyone';
     case 'tokens.admin':
       return { roles: ['admin'], people: [], what: "manage other people's tokens" };
     case 'sites.manage':
