@@ -286,10 +286,15 @@ function levelRuns(
     if (r !== undefined) runCause[r] = overAt.get(overAllocationId(push.cause)) ?? -1;
   }
 
-  const demands: DemandRun[] = runs.map((run) => {
+  // Each run's planned and levelled first week, as numbers.
+  const plannedWeek = new Int32Array(runs.length);
+  const levelledWeek = new Int32Array(runs.length);
+  const demands: DemandRun[] = runs.map((run, r) => {
     const id = run.demand.id;
     const plannedStart = weekIndex(explained.plannedStarts[id]!)!;
     const levelledStart = weekIndex(explained.levelledStarts[id]!)!;
+    plannedWeek[r] = plannedStart;
+    levelledWeek[r] = levelledStart;
     return {
       id,
       initiative: run.demand.initiative,
@@ -308,7 +313,7 @@ function levelRuns(
   const floor = new Map<number, { day: number; run: number }>();
   runs.forEach((run, r) => {
     // From the run as its window or work item has it, before the work it comes after.
-    const delay = weekIndex(demands[r]!.levelledStart)! - run.start;
+    const delay = levelledWeek[r]! - run.start;
     if (delay <= 0) return;
     for (const m of run.milestones) {
       const day = data.plan.calendarOf[m]!.next(run.endDay + 7 * delay);
@@ -319,7 +324,7 @@ function levelRuns(
   return {
     key,
     measure,
-    units: unitLoads(units, capacityUnits, demands, asOfWeek),
+    units: unitLoads(units, capacityUnits, runs, plannedWeek, levelledWeek, asOfWeek),
     demands,
     idle,
     overAllocations,
@@ -630,24 +635,29 @@ function overAllocationId(over: OverAllocation): string {
 function unitLoads(
   units: readonly Unit[],
   capacityUnits: readonly CapacityUnit[],
-  demands: readonly DemandRun[],
+  runs: readonly Run[],
+  plannedWeek: Int32Array,
+  levelledWeek: Int32Array,
   asOfWeek: number,
 ): UnitLoad[] {
   let last = asOfWeek;
-  for (const demand of demands)
-    last = Math.max(last, weekIndex(demand.plannedEnd)!, weekIndex(demand.levelledEnd)!);
+  const byUnit = new Map<string, number[]>();
+  runs.forEach((run, r) => {
+    last = Math.max(last, plannedWeek[r]! + run.weeks - 1, levelledWeek[r]! + run.weeks - 1);
+    const list = byUnit.get(run.demand.unit);
+    if (list === undefined) byUnit.set(run.demand.unit, [r]);
+    else list.push(r);
+  });
   return units.map((unit, k) => {
     const length = last - asOfWeek + 1;
     const load = new Array<number>(length).fill(0);
     const levelled = new Array<number>(length).fill(0);
-    for (const demand of demands) {
-      if (demand.unit !== unit.id) continue;
-      const add = (into: number[], first: string, end: string): void => {
-        for (let week = weekIndex(first)!; week <= weekIndex(end)!; week += 1)
-          into[week - asOfWeek]! += demand.perWeek;
-      };
-      add(load, demand.plannedStart, demand.plannedEnd);
-      add(levelled, demand.levelledStart, demand.levelledEnd);
+    for (const r of byUnit.get(unit.id) ?? []) {
+      const { weeks, demand } = runs[r]!;
+      for (let week = plannedWeek[r]!; week < plannedWeek[r]! + weeks; week += 1)
+        load[week - asOfWeek]! += demand.perWeek;
+      for (let week = levelledWeek[r]!; week < levelledWeek[r]! + weeks; week += 1)
+        levelled[week - asOfWeek]! += demand.perWeek;
     }
     return {
       unit: unit.id,
