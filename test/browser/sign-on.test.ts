@@ -9,7 +9,12 @@ import { buildServer } from '../../src/server/server.ts';
 import type { Database } from '../../src/store/database.ts';
 import { openTestDatabase } from '../support/databases.ts';
 import { freePort, startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
-import { collectPageErrors, launchChromium, newContext } from './support/web-app.ts';
+import {
+  collectPageErrors,
+  launchChromium,
+  newContext,
+  startDemoServer,
+} from './support/web-app.ts';
 import { buildWebApp } from './support/web-build.ts';
 
 /**
@@ -131,5 +136,22 @@ describe('single sign-on in the browser', { timeout: 120_000 }, () => {
     await page.getByRole('link', { name: 'Back to the sign-in page' }).click();
     await page.getByRole('link', { name: 'Sign in with Acme Login' }).waitFor();
     await context.close();
+  });
+
+  it('says on the demo’s sign-in page that it is demo mode, and offers no single sign-on there', async () => {
+    const demo = await startDemoServer();
+    try {
+      const context = await localContext();
+      const page = await context.newPage();
+      await page.goto(`${demo.base}/sign-in`);
+      await page.getByText('Demo mode', { exact: true }).waitFor();
+      await expect(page.getByTestId('demo-mode-note').textContent()).resolves.toContain(
+        'anyone who reaches this server can sign in as anyone of the demo organisation',
+      );
+      expect(await page.getByRole('link', { name: /Sign in with/ }).count()).toBe(0);
+      await context.close();
+    } finally {
+      await demo.close();
+    }
   });
 });
