@@ -171,6 +171,9 @@ export function visibility(
       }
   }
 
+  const ownMilestoneIn = new Set(
+    plan.milestones.filter((m) => m.owner === personId).map((m) => m.initiative),
+  );
   const initiatives = new Set<string>();
   for (const i of plan.initiatives) {
     if (barred.has(i.id)) continue;
@@ -179,7 +182,7 @@ export function visibility(
       i.owner === personId ||
       (unit !== null && i.unit === unit) ||
       named.initiatives.has(i.id) ||
-      plan.milestones.some((m) => m.initiative === i.id && m.owner === personId)
+      ownMilestoneIn.has(i.id)
     )
       initiatives.add(i.id);
   }
@@ -192,6 +195,7 @@ export function visibility(
   const benefits = new Set(
     plan.benefits.filter((b) => milestones.has(b.milestone)).map((b) => b.id),
   );
+  const provedBySeen = new Set(plan.benefits.filter((b) => benefits.has(b.id)).map((b) => b.kpi));
   const kpis = new Set<string>();
   for (const k of plan.kpis) {
     if (barredKpi(k.id, k.owner)) continue;
@@ -201,7 +205,7 @@ export function visibility(
       k.owner === personId ||
       (unit !== null && ownerUnit.get(k.owner) === unit) ||
       named.kpis.has(k.id) ||
-      plan.benefits.some((b) => b.kpi === k.id && benefits.has(b.id))
+      provedBySeen.has(k.id)
     )
       kpis.add(k.id);
   }
