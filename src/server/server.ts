@@ -86,7 +86,7 @@ export interface ServerOptions {
   /** Single sign-on with an OpenID Connect provider (docs/SECURITY.md), when configured. */
   oidc?: OidcConfig | null;
   /**
-   * Requests per client address and window on the sign-in routes (default 20 a minute) and on
+   * Requests per client address and window on the sign-in routes (default 60 a minute) and on
    * the token routes (default 60 a minute); more are refused with 429 and Retry-After.
    */
   rateLimits?: { signIn?: RateLimit; tokens?: RateLimit };
@@ -320,7 +320,7 @@ export async function buildServer(
   await app.register(importRoutes(ctx));
   registerNotificationPreferenceRoutes(app, ctx);
   registerMeRoutes(app, ctx);
-  const signInLimit = options.rateLimits?.signIn ?? { max: 20, timeWindow: 60_000 };
+  const signInLimit = options.rateLimits?.signIn ?? { max: 60, timeWindow: 60_000 };
   registerSessionRoutes(app, ctx, {
     demo: options.demo === true,
     sessionLifetime: options.sessionLifetime,
