@@ -23,6 +23,8 @@ describe.each(TEST_DATABASES)('single sign-on ($name)', (kind) => {
   let app: FastifyInstance;
   let base: string;
   let callbackPrefix: string;
+  let behindProxy: FastifyInstance;
+  let proxiedBase: string;
 
   beforeAll(async () => {
     db = await openTestDatabase(kind);
@@ -47,9 +49,12 @@ describe.each(TEST_DATABASES)('single sign-on ($name)', (kind) => {
     });
     app = await buildServer(ctx, { oidc });
     await app.listen({ port, host: '127.0.0.1' });
+    behindProxy = await buildServer(ctx, { oidc, trustProxy: '127.0.0.1' });
+    proxiedBase = await behindProxy.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
     await app?.close();
+    await behindProxy?.close();
     await provider?.close();
     await db?.close();
   });
@@ -123,6 +128,25 @@ describe.each(TEST_DATABASES)('single sign-on ($name)', (kind) => {
         })
       ).status,
     ).toBe(401);
+  });
+
+  it('marks the sign-on cookie Secure over HTTPS, believing only a trusted proxy', async () => {
+    const stateCookie = async (url: string): Promise<string | undefined> => {
+      const answer = await fetch(`${url}/api/v1/session/oidc`, {
+        headers: { 'x-forwarded-proto': 'https' },
+        redirect: 'manual',
+      });
+      expect(answer.status).toBe(302);
+      return answer.headers.getSetCookie().find((c) => c.startsWith('tl_sign_on='));
+    };
+    // Not trusted: a client's own X-Forwarded-Proto changes nothing.
+    const plainCookie = await stateCookie(base);
+    expect(plainCookie).toMatch(/HttpOnly/i);
+    expect(plainCookie).not.toMatch(/Secure/i);
+    const proxied = await stateCookie(proxiedBase);
+    expect(proxied).toMatch(/; Secure/i);
+    expect(proxied).toMatch(/SameSite=Lax/i);
+    expect(proxied).toMatch(/Path=\/api\/v1\/session\/oidc/);
   });
 
   it('refuses an e-mail nobody in the plan has, with a page that says so (no session)', async () => {
