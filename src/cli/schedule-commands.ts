@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { importMsProject } from '../app/import-msproject.ts';
 import { scheduleFile, type ScheduleFileResult } from '../app/schedule-file.ts';
 import { fail } from '../core/errors.ts';
+import { DEFAULT_SCHEDULES } from '../core/schedule/resource-levelling.ts';
 import type { CommandKit } from './main.ts';
 import { printJson } from './output.ts';
 import { withApp } from './with-app.ts';
@@ -22,7 +23,11 @@ export function registerScheduleCommands(program: Command, kit: CommandKit): voi
     .argument('<file>', 'plan file (.yaml, .yml, .json), MS Project XML (.xml) or PSPLIB (.sm)')
     .option('--level', 'also level the resources and print the levelled start of each task')
     .option('--seed <n>', 'seed of the levelling search (the same seed, the same schedule)', '1')
-    .option('--iterations <n>', 'schedules the levelling search may sample', '1000')
+    .option(
+      '--iterations <n>',
+      'schedules the levelling search may build',
+      String(DEFAULT_SCHEDULES),
+    )
     .action(async (file: string, options: ScheduleOptions) => {
       const result = await scheduleFile(file, {
         level: options.level === true,
