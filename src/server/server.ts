@@ -319,7 +319,7 @@ export async function buildServer(
   registerPushRoutes(app, ctx);
   await app.register(importRoutes(ctx));
   registerNotificationPreferenceRoutes(app, ctx);
-  registerMeRoutes(app, ctx);
+  registerMeRoutes(app, ctx, { demo: options.demo === true });
   const signInLimit = options.rateLimits?.signIn ?? { max: 60, timeWindow: 60_000 };
   registerSessionRoutes(app, ctx, {
     demo: options.demo === true,

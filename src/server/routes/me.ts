@@ -4,14 +4,23 @@ import { readPlan } from '../../app/derive.ts';
 import { permissionsOf, rolesOf } from '../../core/access/policy.ts';
 import { fail } from '../../core/errors.ts';
 import { bearer, errorResponses } from './schemas.ts';
+import { personCard } from './session.ts';
 
-/** `GET /api/v1/me`: who the caller is and what the access policy lets them do. */
-export function registerMeRoutes(app: FastifyInstance, ctx: AppContext): void {
+/**
+ * `GET /api/v1/me`: who the caller is, whether this is the demo organisation, their roles and
+ * what the access policy lets them do.
+ */
+export function registerMeRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  options: { demo?: boolean } = {},
+): void {
   app.get(
     '/api/v1/me',
     {
       schema: {
-        summary: 'The signed-in person, their roles and what the access policy lets them do',
+        summary:
+          'The signed-in person, whether this is the demo organisation, their roles and what the access policy lets them do',
         description:
           '`permissions` maps each action that takes no target (plan.apply, source.push, scenario.create, tokens.admin, sites.manage, audit.read …) to whether the caller may take it, so that the web app shows only those; see docs/SECURITY.md "Roles and rules".',
         tags: ['session'],
@@ -27,12 +36,8 @@ export function registerMeRoutes(app: FastifyInstance, ctx: AppContext): void {
           path: 'personId',
         });
       return {
-        person: {
-          id: person.id,
-          name: person.name,
-          unit: person.unit,
-          title: person.title ?? null,
-        },
+        person: personCard(plan, person.id),
+        demo: options.demo === true,
         roles: rolesOf(person),
         permissions: permissionsOf(plan, person.id),
       };
