@@ -67,9 +67,13 @@ describe('the server side of the web app', () => {
     const cookie = sessionCookie(signIn);
     const me = (await (await fetch(`${demoBase}/api/v1/me`, { headers: { cookie } })).json()) as {
       person: { id: string; name: string };
-      demo: boolean;
     };
-    expect(me).toMatchObject({ person: { id: 'marco', name: 'Marco Rossi' }, demo: true });
+    expect(me).toMatchObject({ person: { id: 'marco', name: 'Marco Rossi' } });
+    // Whether this is the demo is the session's answer (GET /api/v1/me says roles and permissions).
+    const session = (await (
+      await fetch(`${demoBase}/api/v1/session`, { headers: { cookie } })
+    ).json()) as { signedIn: boolean; demo: boolean };
+    expect(session).toMatchObject({ signedIn: true, demo: true });
 
     const nobody = await fetch(`${demoBase}/api/v1/demo/sign-in`, {
       method: 'POST',
