@@ -80,7 +80,7 @@ describe('the CLI refuses bad input (PGlite on disk)', () => {
     expect(run).toEqual({
       code: 0,
       stdout: [
-        `${DEMO_PLAN_FILE}: valid — 3 objectives, 3 KPIs, 3 initiatives, 4 milestones, 2 dependencies, 1 benefits`,
+        `${DEMO_PLAN_FILE}: valid — 4 objectives, 4 KPIs, 4 initiatives, 6 milestones, 2 dependencies, 2 benefits`,
       ],
       stderr: [],
     });
