@@ -1,5 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken } from '../../src/store/token-store.ts';
 import {
   type DemoServer,
   launchChromium,
@@ -220,8 +221,10 @@ describe('capacity in the browser', { timeout: 120_000 }, () => {
     await page.evaluate('window.__sameDocument = true');
 
     // The maintenance data feed needs 2 FTE a week instead of 3: no milestone, KPI or signal moves.
+    // Demands are a whole-plan change: Lena's, the strategy office (docs/SECURITY.md).
+    const lena = await createApiToken(server.db, 'lena', 'capacity test', new Date());
     const headers = {
-      authorization: `Bearer ${server.token}`,
+      authorization: `Bearer ${lena}`,
       'content-type': 'application/json',
     };
     const plan = (await (await fetch(`${server.base}/api/v1/plan`, { headers })).json()) as {

@@ -77,7 +77,9 @@ describe('the decision review in the browser', { timeout: 120_000 }, () => {
     );
     await expectAxeClean(page, 'decision review (awaiting)');
 
-    const pushed = await call(server.token, 'POST', '/api/v1/push/kpi-actuals', {
+    // Actuals come from the finance controller (docs/SECURITY.md "Roles and rules").
+    const controller = await createApiToken(server.db, 'lena', 'controller', new Date());
+    const pushed = await call(controller, 'POST', '/api/v1/push/kpi-actuals', {
       source: 'finance',
       actuals: [{ kpi: 'K-SAVINGS', period: '2026-Q4', value: doNothing + 95_000 }],
     });
