@@ -37,6 +37,8 @@ describe.each(TEST_DATABASES)('webhook inbox: dead letters, window, receipt on $
   let app: FastifyInstance | undefined;
   let base: string;
   let token: string;
+  /** Dead letters hold raw payloads: an admin's (Omar's) to read and retry. */
+  let admin: string;
   const slipFile = readFile(DEMO_FILES.erp17Slip, 'utf8');
 
   async function fresh(): Promise<void> {
@@ -44,6 +46,7 @@ describe.each(TEST_DATABASES)('webhook inbox: dead letters, window, receipt on $
     const ctx: AppContext = { db, clock: pinnedClock(DEMO_AS_OF) };
     await loadDemo(ctx, undefined);
     token = await createApiToken(db, 'dana', 'test', new Date());
+    admin = await createApiToken(db, 'omar', 'test', new Date());
     if (app !== undefined) await app.close();
     app = await buildServer(ctx, {
       webhookSecret: secretOf,
@@ -71,7 +74,7 @@ describe.each(TEST_DATABASES)('webhook inbox: dead letters, window, receipt on $
 
   async function get<T>(path: string): Promise<T> {
     const response = await fetch(`${base}${path}`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${path.includes('dead-letters') ? admin : token}` },
     });
     expect(response.status, path).toBe(200);
     return (await response.json()) as T;
@@ -144,7 +147,7 @@ describe.each(TEST_DATABASES)('webhook inbox: dead letters, window, receipt on $
     expect(unauthenticated.status).toBe(401);
     const retried = await fetch(`${base}/api/v1/webhooks/dead-letters/${seq}/retry`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${admin}` },
     });
     expect(retried.status).toBe(202);
     await settle();
@@ -152,7 +155,7 @@ describe.each(TEST_DATABASES)('webhook inbox: dead letters, window, receipt on $
     expect(again.deadLetters.map((d) => d.seq)).toEqual([seq]);
     const missing = await fetch(`${base}/api/v1/webhooks/dead-letters/999999/retry`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${admin}` },
     });
     expect(missing.status).toBe(404);
   });
@@ -191,7 +194,7 @@ describe.each(TEST_DATABASES)('webhook inbox: dead letters, window, receipt on $
     const [letter] = (await get<DeadLetterBody>('/api/v1/webhooks/dead-letters')).deadLetters;
     const retried = await fetch(`${base}/api/v1/webhooks/dead-letters/${letter!.seq}/retry`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${admin}` },
     });
     expect(retried.status).toBe(202);
     await settle();
