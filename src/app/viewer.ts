@@ -3,7 +3,7 @@ import type { Plan } from '../core/domain/plan.ts';
 import type { WorkItem } from '../core/domain/work-item.ts';
 import { groupIncidents } from '../core/incidents/group-incidents.ts';
 import type { Incident } from '../core/incidents/incident.ts';
-import { listSignals } from '../store/signal-store.ts';
+import { listSignals, signalVersion } from '../store/signal-store.ts';
 import type { AppContext } from './context.ts';
 import { deriveSnapshot, readPlan, type Snapshot } from './derive.ts';
 
@@ -35,6 +35,18 @@ export function workLinksOf(plan: Plan, workItems: readonly WorkItem[]): Map<str
   return links;
 }
 
+/** What one snapshot and one version of the signals give every viewer: computed once. */
+interface SharedView {
+  version: number;
+  incidents: Incident[];
+  workLinks: Map<string, string[]>;
+  byPerson: Map<string, Visibility>;
+}
+
+// Reads between two writes share the incidents and each person's visibility: a big portfolio
+// would otherwise group every open signal again on every request.
+const shared = new WeakMap<Snapshot, SharedView>();
+
 /**
  * What `personId` may see now: the policy applied to the current plan, with the current
  * incidents (a person sees what an incident affecting them names) and the work's links.
@@ -50,13 +62,27 @@ export async function viewerFor(
     const empty: Plan = emptyPlan();
     return { snapshot: null, seen: visibility(empty, personId), incidents: [] };
   }
-  const signals = await listSignals(ctx.db);
-  const incidents = groupIncidents(current.plan, current.state, signals);
-  const seen = visibility(current.plan, personId, {
-    incidents,
-    workLinks: workLinksOf(current.plan, current.workItems),
-  });
-  return { snapshot: current, seen, incidents };
+  const version = await signalVersion(ctx.db);
+  let view = shared.get(current);
+  if (view?.version !== version) {
+    const signals = await listSignals(ctx.db);
+    view = {
+      version,
+      incidents: groupIncidents(current.plan, current.state, signals),
+      workLinks: workLinksOf(current.plan, current.workItems),
+      byPerson: new Map(),
+    };
+    shared.set(current, view);
+  }
+  let seen = view.byPerson.get(personId);
+  if (seen === undefined) {
+    seen = visibility(current.plan, personId, {
+      incidents: view.incidents,
+      workLinks: view.workLinks,
+    });
+    view.byPerson.set(personId, seen);
+  }
+  return { snapshot: current, seen, incidents: view.incidents };
 }
 
 /**

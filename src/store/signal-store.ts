@@ -40,6 +40,11 @@ export function createSignalCache(): SignalCache {
   return { token: -1, byId: new Map() };
 }
 
+/** The signals' version: the latest entry of their history (0 before any); it moves with every change. */
+export async function signalVersion(tx: Queryable): Promise<number> {
+  return historyToken(tx);
+}
+
 async function historyToken(tx: Queryable): Promise<number> {
   const rows = await tx.query<{ seq: string | number | null }>(
     'SELECT max(seq) AS seq FROM signal_history',

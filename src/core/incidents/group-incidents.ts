@@ -37,6 +37,35 @@ const CAUSE_RANK: Record<IncidentCause['kind'], number> = {
  * is its own cause, and shares a work item's when one of its demands follows a work item that
  * is the root of another signal. Signals sharing a cause are one incident (transitively).
  */
+/**
+ * What every incident of one call reads from the plan and the state, looked up once: a portfolio
+ * with thousands of signals would otherwise scan the plan once per incident.
+ */
+interface PlanIndex {
+  milestones: Map<string, Plan['milestones'][number]>;
+  planned: Map<string, string>;
+  amountOf: Map<string, number>;
+  /** The KPIs a milestone's benefits accrue to (through the state's KPI periods). */
+  kpisOfMilestone: Map<string, Set<string>>;
+}
+
+function indexOf(plan: Plan, state: DerivedState): PlanIndex {
+  const kpisOfMilestone = new Map<string, Set<string>>();
+  for (const [kpi, derived] of state.kpis)
+    for (const period of derived.periods)
+      for (const accrual of period.benefits) {
+        const set = kpisOfMilestone.get(accrual.milestone) ?? new Set<string>();
+        set.add(kpi);
+        kpisOfMilestone.set(accrual.milestone, set);
+      }
+  return {
+    milestones: new Map(plan.milestones.map((m) => [m.id, m])),
+    planned: new Map(plan.milestones.map((m) => [m.id, m.plannedDate])),
+    amountOf: new Map(plan.benefits.map((b) => [b.id, b.amountPerWeek])),
+    kpisOfMilestone,
+  };
+}
+
 export function groupIncidents(
   plan: Plan,
   state: DerivedState,
@@ -44,6 +73,7 @@ export function groupIncidents(
 ): Incident[] {
   const signals = canonicalOrder(given);
   const names = namesOf(plan);
+  const index = indexOf(plan, state);
   const causes = causesOfSignals(plan, state, signals);
   // Union-find over signals, joined through shared causes.
   const parent = signals.map((_, k) => k);
@@ -77,6 +107,7 @@ export function groupIncidents(
       plan,
       state,
       names,
+      index,
       members.map((k) => signals[k]!),
       members.flatMap((k) => causes[k]!),
     ),
@@ -214,10 +245,11 @@ function incidentOf(
   plan: Plan,
   state: DerivedState,
   names: Names,
+  index: PlanIndex,
   signals: readonly Signal[],
   keys: readonly string[],
 ): Incident {
-  const milestones = milestoneEffects(plan, state, names, signals);
+  const milestones = milestoneEffects(index, state, names, signals);
   const kpis = kpiEffects(plan, state, names, signals);
   const capacity = capacityEffects(state, names, signals);
   // Sources first (the sort keeps the order first met within a kind).
@@ -225,12 +257,12 @@ function incidentOf(
     (a, b) => CAUSE_RANK[a.kind] - CAUSE_RANK[b.kind],
   );
   const root = causes[0]!;
-  const money = moneyOf(plan, state, signals, milestones);
+  const money = moneyOf(plan, state, index, signals, milestones);
   const slipWeeks =
     Math.round((Math.max(0, ...milestones.map((m) => m.slipCalendarDays)) / 7) * 10) / 10;
   const initiatives = new Set<string>();
   for (const m of milestones) {
-    const i = plan.milestones.find((x) => x.id === m.id)?.initiative;
+    const i = index.milestones.get(m.id)?.initiative;
     if (i !== undefined) initiatives.add(i);
   }
   for (const c of capacity) {
@@ -309,7 +341,7 @@ function causesOf(
 }
 
 function milestoneEffects(
-  plan: Plan,
+  index: PlanIndex,
   state: DerivedState,
   names: Names,
   signals: readonly Signal[],
@@ -324,8 +356,9 @@ function milestoneEffects(
     for (const step of signal.chain) if (step.kind === 'milestone') ids.add(step.id);
   }
   const effects: MilestoneEffect[] = [];
-  for (const milestone of plan.milestones) {
-    if (!ids.has(milestone.id)) continue;
+  for (const id of ids) {
+    const milestone = index.milestones.get(id);
+    if (milestone === undefined) continue;
     const m = state.milestones.get(milestone.id);
     if (m === undefined || m.forecastDate <= m.plannedDate) continue;
     const calendarDays = daysBetween(m.plannedDate, m.forecastDate);
@@ -459,16 +492,21 @@ function capacityEffects(
 function moneyOf(
   plan: Plan,
   state: DerivedState,
+  index: PlanIndex,
   signals: readonly Signal[],
   milestones: readonly MilestoneEffect[],
 ): Incident['money'] {
   const currency = plan.organisation.currency;
   const late = new Set(milestones.map((m) => m.id));
-  const planned = new Map(plan.milestones.map((m) => [m.id, m.plannedDate]));
-  const amountOf = new Map(plan.benefits.map((b) => [b.id, b.amountPerWeek]));
-  const missed = new Set(signals.filter((s) => s.kind === 'kpi.misses_target').map((s) => s.id));
+  const { planned, amountOf } = index;
+  const missedSignals = signals.filter((s) => s.kind === 'kpi.misses_target');
+  const missed = new Set(missedSignals.map((s) => s.id));
+  // Only KPIs a late milestone accrues to, or a missed target names, can hold money at stake.
+  const touched = new Set(missedSignals.map((s) => s.subject.id));
+  for (const id of late) for (const kpi of index.kpisOfMilestone.get(id) ?? []) touched.add(kpi);
   const stakes: KpiStake[] = [];
   for (const kpi of plan.kpis) {
+    if (!touched.has(kpi.id)) continue;
     const periods = state.kpis.get(kpi.id)?.periods ?? [];
     for (const period of periods) {
       if (period.end < state.asOf) continue;
