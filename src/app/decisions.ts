@@ -24,6 +24,7 @@ import type { AppContext } from './context.ts';
 import { escalatedFrom } from './decision-reminders.ts';
 import { predictionAtDecision, reviewOf } from './decision-review.ts';
 import { type ActorLike, planAudit, write, type WriteScope } from './write.ts';
+import { may } from '../core/access/policy.ts';
 import { openDecisionIn, priceOption, weigh, type OpenDecisionRequest } from './open-decision.ts';
 
 /**
@@ -150,8 +151,13 @@ export async function decide(
     const actor = scope.actor.id;
     const decision = await openOrFail(tx, id);
     const { decider } = decision;
-    if (actor !== decider.person) {
-      const plan = await loadPlan(tx);
+    // Decision rights are the access policy's to check, as every other right is.
+    const plan = await loadPlan(tx);
+    const verdict =
+      plan === null
+        ? { ok: actor === decider.person }
+        : may(plan, actor, { kind: 'decision.decide', decider: decider.person });
+    if (!verdict.ok) {
       const name = (p: string): string => plan?.people.find((x) => x.id === p)?.name ?? p;
       const rights = (plan?.decisionRights ?? []).filter((r) => r.person === actor);
       const held = (await escalatedFrom(tx, id)).includes(actor);
