@@ -42,7 +42,7 @@ describe.each(TEST_DATABASES)('the audit log over the API on $name', (kind) => {
     await loadDemo(ctx, undefined);
     for (const person of ['dana', 'priya', 'lena', 'omar', 'sam', 'marco'])
       tokens[person] = await createApiToken(db, person, 'test', new Date());
-    app = await buildServer(ctx);
+    app = await buildServer(ctx, { demo: true });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as AddressInfo).port;
   }, 120_000);
@@ -184,6 +184,21 @@ describe.each(TEST_DATABASES)('the audit log over the API on $name', (kind) => {
       expect([401, 403, 404, 200], path).toContain(answer.status);
       expect(answer.body, path).not.toContain('"entries"');
     }
+  });
+
+  it('records a demo sign-in with the person and the door', async () => {
+    const response = await fetch(`${base}/api/v1/demo/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ personId: 'sam' }),
+    });
+    expect(response.status).toBe(200);
+    const entries = await audit('?person=sam');
+    expect(entries.at(-1)).toMatchObject({
+      action: 'session.sign_in',
+      after: { via: 'demo' },
+      origin: { via: 'web' },
+    });
   });
 
   it('cannot be edited or emptied, even by the application', async () => {

@@ -5,7 +5,7 @@ import { fail } from '../../core/errors.ts';
 import { loadPlan } from '../../store/plan-store.ts';
 import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from '../../store/session-store.ts';
 import { bearer, errorResponses } from './schemas.ts';
-import { beginWebSession, personCard, personSchema } from './session.ts';
+import { beginWebSession, personCard, personSchema, recordSessionEvent } from './session.ts';
 
 /**
  * The demo organisation's conveniences, registered only when the server runs the demo: sign in
@@ -73,6 +73,10 @@ export function registerDemoRoutes(
       await beginWebSession(ctx, request, reply, personId, {
         label: 'web session (demo)',
         lifetime: sessionLifetime,
+      });
+      await recordSessionEvent(ctx, request, personId, {
+        action: 'session.sign_in',
+        after: { via: 'demo' },
       });
       return { person: personCard(plan, personId) };
     },

@@ -14,6 +14,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { type ReactNode, useEffect } from 'react';
 import { Link, useLocation } from 'react-router-dom';
+import { mayDo } from '../api/types.ts';
 import { formatDate, formatInstant } from '../format/format.ts';
 import { useLive } from '../live/live-context.tsx';
 import { useMe, useSession } from '../live/session-context.tsx';
@@ -22,6 +23,7 @@ import {
   BellIcon,
   BranchIcon,
   CheckIcon,
+  ClockIcon,
   EditIcon,
   GaugeIcon,
   GraphIcon,
@@ -66,6 +68,14 @@ const NAV = [
     label: 'Plan editor',
     icon: EditIcon,
     match: (p: string) => p.startsWith('/plan'),
+  },
+  {
+    to: '/audit',
+    label: 'Audit log',
+    icon: ClockIcon,
+    match: (p: string) => p.startsWith('/audit'),
+    // Admins and finance controllers (docs/SECURITY.md): nobody else is offered it.
+    permission: 'audit.read',
   },
 ];
 
@@ -217,35 +227,37 @@ export function Shell({ children }: { children: ReactNode }) {
       >
         <AppShell.Section grow>
           <Stack gap={4}>
-            {NAV.map((item) => {
-              const active = item.match(pathname);
-              const Icon = item.icon;
-              return (
-                <NavLink
-                  key={item.to}
-                  component={Link}
-                  to={item.to}
-                  label={item.label}
-                  active={active}
-                  aria-current={active ? 'page' : undefined}
-                  leftSection={<Icon size={18} />}
-                  variant="light"
-                  className="nav-link"
-                  rightSection={
-                    item.to === '/signals' && waiting > 0 ? (
-                      <Badge
-                        size="sm"
-                        circle
-                        color="red.9"
-                        aria-label={`${waiting} waiting on you`}
-                      >
-                        {waiting}
-                      </Badge>
-                    ) : undefined
-                  }
-                />
-              );
-            })}
+            {NAV.filter((item) => item.permission === undefined || mayDo(me, item.permission)).map(
+              (item) => {
+                const active = item.match(pathname);
+                const Icon = item.icon;
+                return (
+                  <NavLink
+                    key={item.to}
+                    component={Link}
+                    to={item.to}
+                    label={item.label}
+                    active={active}
+                    aria-current={active ? 'page' : undefined}
+                    leftSection={<Icon size={18} />}
+                    variant="light"
+                    className="nav-link"
+                    rightSection={
+                      item.to === '/signals' && waiting > 0 ? (
+                        <Badge
+                          size="sm"
+                          circle
+                          color="red.9"
+                          aria-label={`${waiting} waiting on you`}
+                        >
+                          {waiting}
+                        </Badge>
+                      ) : undefined
+                    }
+                  />
+                );
+              },
+            )}
           </Stack>
         </AppShell.Section>
         <AppShell.Section>
