@@ -1,5 +1,5 @@
 import type { Plan } from '../../core/domain/plan.ts';
-import { visibility } from '../../core/access/policy.ts';
+import { visibility, type Visibility } from '../../core/access/policy.ts';
 import type { Signal } from '../../core/domain/state.ts';
 import {
   claimDelivery,
@@ -56,12 +56,22 @@ export async function notifySignals(
 
   const tasks: { signal: Signal; version: number; personId: string }[] = [];
   const outcomes: NotificationOutcome[] = [];
+  // Each person's view once per batch: an import raises thousands of signals at a time.
+  const sights = new Map<string, Visibility>();
+  const sightOf = (currentPlan: Plan, personId: string): Visibility => {
+    let seen = sights.get(personId);
+    if (seen === undefined) {
+      seen = visibility(currentPlan, personId);
+      sights.set(personId, seen);
+    }
+    return seen;
+  };
   for (const signal of byId.values()) {
     const raising = raisings.get(signal.id);
     const version = raising?.version ?? 1;
     for (const personId of new Set(signal.affectedOwners)) {
       // Nobody is told about what the access policy keeps from them (a confidential initiative).
-      if (plan !== null && !visibility(plan, personId).seesSignal(signal)) {
+      if (plan !== null && !sightOf(plan, personId).seesSignal(signal)) {
         outcomes.push({
           signalId: signal.id,
           personId,
