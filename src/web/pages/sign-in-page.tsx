@@ -116,7 +116,7 @@ export function SignInPage() {
                     Sign in
                   </Title>
                   {isDemo && (
-                    <Badge color="orange" variant="light">
+                    <Badge color="red.9" variant="filled">
                       Demo mode
                     </Badge>
                   )}
