@@ -4,6 +4,7 @@ import { planEntitiesFromMsProject } from '../connectors/msproject/mspdi-plan.ts
 import { scheduleInputFromMsProject } from '../connectors/msproject/mspdi-schedule.ts';
 import type { Plan } from '../core/domain/plan.ts';
 import { fail } from '../core/errors.ts';
+import { emptyPlan } from '../core/plan/diff-plan.ts';
 import { scheduleCriticalPath } from '../core/schedule/critical-path.ts';
 import { loadPlan } from '../store/plan-store.ts';
 import { applyPlan, type ApplyPlanResult } from './apply-plan.ts';
@@ -53,17 +54,9 @@ export async function importMsProject(
     ...(options.idPrefix !== undefined ? { idPrefix: options.idPrefix } : {}),
   });
   const incoming: Plan = {
-    organisation: stored.organisation,
-    calendars: [],
-    units: [],
-    people: [],
-    objectives: [],
-    kpis: [],
-    initiatives: [],
+    ...emptyPlan(stored.organisation),
     milestones: entities.milestones,
     dependencies: entities.dependencies,
-    benefits: [],
-    demands: [],
   };
   const result = await applyPlan(ctx, incoming, {
     actor: options.actor,

@@ -3,6 +3,7 @@ import type { Plan } from '../core/domain/plan.ts';
 import { fail } from '../core/errors.ts';
 import {
   createApiToken,
+  endOf,
   findToken,
   listTokens,
   revokeToken,
@@ -182,4 +183,19 @@ export async function revokeTokenAs(
     );
   });
   return token;
+}
+
+/** A token as the API shows it: never its secret (which is not kept). */
+export function presentToken(token: StoredToken, now: Date) {
+  return {
+    id: token.id,
+    kind: token.kind,
+    person: token.personId,
+    scope: token.scope,
+    label: token.label,
+    createdAt: token.createdAt.toISOString(),
+    expiresAt: token.expiresAt.toISOString(),
+    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+    ended: endOf(token, now),
+  };
 }

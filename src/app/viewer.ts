@@ -1,4 +1,5 @@
 import { type Action, assertMay, visibility, type Visibility } from '../core/access/policy.ts';
+import { emptyPlan } from '../core/plan/diff-plan.ts';
 import type { Plan } from '../core/domain/plan.ts';
 import type { WorkItem } from '../core/domain/work-item.ts';
 import { groupIncidents } from '../core/incidents/group-incidents.ts';
@@ -102,20 +103,4 @@ export async function authorize(
   if (stored === null && wanted.kind === 'plan.apply') return plan;
   assertMay(plan, personId, wanted, path);
   return plan;
-}
-
-function emptyPlan(): Plan {
-  return {
-    organisation: { id: '', name: '', defaultCalendar: '', currency: 'USD' },
-    calendars: [],
-    units: [],
-    people: [],
-    objectives: [],
-    kpis: [],
-    initiatives: [],
-    milestones: [],
-    dependencies: [],
-    benefits: [],
-    demands: [],
-  };
 }

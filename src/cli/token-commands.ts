@@ -4,7 +4,7 @@ import { MAX_DURATION_MS, parseDuration } from '../core/duration.ts';
 import { fail } from '../core/errors.ts';
 import { unstorableReason } from '../core/storable-text.ts';
 import { loadPlan } from '../store/plan-store.ts';
-import { defaultScopeOf } from '../app/manage-tokens.ts';
+import { defaultScopeOf, presentToken } from '../app/manage-tokens.ts';
 import { appendAudit } from '../store/audit-store.ts';
 import {
   DEFAULT_API_TOKEN_LIFETIME_MS,
@@ -14,7 +14,6 @@ import {
   findToken,
   listTokens,
   revokeToken,
-  type StoredToken,
   type TokenScope,
 } from '../store/token-store.ts';
 import type { CommandKit } from './main.ts';
@@ -66,20 +65,6 @@ export function tokenExpiry(
 function storable(text: string | undefined, flag: string): void {
   const reason = text === undefined ? null : unstorableReason(text);
   if (reason !== null) fail('config.invalid', `${flag} ${reason}`, { path: flag });
-}
-
-function presentToken(token: StoredToken, now: Date): Record<string, unknown> {
-  return {
-    id: token.id,
-    kind: token.kind,
-    person: token.personId,
-    scope: token.scope,
-    label: token.label,
-    createdAt: token.createdAt.toISOString(),
-    expiresAt: token.expiresAt.toISOString(),
-    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
-    ended: endOf(token, now),
-  };
 }
 
 /** A time to the minute, in UTC, for the text listing. */

@@ -48,9 +48,12 @@ export function planEntities(plan: Plan): PlanEntity[] {
   return entities;
 }
 
-/** Rebuilds a plan from its entities; null when there is no organisation yet. */
-export function assemblePlan(entities: readonly PlanEntity[]): Plan | null {
-  const plan: Omit<Plan, 'organisation'> & { organisation?: Plan['organisation'] } = {
+/** A plan of an organisation with nothing in it yet (a base to fill, or to compare with). */
+export function emptyPlan(
+  organisation: Plan['organisation'] = { id: '', name: '', defaultCalendar: '', currency: 'USD' },
+): Plan {
+  return {
+    organisation,
     calendars: [],
     units: [],
     people: [],
@@ -62,6 +65,12 @@ export function assemblePlan(entities: readonly PlanEntity[]): Plan | null {
     benefits: [],
     demands: [],
   };
+}
+
+/** Rebuilds a plan from its entities; null when there is no organisation yet. */
+export function assemblePlan(entities: readonly PlanEntity[]): Plan | null {
+  const { organisation: _none, ...empty } = emptyPlan();
+  const plan: Omit<Plan, 'organisation'> & { organisation?: Plan['organisation'] } = empty;
   for (const entity of entities) {
     if (entity.collection === 'organisation')
       plan.organisation = entity.data as Plan['organisation'];

@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
-import { createTokenAs, listTokensAs, revokeTokenAs } from '../../app/manage-tokens.ts';
+import {
+  createTokenAs,
+  listTokensAs,
+  presentToken,
+  revokeTokenAs,
+} from '../../app/manage-tokens.ts';
 import { MAX_DURATION_MS, parseDuration } from '../../core/duration.ts';
 import { fail } from '../../core/errors.ts';
 import {
   DEFAULT_API_TOKEN_LIFETIME_MS,
-  endOf,
   findToken,
-  type StoredToken,
   type TokenScope,
 } from '../../store/token-store.ts';
 import { actorOf } from '../actor.ts';
@@ -33,21 +36,6 @@ const tokenSchema = {
 } as const;
 
 const responses = { ...errorResponses, 403: errorSchema, 429: errorSchema } as const;
-
-/** A token as the API shows it: never its secret (which is not kept). */
-export function presentToken(token: StoredToken, now: Date) {
-  return {
-    id: token.id,
-    kind: token.kind,
-    person: token.personId,
-    scope: token.scope,
-    label: token.label,
-    createdAt: token.createdAt.toISOString(),
-    expiresAt: token.expiresAt.toISOString(),
-    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
-    ended: endOf(token, now),
-  };
-}
 
 /** When a token asked for over the API ends: `expiresIn` (a duration) or 90 days from now. */
 function expiryOf(expiresIn: string | undefined, now: Date): Date {
