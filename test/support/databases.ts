@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { openDatabase, type Database } from '../../src/store/database.ts';
 import { migrate } from '../../src/store/migrate.ts';
+import { lockForWrite } from '../../src/store/write-lock.ts';
 
 /** A database the store tests run on. */
 export interface TestDatabaseKind {
@@ -65,9 +66,21 @@ export async function emptyTables(db: Database, tables: readonly string[]): Prom
   );
   const lift = guards.map((g) => `ALTER TABLE ${g.tbl} DISABLE TRIGGER ${g.name}`);
   const restore = guards.map((g) => `ALTER TABLE ${g.tbl} ENABLE TRIGGER ${g.name}`);
-  await db.transaction(async (tx) => {
-    await tx.exec(
-      [...lift, `TRUNCATE ${tables.join(', ')} RESTART IDENTITY`, ...restore].join(';\n'),
-    );
-  });
+  // A server under test may still be writing (a decision told, a webhook applied): its writes
+  // hold the writers' lock, so taking it first keeps the table locks below from crossing theirs.
+  // Any other crossing PostgreSQL breaks as a deadlock, and the reset is simply tried again.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await db.transaction(async (tx) => {
+        if (db.kind === 'postgres') await lockForWrite(db, tx);
+        await tx.exec(
+          [...lift, `TRUNCATE ${tables.join(', ')} RESTART IDENTITY`, ...restore].join(';\n'),
+        );
+      });
+      return;
+    } catch (error) {
+      const deadlock = (error as { code?: unknown } | null)?.code === '40P01';
+      if (!deadlock || attempt === 3) throw error;
+    }
+  }
 }
