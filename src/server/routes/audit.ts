@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
-import { readPlan } from '../../app/derive.ts';
-import { assertMay } from '../../core/access/policy.ts';
+import { authorize } from '../../app/viewer.ts';
 import { parseDateOrInstant } from '../../core/calendar.ts';
 import { fail } from '../../core/errors.ts';
 import { listAudit } from '../../store/audit-store.ts';
@@ -51,9 +50,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
       },
     },
     async (request) => {
-      const plan = await readPlan(ctx);
-      if (plan === null) fail('not_found', 'there is no plan yet: apply one first', { path: '$' });
-      assertMay(plan, request.personId, { kind: 'audit.read' });
+      await authorize(ctx, request.personId, { kind: 'audit.read' });
       const { person, item, from, to, after, limit } = request.query;
       const entries = await listAudit(ctx.db, {
         ...(person === undefined ? {} : { actor: person }),
