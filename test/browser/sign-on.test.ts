@@ -85,9 +85,8 @@ describe('single sign-on in the browser', { timeout: 120_000 }, () => {
     const errors = collectPageErrors(page);
     await page.goto(`${base}/signals`);
     await page.waitForURL(`${base}/sign-in?next=%2Fsignals`);
-    await expect(
-      page.getByRole('link', { name: 'Sign in with Acme Login' }).isVisible(),
-    ).resolves.toBe(true);
+    // The button comes with the session's answer, after the page: wait for it to show.
+    await page.getByRole('link', { name: 'Sign in with Acme Login' }).waitFor({ state: 'visible' });
     // Not the demo: no one-click sign-in and no demo note.
     expect(await page.getByTestId('demo-mode-note').count()).toBe(0);
     await signInAtProvider(page, 'sam');
