@@ -12,6 +12,7 @@ import type {
   Organisation,
   Person,
   Plan,
+  Review,
   Unit,
   UnitCapacity,
 } from '../core/domain/plan.ts';
@@ -117,6 +118,21 @@ export function planFromFileObject(file: PlanFile): Plan {
     file.decisionRights === undefined
       ? {}
       : { decisionRights: file.decisionRights.map(decisionRightOf) };
+function reviewOf(review: Review): Review {
+  const scope = review.scope && {
+    objectives: review.scope.objectives && [...review.scope.objectives],
+    initiatives: review.scope.initiatives && [...review.scope.initiatives],
+  };
+  return defined({
+    id: review.id,
+    name: review.name,
+    cadence: { ...review.cadence },
+    timeZone: review.timeZone,
+    attendees: [...review.attendees],
+    scope: scope && defined(scope),
+  });
+}
+
   return {
     ...rights,
     organisation: organisationOf(file.organisation),
@@ -124,8 +140,10 @@ export function planFromFileObject(file: PlanFile): Plan {
       id: c.id,
       name: c.name,
       workingDays: [...c.workingDays],
+  const reviews = file.reviews === undefined ? {} : { reviews: file.reviews.map(reviewOf) };
       holidays: [...(c.holidays ?? [])],
     })),
+    ...reviews,
     units: (file.units ?? []).map(unitOf),
     people: (file.people ?? []).map((p): Person =>
       defined({
@@ -312,3 +330,4 @@ export function planToFileObject(plan: Plan): PlanFile {
   }
   return file;
 }
+    reviews: (plan.reviews ?? []).map(reviewOf),

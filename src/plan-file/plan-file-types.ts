@@ -10,6 +10,7 @@ import type {
   Objective,
   Organisation,
   Person,
+  Review,
   Unit,
   WorkLink,
 } from '../core/domain/plan.ts';
@@ -47,6 +48,7 @@ export interface PlanFile {
   benefits?: Benefit[];
   demands?: Demand[];
   decisionRights?: DecisionRight[];
+  reviews?: Review[];
 }
 
 export type PlanFileFormat = 'yaml' | 'json';

@@ -46,6 +46,7 @@ const KIND_OF_COLLECTION: Record<string, string> = {
   benefits: 'benefit',
   demands: 'demand',
   decisionRights: 'decision right',
+  reviews: 'review',
 };
 
 /** True when the value matches the plan schema; `planSchemaProblems` says why not. */

@@ -5,10 +5,11 @@ import {
   type Dependency,
   type Plan,
   type PlanCollection,
+  type Review,
 } from '../domain/plan.ts';
 
 /** Where an entity of the plan lives: its collection, or the organisation itself. */
-export type PlanEntityCollection = PlanCollection | 'organisation' | 'decisionRights';
+export type PlanEntityCollection = PlanCollection | 'organisation' | 'decisionRights' | 'reviews';
 
 /** One plan entity, addressed by collection and id. */
 export interface PlanEntity {
@@ -45,6 +46,8 @@ export function planEntities(plan: Plan): PlanEntity[] {
   }
   for (const right of plan.decisionRights ?? [])
     entities.push({ collection: 'decisionRights', id: right.id, data: right });
+  for (const review of plan.reviews ?? [])
+    entities.push({ collection: 'reviews', id: review.id, data: review });
   return entities;
 }
 
@@ -76,10 +79,12 @@ export function assemblePlan(entities: readonly PlanEntity[]): Plan | null {
       plan.organisation = entity.data as Plan['organisation'];
     else if (entity.collection === 'decisionRights')
       (plan.decisionRights ??= []).push(entity.data as DecisionRight);
+    else if (entity.collection === 'reviews') (plan.reviews ??= []).push(entity.data as Review);
     else (plan[entity.collection] as unknown[]).push(entity.data);
   }
   if (plan.organisation === undefined) return null;
   plan.decisionRights?.sort((a, b) => a.id.localeCompare(b.id));
+  plan.reviews?.sort((a, b) => a.id.localeCompare(b.id));
   for (const collection of PLAN_COLLECTIONS) {
     (plan[collection] as { id?: string }[]).sort((a, b) =>
       entityId(collection, a).localeCompare(entityId(collection, b)),

@@ -86,6 +86,7 @@ export function validatePlan(plan: Plan, options: ValidateOptions = {}): Problem
   checkBenefits(ctx);
   checkDemands(ctx);
   checkDecisionRights(ctx);
+  checkReviews(ctx);
   checkObjectiveCycles(ctx);
   checkDependencyCycles(ctx);
   checkDemandCycles(ctx);
@@ -1205,4 +1206,115 @@ function stronglyConnected(edges: readonly Edge[][]): number[][] {
     }
   }
   return components;
+}
+
+const WEEKDAY_NAMES: readonly string[] = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+];
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** Whether the runtime knows an IANA time zone (`Europe/Berlin`). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A review has a unique id, a name, a cadence that is a week day or a month day at a time of day,
+ * a time zone that exists, attendees who are people of the plan (each once) and a scope of
+ * objectives and initiatives the plan has.
+ */
+function checkReviews(ctx: Context): void {
+  const seen = new Map<string, number>();
+  (ctx.plan.reviews ?? []).forEach((review, index) => {
+    const at: PathSegment[] = ['reviews', index];
+    if (typeof review.id !== 'string' || !NO_WHITESPACE.test(review.id)) {
+      report(ctx, 'plan.bad_value', [...at, 'id'], 'every review needs an id without spaces');
+      return;
+    }
+    const of = quoted('review', review.id);
+    const first = seen.get(review.id);
+    if (first !== undefined)
+      report(
+        ctx,
+        'plan.duplicate_id',
+        [...at, 'id'],
+        `${of} is defined twice (first at $.reviews[${first}])`,
+      );
+    else seen.set(review.id, index);
+    if (typeof review.name !== 'string' || review.name.trim() === '')
+      report(ctx, 'plan.bad_value', [...at, 'name'], `${of} needs a name`);
+    const cadence = review.cadence as unknown as Record<string, unknown> | undefined;
+    if (typeof cadence !== 'object' || cadence === null) {
+      report(
+        ctx,
+        'plan.bad_value',
+        [...at, 'cadence'],
+        `${of} needs a cadence (every week or month)`,
+      );
+    } else {
+      if (cadence.every === 'week') {
+        if (typeof cadence.weekday !== 'string' || !WEEKDAY_NAMES.includes(cadence.weekday))
+          report(
+            ctx,
+            'plan.bad_value',
+            [...at, 'cadence', 'weekday'],
+            `${of} meets weekly on a weekday, one of ${WEEKDAY_NAMES.join(', ')}; got '${String(cadence.weekday)}'${didYouMean(String(cadence.weekday), WEEKDAY_NAMES)}`,
+          );
+      } else if (cadence.every === 'month') {
+        const day = cadence.day;
+        if (typeof day !== 'number' || !Number.isInteger(day) || day < 1 || day > 31)
+          report(
+            ctx,
+            'plan.bad_value',
+            [...at, 'cadence', 'day'],
+            `${of} meets monthly on a day from 1 to 31; got '${String(day)}'`,
+          );
+      } else {
+        report(
+          ctx,
+          'plan.bad_value',
+          [...at, 'cadence', 'every'],
+          `${of} meets every 'week' or every 'month'; got '${String(cadence.every)}'`,
+        );
+      }
+      if (typeof cadence.at !== 'string' || !TIME_OF_DAY.test(cadence.at))
+        report(
+          ctx,
+          'plan.bad_value',
+          [...at, 'cadence', 'at'],
+          `${of} meets at a time of day written HH:MM (e.g. 09:00); got '${String(cadence.at)}'`,
+        );
+    }
+    if (review.timeZone !== undefined && !isTimeZone(review.timeZone))
+      report(
+        ctx,
+        'plan.bad_value',
+        [...at, 'timeZone'],
+        `${of} names the time zone '${review.timeZone}', which is not an IANA time zone (e.g. Europe/Berlin)`,
+      );
+    const attendees = Array.isArray(review.attendees) ? review.attendees : [];
+    if (attendees.length === 0)
+      report(ctx, 'plan.bad_value', [...at, 'attendees'], `${of} needs at least one attendee`);
+    attendees.forEach((person, k) =>
+      checkReference(ctx, person, 'person', [...at, 'attendees', k], `${of} is attended by`),
+    );
+    checkNoRepeats(ctx, attendees, [...at, 'attendees'], `the attendees of ${of}`);
+    (review.scope?.objectives ?? []).forEach((id, k) =>
+      checkReference(ctx, id, 'objective', [...at, 'scope', 'objectives', k], `${of} covers`),
+    );
+    (review.scope?.initiatives ?? []).forEach((id, k) =>
+      checkReference(ctx, id, 'initiative', [...at, 'scope', 'initiatives', k], `${of} covers`),
+    );
+  });
 }
