@@ -111,13 +111,6 @@ function decisionRightOf(right: DecisionRight): DecisionRight {
   });
 }
 
-/** The core plan a (schema-valid) plan file describes, with every default filled in. */
-export function planFromFileObject(file: PlanFile): Plan {
-  // Rights are absent from a plan that names none, so plans without them read as before.
-  const rights =
-    file.decisionRights === undefined
-      ? {}
-      : { decisionRights: file.decisionRights.map(decisionRightOf) };
 function reviewOf(review: Review): Review {
   const scope = review.scope && {
     objectives: review.scope.objectives && [...review.scope.objectives],
@@ -133,17 +126,24 @@ function reviewOf(review: Review): Review {
   });
 }
 
+/** The core plan a (schema-valid) plan file describes, with every default filled in. */
+export function planFromFileObject(file: PlanFile): Plan {
+  // Rights are absent from a plan that names none, so plans without them read as before.
+  const rights =
+    file.decisionRights === undefined
+      ? {}
+      : { decisionRights: file.decisionRights.map(decisionRightOf) };
+  const reviews = file.reviews === undefined ? {} : { reviews: file.reviews.map(reviewOf) };
   return {
     ...rights,
+    ...reviews,
     organisation: organisationOf(file.organisation),
     calendars: (file.calendars ?? []).map((c): Calendar => ({
       id: c.id,
       name: c.name,
       workingDays: [...c.workingDays],
-  const reviews = file.reviews === undefined ? {} : { reviews: file.reviews.map(reviewOf) };
       holidays: [...(c.holidays ?? [])],
     })),
-    ...reviews,
     units: (file.units ?? []).map(unitOf),
     people: (file.people ?? []).map((p): Person =>
       defined({
@@ -322,6 +322,7 @@ export function planToFileObject(plan: Plan): PlanFile {
     ),
     demands: plan.demands.map(demandOf),
     decisionRights: (plan.decisionRights ?? []).map(decisionRightOf),
+    reviews: (plan.reviews ?? []).map(reviewOf),
   };
   // Empty sections are left out, like any other default.
   for (const key of Object.keys(file) as (keyof PlanFile)[]) {
@@ -330,4 +331,3 @@ export function planToFileObject(plan: Plan): PlanFile {
   }
   return file;
 }
-    reviews: (plan.reviews ?? []).map(reviewOf),

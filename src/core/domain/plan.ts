@@ -238,6 +238,35 @@ export interface Plan {
   demands: Demand[];
   /** Who may decide what (absent: none written; see docs/DECISIONS.md). */
   decisionRights?: DecisionRight[];
+  /** The review cadence: meetings and who attends (absent: none; docs/GOVERNANCE.md). */
+  reviews?: Review[];
+}
+
+/** A day of the week as plan files write it. */
+export type WeekdayName =
+  'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+
+/**
+ * When a review meets, at `at` (`HH:MM`) in the review's time zone: every week on a weekday, or
+ * every month on a day (a day past the month's end is its last day).
+ */
+export type ReviewCadence =
+  { every: 'week'; weekday: WeekdayName; at: string } | { every: 'month'; day: number; at: string };
+
+/**
+ * A recurring governance meeting (a weekly operations review, a monthly steering): Throughline
+ * assembles its pack from the data at each meeting's time.
+ */
+export interface Review {
+  id: string;
+  name: string;
+  cadence: ReviewCadence;
+  /** IANA time zone of `cadence.at`, e.g. `Europe/Berlin`; UTC when absent. */
+  timeZone?: string;
+  /** Person ids: they receive the pack and may read it. */
+  attendees: string[];
+  /** What the pack covers: these objectives (and their initiatives) and initiatives; all when absent. */
+  scope?: { objectives?: string[]; initiatives?: string[] };
 }
 
 /**
@@ -280,35 +309,6 @@ export interface DecisionRight {
   units?: string[];
   /** The most money (organisation's currency) an option may move; no limit when absent. */
   maxAmount?: number;
-  /** The review cadence: meetings and who attends (absent: none; docs/GOVERNANCE.md). */
-  reviews?: Review[];
-}
-
-/** A day of the week as plan files write it. */
-export type WeekdayName =
-  'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
-
-/**
- * When a review meets, at `at` (`HH:MM`) in the review's time zone: every week on a weekday, or
- * every month on a day (a day past the month's end is its last day).
- */
-export type ReviewCadence =
-  { every: 'week'; weekday: WeekdayName; at: string } | { every: 'month'; day: number; at: string };
-
-/**
- * A recurring governance meeting (a weekly operations review, a monthly steering): Throughline
- * assembles its pack from the data at each meeting's time.
- */
-export interface Review {
-  id: string;
-  name: string;
-  cadence: ReviewCadence;
-  /** IANA time zone of `cadence.at`, e.g. `Europe/Berlin`; UTC when absent. */
-  timeZone?: string;
-  /** Person ids: they receive the pack and may read it. */
-  attendees: string[];
-  /** What the pack covers: these objectives (and their initiatives) and initiatives; all when absent. */
-  scope?: { objectives?: string[]; initiatives?: string[] };
   /** The most calendar weeks an option may move a date later; no limit when absent. */
   maxSlipWeeks?: number;
   /** When true, an option must leave no KPI it touches below target. */
