@@ -42,7 +42,14 @@ import {
   readWorkItem,
   valueStatus,
 } from './explain.ts';
-import { type KpiCore, createPeriodReader, forecastKpi, sameKpi, sameStatus } from './kpi-model.ts';
+import {
+  type KpiCore,
+  createPeriodReader,
+  forecastKpi,
+  reforecastKpi,
+  sameKpi,
+  sameStatus,
+} from './kpi-model.ts';
 import {
   type MilestoneModel,
   createMilestoneModel,
@@ -895,7 +902,6 @@ function applyEvent(
   const kpisTouched = new Set<number>();
   const kpisChanged = new Set<number>();
   const kpiStatusChanged = new Set<number>();
-  const periodOf = createPeriodReader();
   for (const [m, previous] of milestones.moved) {
     const rows = plan.benefitsOfMilestone;
     const now = data.milestones.forecast[m]!;
@@ -910,7 +916,15 @@ function applyEvent(
   }
   for (const k of kpisRecomputed) {
     const before = data.kpis[k]!;
-    const after = forecastKpi(plan, k, data.milestones.forecast, data.asOfDay, data.asOf, periodOf);
+    const after = reforecastKpi(
+      plan,
+      k,
+      before,
+      milestones.moved.keys(),
+      data.milestones.forecast,
+      data.asOfDay,
+      data.asOf,
+    );
     data.kpis[k] = after;
     if (!sameKpi(before, after)) kpisChanged.add(k);
     if (!sameStatus(before.status, after.status)) kpiStatusChanged.add(k);

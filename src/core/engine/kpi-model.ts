@@ -130,6 +130,95 @@ function forecastPeriod(
   };
 }
 
+/** Each benefit's place in its KPI's per-period benefit list (−1: its milestone is unknown). */
+const placesOf = new WeakMap<PlanModel, Int32Array>();
+
+function benefitPlaces(plan: PlanModel): Int32Array {
+  let places = placesOf.get(plan);
+  if (places === undefined) {
+    places = new Int32Array(plan.plan.benefits.length).fill(-1);
+    const { start, list } = plan.benefitsOfKpi;
+    for (let k = 0; k + 1 < start.length; k += 1) {
+      let place = 0;
+      for (let at = start[k]!; at < start[k + 1]!; at += 1) {
+        const b = list[at]!;
+        if (plan.benefitMilestone[b]! < 0) continue;
+        places[b] = place;
+        place += 1;
+      }
+    }
+    placesOf.set(plan, places);
+  }
+  return places;
+}
+
+/**
+ * The KPI's forecast after some of its benefits' milestones moved, from its forecast before: only
+ * those benefits' accruals are made anew; each period's total is summed again from the accruals
+ * in the same order as `forecastKpi`, so the figures are the very numbers it would give.
+ */
+export function reforecastKpi(
+  plan: PlanModel,
+  k: number,
+  before: KpiCore,
+  moved: Iterable<number>,
+  forecast: Int32Array,
+  asOfDay: number,
+  asOf: IsoDate,
+): KpiCore {
+  const kpi = before.kpi;
+  const places = benefitPlaces(plan);
+  const touched: number[] = [];
+  const rows = plan.benefitsOfMilestone;
+  for (const m of moved) {
+    for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) {
+      const b = rows.list[at]!;
+      if (plan.benefitKpi[b] === k && places[b]! >= 0) touched.push(b);
+    }
+  }
+  if (touched.length === 0) return before;
+  const sign = kpi.direction === 'higher_is_better' ? 1 : -1;
+  let anyChanged = false;
+  const periods = before.periods.map((period) => {
+    const startDay = dayOf(period.start);
+    const endDay = dayOf(period.end);
+    const floor = period.actual === null ? -Infinity : asOfDay;
+    let benefits: BenefitAccrual[] | null = null;
+    for (const b of touched) {
+      const place = places[b]!;
+      const old = period.benefits[place]!;
+      const forecastDay = forecast[plan.benefitMilestone[b]!]!;
+      const days = accrualDays(startDay, endDay, forecastDay, floor);
+      const from = days > 0 ? dateOf(Math.max(startDay, forecastDay, floor)) : null;
+      if (days === old.days && from === old.from) continue;
+      benefits ??= period.benefits.slice();
+      benefits[place] = {
+        benefit: old.benefit,
+        milestone: old.milestone,
+        from,
+        days,
+        amount: accruedAmount(days, plan.plan.benefits[b]!.amountPerWeek),
+      };
+    }
+    if (benefits === null) return period;
+    anyChanged = true;
+    let accrued = 0;
+    for (const benefit of benefits) accrued += benefit.amount;
+    const base = period.actual ?? kpi.baseline;
+    const forecastValue = base + sign * accrued;
+    const gap = period.target === null ? null : sign * (forecastValue - period.target);
+    return {
+      ...period,
+      forecast: forecastValue,
+      gap,
+      benefits,
+      status: periodStatus(kpi, period.period, forecastValue, period.target, gap),
+    };
+  });
+  if (!anyChanged) return before;
+  return { kpi, periods, status: kpiStatus(periods, asOf), unknownPeriods: before.unknownPeriods };
+}
+
 function periodStatus(
   kpi: Kpi,
   label: PeriodLabel,

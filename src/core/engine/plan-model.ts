@@ -66,6 +66,8 @@ export interface PlanModel {
   readonly kpisOfMilestone: Rows;
   /** The milestone position of each benefit, or −1 when it names no milestone of the plan. */
   readonly benefitMilestone: Int32Array;
+  /** The KPI position of each benefit, or −1 when it names no KPI of the plan. */
+  readonly benefitKpi: Int32Array;
   /** Objective positions each KPI measures, each once. */
   readonly objectivesOfKpi: Rows;
 
@@ -287,6 +289,7 @@ export function modelPlan(plan: Plan): PlanModel {
     benefitsOfMilestone,
     kpisOfMilestone,
     benefitMilestone,
+    benefitKpi,
     objectivesOfKpi: rowsOfIds(plan.kpis.length, (k) => plan.kpis[k]!.objectives, objectiveAt),
     objectiveAt,
     parentObjective,
