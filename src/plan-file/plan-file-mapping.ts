@@ -12,6 +12,7 @@ import type {
   Organisation,
   Person,
   Plan,
+  StagePassage,
   Review,
   Unit,
   UnitCapacity,
@@ -93,6 +94,12 @@ function confidentialityOf(confidential: Confidentiality): Confidentiality {
     people: confidential.people && [...confidential.people],
     roles: confidential.roles && [...confidential.roles],
   });
+}
+
+function stagePassagesOf(passages: readonly StagePassage[]): StagePassage[] {
+  return passages.map((p) =>
+    defined({ stage: p.stage, on: p.on, by: p.by, decision: p.decision, note: p.note }),
+  );
 }
 
 function decisionRightOf(right: DecisionRight): DecisionRight {
@@ -192,6 +199,8 @@ export function planFromFileObject(file: PlanFile): Plan {
         ),
         currency: i.currency,
         confidential: i.confidential && confidentialityOf(i.confidential),
+        stage: i.stage,
+        stageHistory: i.stageHistory && stagePassagesOf(i.stageHistory),
       }),
     ),
     milestones: (file.milestones ?? []).map((m): Milestone =>
@@ -287,6 +296,10 @@ export function planToFileObject(plan: Plan): PlanFile {
             ),
         currency: i.currency,
         confidential: i.confidential && confidentialityOf(i.confidential),
+        stage: i.stage,
+        stageHistory: isEmpty(i.stageHistory ?? [])
+          ? undefined
+          : stagePassagesOf(i.stageHistory ?? []),
       }),
     ),
     milestones: plan.milestones.map((m): MilestoneEntry => {

@@ -132,6 +132,48 @@ export interface Initiative {
    * benefits, demands and signals; not even executives unless named or role-listed.
    */
   confidential?: Confidentiality;
+  /** Where it stands on the way from idea to closed (docs/GOVERNANCE.md); `idea` when absent. */
+  stage?: Stage;
+  /** The gates it passed, oldest first: declared for those before Throughline, appended by each go. */
+  stageHistory?: StagePassage[];
+}
+
+/**
+ * An initiative's stage: idea → defined → approved → in delivery → delivered → value validated →
+ * closed, or set aside (on hold, cancelled). Each move along the line passes a gate.
+ */
+export type Stage =
+  | 'idea'
+  | 'defined'
+  | 'approved'
+  | 'in_delivery'
+  | 'delivered'
+  | 'value_validated'
+  | 'closed'
+  | 'on_hold'
+  | 'cancelled';
+
+/** Every stage: the line in order, then the two set aside. */
+export const STAGES: readonly Stage[] = [
+  'idea',
+  'defined',
+  'approved',
+  'in_delivery',
+  'delivered',
+  'value_validated',
+  'closed',
+  'on_hold',
+  'cancelled',
+];
+
+/** A gate passed: the stage reached, the day, who decided (a person) and the decision's record. */
+export interface StagePassage {
+  stage: Stage;
+  on: IsoDate;
+  by?: string;
+  /** The gate decision's id (`G-1`), when it was passed in Throughline. */
+  decision?: string;
+  note?: string;
 }
 
 /** Who may see a confidential initiative: these people, and everyone holding one of these roles. */

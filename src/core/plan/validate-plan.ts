@@ -1,6 +1,6 @@
 import type { ErrorCode, Problem } from '../errors.ts';
 import type { Confidentiality, Demand, Plan, PlanCollection } from '../domain/plan.ts';
-import { DECISION_KINDS, dependencyId, ROLES } from '../domain/plan.ts';
+import { DECISION_KINDS, dependencyId, ROLES, STAGES } from '../domain/plan.ts';
 import { DomainError } from '../errors.ts';
 import { isIsoDate } from '../calendar.ts';
 import { parseCapacityPeriod, parsePeriod } from '../period.ts';
@@ -703,6 +703,78 @@ function checkInitiatives(ctx: Context): void {
     }
     if (initiative.confidential !== undefined)
       checkConfidentiality(ctx, initiative.confidential, [...at, 'confidential'], of);
+    checkStage(ctx, initiative, at, of);
+  });
+}
+
+/** A stage is one of the stages; each gate passed names a stage, a real day and a person. */
+function checkStage(
+  ctx: Context,
+  initiative: Plan['initiatives'][number],
+  at: PathSegment[],
+  of: string,
+): void {
+  const known = (stage: unknown): boolean =>
+    typeof stage === 'string' && (STAGES as readonly string[]).includes(stage);
+  const stageWords = `write one of ${STAGES.join(', ')}`;
+  if (initiative.stage !== undefined && !known(initiative.stage))
+    report(
+      ctx,
+      'plan.bad_value',
+      [...at, 'stage'],
+      `the stage of ${of} is not a stage: ${stageWords}`,
+    );
+  const history: unknown = initiative.stageHistory;
+  if (history === undefined) return;
+  if (!Array.isArray(history)) {
+    report(
+      ctx,
+      'plan.bad_value',
+      [...at, 'stageHistory'],
+      `the stage history of ${of} must be a list`,
+    );
+    return;
+  }
+  let previous: string | null = null;
+  history.forEach((passage: unknown, k) => {
+    const here: PathSegment[] = [...at, 'stageHistory', k];
+    if (typeof passage !== 'object' || passage === null || Array.isArray(passage)) {
+      report(
+        ctx,
+        'plan.bad_value',
+        here,
+        `a gate passed by ${of} must be an object with stage and on`,
+      );
+      return;
+    }
+    const { stage, on, by } = passage as Record<string, unknown>;
+    if (!known(stage))
+      report(
+        ctx,
+        'plan.bad_value',
+        [...here, 'stage'],
+        `a gate passed by ${of} names no stage: ${stageWords}`,
+      );
+    if (checkDate(ctx, on, [...here, 'on'], `the day ${of} passed a gate`)) {
+      if (previous !== null && (on as string) < previous)
+        report(
+          ctx,
+          'plan.bad_date',
+          [...here, 'on'],
+          `the stage history of ${of} goes back in time: ${String(on)} comes after ${previous}; list the gates oldest first`,
+        );
+      previous = on as string;
+    }
+    if (by !== undefined)
+      if (typeof by === 'string' && by.length > MAX_ID_LENGTH)
+        report(
+          ctx,
+          'plan.bad_value',
+          [...here, 'by'],
+          `this id is ${by.length} characters long: ids have at most ${MAX_ID_LENGTH}`,
+        );
+      else
+        checkReference(ctx, by, 'person', [...here, 'by'], `a gate passed by ${of} was decided by`);
   });
 }
 
