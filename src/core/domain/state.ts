@@ -174,9 +174,13 @@ export interface ObjectiveStatus {
 }
 
 export type SignalKind =
-  'milestone.slipped' | 'kpi.misses_target' | 'capacity.over_allocated' | 'source.stale'
+  | 'milestone.slipped'
+  | 'kpi.misses_target'
+  | 'capacity.over_allocated'
+  | 'source.stale'
   /** A benefit below its promise; a budget overrun (core/governance: value.ts, money.ts). */
-  | 'value.below_promise' | 'budget.overrun';
+  | 'value.below_promise'
+  | 'budget.overrun';
 
 /**
  * The resource bottleneck: every unit's weekly load against its capacity from the as-of week on,
