@@ -4,6 +4,7 @@ import { type AuditEntry, appendAudit, type WriteOrigin } from '../store/audit-s
 import type { Queryable } from '../store/database.ts';
 import type { SignalSync } from '../store/signal-store.ts';
 import { lockForWrite } from '../store/write-lock.ts';
+import { guardClosedPeriods } from './closed-period-guard.ts';
 import type { AppContext } from './context.ts';
 import { recomputeSignals, type Snapshot } from './derive.ts';
 import { createLiveModel } from './live-model.ts';
@@ -154,7 +155,10 @@ export async function write<T>(
         settle,
         snapshot: async () => (await model.refresh(tx, asOf)).snapshot,
       };
+      // Closed periods' frozen figures: a write that would change one is refused whole.
+      const guard = await guardClosedPeriods(tx);
       const value = await body(scope);
+      await guard?.check();
       await settle();
       await appendAudit(tx, entries, at, actor.id, actor.origin);
       written = { value, ...derived };

@@ -146,6 +146,12 @@ export const ERROR_CATALOGUE = {
     category: 'upstream',
     title: 'The Jira site answered something this version cannot read',
   },
+  'period.closed': {
+    category: 'conflict',
+    title: 'The write would change a figure of a closed period',
+  },
+  'period.already_closed': { category: 'conflict', title: 'The period is closed already' },
+  'period.not_closed': { category: 'not_found', title: 'The period is not closed' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -435,7 +435,10 @@ export type Action =
   | { kind: 'tokens.admin' }
   | { kind: 'sites.manage' }
   | { kind: 'audit.read' }
-  | { kind: 'notifications.manage_own' };
+  | { kind: 'notifications.manage_own' }
+  /** Close a reporting period, freezing its figures; correct one with an adjustment. */
+  | { kind: 'period.close' }
+  | { kind: 'period.adjust' };
 
 export type ActionKind = Action['kind'];
 
@@ -498,6 +501,8 @@ export function permissionsOf(plan: Plan, personId: string): Record<string, bool
     { kind: 'sites.manage' },
     { kind: 'audit.read' },
     { kind: 'notifications.manage_own' },
+    { kind: 'period.close' },
+    { kind: 'period.adjust' },
   ];
   return Object.fromEntries(kinds.map((a) => [a.kind, may(plan, personId, a).ok]));
 }
@@ -587,6 +592,14 @@ function holdersOf(plan: Plan, person: Person | null, action: Action): Holders |
       return { roles: ['admin', 'finance_controller'], people: [], what: 'read the audit log' };
     case 'decision.decide':
       return { roles: [], people: [action.decider], what: 'decide this' };
+    case 'period.close':
+      return { roles: ['finance_controller'], people: [], what: 'close a reporting period' };
+    case 'period.adjust':
+      return {
+        roles: ['finance_controller'],
+        people: [],
+        what: 'adjust a figure of a closed period',
+      };
   }
 }
 
