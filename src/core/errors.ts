@@ -50,6 +50,11 @@ export const ERROR_CATALOGUE = {
   'decision.unknown_option': { category: 'bad_input', title: 'The decision has no such option' },
   'decision.no_options': { category: 'bad_input', title: 'A decision needs at least one option' },
   'decision.no_decider': { category: 'bad_input', title: 'Nobody can decide this decision' },
+  'gate.no_gate': { category: 'conflict', title: 'The initiative has no gate ahead of it' },
+  'gate.criteria_failed': {
+    category: 'conflict',
+    title: "The initiative does not meet its gate's criteria",
+  },
   'file.not_found': { category: 'bad_input', title: 'File not found' },
   'file.parse': { category: 'bad_input', title: 'File cannot be parsed' },
   'jira.bad_payload': {

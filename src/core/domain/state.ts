@@ -180,7 +180,9 @@ export type SignalKind =
   | 'source.stale'
   /** A benefit below its promise; a budget overrun (core/governance: value.ts, money.ts). */
   | 'value.below_promise'
-  | 'budget.overrun';
+  | 'budget.overrun'
+  /** An initiative past a gate it never passed (core/governance/stage-gates.ts). */
+  | 'governance.gate';
 
 /**
  * The resource bottleneck: every unit's weekly load against its capacity from the as-of week on,
