@@ -45,6 +45,9 @@ const ScenariosPage = lazy(() =>
 const AuditPage = lazy(() =>
   import('./pages/audit-page.tsx').then((m) => ({ default: m.AuditPage })),
 );
+const ChangesPage = lazy(() =>
+  import('./pages/changes-page.tsx').then((m) => ({ default: m.ChangesPage })),
+);
 const PlanEditorPage = lazy(() =>
   import('./pages/plan-editor-page.tsx').then((m) => ({ default: m.PlanEditorPage })),
 );
@@ -108,6 +111,7 @@ export function App() {
             <Route path="/units/:id" element={<UnitPage />} />
             <Route path="/plan" element={<PlanEditorPage />} />
             <Route path="/audit" element={<AuditPage />} />
+            <Route path="/changes" element={<ChangesPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </Suspense>

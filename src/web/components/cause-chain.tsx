@@ -1,7 +1,13 @@
 import { Badge, Box, Group, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { ChainStep, EntityKind } from '../api/types.ts';
-import { formatDate, formatSigned, formatValue } from '../format/format.ts';
+import {
+  formatDate,
+  formatDays,
+  formatSigned,
+  formatValue,
+  readableText,
+} from '../format/format.ts';
 import { EntityLink } from './entity-link.tsx';
 import { ArrowRightIcon } from './icons.tsx';
 import { StatusBadge } from './status-badge.tsx';
@@ -24,10 +30,6 @@ function num(value: number | string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-function plural(n: number, word: string): string {
-  return `${Math.abs(n) === 1 ? word : `${word}s`}`;
-}
-
 interface FigureContext {
   unitOf: (kpi: string) => string;
   nameOf: (personId: string) => string;
@@ -36,7 +38,7 @@ interface FigureContext {
 }
 
 /**
- * The figures of one step, short: `+21 days`, `+15 working days`, `−$360,000`, `167% of
+ * The figures of one step, short: `+21 calendar days`, `+15 working days`, `−$360,000`, `167% of
  * capacity`, `levelled to 16 Nov 2026`, `Dana Whitfield decides`.
  */
 function stepFigures(step: ChainStep, { unitOf, nameOf, measure }: FigureContext): string[] {
@@ -51,10 +53,11 @@ function stepFigures(step: ChainStep, { unitOf, nameOf, measure }: FigureContext
     if (load !== null) out.push(`${load}${measure === '' ? '' : ` ${measure}`} a week`);
   }
   const deltaDays = num(f.deltaDays);
-  if (deltaDays !== null)
-    out.push(`${deltaDays > 0 ? '+' : ''}${deltaDays} ${plural(deltaDays, 'day')}`);
+  // Two kinds of day, never mixed unlabelled: a due date moves in calendar days, a forecast
+  // slips in working days.
+  if (deltaDays !== null) out.push(formatDays(deltaDays, 'calendar'));
   const slip = num(f.slipWorkingDays);
-  if (slip !== null) out.push(`${slip > 0 ? '+' : ''}${slip} working ${plural(slip, 'day')}`);
+  if (slip !== null) out.push(formatDays(slip, 'working'));
   if (step.kind === 'kpi') {
     const unit = unitOf(step.id);
     const delta = num(f.delta);
@@ -110,7 +113,7 @@ export function FigureBadge({ children }: { children: ReactNode }) {
 
 /**
  * A signal's cause chain, from the source event (or the unit over capacity) to the money to the
- * objective; every step a link.
+ * objective; every step a link that names its entity (`ERP go-live, plant 1 (M-GOLIVE)`).
  */
 export function CauseChain({
   chain,
@@ -136,9 +139,13 @@ export function CauseChain({
         {chain.map((step, index) => (
           <li key={`${step.kind}:${step.id}:${index}`} className="chain-compact-step">
             {index > 0 && <ArrowRightIcon size={14} className="chain-arrow" />}
-            <EntityLink kind={step.kind} id={step.id} fw={650} title={step.text}>
-              {step.id}
-            </EntityLink>
+            <EntityLink
+              kind={step.kind}
+              id={step.id}
+              fw={650}
+              title={readableText(step.text)}
+              named
+            />
             {step.kind === 'objective' && typeof step.figures.status === 'string' ? (
               <Text span size="sm" c="dimmed">
                 {' '}
@@ -168,9 +175,7 @@ export function CauseChain({
               <Text span size="xs" c="dimmed" tt="uppercase" fw={600} className="chain-kind">
                 {KIND_LABEL[step.kind] ?? step.kind.replace('_', ' ')}
               </Text>
-              <EntityLink kind={step.kind} id={step.id} fw={700}>
-                {step.id}
-              </EntityLink>
+              <EntityLink kind={step.kind} id={step.id} fw={700} named />
               {figures.map((figure) => (
                 <FigureBadge key={figure}>{figure}</FigureBadge>
               ))}
@@ -182,7 +187,7 @@ export function CauseChain({
                 )}
             </Group>
             <Text size="sm" mt={2}>
-              {step.text}
+              {readableText(step.text)}
             </Text>
             {step.kind === 'work_item' && typeof step.figures.to === 'string' && (
               <Text size="xs" c="dimmed">

@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import type { Decision, ScenarioChange } from '../api/decision-types.ts';
 import { formatAmount, formatDate, formatValue } from '../format/format.ts';
+import { useDirectory } from '../live/use-directory.ts';
 import { useStateIndex } from '../live/use-state-index.ts';
 
 /** Decision kinds in words, as the queue and the decision page say them. */
@@ -27,6 +28,7 @@ export interface EntityNames {
 /** Entity and person names from the live strategic view. */
 export function useEntityNames(): EntityNames {
   const index = useStateIndex();
+  const directory = useDirectory();
   return useMemo(() => {
     const nameOf = (id: string): string | undefined =>
       index?.milestones.get(id)?.milestone.name ??
@@ -34,13 +36,13 @@ export function useEntityNames(): EntityNames {
       index?.kpis.get(id)?.kpi.name ??
       index?.objectives.get(id)?.objective.name;
     return {
-      person: (id: string) => index?.people.get(id)?.name ?? id,
+      person: (id: string) => index?.people.get(id)?.name ?? directory.people.get(id) ?? id,
       entity: (id: string) => {
         const name = nameOf(id);
         return name === undefined ? id : `${name} (${id})`;
       },
     };
-  }, [index]);
+  }, [index, directory]);
 }
 
 /** One scenario change in words, naming what it touches. */

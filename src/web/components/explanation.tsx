@@ -1,5 +1,6 @@
 import { List, Text } from '@mantine/core';
 import type { ExplanationStep } from '../api/types.ts';
+import { readableText } from '../format/format.ts';
 import { EntityLink } from './entity-link.tsx';
 
 /** The facts and rules behind a derived figure, in order, each reference a link. */
@@ -22,12 +23,12 @@ export function Explanation({
       {steps.map((step, index) => (
         <List.Item key={`${step.rule}:${index}`}>
           <Text size="sm" span>
-            {step.text}
+            {readableText(step.text)}
           </Text>
           {step.ref !== undefined && (
             <Text size="xs" span c="dimmed">
               {' '}
-              (<EntityLink kind={step.ref.kind} id={step.ref.id} size="xs" />)
+              (<EntityLink kind={step.ref.kind} id={step.ref.id} size="xs" named />)
             </Text>
           )}
         </List.Item>

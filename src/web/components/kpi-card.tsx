@@ -1,6 +1,7 @@
 import { Card, Group, Stack, Text } from '@mantine/core';
 import type { KpiPeriodForecast, KpiView } from '../api/types.ts';
 import { formatValue } from '../format/format.ts';
+import { ChangedValue, useBeforeIndex } from './changed-value.tsx';
 import { EntityLink } from './entity-link.tsx';
 import { KpiMiniChart } from './lazy-charts.tsx';
 import { StatusBadge } from './status-badge.tsx';
@@ -28,6 +29,10 @@ export function KpiCard({
   headingLevel?: 'h3' | 'h4' | 'h5';
 }) {
   const headline = headlinePeriod(kpi);
+  // The same period's figure before the latest live change, while it is highlighted.
+  const before = useBeforeIndex()
+    ?.kpis.get(kpi.id)
+    ?.kpi.periods.find((p: KpiPeriodForecast) => p.period === headline?.period);
   const Heading = headingLevel;
   const status = kpi.status?.status ?? null;
   return (
@@ -60,7 +65,14 @@ export function KpiCard({
             </Text>{' '}
             {headline.actual !== null ? 'actual' : 'forecast'}{' '}
             <Text span fw={700} data-testid="kpi-forecast">
-              {formatValue(headline.actual ?? headline.forecast, kpi.unitOfMeasure)}
+              <ChangedValue
+                value={formatValue(headline.actual ?? headline.forecast, kpi.unitOfMeasure)}
+                previous={
+                  before !== undefined
+                    ? formatValue(before.actual ?? before.forecast, kpi.unitOfMeasure)
+                    : undefined
+                }
+              />
             </Text>
             {headline.target !== null && (
               <> vs target {formatValue(headline.target, kpi.unitOfMeasure)}</>

@@ -2,7 +2,7 @@ import { Button, Card, Group, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { api, apiPath } from '../api/client.ts';
 import type { InboxSignal } from '../api/types.ts';
-import { formatInstant } from '../format/format.ts';
+import { formatInstant, readableText } from '../format/format.ts';
 import { useLiveStore } from '../live/live-context.tsx';
 import { CauseChain } from './cause-chain.tsx';
 import { CheckIcon } from './icons.tsx';
@@ -17,11 +17,14 @@ interface SignalCardProps {
   headingLevel?: 'h2' | 'h3' | 'h4';
 }
 
-const KIND_TEXT: Record<InboxSignal['kind'], string> = {
+const KIND_TEXT: Partial<Record<string, string>> = {
   'source.stale': 'Source gone quiet',
   'milestone.slipped': 'Milestone slipped',
   'kpi.misses_target': 'KPI misses its target',
   'capacity.over_allocated': 'Unit over capacity',
+  'value.below_promise': 'Value below its promise',
+  'budget.overrun': 'Budget overrun',
+  'governance.gate': 'Stage gate',
 };
 
 /** One signal: what happened, its cause chain, whom it affects, and "acknowledge". */
@@ -66,7 +69,7 @@ export function SignalCard({
               status={severity}
               withReason={false}
               size="sm"
-              prefix={KIND_TEXT[signal.kind]}
+              prefix={KIND_TEXT[signal.kind] ?? signal.kind.replace(/[._]/g, ' ')}
             />
             {signal.status === 'resolved' && (
               <Text size="xs" c="dimmed">
@@ -75,7 +78,7 @@ export function SignalCard({
             )}
           </Group>
           <Heading id={`signal-${signal.id}`} className="signal-title">
-            {signal.title}
+            {readableText(signal.title)}
           </Heading>
         </Stack>
         <CauseChain
@@ -83,7 +86,7 @@ export function SignalCard({
           unitOf={unitOf}
           nameOf={nameOf}
           compact={compact}
-          label={`Cause chain of: ${signal.title}`}
+          label={`Cause chain of: ${readableText(signal.title)}`}
         />
         <Group justify="space-between" align="center" gap="xs" wrap="wrap">
           <Text size="xs" c="dimmed" style={{ flex: 1, minWidth: 200 }}>
@@ -106,7 +109,7 @@ export function SignalCard({
                 variant="default"
                 onClick={() => void acknowledge()}
                 loading={busy}
-                aria-label={`Acknowledge: ${signal.title}`}
+                aria-label={`Acknowledge: ${readableText(signal.title)}`}
               >
                 Acknowledge
               </Button>

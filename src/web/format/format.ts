@@ -1,4 +1,5 @@
 import type { Status } from '../api/types.ts';
+import { onProductClock, productNow } from './clock.ts';
 
 /** How figures, dates and statuses read in the app: one place, the same everywhere. */
 
@@ -80,33 +81,95 @@ export function formatShortDate(iso: string): string {
   return `${Number(match[3])} ${MONTHS[Number(match[2]) - 1] ?? match[2]}`;
 }
 
-const instantFormat = new Intl.DateTimeFormat(LOCALE, {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
-/** An instant, in the reader's time zone: `23 Nov 2026, 14:05`. */
-export function formatInstant(iso: string | null | undefined): string {
-  if (iso === null || iso === undefined) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return instantFormat.format(date);
+function twoDigits(n: number): string {
+  return String(n).padStart(2, '0');
 }
 
-/** How long ago an instant was, roughly: `3 min ago`, `2 days ago`. */
-export function formatAge(iso: string | null | undefined, now: number): string {
+/**
+ * An instant on the product's clock, in the reader's time zone, in the app's one date format:
+ * `23 Nov 2026, 14:05`.
+ */
+export function formatInstant(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined) return '—';
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const date = new Date(onProductClock(ms));
+  const day = `${date.getFullYear()}-${twoDigits(date.getMonth() + 1)}-${twoDigits(date.getDate())}`;
+  return `${formatDate(day)}, ${twoDigits(date.getHours())}:${twoDigits(date.getMinutes())}`;
+}
+
+/**
+ * How long ago an instant was on the product's clock, roughly: `3 min ago`, `2 days ago`
+ * (`now` defaults to the product's now).
+ */
+export function formatAge(iso: string | null | undefined, now: number = productNow()): string {
   if (iso === null || iso === undefined) return 'never';
-  const ms = now - Date.parse(iso);
-  if (Number.isNaN(ms)) return '—';
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return '—';
+  const ms = now - onProductClock(at);
   const minutes = Math.round(ms / 60_000);
   if (minutes < 1) return 'just now';
   if (minutes < 60) return `${minutes} min ago`;
   const hours = Math.round(minutes / 60);
   if (hours < 48) return `${hours} h ago`;
   return `${Math.round(hours / 24)} days ago`;
+}
+
+/** A number of days, always saying which kind: `+15 working days`, `+21 calendar days`. */
+export function formatDays(days: number, kind: 'working' | 'calendar', signed = true): string {
+  const sign = signed && days > 0 ? '+' : signed && days < 0 ? '−' : '';
+  const n = signed ? Math.abs(days) : days;
+  return `${sign}${n} ${kind} ${Math.abs(n) === 1 ? 'day' : 'days'}`;
+}
+
+/**
+ * The engine's sentences in the app's words: ISO dates (`2026-10-26`) in the one date format
+ * (`26 Oct 2026`), and unlabelled day counts (`(+21 days)`) said as calendar days.
+ */
+export function readableText(text: string): string {
+  return text
+    .replace(/(?<![\w-])(\d{4}-\d{2}-\d{2})(?![\w-])/g, (iso: string) => formatDate(iso))
+    .replace(/([+−-]?\d+) days\b/g, (whole: string, n: string, offset: number, all: string) =>
+      /working $/.test(all.slice(Math.max(0, offset - 8), offset)) ? whole : `${n} calendar days`,
+    )
+    .replace(/([+−-]?1) day\b(?! of)/g, (whole: string, n: string, offset: number, all: string) =>
+      /(working|calendar) $/.test(all.slice(Math.max(0, offset - 9), offset))
+        ? whole
+        : `${n} calendar day`,
+    );
+}
+
+/**
+ * A date as people write it, in the app's format or ISO: `5 Oct 2026`, `5 October 2026`,
+ * `Oct 5, 2026`, `2026-10-05`; null when it is not a real day.
+ */
+export function parseDate(text: string): string | null {
+  const t = text.trim();
+  let year: number;
+  let month: number;
+  let day: number;
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  const dayFirst = /^(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})$/.exec(t);
+  const monthFirst = /^([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})$/.exec(t);
+  const monthOf = (name: string): number =>
+    MONTHS.findIndex((m) => m.toLowerCase() === name.slice(0, 3).toLowerCase()) + 1;
+  if (iso !== null) {
+    [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  } else if (dayFirst !== null) {
+    [day, month, year] = [Number(dayFirst[1]), monthOf(dayFirst[2] ?? ''), Number(dayFirst[3])];
+  } else if (monthFirst !== null) {
+    [month, day, year] = [
+      monthOf(monthFirst[1] ?? ''),
+      Number(monthFirst[2]),
+      Number(monthFirst[3]),
+    ];
+  } else {
+    return null;
+  }
+  if (month < 1 || month > 12 || day < 1) return null;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  return `${String(year).padStart(4, '0')}-${twoDigits(month)}-${twoDigits(day)}`;
 }
 
 export const STATUS_LABEL: Record<Status, string> = {

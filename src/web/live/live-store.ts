@@ -8,13 +8,25 @@ import type {
   StateView,
   Status,
 } from '../api/types.ts';
-import { formatDate, STATUS_LABEL } from '../format/format.ts';
+import { setProductDay } from '../format/clock.ts';
+import { formatDate, formatValue, STATUS_LABEL } from '../format/format.ts';
 
 /** One "something changed" notice, shown without a reload. */
 export interface LiveNotice {
   id: number;
   title: string;
   lines: string[];
+  tone: Status | 'info';
+}
+
+/** One change the app saw, for the list of what changed (`/changes`). */
+export interface LiveChange {
+  id: number;
+  /** When the app saw it (the wall clock; shown on the product's clock). */
+  at: string;
+  lines: string[];
+  /** The objectives, KPIs, initiatives and milestones it touched. */
+  ids: string[];
   tone: Status | 'info';
 }
 
@@ -40,7 +52,15 @@ export interface LiveSnapshot {
   mode: LiveMode;
   /** Ids of objectives, KPIs, initiatives and milestones that just changed. */
   changed: ReadonlySet<string>;
+  /**
+   * The view before the latest change, while its figures are highlighted: where a figure moved,
+   * the page shows its old value beside the new one. Null once the highlight is over.
+   */
+  before: StateView | null;
+  /** At most one compact notice: how many things changed, linking to the list. */
   notices: LiveNotice[];
+  /** What changed since the app started, newest first (the last 50). */
+  changes: LiveChange[];
   /** Set while the server cannot be reached. */
   offline: boolean;
 }
@@ -58,53 +78,74 @@ export interface LiveStore {
 
 const POLL_MS = 1000;
 const HIGHLIGHT_MS = 8000;
-const NOTICE_MS = 15000;
+const NOTICE_MS = 20000;
+const KEEP_CHANGES = 50;
 
 /** The order notices list changes in: what leaders read first. */
 const RANK = { objective: 0, kpi: 1, milestone: 3, initiative: 4 } as const;
 
 interface Facts {
   statuses: Map<string, { label: string; status: Status; rank: number }>;
-  forecasts: Map<string, string>;
+  forecasts: Map<string, { label: string; date: string }>;
+  /** Each KPI period's forecast (or actual), formatted: `K-SAVINGS 2026-Q4` → `$788,571`. */
+  figures: Map<string, { id: string; label: string; value: string }>;
+}
+
+/** `ERP go-live, plant 1 (M-GOLIVE)`: the name first, the code after it. */
+function named(name: string, id: string): string {
+  return name === '' || name === id ? id : `${name} (${id})`;
 }
 
 /** The status of everything in the view, to tell what a change touched. */
 function factsOf(state: StateView): Facts {
   const statuses = new Map<string, { label: string; status: Status; rank: number }>();
-  const forecasts = new Map<string, string>();
+  const forecasts = new Map<string, { label: string; date: string }>();
+  const figures = new Map<string, { id: string; label: string; value: string }>();
   const visit = (o: ObjectiveView): void => {
     if (o.status !== null) {
-      statuses.set(o.id, { label: o.id, status: o.status.status, rank: RANK.objective });
+      statuses.set(o.id, {
+        label: named(o.name, o.id),
+        status: o.status.status,
+        rank: RANK.objective,
+      });
     }
     for (const k of o.kpis) {
+      for (const p of k.periods) {
+        figures.set(`${k.id} ${p.period}`, {
+          id: k.id,
+          label: `${named(k.name, k.id)} ${p.period} ${p.actual !== null ? 'actual' : 'forecast'}`,
+          value: formatValue(p.actual ?? p.forecast, k.unitOfMeasure),
+        });
+      }
       if (k.status !== null) {
-        statuses.set(k.id, { label: k.id, status: k.status.status, rank: RANK.kpi });
+        statuses.set(k.id, { label: named(k.name, k.id), status: k.status.status, rank: RANK.kpi });
       }
     }
     for (const i of o.initiatives) {
       if (i.delivery !== null) {
         statuses.set(i.id, {
-          label: `${i.id} delivery`,
+          label: `${named(i.name, i.id)} delivery`,
           status: i.delivery.status,
           rank: RANK.initiative,
         });
       }
       if (i.value !== null) {
         statuses.set(`${i.id}#value`, {
-          label: `${i.id} value`,
+          label: `${named(i.name, i.id)} value`,
           status: i.value.status,
           rank: RANK.initiative,
         });
       }
       for (const m of i.milestones) {
-        statuses.set(m.id, { label: m.id, status: m.status.status, rank: RANK.milestone });
-        forecasts.set(m.id, m.forecastDate);
+        const label = named(m.name, m.id);
+        statuses.set(m.id, { label, status: m.status.status, rank: RANK.milestone });
+        forecasts.set(m.id, { label, date: m.forecastDate });
       }
     }
     o.children.forEach(visit);
   };
   state.objectives.forEach(visit);
-  return { statuses, forecasts };
+  return { statuses, forecasts, figures };
 }
 
 const SEVERITY: Record<Status, number> = { on_track: 0, at_risk: 1, off_track: 2 };
@@ -130,14 +171,21 @@ function describeChange(
       if (worst === 'info' || SEVERITY[fact.status] > SEVERITY[worst]) worst = fact.status;
     }
   }
-  for (const [id, date] of now.forecasts) {
+  for (const [id, forecast] of now.forecasts) {
     const old = was.forecasts.get(id);
-    if (old !== undefined && old !== date) {
+    if (old !== undefined && old.date !== forecast.date) {
       if (!ids.includes(id)) ids.push(id);
       ranked.push({
         rank: RANK.milestone,
-        line: `${id} forecast ${formatDate(old)} → ${formatDate(date)}`,
+        line: `${forecast.label} forecast ${formatDate(old.date)} → ${formatDate(forecast.date)}`,
       });
+    }
+  }
+  for (const [key, figure] of now.figures) {
+    const old = was.figures.get(key);
+    if (old !== undefined && old.value !== figure.value) {
+      if (!ids.includes(figure.id)) ids.push(figure.id);
+      ranked.push({ rank: RANK.kpi, line: `${figure.label} ${old.value} → ${figure.value}` });
     }
   }
   const beforeIds = new Set(before.signals.map((s) => s.id));
@@ -175,7 +223,9 @@ export function createLiveStore(): LiveStore {
     decisionVersion: 0,
     mode: 'connecting',
     changed: new Set(),
+    before: null,
     notices: [],
+    changes: [],
     offline: false,
   };
   const listeners = new Set<() => void>();
@@ -224,6 +274,8 @@ export function createLiveStore(): LiveStore {
             );
       stateText = nextStateText;
       signalsText = nextSignalsText;
+      // Every time the app shows is on the server's clock (pinned in the demo).
+      setProductDay(state.asOf);
       // Sources change with the work: ask for them too, but do not hold the figures back for them.
       void api<SourceList>('/api/v1/sources').then(
         (s) => publish({ sources: s.sources }),
@@ -239,18 +291,31 @@ export function createLiveStore(): LiveStore {
       };
       if (change !== null && (change.ids.length > 0 || change.lines.length > 0)) {
         const changed = new Set([...snapshot.changed, ...change.ids]);
+        const lines = change.lines.length > 0 ? change.lines : ['The figures changed.'];
+        const entry: LiveChange = {
+          id: nextNotice,
+          at: new Date().toISOString(),
+          lines,
+          ids: change.ids,
+          tone: change.tone,
+        };
+        // One compact notice, replaced by the next: it counts what changed since it showed.
+        const shown = snapshot.notices[0];
         const notice: LiveNotice = {
           id: nextNotice++,
-          title: 'Updated just now',
-          lines: change.lines.length > 0 ? change.lines : ['The figures changed.'],
+          title: 'Updated',
+          lines: [...lines, ...(shown?.lines ?? [])],
           tone: change.tone,
         };
         next.changed = changed;
-        next.notices = [...snapshot.notices, notice].slice(-3);
+        // The highlight compares with the view before the first change it shows.
+        next.before = snapshot.before ?? snapshot.state;
+        next.notices = [notice];
+        next.changes = [entry, ...snapshot.changes].slice(0, KEEP_CHANGES);
         later(HIGHLIGHT_MS, () => {
           const still = new Set(snapshot.changed);
           for (const id of change.ids) still.delete(id);
-          publish({ changed: still });
+          publish({ changed: still, before: still.size === 0 ? null : snapshot.before });
         });
         later(NOTICE_MS, () => store.dismiss(notice.id));
       }

@@ -14,6 +14,7 @@ import { Loading, Page } from '../components/page.tsx';
 import { SignalCard } from '../components/signal-card.tsx';
 import { SourceDeliveries } from '../components/source-deliveries.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
+import { productNow } from '../format/clock.ts';
 import { count, formatAge, formatDate, formatInstant, STATUS_LABEL } from '../format/format.ts';
 import { useLive } from '../live/live-context.tsx';
 import { useMe } from '../live/session-context.tsx';
@@ -176,7 +177,7 @@ export function StrategyMapPage() {
       headingLevel={folded.has(s.id) ? 'h4' : 'h3'}
     />
   );
-  const now = Date.now();
+  const now = productNow();
   return (
     <Page
       title="Strategy map"
