@@ -427,6 +427,8 @@ export type Action =
   /** Push or import work items and figures as a source (the push API, imports, Jira sync). */
   | { kind: 'source.push' }
   | { kind: 'signal.acknowledge'; signal: SignalReach }
+  /** Confirm the amount a benefit realised in a period (docs/GOVERNANCE.md "Validated value"). */
+  | { kind: 'value.validate'; benefit: string }
   | { kind: 'decision.open' }
   | { kind: 'decision.add_option'; decision: DecisionReach }
   | { kind: 'decision.decide'; decider: string }
@@ -565,6 +567,18 @@ function holdersOf(plan: Plan, person: Person | null, action: Action): Holders |
       return seen.seesSignal(action.signal)
         ? 'anyone'
         : { roles: [], people: [...action.signal.affectedOwners], what: 'acknowledge this signal' };
+    }
+    case 'value.validate': {
+      // Never the owner of the benefit's initiative: they would confirm their own return.
+      const milestone = plan.benefits.find((b) => b.id === action.benefit)?.milestone;
+      const initiativeId = plan.milestones.find((m) => m.id === milestone)?.initiative;
+      const owner = plan.initiatives.find((i) => i.id === initiativeId)?.owner;
+      return {
+        roles: ['finance_controller'],
+        people: [],
+        except: owner === undefined ? [] : [owner],
+        what: `validate the realised value of ${action.benefit}${owner === undefined ? '' : ` (never ${nameOf(plan, owner)}, the owner of ${initiativeId!}: value is confirmed by someone other than whose return it is)`}`,
+      };
     }
     case 'decision.open':
       return 'anyone';
