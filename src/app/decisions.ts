@@ -25,6 +25,7 @@ import { escalatedFrom } from './decision-reminders.ts';
 import { predictionAtDecision, reviewOf } from './decision-review.ts';
 import { type ActorLike, planAudit, write, type WriteScope } from './write.ts';
 import { may } from '../core/access/policy.ts';
+import { saveBaselineIn } from './baselines.ts';
 import { openDecisionIn, priceOption, weigh, type OpenDecisionRequest } from './open-decision.ts';
 
 /**
@@ -209,6 +210,9 @@ export async function decide(
     scope.audit(...planAudit(changes));
     scope.derive();
     const { signals } = await scope.settle();
+    // A re-plan keeps the plan it makes as a baseline of its own (variance is read against it).
+    if (changes.length > 0 && option.effect.kinds.includes('replan'))
+      await saveBaselineIn(scope, { name: `replan ${id}`, kind: 'replan', decision: id });
     const baseline = priced.result.milestones
       .filter((m) => m.plannedDate.before !== null && m.plannedDate.after !== null)
       .filter((m) => m.plannedDate.before !== m.plannedDate.after)

@@ -151,6 +151,15 @@ export const ERROR_CATALOGUE = {
     category: 'upstream',
     title: 'The Jira site answered something this version cannot read',
   },
+  'history.bad_instant': {
+    category: 'bad_input',
+    title: 'Not an instant the history can be read at',
+  },
+  'history.before_first_write': {
+    category: 'bad_input',
+    title: 'The instant is before the first write: nothing was known then',
+  },
+  'baseline.exists': { category: 'conflict', title: 'A baseline with this name exists already' },
   'period.closed': {
     category: 'conflict',
     title: 'The write would change a figure of a closed period',

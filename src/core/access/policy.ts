@@ -437,6 +437,8 @@ export type Action =
   | { kind: 'tokens.admin' }
   | { kind: 'sites.manage' }
   | { kind: 'audit.read' }
+  /** Save a named baseline of the plan as it stands (the plan as approved, or by hand). */
+  | { kind: 'baseline.save' }
   | { kind: 'notifications.manage_own' }
   /** Close a reporting period, freezing its figures; correct one with an adjustment. */
   | { kind: 'period.close' }
@@ -502,6 +504,7 @@ export function permissionsOf(plan: Plan, personId: string): Record<string, bool
     { kind: 'tokens.admin' },
     { kind: 'sites.manage' },
     { kind: 'audit.read' },
+    { kind: 'baseline.save' },
     { kind: 'notifications.manage_own' },
     { kind: 'period.close' },
     { kind: 'period.adjust' },
@@ -604,6 +607,12 @@ function holdersOf(plan: Plan, person: Person | null, action: Action): Holders |
       return { roles: ['admin'], people: [], what: 'manage sites and their secrets' };
     case 'audit.read':
       return { roles: ['admin', 'finance_controller'], people: [], what: 'read the audit log' };
+    case 'baseline.save':
+      return {
+        roles: ['strategy_office', 'admin'],
+        people: [],
+        what: 'save a baseline of the plan',
+      };
     case 'decision.decide':
       return { roles: [], people: [action.decider], what: 'decide this' };
     case 'period.close':

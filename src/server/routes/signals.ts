@@ -7,10 +7,12 @@ import { fail } from '../../core/errors.ts';
 import { listSignals } from '../../store/signal-store.ts';
 import { bearer, errorResponses } from './schemas.ts';
 import { actorOf } from '../actor.ts';
+import { knownAtViewer, parseKnownAt, readKnownAt } from '../../app/known-at.ts';
+import { KNOWN_AT_PARAMETER } from './known-at-view.ts';
 
 /** `GET /api/v1/signals`: what the engine raised, each with its cause chain and owners. */
 export function registerSignalRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get<{ Querystring: { status: 'open' | 'all' } }>(
+  app.get<{ Querystring: { status: 'open' | 'all'; knownAt?: string } }>(
     '/api/v1/signals',
     {
       schema: {
@@ -21,13 +23,28 @@ export function registerSignalRoutes(app: FastifyInstance, ctx: AppContext): voi
         security: bearer,
         querystring: {
           type: 'object',
-          properties: { status: { type: 'string', enum: ['open', 'all'], default: 'open' } },
+          properties: {
+            status: { type: 'string', enum: ['open', 'all'], default: 'open' },
+            knownAt: KNOWN_AT_PARAMETER,
+          },
           additionalProperties: false,
         },
         response: { ...errorResponses },
       },
     },
     async (request) => {
+      if (request.query.knownAt !== undefined) {
+        // The signals open then, as they stood then, as the plan of then let the caller see them.
+        const known = await readKnownAt(ctx, parseKnownAt(request.query.knownAt, 'knownAt'));
+        const { seen } = await knownAtViewer(ctx, request.personId, known);
+        return {
+          asOf: known.asOf,
+          knownAt: known.knownAt,
+          signals: known.signals
+            .filter((s) => seen.seesSignal(s))
+            .map((s) => ({ ...s, forMe: s.affectedOwners.includes(request.personId) })),
+        };
+      }
       const { seen } = await viewerFor(ctx, request.personId);
       const signals = await listSignalInbox(
         ctx.db,

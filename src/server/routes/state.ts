@@ -7,6 +7,12 @@ import { viewerFor } from '../../app/viewer.ts';
 import type { EntityKind } from '../../core/domain/state.ts';
 import { fail } from '../../core/errors.ts';
 import { bearer, errorResponses } from './schemas.ts';
+import { KNOWN_AT_PARAMETER, knownAtField, readView } from './known-at-view.ts';
+
+const knownAtQuery = {
+  type: 'object',
+  properties: { knownAt: KNOWN_AT_PARAMETER },
+} as const;
 
 async function snapshotOrFail(ctx: AppContext): Promise<Snapshot> {
   const snapshot = await deriveSnapshot(ctx.db, ctx.clock.asOf(), ctx.model);
@@ -25,10 +31,11 @@ const ENTITY_ROUTES: [string, EntityKind, string][] = [
 
 /** The strategic view and every entity with the explanation of its derived values. */
 export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get(
+  app.get<{ Querystring: { knownAt?: string } }>(
     '/api/v1/state',
     {
       schema: {
+        querystring: knownAtQuery,
         summary:
           'The strategic view: objectives → KPIs → initiatives → milestones, with derived status',
         tags: ['state'],
@@ -37,9 +44,8 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
       },
     },
     async (request) => {
-      const snapshot = await snapshotOrFail(ctx);
-      const { seen } = await viewerFor(ctx, request.personId, snapshot);
-      return strategicView(snapshot, seen);
+      const view = await readView(ctx, request.personId, request.query.knownAt);
+      return { ...strategicView(view.snapshot, view.seen), ...knownAtField(view) };
     },
   );
   app.get(
@@ -69,10 +75,11 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
     },
   );
   for (const [collection, kind, summary] of ENTITY_ROUTES) {
-    app.get<{ Params: { id: string } }>(
+    app.get<{ Params: { id: string }; Querystring: { knownAt?: string } }>(
       `/api/v1/${collection}/:id`,
       {
         schema: {
+          querystring: knownAtQuery,
           summary,
           tags: ['state'],
           security: bearer,
@@ -85,8 +92,8 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
         },
       },
       async (request) => {
-        const snapshot = await snapshotOrFail(ctx);
-        const { seen } = await viewerFor(ctx, request.personId, snapshot);
+        const view = await readView(ctx, request.personId, request.query.knownAt);
+        const { snapshot, seen } = view;
         const explained = await explainWithHistory(ctx.db, snapshot, request.params.id, { seen });
         if (explained.kind !== kind) {
           fail(
@@ -97,7 +104,7 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
             },
           );
         }
-        return { asOf: ctx.clock.asOf(), ...explained };
+        return { asOf: view.asOf, ...knownAtField(view), ...explained };
       },
     );
   }
