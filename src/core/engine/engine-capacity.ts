@@ -1,0 +1,153 @@
+/**
+ * The capacity part of an engine: the bottleneck derived when first read, and again after an
+ * event that can move it.
+ */
+import type { CapacityState, Signal } from '../domain/state.ts';
+import {
+  capacityState,
+  deriveCapacityModel,
+  levelledRunsOf,
+  readsForecastOf,
+  sameCapacity,
+  type CapacityModel,
+} from './capacity-model.ts';
+import { capacitySignals, type KeyedSignal } from './capacity-signals.ts';
+import { NO_DAY } from './day-numbers.ts';
+import type { EngineData } from './engine-data.ts';
+import type { StateChanges, CapacityHolder, Internal } from './engine-internal.ts';
+
+export function capacityModelOf(internal: Internal): CapacityModel {
+  const holder = internal.capacity;
+  holder.model ??= deriveCapacityModel(internal.data, holder.runs!);
+  return holder.model;
+}
+
+export function capacityStateOf(internal: Internal): CapacityState {
+  const holder = internal.capacity;
+  holder.state ??= holder.active
+    ? capacityState(internal.data, capacityModelOf(internal))
+    : {
+        measure: internal.data.plan.plan.organisation.capacityMeasure ?? 'FTE',
+        units: [],
+        demands: [],
+        idle: [],
+        overAllocations: [],
+        milestones: [],
+      };
+  return holder.state;
+}
+
+function keyedCapacitySignals(internal: Internal): KeyedSignal[] {
+  const holder = internal.capacity;
+  holder.signals ??= holder.active ? capacitySignals(internal.data, capacityModelOf(internal)) : [];
+  return holder.signals;
+}
+
+export function capacitySignalsOf(internal: Internal): Signal[] {
+  return keyedCapacitySignals(internal).map((keyed) => keyed.signal);
+}
+
+/** Takes the capacity signals' text now, for an engine that follows events. */
+export function signCapacity(internal: Internal): void {
+  const holder = internal.capacity;
+  if (!holder.active) return;
+  // The key of a signal says all it says: it serves as its text.
+  holder.signatures = new Map(keyedCapacitySignals(internal).map((keyed) => [keyed.id, keyed.key]));
+}
+
+/**
+ * Whether an event touched an item a demand follows: only then can the demands' runs, and so
+ * the milestones' floors, change.
+ */
+export function followsEvent(
+  holder: CapacityHolder,
+  work: EngineData['work'],
+  eventKey: string,
+  items: ReadonlySet<number>,
+): boolean {
+  if (!holder.active || holder.followed.size === 0) return false;
+  if (holder.followed.has(eventKey)) return true;
+  for (const slot of items) {
+    const key = work.items[slot]?.key;
+    if (key !== undefined && holder.followed.has(key)) return true;
+  }
+  return false;
+}
+
+/**
+ * Levels the demands' runs again after an event about an item a demand follows, and writes the
+ * floors that changed into the milestone model: the milestones whose floor moved, to forecast
+ * again.
+ */
+export function relevelRuns(internal: Internal): number[] {
+  const holder = internal.capacity;
+  const before = holder.runs!;
+  const after = levelledRunsOf(internal.data, before);
+  if (after === before) return [];
+  holder.runs = after;
+  const { floor } = internal.data.milestones;
+  const seeds: number[] = [];
+  for (const m of before.floor.keys())
+    if (!after.floor.has(m)) {
+      floor[m] = NO_DAY;
+      seeds.push(m);
+    }
+  for (const [m, held] of after.floor)
+    if (floor[m] !== held.day) {
+      floor[m] = held.day;
+      seeds.push(m);
+    }
+  return seeds;
+}
+
+/**
+ * Derives the capacity again after an event that may move it, and says what changed: an event
+ * that levelled the runs anew, or one that moved the unconstrained date of a milestone the
+ * levelled causes read. Any other event leaves the bottleneck as it is.
+ */
+export function updateCapacity(
+  internal: Internal,
+  changes: StateChanges,
+  freeMoved: ReadonlySet<number>,
+): void {
+  const holder = internal.capacity;
+  if (!holder.active) return;
+  const before = capacityModelOf(internal);
+  let touched = holder.runs !== before.runs;
+  if (!touched && before.moved.length + before.runs.floor.size > 0)
+    for (const m of freeMoved)
+      if (readsForecastOf(internal.data, before, m)) {
+        touched = true;
+        break;
+      }
+  if (!touched) return;
+  const signatures = holder.signatures ?? new Map<string, string>();
+  const previous = new Map(keyedCapacitySignals(internal).map((keyed) => [keyed.id, keyed]));
+  holder.model = deriveCapacityModel(internal.data, holder.runs!, {
+    model: before,
+    forecastsMoved: freeMoved,
+  });
+  if (holder.model === before) return;
+  holder.state = null;
+  holder.signals = capacitySignals(internal.data, holder.model, previous, before);
+  signCapacity(internal);
+  diffCapacity(signatures, before, holder, changes);
+  internal.signals.list = null;
+}
+
+export function diffCapacity(
+  before: ReadonlyMap<string, string>,
+  model: CapacityModel | null,
+  after: CapacityHolder,
+  changes: StateChanges,
+): void {
+  for (const [id, text] of after.signatures ?? []) {
+    const was = before.get(id);
+    if (was === undefined) changes.signals.raised.push(id);
+    else if (was !== text) changes.signals.changed.push(id);
+  }
+  for (const id of before.keys())
+    if (after.signatures?.has(id) !== true) changes.signals.resolved.push(id);
+  const now = after.model;
+  if (model !== null && now !== null && !sameCapacity(model, now)) changes.capacity = true;
+}
