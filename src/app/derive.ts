@@ -3,6 +3,7 @@ import type { DerivedState, Signal } from '../core/domain/state.ts';
 import type { WorkItem } from '../core/domain/work-item.ts';
 import type { Queryable } from '../store/database.ts';
 import { autoOpenDecisions } from './auto-open-decisions.ts';
+import { moneySignals, openStopDecisions } from './value-signals.ts';
 import type { AppContext } from './context.ts';
 import { appendEvents, type LiveEvent } from '../store/event-log-store.ts';
 import { type FigureKind, recordFigureFreshness } from '../store/figure-freshness-store.ts';
@@ -84,9 +85,13 @@ export async function recomputeSignals(
     lastError: s.lastError === null ? null : s.lastError.message,
   }));
   const computed = [...snapshot.state.signals, ...model.stalenessSignals(stale)];
+  // Benefits below their promise and budget overruns (docs/GOVERNANCE.md).
+  computed.push(...(await moneySignals(tx, snapshot)));
   const signals = await syncSignals(tx, computed, at, model.signalCache);
   // An incident beyond the rights of the person it reaches opens its decision in this write.
   const decisions = await autoOpenDecisions(tx, snapshot, at);
+  // Where value does not materialise and the return turned negative: stop or continue.
+  decisions.push(...(await openStopDecisions(tx, snapshot, computed, at)));
   const changed =
     moved === null
       ? describeStateChanges(previous, snapshot)
