@@ -1,8 +1,10 @@
 import { Button, Card, Code, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { Failed, Loading, Page } from '../components/page.tsx';
 import { count, formatInstant } from '../format/format.ts';
 import { useApi } from '../live/use-api.ts';
+import { useLabels } from '../live/use-state-index.ts';
 
 interface AuditEntry {
   seq: number;
@@ -47,8 +49,14 @@ function shown(value: unknown): string {
 
 /** The audit log: every write, who made it, when, what changed, from where (admins, controllers). */
 export function AuditPage() {
-  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  // `?item=milestones/M-GOLIVE` opens an item's history (the plan editor links here).
+  const [params] = useSearchParams();
+  const [draft, setDraft] = useState<Filters>(() => ({
+    ...NO_FILTERS,
+    item: params.get('item') ?? '',
+  }));
+  const [filters, setFilters] = useState<Filters>(draft);
+  const { nameOf } = useLabels();
   const [pages, setPages] = useState<(number | null)[]>([null]);
   const after = pages.at(-1) ?? null;
   const list = useApi<AuditList>(pathOf(filters, after));
@@ -109,7 +117,7 @@ export function AuditPage() {
                     <Table.Tr key={entry.seq}>
                       <Table.Td>{formatInstant(entry.at)}</Table.Td>
                       <Table.Td>
-                        {entry.actor}
+                        {entry.actor.includes(':') ? entry.actor : nameOf(entry.actor)}
                         <Text size="xs" c="dimmed">
                           {[entry.origin.via, entry.origin.ip].filter(Boolean).join(' · ')}
                         </Text>

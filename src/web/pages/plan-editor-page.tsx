@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Badge,
   Button,
   Card,
@@ -12,6 +13,7 @@ import {
   Text,
 } from '@mantine/core';
 import { type ReactNode, useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
 import { api, ApiError } from '../api/client.ts';
 import { mayDo } from '../api/types.ts';
@@ -32,6 +34,7 @@ import {
   entityId,
   entryOf,
 } from '../plan/drafts.ts';
+import { humanProblems } from '../plan/human-problems.ts';
 import { type FormProblems, NO_PROBLEMS, sortProblems } from '../plan/problems.ts';
 
 const SINGULAR: Record<EditableCollection, string> = {
@@ -315,7 +318,8 @@ export function PlanEditorPage() {
   const live = useLiveStore();
   const [tab, setTab] = useState<EditableCollection>('objectives');
   const [editing, setEditing] = useState<Editing | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  const [saved, setSaved] = useState<{ text: string; item: string } | null>(null);
+  const mayReadHistory = mayDo(me, 'audit.read');
 
   const options = useMemo<FormOptions | null>(() => {
     const p = plan.data;
@@ -387,18 +391,27 @@ export function PlanEditorPage() {
       );
       setEditing(null);
       const n = result.changes.length;
-      setSaved(
-        remove
-          ? `Removed ${SINGULAR[kind]} ${editing.originalId ?? ''}.`
-          : `Saved ${SINGULAR[kind]} ${id}: ${n === 0 ? 'nothing changed' : `${n} change${n === 1 ? '' : 's'}`}.`,
-      );
+      const what = result.changes
+        .slice(0, 4)
+        .map((c) => `${c.action} ${c.collection.replace(/s$/, '')} ${c.id}`)
+        .join(', ');
+      setSaved({
+        text: remove
+          ? `Removed ${SINGULAR[kind]} ${editing.originalId ?? ''}, by ${me.person.name}.`
+          : `Saved ${SINGULAR[kind]} ${id}, by ${me.person.name}: ${
+              n === 0
+                ? 'nothing changed'
+                : `${n} change${n === 1 ? '' : 's'} (${what}${n > 4 ? ', …' : ''})`
+            }.`,
+        item: `${kind}/${remove ? (editing.originalId ?? '') : id}`,
+      });
       setReloads((n) => n + 1);
       await live.refresh();
     } catch (error) {
       const index = (error as { index?: number }).index ?? -1;
       const problems =
         error instanceof ApiError
-          ? sortProblems(error.problems, kind, index)
+          ? sortProblems(humanProblems(error.problems, planFile), kind, index)
           : { fields: {}, general: [{ code: 'network', message: String(error) }] };
       setEditing((e) => (e === null ? e : { ...e, saving: false, problems }));
     }
@@ -415,11 +428,18 @@ export function PlanEditorPage() {
       documentTitle="Plan editor"
       eyebrow={planFile.organisation.name}
       actions={
-        mayCreate && (
-          <Button leftSection={<PlusIcon size={16} />} onClick={() => open(kind, null)}>
-            New {SINGULAR[kind]}
-          </Button>
-        )
+        <Group gap="sm">
+          {mayReadHistory && (
+            <Button variant="default" component={Link} to="/audit" data-testid="plan-history">
+              Plan history
+            </Button>
+          )}
+          {mayCreate && (
+            <Button leftSection={<PlusIcon size={16} />} onClick={() => open(kind, null)}>
+              New {SINGULAR[kind]}
+            </Button>
+          )}
+        </Group>
       }
       testId="plan-editor-page"
     >
@@ -446,7 +466,12 @@ export function PlanEditorPage() {
           closeButtonLabel="Dismiss"
         >
           <Text size="sm" c="dark.7">
-            {saved}
+            {saved.text}{' '}
+            {mayReadHistory && (
+              <Anchor component={Link} to={`/audit?item=${encodeURIComponent(saved.item)}`}>
+                See its history
+              </Anchor>
+            )}
           </Text>
         </Alert>
       )}
@@ -524,12 +549,6 @@ export function PlanEditorPage() {
                         <Text size="sm" c="dark.8" span>
                           {p.message}
                         </Text>
-                        {p.path !== undefined && (
-                          <Text size="xs" c="dimmed" span ff="monospace">
-                            {' '}
-                            {p.path}
-                          </Text>
-                        )}
                       </List.Item>
                     ))}
                   </List>

@@ -1,0 +1,175 @@
+import { parseJsonPath, type PathSegment } from '../../core/plan/json-path.ts';
+import type { Problem } from '../api/types.ts';
+import { readableText } from '../format/format.ts';
+
+/**
+ * The plan's problems in the user's words: `Milestone 7 needs an id` rather than `id of milestone
+ * .milestones[6] must not be empty · '' is not a valid id`, `Dependency 1, its predecessor: …`
+ * rather than `$.dependencies[0].predecessor`. Pure: the plan editor shows what this returns.
+ */
+
+const ENTITY: Record<string, string> = {
+  organisation: 'The organisation',
+  calendars: 'Calendar',
+  units: 'Unit',
+  people: 'Person',
+  objectives: 'Objective',
+  kpis: 'KPI',
+  initiatives: 'Initiative',
+  milestones: 'Milestone',
+  dependencies: 'Dependency',
+  benefits: 'Benefit',
+  demands: 'Demand',
+  decisionRights: 'Decision right',
+};
+
+const FIELD: Record<string, string> = {
+  id: 'id',
+  name: 'name',
+  owner: 'owner',
+  plannedDate: 'planned date',
+  startDate: 'start date',
+  endDate: 'end date',
+  dueDate: 'due date',
+  predecessor: 'predecessor',
+  successor: 'successor',
+  initiative: 'initiative',
+  objective: 'objective',
+  objectives: 'objectives',
+  kpi: 'KPI',
+  kpis: 'KPIs',
+  unit: 'unit',
+  milestone: 'milestone',
+  targets: 'target',
+  horizon: 'horizon',
+  perWeek: 'amount a week',
+  amountPerWeek: 'amount a week',
+  lagWorkingDays: 'lag (working days)',
+  type: 'type',
+  period: 'period',
+  value: 'value',
+  capacity: 'capacity',
+  budget: 'budget',
+};
+
+/** A plan file's collections, enough to name the entity a path points at. */
+export type PlanLike = object;
+
+function words(key: string): string {
+  return FIELD[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+function article(noun: string): string {
+  return /^[aeiou]/i.test(noun) || /^(KPI|id)\b/.test(noun) ? `an ${noun}` : `a ${noun}`;
+}
+
+/** The entity a path points at: `Milestone 7`, `Milestone M-GOLIVE`, `The organisation`. */
+function entityWords(segments: PathSegment[], plan: PlanLike | undefined): string | null {
+  const [collection, index] = segments;
+  if (typeof collection !== 'string') return null;
+  const noun = ENTITY[collection];
+  if (noun === undefined) return null;
+  if (typeof index !== 'number') return noun;
+  const list = (plan as Partial<Record<string, unknown>> | undefined)?.[collection];
+  const entity = Array.isArray(list)
+    ? (list[index] as Record<string, unknown> | undefined)
+    : undefined;
+  const id = entity?.id;
+  if (typeof id === 'string' && id.trim() !== '') return `${noun} ${id}`;
+  if (collection === 'dependencies' && entity !== undefined) {
+    const { predecessor, successor } = entity;
+    if (
+      typeof predecessor === 'string' &&
+      typeof successor === 'string' &&
+      predecessor &&
+      successor
+    )
+      return `The dependency ${predecessor} → ${successor}`;
+  }
+  return `${noun} ${index + 1}`;
+}
+
+/**
+ * A JSON path in words: `$.milestones[6].id` → `Milestone 7, its id`; `$.kpis[0].targets[1].value`
+ * → `KPI K-DOWNTIME, target 2, its value`; a path it cannot read comes back as it is.
+ */
+export function humanPath(path: string, plan?: PlanLike): string {
+  const segments = parseJsonPath(path);
+  if (segments === null || segments.length === 0) return path === '$' ? 'The plan' : path;
+  const entity = entityWords(segments, plan);
+  if (entity === null) return path;
+  const rest = segments.slice(typeof segments[1] === 'number' ? 2 : 1);
+  const parts: string[] = [entity];
+  for (let i = 0; i < rest.length; i++) {
+    const segment = rest[i];
+    const next = rest[i + 1];
+    if (typeof segment === 'string' && typeof next === 'number') {
+      parts.push(`${words(segment).replace(/s$/, '')} ${next + 1}`);
+      i++;
+    } else if (typeof segment === 'string') {
+      parts.push(i === rest.length - 1 ? `its ${words(segment)}` : words(segment));
+    } else if (typeof segment === 'number') {
+      parts.push(`item ${segment + 1}`);
+    }
+  }
+  return parts.join(', ');
+}
+
+/** The last field a path names (`id` of `$.milestones[6].id`), or null. */
+function lastField(path: string | undefined): string | null {
+  const segments = path === undefined ? null : parseJsonPath(path);
+  const last = segments?.at(-1);
+  return typeof last === 'string' ? last : null;
+}
+
+/** Replaces JSON paths inside a sentence (`.milestones[6]`, `$.dependencies[0]`) with words. */
+function pathsInWords(message: string, plan: PlanLike | undefined): string {
+  return message.replace(
+    /\$?(\.[A-Za-z]+(\[\d+\])+(\.[A-Za-z]+(\[\d+\])*)*)/g,
+    (match, tail: string) => {
+      const human = humanPath(`$${tail}`, plan);
+      return human.startsWith('$') ? match : human;
+    },
+  );
+}
+
+/** One problem in the user's words: the message people read, keeping code and path. */
+export function humanProblem(problem: Problem, plan?: PlanLike): Problem {
+  const segments = problem.path === undefined ? null : parseJsonPath(problem.path);
+  const entity = segments === null ? null : entityWords(segments, plan);
+  const field = lastField(problem.path);
+  if (
+    entity !== null &&
+    field !== null &&
+    /must not be empty|is required|is missing/.test(problem.message)
+  ) {
+    return { ...problem, message: `${entity} needs ${article(words(field))}` };
+  }
+  let message = pathsInWords(problem.message, plan)
+    .replace(/write YYYY-MM-DD, e\.g\. \d{4}-\d{2}-\d{2}/, 'write a date like 5 Oct 2026')
+    .replace(/\s*\((?:and )?\d+ more\)$/, '');
+  message = readableText(message);
+  const where = problem.path === undefined ? null : humanPath(problem.path, plan);
+  if (where !== null && !where.startsWith('$') && !message.includes(where)) {
+    message = `${where}: ${message}`;
+  }
+  return { ...problem, message };
+}
+
+/**
+ * The problems of a refused plan in the user's words, one per place and meaning: an empty id
+ * says `Milestone 7 needs an id` once, not also that '' is not a valid id.
+ */
+export function humanProblems(problems: Problem[], plan?: PlanLike): Problem[] {
+  const out: Problem[] = [];
+  const needs = new Set<string>();
+  for (const problem of problems) {
+    const human = humanProblem(problem, plan);
+    const key = problem.path ?? '';
+    if (needs.has(key) && /^'' is not a valid|must not be empty/.test(problem.message)) continue;
+    if (/ needs an? /.test(human.message) && !human.message.includes(':')) needs.add(key);
+    if (out.some((p) => p.path === human.path && p.message === human.message)) continue;
+    out.push(human);
+  }
+  return out;
+}
