@@ -3,6 +3,7 @@ import type { DerivedState, Signal } from '../core/domain/state.ts';
 import type { WorkItem } from '../core/domain/work-item.ts';
 import type { Queryable } from '../store/database.ts';
 import { autoOpenDecisions } from './auto-open-decisions.ts';
+import { governanceSignalsOf } from './governance-signals.ts';
 import { moneySignals, openStopDecisions } from './value-signals.ts';
 import type { AppContext } from './context.ts';
 import { appendEvents, type LiveEvent } from '../store/event-log-store.ts';
@@ -87,6 +88,8 @@ export async function recomputeSignals(
   const computed = [...snapshot.state.signals, ...model.stalenessSignals(stale)];
   // Benefits below their promise and budget overruns (docs/GOVERNANCE.md).
   computed.push(...(await moneySignals(tx, snapshot)));
+  // Initiatives past a gate they never passed (docs/GOVERNANCE.md "Stage gates").
+  computed.push(...governanceSignalsOf(snapshot.plan));
   const signals = await syncSignals(tx, computed, at, model.signalCache);
   // An incident beyond the rights of the person it reaches opens its decision in this write.
   const decisions = await autoOpenDecisions(tx, snapshot, at);

@@ -4,6 +4,7 @@ import { processOutput, reportError, type Output } from './output.ts';
 import { registerDecisionCommands } from './decision-commands.ts';
 import { registerIncidentCommands } from './incident-commands.ts';
 import { registerAuditCommands } from './audit-commands.ts';
+import { registerGateCommands } from './gate-commands.ts';
 import { registerPlanCommands } from './plan-commands.ts';
 import { registerJiraCommands } from './jira-commands.ts';
 import { registerImportCommands } from './import-commands.ts';
@@ -71,6 +72,7 @@ export function buildProgram(
   registerDecisionCommands(program, kit);
   registerIncidentCommands(program, kit);
   registerAuditCommands(program, kit);
+  registerGateCommands(program, kit);
   registerTokenCommands(program, kit);
   registerScheduleCommands(program, kit);
   registerNotifyCommands(program, kit, env);

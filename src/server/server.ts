@@ -51,6 +51,7 @@ import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
 import { registerExportRoutes } from './routes/exports.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
+import { registerGateRoutes } from './routes/gates.ts';
 import { registerBaselineRoutes } from './routes/baselines.ts';
 import { oidcProvider } from '../app/oidc-sign-in.ts';
 import type { OidcConfig } from '../app/access-config.ts';
@@ -314,6 +315,7 @@ export async function buildServer(
   registerDecisionRoutes(app, ctx);
   registerIncidentRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerGateRoutes(app, ctx);
   registerBaselineRoutes(app, ctx);
   registerScenarioRoutes(app, ctx);
   registerJiraRoutes(app, ctx);

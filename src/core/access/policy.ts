@@ -432,6 +432,8 @@ export type Action =
   | { kind: 'decision.open' }
   | { kind: 'decision.add_option'; decision: DecisionReach }
   | { kind: 'decision.decide'; decider: string }
+  /** Go or no-go at an initiative's stage gate: its owner from the go / no-go decision rights. */
+  | { kind: 'gate.pass'; initiative: string; owner: string }
   | { kind: 'scenario.create' }
   | { kind: 'tokens.manage_own' }
   | { kind: 'tokens.admin' }
@@ -611,6 +613,12 @@ function holdersOf(plan: Plan, person: Person | null, action: Action): Holders |
       return { roles: ['admin'], people: [], what: 'manage sites and their secrets' };
     case 'audit.read':
       return { roles: ['admin', 'finance_controller'], people: [], what: 'read the audit log' };
+    case 'gate.pass':
+      return {
+        roles: [],
+        people: [action.owner],
+        what: `pass or stop the gate of ${action.initiative}`,
+      };
     case 'review.read': {
       // A pack shows only confidential initiatives every attendee is cleared for; a reader who is
       // not an attendee must be cleared for each of them too.

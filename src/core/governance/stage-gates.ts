@@ -438,8 +438,15 @@ export interface Portfolio {
   total: { plan: number; committed: number; actual: number };
 }
 
-/** The initiatives by stage, with money per stage (of the plan given: cut it to what one sees). */
-export function portfolioByStage(plan: Plan, facts: GateFacts): Portfolio {
+/**
+ * The initiatives by stage, with money per stage; only those `include` lets in (what one person
+ * sees), their gates checked on the whole plan.
+ */
+export function portfolioByStage(
+  plan: Plan,
+  facts: GateFacts,
+  include: (initiative: string) => boolean = () => true,
+): Portfolio {
   const currency = plan.organisation.currency;
   const stages: Stage[] = [...STAGE_LINE, 'on_hold', 'cancelled'];
   const byStage = new Map<Stage, PortfolioStage>(
@@ -450,6 +457,7 @@ export function portfolioByStage(plan: Plan, facts: GateFacts): Portfolio {
   );
   const total = { plan: 0, committed: 0, actual: 0 };
   for (const initiative of plan.initiatives) {
+    if (!include(initiative.id)) continue;
     const stage = stageOf(initiative);
     const gate = nextStage(stage);
     const criteria = gate === null ? [] : gateCriteria(plan, initiative, gate, facts);
