@@ -179,6 +179,15 @@ function policyTable(demoPlan: string): Record<string, Rule> {
       body: demoPlan,
       contentType: 'application/yaml',
     },
+    // Baselines and the forecast history (issue 13 part 5): planners save, anyone reads.
+    'GET /api/v1/baselines': { allow: 'anyone' },
+    'POST /api/v1/baselines': { allow: PLANNERS, bodyFor: (who) => ({ name: `Matrix ${who}` }) },
+    'GET /api/v1/baselines/{id}/variance': { allow: 'anyone', params: { id: 'B0' } },
+    'GET /api/v1/kpis/{id}/forecast-history': {
+      allow: 'anyone',
+      params: { id: 'K-PLANT3-COST' },
+      hidden: ['omar', 'sam', 'priya'],
+    },
   };
 }
 
