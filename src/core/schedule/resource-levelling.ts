@@ -1,6 +1,7 @@
 import { DomainError, type Problem } from '../errors.ts';
 import type { LinkType } from './critical-path.ts';
 import { mulberry32 } from '../random.ts';
+import { topologicalOrder } from '../engine/topological-order.ts';
 import {
   createWorkspace,
   listByKey,
@@ -260,7 +261,7 @@ function prepare(problem: LevellingProblem): Prepared {
   if (problems.length > 0) throw new DomainError(problems);
 
   const forward = network(n, duration, from, to, delta);
-  const order = topologicalOrder(forward, (j) => problem.activities[j]!.id);
+  const order = activityOrder(n, from, to, (j) => problem.activities[j]!.id);
   const backwardDelta = delta.map((d, e) => d + duration[to[e]!]! - duration[from[e]!]!);
   const backward = network(n, duration, to, from, backwardDelta);
 
@@ -373,19 +374,21 @@ function network(
   return { n, duration, predStart, predNode, predDelta, succStart, succNode, indegree };
 }
 
-function topologicalOrder(net: Network, idOf: (j: number) => string): number[] {
-  const left = net.indegree.slice();
-  const order: number[] = [];
-  for (let j = 0; j < net.n; j += 1) if (left[j] === 0) order.push(j);
-  for (let head = 0; head < order.length; head += 1) {
-    const j = order[head]!;
-    for (let e = net.succStart[j]!; e < net.succStart[j + 1]!; e += 1) {
-      const s = net.succNode[e]!;
-      if (--left[s]! === 0) order.push(s);
-    }
-  }
-  if (order.length < net.n) {
-    const stuck = Array.from({ length: net.n }, (_, j) => j).filter((j) => left[j]! > 0);
+/**
+ * The activities in an order where every link runs forward (the core's Kahn order), or a cycle
+ * error naming the activities no such order reaches.
+ */
+function activityOrder(
+  n: number,
+  from: readonly number[],
+  to: readonly number[],
+  idOf: (j: number) => string,
+): Int32Array {
+  const { order, forced } = topologicalOrder(n, from, to);
+  if (forced.length > 0) {
+    // Up to the first node forced through, the order is plain Kahn's: the rest is stuck.
+    const first = order.indexOf(forced[0]!);
+    const stuck = [...order.subarray(first)].sort((a, b) => a - b);
     throw new DomainError({
       code: 'plan.cycle',
       message: `dependency cycle among ${stuck.map(idOf).join(', ')}`,
