@@ -1,17 +1,141 @@
-import { Anchor, Card, Group, List, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Anchor,
+  Card,
+  Group,
+  List,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { Link, useParams } from 'react-router-dom';
+import type { MilestoneDriver, ProbabilisticForecast } from '../../core/domain/state.ts';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
 import { apiPath } from '../api/client.ts';
-import type { Explained, MilestoneDerived } from '../api/types.ts';
-import { EntityLink } from '../components/entity-link.tsx';
+import type { EntityKind, Explained, ExplanationStep, MilestoneDerived } from '../api/types.ts';
+import { EntityLink, useEntityLabel } from '../components/entity-link.tsx';
 import { Explanation } from '../components/explanation.tsx';
 import { AlertIcon } from '../components/icons.tsx';
 import { Failed, Loading, Page } from '../components/page.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
-import { count, formatDate } from '../format/format.ts';
+import { ArrowRightIcon } from '../components/icons.tsx';
+import { count, formatDate, formatDays } from '../format/format.ts';
 import { useLive } from '../live/live-context.tsx';
 import { useApi } from '../live/use-api.ts';
+import { useMilestoneDrivers } from '../live/use-milestone-drivers.ts';
 import { useStateIndex } from '../live/use-state-index.ts';
+
+// The spread chart loads with the chart library, in its own chunk.
+const LazySpread = lazy(() =>
+  import('../components/forecast-spread.tsx').then((m) => ({ default: m.ForecastSpreadChart })),
+);
+
+type Label = (kind: EntityKind, id: string) => string;
+
+/** What sets the forecast, in one sentence people read. */
+export function forecastSentence(
+  m: { id: string; plannedDate: string; forecastDate: string; slipWorkingDays: number },
+  driver: MilestoneDriver,
+  steps: ExplanationStep[],
+  label: Label,
+): string {
+  const against =
+    m.slipWorkingDays > 0
+      ? `${formatDays(m.slipWorkingDays, 'working', false)} after its plan of ${formatDate(m.plannedDate)}`
+      : m.slipWorkingDays < 0
+        ? `${formatDays(-m.slipWorkingDays, 'working', false)} before its plan of ${formatDate(m.plannedDate)}`
+        : 'on its plan';
+  const head = `Forecast ${formatDate(m.forecastDate)}, ${against}`;
+  if (driver.kind === 'plan') {
+    return `${head}: it keeps its planned date, as nothing it waits on is later.`;
+  }
+  if (driver.kind === 'work_item') {
+    const latest = steps.find((s) => s.rule === 'milestone.after_latest_work')?.figures;
+    const finish = typeof latest?.workFinish === 'string' ? latest.workFinish : null;
+    return `${head}: it waits for ${label('work_item', driver.key)}, the last of its open work${
+      finish === null ? '' : `, forecast to finish ${formatDate(finish)}`
+    }.`;
+  }
+  return `${head}: it follows ${label('milestone', driver.predecessor)} (${
+    driver.type === 'FS' ? 'after it finishes' : driver.type
+  }${driver.lagDays === 0 ? '' : `, ${formatDays(driver.lagDays, 'working', false)} later`}).`;
+}
+
+/**
+ * The chain that sets the forecast, as a small picture: from the work (or the plan) through the
+ * milestones it waits on to this one, each a link with its date.
+ */
+function DrivingChain({
+  milestoneId,
+  driver,
+  dependencies,
+}: {
+  milestoneId: string;
+  driver: MilestoneDriver;
+  dependencies: readonly { predecessor: string; successor: string }[] | null;
+}) {
+  const index = useStateIndex();
+  const label = useEntityLabel();
+  const upstream = useMilestoneDrivers(
+    driver.kind === 'dependency' ? [driver.predecessor] : [],
+    driver.kind === 'dependency' ? dependencies : [],
+  );
+  const nodes: { kind: EntityKind; id: string; date: string | null }[] = [];
+  let current: string | null = milestoneId;
+  let step: MilestoneDriver | undefined = driver;
+  const seen = new Set<string>();
+  while (current !== null && !seen.has(current)) {
+    seen.add(current);
+    nodes.unshift({
+      kind: 'milestone',
+      id: current,
+      date: index?.milestones.get(current)?.milestone.forecastDate ?? null,
+    });
+    if (step?.kind === 'dependency') {
+      const next: string = step.predecessor;
+      current = next;
+      step = upstream?.get(next);
+    } else {
+      if (step?.kind === 'work_item') {
+        nodes.unshift({
+          kind: 'work_item',
+          id: step.key,
+          date: index?.workItems.get(step.key)?.item.forecastFinish ?? null,
+        });
+      }
+      current = null;
+    }
+  }
+  return (
+    <ol
+      className="driving-chain"
+      aria-label="What the forecast waits on"
+      data-testid="driving-chain"
+    >
+      {nodes.map((node, i) => (
+        <li key={`${node.kind}:${node.id}`} className="driving-chain-node">
+          {i > 0 && <ArrowRightIcon size={14} className="chain-arrow" />}
+          <span className="driving-chain-box">
+            <Text span size="xs" c="dimmed" fw={600} tt="uppercase">
+              {node.kind === 'work_item' ? 'Work' : 'Milestone'}
+            </Text>
+            <EntityLink kind={node.kind} id={node.id} fw={650} size="sm">
+              {label(node.kind, node.id)}
+            </EntityLink>
+            {node.date !== null && (
+              <Text span size="xs" c="dark.6">
+                {node.kind === 'work_item' ? 'finishes' : 'forecast'} {formatDate(node.date)}
+              </Text>
+            )}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
 
 /** A milestone: plan against forecast, what sets the forecast, what it waits on, who waits on it. */
 export function MilestonePage() {
@@ -19,10 +143,10 @@ export function MilestonePage() {
   const index = useStateIndex();
   const { capacityVersion } = useLive();
   // The levelled date moves with the resource bottleneck, which the strategic view does not show.
-  const explained = useApi<Explained<unknown, MilestoneDerived>>(
-    apiPath('milestones', id),
-    capacityVersion,
-  );
+  const label = useEntityLabel();
+  const explained = useApi<
+    Explained<unknown, MilestoneDerived> & { probabilistic?: ProbabilisticForecast }
+  >(apiPath('milestones', id), capacityVersion);
   const plan = useApi<PlanFile>('/api/v1/plan');
   if (index === null) return <Loading />;
   const found = index.milestones.get(id);
@@ -31,6 +155,12 @@ export function MilestonePage() {
   }
   const { milestone: m, initiative } = found;
   const driver = explained.data?.derived?.driver;
+  const probabilistic = explained.data?.probabilistic;
+  const spread = probabilistic !== undefined && 'p50' in probabilistic ? probabilistic : null;
+  const thin =
+    probabilistic !== undefined && 'insufficient' in probabilistic
+      ? probabilistic.insufficient
+      : null;
   const steps = explained.data?.explanation ?? [];
   // Set when the levelled (resource-constrained) forecast moves this milestone.
   const levelled = steps.find((s) => s.rule === 'milestone.levelled');
@@ -74,7 +204,7 @@ export function MilestonePage() {
             Slip
           </Text>
           <Text fw={650} fz="lg" c={m.slipWorkingDays > 0 ? 'red.9' : undefined}>
-            {m.slipWorkingDays > 0 ? `+${m.slipWorkingDays} working days` : 'on plan'}
+            {m.slipWorkingDays > 0 ? formatDays(m.slipWorkingDays, 'working') : 'on plan'}
           </Text>
         </Card>
         <Card>
@@ -130,28 +260,57 @@ export function MilestonePage() {
           </Stack>
         </Card>
       )}
-      <Card component="section" aria-labelledby="milestone-driver">
-        <Stack gap="xs">
+      <Card component="section" aria-labelledby="milestone-driver" data-testid="milestone-driver">
+        <Stack gap="sm">
           <Title order={2} id="milestone-driver" className="section-title">
             What sets the forecast
           </Title>
           {driver === undefined ? (
             <Loading />
-          ) : driver.kind === 'plan' ? (
-            <Text size="sm">Its planned date: nothing it depends on is later.</Text>
-          ) : driver.kind === 'work_item' ? (
-            <Text size="sm">
-              Work item <EntityLink kind="work_item" id={driver.key} fw={700} />, the last of its
-              work to finish.
-            </Text>
           ) : (
-            <Text size="sm">
-              Milestone <EntityLink kind="milestone" id={driver.predecessor} fw={700} /> (
-              {driver.type}, {driver.lagDays >= 0 ? '+' : ''}
-              {driver.lagDays} working days).
-            </Text>
+            <>
+              <Text size="sm" data-testid="forecast-sentence">
+                {forecastSentence(m, driver, steps, label)}
+              </Text>
+              <DrivingChain
+                milestoneId={id}
+                driver={driver}
+                dependencies={plan.data?.dependencies ?? null}
+              />
+            </>
           )}
-          {explained.data !== null && <Explanation steps={explained.data.explanation} />}
+          {spread !== null ? (
+            <Stack gap={4}>
+              <Text size="sm">
+                How sure: in {spread.samples.toLocaleString('en-US')} runs of the teams' past pace,
+                half land by {formatDate(spread.p50)}, 85% by {formatDate(spread.p85)} and 95% by{' '}
+                {formatDate(spread.p95)}.
+              </Text>
+              <Suspense fallback={<Skeleton height={190} />}>
+                <LazySpread
+                  dates={{
+                    planned: m.plannedDate,
+                    forecast: m.forecastDate,
+                    p50: spread.p50,
+                    p85: spread.p85,
+                    p95: spread.p95,
+                  }}
+                />
+              </Suspense>
+            </Stack>
+          ) : thin !== null ? (
+            <Text size="sm" c="dark.6" data-testid="spread-thin">
+              No spread of dates yet: team {thin.team} has finished{' '}
+              {count(thin.completed, 'work item')}, and {thin.needed} are needed to say how sure the
+              date is.
+            </Text>
+          ) : null}
+          {explained.data !== null && (
+            <details className="explanation-details">
+              <summary>How it is worked out, step by step</summary>
+              <Explanation steps={explained.data.explanation} />
+            </details>
+          )}
         </Stack>
       </Card>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
