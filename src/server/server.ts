@@ -51,6 +51,8 @@ import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
 import { registerExportRoutes } from './routes/exports.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
+import { registerReviewRoutes } from './routes/reviews.ts';
+import { publishDuePacks } from '../app/review-packs.ts';
 import { registerGateRoutes } from './routes/gates.ts';
 import { registerBaselineRoutes } from './routes/baselines.ts';
 import { oidcProvider } from '../app/oidc-sign-in.ts';
@@ -252,9 +254,15 @@ export async function buildServer(
             );
           }, 60 * 60_000),
         ];
+  let publishingPacks: Promise<unknown> = Promise.resolve();
   // Time passes without events: today's date moves on, and a source that went quiet goes stale.
   const tick = setInterval(() => {
     tellDecisions(true);
+    // A review whose meeting has started gets its pack, e-mailed to its attendees.
+    if (!closing)
+      publishingPacks = publishingPacks
+        .then(() => publishDuePacks(ctx, transports ?? null))
+        .catch((error: unknown) => app.log.error({ err: error }, 'publishing review packs failed'));
     write(ctx, serverActor('clock'), ({ derive }) => derive())
       .then(() => hub.pump())
       .catch((error: unknown) => {
@@ -293,6 +301,7 @@ export async function buildServer(
     closing = true;
     await syncing;
     await tellingDecisions;
+    await publishingPacks;
     worker.close();
     await worker.idle();
     await hub.close();
@@ -315,6 +324,7 @@ export async function buildServer(
   registerDecisionRoutes(app, ctx);
   registerIncidentRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerReviewRoutes(app, ctx, transports ?? null);
   registerGateRoutes(app, ctx);
   registerBaselineRoutes(app, ctx);
   registerScenarioRoutes(app, ctx);

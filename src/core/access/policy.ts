@@ -443,6 +443,10 @@ export type Action =
   | { kind: 'review.read'; attendees: readonly string[]; confidential: readonly string[] }
   /** Publish a review's pack now: its attendees, the strategy office, admins. */
   | { kind: 'review.publish'; review: string; attendees: readonly string[] }
+  /** Read a review's packs: its attendees, and who sees the whole organisation (cleared for what it shows). */
+  | { kind: 'review.read'; attendees: readonly string[]; confidential: readonly string[] }
+  /** Publish a review's pack now: its attendees, the strategy office, admins. */
+  | { kind: 'review.publish'; review: string; attendees: readonly string[] }
   /** Save a named baseline of the plan as it stands (the plan as approved, or by hand). */
   | { kind: 'baseline.save' }
   | { kind: 'notifications.manage_own' }
@@ -613,6 +617,30 @@ function holdersOf(plan: Plan, person: Person | null, action: Action): Holders |
       return { roles: ['admin'], people: [], what: 'manage sites and their secrets' };
     case 'audit.read':
       return { roles: ['admin', 'finance_controller'], people: [], what: 'read the audit log' };
+    case 'review.read': {
+      // A pack shows only confidential initiatives every attendee was cleared for; whoever reads
+      // it must be cleared for each of them too (an attendee added later included).
+      const barred = plan.people
+        .filter((p) =>
+          action.confidential.some((id) => {
+            const initiative = plan.initiatives.find((i) => i.id === id);
+            return initiative !== undefined && !clearedFor(plan, p, initiative);
+          }),
+        )
+        .map((p) => p.id);
+      return {
+        roles: ['executive', 'strategy_office'],
+        people: [...action.attendees],
+        except: barred,
+        what: "read this review's packs",
+      };
+    }
+    case 'review.publish':
+      return {
+        roles: ['strategy_office', 'admin'],
+        people: [...action.attendees],
+        what: `publish a pack of ${action.review}`,
+      };
     case 'gate.pass':
       return {
         roles: [],
