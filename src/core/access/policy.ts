@@ -443,10 +443,6 @@ export type Action =
   | { kind: 'review.read'; attendees: readonly string[]; confidential: readonly string[] }
   /** Publish a review's pack now: its attendees, the strategy office, admins. */
   | { kind: 'review.publish'; review: string; attendees: readonly string[] }
-  /** Read a review's packs: its attendees, and who sees the whole organisation (cleared for what it shows). */
-  | { kind: 'review.read'; attendees: readonly string[]; confidential: readonly string[] }
-  /** Publish a review's pack now: its attendees, the strategy office, admins. */
-  | { kind: 'review.publish'; review: string; attendees: readonly string[] }
   /** Save a named baseline of the plan as it stands (the plan as approved, or by hand). */
   | { kind: 'baseline.save' }
   | { kind: 'notifications.manage_own' }
@@ -646,31 +642,6 @@ function holdersOf(plan: Plan, person: Person | null, action: Action): Holders |
         roles: [],
         people: [action.owner],
         what: `pass or stop the gate of ${action.initiative}`,
-      };
-    case 'review.read': {
-      // A pack shows only confidential initiatives every attendee is cleared for; a reader who is
-      // not an attendee must be cleared for each of them too.
-      const barred = plan.people
-        .filter((p) => !action.attendees.includes(p.id))
-        .filter((p) =>
-          action.confidential.some((id) => {
-            const initiative = plan.initiatives.find((i) => i.id === id);
-            return initiative !== undefined && !clearedFor(plan, p, initiative);
-          }),
-        )
-        .map((p) => p.id);
-      return {
-        roles: ['executive', 'strategy_office'],
-        people: [...action.attendees],
-        except: barred,
-        what: "read this review's packs",
-      };
-    }
-    case 'review.publish':
-      return {
-        roles: ['strategy_office', 'admin'],
-        people: [...action.attendees],
-        what: `publish a pack of ${action.review}`,
       };
     case 'baseline.save':
       return {
