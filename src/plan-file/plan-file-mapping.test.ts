@@ -204,6 +204,6 @@ describe('the published plan schema', () => {
 
   it('lists the same sections as the core Plan', () => {
     const sections = Object.keys(planSchema.properties as object).filter((k) => k !== '$schema');
-    expect(sections).toEqual(['organisation', ...PLAN_COLLECTIONS, 'decisionRights']);
+    expect(sections).toEqual(['organisation', ...PLAN_COLLECTIONS, 'decisionRights', 'reviews']);
   });
 });
