@@ -14,10 +14,12 @@ import { registerStateCommands } from './state-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
 import { registerScheduleCommands } from './schedule-commands.ts';
 import { registerTokenCommands } from './token-commands.ts';
+import { registerBaselineCommands } from './baseline-commands.ts';
 
 /** Global options every command reads. */
 export interface GlobalOptions extends ConfigFlags {
   json?: boolean;
+  knownAt?: string;
 }
 
 /** What a command needs from the CLI around it. */
@@ -26,6 +28,8 @@ export interface CommandKit {
   /** Parses the global flags, a command's own flags and the environment (fails fast on bad values). */
   config(own?: ConfigFlags): ReturnType<typeof readConfig>;
   json(): boolean;
+  /** The global `--known-at` instant as written (undefined: now). */
+  knownAt(): string | undefined;
 }
 
 function definedOnly(flags: ConfigFlags): ConfigFlags {
@@ -50,6 +54,12 @@ export function buildProgram(
     .addOption(
       new Option('--as-of <date>', 'pin "now" to this day, YYYY-MM-DD (or THROUGHLINE_AS_OF)'),
     )
+    .addOption(
+      new Option(
+        '--known-at <timestamp>',
+        'answer reads as known at this instant (2026-09-14T10:00:00Z), from the history',
+      ),
+    )
     .option('--json', 'print JSON instead of text for people')
     .showHelpAfterError()
     .configureOutput({
@@ -62,6 +72,7 @@ export function buildProgram(
     config: (own = {}) =>
       readConfig({ ...program.opts<GlobalOptions>(), ...definedOnly(own) }, env),
     json: () => program.opts<GlobalOptions>().json === true,
+    knownAt: () => program.opts<GlobalOptions>().knownAt,
   };
   registerServeCommands(program, kit);
   registerPlanCommands(program, kit);
@@ -75,6 +86,7 @@ export function buildProgram(
   registerGateCommands(program, kit);
   registerTokenCommands(program, kit);
   registerScheduleCommands(program, kit);
+  registerBaselineCommands(program, kit);
   registerNotifyCommands(program, kit, env);
   return program;
 }

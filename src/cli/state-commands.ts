@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
-import { deriveSnapshot, type Snapshot } from '../app/derive.ts';
+import type { Snapshot } from '../app/derive.ts';
 import { explainWithHistory } from '../app/explain-entity.ts';
 import { strategicView } from '../app/strategic-view.ts';
 import type { Plan } from '../core/domain/plan.ts';
 import type { CapacityState, DerivedState } from '../core/domain/state.ts';
 import { fail } from '../core/errors.ts';
-import { listSignals, type StoredSignal } from '../store/signal-store.ts';
+import type { StoredSignal } from '../store/signal-store.ts';
 import type { CommandKit } from './main.ts';
 import { money, printJson, statusLabel, type Output } from './output.ts';
 import { withApp } from './with-app.ts';
+import { knownAtJson, signalsAt, snapshotAt } from './known-at-read.ts';
 
 function printState(output: Output, plan: Plan, state: DerivedState): void {
   output.out(`${plan.organisation.name} — as of ${state.asOf}`);
@@ -93,7 +94,7 @@ function printCapacity(output: Output, capacity: CapacityState, asOf: string): v
 
 /** The derived state of the applied plan; refused before any plan was applied. */
 async function appliedSnapshot(kit: CommandKit): Promise<Snapshot> {
-  const snapshot = await withApp(kit, (ctx) => deriveSnapshot(ctx.db, ctx.clock.asOf()));
+  const snapshot = await withApp(kit, (ctx) => snapshotAt(kit, ctx));
   if (snapshot === null)
     fail(
       'not_found',
@@ -112,7 +113,7 @@ export function registerStateCommands(program: Command, kit: CommandKit): void {
     )
     .action(async () => {
       const snapshot = await appliedSnapshot(kit);
-      if (kit.json()) printJson(kit.output, strategicView(snapshot));
+      if (kit.json()) printJson(kit.output, { ...strategicView(snapshot), ...knownAtJson(kit) });
       else printState(kit.output, snapshot.plan, snapshot.state);
     });
 
@@ -134,8 +135,8 @@ export function registerStateCommands(program: Command, kit: CommandKit): void {
     .option('--all', 'include resolved signals')
     .action(async (options: { all?: boolean }) => {
       const { signals, snapshot, asOf } = await withApp(kit, async (ctx) => ({
-        signals: await listSignals(ctx.db, options.all === true),
-        snapshot: await deriveSnapshot(ctx.db, ctx.clock.asOf()),
+        signals: await signalsAt(kit, ctx, options.all === true),
+        snapshot: await snapshotAt(kit, ctx),
         asOf: ctx.clock.asOf(),
       }));
       if (kit.json()) {
@@ -155,7 +156,7 @@ export function registerStateCommands(program: Command, kit: CommandKit): void {
     .argument('<id>', 'an id such as M-GOLIVE, K-SAVINGS, ERP-17 or IT')
     .action(async (id: string) => {
       const { asOf, explained } = await withApp(kit, async (ctx) => {
-        const snapshot = await deriveSnapshot(ctx.db, ctx.clock.asOf());
+        const snapshot = await snapshotAt(kit, ctx);
         if (snapshot === null) fail('not_found', 'No plan has been applied yet', { path: 'plan' });
         return {
           asOf: snapshot.state.asOf,
