@@ -188,6 +188,19 @@ function policyTable(demoPlan: string): Record<string, Rule> {
       params: { id: 'K-PLANT3-COST' },
       hidden: ['omar', 'sam', 'priya'],
     },
+    // Stage gates (issue 13 part 1): anyone who sees an initiative reads its gate; only the
+    // gate's owner (Dana, by R-COST's go_no_go) decides; I-ERP's milestones are not done: 409.
+    'GET /api/v1/initiatives/{id}/gate': {
+      allow: 'anyone',
+      params: { id: 'I-DIVEST' },
+      hidden: ['omar', 'sam', 'priya'],
+    },
+    'POST /api/v1/initiatives/{id}/gate': {
+      allow: ['dana'],
+      params: { id: 'I-ERP' },
+      body: { decision: 'go', note: 'matrix' },
+    },
+    'GET /api/v1/portfolio': { allow: 'anyone' },
   };
 }
 

@@ -261,7 +261,7 @@ describe.each(TEST_DATABASES)('stage gates over the API on $name', (kind) => {
   it('raises a governance signal when a plan apply skips a gate: in delivery without approval', async () => {
     const text = await readFile(DEMO_FILES.plan, 'utf8');
     const skipped = text.replace(
-      /(objectives: \[O-MAINT, O-CUSTOMER\]\n(?:.*\n)*?    stage: )defined/,
+      /(objectives: \[O-MAINT, O-CUSTOMER\]\n(?:.*\n)*? {4}stage: )defined/,
       '$1in_delivery',
     );
     expect(skipped).not.toBe(text);

@@ -613,6 +613,12 @@ function holdersOf(plan: Plan, person: Person | null, action: Action): Holders |
       return { roles: ['admin'], people: [], what: 'manage sites and their secrets' };
     case 'audit.read':
       return { roles: ['admin', 'finance_controller'], people: [], what: 'read the audit log' };
+    case 'gate.pass':
+      return {
+        roles: [],
+        people: [action.owner],
+        what: `pass or stop the gate of ${action.initiative}`,
+      };
     case 'review.read': {
       // A pack shows only confidential initiatives every attendee was cleared for; whoever reads
       // it must be cleared for each of them too (an attendee added later included).
