@@ -79,7 +79,7 @@ describe.each(TEST_DATABASES)('the audit log over the API on $name', (kind) => {
       'lena',
       'POST',
       '/api/v1/push/kpi-actuals',
-      { actuals: [{ kpi: 'K-SAVINGS', period: '2026-08', value: 123_456 }] },
+      { actuals: [{ kpi: 'K-SAVINGS', period: '2026-10', value: 123_456 }] },
       { 'user-agent': 'audit-test/1.0' },
     );
     expect(pushed.status).toBe(200);
@@ -93,8 +93,8 @@ describe.each(TEST_DATABASES)('the audit log over the API on $name', (kind) => {
     });
     const before = (entry!.before as { actuals: Record<string, number> }).actuals;
     const after = (entry!.after as { actuals: Record<string, number> }).actuals;
-    expect(after['2026-08']).toBe(123_456);
-    expect(before['2026-08']).not.toBe(123_456);
+    expect(after['2026-10']).toBe(123_456);
+    expect(before['2026-10']).not.toBe(123_456);
     // Only the fields that changed are kept for an update.
     expect(Object.keys(entry!.after as object)).toEqual(['actuals']);
   });

@@ -201,6 +201,15 @@ function policyTable(demoPlan: string): Record<string, Rule> {
       body: { decision: 'go', note: 'matrix' },
     },
     'GET /api/v1/portfolio': { allow: 'anyone' },
+    // Locked periods (issue 13 part 4): anyone reads which are closed; controllers close, adjust.
+    'GET /api/v1/periods': { allow: 'anyone' },
+    'GET /api/v1/periods/{period}': { allow: 'anyone', params: { period: '2026-08' } },
+    'POST /api/v1/periods/{period}/close': { allow: ['lena'], params: { period: '2026-09' } },
+    'POST /api/v1/periods/{period}/adjustments': {
+      allow: ['lena'],
+      params: { period: '2026-08' },
+      body: { kpi: 'K-OTD', amount: 0.1, reason: 'matrix' },
+    },
   };
 }
 

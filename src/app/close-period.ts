@@ -8,7 +8,7 @@ import {
   frozenEntries,
   parseClosablePeriod,
 } from '../core/governance/locked-periods.ts';
-import { insertClosedPeriod, listClosedPeriods } from '../store/period-store.ts';
+import { findClosedPeriod, insertClosedPeriod, listClosedPeriods } from '../store/period-store.ts';
 import type { AppContext } from './context.ts';
 import { type ActorLike, write } from './write.ts';
 
@@ -66,4 +66,13 @@ function alreadyClosed(
     `${label} is${inside} closed already (by ${covering.closedByName} on ${covering.closedAt.slice(0, 10)}): a closed period stays closed; correct a figure with an adjustment`,
     { path: '$.period' },
   );
+}
+
+/** Closes the period unless it is closed already (the demo's August, loaded again). */
+export async function ensurePeriodClosed(
+  ctx: AppContext,
+  label: string,
+  actor: ActorLike,
+): Promise<void> {
+  if ((await findClosedPeriod(ctx.db, label)) === null) await closePeriod(ctx, label, actor);
 }

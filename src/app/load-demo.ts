@@ -6,6 +6,7 @@ import { writeSetting } from '../store/setting-store.ts';
 import { ensureDemoJiraSite } from './demo-jira-site.ts';
 import { applyPlan, type ApplyPlanResult } from './apply-plan.ts';
 import { pinnedClock } from './clock.ts';
+import { ensurePeriodClosed } from './close-period.ts';
 import type { AppContext } from './context.ts';
 import { ingestWorkItemEvents, type IngestResult } from './ingest-work.ts';
 
@@ -21,6 +22,9 @@ export const DEMO_FILES = {
     new URL('../../demo/jira/erp-17-due-date-restored.json', import.meta.url),
   ),
 };
+
+/** The reporting period the demo has closed (docs/GOVERNANCE.md "Locked periods"). */
+export const DEMO_CLOSED_PERIOD = '2026-08';
 
 /** The Jira site id the demo's work items come from. */
 export const DEMO_SOURCE = 'demo';
@@ -46,5 +50,7 @@ export async function loadDemo(
   const work = await ingestWorkItemEvents(demoCtx, batch.entries);
   // The demo's Jira site: its webhooks are signed with the documented demo secret.
   await ensureDemoJiraSite(demoCtx);
+  // August 2026 is closed by Lena, the finance controller: its figures are frozen.
+  await ensurePeriodClosed(demoCtx, DEMO_CLOSED_PERIOD, 'lena');
   return { plan: planResult, work, asOf: pinned };
 }

@@ -12,6 +12,15 @@ import { parsePeriod } from '../core/period.ts';
 import { findClosedPeriod, listAdjustments, listClosedPeriods } from '../store/period-store.ts';
 import type { AppContext } from './context.ts';
 
+/** Whether the reader sees a KPI, an initiative or a milestone (the access policy's answer). */
+export type Sight = (kind: 'kpi' | 'initiative' | 'milestone', id: string) => boolean;
+
+function seesFigure(sees: Sight, figure: FigureRef): boolean {
+  return figure.kind === 'kpi_actual'
+    ? sees('kpi', figure.kpi)
+    : sees('initiative', figure.initiative);
+}
+
 /** A closed period as listed: which, by whom, when, how many figures it froze. */
 export interface ClosedPeriodSummary {
   period: string;
@@ -55,7 +64,11 @@ export async function listPeriods(ctx: AppContext): Promise<ClosedPeriodSummary[
 }
 
 /** A closed period: its frozen figures with their adjustments beside them, and the forecast then. */
-export async function showPeriod(ctx: AppContext, label: string): Promise<PeriodView> {
+export async function showPeriod(
+  ctx: AppContext,
+  label: string,
+  sees: Sight = () => true,
+): Promise<PeriodView> {
   if (parsePeriod(label) === null)
     fail(
       'plan.bad_period',
@@ -66,9 +79,12 @@ export async function showPeriod(ctx: AppContext, label: string): Promise<Period
     );
   const closed = await findClosedPeriod(ctx.db, label);
   if (closed === null) fail('period.not_closed', `${label} is not closed`, { path: '$.period' });
-  const adjustments = await listAdjustments(ctx.db, label);
+  const adjustments = (await listAdjustments(ctx.db, label)).filter((a) =>
+    seesFigure(sees, a.figure),
+  );
   const seen = new Map<string, FigureRef>();
-  for (const e of frozenEntries(closed.figures)) seen.set(figureKey(e.figure), e.figure);
+  for (const e of frozenEntries(closed.figures))
+    if (seesFigure(sees, e.figure)) seen.set(figureKey(e.figure), e.figure);
   for (const a of adjustments)
     if (!seen.has(figureKey(a.figure))) seen.set(figureKey(a.figure), a.figure);
   const frozen = new Map(frozenEntries(closed.figures).map((e) => [figureKey(e.figure), e.value]));
@@ -84,7 +100,10 @@ export async function showPeriod(ctx: AppContext, label: string): Promise<Period
     closedBy: closed.closedBy,
     closedByName: closed.closedByName,
     closedAt: closed.closedAt,
-    forecast: closed.forecast,
+    forecast: {
+      kpis: closed.forecast.kpis.filter((k) => sees('kpi', k.kpi)),
+      milestones: closed.forecast.milestones.filter((m) => sees('milestone', m.milestone)),
+    },
     figures,
     adjustments,
   };

@@ -14,6 +14,7 @@ import { registerStateCommands } from './state-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
 import { registerScheduleCommands } from './schedule-commands.ts';
 import { registerTokenCommands } from './token-commands.ts';
+import { registerPeriodCommands } from './period-commands.ts';
 import { registerBaselineCommands } from './baseline-commands.ts';
 
 /** Global options every command reads. */
@@ -83,6 +84,7 @@ export function buildProgram(
   registerDecisionCommands(program, kit);
   registerIncidentCommands(program, kit);
   registerAuditCommands(program, kit);
+  registerPeriodCommands(program, kit);
   registerGateCommands(program, kit);
   registerTokenCommands(program, kit);
   registerScheduleCommands(program, kit);

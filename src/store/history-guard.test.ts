@@ -22,6 +22,8 @@ const HISTORY = [
   'decision_event',
   'decision_event_told',
   'scenario',
+  'closed_period',
+  'period_adjustment',
 ];
 /** Tables the demo does not write. */
 const EMPTY_IN_DEMO = [
@@ -30,6 +32,7 @@ const EMPTY_IN_DEMO = [
   'decision_event',
   'decision_event_told',
   'scenario',
+  'period_adjustment',
 ];
 
 /** A column of each table an UPDATE can name (`at` where none is given). */
@@ -38,6 +41,8 @@ const TOUCHED_COLUMN: Record<string, string> = {
   decision_option: 'title',
   decision_event_told: 'told_at',
   scenario: 'created_at',
+  closed_period: 'closed_at',
+  period_adjustment: 'adjusted_at',
 };
 
 async function count(db: Database, table: string): Promise<number> {
