@@ -393,7 +393,7 @@ export function PlanEditorPage() {
       const n = result.changes.length;
       const what = result.changes
         .slice(0, 4)
-        .map((c) => `${c.action} ${c.collection.replace(/s$/, '')} ${c.id}`)
+        .map((c) => `${c.collection.replace(/s$/, '')} ${c.id} ${c.action}`)
         .join(', ');
       setSaved({
         text: remove

@@ -16,6 +16,7 @@ import type { DecisionKind, DependencyType, Role } from '../../core/domain/plan.
 import type { Draft } from './drafts.ts';
 import { PeriodRows } from './period-rows.tsx';
 import { fieldError, type FormProblems } from './problems.ts';
+import { DateField } from '../components/date-field.tsx';
 
 export interface Option {
   value: string;
@@ -115,18 +116,16 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
             error={err('parent')}
           />
           <Group grow gap="sm" align="flex-start">
-            <TextInput
-              type="date"
+            <DateField
               label="Horizon start"
               value={draft.start}
-              onChange={(e) => onChange({ ...draft, start: e.currentTarget.value })}
+              onChange={(start) => onChange({ ...draft, start })}
               error={err('horizon')}
             />
-            <TextInput
-              type="date"
+            <DateField
               label="Horizon end"
               value={draft.end}
-              onChange={(e) => onChange({ ...draft, end: e.currentTarget.value })}
+              onChange={(end) => onChange({ ...draft, end })}
               error={err('horizon') === undefined ? undefined : ' '}
             />
           </Group>
@@ -306,12 +305,11 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
             data-autofocus={isNew ? undefined : true}
           />
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <TextInput
-              type="date"
+            <DateField
               label="Planned date"
               description="The baseline"
               value={draft.plannedDate}
-              onChange={(e) => onChange({ ...draft, plannedDate: e.currentTarget.value })}
+              onChange={(plannedDate) => onChange({ ...draft, plannedDate })}
               required
               error={err('plannedDate')}
             />

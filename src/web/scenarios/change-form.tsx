@@ -16,6 +16,7 @@ import {
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
 import { CrossIcon } from '../components/icons.tsx';
 import { type ChangeDraft, type LeverField, leverOf, type RowProblems } from './levers.ts';
+import { DateField } from '../components/date-field.tsx';
 
 export interface Choice {
   value: string;
@@ -115,14 +116,7 @@ function FieldInput({
         />
       );
     case 'date':
-      return (
-        <TextInput
-          {...common}
-          type="date"
-          value={text}
-          onChange={(e) => onChange(e.currentTarget.value)}
-        />
-      );
+      return <DateField {...common} value={text} onChange={onChange} />;
     case 'number':
       return (
         <NumberInput
