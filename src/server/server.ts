@@ -56,7 +56,6 @@ import { registerPeriodRoutes } from './routes/periods.ts';
 import { registerGateRoutes } from './routes/gates.ts';
 import { registerReviewRoutes } from './routes/reviews.ts';
 import { publishDuePacks } from '../app/review-packs.ts';
-import { registerGateRoutes } from './routes/gates.ts';
 import { registerBaselineRoutes } from './routes/baselines.ts';
 import { oidcProvider } from '../app/oidc-sign-in.ts';
 import type { OidcConfig } from '../app/access-config.ts';
@@ -331,7 +330,6 @@ export async function buildServer(
   registerPeriodRoutes(app, ctx);
   registerGateRoutes(app, ctx);
   registerReviewRoutes(app, ctx, transports ?? null);
-  registerGateRoutes(app, ctx);
   registerBaselineRoutes(app, ctx);
   registerScenarioRoutes(app, ctx);
   registerJiraRoutes(app, ctx);

@@ -643,12 +643,6 @@ function holdersOf(plan: Plan, person: Person | null, action: Action): Holders |
         people: [...action.attendees],
         what: `publish a pack of ${action.review}`,
       };
-    case 'gate.pass':
-      return {
-        roles: [],
-        people: [action.owner],
-        what: `pass or stop the gate of ${action.initiative}`,
-      };
     case 'baseline.save':
       return {
         roles: ['strategy_office', 'admin'],
