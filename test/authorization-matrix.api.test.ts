@@ -210,6 +210,19 @@ function policyTable(demoPlan: string): Record<string, Rule> {
       params: { period: '2026-08' },
       body: { kpi: 'K-OTD', amount: 0.1, reason: 'matrix' },
     },
+    // Review packs (issue 13 part 6): the reviews for anyone; a review's packs for its attendees
+    // (Dana, Marco, Priya, Sam, Lena) and the executives and strategy office; publishing for the
+    // attendees, the strategy office and admins. Dana's publish makes the 2026-09-14 pack read next.
+    'GET /api/v1/reviews': { allow: 'anyone' },
+    'GET /api/v1/reviews/{id}/packs': {
+      allow: ['dana', 'lena', 'sam', 'priya'],
+      params: { id: 'REV-OPS' },
+    },
+    'POST /api/v1/reviews/{id}/packs': { allow: [...PEOPLE], params: { id: 'REV-OPS' } },
+    'GET /api/v1/review-packs/{packId}': {
+      allow: ['dana', 'lena', 'sam', 'priya'],
+      params: { packId: 'RP-REV-OPS-2026-09-14' },
+    },
   };
 }
 
