@@ -45,6 +45,9 @@ const ScenariosPage = lazy(() =>
 const AuditPage = lazy(() =>
   import('./pages/audit-page.tsx').then((m) => ({ default: m.AuditPage })),
 );
+const PeriodsPage = lazy(() =>
+  import('./pages/periods-page.tsx').then((m) => ({ default: m.PeriodsPage })),
+);
 const ChangesPage = lazy(() =>
   import('./pages/changes-page.tsx').then((m) => ({ default: m.ChangesPage })),
 );
@@ -111,6 +114,7 @@ export function App() {
             <Route path="/units/:id" element={<UnitPage />} />
             <Route path="/plan" element={<PlanEditorPage />} />
             <Route path="/audit" element={<AuditPage />} />
+            <Route path="/periods" element={<PeriodsPage />} />
             <Route path="/changes" element={<ChangesPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -77,6 +77,12 @@ const NAV = [
     // Admins and finance controllers (docs/SECURITY.md): nobody else is offered it.
     permission: 'audit.read',
   },
+  {
+    to: '/periods',
+    label: 'Closed periods',
+    icon: ClockIcon,
+    match: (p: string) => p.startsWith('/periods'),
+  },
 ];
 
 function initials(name: string): string {
