@@ -15,6 +15,8 @@ import { StatusBadge } from '../components/status-badge.tsx';
 import { formatDate, formatSigned, formatValue } from '../format/format.ts';
 import { useLive } from '../live/live-context.tsx';
 import { useApi } from '../live/use-api.ts';
+import { useKnownAtIndex } from '../api/known-at.ts';
+import { KnownAtControl } from '../components/known-at-control.tsx';
 import { useMilestoneDrivers } from '../live/use-milestone-drivers.ts';
 import { useStateIndex } from '../live/use-state-index.ts';
 
@@ -60,7 +62,7 @@ function describeDriver(driver: MilestoneDriver | undefined) {
 /** An initiative: milestone timeline with the driving chain, linked work, budget, owners. */
 export function InitiativePage() {
   const { id = '' } = useParams();
-  const index = useStateIndex();
+  const index = useKnownAtIndex(useStateIndex());
   const live = useLive();
   const plan = useApi<PlanFile>('/api/v1/plan');
   const found = index?.initiatives.get(id);
@@ -153,6 +155,7 @@ export function InitiativePage() {
       }
       testId="initiative-page"
     >
+      <KnownAtControl />
       <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md">
         <Card>
           <Text size="xs" c="dimmed" fw={700} tt="uppercase">

@@ -12,14 +12,17 @@ import { Failed, Loading, Page } from '../components/page.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { formatDate, formatInstant, formatSigned, formatValue } from '../format/format.ts';
 import { useApi } from '../live/use-api.ts';
+import { useKnownAtIndex, useKnownAtPath } from '../api/known-at.ts';
+import { KnownAtControl } from '../components/known-at-control.tsx';
+import { KpiForecastHistory } from '../components/kpi-forecast-history.tsx';
 import { useLabels, useStateIndex } from '../live/use-state-index.ts';
 
 /** A KPI: actuals, forecast built from benefits, target per period; and what moved it last. */
 export function KpiPage() {
   const { id = '' } = useParams();
-  const index = useStateIndex();
+  const index = useKnownAtIndex(useStateIndex());
   const labels = useLabels();
-  const explained = useApi<Explained<unknown, unknown>>(apiPath('kpis', id));
+  const explained = useApi<Explained<unknown, unknown>>(useKnownAtPath(apiPath('kpis', id)));
   const plan = useApi<PlanFile>('/api/v1/plan');
   const history = useApi<SignalList>('/api/v1/signals?status=all');
   const benefitLabel = useCallback(
@@ -62,6 +65,7 @@ export function KpiPage() {
       actions={<StatusBadge status={kpi.status} size="xl" />}
       testId="kpi-page"
     >
+      <KnownAtControl />
       <Text size="sm" c="dimmed">
         Owner {kpi.owner?.name ?? '—'} · {kpi.status?.reason}
       </Text>
@@ -78,6 +82,7 @@ export function KpiPage() {
           <KpiChart kpi={kpi} benefitLabel={benefitLabel} />
         </Stack>
       </Card>
+      <KpiForecastHistory kpiId={id} />
       <Card component="section" aria-labelledby="kpi-last-change" data-testid="kpi-last-change">
         <Stack gap="sm">
           <Title order={2} id="kpi-last-change" className="section-title">

@@ -13,15 +13,19 @@ import { StatusBadge } from '../components/status-badge.tsx';
 import { formatDate } from '../format/format.ts';
 import { useLive } from '../live/live-context.tsx';
 import { useApi } from '../live/use-api.ts';
+import { useKnownAtIndex, useKnownAtPath } from '../api/known-at.ts';
+import { KnownAtControl } from '../components/known-at-control.tsx';
 import { useLabels, useStateIndex } from '../live/use-state-index.ts';
 
 /** An objective: its status and why, its KPIs with charts, the initiatives serving it. */
 export function ObjectivePage() {
   const { id = '' } = useParams();
-  const index = useStateIndex();
+  const index = useKnownAtIndex(useStateIndex());
   const live = useLive();
   const labels = useLabels();
-  const explained = useApi<Explained<Objective, unknown>>(apiPath('objectives', id));
+  const explained = useApi<Explained<Objective, unknown>>(
+    useKnownAtPath(apiPath('objectives', id)),
+  );
   if (index === null) return <Loading />;
   const found = index.objectives.get(id);
   if (found === undefined) {
@@ -43,6 +47,7 @@ export function ObjectivePage() {
       actions={<StatusBadge status={objective.status} size="xl" />}
       testId="objective-page"
     >
+      <KnownAtControl />
       <SimpleGrid cols={{ base: 1, md: 3 }} spacing="md">
         <Card>
           <Text size="xs" c="dimmed" fw={700} tt="uppercase">

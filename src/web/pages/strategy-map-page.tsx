@@ -19,6 +19,8 @@ import { count, formatAge, formatDate, formatInstant, STATUS_LABEL } from '../fo
 import { useLive } from '../live/live-context.tsx';
 import { useMe } from '../live/session-context.tsx';
 import { useApi } from '../live/use-api.ts';
+import { useKnownAtLive } from '../api/known-at.ts';
+import { KnownAtControl } from '../components/known-at-control.tsx';
 import { useLabels } from '../live/use-state-index.ts';
 
 /** One objective of the tree, with its KPIs, initiatives and child objectives. */
@@ -140,7 +142,7 @@ function tally(objectives: ObjectiveView[]) {
 
 /** Home: the objective tree with derived status, KPI charts, and what waits on me. */
 export function StrategyMapPage() {
-  const live = useLive();
+  const live = useKnownAtLive(useLive());
   const me = useMe();
   const labels = useLabels();
   const openDecisions = useApi<DecisionList>('/api/v1/decisions?status=open');
@@ -185,6 +187,7 @@ export function StrategyMapPage() {
       eyebrow={live.state.organisation.name}
       testId="strategy-map"
     >
+      <KnownAtControl />
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="md" className="summary-strip">
         {(['on_track', 'at_risk', 'off_track'] as const).map((s) => (
           <Card key={s} padding="md" className="summary-card">
