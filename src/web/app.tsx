@@ -51,6 +51,9 @@ const PeriodsPage = lazy(() =>
 const ChangesPage = lazy(() =>
   import('./pages/changes-page.tsx').then((m) => ({ default: m.ChangesPage })),
 );
+const PortfolioPage = lazy(() =>
+  import('./pages/portfolio-page.tsx').then((m) => ({ default: m.PortfolioPage })),
+);
 const PlanEditorPage = lazy(() =>
   import('./pages/plan-editor-page.tsx').then((m) => ({ default: m.PlanEditorPage })),
 );
@@ -102,6 +105,7 @@ export function App() {
             <Route path="/sign-in" element={<AfterSignIn />} />
             <Route path="/objectives/:id" element={<ObjectivePage />} />
             <Route path="/kpis/:id" element={<KpiPage />} />
+            <Route path="/initiatives" element={<PortfolioPage />} />
             <Route path="/initiatives/:id" element={<InitiativePage />} />
             <Route path="/milestones/:id" element={<MilestonePage />} />
             <Route path="/work-items/:key" element={<WorkItemPage />} />

@@ -34,6 +34,12 @@ import { LiveNotices } from './live-notices.tsx';
 const NAV = [
   { to: '/', label: 'Strategy map', icon: MapIcon, match: (p: string) => p === '/' },
   {
+    to: '/initiatives',
+    label: 'Portfolio',
+    icon: CheckIcon,
+    match: (p: string) => p === '/initiatives',
+  },
+  {
     to: '/signals',
     label: 'Signals',
     icon: BellIcon,

@@ -11,6 +11,7 @@ import {
   type TimelineMilestone,
 } from '../components/milestone-timeline.tsx';
 import { Loading, Page } from '../components/page.tsx';
+import { StageGate } from '../components/stage-gate.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { formatDate, formatSigned, formatValue } from '../format/format.ts';
 import { useLive } from '../live/live-context.tsx';
@@ -155,6 +156,7 @@ export function InitiativePage() {
       }
       testId="initiative-page"
     >
+      <StageGate id={initiative.id} />
       <KnownAtControl />
       <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md">
         <Card>
