@@ -223,6 +223,29 @@ function policyTable(demoPlan: string): Record<string, Rule> {
       allow: ['dana', 'lena', 'sam', 'priya'],
       params: { packId: 'RP-REV-OPS-2026-09-14' },
     },
+    // Money and validated value (issue 13 parts 2 and 3): anyone reads what they see; only a
+    // finance controller who does not own the benefit's initiative validates (Lena).
+    'GET /api/v1/money': { allow: 'anyone' },
+    'GET /api/v1/initiatives/{id}/money': {
+      allow: 'anyone',
+      params: { id: 'I-DIVEST' },
+      hidden: ['omar', 'sam', 'priya'],
+    },
+    'GET /api/v1/objectives/{id}/money': {
+      allow: 'anyone',
+      params: { id: 'O-PORTFOLIO' },
+      hidden: ['omar', 'sam', 'priya'],
+    },
+    'GET /api/v1/benefits/{id}/value': {
+      allow: 'anyone',
+      params: { id: 'B-DIVEST-COST' },
+      hidden: ['omar', 'sam', 'priya'],
+    },
+    'POST /api/v1/benefits/{id}/validations': {
+      allow: ['lena'],
+      params: { id: 'B-ERP-INVOICING' },
+      body: { period: '2026-08', amount: 41000, note: 'matrix' },
+    },
   };
 }
 

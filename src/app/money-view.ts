@@ -20,22 +20,26 @@ import type { Snapshot } from './derive.ts';
 /**
  * Money and value as a person may see them (docs/GOVERNANCE.md): the portfolio, an objective, an
  * initiative, a benefit. Initiatives they do not see (confidential ones among them) are left out
- * of every roll-up; an item they do not see is not found.
+ * of every roll-up; an item they do not see is not found. `seen` null: everything (the command
+ * line, which holds the database).
  */
+
+const sees = (seen: Visibility | null, kind: 'initiative' | 'objective' | 'benefit', id: string) =>
+  seen === null || seen.sees(kind, id);
 
 /** The portfolio's money: the initiatives and objectives the viewer sees, and their totals. */
 export async function moneyOfPortfolio(
   db: Queryable,
   snapshot: Snapshot,
-  seen: Visibility,
+  seen: Visibility | null,
 ): Promise<PortfolioMoney> {
   const values = portfolioValue(snapshot.plan, snapshot.state, await listValueValidations(db));
   return portfolioMoney(
     snapshot.plan,
     snapshot.state,
-    values.filter((v) => seen.ids.benefits.has(v.benefit)),
-    seen.ids.initiatives,
-    seen.ids.objectives,
+    values.filter((v) => sees(seen, 'benefit', v.benefit)),
+    seen?.ids.initiatives,
+    seen?.ids.objectives,
   );
 }
 
@@ -43,15 +47,15 @@ export async function moneyOfPortfolio(
 export async function moneyOfInitiative(
   db: Queryable,
   snapshot: Snapshot,
-  seen: Visibility,
+  seen: Visibility | null,
   id: string,
 ): Promise<{ asOf: string; money: InitiativeMoney; benefits: BenefitValue[] }> {
   const initiative = snapshot.plan.initiatives.find((i) => i.id === id);
-  if (initiative === undefined || !seen.sees('initiative', id))
+  if (initiative === undefined || !sees(seen, 'initiative', id))
     fail('not_found', `there is no initiative '${id}'`, { path: 'id' });
   const validations = await listValueValidations(db);
   const benefits = portfolioValue(snapshot.plan, snapshot.state, validations).filter(
-    (v) => v.initiative === id && seen.ids.benefits.has(v.benefit),
+    (v) => v.initiative === id && sees(seen, 'benefit', v.benefit),
   );
   return {
     asOf: snapshot.state.asOf,
@@ -64,7 +68,7 @@ export async function moneyOfInitiative(
 export async function moneyOfObjective(
   db: Queryable,
   snapshot: Snapshot,
-  seen: Visibility,
+  seen: Visibility | null,
   id: string,
 ): Promise<{
   asOf: string;
@@ -72,7 +76,7 @@ export async function moneyOfObjective(
   money: ObjectiveMoney;
   initiatives: InitiativeMoney[];
 }> {
-  if (!snapshot.plan.objectives.some((o) => o.id === id) || !seen.sees('objective', id))
+  if (!snapshot.plan.objectives.some((o) => o.id === id) || !sees(seen, 'objective', id))
     fail('not_found', `there is no objective '${id}'`, { path: 'id' });
   const portfolio = await moneyOfPortfolio(db, snapshot, seen);
   const money = portfolio.objectives.find((o) => o.objective === id)!;
@@ -89,11 +93,11 @@ export async function moneyOfObjective(
 export async function valueOfBenefit(
   db: Queryable,
   snapshot: Snapshot,
-  seen: Visibility,
+  seen: Visibility | null,
   id: string,
 ): Promise<BenefitValue & { asOf: string; validations: ValueValidation[] }> {
   const benefit = snapshot.plan.benefits.find((b) => b.id === id);
-  if (benefit === undefined || !seen.sees('benefit', id))
+  if (benefit === undefined || !sees(seen, 'benefit', id))
     fail('not_found', `there is no benefit '${id}'`, { path: 'id' });
   const validations = await listValueValidations(db, id);
   return {

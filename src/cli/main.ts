@@ -4,6 +4,7 @@ import { processOutput, reportError, type Output } from './output.ts';
 import { registerDecisionCommands } from './decision-commands.ts';
 import { registerIncidentCommands } from './incident-commands.ts';
 import { registerAuditCommands } from './audit-commands.ts';
+import { registerMoneyCommands } from './money-commands.ts';
 import { registerReviewCommands } from './review-commands.ts';
 import { registerGateCommands } from './gate-commands.ts';
 import { registerPlanCommands } from './plan-commands.ts';
@@ -85,6 +86,7 @@ export function buildProgram(
   registerDecisionCommands(program, kit);
   registerIncidentCommands(program, kit);
   registerAuditCommands(program, kit);
+  registerMoneyCommands(program, kit);
   registerReviewCommands(program, kit);
   registerPeriodCommands(program, kit);
   registerGateCommands(program, kit);
