@@ -233,8 +233,10 @@ export async function portfolioFor(
       owners: [],
     };
   const seen = viewer.seen.ids.initiatives;
-  const portfolio = portfolioByStage(snapshot.plan, await gateFacts(ctx.db, snapshot), (id) =>
-    seen.has(id),
+  const portfolio = portfolioByStage(
+    snapshot.plan,
+    await gateFacts(ctx.db, snapshot),
+    (id) => personId === null || seen.has(id),
   );
   const statuses: PortfolioView['statuses'] = {};
   for (const stage of portfolio.stages)

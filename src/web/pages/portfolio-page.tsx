@@ -39,6 +39,18 @@ interface PortfolioView {
 
 type Sort = 'money' | 'date';
 
+/** A gate criterion's id in words. */
+const CRITERION_WORDS: Record<string, string> = {
+  owner: 'an owner',
+  objectives: 'objectives served',
+  budget: 'a budget',
+  benefits: 'benefits',
+  milestones: 'milestones',
+  approval: 'an approval recorded',
+  milestones_done: 'every milestone done',
+  value_validated: 'validated value',
+};
+
 const STATUSES: Status[] = ['on_track', 'at_risk', 'off_track'];
 
 function isStatus(value: string): value is Status {
@@ -231,7 +243,7 @@ export function PortfolioPage() {
                         ) : (
                           <Text size="sm" c="red.9">
                             Blocked at {stageLabel(i.gate).toLowerCase()}: missing{' '}
-                            {i.missing.join(', ')}
+                            {i.missing.map((m) => CRITERION_WORDS[m] ?? m).join(', ')}
                           </Text>
                         )}
                       </Table.Td>
