@@ -171,16 +171,18 @@ describe('capacity in the browser', { timeout: 120_000 }, () => {
         'UnitIT167% of capacityIT is at 167% in weeks 41–43 (10 against a capacity of 6 a week), taken by I-ERP (4), I-MAINT (3) and I-PROC (3)',
       );
       expect(steps[1]).toBe(
-        'InitiativeI-ERP4 FTE a weekI-ERP takes up to 4 FTE a week of IT in weeks 41–43',
+        'InitiativeERP migration (I-ERP)4 FTE a weekI-ERP takes up to 4 FTE a week of IT in weeks 41–43',
       );
       expect(steps[3]).toBe(
-        'InitiativeI-PROC3 FTE a weekI-PROC takes up to 3 FTE a week of IT in weeks 41–43',
+        'InitiativeProcurement consolidation (I-PROC)3 FTE a weekI-PROC takes up to 3 FTE a week of IT in weeks 41–43',
       );
       expect(steps[5]).toBe(
-        'MilestoneM-PURCHlevelled to 16 Nov 2026M-PURCH moves 1 week to 2026-11-16 because IT is at 167% in weeks 41–43, taken by I-ERP, I-MAINT and I-PROC (2026-11-09 without it)',
+        'MilestoneCentralised purchasing live (M-PURCH)levelled to 16 Nov 2026M-PURCH moves 1 week to 16 Nov 2026 because IT is at 167% in weeks 41–43, taken by I-ERP, I-MAINT and I-PROC (9 Nov 2026 without it)',
       );
-      expect(steps[6]).toMatch(/^KPIK-SAVINGS\$120,000 lost to capacity/);
-      expect(steps[7]).toMatch(/^ObjectiveO-COSTDana Whitfield decidesTrade-off: IT's capacity/);
+      expect(steps[6]).toMatch(/^KPIRealised cost savings \(K-SAVINGS\)\$120,000 lost to capacity/);
+      expect(steps[7]).toMatch(
+        /^ObjectiveCut operating cost by \$4M in FY2026 \(O-COST\)Dana Whitfield decidesTrade-off: IT's capacity/,
+      );
       expect(steps[7]).toContain('Dana Whitfield decides, as owner of O-COST');
       await checkAxe(page, 'signals, with the capacity signal');
 

@@ -132,7 +132,7 @@ describe('decisions in the browser', { timeout: 120_000 }, () => {
     await incident
       .getByTestId('incident-effects')
       .getByText(
-        'ERP go-live, plant 1 (M-GOLIVE): forecast 2026-10-26, 15 working days (21 calendar days) after its plan 2026-10-05',
+        'ERP go-live, plant 1 (M-GOLIVE): forecast 26 Oct 2026, 15 working days (21 calendar days) after its plan 5 Oct 2026',
       )
       .waitFor();
     await expectAxeClean(page, 'strategy map with an incident open');

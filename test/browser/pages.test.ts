@@ -185,8 +185,8 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     expect(await page.getByTestId('signal-card').count()).toBe(5);
     const chain = card.getByTestId('cause-chain');
     for (const text of [
-      'ERP-17 due date moved 2026-10-02 → 2026-10-23 (+21 days)',
-      'M-GOLIVE forecast 2026-10-26, +15 working days (plan 2026-10-05)',
+      'ERP-17 due date moved 2 Oct 2026 → 23 Oct 2026 (+21 calendar days)',
+      'M-GOLIVE forecast 26 Oct 2026, +15 working days (plan 5 Oct 2026)',
       'O-COST at risk',
     ]) {
       await chain.getByText(text).waitFor();
@@ -226,7 +226,12 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await page.locator('[data-testid="kpi-card-K-SAVINGS"][data-status="off_track"]').waitFor();
     await page.getByRole('button', { name: "Restore ERP-17's due date" }).click();
     await page.locator('[data-testid="kpi-card-K-SAVINGS"][data-status="on_track"]').waitFor();
-    await page.getByTestId('live-notice').getByText('K-SAVINGS: Off track → On track').waitFor();
+    await page.getByTestId('live-notice').getByRole('link', { name: 'What changed' }).click();
+    await page
+      .getByTestId('change')
+      .first()
+      .getByText('Realised cost savings (K-SAVINGS): Off track → On track')
+      .waitFor();
     expect(errors).toEqual([]);
   });
 
@@ -256,7 +261,9 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await page
       .getByTestId('plan-saved')
-      .getByText('Saved objective O-CUSTOMER: 1 change.')
+      .getByText(
+        /^Saved objective O-CUSTOMER, by Lena Hoffmann: 1 change \(objective O-CUSTOMER updated\)\./,
+      )
       .waitFor();
     await page.getByRole('link', { name: 'Strategy map', exact: true }).click();
     await page.getByRole('heading', { name: 'Ship on time, every time, everywhere' }).waitFor();

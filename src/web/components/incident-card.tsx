@@ -13,7 +13,7 @@ import {
 import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Incident } from '../api/incident-types.ts';
-import { count, formatDate, formatValue } from '../format/format.ts';
+import { count, formatDate, formatValue, readableText } from '../format/format.ts';
 
 const GROUPS = [
   ['milestones', 'Milestones'],
@@ -59,7 +59,7 @@ export function IncidentCard({
           Incident · {count(incident.signals.length, 'signal')}
         </Text>
         <Title order={headingLevel === 'h2' ? 2 : 3} id={titleId} fz="md" className="card-title">
-          {incident.headline}
+          {readableText(incident.headline)}
         </Title>
         <Group gap="xs" data-testid="incident-money">
           <Badge
@@ -118,7 +118,7 @@ export function IncidentCard({
         <Collapse expanded={open} id={effectsId}>
           <Stack gap="xs" data-testid="incident-effects">
             <Text size="sm">
-              <strong>Causes:</strong> {incident.causes.map((c) => c.text).join('; ')}
+              <strong>Causes:</strong> {incident.causes.map((c) => readableText(c.text)).join('; ')}
             </Text>
             {GROUPS.map(([key, label]) =>
               effects[key].length === 0 ? null : (
@@ -128,7 +128,7 @@ export function IncidentCard({
                   </Text>
                   <List size="sm" spacing={2}>
                     {effects[key].map((e) => (
-                      <List.Item key={e.text}>{e.text}</List.Item>
+                      <List.Item key={e.text}>{readableText(e.text)}</List.Item>
                     ))}
                   </List>
                 </Stack>

@@ -59,9 +59,10 @@ export function forecastSentence(
       finish === null ? '' : `, forecast to finish ${formatDate(finish)}`
     }.`;
   }
-  return `${head}: it follows ${label('milestone', driver.predecessor)} (${
-    driver.type === 'FS' ? 'after it finishes' : driver.type
-  }${driver.lagDays === 0 ? '' : `, ${formatDays(driver.lagDays, 'working', false)} later`}).`;
+  const waits = driver.type === 'FS' || driver.type === 'SF' ? 'to finish' : 'to start';
+  return `${head}: it waits for ${label('milestone', driver.predecessor)} ${waits}${
+    driver.lagDays === 0 ? '' : `, then ${formatDays(driver.lagDays, 'working', false)}`
+  }.`;
 }
 
 /**
