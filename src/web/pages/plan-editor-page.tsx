@@ -43,6 +43,7 @@ const SINGULAR: Record<EditableCollection, string> = {
   initiatives: 'initiative',
   milestones: 'milestone',
   dependencies: 'dependency',
+  benefits: 'benefit',
   decisionRights: 'decision right',
 };
 
@@ -52,6 +53,7 @@ const TABS: { value: EditableCollection; label: string }[] = [
   { value: 'initiatives', label: 'Initiatives' },
   { value: 'milestones', label: 'Milestones' },
   { value: 'dependencies', label: 'Dependencies' },
+  { value: 'benefits', label: 'Benefits' },
   { value: 'decisionRights', label: 'Decision rights' },
 ];
 
@@ -277,6 +279,30 @@ function Rows({
           );
         }),
       );
+    case 'benefits':
+      return table(
+        ['Benefit', 'From the completion of', 'Moves', 'A week'],
+        (plan.benefits ?? []).map((b) => (
+          <Table.Tr key={b.id} data-entity={b.id}>
+            <Table.Td fw={600}>
+              {b.id}
+              {b.description !== undefined && (
+                <Text size="xs" c="dimmed" fw={400}>
+                  {b.description}
+                </Text>
+              )}
+            </Table.Td>
+            <Table.Td>
+              <EntityLink kind="milestone" id={b.milestone} named />
+            </Table.Td>
+            <Table.Td>
+              <EntityLink kind="kpi" id={b.kpi} named />
+            </Table.Td>
+            <Table.Td>{b.amountPerWeek.toLocaleString('en-US')}</Table.Td>
+            <Table.Td ta="right">{editButton(b.id, b)}</Table.Td>
+          </Table.Tr>
+        )),
+      );
     case 'decisionRights':
       return table(
         ['Right', 'Held by', 'Kinds', 'Scope', 'Limits'],
@@ -336,6 +362,7 @@ export function PlanEditorPage() {
         label: `${x.id} · ${x.name}`,
       })),
       milestones: (p.milestones ?? []).map((x) => ({ value: x.id, label: `${x.id} · ${x.name}` })),
+      kpis: (p.kpis ?? []).map((x) => ({ value: x.id, label: `${x.id} · ${x.name}` })),
     };
   }, [plan.data]);
 

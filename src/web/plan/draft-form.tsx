@@ -29,6 +29,7 @@ export interface FormOptions {
   units: Option[];
   initiatives: Option[];
   milestones: Option[];
+  kpis: Option[];
 }
 
 interface DraftFormProps {
@@ -383,6 +384,55 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
               error={err('lagDays')}
             />
           </SimpleGrid>
+        </Stack>
+      );
+    case 'benefits':
+      return (
+        <Stack gap="sm">
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            {idField}
+            <NumberInput
+              label="Amount a week"
+              description="In the KPI's unit, from the milestone's completion on"
+              value={draft.amountPerWeek}
+              onChange={(v) =>
+                onChange({ ...draft, amountPerWeek: typeof v === 'number' ? v : '' })
+              }
+              thousandSeparator=","
+              required
+              error={err('amountPerWeek')}
+            />
+          </SimpleGrid>
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <Select
+              label="Milestone"
+              description="Whose completion starts it"
+              data={options.milestones}
+              value={draft.milestone}
+              onChange={(v) => onChange({ ...draft, milestone: v })}
+              searchable
+              required
+              error={err('milestone')}
+            />
+            <Select
+              label="KPI"
+              description="The KPI it moves"
+              data={options.kpis}
+              value={draft.kpi}
+              onChange={(v) => onChange({ ...draft, kpi: v })}
+              searchable
+              required
+              error={err('kpi')}
+            />
+          </SimpleGrid>
+          <Textarea
+            label="Description"
+            value={draft.description}
+            onChange={(e) => onChange({ ...draft, description: e.currentTarget.value })}
+            autosize
+            minRows={2}
+            error={err('description')}
+          />
         </Stack>
       );
     case 'decisionRights':

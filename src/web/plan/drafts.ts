@@ -6,6 +6,7 @@ import type {
   PlanFile,
 } from '../../plan-file/plan-file-types.ts';
 import type {
+  Benefit,
   DecisionKind,
   DecisionRight,
   Direction,
@@ -17,7 +18,13 @@ import type { PeriodRow } from './period-rows.tsx';
 
 /** What the plan editor edits: objectives, KPIs, initiatives, milestones, dependencies and decision rights. */
 export type EditableCollection =
-  'objectives' | 'kpis' | 'initiatives' | 'milestones' | 'dependencies' | 'decisionRights';
+  | 'objectives'
+  | 'kpis'
+  | 'initiatives'
+  | 'milestones'
+  | 'dependencies'
+  | 'benefits'
+  | 'decisionRights';
 
 export interface ObjectiveDraft {
   kind: 'objectives';
@@ -73,6 +80,16 @@ export interface DependencyDraft {
   lagDays: number | '';
 }
 
+/** What a milestone's completion is worth to a KPI, each week from then on. */
+export interface BenefitDraft {
+  kind: 'benefits';
+  id: string;
+  milestone: string | null;
+  kpi: string | null;
+  amountPerWeek: number | '';
+  description: string;
+}
+
 export interface DecisionRightDraft {
   kind: 'decisionRights';
   id: string;
@@ -95,6 +112,7 @@ export type Draft =
   | InitiativeDraft
   | MilestoneDraft
   | DependencyDraft
+  | BenefitDraft
   | DecisionRightDraft;
 
 /** A number from a form, or null (which the plan file refuses, naming the field) when empty. */
@@ -169,6 +187,8 @@ export function emptyDraft(kind: EditableCollection, plan: PlanFile): Draft {
       };
     case 'dependencies':
       return { kind, predecessor: null, successor: null, type: 'FS', lagDays: 0 };
+    case 'benefits':
+      return { kind, id: '', milestone: null, kpi: null, amountPerWeek: '', description: '' };
     case 'decisionRights':
       return {
         kind,
@@ -257,6 +277,17 @@ export function draftOf(kind: EditableCollection, entity: unknown): Draft {
         lagDays: d.lagDays ?? 0,
       };
     }
+    case 'benefits': {
+      const b = entity as Benefit;
+      return {
+        kind,
+        id: b.id,
+        milestone: b.milestone,
+        kpi: b.kpi,
+        amountPerWeek: b.amountPerWeek,
+        description: b.description ?? '',
+      };
+    }
     case 'decisionRights': {
       const r = entity as DecisionRight;
       return {
@@ -340,6 +371,14 @@ export function entryOf(draft: Draft): unknown {
         successor: draft.successor ?? '',
         type: draft.type,
         lagDays: numberOrNull(draft.lagDays),
+      };
+    case 'benefits':
+      return {
+        id: draft.id.trim(),
+        milestone: draft.milestone ?? '',
+        kpi: draft.kpi ?? '',
+        amountPerWeek: numberOrNull(draft.amountPerWeek),
+        ...(draft.description.trim() === '' ? {} : { description: draft.description.trim() }),
       };
     case 'decisionRights':
       // Empty lists and limits mean "every kind", "everywhere", "no limit": they are left out.
