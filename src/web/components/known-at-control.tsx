@@ -53,7 +53,7 @@ export function KnownAtControl() {
             onChange={(event) => setDraft(event.currentTarget.value)}
             data-testid="known-at-input"
           />
-          <Button type="submit" size="xs" variant="light" disabled={draft === ''}>
+          <Button type="submit" size="xs" disabled={draft === ''}>
             Show
           </Button>
           {knownAt !== null && (

@@ -1,0 +1,88 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type DemoServer,
+  expectAxeClean,
+  launchChromium,
+  openAsDana,
+  replayDemo,
+  startDemoServer,
+} from './support/web-app.ts';
+
+/**
+ * "As we knew it on …" in the browser (issue 13 part 5): the KPI page shows how its forecast
+ * moved against target (the ERP-17 slip moved it); with the time control the KPI page and the
+ * strategy map answer as known before the slip, say so, and go back to now; an instant before
+ * the first write is refused in words. Axe finds nothing serious on either.
+ */
+describe('the time control and the forecast history in the browser', { timeout: 180_000 }, () => {
+  let server: DemoServer;
+  let browser: Browser;
+  let beforeSlip: string;
+
+  beforeAll(async () => {
+    server = await startDemoServer();
+    browser = await launchChromium();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    beforeSlip = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await replayDemo(server, 'erp-17-due-date-moved');
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('charts how the KPI forecast moved, and shows the KPI as known before the slip', async () => {
+    const { page, errors } = await openAsDana(browser, server.base, '/kpis/K-SAVINGS');
+    const history = page.getByTestId('kpi-forecast-history');
+    await history.getByTestId('kpi-forecast-history-chart').waitFor();
+    const rows = page.getByTestId('kpi-forecast-history-table').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(2);
+    expect(await rows.first().textContent()).toContain('work');
+    const label = await history
+      .getByTestId('kpi-forecast-history-chart')
+      .getAttribute('aria-label');
+    expect(label).toMatch(/forecast moved from .* to .* against a target of/);
+    const now = (await page.getByTestId('kpi-page').textContent()) ?? '';
+    await expectAxeClean(page, 'KPI page with its forecast history');
+
+    await page.goto(`${server.base}/kpis/K-SAVINGS?knownAt=${encodeURIComponent(beforeSlip)}`);
+    await page.getByTestId('known-at-banner').waitFor();
+    await expect
+      .poll(async () => (await page.getByTestId('kpi-page').textContent()) ?? '')
+      .not.toEqual(now);
+    await expectAxeClean(page, 'KPI page as known before the slip');
+    await page.getByTestId('known-at-now').click();
+    await expect.poll(() => page.url()).not.toContain('knownAt');
+    expect(await page.getByTestId('known-at-banner').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('sets the instant with the control on the strategy map, and refuses one before the first write', async () => {
+    const { page, errors } = await openAsDana(browser, server.base, '/');
+    const control = page.getByTestId('known-at-control');
+    await control.waitFor();
+    const local = await page.evaluate((iso) => {
+      const d = new Date(iso);
+      const pad = (n: number): string => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    }, beforeSlip);
+    const asked = page.waitForRequest((r) => r.url().includes('/api/v1/state?knownAt='));
+    await page.getByTestId('known-at-input').fill(local);
+    await control.getByRole('button', { name: 'Show' }).click();
+    await asked;
+    await page.getByTestId('known-at-banner').waitFor();
+    expect(page.url()).toContain('knownAt=');
+    await page.getByTestId('strategy-map').getByTestId('objectives-on_track').waitFor();
+    await expectAxeClean(page, 'Strategy map as known then');
+
+    await page.goto(`${server.base}/?knownAt=2001-01-01T00:00:00.000Z`);
+    const refused = page.getByTestId('known-at-error');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('before the first write');
+    expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
+    await page.context().close();
+  });
+});
