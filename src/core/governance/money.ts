@@ -6,7 +6,7 @@
  * and to the portfolio.
  */
 import { toDayNumber } from '../calendar.ts';
-import type { Initiative, IsoDate, Plan } from '../domain/plan.ts';
+import type { Benefit, Initiative, IsoDate, Plan } from '../domain/plan.ts';
 import type { ChainStep, DerivedState, Signal } from '../domain/state.ts';
 import { accrualDays, accruedAmount } from '../engine/benefit-accrual.ts';
 import { formatAmount } from '../engine/format.ts';
@@ -87,6 +87,9 @@ export function initiativeMoney(
   state: Pick<DerivedState, 'asOf' | 'milestones'>,
   initiative: Initiative,
   values: readonly BenefitValue[],
+  benefits: readonly Benefit[] = plan.benefits.filter(
+    (b) => plan.milestones.find((m) => m.id === b.milestone)?.initiative === initiative.id,
+  ),
 ): InitiativeMoney {
   const asOfDay = toDayNumber(state.asOf);
   const periods: PeriodMoney[] = [];
@@ -122,22 +125,18 @@ export function initiativeMoney(
   const mine = values.filter((v) => v.initiative === initiative.id);
   const benefitsRealised = sum(mine.map((v) => v.realised));
   const benefitsForecast = sum(
-    plan.benefits
-      .filter(
-        (b) => plan.milestones.find((m) => m.id === b.milestone)?.initiative === initiative.id,
-      )
-      .map((b) => {
-        const forecastDate = state.milestones.get(b.milestone)?.forecastDate;
-        if (horizon === null || forecastDate === undefined) return 0;
-        // Still to come: the days after as-of, from its landing, to the horizon.
-        const days = accrualDays(
-          asOfDay + 1,
-          toDayNumber(horizon),
-          toDayNumber(forecastDate),
-          -Infinity,
-        );
-        return accruedAmount(days, b.amountPerWeek);
-      }),
+    benefits.map((b) => {
+      const forecastDate = state.milestones.get(b.milestone)?.forecastDate;
+      if (horizon === null || forecastDate === undefined) return 0;
+      // Still to come: the days after as-of, from its landing, to the horizon.
+      const days = accrualDays(
+        asOfDay + 1,
+        toDayNumber(horizon),
+        toDayNumber(forecastDate),
+        -Infinity,
+      );
+      return accruedAmount(days, b.amountPerWeek);
+    }),
   );
   return {
     initiative: initiative.id,
@@ -169,9 +168,19 @@ export function portfolioMoney(
   initiativeIds?: ReadonlySet<string>,
   objectiveIds?: ReadonlySet<string>,
 ): PortfolioMoney {
+  const initiativeOf = new Map(plan.milestones.map((m) => [m.id, m.initiative]));
+  const benefitsOf = new Map<string, Benefit[]>();
+  for (const b of plan.benefits) {
+    const i = initiativeOf.get(b.milestone) ?? '';
+    benefitsOf.set(i, [...(benefitsOf.get(i) ?? []), b]);
+  }
+  const valuesOf = new Map<string, BenefitValue[]>();
+  for (const v of values) valuesOf.set(v.initiative, [...(valuesOf.get(v.initiative) ?? []), v]);
   const initiatives = plan.initiatives
     .filter((i) => initiativeIds === undefined || initiativeIds.has(i.id))
-    .map((i) => initiativeMoney(plan, state, i, values));
+    .map((i) =>
+      initiativeMoney(plan, state, i, valuesOf.get(i.id) ?? [], benefitsOf.get(i.id) ?? []),
+    );
   const objectives = rollUpObjectives(plan, initiatives).filter(
     (o) => objectiveIds === undefined || objectiveIds.has(o.objective),
   );
@@ -197,8 +206,9 @@ export function rollUpObjectives(
   for (const o of plan.objectives)
     if (o.parent !== undefined) children.set(o.parent, [...(children.get(o.parent) ?? []), o.id]);
   const direct = new Map<string, Map<string, number>>();
+  const known = new Set(plan.objectives.map((o) => o.id));
   for (const i of initiatives) {
-    const served = i.objectives.filter((o) => plan.objectives.some((x) => x.id === o));
+    const served = i.objectives.filter((o) => known.has(o));
     for (const o of served) {
       const shares = direct.get(o) ?? new Map<string, number>();
       shares.set(i.initiative, 1 / served.length);

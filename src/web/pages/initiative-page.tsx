@@ -4,6 +4,8 @@ import { useParams } from 'react-router-dom';
 import type { MilestoneDriver } from '../../core/domain/state.ts';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
 import { EntityLink } from '../components/entity-link.tsx';
+import { MoneyPanel } from '../components/money-panel.tsx';
+import { ValuePanel } from '../components/value-panel.tsx';
 import { BudgetChart } from '../components/lazy-charts.tsx';
 import {
   edgeKey,
@@ -249,6 +251,8 @@ export function InitiativePage() {
           </Table.ScrollContainer>
         </Stack>
       </Card>
+      <MoneyPanel scope="initiative" id={initiative.id} />
+      <ValuePanel initiative={initiative.id} />
       <Card component="section" aria-labelledby="work-heading" padding="sm">
         <Title order={2} id="work-heading" className="section-title" px="sm" pt="xs">
           Linked work

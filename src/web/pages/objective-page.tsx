@@ -5,6 +5,7 @@ import type { Explained } from '../api/types.ts';
 import type { Objective } from '../../core/domain/plan.ts';
 import { EntityLink } from '../components/entity-link.tsx';
 import { Explanation } from '../components/explanation.tsx';
+import { MoneyPanel } from '../components/money-panel.tsx';
 import { InitiativeTable } from '../components/initiative-table.tsx';
 import { KpiCard } from '../components/kpi-card.tsx';
 import { Failed, Loading, Page } from '../components/page.tsx';
@@ -134,6 +135,7 @@ export function ObjectivePage() {
           ))}
         </Stack>
       )}
+      <MoneyPanel scope="objective" id={objective.id} />
       <Stack gap="sm" component="section" aria-labelledby="objective-why">
         <Title order={2} id="objective-why" className="section-title">
           Why this status

@@ -9,6 +9,7 @@ import { EntityLink } from '../components/entity-link.tsx';
 import { IncidentCard } from '../components/incident-card.tsx';
 import { InitiativeTable } from '../components/initiative-table.tsx';
 import { KpiCard } from '../components/kpi-card.tsx';
+import { MoneyPanel } from '../components/money-panel.tsx';
 import { preloadCharts } from '../components/lazy-charts.tsx';
 import { Loading, Page } from '../components/page.tsx';
 import { SignalCard } from '../components/signal-card.tsx';
@@ -293,6 +294,7 @@ export function StrategyMapPage() {
           )}
         </Stack>
       </Card>
+      <MoneyPanel scope="portfolio" />
       <Stack gap="lg" data-testid="objective-tree" component="section" aria-label="Objectives">
         {live.state.objectives.map((o) => (
           <ObjectiveNode key={o.id} objective={o} depth={0} changed={live.changed} />
