@@ -258,6 +258,41 @@ describe.each(TEST_DATABASES)('stage gates over the API on $name', (kind) => {
     expect(ids).not.toContain('I-DIVEST');
   });
 
+  it('approves I-MAINT once it names a benefit, keeping the plan as approved as a baseline', async () => {
+    const text = await readFile(DEMO_FILES.plan, 'utf8');
+    const withBenefit = text.replace(
+      'benefits:\n',
+      'benefits:\n  - { id: B-MAINT-DOWNTIME, milestone: M-PILOT, kpi: K-DOWNTIME, amountPerWeek: 2 }\n',
+    );
+    const applied = await fetch(`${base}/api/v1/plan`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.lena}`, 'content-type': 'application/yaml' },
+      body: withBenefit,
+    });
+    expect(applied.status).toBe(200);
+    expect((await gate('I-MAINT')).passes).toBe(true);
+    const go = await call<{ decision: { id: string }; gate: GateView }>(
+      'dana',
+      'POST',
+      '/api/v1/initiatives/I-MAINT/gate',
+      { decision: 'go', note: 'Benefit named: downtime' },
+    );
+    expect(go.status).toBe(201);
+    expect(go.body.gate.stage).toBe('approved');
+    const baselines = await call<{
+      baselines: { name: string; kind: string; decision: string | null }[];
+    }>('dana', 'GET', '/api/v1/baselines');
+    expect(baselines.body.baselines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: `${go.body.decision.id} I-MAINT approved`,
+          kind: 'approved',
+          decision: go.body.decision.id,
+        }),
+      ]),
+    );
+  });
+
   it('raises a governance signal when a plan apply skips a gate: in delivery without approval', async () => {
     const text = await readFile(DEMO_FILES.plan, 'utf8');
     const skipped = text.replace(

@@ -28,7 +28,8 @@ import { listValueValidations } from '../store/value-store.ts';
 import type { AppContext } from './context.ts';
 import type { Snapshot } from './derive.ts';
 import { viewerFor } from './viewer.ts';
-import { type ActorLike, planAudit, write } from './write.ts';
+import { saveBaselineIn } from './baselines.ts';
+import { type ActorLike, planAudit, write, type WriteScope } from './write.ts';
 
 /**
  * Stage gates as use-cases (docs/GOVERNANCE.md "Stage gates"): an initiative's gate as a person
@@ -189,10 +190,33 @@ export async function decideGate(
       await writePlanChanges(scope.tx, changes, scope.at, person);
       scope.audit(...planAudit(changes));
       scope.derive();
+      // The plan as approved is a baseline to measure variance against (docs/GOVERNANCE.md).
+      if (passed.to === 'approved') await saveApprovedBaseline(scope, initiative.id, id, note);
     }
     return decision;
   });
   return { decision: value, gate: await showGate(ctx, actorId(actor), initiativeId) };
+}
+
+/** A baseline of the plan as approved, named after the gate decision; a name taken is left be. */
+async function saveApprovedBaseline(
+  scope: WriteScope,
+  initiative: string,
+  decision: string,
+  note: string,
+): Promise<void> {
+  try {
+    await saveBaselineIn(scope, {
+      name: `${decision} ${initiative} approved`.slice(0, 100),
+      kind: 'approved',
+      decision,
+      note,
+    });
+  } catch (error) {
+    // Someone saved one by that name by hand: theirs stays (the insert changed nothing).
+    if (!(error instanceof DomainError && error.problems[0]?.code === 'baseline.exists'))
+      throw error;
+  }
 }
 
 function actorId(actor: ActorLike): string {
