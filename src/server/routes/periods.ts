@@ -90,7 +90,9 @@ export function registerPeriodRoutes(app: FastifyInstance, ctx: AppContext): voi
     async (request, reply) => {
       await authorize(ctx, request.personId, { kind: 'period.close' }, 'period');
       const closed = await closePeriod(ctx, request.params.period, actorOf(request));
-      return reply.code(201).send({ period: await showPeriod(ctx, closed.period) });
+      const viewer = await viewerFor(ctx, request.personId);
+      const period = await showPeriod(ctx, closed.period, (kind, id) => viewer.seen.sees(kind, id));
+      return reply.code(201).send({ period });
     },
   );
 
