@@ -224,29 +224,31 @@ export function buildReviewPack(input: PackInput): ReviewPackContent {
       basis.kpis[id] = { period: current.period, forecast: current.forecast };
   }
   const openSignals = state.signals.filter((s) => signalShown(reach, s));
+  const openIds = new Set(openSignals.map((s) => s.id));
+  const allIds = new Set(state.signals.map((s) => s.id));
   const incidents = input.incidents.filter(
     (i) =>
       i.initiatives.every((x) => reach.initiatives.has(x)) &&
-      i.signals.some((s) => openSignals.some((o) => o.id === s.id)),
+      i.signals.some((s) => openIds.has(s.id)),
   );
   const decisionShown = (d: Decision): boolean =>
     d.options.every((o) => o.effect.initiatives.every((i) => reach.initiatives.has(i))) &&
-    (d.signal === null ||
-      !state.signals.some((s) => s.id === d.signal) ||
-      openSignals.some((s) => s.id === d.signal));
+    (d.signal === null || !allIds.has(d.signal) || openIds.has(d.signal));
   const decisions = input.decisions.filter(decisionShown);
 
-  const sections: PackSection[] = [
-    decisionsToTake(plan, decisions, incidents, currency),
-    moneyAtRisk(incidents, currency),
-    forecastsMoved(plan, state, reach, previous?.content.basis ?? null, openSignals),
-    signalsSince(input.signalEvents.filter((e) => signalShown(reach, e))),
-    decisionsSince(plan, decisions, previous?.publishedAt ?? null, state.asOf),
-    kpiTrends(plan, state, reach, previous?.content.basis ?? null),
-    budgetAgainstActual(plan, reach, state.asOf, currency),
-    capacityHotSpots(state, reach),
-    ...(input.extraSections ?? []),
-  ];
+  const sections: PackSection[] = (
+    [
+      decisionsToTake(plan, decisions, incidents, currency),
+      moneyAtRisk(incidents, currency),
+      forecastsMoved(plan, state, reach, previous?.content.basis ?? null, openSignals),
+      signalsSince(input.signalEvents.filter((e) => signalShown(reach, e))),
+      decisionsSince(plan, decisions, previous?.publishedAt ?? null, state.asOf),
+      kpiTrends(plan, state, reach, previous?.content.basis ?? null),
+      budgetAgainstActual(plan, reach, state.asOf, currency),
+      capacityHotSpots(state, reach),
+      ...(input.extraSections ?? []),
+    ] satisfies PackSection[]
+  ).map(capRows);
   const headline: string[] = [];
   for (const i of incidents) headline.push(i.headline);
   for (const d of decisions.filter((x) => x.status === 'open'))
@@ -359,13 +361,14 @@ function forecastsMoved(
   signals: readonly Signal[],
 ): PackSection {
   const rows: PackRow[] = [];
+  const causes = sourceCauses(signals);
   for (const m of plan.milestones) {
     if (!reach.milestones.has(m.id)) continue;
     const f = state.milestones.get(m.id);
     if (f === undefined) continue;
     const from = before === null ? f.plannedDate : before.milestones[m.id];
     if (from === undefined || from === f.forecastDate) continue;
-    const why = whyMoved(m.id, signals) ?? f.explanation[f.explanation.length - 1]?.text ?? '';
+    const why = causes.get(m.id) ?? f.explanation[f.explanation.length - 1]?.text ?? '';
     const days = Math.round((Date.parse(f.forecastDate) - Date.parse(from)) / 86_400_000);
     rows.push({
       text: `${m.id} (${m.name}) ${days > 0 ? 'slipped' : 'moved earlier'} ${from} → ${f.forecastDate} (${formatSigned(days)} days${before === null ? ' against plan' : ''})${why === '' ? '' : `: ${why}`}`,
@@ -373,6 +376,7 @@ function forecastsMoved(
       figures: { from, to: f.forecastDate, days, slipWorkingDays: f.slipWorkingDays },
     });
   }
+  rows.sort((a, b) => Math.abs(Number(b.figures?.days)) - Math.abs(Number(a.figures?.days)));
   return {
     id: 'forecasts_moved',
     title: before === null ? 'Forecasts off plan' : 'Forecasts moved since the last review',
@@ -384,13 +388,38 @@ function forecastsMoved(
   };
 }
 
-/** The first step of the cause chain of a slip signal on the milestone: the source event. */
-function whyMoved(milestone: string, signals: readonly Signal[]): string | undefined {
-  const s =
-    signals.find((x) => x.kind === 'milestone.slipped' && x.subject.id === milestone) ??
-    signals.find((x) => x.chain.some((c) => c.kind === 'milestone' && c.id === milestone));
-  const first = s?.chain[0];
-  return first !== undefined && first.kind !== 'milestone' ? first.text : undefined;
+/**
+ * Per milestone, the source event that moved it: the first step of the cause chain of its own
+ * slip signal, else of the first signal whose chain passes through it.
+ */
+function sourceCauses(signals: readonly Signal[]): Map<string, string> {
+  const own = new Map<string, string>();
+  const passing = new Map<string, string>();
+  for (const s of signals) {
+    const first = s.chain[0];
+    if (first === undefined || first.kind === 'milestone') continue;
+    if (s.kind === 'milestone.slipped' && !own.has(s.subject.id)) own.set(s.subject.id, first.text);
+    for (const c of s.chain)
+      if (c.kind === 'milestone' && !passing.has(c.id)) passing.set(c.id, first.text);
+  }
+  for (const [id, text] of passing) if (!own.has(id)) own.set(id, text);
+  return own;
+}
+
+/** At most this many rows a section lists; the summary keeps the count of them all. */
+export const MAX_SECTION_ROWS = 100;
+
+/** Keeps a section readable in a meeting: its first rows (the biggest first), and how many more. */
+function capRows(section: PackSection): PackSection {
+  if (section.rows.length <= MAX_SECTION_ROWS) return section;
+  const more = section.rows.length - MAX_SECTION_ROWS;
+  return {
+    ...section,
+    rows: [
+      ...section.rows.slice(0, MAX_SECTION_ROWS),
+      { text: `… and ${more} more (the web app lists them all)`, figures: { more } },
+    ],
+  };
 }
 
 function signalsSince(events: readonly SignalEvent[]): PackSection {
