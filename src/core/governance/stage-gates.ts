@@ -113,18 +113,40 @@ export function gateOwner(plan: Plan, initiative: Initiative): Decider {
   ]);
 }
 
+/** An initiative's milestones and a milestone's benefits, looked up once for many initiatives. */
+export interface PlanIndex {
+  milestonesOf: Map<string, Plan['milestones']>;
+  benefitsOf: Map<string, Plan['benefits']>;
+}
+
+export function indexPlan(plan: Plan): PlanIndex {
+  const milestonesOf = new Map<string, Plan['milestones']>();
+  for (const m of plan.milestones) {
+    const list = milestonesOf.get(m.initiative);
+    if (list === undefined) milestonesOf.set(m.initiative, [m]);
+    else list.push(m);
+  }
+  const benefitsOf = new Map<string, Plan['benefits']>();
+  for (const b of plan.benefits) {
+    const list = benefitsOf.get(b.milestone);
+    if (list === undefined) benefitsOf.set(b.milestone, [b]);
+    else list.push(b);
+  }
+  return { milestonesOf, benefitsOf };
+}
+
 /** The criteria of the gate that leads to `gate`, checked on the initiative. */
 export function gateCriteria(
   plan: Plan,
   initiative: Initiative,
   gate: Stage,
   facts: GateFacts,
+  index: PlanIndex = indexPlan(plan),
 ): GateCriterion[] {
   const who = named(initiative);
   const to = stageWords(gate);
-  const milestones = plan.milestones.filter((m) => m.initiative === initiative.id);
-  const milestoneIds = new Set(milestones.map((m) => m.id));
-  const benefits = plan.benefits.filter((b) => milestoneIds.has(b.milestone));
+  const milestones = index.milestonesOf.get(initiative.id) ?? [];
+  const benefits = milestones.flatMap((m) => index.benefitsOf.get(m.id) ?? []);
   const owner = (): GateCriterion => {
     const person = plan.people.find((p) => p.id === initiative.owner);
     return person === undefined
@@ -360,6 +382,7 @@ export function passGate(
  */
 export function governanceSignals(plan: Plan): Signal[] {
   const signals: Signal[] = [];
+  const objectives = new Map(plan.objectives.map((o) => [o.id, o]));
   for (const initiative of plan.initiatives) {
     const stage = stageOf(initiative);
     const at = STAGE_LINE.indexOf(stage);
@@ -376,7 +399,7 @@ export function governanceSignals(plan: Plan): Signal[] {
       },
     ];
     for (const o of new Set(initiative.objectives)) {
-      const objective = plan.objectives.find((x) => x.id === o);
+      const objective = objectives.get(o);
       if (objective !== undefined)
         chain.push({ kind: 'objective', id: o, text: objective.name, figures: {} });
     }
@@ -456,11 +479,12 @@ export function portfolioByStage(
     ]),
   );
   const total = { plan: 0, committed: 0, actual: 0 };
+  const index = indexPlan(plan);
   for (const initiative of plan.initiatives) {
     if (!include(initiative.id)) continue;
     const stage = stageOf(initiative);
     const gate = nextStage(stage);
-    const criteria = gate === null ? [] : gateCriteria(plan, initiative, gate, facts);
+    const criteria = gate === null ? [] : gateCriteria(plan, initiative, gate, facts, index);
     const budget = { plan: 0, committed: 0, actual: 0 };
     for (const line of Object.values(initiative.budget)) {
       budget.plan += line.plan;
@@ -492,6 +516,9 @@ export function portfolioByStage(
   return { currency, stages: [...byStage.values()], total };
 }
 
+// One formatter for every amount: `toLocaleString` builds a new one on each call.
+const AMOUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 function amount(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
+  return AMOUNT.format(Math.round(value));
 }
