@@ -24,6 +24,7 @@ const HISTORY = [
   'scenario',
   'closed_period',
   'period_adjustment',
+  'value_validation',
 ];
 /** Tables the demo does not write. */
 const EMPTY_IN_DEMO = [
@@ -33,6 +34,7 @@ const EMPTY_IN_DEMO = [
   'decision_event_told',
   'scenario',
   'period_adjustment',
+  'value_validation',
 ];
 
 /** A column of each table an UPDATE can name (`at` where none is given). */
@@ -43,6 +45,7 @@ const TOUCHED_COLUMN: Record<string, string> = {
   scenario: 'created_at',
   closed_period: 'closed_at',
   period_adjustment: 'adjusted_at',
+  value_validation: 'validated_at',
 };
 
 async function count(db: Database, table: string): Promise<number> {
