@@ -205,10 +205,11 @@ function policyTable(demoPlan: string): Record<string, Rule> {
     'GET /api/v1/periods': { allow: 'anyone' },
     'GET /api/v1/periods/{period}': { allow: 'anyone', params: { period: '2026-08' } },
     'POST /api/v1/periods/{period}/close': { allow: ['lena'], params: { period: '2026-09' } },
+    // An amount of 0 is refused after the policy passed: the plans posted above stay the demo's.
     'POST /api/v1/periods/{period}/adjustments': {
       allow: ['lena'],
       params: { period: '2026-08' },
-      body: { kpi: 'K-OTD', amount: 0.1, reason: 'matrix' },
+      body: { kpi: 'K-OTD', amount: 0, reason: 'matrix' },
     },
     // Review packs (issue 13 part 6): the reviews for anyone; a review's packs for its attendees
     // (Dana, Marco, Priya, Sam, Lena) and the executives and strategy office; publishing for the

@@ -12,6 +12,7 @@ import {
   lockedFigureChanges,
   parseClosablePeriod,
   type PeriodAdjustment,
+  standingValue,
 } from './locked-periods.ts';
 
 const august = parsePeriod('2026-08')!;
@@ -135,6 +136,16 @@ describe('locked periods', () => {
     };
     expect(lockedFigureChanges([closedAugust()], [adjustment], adjusted.plan)).toEqual([]);
     expect(lockedFigureChanges([closedAugust()], [], adjusted.plan)).toHaveLength(1);
+  });
+
+  it('adds adjustments without binary fractions: 96.1 + 0.1 stands at 96.2', () => {
+    const closed = {
+      ...closedAugust(),
+      figures: { kpis: { K: { '2026-08': 96.1 } }, initiatives: {} },
+    };
+    const figure = { kind: 'kpi_actual' as const, kpi: 'K', period: '2026-08' };
+    const adjustment = { period: '2026-08', figure, amount: 0.1, reason: 'r', by: 'lena', at: '' };
+    expect(standingValue(closed, [adjustment], figure)).toBe(96.2);
   });
 
   it('refuses an adjustment outside the period, of nothing, or of 0', () => {

@@ -199,7 +199,7 @@ export function standingValue(
     (a) => a.period === closed.period && figureKey(a.figure) === key,
   );
   if (frozen === undefined && moved.length === 0) return null;
-  return moved.reduce((sum, a) => sum + a.amount, frozen?.value ?? 0);
+  return roundCents(moved.reduce((sum, a) => sum + a.amount, frozen?.value ?? 0));
 }
 
 /** The figure's value in a plan's KPIs and initiatives; null when there is none. */
