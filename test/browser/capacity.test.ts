@@ -130,7 +130,7 @@ describe('capacity in the browser', { timeout: 120_000 }, () => {
     await levelled.waitFor();
     expect(await levelled.getByTestId('milestone-levelled-date').textContent()).toBe('16 Nov 2026');
     expect(await levelled.textContent()).toContain(
-      'M-PURCH moves 1 week to 2026-11-16 because IT is at 167% in weeks 41–43',
+      'M-PURCH moves 1 week to 16 Nov 2026 because IT is at 167% in weeks 41–43',
     );
     // The page's forecast is the levelled date: one date everywhere.
     expect(await page.getByTestId('milestone-forecast').textContent()).toBe('16 Nov 2026');

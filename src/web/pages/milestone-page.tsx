@@ -22,7 +22,7 @@ import { AlertIcon } from '../components/icons.tsx';
 import { Failed, Loading, Page } from '../components/page.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { ArrowRightIcon } from '../components/icons.tsx';
-import { count, formatDate, formatDays } from '../format/format.ts';
+import { count, formatDate, formatDays, readableText } from '../format/format.ts';
 import { useLive } from '../live/live-context.tsx';
 import { useApi } from '../live/use-api.ts';
 import { useMilestoneDrivers } from '../live/use-milestone-drivers.ts';
@@ -236,7 +236,7 @@ export function MilestonePage() {
               </Title>
             </Group>
             <Text size="sm">
-              {levelled.text}
+              {readableText(levelled.text)}
               {typeof levelled.figures?.workingDays === 'number' &&
                 ` (+${count(levelled.figures.workingDays, 'working day')} after its forecast of ${formatDate(String(levelled.figures.forecastDate ?? ''))}).`}
             </Text>
