@@ -172,6 +172,10 @@ describe.each(TEST_DATABASES)('review packs over the API on $name', (kind) => {
     expect(section(pack, 'capacity').join('\n')).toContain('IT');
     expect(section(pack, 'kpis').join('\n')).toContain('K-SAVINGS');
     expect(section(pack, 'budget').join('\n')).toContain('I-ERP');
+    // Sections other parts plug in: the gates passed and the periods closed.
+    expect(pack.content.sections.map((s) => s.id)).toEqual(
+      expect.arrayContaining(['gates', 'periods']),
+    );
     // E-mailed to the five attendees, each once.
     expect(body.mailed.map((m) => [m.person, m.outcome])).toEqual([
       ['dana', 'sent'],

@@ -18,7 +18,6 @@ import {
 } from '../core/governance/review-schedule.ts';
 import { groupIncidents } from '../core/incidents/group-incidents.ts';
 import { didYouMean } from '../core/plan/suggest.ts';
-import type { Queryable } from '../store/database.ts';
 import { listDecisions } from '../store/decision-store.ts';
 import {
   countOnDemandPacks,
@@ -34,8 +33,9 @@ import {
 import { listSignals } from '../store/signal-store.ts';
 import type { Clock } from './clock.ts';
 import type { AppContext } from './context.ts';
-import { readPlan, type Snapshot } from './derive.ts';
+import { readPlan } from './derive.ts';
 import type { NotificationTransports } from './notifications/transports.ts';
+import { gatesPassed, periodsClosed, type SectionContext } from './review-pack-sections.ts';
 import { escapeHtml } from './notifications/message-text.ts';
 import { type ActorLike, serverActor, toActor, write } from './write.ts';
 
@@ -61,17 +61,12 @@ export interface ReviewView {
 
 /**
  * Something another part of governance adds to every pack (gates passed, periods closed …):
- * given the transaction, the instant of the previous pack (null: the first) and the pack's day.
+ * given the transaction, the snapshot, the review and the previous pack (null: the first).
  */
-export type PackSectionSource = (
-  tx: Queryable,
-  since: string | null,
-  snapshot: Snapshot,
-  review: Review,
-) => Promise<PackSection | null>;
+export type PackSectionSource = (context: SectionContext) => Promise<PackSection | null>;
 
 /** The sections other parts plug in, in the order they appear after the pack's own. */
-export const PACK_SECTION_SOURCES: PackSectionSource[] = [];
+export const PACK_SECTION_SOURCES: PackSectionSource[] = [gatesPassed, periodsClosed];
 
 /** "Now" for reviews: a pinned clock knows the day (every meeting that day is due), else the instant. */
 function reviewNow(clock: Clock): { instantMs: number } | { byDate: string } {
@@ -211,7 +206,15 @@ async function publishInWrite(
     const signals = await listSignals(tx);
     const extra: PackSection[] = [];
     for (const source of PACK_SECTION_SOURCES) {
-      const section = await source(tx, since, snapshot, review);
+      const section = await source({
+        tx,
+        snapshot,
+        review,
+        previous:
+          previous === null
+            ? null
+            : { date: previous.content.occurrence.date, publishedAt: previous.publishedAt },
+      });
       if (section !== null) extra.push(section);
     }
     const content: ReviewPackContent = buildReviewPack({
