@@ -20,6 +20,7 @@ import { pinnedClock } from '../src/app/clock.ts';
 import type { AppContext } from '../src/app/context.ts';
 import { ingestWorkItemEvents } from '../src/app/ingest-work.ts';
 import { kpiForecastHistory, readKnownAt } from '../src/app/known-at.ts';
+import { createLiveModel } from '../src/app/live-model.ts';
 import { DEMO_AS_OF, loadDemo } from '../src/app/load-demo.ts';
 import { addDays } from '../src/core/calendar.ts';
 import { computeState } from '../src/core/engine/compute-state.ts';
@@ -56,7 +57,8 @@ async function main(): Promise<void> {
   const db = await openDatabase({ databaseUrl: url, schema });
   try {
     await migrate(db);
-    const ctx: AppContext = { db, clock: pinnedClock(DEMO_AS_OF) };
+    // A live model, as the server keeps: each write brings the state up to date incrementally.
+    const ctx: AppContext = { db, clock: pinnedClock(DEMO_AS_OF), model: createLiveModel() };
     let started = performance.now();
     await loadDemo(ctx, undefined);
     const demo = await loadPlan(db);
