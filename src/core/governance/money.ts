@@ -10,7 +10,7 @@ import type { Benefit, Initiative, IsoDate, Plan } from '../domain/plan.ts';
 import type { ChainStep, DerivedState, Signal } from '../domain/state.ts';
 import { accrualDays, accruedAmount } from '../engine/benefit-accrual.ts';
 import { formatAmount } from '../engine/format.ts';
-import { parsePeriod } from '../period.ts';
+import { parsePeriod, type Period } from '../period.ts';
 import type { BenefitValue } from './value.ts';
 
 export interface PeriodMoney {
@@ -94,17 +94,16 @@ export function initiativeMoney(
   const asOfDay = toDayNumber(state.asOf);
   const periods: PeriodMoney[] = [];
   for (const [label, line] of Object.entries(initiative.budget)) {
-    const period = parsePeriod(label);
+    const period = periodDays(label);
     if (period === null) continue;
-    const start = toDayNumber(period.start);
-    const end = toDayNumber(period.end);
+    const { start, end } = period;
     const elapsed =
       asOfDay < start ? 0 : asOfDay >= end ? 1 : (asOfDay - start + 1) / (end - start + 1);
     const actual = line.actual ?? null;
     periods.push({
       period: label,
-      start: period.start,
-      end: period.end,
+      start: period.period.start,
+      end: period.period.end,
       plan: line.plan,
       committed: line.committed ?? 0,
       actual,
@@ -306,6 +305,22 @@ export function overrunSignals(plan: Plan, money: readonly InitiativeMoney[]): S
 }
 
 const EPSILON = 0.005;
+
+// Period labels are few and their days never change: parse each once per process.
+const PERIOD_DAYS = new Map<string, { start: number; end: number; period: Period } | null>();
+
+function periodDays(label: string): { start: number; end: number; period: Period } | null {
+  let known = PERIOD_DAYS.get(label);
+  if (known === undefined) {
+    const period = parsePeriod(label);
+    known =
+      period === null
+        ? null
+        : { start: toDayNumber(period.start), end: toDayNumber(period.end), period };
+    if (PERIOD_DAYS.size < 10_000) PERIOD_DAYS.set(label, known);
+  }
+  return known;
+}
 
 function horizonOf(
   plan: Plan,

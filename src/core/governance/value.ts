@@ -84,6 +84,26 @@ export interface ValueOptions {
   periods?: number;
 }
 
+/** Lookups built once per plan (a big portfolio asks for every benefit). */
+export interface ValueIndex {
+  initiativeOf: ReadonlyMap<string, string>;
+  benefitsOfKpi: ReadonlyMap<string, readonly Benefit[]>;
+  kpis: ReadonlyMap<string, Plan['kpis'][number]>;
+  /** landedOn, asked once per milestone (a milestone's forecast is made when first read). */
+  landed?: (milestone: string) => IsoDate | null;
+}
+
+/** The lookups `benefitValue` needs, for many benefits of one plan. */
+export function valueIndex(plan: Plan): ValueIndex {
+  const benefitsOfKpi = new Map<string, Benefit[]>();
+  for (const b of plan.benefits) benefitsOfKpi.set(b.kpi, [...(benefitsOfKpi.get(b.kpi) ?? []), b]);
+  return {
+    initiativeOf: new Map(plan.milestones.map((m) => [m.id, m.initiative])),
+    benefitsOfKpi,
+    kpis: new Map(plan.kpis.map((k) => [k.id, k])),
+  };
+}
+
 type MilestoneDates = Pick<DerivedState, 'asOf' | 'milestones'>;
 
 /** The day a milestone landed: when done, or when its forecast date is on or before as-of. */
@@ -110,21 +130,21 @@ export function benefitValue(
   benefit: Benefit,
   validations: readonly ValueValidation[] = [],
   options: ValueOptions = {},
+  index: ValueIndex = valueIndex(plan),
 ): BenefitValue {
   const threshold = options.threshold ?? VALUE_SHORTFALL_THRESHOLD;
   const periodsNeeded = options.periods ?? VALUE_SHORTFALL_PERIODS;
-  const milestone = plan.milestones.find((m) => m.id === benefit.milestone);
-  const kpi = plan.kpis.find((k) => k.id === benefit.kpi);
-  const landed = landedOn(state, benefit.milestone);
+  const kpi = index.kpis.get(benefit.kpi);
+  const landedOf = index.landed ?? ((m: string) => landedOn(state, m));
+  const landed = landedOf(benefit.milestone);
   const latest = latestValidations(validations.filter((v) => v.benefit === benefit.id));
   const periods: ValuePeriod[] = [];
   if (kpi !== undefined && landed !== null) {
     const sign = kpi.direction === 'higher_is_better' ? 1 : -1;
     const asOfDay = toDayNumber(state.asOf);
     // The benefits on this KPI that have landed: they share what its actual moved.
-    const sharers = plan.benefits
-      .filter((b) => b.kpi === kpi.id)
-      .map((b) => ({ b, on: b.id === benefit.id ? landed : landedOn(state, b.milestone) }))
+    const sharers = (index.benefitsOfKpi.get(kpi.id) ?? [])
+      .map((b) => ({ b, on: b.id === benefit.id ? landed : landedOf(b.milestone) }))
       .filter((x): x is { b: Benefit; on: IsoDate } => x.on !== null);
     for (const label of Object.keys(kpi.actuals)) {
       const period = parsePeriod(label);
@@ -165,7 +185,7 @@ export function benefitValue(
     benefit: benefit.id,
     milestone: benefit.milestone,
     kpi: benefit.kpi,
-    initiative: milestone?.initiative ?? '',
+    initiative: index.initiativeOf.get(benefit.milestone) ?? '',
     amountPerWeek: benefit.amountPerWeek,
     landedOn: landed,
     periods,
@@ -192,7 +212,21 @@ export function portfolioValue(
   validations: readonly ValueValidation[] = [],
   options: ValueOptions = {},
 ): BenefitValue[] {
-  return plan.benefits.map((b) => benefitValue(plan, state, b, validations, options));
+  const known = new Map<string, IsoDate | null>();
+  const landed = (m: string): IsoDate | null => {
+    let on = known.get(m);
+    if (on === undefined) {
+      on = landedOn(state, m);
+      known.set(m, on);
+    }
+    return on;
+  };
+  const index = { ...valueIndex(plan), landed };
+  const byBenefit = new Map<string, ValueValidation[]>();
+  for (const v of validations) byBenefit.set(v.benefit, [...(byBenefit.get(v.benefit) ?? []), v]);
+  return plan.benefits.map((b) =>
+    benefitValue(plan, state, b, byBenefit.get(b.id) ?? [], options, index),
+  );
 }
 
 /**
