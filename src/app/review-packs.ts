@@ -290,17 +290,22 @@ export async function latestOrNewPack(
 
 /**
  * The clock's part (the server's minute tick): every review whose meeting has started and has
- * no pack gets it, e-mailed to its attendees. One pack per meeting across instances.
+ * no pack gets it, e-mailed to its attendees. One pack per meeting across instances. With
+ * `notBefore` (the server's start less an hour), a meeting that began before it is not published
+ * by the clock: a server started days later does not mail old meetings' packs.
  */
 export async function publishDuePacks(
   ctx: AppContext,
   transports: NotificationTransports | null,
+  notBefore: Date | null = null,
 ): Promise<Published[]> {
   const plan = await readPlan(ctx);
   const published: Published[] = [];
   for (const review of plan?.reviews ?? []) {
     const due = latestOccurrence(review, reviewNow(ctx.clock));
     if (due === null || (await hasScheduledPack(ctx.db, review.id, due.date))) continue;
+    // A meeting long before this server started is left to a person (publish on demand).
+    if (notBefore !== null && Date.parse(due.instant) < notBefore.getTime()) continue;
     const result = await publishInWrite(ctx, serverActor('clock'), review, false);
     if (result === null || !result.created) continue;
     published.push({ ...result, mailed: await mailPack(ctx, result.pack, transports) });

@@ -257,13 +257,15 @@ export async function buildServer(
           }, 60 * 60_000),
         ];
   let publishingPacks: Promise<unknown> = Promise.resolve();
+  // Meetings from an hour before the start on; older ones are published on demand.
+  const packsNotBefore = new Date(ctx.clock.now().getTime() - 60 * 60_000);
   // Time passes without events: today's date moves on, and a source that went quiet goes stale.
   const tick = setInterval(() => {
     tellDecisions(true);
     // A review whose meeting has started gets its pack, e-mailed to its attendees.
     if (!closing)
       publishingPacks = publishingPacks
-        .then(() => publishDuePacks(ctx, transports ?? null))
+        .then(() => publishDuePacks(ctx, transports ?? null, packsNotBefore))
         .catch((error: unknown) => app.log.error({ err: error }, 'publishing review packs failed'));
     write(ctx, serverActor('clock'), ({ derive }) => derive())
       .then(() => hub.pump())
