@@ -12,6 +12,7 @@ import {
   createSmtpTransport,
   type NotificationTransports,
 } from '../src/app/notifications/transports.ts';
+import { publishDuePacks } from '../src/app/review-packs.ts';
 import { buildServer } from '../src/server/server.ts';
 import type { Database } from '../src/store/database.ts';
 import { createApiToken } from '../src/store/token-store.ts';
@@ -80,10 +81,11 @@ describe.each(TEST_DATABASES)('review packs over the API on $name', (kind) => {
   let transports: NotificationTransports;
   const tokens: Record<string, string> = {};
   let pack: Pack;
+  let ctx: AppContext;
 
   beforeAll(async () => {
     db = await openTestDatabase(kind);
-    const ctx: AppContext = { db, clock: pinnedClock(DEMO_AS_OF) };
+    ctx = { db, clock: pinnedClock(DEMO_AS_OF) };
     await loadDemo(ctx, undefined);
     for (const person of ['dana', 'lena', 'grace', 'nina', 'omar', 'sam'])
       tokens[person] = await createApiToken(db, person, 'test', new Date());
@@ -146,6 +148,8 @@ describe.each(TEST_DATABASES)('review packs over the API on $name', (kind) => {
   });
 
   it('publishes the 2026-09-14 pack: the ERP-17 slip, its money, the decision waiting on Dana', async () => {
+    // The clock leaves a meeting that began before the server's start (an hour's grace) alone.
+    expect(await publishDuePacks(ctx, transports, new Date())).toEqual([]);
     const response = await call('dana', 'POST', '/api/v1/reviews/REV-OPS/packs');
     expect(response.status).toBe(201);
     const body = (await response.json()) as {
@@ -222,6 +226,12 @@ describe.each(TEST_DATABASES)('review packs over the API on $name', (kind) => {
     expect(again.status).toBe(201);
     const second = ((await again.json()) as { pack: Pack }).pack;
     expect(second).toMatchObject({ id: 'RP-REV-OPS-2026-09-14-1', onDemand: true });
+    // The clock's tick: REV-OPS has its meeting's pack; the steering's of 2026-09-01 is published.
+    const ticked = await publishDuePacks(ctx, transports, null);
+    expect(ticked.map((p) => [p.pack.id, p.pack.onDemand, p.mailed.length])).toEqual([
+      ['RP-REV-STEER-2026-09-01', false, 3],
+    ]);
+    expect(await publishDuePacks(ctx, transports, null)).toEqual([]);
     const reopened = await json<{ pack: Pack }>('dana', 'GET', `/api/v1/review-packs/${pack.id}`);
     expect(reopened.pack).toEqual(pack);
     const { packs } = await json<{ packs: { id: string }[] }>(
