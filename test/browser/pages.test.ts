@@ -304,7 +304,10 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await dialog.getByRole('button', { name: 'Create objective' }).click();
-    await page.getByTestId('plan-saved').getByText('Saved objective O-SAFETY: 1 change.').waitFor();
+    await page
+      .getByTestId('plan-saved')
+      .getByText(/^Saved objective O-SAFETY, by Lena Hoffmann: 1 change/)
+      .waitFor();
     await page.getByTestId('plan-table-objectives').getByText('Zero lost-time incidents').waitFor();
 
     // Decision rights: listed with their holders, scope and limits; edited and checked alike.
@@ -321,7 +324,7 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await page
       .getByTestId('plan-saved')
-      .getByText('Saved decision right R-ERP-SLIP: 1 change.')
+      .getByText(/^Saved decision right R-ERP-SLIP, by Lena Hoffmann: 1 change/)
       .waitFor();
     await rights.locator('[data-entity="R-ERP-SLIP"]').getByText('up to 3 weeks later').waitFor();
     // A right held by nobody is refused, the problem next to the person.
@@ -330,9 +333,8 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await dialog.getByRole('button', { name: 'Create decision right' }).click();
     const personError = dialog.locator('.mantine-Select-error');
     await personError.waitFor();
-    expect(await personError.textContent()).toBe(
-      "person of decision right 'R-NOBODY' must not be empty",
-    );
+    // In the user's words, not the plan file's paths.
+    expect(await personError.textContent()).toBe('Decision right R-NOBODY needs a person');
     await checkAxe(page, 'plan editor, decision rights');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await rights.locator('[data-entity="R-NOBODY"]').count()).toBe(0);
