@@ -70,28 +70,47 @@ export interface WorkKnownAt {
 /**
  * The work items as they were known at an instant: for each item the last applied delivery
  * received by then (a deletion removes it); the latest change is the last one any applied
- * delivery reported for the key, as the mirror keeps it.
+ * delivery reported for the key, as the mirror keeps it. Items the mirror has not seen change
+ * since the instant are read from the mirror as they stand (its row is that last delivery);
+ * only those received since are looked up in the history, so a read a few writes back costs
+ * little more than a read of now.
  */
 export async function loadWorkKnownAt(db: Queryable, at: Date): Promise<WorkKnownAt> {
-  const rows = await db.query<{ source: string; key: string; data: WorkItem | null }>(
-    `SELECT DISTINCT ON (source, key) source, key, data FROM work_item_history
-     WHERE outcome = 'applied' AND received_at <= $1
-     ORDER BY source, key, seq DESC`,
+  const unchanged = await db.query<{
+    source: string;
+    key: string;
+    data: WorkItem | null;
+    change: WorkItemChange | null;
+  }>(
+    `SELECT source, key, data, last_change AS change FROM work_item
+     WHERE received_at <= $1 AND NOT deleted`,
     [at],
   );
-  const changeRows = await db.query<{ source: string; key: string; change: WorkItemChange }>(
-    `SELECT DISTINCT ON (source, key) source, key, change FROM work_item_history
-     WHERE outcome = 'applied' AND received_at <= $1 AND change IS NOT NULL
-     ORDER BY source, key, seq DESC`,
+  const moved = await db.query<{ source: string; key: string; data: WorkItem | null }>(
+    `SELECT DISTINCT ON (h.source, h.key) h.source, h.key, h.data
+     FROM work_item_history h JOIN work_item w ON w.source = h.source AND w.key = h.key
+     WHERE w.received_at > $1 AND h.outcome = 'applied' AND h.received_at <= $1
+     ORDER BY h.source, h.key, h.seq DESC`,
+    [at],
+  );
+  const movedChanges = await db.query<{ source: string; key: string; change: WorkItemChange }>(
+    `SELECT DISTINCT ON (h.source, h.key) h.source, h.key, h.change
+     FROM work_item_history h JOIN work_item w ON w.source = h.source AND w.key = h.key
+     WHERE w.received_at > $1 AND h.outcome = 'applied' AND h.received_at <= $1
+       AND h.change IS NOT NULL
+     ORDER BY h.source, h.key, h.seq DESC`,
     [at],
   );
   const id = (r: { source: string; key: string }): string => `${r.source}\u0000${r.key}`;
-  const live = rows
-    .filter((r) => r.data !== null)
-    .sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
-  const held = new Set(live.map(id));
+  const movedChange = new Map(movedChanges.map((r) => [id(r), r.change]));
+  const live = [
+    ...unchanged.filter((r) => r.data !== null),
+    ...moved
+      .filter((r) => r.data !== null)
+      .map((r) => ({ ...r, change: movedChange.get(id(r)) ?? null })),
+  ].sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
   const changes: Record<string, WorkItemChange> = {};
-  for (const row of changeRows) if (held.has(id(row))) changes[row.key] = row.change;
+  for (const row of live) if (row.change !== null) changes[row.key] = row.change;
   return { items: live.map((r) => r.data!), changes };
 }
 
