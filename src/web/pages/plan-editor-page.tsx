@@ -436,9 +436,15 @@ export function PlanEditorPage() {
       await live.refresh();
     } catch (error) {
       const index = (error as { index?: number }).index ?? -1;
+      // The plan as sent, so that a problem names the entity by the id just typed.
+      const submitted = (at: number) => {
+        const list = [...listOf(planFile, kind)];
+        if (at >= 0) list[at] = entryOf(editing.draft);
+        return { ...planFile, [kind]: list };
+      };
       const problems =
         error instanceof ApiError
-          ? sortProblems(humanProblems(error.problems, planFile), kind, index)
+          ? sortProblems(humanProblems(error.problems, submitted(index)), kind, index)
           : { fields: {}, general: [{ code: 'network', message: String(error) }] };
       setEditing((e) => (e === null ? e : { ...e, saving: false, problems }));
     }
