@@ -42,6 +42,12 @@ const DecisionPage = lazy(() =>
 const ScenariosPage = lazy(() =>
   import('./pages/scenarios-page.tsx').then((m) => ({ default: m.ScenariosPage })),
 );
+const ReviewsPage = lazy(() =>
+  import('./pages/reviews-page.tsx').then((m) => ({ default: m.ReviewsPage })),
+);
+const ReviewPackPage = lazy(() =>
+  import('./pages/reviews-page.tsx').then((m) => ({ default: m.ReviewPackPage })),
+);
 const AuditPage = lazy(() =>
   import('./pages/audit-page.tsx').then((m) => ({ default: m.AuditPage })),
 );
@@ -118,6 +124,8 @@ export function App() {
             <Route path="/units/:id" element={<UnitPage />} />
             <Route path="/plan" element={<PlanEditorPage />} />
             <Route path="/audit" element={<AuditPage />} />
+            <Route path="/reviews" element={<ReviewsPage />} />
+            <Route path="/reviews/packs/:id" element={<ReviewPackPage />} />
             <Route path="/periods" element={<PeriodsPage />} />
             <Route path="/changes" element={<ChangesPage />} />
             <Route path="*" element={<NotFoundPage />} />

@@ -76,6 +76,12 @@ const NAV = [
     match: (p: string) => p.startsWith('/plan'),
   },
   {
+    to: '/reviews',
+    label: 'Reviews',
+    icon: ClockIcon,
+    match: (p: string) => p.startsWith('/reviews'),
+  },
+  {
     to: '/audit',
     label: 'Audit log',
     icon: ClockIcon,
