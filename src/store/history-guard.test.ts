@@ -9,7 +9,9 @@ import type { Database } from './database.ts';
 
 // The append-only tables: history of the plan, of work items, of signals and their
 // acknowledgements, the import run log, the live event log, and decisions' options, steps and
-// saved scenarios (test/decisions.api.test.ts edits them with rows in them), and the audit log.
+// saved scenarios (test/decisions.api.test.ts edits them with rows in them), the audit log, and
+// governance's: closed periods and their adjustments, value validations, baselines, review packs
+// and gate decisions.
 const HISTORY = [
   'audit_log',
   'plan_change',
@@ -25,6 +27,9 @@ const HISTORY = [
   'closed_period',
   'period_adjustment',
   'value_validation',
+  'baseline',
+  'review_pack',
+  'gate_decision',
 ];
 /** Tables the demo does not write. */
 const EMPTY_IN_DEMO = [
@@ -35,6 +40,9 @@ const EMPTY_IN_DEMO = [
   'scenario',
   'period_adjustment',
   'value_validation',
+  'baseline',
+  'review_pack',
+  'gate_decision',
 ];
 
 /** A column of each table an UPDATE can name (`at` where none is given). */
@@ -46,6 +54,9 @@ const TOUCHED_COLUMN: Record<string, string> = {
   closed_period: 'closed_at',
   period_adjustment: 'adjusted_at',
   value_validation: 'validated_at',
+  baseline: 'saved_at',
+  review_pack: 'published_at',
+  gate_decision: 'decided_at',
 };
 
 async function count(db: Database, table: string): Promise<number> {
