@@ -14,6 +14,8 @@ export interface ApplyPlanOptions {
   dryRun?: boolean;
   /** Who applies it, and through which door. */
   actor: ActorLike;
+  /** A dry run that leaves closed periods unchecked (what would change, for the access check). */
+  ignoreClosedPeriods?: boolean;
 }
 
 export interface ApplyPlanResult {
@@ -52,7 +54,7 @@ export async function applyPlan(
       derive();
       return changes;
     },
-    { dryRun },
+    { dryRun, ignoreClosedPeriods: options.ignoreClosedPeriods === true },
   );
   return {
     changes: written.value,

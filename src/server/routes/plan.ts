@@ -112,6 +112,8 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
           prune: false,
           dryRun: true,
           actor: actorOf(request),
+          // What they may change is asked first: a 403 before any closed period's 409.
+          ignoreClosedPeriods: true,
         });
         refuse(mayChangePlan(stored, request.personId, trial.changes));
       }
