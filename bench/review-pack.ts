@@ -1,4 +1,3 @@
- 
 /**
  * Review pack benchmark: for the 10,000-milestone portfolio of `engine-portfolio.ts` (10 work
  * items each, seeded), times what publishing a review pack adds to the state the server already
