@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/store/token-store.ts';
@@ -8,6 +9,7 @@ import {
   expectAxeClean,
   launchChromium,
   newContext,
+  SCREENSHOTS,
   signInAs,
   startDemoServer,
 } from './support/web-app.ts';
@@ -64,6 +66,7 @@ describe('closed periods in the browser', { timeout: 120_000 }, () => {
     // The pointer off the link it clicked: a hovered active link is not what a reader sees.
     await page.mouse.move(900, 700);
     await expectAxeClean(page, 'closed periods');
+    await page.screenshot({ path: join(SCREENSHOTS, 'periods.png'), fullPage: true });
 
     await page.getByLabel('Period to close').fill('2026-09');
     await page.getByRole('button', { name: 'Close period' }).click();
