@@ -131,7 +131,7 @@ export const BAD_PLANS: BadPlan[] = [
       line: lineOf(unknownField, 'sponsor: grace'),
       column: 5,
       message:
-        "unknown field 'sponsor' in initiative 'I-ERP'; allowed: id, name, owner, unit, objectives, budget, currency, confidential",
+        "unknown field 'sponsor' in initiative 'I-ERP'; allowed: id, name, owner, unit, objectives, budget, currency, confidential, stage, stageHistory",
     },
   },
 ];
