@@ -80,7 +80,7 @@ describe('the CLI refuses bad input (PGlite on disk)', () => {
     expect(run).toEqual({
       code: 0,
       stdout: [
-        `${DEMO_PLAN_FILE}: valid — 4 objectives, 4 KPIs, 4 initiatives, 6 milestones, 2 dependencies, 2 benefits`,
+        `${DEMO_PLAN_FILE}: valid — 4 objectives, 5 KPIs, 4 initiatives, 7 milestones, 2 dependencies, 3 benefits`,
       ],
       stderr: [],
     });

@@ -85,6 +85,26 @@ describe('money', () => {
     ]);
   });
 
+  it('counts money spent ahead on a period not begun once: in the actual, not again in its plan', () => {
+    const ahead = buildPlan({
+      ...plan,
+      initiatives: [
+        buildInitiative({
+          id: 'I-1',
+          objectives: ['O-A'],
+          budget: {
+            '2026-Q2': { plan: 50_000, actual: 50_000 },
+            '2026-Q3': { plan: 30_000, actual: 9_000.5 },
+          },
+        }),
+      ],
+    });
+    const at = computeState({ plan: ahead, workItems: [], changes: {}, asOf: '2026-06-30' });
+    const [one] = portfolioMoney(ahead, at, portfolioValue(ahead, at)).initiatives;
+    // Q2 on plan (run rate 1); Q3's 9,000.5 paid ahead leaves 20,999.5 of its plan to spend.
+    expect(one).toMatchObject({ actual: 59_000.5, runRate: 1, eac: 80_000, overrun: false });
+  });
+
   it('counts benefits realised (from the KPI actuals) and still to come to the horizon, and the ROI', () => {
     // June: 21,000 realised (the promise: 30 days from 2026-05-31 = 30,000, shared with none).
     expect(i1.benefitsRealised).toBe(21_000);

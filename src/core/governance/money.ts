@@ -117,8 +117,16 @@ export function initiativeMoney(
   // Only periods that have begun count towards the plan to date; a later period's actual (a
   // prepayment) is money spent all the same.
   const planToDate = sum(periods.map((p) => p.plan * p.elapsed));
-  const remaining = sum(periods.map((p) => p.plan * (1 - p.elapsed)));
-  const runRate = actual > 0 && planToDate > 0 ? actual / planToDate : null;
+  // The run rate compares like with like: what the begun periods cost against their plan to date.
+  const actualBegun = sum(periods.map((p) => (p.elapsed > 0 ? (p.actual ?? 0) : 0)));
+  // Still to spend: the plan not yet due; of a period not begun, less what was already spent on
+  // it (a prepayment is counted once, in the actual, not again in the rest of the plan).
+  const remaining = sum(
+    periods.map((p) =>
+      p.elapsed > 0 ? p.plan * (1 - p.elapsed) : Math.max(0, p.plan - Math.max(0, p.actual ?? 0)),
+    ),
+  );
+  const runRate = actualBegun > 0 && planToDate > 0 ? actualBegun / planToDate : null;
   const eac = actual + remaining * (runRate ?? 1);
   const horizon = horizonOf(plan, initiative, periods);
   const mine = values.filter((v) => v.initiative === initiative.id);
