@@ -61,8 +61,9 @@ describe('throughline schedule', () => {
   it('schedules a plan file in working days and prints a table for people', async () => {
     const run = await runCapturedCli(['schedule', demoPlan]);
     expect(run.code).toBe(0);
-    // The ERP story's four milestones and the two of the confidential divestment (I-DIVEST).
-    expect(run.stdout[0]).toMatch(/6 tasks, slack in working days/);
+    // The ERP story's four milestones, ERP finance (its invoicing benefit) and the two of the
+    // confidential divestment (I-DIVEST).
+    expect(run.stdout[0]).toMatch(/7 tasks, slack in working days/);
     expect(run.stdout.join('\n')).toMatch(/M-PURCH\s+Centralised purchasing live\s+2026-10-19/);
     expect(run.stdout.join('\n')).toMatch(/M-PILOT\s+.*\s2026-11-16\s+2026-11-16\s/);
     expect(run.stdout).toContain('finish: 2026-12-18');
