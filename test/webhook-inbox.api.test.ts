@@ -85,7 +85,7 @@ describe.each(TEST_DATABASES)('webhook inbox: dead letters, window, receipt on $
   }
 
   /** Waits until the worker has nothing left that is due (retries included). */
-  async function settle(ms = 1500): Promise<void> {
+  async function settle(ms = 15_000): Promise<void> {
     const until = Date.now() + ms;
     while (Date.now() < until) {
       await app!.inboxWorker.idle();

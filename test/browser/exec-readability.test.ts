@@ -156,10 +156,12 @@ describe('an executive reads the app in ten seconds', { timeout: 120_000 }, () =
       expect(chain).toContain('+21 calendar days');
       expect(chain).toContain('+15 working days');
       expect(chain).not.toMatch(/\+\d+ days/);
+      // Raised on the product's day, not on the wall clock's (once the app has heard the day).
+      await expect
+        .poll(() => text(page, '[data-testid="signal-card"]'), { timeout: 10_000 })
+        .toContain('raised 14 Sep 2026');
       const cards = await text(page, '[data-testid="signal-card"]');
       expect(cards).not.toMatch(OTHER_DATE_FORMAT);
-      // Raised on the product's day, not on the wall clock's.
-      expect(cards).toContain('raised 14 Sep 2026');
       expect(cards).not.toContain(wallToday());
       // People by name, never by id.
       expect(cards).not.toMatch(/Affects [^·]*\b(dana|marco|priya|sam|nina)\b/);
