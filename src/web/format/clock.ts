@@ -8,8 +8,6 @@
  * whole days. Unpinned, the product's day is today and nothing moves.
  */
 
-const DAY_MS = 86_400_000;
-
 let productDay: string | null = null;
 
 /** Tells the clock the server's day (`asOf`, `YYYY-MM-DD`); the app does it with every view. */
@@ -28,8 +26,12 @@ export function productOffset(
   day: string | null = productDay,
 ): number {
   if (day === null) return 0;
-  const wallDay = Math.floor(wallNow / DAY_MS) * DAY_MS;
-  const product = Date.parse(`${day}T00:00:00Z`);
+  // Whole days in the reader's own zone, the one every time is shown in: a stamp moved back by
+  // them lands on the product's day at the same time of day on the reader's clock.
+  const wall = new Date(wallNow);
+  const wallDay = new Date(wall.getFullYear(), wall.getMonth(), wall.getDate()).getTime();
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const product = new Date(year, month - 1, date).getTime();
   return Number.isNaN(product) ? 0 : wallDay - product;
 }
 
@@ -50,7 +52,8 @@ export function onProductClock(
   const offset = productOffset(wallNow, day);
   if (offset <= 0) return instant;
   const now = wallNow - offset;
-  // The end of the product's day: anything later never happened on its clock.
-  const endOfDay = Math.floor(now / DAY_MS) * DAY_MS + DAY_MS;
+  // The end of the product's day (in the reader's zone): anything later never happened on its clock.
+  const today = new Date(now);
+  const endOfDay = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1).getTime();
   return instant >= endOfDay ? instant - offset : instant;
 }
