@@ -144,8 +144,10 @@ describe('an executive reads the app in ten seconds', { timeout: 120_000 }, () =
         for (const button of await unfold.all()) await button.click();
       }
       await card.waitFor();
-      const links = await card.getByTestId('cause-chain').getByRole('link').allTextContents();
-      expect(links.length).toBeGreaterThan(3);
+      // The chain draws its links once the card has its data: wait for them.
+      const chainLinks = card.getByTestId('cause-chain').getByRole('link');
+      await expect.poll(() => chainLinks.count()).toBeGreaterThan(3);
+      const links = await chainLinks.allTextContents();
       for (const link of links) expect(link.trim()).not.toMatch(CODE_ONLY);
       expect(links).toContain('ERP go-live, plant 1 (M-GOLIVE)');
       const chain = await text(
