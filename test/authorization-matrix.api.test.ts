@@ -163,6 +163,7 @@ function policyTable(demoPlan: string): Record<string, Rule> {
     'DELETE /api/v1/tokens/{id}': { allow: 'anyone', params: { id: 'nope' } },
     'POST /hooks/jira/{site}': { allow: 'signature', params: { site: 'demo' }, body: {} },
     'GET /api/v1/plan': { allow: 'anyone' },
+    'GET /api/v1/plan/history': { allow: 'anyone' },
     'GET /api/v1/exports/signals.csv': { allow: 'anyone' },
     'GET /api/v1/exports/signals.xlsx': { allow: 'anyone' },
     'GET /api/v1/exports/initiatives.csv': { allow: 'anyone' },

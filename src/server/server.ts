@@ -51,6 +51,7 @@ import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
 import { registerExportRoutes } from './routes/exports.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
+import { registerPlanHistoryRoutes } from './routes/plan-history.ts';
 import { registerMoneyRoutes } from './routes/money.ts';
 import { registerPeriodRoutes } from './routes/periods.ts';
 import { registerGateRoutes } from './routes/gates.ts';
@@ -328,6 +329,7 @@ export async function buildServer(
   registerDecisionRoutes(app, ctx);
   registerIncidentRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerPlanHistoryRoutes(app, ctx);
   registerMoneyRoutes(app, ctx);
   registerPeriodRoutes(app, ctx);
   registerGateRoutes(app, ctx);

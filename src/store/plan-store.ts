@@ -96,3 +96,54 @@ export async function loadPlanVersion(db: Queryable): Promise<number> {
   );
   return Number(rows[0]?.version ?? 0);
 }
+
+export interface PlanChangeRecord extends PlanHistoryEntry {
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * The plan's changes with what each entity was before and after, newest first: those of one
+ * entity when `item` is given, those older than `beforeSeq` when paging back.
+ */
+export async function listPlanChanges(
+  db: Queryable,
+  query: { item?: { collection: string; id: string }; beforeSeq?: number; limit: number },
+): Promise<PlanChangeRecord[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.item !== undefined) {
+    params.push(query.item.collection, query.item.id);
+    where.push(`collection = $${params.length - 1} AND entity_id = $${params.length}`);
+  }
+  if (query.beforeSeq !== undefined) {
+    params.push(query.beforeSeq);
+    where.push(`seq < $${params.length}`);
+  }
+  params.push(query.limit);
+  const rows = await db.query<{
+    seq: string | number;
+    at: Date;
+    collection: string;
+    entity_id: string;
+    action: string;
+    actor: string | null;
+    before: unknown;
+    after: unknown;
+  }>(
+    `SELECT seq, at, collection, entity_id, action, actor, before, after FROM plan_change
+     ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
+     ORDER BY seq DESC LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    at: r.at.toISOString(),
+    collection: r.collection,
+    entityId: r.entity_id,
+    action: r.action,
+    actor: r.actor,
+    before: r.before,
+    after: r.after,
+  }));
+}
