@@ -76,7 +76,7 @@ describe('the ERP story over the CLI', () => {
         '→ M-GOLIVE forecast 2026-10-26, +15 working days (plan 2026-10-05)',
         '→ M-PURCH forecast 2026-11-16, +20 working days (plan 2026-10-19; 2026-11-09 without the resource bottleneck)',
         '→ K-SAVINGS 2026-Q4 −480,000 USD, now 411,429 below target (forecast 788,571 against 1,200,000)',
-        '→ O-COST at risk',
+        '→ O-COST off track',
         'affects: Priya Shah, Marco Rossi, Dana Whitfield',
       ]);
 

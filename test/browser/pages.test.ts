@@ -187,7 +187,7 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     for (const text of [
       'ERP-17 due date moved 2 Oct 2026 → 23 Oct 2026 (+21 calendar days)',
       'M-GOLIVE forecast 26 Oct 2026, +15 working days (plan 5 Oct 2026)',
-      'O-COST at risk',
+      'O-COST off track',
     ]) {
       await chain.getByText(text).waitFor();
     }

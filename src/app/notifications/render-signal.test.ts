@@ -35,7 +35,7 @@ describe('renderSignal', () => {
       '  2. M-GOLIVE forecast 2026-10-26, +15 working days (plan 2026-10-05)',
       '  3. M-PURCH forecast 2026-11-09, +15 working days (plan 2026-10-19)',
       expect.stringMatching(/^ {2}4\. K-SAVINGS 2026-Q4 −360,000 USD/) as string,
-      '  5. O-COST at risk',
+      '  5. O-COST off track',
     ]);
     expect(message.text).toContain(
       'K-SAVINGS Procurement savings, 2026-Q4: −360,000 USD from this change; forecast 908,571 against a target of 1,200,000 USD; 291,429 USD short',
@@ -71,7 +71,7 @@ describe('renderSignal', () => {
     ];
     expect(header.text).toEqual({ type: 'plain_text', text: kpiSignal().title });
     expect(chain.text.text).toContain('1. ERP-17 due date moved');
-    expect(chain.text.text).toContain('5. O-COST at risk');
+    expect(chain.text.text).toContain('5. O-COST off track');
     expect(money.text.text).toContain('−360,000 USD from this change');
     expect(actions.elements[0]?.url).toBe(signalLink(context.publicUrl, KPI_SIGNAL));
     expect(JSON.parse(JSON.stringify(chat))).toEqual(chat);

@@ -83,16 +83,26 @@ describe('computeState on the ERP story', () => {
       });
     });
 
-    it('puts I-ERP delivery off track and O-COST at risk, one level softer', () => {
+    it('puts I-ERP delivery and value off track (its late go-live holds up the savings) and O-COST off track with its only KPI', () => {
       expect(state.initiatives.get('I-ERP')?.delivery).toMatchObject({
         status: 'off_track',
         rule: 'initiative.delivery_off_track',
       });
-      expect(state.initiatives.get('I-ERP')?.value.status).toBe('on_track');
+      // I-ERP's own benefits feed no KPI here: its value is off track because M-GOLIVE, late,
+      // holds up M-PURCH, whose benefit feeds K-SAVINGS.
+      expect(state.initiatives.get('I-ERP')?.value).toMatchObject({
+        status: 'off_track',
+        rule: 'initiative.value_off_track',
+      });
+      expect(state.initiatives.get('I-ERP')?.value.reason).toMatch(
+        /^M-PURCH waits on the late M-GOLIVE; K-SAVINGS is off track: /,
+      );
       expect(state.initiatives.get('I-PROC')?.value.status).toBe('off_track');
-      expect(state.objectives.get('O-COST')?.status).toMatchObject({
-        status: 'at_risk',
-        rule: 'objective.kpi_not_on_track',
+      expect(state.initiatives.get('I-PROC')?.value.reason).toMatch(/^K-SAVINGS is off track: /);
+      expect(state.objectives.get('O-COST')?.status).toEqual({
+        status: 'off_track',
+        rule: 'objective.kpis_off_track',
+        reason: 'its only KPI, K-SAVINGS, is off track',
       });
     });
 
@@ -135,7 +145,10 @@ describe('computeState on the ERP story', () => {
         target: 1_200_000,
         shortfall: expect.closeTo(291_428.57, 2) as number,
       });
-      expect(objective).toMatchObject({ text: 'O-COST at risk', figures: { status: 'at_risk' } });
+      expect(objective).toMatchObject({
+        text: 'O-COST off track',
+        figures: { status: 'off_track' },
+      });
       expect(signal?.affectedOwners).toEqual(['priya', 'marco', 'dana']);
     });
 

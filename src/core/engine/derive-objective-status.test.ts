@@ -42,16 +42,36 @@ describe('deriveObjectiveStatuses', () => {
     });
   });
 
-  it('is only at risk when its single KPI is off track', () => {
+  it('is off track when its only KPI is off track', () => {
     const objectives = objectivesOf({
       objectives: [buildObjective({ id: 'O-1' })],
       kpis: [offKpi('K-1', ['O-1'])],
     });
-    expect(objectives.get('O-1')?.status).toMatchObject({
-      status: 'at_risk',
-      rule: 'objective.kpi_not_on_track',
+    expect(objectives.get('O-1')?.status).toEqual({
+      status: 'off_track',
+      rule: 'objective.kpis_off_track',
+      reason: 'its only KPI, K-1, is off track',
     });
-    expect(objectives.get('O-1')?.status.reason).toMatch(/^K-1 is off track/);
+  });
+
+  it('is at risk, not off track, when its KPIs hold but a serving initiative is off track', () => {
+    const state = computeState({
+      plan: buildPlan({
+        units: [buildUnit()],
+        objectives: [buildObjective({ id: 'O-1' })],
+        kpis: [onKpi('K-1', ['O-1'])],
+        initiatives: [buildInitiative({ id: 'I-1', objectives: ['O-1'] })],
+        milestones: [buildMilestone({ initiative: 'I-1', work: { keys: ['W'], epics: [] } })],
+      }),
+      workItems: [buildWorkItem({ key: 'W', dueDate: '2026-11-30' })],
+      changes: {},
+      asOf: '2026-09-14',
+    });
+    expect(state.initiatives.get('I-1')?.delivery.status).toBe('off_track');
+    expect(state.objectives.get('O-1')?.status).toMatchObject({
+      status: 'at_risk',
+      rule: 'objective.initiative_not_on_track',
+    });
   });
 
   it('is off track when at least half of two or more KPIs are off track', () => {
@@ -71,7 +91,7 @@ describe('deriveObjectiveStatuses', () => {
     expect(objectives.get('O-THIRD')?.status.status).toBe('at_risk');
   });
 
-  it('is at risk when a serving initiative is not on track', () => {
+  it('without KPIs, is off track when its one serving initiative is off track', () => {
     const objectives = objectivesOf({
       objectives: [buildObjective({ id: 'O-1' })],
       initiatives: [buildInitiative({ id: 'I-1', objectives: ['O-1'] })],
@@ -91,20 +111,20 @@ describe('deriveObjectiveStatuses', () => {
       asOf: '2026-09-14',
     }).objectives;
     expect(late.get('O-1')?.status).toMatchObject({
-      status: 'at_risk',
-      rule: 'objective.initiative_not_on_track',
+      status: 'off_track',
+      rule: 'objective.all_off_track',
     });
     expect(late.get('O-1')?.explanation[0]?.ref).toEqual({ kind: 'initiative', id: 'I-1' });
   });
 
-  it('is at risk, one level softer, when a child objective is off track', () => {
+  it('is at risk when a child objective is off track while its own KPI holds', () => {
     const objectives = objectivesOf({
       objectives: [
         buildObjective({ id: 'O-ROOT' }),
         buildObjective({ id: 'O-CHILD', parent: 'O-ROOT' }),
         buildObjective({ id: 'O-GRANDCHILD', parent: 'O-CHILD' }),
       ],
-      kpis: [offKpi('K-1', ['O-CHILD']), offKpi('K-2', ['O-CHILD'])],
+      kpis: [onKpi('K-0', ['O-ROOT']), offKpi('K-1', ['O-CHILD']), offKpi('K-2', ['O-CHILD'])],
     });
     expect(objectives.get('O-CHILD')?.status.status).toBe('off_track');
     expect(objectives.get('O-ROOT')?.status).toMatchObject({
@@ -113,6 +133,67 @@ describe('deriveObjectiveStatuses', () => {
     });
     expect(objectives.get('O-GRANDCHILD')?.status.status).toBe('on_track');
     expect([...objectives.keys()]).toEqual(['O-ROOT', 'O-CHILD', 'O-GRANDCHILD']);
+  });
+
+  it('without KPIs, is off track when everything serving it or under it is off track', () => {
+    const late = (id: string) =>
+      buildMilestone({ id: `M-${id}`, initiative: id, work: { keys: [`W-${id}`], epics: [] } });
+    const plan = (objectives: Objective[], kpis: Kpi[]) =>
+      buildPlan({
+        units: [buildUnit()],
+        objectives,
+        kpis,
+        initiatives: [
+          buildInitiative({ id: 'I-A', objectives: ['O-ROOT'] }),
+          buildInitiative({ id: 'I-B', objectives: ['O-ROOT'] }),
+          buildInitiative({ id: 'I-C', objectives: ['O-OTHER'] }),
+        ],
+        milestones: [late('I-A'), late('I-B'), buildMilestone({ id: 'M-C', initiative: 'I-C' })],
+      });
+    const workItems = ['I-A', 'I-B'].map((id) =>
+      buildWorkItem({ key: `W-${id}`, dueDate: '2026-11-30' }),
+    );
+    const state = computeState({
+      plan: plan(
+        [
+          buildObjective({ id: 'O-ROOT' }),
+          buildObjective({ id: 'O-CHILD', parent: 'O-ROOT' }),
+          buildObjective({ id: 'O-OTHER' }),
+        ],
+        [offKpi('K-1', ['O-CHILD'])],
+      ),
+      workItems,
+      changes: {},
+      asOf: '2026-09-14',
+    });
+    expect(state.objectives.get('O-ROOT')?.status).toEqual({
+      status: 'off_track',
+      rule: 'objective.all_off_track',
+      reason:
+        'no KPI measures it, and everything serving it or under it is off track: I-A, I-B, O-CHILD',
+    });
+    // I-C is on time: O-OTHER has nothing off track.
+    expect(state.objectives.get('O-OTHER')?.status.status).toBe('on_track');
+
+    // One contributor on track (the child's KPI holds): at risk only.
+    const mixed = computeState({
+      plan: plan(
+        [buildObjective({ id: 'O-ROOT' }), buildObjective({ id: 'O-CHILD', parent: 'O-ROOT' })],
+        [onKpi('K-1', ['O-CHILD'])],
+      ),
+      workItems,
+      changes: {},
+      asOf: '2026-09-14',
+    });
+    expect(mixed.objectives.get('O-ROOT')?.status).toMatchObject({
+      status: 'at_risk',
+      rule: 'objective.initiative_not_on_track',
+    });
+  });
+
+  it('is on track without KPIs, initiatives or children', () => {
+    const objectives = objectivesOf({ objectives: [buildObjective({ id: 'O-EMPTY' })] });
+    expect(objectives.get('O-EMPTY')?.status.status).toBe('on_track');
   });
 
   it('does not loop on a cycle of parents', () => {

@@ -23,6 +23,7 @@ import {
   type ObjectiveCore,
   type ObjectiveInputs,
   computeInitiative,
+  updateHeldUp,
   computeObjective,
   createInitiativeModel,
   objectiveGraph,
@@ -94,7 +95,7 @@ export function build(input: EngineInput, incremental: boolean, base?: Internal)
   );
   const milestones = createMilestoneModel(plan.milestones.length);
   const kpis: KpiCore[] = [];
-  const initiatives = createInitiativeModel(plan.plan.initiatives.length);
+  const initiatives = createInitiativeModel(plan.plan.initiatives.length, plan.milestones.length);
   const data: EngineData = {
     asOf: input.asOf,
     asOfDay,
@@ -119,6 +120,8 @@ export function build(input: EngineInput, incremental: boolean, base?: Internal)
   for (let k = 0; k < plan.plan.kpis.length; k += 1)
     kpis.push(forecastKpi(plan, k, milestones.forecast, asOfDay, input.asOf, periodOf));
   const kpiCode = (k: number): number => codeOfKpi(kpis[k]!);
+  for (let m = 0; m < plan.milestones.length; m += 1)
+    updateHeldUp(plan, initiatives, milestones, m);
   for (let i = 0; i < plan.plan.initiatives.length; i += 1) {
     computeInitiative(plan, initiatives, i, milestones.status, kpiCode);
   }

@@ -21,7 +21,7 @@ import { type KpiCore, reforecastKpi, sameKpi, sameStatus } from './kpi-model.ts
 import { type MilestoneModel, reforecastMilestones } from './milestone-model.ts';
 import { reforecastProbabilistic } from './probabilistic-forecast.ts';
 import { sameSignature } from './raise-signals.ts';
-import { computeInitiative, computeObjective } from './status-model.ts';
+import { computeInitiative, computeObjective, updateHeldUp } from './status-model.ts';
 import {
   closesCycle,
   currentItems,
@@ -110,24 +110,35 @@ export function applyEvent(
     if (!sameStatus(before.status, after.status)) kpiStatusChanged.add(k);
   }
 
-  // Initiatives whose milestones or fed KPIs were recomputed.
+  // Initiatives whose milestones or fed KPIs were recomputed, and those whose late milestones
+  // now hold up (or no longer hold up) a milestone that feeds a KPI, or hold up one whose KPI moved.
   const initiativesRecomputed = new Set<number>();
+  const model = data.initiatives;
   for (const m of milestones.recomputed) {
     const i = plan.initiativeOfMilestone[m]!;
     if (i >= 0) initiativesRecomputed.add(i);
+    for (const cause of updateHeldUp(plan, model, data.milestones, m)) {
+      initiativesRecomputed.add(cause);
+    }
   }
   for (const k of kpisRecomputed) {
     const rows = plan.initiativesOfKpi;
     for (let at = rows.start[k]!; at < rows.start[k + 1]!; at += 1) {
       initiativesRecomputed.add(rows.list[at]!);
     }
+    const benefits = plan.benefitsOfKpi;
+    for (let at = benefits.start[k]!; at < benefits.start[k + 1]!; at += 1) {
+      const m = plan.benefitMilestone[benefits.list[at]!]!;
+      const cause = m < 0 ? -1 : model.heldUpBy[m]!;
+      if (cause >= 0) initiativesRecomputed.add(cause);
+    }
   }
   const initiativesChanged = new Set<number>();
-  const model = data.initiatives;
   const kpiCode = (k: number): number => codeOfKpi(data.kpis[k]!);
   for (const i of initiativesRecomputed) {
     const worstBefore = model.worstMilestone[i]!;
     const kpiBefore = model.worstKpi[i]!;
+    const viaBefore = model.worstVia[i]!;
     const deliveryBefore = deliveryCode(data, i);
     const valueBefore = valueCode(data, i);
     computeInitiative(plan, model, i, data.milestones.status, kpiCode);
@@ -136,6 +147,8 @@ export function applyEvent(
     if (
       worst !== worstBefore ||
       worstKpi !== kpiBefore ||
+      model.worstVia[i] !== viaBefore ||
+      (model.worstVia[i] >= 0 && milestones.changed.has(model.worstVia[i])) ||
       deliveryCode(data, i) !== deliveryBefore ||
       valueCode(data, i) !== valueBefore ||
       (worst >= 0 && milestones.changed.has(worst)) ||
@@ -327,6 +340,8 @@ export function diff(before: Internal, after: Internal): StateChanges {
     if (
       a.initiatives.worstMilestone[i] !== worst ||
       a.initiatives.worstKpi[i] !== b.initiatives.worstKpi[i] ||
+      a.initiatives.worstVia[i] !== b.initiatives.worstVia[i] ||
+      movedMilestones.has(b.initiatives.worstVia[i]) ||
       deliveryCode(a, i) !== deliveryCode(b, i) ||
       valueCode(a, i) !== valueCode(b, i) ||
       movedMilestones.has(worst) ||

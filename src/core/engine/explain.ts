@@ -616,7 +616,10 @@ export function deliveryStatus(data: EngineData, i: number): DerivedStatus {
   };
 }
 
-/** Value: the status of the worst KPI the initiative's benefits feed. */
+/**
+ * Value: the status of the worst KPI fed by the initiative's benefits, or by the benefits of the
+ * milestones its late milestones hold up.
+ */
 export function valueStatus(data: EngineData, i: number): DerivedStatus {
   const worst = data.initiatives.worstKpi[i]!;
   const id = data.plan.plan.initiatives[i]!.id;
@@ -628,11 +631,20 @@ export function valueStatus(data: EngineData, i: number): DerivedStatus {
     };
   }
   const core = data.kpis[worst]!;
+  const via = data.initiatives.worstVia[i]!;
   return {
     status: core.status.status,
     rule: `initiative.value_${core.status.status}`,
-    reason: `${core.kpi.id} is ${statusWords(core.status.status)}: ${core.status.reason}`,
+    reason: `${heldUpText(data, via)}${core.kpi.id} is ${statusWords(core.status.status)}: ${core.status.reason}`,
   };
+}
+
+/** "M-PURCH waits on the late M-GOLIVE and feeds K-SAVINGS; " (empty for its own benefits). */
+function heldUpText(data: EngineData, via: number): string {
+  if (via < 0) return '';
+  const { plan, milestones } = data;
+  const root = plan.milestones[milestones.root[via]!]!.id;
+  return `${plan.milestones[via]!.id} waits on the late ${root}; `;
 }
 
 /** An initiative's delivery and value statuses and what decided them. */
@@ -654,7 +666,10 @@ export function readInitiative(data: EngineData, i: number): InitiativeStatus {
   if (worstKpi >= 0) {
     explanation.push({
       rule: 'initiative.value_decided_by',
-      text: `Value follows the worst KPI its benefits feed, ${data.kpis[worstKpi]!.kpi.id} (${statusWords(value.status)})`,
+      text:
+        initiatives.worstVia[i]! < 0
+          ? `Value follows the worst KPI its benefits feed, ${data.kpis[worstKpi]!.kpi.id} (${statusWords(value.status)})`
+          : `Value follows the worst KPI fed by its benefits or by milestones its late milestones hold up, ${data.kpis[worstKpi]!.kpi.id} (${statusWords(value.status)}), fed by ${plan.milestones[initiatives.worstVia[i]!]!.id}`,
       ref: { kind: 'kpi', id: data.kpis[worstKpi]!.kpi.id },
     });
   }

@@ -1,6 +1,6 @@
 import type { DerivedStatus, EntityKind, Status } from '../domain/state.ts';
 import { type Rows, groupRows } from './compressed-rows.ts';
-import { AT_RISK, OFF_TRACK, ON_TRACK } from './milestone-model.ts';
+import { AT_RISK, type MilestoneModel, OFF_TRACK, ON_TRACK } from './milestone-model.ts';
 import type { IdIndex, PlanModel } from './plan-model.ts';
 import { statusWords } from './status.ts';
 import { topologicalOrder } from './topological-order.ts';
@@ -11,19 +11,74 @@ export function codeOf(status: Status): number {
   return status === 'on_track' ? ON_TRACK : status === 'at_risk' ? AT_RISK : OFF_TRACK;
 }
 
-/** Each initiative's worst milestone and the worst KPI its benefits feed (−1: none). */
+/**
+ * Each initiative's worst milestone and the worst KPI its value follows (−1: none), with the
+ * milestone whose benefit brings that KPI in when it is not one of the initiative's own (−1).
+ * `heldUpBy` names, per milestone, the initiative whose late milestone holds it up (see
+ * `heldUpByOf`), and `holdsUp` lists those milestones per initiative.
+ */
 export interface InitiativeModel {
   readonly worstMilestone: Int32Array;
   readonly worstKpi: Int32Array;
+  readonly worstVia: Int32Array;
+  readonly heldUpBy: Int32Array;
+  readonly holdsUp: Map<number, Set<number>>;
 }
 
-export function createInitiativeModel(count: number): InitiativeModel {
-  return { worstMilestone: new Int32Array(count), worstKpi: new Int32Array(count) };
+export function createInitiativeModel(count: number, milestoneCount: number): InitiativeModel {
+  return {
+    worstMilestone: new Int32Array(count),
+    worstKpi: new Int32Array(count),
+    worstVia: new Int32Array(count).fill(-1),
+    heldUpBy: new Int32Array(milestoneCount).fill(-1),
+    holdsUp: new Map(),
+  };
+}
+
+/**
+ * The initiative a milestone's lateness comes from, when it is another one's: the milestone
+ * feeds a KPI through a benefit and is off track, and the chain of dependencies that set its
+ * forecast starts at an off-track milestone of another initiative. Else −1.
+ */
+export function heldUpByOf(plan: PlanModel, milestones: MilestoneModel, m: number): number {
+  const kpis = plan.kpisOfMilestone;
+  if (kpis.start[m + 1] === kpis.start[m]) return -1;
+  if (milestones.status[m] !== OFF_TRACK) return -1;
+  const root = milestones.root[m]!;
+  if (root === m || milestones.status[root] !== OFF_TRACK) return -1;
+  const own = plan.initiativeOfMilestone[m]!;
+  const cause = plan.initiativeOfMilestone[root]!;
+  return cause < 0 || cause === own ? -1 : cause;
+}
+
+/** Sets who holds milestone `m` up; returns the initiatives whose value must be read again. */
+export function updateHeldUp(
+  plan: PlanModel,
+  model: InitiativeModel,
+  milestones: MilestoneModel,
+  m: number,
+): readonly number[] {
+  const before = model.heldUpBy[m]!;
+  const after = heldUpByOf(plan, milestones, m);
+  if (before === after) return [];
+  model.heldUpBy[m] = after;
+  if (before >= 0) {
+    const set = model.holdsUp.get(before)!;
+    set.delete(m);
+    if (set.size === 0) model.holdsUp.delete(before);
+  }
+  if (after >= 0) {
+    let set = model.holdsUp.get(after);
+    if (set === undefined) model.holdsUp.set(after, (set = new Set()));
+    set.add(m);
+  }
+  return before >= 0 && after >= 0 ? [before, after] : before >= 0 ? [before] : [after];
 }
 
 /**
  * Finds what decides an initiative's two statuses: delivery follows the first of its worst
- * milestones, value the first of the worst KPIs its milestones' benefits feed.
+ * milestones; value the first of the worst KPIs fed by its milestones' benefits, then by the
+ * benefits of the milestones its late milestones hold up (in plan order). Needs `heldUpBy` set.
  */
 export function computeInitiative(
   plan: PlanModel,
@@ -41,6 +96,7 @@ export function computeInitiative(
   model.worstMilestone[i] = worst;
   let worstKpi = -1;
   let worstCode = -1;
+  let worstVia = -1;
   const ks = plan.kpisOfInitiative;
   for (let at = ks.start[i]!; at < ks.start[i + 1]!; at += 1) {
     const k = ks.list[at]!;
@@ -50,7 +106,23 @@ export function computeInitiative(
       worstCode = code;
     }
   }
+  const heldUp = model.holdsUp.get(i);
+  if (heldUp !== undefined) {
+    const fed = plan.kpisOfMilestone;
+    for (const m of [...heldUp].sort((a, b) => a - b)) {
+      for (let at = fed.start[m]!; at < fed.start[m + 1]!; at += 1) {
+        const k = fed.list[at]!;
+        const code = kpiCode(k);
+        if (worstKpi < 0 || code > worstCode) {
+          worstKpi = k;
+          worstCode = code;
+          worstVia = m;
+        }
+      }
+    }
+  }
   model.worstKpi[i] = worstKpi;
+  model.worstVia[i] = worstVia;
 }
 
 /** Something that bears on an objective's status: one of its KPIs, initiatives or children. */
@@ -200,10 +272,11 @@ export function contributorsOf(
 }
 
 /**
- * Derives an objective's status "one level softer" than what feeds it: off track only when at
- * least two KPIs measure it and at least half are off track; at risk when any of its KPIs,
- * serving initiatives (delivery or value) or child objectives is not on track; else on track.
- * Reads status codes only; the one contributor that decides is asked for its reason.
+ * Derives an objective's status. Off track when at least half of its KPIs are off track, or, when
+ * no KPI measures it, when every initiative serving it and every child objective is off track (an
+ * initiative counts as off track when its delivery or its value is); at risk when anything that
+ * feeds it (a KPI, an initiative's delivery or value, a child objective) is not on track; else
+ * on track. Reads status codes only; the one contributor that decides is asked for its reason.
  */
 export function computeObjective(
   plan: PlanModel,
@@ -219,6 +292,9 @@ export function computeObjective(
   let decidedAt = -1;
   let decidedValue = false;
   let decidedCode = ON_TRACK;
+  // Without KPIs, what serves it and sits under it decides: are all of them off track?
+  let others = 0;
+  let allOthersOff = true;
   for (let at = kpis.start[o]!; at < kpis.start[o + 1]!; at += 1) {
     const k = kpis.list[at]!;
     const code = codeOf(inputs.kpiStatus(k).status);
@@ -230,16 +306,18 @@ export function computeObjective(
     }
   }
   for (let at = initiatives.start[o]!; at < initiatives.start[o + 1]!; at += 1) {
-    if (decidedCode === OFF_TRACK) break;
+    if (decidedCode === OFF_TRACK && kpiCount > 0) break;
     const i = initiatives.list[at]!;
     const delivery = inputs.deliveryCode(i);
+    const value = inputs.valueCode(i);
+    others += 1;
+    if (delivery !== OFF_TRACK && value !== OFF_TRACK) allOthersOff = false;
     if (delivery > decidedCode) {
       decidedKind = 'initiative';
       decidedAt = i;
       decidedValue = false;
       decidedCode = delivery;
     }
-    const value = inputs.valueCode(i);
     if (value > decidedCode) {
       decidedKind = 'initiative';
       decidedAt = i;
@@ -256,6 +334,8 @@ export function computeObjective(
       continue;
     }
     const code = codeOf(status.status);
+    others += 1;
+    if (code !== OFF_TRACK) allOthersOff = false;
     if (code > decidedCode) {
       decidedKind = 'objective';
       decidedAt = c;
@@ -264,7 +344,7 @@ export function computeObjective(
   }
 
   let status: DerivedStatus;
-  if (kpiCount >= 2 && offKpis * 2 >= kpiCount) {
+  if (kpiCount >= 1 && offKpis * 2 >= kpiCount) {
     const off: string[] = [];
     for (let at = kpis.start[o]!; at < kpis.start[o + 1]!; at += 1) {
       const k = kpis.list[at]!;
@@ -273,7 +353,24 @@ export function computeObjective(
     status = {
       status: 'off_track',
       rule: 'objective.kpis_off_track',
-      reason: `${offKpis} of its ${kpiCount} KPIs are off track: ${off.join(', ')}`,
+      reason:
+        kpiCount === 1
+          ? `its only KPI, ${off[0]!}, is off track`
+          : `${offKpis} of its ${kpiCount} KPIs are off track: ${off.join(', ')}`,
+    };
+  } else if (kpiCount === 0 && others > 0 && allOthersOff) {
+    const off: string[] = [];
+    for (let at = initiatives.start[o]!; at < initiatives.start[o + 1]!; at += 1) {
+      off.push(plan.plan.initiatives[initiatives.list[at]!]!.id);
+    }
+    for (let at = children.start[o]!; at < children.start[o + 1]!; at += 1) {
+      const c = children.list[at]!;
+      if (childStatus(c) !== undefined) off.push(plan.plan.objectives[c]!.id);
+    }
+    status = {
+      status: 'off_track',
+      rule: 'objective.all_off_track',
+      reason: `no KPI measures it, and everything serving it or under it is off track: ${off.join(', ')}`,
     };
   } else if (decidedKind !== null) {
     let label: string;

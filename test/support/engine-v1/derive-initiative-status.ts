@@ -9,14 +9,50 @@ import type { PlanIndex } from './plan-index.ts';
 import { isWorse, statusWords } from './status.ts';
 
 /**
+ * The milestone at the start of the chain of dependencies that set a milestone's forecast
+ * (itself when no dependency did).
+ */
+function rootOf(
+  milestones: Readonly<Record<string, MilestoneForecast>>,
+  id: string,
+): MilestoneForecast {
+  let forecast = milestones[id]!;
+  while (forecast.driver.kind === 'dependency') forecast = milestones[forecast.driver.predecessor]!;
+  return forecast;
+}
+
+/**
  * Derives each initiative's two statuses: delivery, the worst of its milestones; value, the worst
- * of the KPIs its milestones' benefits feed. The explanation names what decided each.
+ * of the KPIs its milestones' benefits feed, then of the KPIs fed by the benefits of the
+ * milestones its late milestones hold up. The explanation names what decided each.
+ *
+ * Changed with the engine (issue 14): value once read only its own benefits, so the ERP migration
+ * showed "value on track" while its late go-live held up purchasing and made the savings miss.
+ * A milestone is held up by another initiative when it is off track and the chain of dependencies
+ * that set its forecast starts at an off-track milestone of that initiative.
  */
 export function deriveInitiativeStatuses(
   plan: PlanIndex,
   milestones: Readonly<Record<string, MilestoneForecast>>,
   kpis: Readonly<Record<string, KpiForecast>>,
 ): Record<string, InitiativeStatus> {
+  // Milestones held up by another initiative's late milestone, by that initiative, plan order.
+  const position = new Map<string, number>();
+  plan.plan.milestones.forEach((milestone, at) => position.set(milestone.id, at));
+  const heldUp = new Map<string, string[]>();
+  plan.plan.milestones.forEach((milestone, at) => {
+    if (position.get(milestone.id) !== at) return;
+    const forecast = milestones[milestone.id];
+    if (forecast === undefined || forecast.status.status !== 'off_track') return;
+    const root = rootOf(milestones, milestone.id);
+    if (root.id === milestone.id || root.status.status !== 'off_track') return;
+    const cause = plan.milestones.get(root.id)!.initiative;
+    if (cause === milestone.initiative || !plan.initiatives.has(cause)) return;
+    const list = heldUp.get(cause);
+    if (list === undefined) heldUp.set(cause, [milestone.id]);
+    else list.push(milestone.id);
+  });
+
   const result: Record<string, InitiativeStatus> = {};
   for (const initiative of plan.plan.initiatives) {
     const explanation: ExplanationStep[] = [];
@@ -64,6 +100,17 @@ export function deriveInitiativeStatuses(
         worstKpi = forecast;
       }
     }
+    let via: string | null = null;
+    for (const held of heldUp.get(initiative.id) ?? []) {
+      for (const benefit of plan.benefitsByMilestone.get(held) ?? []) {
+        const forecast = kpis[benefit.kpi];
+        if (forecast === undefined) continue;
+        if (worstKpi === null || isWorse(forecast.status.status, worstKpi.status.status)) {
+          worstKpi = forecast;
+          via = held;
+        }
+      }
+    }
     let value: DerivedStatus;
     if (worstKpi === null) {
       value = {
@@ -75,7 +122,7 @@ export function deriveInitiativeStatuses(
       value = {
         status: worstKpi.status.status,
         rule: `initiative.value_${worstKpi.status.status}`,
-        reason: `${worstKpi.id} is ${statusWords(worstKpi.status.status)}: ${worstKpi.status.reason}`,
+        reason: `${via === null ? '' : `${via} waits on the late ${rootOf(milestones, via).id}; `}${worstKpi.id} is ${statusWords(worstKpi.status.status)}: ${worstKpi.status.reason}`,
       };
       explanation.push({
         rule: 'initiative.value_decided_by',

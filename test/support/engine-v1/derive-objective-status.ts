@@ -25,9 +25,14 @@ const RULE_BY_KIND: Partial<Record<EntityKind, string>> = {
 };
 
 /**
- * Derives each objective's status "one level softer" than what feeds it: off track only when at
- * least two KPIs measure it and at least half are off track; at risk when any of its KPIs,
- * serving initiatives (delivery or value) or child objectives is not on track; else on track.
+ * Derives each objective's status: off track when at least half of its KPIs are off track, or,
+ * when no KPI measures it, when every serving initiative (its delivery or its value) and every
+ * child objective is off track; at risk when any of its KPIs, serving initiatives (delivery or
+ * value) or child objectives is not on track; else on track.
+ *
+ * Changed with the engine (issue 14): an objective was once off track only when at least two
+ * KPIs measured it, so the cost objective showed "at risk" while its only KPI and both of its
+ * initiatives were off track.
  */
 export function deriveObjectiveStatuses(
   plan: PlanIndex,
@@ -110,12 +115,34 @@ export function deriveObjectiveStatuses(
     }
 
     const offKpis = kpiStatuses.filter((kpi) => kpi.status.status === 'off_track');
+    // Without KPIs: an initiative counts once, off track when its delivery or value is.
+    const others: { id: string; off: boolean }[] = [];
+    for (const contributor of contributors) {
+      if (contributor.kind === 'kpi') continue;
+      const off = contributor.status.status === 'off_track';
+      if (contributor.kind === 'initiative' && contributor.label.endsWith(' value')) {
+        others[others.length - 1]!.off ||= off;
+      } else others.push({ id: contributor.id, off });
+    }
     let status: DerivedStatus;
-    if (kpiStatuses.length >= 2 && offKpis.length * 2 >= kpiStatuses.length) {
+    if (kpiStatuses.length >= 1 && offKpis.length * 2 >= kpiStatuses.length) {
       status = {
         status: 'off_track',
         rule: 'objective.kpis_off_track',
-        reason: `${offKpis.length} of its ${kpiStatuses.length} KPIs are off track: ${offKpis.map((kpi) => kpi.id).join(', ')}`,
+        reason:
+          kpiStatuses.length === 1
+            ? `its only KPI, ${offKpis[0]!.id}, is off track`
+            : `${offKpis.length} of its ${kpiStatuses.length} KPIs are off track: ${offKpis.map((kpi) => kpi.id).join(', ')}`,
+      };
+    } else if (
+      kpiStatuses.length === 0 &&
+      others.length > 0 &&
+      others.every((other) => other.off)
+    ) {
+      status = {
+        status: 'off_track',
+        rule: 'objective.all_off_track',
+        reason: `no KPI measures it, and everything serving it or under it is off track: ${others.map((other) => other.id).join(', ')}`,
       };
     } else if (decided !== null) {
       status = {
