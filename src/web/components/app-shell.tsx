@@ -2,6 +2,7 @@ import {
   AppShell,
   Avatar,
   Badge,
+  Box,
   Burger,
   Group,
   Menu,
@@ -30,6 +31,8 @@ import {
   MapIcon,
 } from './icons.tsx';
 import { LiveNotices } from './live-notices.tsx';
+import { useTableCards } from './responsive-tables.tsx';
+import { SearchPalette } from './search-palette.tsx';
 
 const NAV = [
   { to: '/', label: 'Strategy map', icon: MapIcon, match: (p: string) => p === '/' },
@@ -130,8 +133,8 @@ function LiveIndicator() {
         data-offline={offline}
       >
         <span className={`live-dot${offline ? ' live-dot-off' : ''}`} aria-hidden="true" />
-        <Text size="sm" fw={600} c={offline ? 'red.9' : 'dark.6'}>
-          {text}
+        <Text size="sm" fw={600} c={offline ? 'red.9' : 'dark.6'} className="live-text">
+          <span className="live-word">{text}</span>
           <span className="visually-hidden">: {detail}</span>
         </Text>
       </Group>
@@ -147,6 +150,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const { signOut } = useSession();
   const live = useLive();
   useEffect(() => close(), [pathname, close]);
+  useTableCards();
   const waiting = live.signals?.filter((s) => s.forMe && !s.acknowledgedByMe).length ?? 0;
   const latest = live.sources
     ?.map((s) => s.latestUpdateAt)
@@ -163,8 +167,14 @@ export function Shell({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
-          <Group gap="sm" wrap="nowrap">
+        <Group
+          h="100%"
+          px={{ base: 'xs', sm: 'md' }}
+          justify="space-between"
+          wrap="nowrap"
+          gap="xs"
+        >
+          <Group gap="xs" wrap="nowrap" className="header-start">
             <Burger
               opened={opened}
               onClick={toggle}
@@ -184,29 +194,23 @@ export function Shell({ children }: { children: ReactNode }) {
               </Text>
             )}
           </Group>
-          <Group gap="md" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap" className="header-end">
             {live.state !== null && (
-              <Badge
-                variant="light"
-                color="indigo"
-                radius="sm"
-                size="lg"
-                className="as-of"
-                data-testid="as-of"
-                styles={{
-                  root: { textTransform: 'none', color: '#364fc7', backgroundColor: '#edf2ff' },
-                }}
-              >
-                As of {formatDate(live.state.asOf)}
-              </Badge>
+              <div className="as-of" data-testid="as-of">
+                <span className="as-of-label">As of</span>{' '}
+                <span className="as-of-date">{formatDate(live.state.asOf)}</span>
+              </div>
             )}
-            <Group visibleFrom="sm">
-              <LiveIndicator />
-            </Group>
-            {me.demo && <DemoActions />}
+            <LiveIndicator />
+            <SearchPalette />
+            {me.demo && (
+              <Box visibleFrom="sm">
+                <DemoActions />
+              </Box>
+            )}
             <Menu position="bottom-end" withArrow>
               <Menu.Target>
-                <UnstyledButton className="person-button">
+                <UnstyledButton className="person-button" data-testid="account-button">
                   <Group gap={8} wrap="nowrap">
                     <span className="visually-hidden">Account menu of</span>
                     <Avatar color="indigo" radius="xl" size={32} alt="" aria-hidden="true">
@@ -243,6 +247,14 @@ export function Shell({ children }: { children: ReactNode }) {
         className="app-navbar"
         data-open={opened}
       >
+        {me.demo && (
+          <AppShell.Section hiddenFrom="sm" className="drawer-demo" data-testid="drawer-demo">
+            <Text size="xs" fw={700} c="dark.6" tt="uppercase" mb={6}>
+              Demo
+            </Text>
+            <DemoActions />
+          </AppShell.Section>
+        )}
         <AppShell.Section grow>
           <Stack gap={4}>
             {NAV.filter((item) => item.permission === undefined || mayDo(me, item.permission)).map(

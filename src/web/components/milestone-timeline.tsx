@@ -108,7 +108,8 @@ export function MilestoneTimeline({ rows, dependencies, drivers, asOf, critical 
     .join('; ');
 
   return (
-    <div className="timeline-scroll">
+    // On a phone it scrolls sideways: the keyboard can scroll it too.
+    <div className="timeline-scroll" tabIndex={0} role="region" aria-label="Milestone timeline">
       <svg
         viewBox={`0 0 ${WIDTH} ${height}`}
         width="100%"

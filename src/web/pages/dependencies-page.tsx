@@ -6,11 +6,13 @@ import {
   Grid,
   Group,
   List,
+  SegmentedControl,
   Select,
   Stack,
   Text,
   Title,
 } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useCallback, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
@@ -23,7 +25,7 @@ import {
 import { entityHref } from '../components/entity-link.tsx';
 import { Loading, Page } from '../components/page.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
-import { formatDate } from '../format/format.ts';
+import { formatDate, STATUS_LABEL } from '../format/format.ts';
 import { useApi } from '../live/use-api.ts';
 import { useStateIndex } from '../live/use-state-index.ts';
 
@@ -44,11 +46,92 @@ function reach(start: string, next: (id: string) => string[]): Set<string> {
   return seen;
 }
 
+const KIND_WORD = { milestone: 'Milestone', kpi: 'KPI', objective: 'Objective' } as const;
+
+/** The graph as a list, for phones: each node, what it waits on and what it leads to, by name. */
+function DependencyList({
+  nodes,
+  edges,
+  unitName,
+  unitColor,
+}: {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  unitName: (unit: string) => string;
+  unitColor: (unit: string | null) => string;
+}) {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const link = (id: string) => {
+    const n = byId.get(id);
+    return (
+      <Anchor component={Link} to={entityHref(n?.kind ?? 'milestone', id) ?? '/'} fz="inherit">
+        {n === undefined || n.name === id ? id : `${n.name} (${id})`}
+      </Anchor>
+    );
+  };
+  const joined = (ids: string[]) =>
+    ids.map((id, i) => (
+      <span key={id}>
+        {i > 0 && ', '}
+        {link(id)}
+      </span>
+    ));
+  return (
+    <ul
+      className="dependency-list"
+      aria-label="Dependencies as a list"
+      data-testid="dependency-list"
+    >
+      {nodes.map((n) => {
+        const waits = edges.filter((e) => e.to === n.id);
+        const leads = edges.filter((e) => e.from === n.id);
+        return (
+          <li key={n.id} data-node={n.id} style={{ borderLeftColor: unitColor(n.unit) }}>
+            <Group gap="xs" justify="space-between" wrap="nowrap" align="flex-start">
+              <Text size="sm" fw={650}>
+                {link(n.id)}
+              </Text>
+              {n.status !== null && <StatusBadge status={n.status} size="sm" />}
+            </Group>
+            <Text size="xs" c="dark.4">
+              {KIND_WORD[n.kind]}
+              {n.unit !== null && ` · ${unitName(n.unit)}`}
+              {n.forecastDate !== undefined && ` · forecast ${formatDate(n.forecastDate)}`}
+              {n.slipWorkingDays !== undefined &&
+                n.slipWorkingDays > 0 &&
+                ` (+${n.slipWorkingDays} working days)`}
+              {n.status === null ? (
+                ''
+              ) : (
+                <span className="visually-hidden">, {STATUS_LABEL[n.status]}</span>
+              )}
+            </Text>
+            {waits.length > 0 && (
+              <Text size="sm" mt={4}>
+                Waits on {joined(waits.map((e) => e.from))}
+              </Text>
+            )}
+            {leads.length > 0 && (
+              <Text size="sm" mt={2}>
+                Leads to {joined(leads.map((e) => e.to))}
+              </Text>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 /** The dependency graph across units: select a milestone to light up what it waits on and what it reaches. */
 export function DependenciesPage() {
   const index = useStateIndex();
   const plan = useApi<PlanFile>('/api/v1/plan');
   const [selected, setSelected] = useState<string | null>(null);
+  // On a phone the list reads better than a graph; either can be chosen at any width.
+  const narrow = useMediaQuery('(max-width: 47.99em)', false, { getInitialValueInEffect: false });
+  const [chosenView, setView] = useState<'graph' | 'list' | null>(null);
+  const view = chosenView ?? (narrow ? 'list' : 'graph');
 
   const graph = useMemo(() => {
     if (index === null || plan.data === null) return null;
@@ -178,18 +261,40 @@ export function DependenciesPage() {
       eyebrow="Across units"
       testId="dependencies-page"
     >
-      <Card padding={0} className="graph-card">
-        <div className="graph-box" data-testid="dependency-graph">
-          <DependencyGraph
+      <SegmentedControl
+        value={view}
+        onChange={(v) => setView(v === 'list' ? 'list' : 'graph')}
+        data={[
+          { value: 'graph', label: 'Graph' },
+          { value: 'list', label: 'List' },
+        ]}
+        aria-label="Show the dependencies as"
+        data-testid="dependency-view"
+        style={{ alignSelf: 'flex-start' }}
+      />
+      {view === 'graph' ? (
+        <Card padding={0} className="graph-card">
+          <div className="graph-box" data-testid="dependency-graph">
+            <DependencyGraph
+              nodes={graph.nodes}
+              edges={graph.edges}
+              unitColor={unitColor}
+              highlightOf={highlightOf}
+              edgeHighlight={edgeHighlight}
+              onSelect={setSelected}
+            />
+          </div>
+        </Card>
+      ) : (
+        <Card padding={0}>
+          <DependencyList
             nodes={graph.nodes}
             edges={graph.edges}
+            unitName={(u) => graph.units.get(u) ?? u}
             unitColor={unitColor}
-            highlightOf={highlightOf}
-            edgeHighlight={edgeHighlight}
-            onSelect={setSelected}
           />
-        </div>
-      </Card>
+        </Card>
+      )}
       <Group gap="lg" aria-label="Legend" className="graph-legend">
         {graph.unitIds.map((u) => (
           <Group gap={6} key={u}>
