@@ -201,9 +201,9 @@ describe('the app on a phone', { timeout: 300_000 }, () => {
     await row.waitFor();
     const cells = row.locator('td');
     expect(await cells.nth(1).getAttribute('data-label')).toBe('Delivery');
-    const label = await cells
-      .nth(1)
-      .evaluate<string>(`el => getComputedStyle(el, '::before').content.replace(/"/g, '')`);
+    const label = await page.evaluate<string>(
+      `getComputedStyle(document.querySelector('[data-testid="initiative-row-I-ERP"] > td:nth-child(2)'), '::before').content.replace(/"/g, '')`,
+    );
     expect(label).toBe('Delivery');
     // Read out as a table still: the roles CSS would take away are written out.
     expect(await row.getAttribute('role')).toBe('row');
@@ -213,7 +213,11 @@ describe('the app on a phone', { timeout: 300_000 }, () => {
     // On a wide screen, the same table is a table.
     await page.setViewportSize({ width: 1440, height: 900 });
     await expect
-      .poll(() => row.evaluate<string>('el => getComputedStyle(el).display'))
+      .poll(() =>
+        page.evaluate<string>(
+          `getComputedStyle(document.querySelector('[data-testid="initiative-row-I-ERP"]')).display`,
+        ),
+      )
       .toBe('table-row');
     expect(errors).toEqual([]);
     await context.close();
@@ -236,8 +240,10 @@ describe('the app on a phone', { timeout: 300_000 }, () => {
     await page.getByText('Graph', { exact: true }).click();
     const graph = page.getByTestId('dependency-graph');
     await graph.locator('[data-node="M-GOLIVE"]').waitFor();
-    const viewport = graph.locator('.react-flow__viewport');
-    const transform = () => viewport.evaluate<string>('el => getComputedStyle(el).transform');
+    const transform = () =>
+      page.evaluate<string>(
+        `getComputedStyle(document.querySelector('[data-testid="dependency-graph"] .react-flow__viewport')).transform`,
+      );
     const scale = async () => Number(/matrix\(([^,]+)/.exec(await transform())?.[1] ?? 'NaN');
     await expect.poll(scale).toBeGreaterThan(0);
     const before = await scale();

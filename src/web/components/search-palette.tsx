@@ -161,6 +161,7 @@ export function SearchPalette() {
         opened={opened}
         onClose={close}
         title="Search"
+        closeButtonProps={{ 'aria-label': 'Close search' }}
         size="lg"
         yOffset="8vh"
         className="search-palette"
