@@ -143,12 +143,15 @@ export function InitiativePage() {
       title={initiative.name}
       documentTitle={initiative.name}
       eyebrow={`Initiative · ${initiative.id} · ${initiative.unit}`}
-      crumbs={[
-        { label: 'Strategy map', to: '/' },
-        ...objectives.map((o) => ({
-          label: o.name,
-          to: `/objectives/${encodeURIComponent(o.id)}`,
-        })),
+      crumbs={[{ label: 'Strategy map', to: '/' }]}
+      relations={[
+        {
+          label: 'Serves',
+          links: objectives.map((o) => ({
+            label: o.name,
+            to: `/objectives/${encodeURIComponent(o.id)}`,
+          })),
+        },
       ]}
       actions={
         <Group gap="xs">

@@ -55,12 +55,15 @@ export function KpiPage() {
       title={kpi.name}
       documentTitle={kpi.name}
       eyebrow={`KPI · ${kpi.id} · ${unit} · ${kpi.direction === 'higher_is_better' ? 'higher is better' : 'lower is better'}`}
-      crumbs={[
-        { label: 'Strategy map', to: '/' },
-        ...objectives.map((o) => ({
-          label: o.name,
-          to: `/objectives/${encodeURIComponent(o.id)}`,
-        })),
+      crumbs={[{ label: 'Strategy map', to: '/' }]}
+      relations={[
+        {
+          label: 'Measures',
+          links: objectives.map((o) => ({
+            label: o.name,
+            to: `/objectives/${encodeURIComponent(o.id)}`,
+          })),
+        },
       ]}
       actions={<StatusBadge status={kpi.status} size="xl" />}
       testId="kpi-page"

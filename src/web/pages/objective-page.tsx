@@ -36,9 +36,18 @@ export function ObjectivePage() {
   const signals = (live.signals ?? []).filter((s) =>
     s.chain.some((step) => step.kind === 'objective' && step.id === id),
   );
-  const crumbs = [{ label: 'Strategy map', to: '/' }];
-  if (parent !== null)
-    crumbs.push({ label: parent.name, to: `/objectives/${encodeURIComponent(parent.id)}` });
+  // The path of parents down to this objective, the top one first (a cycle stops it).
+  const ancestors: { label: string; to: string }[] = [];
+  const seen = new Set([id]);
+  for (
+    let up = parent;
+    up !== null && !seen.has(up.id);
+    up = index.objectives.get(up.id)?.parent ?? null
+  ) {
+    seen.add(up.id);
+    ancestors.unshift({ label: up.name, to: `/objectives/${encodeURIComponent(up.id)}` });
+  }
+  const crumbs = [{ label: 'Strategy map', to: '/' }, ...ancestors];
   return (
     <Page
       title={objective.name}

@@ -47,9 +47,15 @@ export function WorkItemPage() {
       title={`${item.key} ${item.summary}`}
       documentTitle={`${item.key} ${item.summary}`}
       eyebrow={`Work item · source “${item.source}”${item.issueType === undefined ? '' : ` · ${item.issueType}`}`}
-      crumbs={[
-        { label: 'Strategy map', to: '/' },
-        ...milestones.map((m) => ({ label: m.id, to: `/milestones/${encodeURIComponent(m.id)}` })),
+      crumbs={[{ label: 'Strategy map', to: '/' }]}
+      relations={[
+        {
+          label: 'Delivers',
+          links: milestones.map((m) => ({
+            label: m.id,
+            to: `/milestones/${encodeURIComponent(m.id)}`,
+          })),
+        },
       ]}
       testId="work-item-page"
     >
