@@ -1,4 +1,4 @@
-import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -48,9 +48,51 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openPglite(options.dataDir);
 }
 
+/**
+ * A saved image of a pristine cluster (what PGlite's initdb makes), named by
+ * THROUGHLINE_PGLITE_IMAGE: a new embedded database starts from it instead of running initdb,
+ * which takes seconds. The tests make one image per run (test/support/build.ts); nothing else
+ * sets it. Read once per process.
+ */
+let pristineImage: { path: string; image: Promise<Blob> } | undefined;
+
+async function startingImage(dataDir: string | undefined): Promise<Blob | undefined> {
+  const path = process.env.THROUGHLINE_PGLITE_IMAGE;
+  if (path === undefined || path === '') return undefined;
+  // An existing cluster opens as it is.
+  if (dataDir !== undefined && (await exists(join(dataDir, 'PG_VERSION')))) return undefined;
+  if (pristineImage?.path !== path) {
+    pristineImage = { path, image: readFile(path).then((bytes) => new Blob([bytes])) };
+  }
+  return pristineImage.image;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Saves a pristine cluster's image for THROUGHLINE_PGLITE_IMAGE (tests' global set-up). */
+export async function pristineClusterImage(): Promise<Uint8Array> {
+  const db = await PGlite.create();
+  try {
+    const tarball = await db.dumpDataDir('none');
+    return new Uint8Array(await tarball.arrayBuffer());
+  } finally {
+    await db.close();
+  }
+}
+
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir !== undefined) await restrictDataFolder(dataDir);
-  const db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
+  const image = await startingImage(dataDir);
+  const options = image === undefined ? {} : { loadDataDir: image };
+  const db =
+    dataDir === undefined ? await PGlite.create(options) : await PGlite.create(dataDir, options);
   if (dataDir !== undefined) await restrictDataFolder(dataDir);
   // PGlite is one connection: serialise transactions so that no statement of another caller
   // slips into an open one.
