@@ -117,6 +117,16 @@ describe('searching from the header', { timeout: 180_000 }, () => {
     await dialog(page).waitFor({ state: 'hidden' });
     // The focus is back on the button that opened it.
     expect(await focused(page, '[data-testid="search-button"]')).toBe(true);
+    // A person leads to what they own: Priya's initiatives, on the portfolio.
+    await page.keyboard.press('Control+K');
+    await box(page).waitFor();
+    await page.keyboard.type('Priya Shah');
+    await expect.poll(async () => (await ids(page))[0]).toBe('priya');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/initiatives\?owner=priya$/);
+    await expect.poll(() => page.getByLabel('Owner').inputValue()).toBe('priya');
+    await page.getByTestId('portfolio-table').getByRole('link', { name: /ERP/ }).first().waitFor();
+    expect(await page.getByTestId('portfolio-table').textContent()).not.toContain('I-PROC');
     expect(errors).toEqual([]);
     await context.close();
   });

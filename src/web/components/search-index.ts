@@ -99,13 +99,32 @@ export function searchEntries(
     });
   }
   for (const p of people) {
+    const owns = <T extends { owner: { id: string } | null }>(list: T[]): T[] =>
+      list.filter((x) => x.owner?.id === p.id);
+    const initiatives = owns([...index.initiatives.values()].map((e) => e.initiative));
+    const kpis = owns([...index.kpis.values()].map((e) => e.kpi));
+    const objectives = owns([...index.objectives.values()].map((e) => e.objective));
+    const owned = initiatives.length + kpis.length + objectives.length;
     entries.push({
       kind: 'person',
       id: p.id,
       name: p.name,
-      detail: join(p.title, p.unit === null || p.unit === undefined ? null : unitName(p.unit)),
-      // What they own, on the portfolio filtered to them.
-      href: `/initiatives?owner=${encodeURIComponent(p.id)}`,
+      detail: join(
+        p.title,
+        p.unit === null || p.unit === undefined ? null : unitName(p.unit),
+        owned === 0 ? null : `owns ${owned}`,
+      ),
+      // What they own: their initiatives on the portfolio, else their KPI or objective, else their unit.
+      href:
+        initiatives.length > 0
+          ? `/initiatives?owner=${encodeURIComponent(p.id)}`
+          : kpis[0] !== undefined
+            ? href('kpi', kpis[0].id)
+            : objectives[0] !== undefined
+              ? href('objective', objectives[0].id)
+              : p.unit !== null && p.unit !== undefined
+                ? (entityHref('unit', p.unit) ?? '/')
+                : '/',
     });
   }
   return entries;

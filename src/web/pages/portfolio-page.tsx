@@ -1,5 +1,6 @@
 import { Card, Group, NativeSelect, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import type { Status } from '../api/types.ts';
 import { EntityLink } from '../components/entity-link.tsx';
 import { Failed, Loading, Page } from '../components/page.tsx';
@@ -66,6 +67,10 @@ export function PortfolioPage() {
   const loaded = useApi<{ portfolio: PortfolioView }>('/api/v1/portfolio');
   const [unit, setUnit] = useState('');
   const [owner, setOwner] = useState('');
+  // `?owner=priya`: what a person owns (the header's search leads here from a person).
+  const [params] = useSearchParams();
+  const ownerParam = params.get('owner') ?? '';
+  useEffect(() => setOwner(ownerParam), [ownerParam]);
   const [stage, setStage] = useState('');
   const [status, setStatus] = useState('');
   const [sort, setSort] = useState<Sort>('money');
