@@ -88,10 +88,8 @@ describe.each(TEST_DATABASES)('the plan history over the API on $name', (kind) =
       action: 'updated',
       fields: [{ field: 'plannedDate', before: golive?.plannedDate, after: '2026-10-15' }],
     });
-    // Written at the product's (pinned) day, not the machine's.
-    expect(changes[0]?.at.slice(0, 10)).toBe(
-      pinnedClock(DEMO_AS_OF).now().toISOString().slice(0, 10),
-    );
+    // The instant of the write (the web app shows it on the product's clock).
+    expect(Math.abs(Date.parse(changes[0]?.at ?? '') - Date.now())).toBeLessThan(60_000);
     // The demo load is the oldest change of the milestone: created, by the demo.
     expect(changes.at(-1)).toMatchObject({ action: 'created', actor: 'demo' });
   });

@@ -21,9 +21,12 @@ import { useMe } from '../live/session-context.tsx';
 import { EntityLink } from '../components/entity-link.tsx';
 import { EditIcon, PlusIcon } from '../components/icons.tsx';
 import { Failed, Loading, Page } from '../components/page.tsx';
-import { formatDate } from '../format/format.ts';
+import { productNow } from '../format/clock.ts';
+import { formatDate, formatInstant } from '../format/format.ts';
 import { useLiveStore } from '../live/live-context.tsx';
 import { useApi } from '../live/use-api.ts';
+import { accessTo, type EntityAccess, holdersWords, ownsAnInitiative } from '../plan/access.ts';
+import { changeWords, diffFields } from '../plan/change-summary.ts';
 import { DraftForm, type FormOptions } from '../plan/draft-form.tsx';
 import {
   type Draft,
@@ -35,7 +38,13 @@ import {
   entryOf,
 } from '../plan/drafts.ts';
 import { humanProblems } from '../plan/human-problems.ts';
+import {
+  actorWords,
+  type PlanHistoryPage,
+  PlanHistoryDrawer,
+} from '../plan/plan-history-drawer.tsx';
 import { type FormProblems, NO_PROBLEMS, sortProblems } from '../plan/problems.ts';
+import { sendablePlan } from '../plan/sendable-plan.ts';
 
 const SINGULAR: Record<EditableCollection, string> = {
   objectives: 'objective',
@@ -44,6 +53,8 @@ const SINGULAR: Record<EditableCollection, string> = {
   milestones: 'milestone',
   dependencies: 'dependency',
   benefits: 'benefit',
+  units: 'unit',
+  demands: 'demand',
   decisionRights: 'decision right',
 };
 
@@ -54,6 +65,8 @@ const TABS: { value: EditableCollection; label: string }[] = [
   { value: 'milestones', label: 'Milestones' },
   { value: 'dependencies', label: 'Dependencies' },
   { value: 'benefits', label: 'Benefits' },
+  { value: 'units', label: 'Units and capacity' },
+  { value: 'demands', label: 'Demands' },
   { value: 'decisionRights', label: 'Decision rights' },
 ];
 
@@ -64,10 +77,22 @@ interface Editing {
   problems: FormProblems;
   saving: boolean;
   confirmRemove: boolean;
+  /** What the person may change of it: read-only with the reason, or some fields locked. */
+  access: EntityAccess;
 }
 
 interface ApplyResult {
-  changes: { collection: string; id: string; action: string }[];
+  changes: { collection: string; id: string; action: string; fields?: string[] }[];
+}
+
+interface Saved {
+  text: string;
+  item: string;
+  /** What changed, in words: `Milestone ERP go-live (M-GOLIVE): planned date … → …`. */
+  lines: { entity: string; lines: string[] }[];
+  /** Who and when, on the product's clock. */
+  by: string;
+  at: string;
 }
 
 function listOf(plan: PlanFile, kind: EditableCollection): unknown[] {
@@ -82,8 +107,12 @@ async function applyEdit(
   kind: EditableCollection,
   originalId: string | null,
   entry: unknown,
-): Promise<{ result: ApplyResult; index: number }> {
-  const plan = await api<PlanFile>('/api/v1/plan');
+): Promise<{ result: ApplyResult; index: number; before: PlanFile; sent: PlanFile }> {
+  const stored = await api<PlanFile>('/api/v1/plan');
+  // Removing, or moving a dependency to other milestones, drops an entity: the file is the whole
+  // plan. Otherwise what points at entities hidden from the person is left out (it stays as is).
+  const dropping = entry === null || (originalId !== null && originalId !== entityId(kind, entry));
+  const plan = dropping ? stored : sendablePlan(stored);
   const list = [...listOf(plan, kind)];
   const at = originalId === null ? -1 : list.findIndex((e) => entityId(kind, e) === originalId);
   let index: number;
@@ -97,7 +126,6 @@ async function applyEdit(
     list.push(entry);
     index = list.length - 1;
   }
-  // Removing, or moving a dependency to other milestones, drops an entity: the file is the whole plan.
   const drops = entry === null || (at >= 0 && originalId !== entityId(kind, entry));
   const body = { ...plan, [kind]: list };
   try {
@@ -105,42 +133,10 @@ async function applyEdit(
       method: 'POST',
       body,
     });
-    return { result, index };
+    return { result, index, before: stored, sent: body };
   } catch (error) {
-    if (error instanceof ApiError) throw Object.assign(error, { index });
+    if (error instanceof ApiError) throw Object.assign(error, { index, sent: body });
     throw error;
-  }
-}
-
-/**
- * Whether the person may change this entity item by item (docs/ACCESS.md "Roles and rules"):
- * the strategy office and admins anything; an owner the fields of their objectives, KPIs,
- * initiatives and milestones (and the milestones and dependencies of their initiatives). The
- * server decides; this only keeps the buttons it would refuse out of sight.
- */
-function editableBy(
-  me: { id: string; mayApply: boolean },
-  plan: PlanFile,
-  kind: EditableCollection,
-  entity: unknown,
-): boolean {
-  if (me.mayApply) return true;
-  const e = entity as { owner?: string; initiative?: string; successor?: string };
-  const initiativeOwner = (id: string | undefined) =>
-    (plan.initiatives ?? []).find((i) => i.id === id)?.owner;
-  switch (kind) {
-    case 'objectives':
-    case 'kpis':
-    case 'initiatives':
-      return e.owner === me.id;
-    case 'milestones':
-      return e.owner === me.id || initiativeOwner(e.initiative) === me.id;
-    case 'dependencies': {
-      const successor = (plan.milestones ?? []).find((m) => m.id === e.successor);
-      return initiativeOwner(successor?.initiative) === me.id;
-    }
-    default:
-      return false;
   }
 }
 
@@ -157,8 +153,10 @@ function Rows({
 }) {
   const people = new Map((plan.people ?? []).map((p) => [p.id, p.name]));
   const name = (id: string | undefined) => (id === undefined ? '—' : (people.get(id) ?? id));
+  const measure = plan.organisation.capacityMeasure ?? 'FTE';
+  // What the person may not change opens read-only, with the reason.
   const editButton = (label: string, entity: unknown) =>
-    canEdit(entity) && (
+    canEdit(entity) ? (
       <Button
         variant="subtle"
         size="xs"
@@ -167,6 +165,17 @@ function Rows({
         aria-label={`Edit ${label}`}
       >
         Edit
+      </Button>
+    ) : (
+      <Button
+        variant="subtle"
+        size="xs"
+        color="dark"
+        c="dark.7"
+        onClick={() => onEdit(entity)}
+        aria-label={`View ${label}`}
+      >
+        View
       </Button>
     );
   const table = (head: string[], rows: ReactNode[]) => (
@@ -303,6 +312,58 @@ function Rows({
           </Table.Tr>
         )),
       );
+    case 'units':
+      return table(
+        ['Unit', `Capacity a week (${measure})`, 'By period', 'Cost of one more a week'],
+        (plan.units ?? []).map((u) => (
+          <Table.Tr key={u.id} data-entity={u.id}>
+            <Table.Td>
+              <EntityLink kind="unit" id={u.id} fw={600} named />
+            </Table.Td>
+            <Table.Td>
+              {u.capacity === undefined ? 'not set' : u.capacity.perWeek.toLocaleString('en-US')}
+            </Table.Td>
+            <Table.Td>
+              {Object.entries(u.capacity?.periods ?? {})
+                .map(([p, v]) => `${p}: ${v.toLocaleString('en-US')}`)
+                .join(', ') || '—'}
+            </Table.Td>
+            <Table.Td>
+              {u.capacity?.costPerWeek === undefined
+                ? '—'
+                : `${u.capacity.costPerWeek.toLocaleString('en-US')} ${plan.organisation.currency}`}
+            </Table.Td>
+            <Table.Td ta="right">{editButton(u.id, u)}</Table.Td>
+          </Table.Tr>
+        )),
+      );
+    case 'demands':
+      return table(
+        ['Demand', 'Initiative', 'Takes from', `A week (${measure})`, 'Runs'],
+        (plan.demands ?? []).map((d) => (
+          <Table.Tr key={d.id} data-entity={d.id}>
+            <Table.Td fw={600}>{d.id}</Table.Td>
+            <Table.Td>
+              <EntityLink kind="initiative" id={d.initiative} named />
+            </Table.Td>
+            <Table.Td>
+              <EntityLink kind="unit" id={d.unit} named />
+            </Table.Td>
+            <Table.Td>{d.perWeek.toLocaleString('en-US')}</Table.Td>
+            <Table.Td>
+              {d.workItem !== undefined
+                ? `while ${d.workItem} runs${d.from === undefined ? '' : ` (from ${formatDate(d.from)})`}`
+                : `${formatDate(d.from)} – ${formatDate(d.to)}`}
+              {d.milestone !== undefined && (
+                <Text size="xs" c="dark.6">
+                  delivers <EntityLink kind="milestone" id={d.milestone} size="xs" named />
+                </Text>
+              )}
+            </Table.Td>
+            <Table.Td ta="right">{editButton(d.id, d)}</Table.Td>
+          </Table.Tr>
+        )),
+      );
     case 'decisionRights':
       return table(
         ['Right', 'Held by', 'Kinds', 'Scope', 'Limits'],
@@ -335,7 +396,26 @@ function Rows({
   }
 }
 
-/** Create and edit objectives, KPIs, initiatives, milestones and dependencies, checked by the plan-file rules. */
+/** The entity of a collection with this id, in a plan file. */
+function findIn(plan: PlanFile, collection: string, id: string): unknown {
+  const list = (plan as unknown as Partial<Record<string, unknown>>)[collection];
+  return Array.isArray(list)
+    ? (list as unknown[]).find((e) => {
+        if (collection === 'dependencies') {
+          const d = e as { predecessor: string; successor: string };
+          return `${d.predecessor}->${d.successor}` === id;
+        }
+        return (e as { id?: string }).id === id;
+      })
+    : undefined;
+}
+
+/**
+ * Create and edit objectives, KPIs, initiatives, milestones, dependencies, benefits, units'
+ * capacity, demands and decision rights, checked by the plan-file rules; what the person may not
+ * change opens read-only with the reason; each save says what changed, who made it and when, and
+ * the plan's history is one click away.
+ */
 export function PlanEditorPage() {
   const me = useMe();
   const mayApply = mayDo(me, 'plan.apply');
@@ -344,8 +424,9 @@ export function PlanEditorPage() {
   const live = useLiveStore();
   const [tab, setTab] = useState<EditableCollection>('objectives');
   const [editing, setEditing] = useState<Editing | null>(null);
-  const [saved, setSaved] = useState<{ text: string; item: string } | null>(null);
-  const mayReadHistory = mayDo(me, 'audit.read');
+  const [saved, setSaved] = useState<Saved | null>(null);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const mayReadAudit = mayDo(me, 'audit.read');
 
   const options = useMemo<FormOptions | null>(() => {
     const p = plan.data;
@@ -363,6 +444,12 @@ export function PlanEditorPage() {
       })),
       milestones: (p.milestones ?? []).map((x) => ({ value: x.id, label: `${x.id} · ${x.name}` })),
       kpis: (p.kpis ?? []).map((x) => ({ value: x.id, label: `${x.id} · ${x.name}` })),
+      demands: (p.demands ?? []).map((x) => ({ value: x.id, label: x.id })),
+      milestoneInitiative: Object.fromEntries(
+        (p.milestones ?? []).map((m) => [m.id, m.initiative]),
+      ),
+      capacityMeasure: p.organisation.capacityMeasure ?? 'FTE',
+      currency: p.organisation.currency,
     };
   }, [plan.data]);
 
@@ -373,6 +460,7 @@ export function PlanEditorPage() {
       <Loading label="Loading the plan" />
     );
   const planFile = plan.data;
+  const who = { id: me.person.id, mayApply, roles: me.roles };
 
   const open = (kind: EditableCollection, entity: unknown) => {
     setSaved(null);
@@ -382,11 +470,12 @@ export function PlanEditorPage() {
       problems: NO_PROBLEMS,
       saving: false,
       confirmRemove: false,
+      access: accessTo(who, planFile, kind, entity),
     });
   };
 
   const save = async (remove: boolean): Promise<void> => {
-    if (editing === null) return;
+    if (editing === null || !editing.access.editable) return;
     const kind = editing.draft.kind;
     const id = draftId(editing.draft);
     // Ids are how the plan is merged: a new entity with a taken id would overwrite the old one.
@@ -401,7 +490,7 @@ export function PlanEditorPage() {
         problems: {
           fields: {
             [field]: [
-              `There is already ${kind === 'dependencies' ? 'a dependency' : `${kind === 'decisionRights' ? 'a' : 'an'} ${SINGULAR[kind]}`} ${id}`,
+              `There is already ${kind === 'dependencies' ? 'a dependency' : `${/^[aeiouAEIOU]/.test(SINGULAR[kind]) || kind === 'kpis' ? 'an' : 'a'} ${SINGULAR[kind]}`} ${id}`,
             ],
           },
           general: [],
@@ -411,17 +500,37 @@ export function PlanEditorPage() {
     }
     setEditing({ ...editing, saving: true });
     try {
-      const { result } = await applyEdit(
+      const { result, before } = await applyEdit(
         kind,
         editing.originalId,
         remove ? null : entryOf(editing.draft),
       );
       setEditing(null);
+      const after = await api<PlanFile>('/api/v1/plan');
       const n = result.changes.length;
       const what = result.changes
         .slice(0, 4)
         .map((c) => `${c.collection.replace(/s$/, '')} ${c.id} ${c.action}`)
         .join(', ');
+      const lines = result.changes.slice(0, 12).map((c) =>
+        changeWords(c.action === 'removed' ? before : after, {
+          collection: c.collection,
+          id: c.id,
+          action: c.action,
+          fields: diffFields(findIn(before, c.collection, c.id), findIn(after, c.collection, c.id)),
+        }),
+      );
+      // When and by whom, as the plan's history recorded it (the product's clock).
+      const first = result.changes[0];
+      const recorded =
+        first === undefined || first.action === 'removed'
+          ? null
+          : await api<PlanHistoryPage>(
+              `/api/v1/plan/history?item=${encodeURIComponent(`${first.collection}/${first.id}`)}&limit=1`,
+            ).then(
+              (h) => h.changes[0] ?? null,
+              () => null,
+            );
       setSaved({
         text: remove
           ? `Removed ${SINGULAR[kind]} ${editing.originalId ?? ''}, by ${me.person.name}.`
@@ -431,30 +540,46 @@ export function PlanEditorPage() {
                 : `${n} change${n === 1 ? '' : 's'} (${what}${n > 4 ? ', …' : ''})`
             }.`,
         item: `${kind}/${remove ? (editing.originalId ?? '') : id}`,
+        lines,
+        by: recorded === null ? me.person.name : actorWords(recorded),
+        at: formatInstant(recorded?.at ?? new Date(productNow()).toISOString()),
       });
-      setReloads((n) => n + 1);
+      setReloads((r) => r + 1);
       await live.refresh();
     } catch (error) {
       const index = (error as { index?: number }).index ?? -1;
+      const sent = (error as { sent?: PlanFile }).sent;
       // The plan as sent, so that a problem names the entity by the id just typed.
       const submitted = (at: number) => {
+        if (sent !== undefined) return sent;
         const list = [...listOf(planFile, kind)];
         if (at >= 0) list[at] = entryOf(editing.draft);
         return { ...planFile, [kind]: list };
       };
       const problems =
         error instanceof ApiError
-          ? sortProblems(humanProblems(error.problems, submitted(index)), kind, index)
+          ? sortProblems(
+              error.status === 403
+                ? [{ code: 'access.forbidden', message: refusedWords(error.message) }]
+                : humanProblems(error.problems, submitted(index)),
+              kind,
+              index,
+            )
           : { fields: {}, general: [{ code: 'network', message: String(error) }] };
       setEditing((e) => (e === null ? e : { ...e, saving: false, problems }));
     }
   };
 
   const kind = tab;
-  const who = { id: me.person.id, mayApply };
-  const ownsAnInitiative = (planFile.initiatives ?? []).some((i) => i.owner === me.person.id);
   const mayCreate =
-    mayApply || ((kind === 'milestones' || kind === 'dependencies') && ownsAnInitiative);
+    accessTo(who, planFile, kind, null).editable ||
+    (!mayApply &&
+      ownsAnInitiative(who, planFile) &&
+      (kind === 'milestones' ||
+        kind === 'dependencies' ||
+        kind === 'benefits' ||
+        kind === 'demands'));
+  const readOnly = editing !== null && !editing.access.editable;
   return (
     <Page
       title="Plan editor"
@@ -462,9 +587,16 @@ export function PlanEditorPage() {
       eyebrow={planFile.organisation.name}
       actions={
         <Group gap="sm">
-          {mayReadHistory && (
-            <Button variant="default" component={Link} to="/audit" data-testid="plan-history">
-              Plan history
+          <Button
+            variant="default"
+            onClick={() => setHistoryOpen(true)}
+            data-testid="plan-history-open"
+          >
+            Plan history
+          </Button>
+          {mayReadAudit && (
+            <Button variant="subtle" component={Link} to="/audit" data-testid="plan-history">
+              Audit log
             </Button>
           )}
           {mayCreate && (
@@ -485,7 +617,8 @@ export function PlanEditorPage() {
       {!mayApply && (
         <Text size="sm" c="dark.6" maw={860} data-testid="plan-access-note">
           You may change the items you own. The whole plan (new objectives, KPIs, initiatives,
-          people, units, removals, targets) is changed by the strategy office or an admin.
+          people, units and their capacity, removals, targets) is changed by{' '}
+          {holdersWords(planFile, ['strategy_office', 'admin'])}.
         </Text>
       )}
       {saved !== null && (
@@ -498,14 +631,35 @@ export function PlanEditorPage() {
           data-testid="plan-saved"
           closeButtonLabel="Dismiss"
         >
-          <Text size="sm" c="dark.7">
-            {saved.text}{' '}
-            {mayReadHistory && (
-              <Anchor component={Link} to={`/audit?item=${encodeURIComponent(saved.item)}`}>
-                See its history
-              </Anchor>
+          <Stack gap={6}>
+            <Text size="sm" c="dark.7">
+              {saved.text}{' '}
+              {mayReadAudit && (
+                <Anchor component={Link} to={`/audit?item=${encodeURIComponent(saved.item)}`}>
+                  See its history
+                </Anchor>
+              )}
+            </Text>
+            {saved.lines.length > 0 && (
+              <List size="sm" spacing={2} data-testid="plan-saved-changes">
+                {saved.lines.map((l) => (
+                  <List.Item key={l.entity}>
+                    <Text size="sm" c="dark.8" span>
+                      {l.entity}: {l.lines.join('; ')}
+                    </Text>
+                  </List.Item>
+                ))}
+              </List>
             )}
-          </Text>
+            <Group gap="xs" justify="space-between">
+              <Text size="xs" c="dark.6" data-testid="plan-saved-by">
+                By {saved.by}, {saved.at}
+              </Text>
+              <Button variant="subtle" size="compact-sm" onClick={() => setHistoryOpen(true)}>
+                Open the plan history
+              </Button>
+            </Group>
+          </Stack>
         </Alert>
       )}
       <Card padding="sm">
@@ -540,12 +694,19 @@ export function PlanEditorPage() {
                 kind={t.value}
                 plan={planFile}
                 onEdit={(entity) => open(t.value, entity)}
-                canEdit={(entity) => editableBy(who, planFile, t.value, entity)}
+                canEdit={(entity) => accessTo(who, planFile, t.value, entity).editable}
               />
             </Tabs.Panel>
           ))}
         </Tabs>
       </Card>
+      <PlanHistoryDrawer
+        opened={historyOpen}
+        onClose={() => setHistoryOpen(false)}
+        plan={planFile}
+        mayReadAudit={mayReadAudit}
+        reloadKey={reloads}
+      />
       <Modal
         opened={editing !== null}
         onClose={() => setEditing(null)}
@@ -554,7 +715,7 @@ export function PlanEditorPage() {
             ? ''
             : editing.originalId === null
               ? `New ${SINGULAR[editing.draft.kind]}`
-              : `Edit ${SINGULAR[editing.draft.kind]} ${editing.originalId}`
+              : `${readOnly ? 'View' : 'Edit'} ${SINGULAR[editing.draft.kind]} ${editing.originalId}`
         }
         size="xl"
         closeButtonProps={{ 'aria-label': 'Close without saving' }}
@@ -569,6 +730,13 @@ export function PlanEditorPage() {
             data-testid="plan-form"
           >
             <Stack gap="md">
+              {readOnly && (
+                <Alert color="gray" variant="light" data-testid="plan-readonly-reason">
+                  <Text size="sm" c="dark.8">
+                    {editing.access.reason}
+                  </Text>
+                </Alert>
+              )}
               {editing.problems.general.length > 0 && (
                 <Alert
                   color="red"
@@ -600,45 +768,66 @@ export function PlanEditorPage() {
                     </Text>
                   </Alert>
                 )}
-              <DraftForm
-                draft={editing.draft}
-                onChange={(draft) => setEditing({ ...editing, draft })}
-                problems={editing.problems}
-                options={options}
-                isNew={editing.originalId === null}
-              />
-              <Group justify="space-between">
-                <div>
-                  {editing.originalId !== null && mayApply && (
-                    <Button
-                      variant={editing.confirmRemove ? 'filled' : 'subtle'}
-                      color="red.8"
-                      onClick={() =>
-                        editing.confirmRemove
-                          ? void save(true)
-                          : setEditing({ ...editing, confirmRemove: true })
-                      }
-                      disabled={editing.saving}
-                    >
-                      {editing.confirmRemove ? `Really remove ${editing.originalId}` : 'Remove'}
-                    </Button>
-                  )}
-                </div>
-                <Group gap="sm">
+              <fieldset className="plan-form-fields" disabled={readOnly}>
+                <legend className="visually-hidden">
+                  {readOnly ? 'Read-only fields' : 'Fields'}
+                </legend>
+                <DraftForm
+                  draft={editing.draft}
+                  onChange={(draft) => setEditing({ ...editing, draft })}
+                  problems={editing.problems}
+                  options={options}
+                  isNew={editing.originalId === null}
+                  locked={editing.access.locked}
+                />
+              </fieldset>
+              {readOnly ? (
+                <Group justify="flex-end">
                   <Button variant="default" onClick={() => setEditing(null)}>
-                    Cancel
-                  </Button>
-                  <Button type="submit" loading={editing.saving}>
-                    {editing.originalId === null
-                      ? `Create ${SINGULAR[editing.draft.kind]}`
-                      : 'Save changes'}
+                    Close
                   </Button>
                 </Group>
-              </Group>
+              ) : (
+                <Group justify="space-between">
+                  <div>
+                    {editing.originalId !== null && mayApply && (
+                      <Button
+                        variant={editing.confirmRemove ? 'filled' : 'subtle'}
+                        color="red.9"
+                        {...(editing.confirmRemove ? {} : { c: 'red.9' })}
+                        onClick={() =>
+                          editing.confirmRemove
+                            ? void save(true)
+                            : setEditing({ ...editing, confirmRemove: true })
+                        }
+                        disabled={editing.saving}
+                      >
+                        {editing.confirmRemove ? `Really remove ${editing.originalId}` : 'Remove'}
+                      </Button>
+                    )}
+                  </div>
+                  <Group gap="sm">
+                    <Button variant="default" onClick={() => setEditing(null)}>
+                      Cancel
+                    </Button>
+                    <Button type="submit" loading={editing.saving}>
+                      {editing.originalId === null
+                        ? `Create ${SINGULAR[editing.draft.kind]}`
+                        : 'Save changes'}
+                    </Button>
+                  </Group>
+                </Group>
+              )}
             </Stack>
           </form>
         )}
       </Modal>
     </Page>
   );
+}
+
+/** The server's refusal in plain words: its sentence, ending with a full stop. */
+function refusedWords(message: string): string {
+  const text = message.trim();
+  return `You may not make this change. ${text}${/[.!?]$/.test(text) ? '' : '.'}`;
 }

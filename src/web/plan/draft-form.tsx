@@ -30,6 +30,12 @@ export interface FormOptions {
   initiatives: Option[];
   milestones: Option[];
   kpis: Option[];
+  demands: Option[];
+  /** Milestone id → its initiative: a demand delivers a milestone of its own initiative. */
+  milestoneInitiative: Record<string, string>;
+  /** What capacity and demands are counted in (FTE, people…). */
+  capacityMeasure: string;
+  currency: string;
 }
 
 interface DraftFormProps {
@@ -38,6 +44,8 @@ interface DraftFormProps {
   problems: FormProblems;
   options: FormOptions;
   isNew: boolean;
+  /** Fields the person may not change, with the reason (a KPI's targets for its owner). */
+  locked?: Partial<Record<string, string>>;
 }
 
 const DEPENDENCY_TYPES: { value: DependencyType; label: string }[] = [
@@ -64,7 +72,14 @@ const ROLES: { value: Role; label: string }[] = [
 ];
 
 /** The fields of one plan entity, with the server's problems next to the fields they name. */
-export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFormProps) {
+export function DraftForm({
+  draft,
+  onChange,
+  problems,
+  options,
+  isNew,
+  locked = {},
+}: DraftFormProps) {
   const err = (...fields: string[]) => fieldError(problems, ...fields);
   const idField =
     draft.kind === 'dependencies' ? null : (
@@ -209,6 +224,7 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
               rows={draft.targets}
               onChange={(rows) => onChange({ ...draft, targets: rows })}
               error={err('targets')}
+              {...(locked['targets'] === undefined ? {} : { locked: locked['targets'] })}
             />
             <PeriodRows
               legend="Actuals"
@@ -216,6 +232,7 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
               rows={draft.actuals}
               onChange={(rows) => onChange({ ...draft, actuals: rows })}
               error={err('actuals')}
+              {...(locked['actuals'] === undefined ? {} : { locked: locked['actuals'] })}
             />
           </SimpleGrid>
         </Stack>
@@ -435,6 +452,163 @@ export function DraftForm({ draft, onChange, problems, options, isNew }: DraftFo
           />
         </Stack>
       );
+    case 'units':
+      return (
+        <Stack gap="sm">
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            {idField}
+            <TextInput
+              label="Name"
+              value={draft.name}
+              onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })}
+              required
+              error={err('name')}
+              data-autofocus={isNew ? undefined : true}
+            />
+          </SimpleGrid>
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <NumberInput
+              label="Capacity a week"
+              description={`In ${options.capacityMeasure}, the whole unit; empty: demands on it are not checked`}
+              value={draft.perWeek}
+              onChange={(v) => onChange({ ...draft, perWeek: typeof v === 'number' ? v : '' })}
+              thousandSeparator=","
+              error={err('capacity')}
+            />
+            <NumberInput
+              label="Cost of one more a week"
+              description={`In ${options.currency}: prices the capacity a decision proposes`}
+              value={draft.costPerWeek}
+              onChange={(v) => onChange({ ...draft, costPerWeek: typeof v === 'number' ? v : '' })}
+              thousandSeparator=","
+            />
+          </SimpleGrid>
+          <PeriodRows
+            legend="Capacity a week by period"
+            columns={['A week']}
+            rows={draft.periods}
+            onChange={(rows) => onChange({ ...draft, periods: rows })}
+          />
+          <Text size="xs" c="dimmed">
+            A period (2026-Q4, 2026-12, or a week such as 2026-W41) overrides the capacity a week;
+            the most specific one wins.
+          </Text>
+        </Stack>
+      );
+    case 'demands': {
+      const milestones = options.milestones.filter(
+        (m) =>
+          draft.initiative === null || options.milestoneInitiative[m.value] === draft.initiative,
+      );
+      return (
+        <Stack gap="sm">
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            {idField}
+            <NumberInput
+              label="Amount a week"
+              description={`In ${options.capacityMeasure}, of the unit's capacity, each week it runs`}
+              value={draft.perWeek}
+              onChange={(v) => onChange({ ...draft, perWeek: typeof v === 'number' ? v : '' })}
+              thousandSeparator=","
+              required
+              error={err('perWeek')}
+            />
+          </SimpleGrid>
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <Select
+              label="Initiative"
+              description="Whose work it is"
+              data={options.initiatives}
+              value={draft.initiative}
+              onChange={(v) => onChange({ ...draft, initiative: v })}
+              searchable
+              required
+              error={err('initiative')}
+            />
+            <Select
+              label="Unit"
+              description="Whose capacity it takes"
+              data={options.units}
+              value={draft.unit}
+              onChange={(v) => onChange({ ...draft, unit: v })}
+              required
+              error={err('unit')}
+            />
+          </SimpleGrid>
+          <Stack gap={4}>
+            <Text size="sm" fw={500} id="demand-runs-label">
+              Runs
+            </Text>
+            <SegmentedControl
+              aria-labelledby="demand-runs-label"
+              data={[
+                { value: 'window', label: 'Between two days' },
+                { value: 'work', label: 'While a work item runs' },
+              ]}
+              value={draft.runs}
+              onChange={(v) => onChange({ ...draft, runs: v === 'work' ? 'work' : 'window' })}
+            />
+          </Stack>
+          {draft.runs === 'window' ? (
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+              <DateField
+                label="First day"
+                value={draft.from}
+                onChange={(from) => onChange({ ...draft, from })}
+                required
+                error={err('from')}
+              />
+              <DateField
+                label="Last day"
+                value={draft.to}
+                onChange={(to) => onChange({ ...draft, to })}
+                required
+                error={err('to')}
+              />
+            </SimpleGrid>
+          ) : (
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+              <TextInput
+                label="Work item"
+                description="Its key, e.g. ERP-17: the demand runs until its forecast finish"
+                value={draft.workItem}
+                onChange={(e) => onChange({ ...draft, workItem: e.currentTarget.value })}
+                required
+                error={err('workItem', 'to')}
+              />
+              <DateField
+                label="First day"
+                description="Only while the item has not started"
+                value={draft.from}
+                onChange={(from) => onChange({ ...draft, from })}
+                error={err('from')}
+              />
+            </SimpleGrid>
+          )}
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <Select
+              label="Delivers the milestone"
+              placeholder="The milestones its work item is linked to"
+              data={milestones}
+              value={draft.milestone}
+              onChange={(v) => onChange({ ...draft, milestone: v })}
+              clearable
+              searchable
+              error={err('milestone')}
+            />
+            <MultiSelect
+              label="Waits for"
+              description="Demands whose work must be done first"
+              data={options.demands.filter((d) => d.value !== draft.id)}
+              value={draft.after}
+              onChange={(v) => onChange({ ...draft, after: v })}
+              searchable
+              error={err('after')}
+            />
+          </SimpleGrid>
+        </Stack>
+      );
+    }
     case 'decisionRights':
       return (
         <Stack gap="sm">

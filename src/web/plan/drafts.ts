@@ -8,6 +8,8 @@ import type {
 import type {
   Benefit,
   DecisionKind,
+  Demand,
+  Unit,
   DecisionRight,
   Direction,
   DependencyType,
@@ -16,8 +18,13 @@ import type {
 } from '../../core/domain/plan.ts';
 import type { PeriodRow } from './period-rows.tsx';
 
-/** What the plan editor edits: objectives, KPIs, initiatives, milestones, dependencies and decision rights. */
+/**
+ * What the plan editor edits: objectives, KPIs, initiatives, milestones, dependencies, benefits,
+ * units (their capacity), demands and decision rights.
+ */
 export type EditableCollection =
+  | 'units'
+  | 'demands'
   | 'objectives'
   | 'kpis'
   | 'initiatives'
@@ -90,6 +97,35 @@ export interface BenefitDraft {
   description: string;
 }
 
+/** A unit and what it can take on a week (the capacity measure: FTE, people…). */
+export interface UnitDraft {
+  kind: 'units';
+  id: string;
+  name: string;
+  /** Kept as it is: the editor does not change calendars. */
+  calendar: string | null;
+  /** Empty, with no periods and no cost: the unit has no capacity, its demands are not checked. */
+  perWeek: number | '';
+  periods: PeriodRow[];
+  costPerWeek: number | '';
+}
+
+/** What an initiative's work takes from a unit's capacity, each week it runs. */
+export interface DemandDraft {
+  kind: 'demands';
+  id: string;
+  initiative: string | null;
+  unit: string | null;
+  perWeek: number | '';
+  /** A fixed window (from … to), or as long as a work item runs. */
+  runs: 'window' | 'work';
+  from: string;
+  to: string;
+  workItem: string;
+  milestone: string | null;
+  after: string[];
+}
+
 export interface DecisionRightDraft {
   kind: 'decisionRights';
   id: string;
@@ -113,6 +149,8 @@ export type Draft =
   | MilestoneDraft
   | DependencyDraft
   | BenefitDraft
+  | UnitDraft
+  | DemandDraft
   | DecisionRightDraft;
 
 /** A number from a form, or null (which the plan file refuses, naming the field) when empty. */
@@ -189,6 +227,30 @@ export function emptyDraft(kind: EditableCollection, plan: PlanFile): Draft {
       return { kind, predecessor: null, successor: null, type: 'FS', lagDays: 0 };
     case 'benefits':
       return { kind, id: '', milestone: null, kpi: null, amountPerWeek: '', description: '' };
+    case 'units':
+      return {
+        kind,
+        id: '',
+        name: '',
+        calendar: null,
+        perWeek: '',
+        periods: [],
+        costPerWeek: '',
+      };
+    case 'demands':
+      return {
+        kind,
+        id: '',
+        initiative: null,
+        unit: null,
+        perWeek: '',
+        runs: 'window',
+        from: '',
+        to: '',
+        workItem: '',
+        milestone: null,
+        after: [],
+      };
     case 'decisionRights':
       return {
         kind,
@@ -288,6 +350,34 @@ export function draftOf(kind: EditableCollection, entity: unknown): Draft {
         description: b.description ?? '',
       };
     }
+    case 'units': {
+      const u = entity as Unit;
+      return {
+        kind,
+        id: u.id,
+        name: u.name,
+        calendar: u.calendar ?? null,
+        perWeek: u.capacity?.perWeek ?? '',
+        periods: rowsOf(u.capacity?.periods),
+        costPerWeek: u.capacity?.costPerWeek ?? '',
+      };
+    }
+    case 'demands': {
+      const d = entity as Demand;
+      return {
+        kind,
+        id: d.id,
+        initiative: d.initiative,
+        unit: d.unit,
+        perWeek: d.perWeek,
+        runs: d.workItem === undefined ? 'window' : 'work',
+        from: d.from ?? '',
+        to: d.to ?? '',
+        workItem: d.workItem ?? '',
+        milestone: d.milestone ?? null,
+        after: d.after ?? [],
+      };
+    }
     case 'decisionRights': {
       const r = entity as DecisionRight;
       return {
@@ -379,6 +469,44 @@ export function entryOf(draft: Draft): unknown {
         kpi: draft.kpi ?? '',
         amountPerWeek: numberOrNull(draft.amountPerWeek),
         ...(draft.description.trim() === '' ? {} : { description: draft.description.trim() }),
+      };
+    case 'units': {
+      const hasCapacity =
+        draft.perWeek !== '' || draft.periods.length > 0 || draft.costPerWeek !== '';
+      return {
+        id: draft.id.trim(),
+        name: draft.name,
+        ...(draft.calendar === null ? {} : { calendar: draft.calendar }),
+        ...(hasCapacity
+          ? {
+              capacity: {
+                perWeek: numberOrNull(draft.perWeek),
+                ...(draft.periods.length === 0 ? {} : { periods: recordOf(draft.periods) }),
+                ...(draft.costPerWeek === '' ? {} : { costPerWeek: draft.costPerWeek }),
+              },
+            }
+          : {}),
+      };
+    }
+    case 'demands':
+      // A window sends its days as written (an empty one is named by the plan's rules); a work
+      // item's run sends the key, and a start only when given.
+      return {
+        id: draft.id.trim(),
+        initiative: draft.initiative ?? '',
+        unit: draft.unit ?? '',
+        perWeek: numberOrNull(draft.perWeek),
+        ...(draft.runs === 'window'
+          ? {
+              ...(draft.from === '' ? {} : { from: draft.from }),
+              ...(draft.to === '' ? {} : { to: draft.to }),
+            }
+          : {
+              workItem: draft.workItem.trim(),
+              ...(draft.from === '' ? {} : { from: draft.from }),
+            }),
+        ...(draft.milestone === null ? {} : { milestone: draft.milestone }),
+        ...(draft.after.length === 0 ? {} : { after: draft.after }),
       };
     case 'decisionRights':
       // Empty lists and limits mean "every kind", "everywhere", "no limit": they are left out.

@@ -133,11 +133,54 @@ function pathsInWords(message: string, plan: PlanLike | undefined): string {
   );
 }
 
+/**
+ * The field a path names, as a phrase after the entity: a unit's `capacity a week`, `capacity a
+ * week in 2026-12`, `cost of one more a week`; a demand's `amount a week`; else the field's words.
+ */
+function fieldPhrase(segments: PathSegment[]): string {
+  const rest = segments.slice(typeof segments[1] === 'number' ? 2 : 1);
+  const [first, second, third] = rest;
+  if (first === 'capacity') {
+    if (second === 'perWeek') return 'capacity a week';
+    if (second === 'costPerWeek') return 'cost of one more capacity a week';
+    if (second === 'periods' && third !== undefined) return `capacity a week in ${String(third)}`;
+    return 'capacity';
+  }
+  if (segments[0] === 'demands' && first === 'perWeek') return 'amount a week';
+  return rest.map((s) => (typeof s === 'number' ? `${s + 1}` : words(s))).join(' ');
+}
+
+/** Messages about amounts and a demand's timing, said in the plan editor's words; null: not one. */
+function amountOrTiming(message: string, entity: string, segments: PathSegment[]): string | null {
+  const phrase = fieldPhrase(segments);
+  const negative = /must not be negative, got (\S+)$/.exec(message);
+  if (negative) return `${entity}: the ${phrase} cannot be negative (you wrote ${negative[1]})`;
+  const positive = /must be more than 0, got (\S+)$/.exec(message);
+  if (positive) return `${entity}: the ${phrase} must be more than 0 (you wrote ${positive[1]})`;
+  if (/must be a number, not nothing$/.test(message)) return `${entity} needs a ${phrase}`;
+  if (segments[0] !== 'demands') return null;
+  if (/does not say when it runs/.test(message))
+    return `${entity} does not say when it runs: give its first and last day, or the work item whose run it follows`;
+  const both = /has both a to \(([^)]*)\) and the work item '([^']*)'/.exec(message);
+  if (both)
+    return `${entity} has both a last day (${both[1]}) and the work item ${both[2]}, whose forecast finish it follows: give a window or a work item, not both`;
+  const order = /ends (\S+), before it starts (\S+)$/.exec(message);
+  if (order) return `${entity} ends ${order[1]}, before it starts ${order[2]}`;
+  if (/has a to but no from/.test(message))
+    return `${entity} has a last day but no first day: give its first day too, or the work item whose run it follows`;
+  if (/has a from but no to/.test(message))
+    return `${entity} has a first day but no last day: give its last day too, or the work item whose run it follows`;
+  return null;
+}
+
 /** One problem in the user's words: the message people read, keeping code and path. */
 export function humanProblem(problem: Problem, plan?: PlanLike): Problem {
   const segments = problem.path === undefined ? null : parseJsonPath(problem.path);
   const entity = segments === null ? null : entityWords(segments, plan);
   const field = lastField(problem.path);
+  const said =
+    entity === null || segments === null ? null : amountOrTiming(problem.message, entity, segments);
+  if (said !== null) return { ...problem, message: readableText(said) };
   if (
     entity !== null &&
     field !== null &&

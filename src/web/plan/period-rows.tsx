@@ -15,6 +15,8 @@ interface PeriodRowsProps {
   error?: string;
   /** The first column is required (a budget's plan); the others may be empty. */
   firstRequired?: boolean;
+  /** Why the person may not change these rows: shown, and the rows are read-only. */
+  locked?: string;
 }
 
 /** A small editable table: one row per reporting period, with its values. */
@@ -25,13 +27,20 @@ export function PeriodRows({
   onChange,
   error,
   firstRequired = false,
+  locked,
 }: PeriodRowsProps) {
+  const disabled = locked !== undefined;
   const update = (index: number, row: PeriodRow) =>
     onChange(rows.map((r, i) => (i === index ? row : r)));
   return (
-    <fieldset className="period-rows" aria-invalid={error !== undefined}>
+    <fieldset className="period-rows" aria-invalid={error !== undefined} disabled={disabled}>
       <legend>{legend}</legend>
       <Stack gap={6}>
+        {locked !== undefined && (
+          <Text size="sm" c="dark.6" data-testid="plan-field-locked">
+            {locked}
+          </Text>
+        )}
         {rows.length === 0 && (
           <Text size="sm" c="dimmed">
             None yet.
@@ -66,27 +75,31 @@ export function PeriodRows({
                 style={{ flex: 1, minWidth: 90 }}
               />
             ))}
-            <ActionIcon
-              variant="subtle"
-              color="gray.7"
-              size="lg"
-              aria-label={`${legend}: remove row ${index + 1}`}
-              onClick={() => onChange(rows.filter((_, i) => i !== index))}
-            >
-              <CrossIcon size={16} />
-            </ActionIcon>
+            {!disabled && (
+              <ActionIcon
+                variant="subtle"
+                color="gray.7"
+                size="lg"
+                aria-label={`${legend}: remove row ${index + 1}`}
+                onClick={() => onChange(rows.filter((_, i) => i !== index))}
+              >
+                <CrossIcon size={16} />
+              </ActionIcon>
+            )}
           </Group>
         ))}
-        <Group>
-          <Button
-            variant="subtle"
-            size="xs"
-            leftSection={<PlusIcon size={14} />}
-            onClick={() => onChange([...rows, { period: '', values: columns.map(() => '') }])}
-          >
-            Add a period
-          </Button>
-        </Group>
+        {!disabled && (
+          <Group>
+            <Button
+              variant="subtle"
+              size="xs"
+              leftSection={<PlusIcon size={14} />}
+              onClick={() => onChange([...rows, { period: '', values: columns.map(() => '') }])}
+            >
+              Add a period
+            </Button>
+          </Group>
+        )}
         {error !== undefined && (
           <Text size="sm" c="red.9" role="alert" className="field-error">
             {error}
