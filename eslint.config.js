@@ -124,6 +124,26 @@ export default tseslint.config(
     },
   },
   {
+    // The edges (HTTP routes, CLI commands) are thin: they call the use-cases in src/app, and
+    // only the use-cases talk to the store.
+    files: ['src/server/**/*.ts', 'src/cli/**/*.ts'],
+    ignores: ['src/server/**/*.test.ts', 'src/cli/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/store/**'],
+              message:
+                'The edges reach the store through the use-cases in src/app: call (or add) a use-case there.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['eslint.config.js', 'vitest.config.ts', 'vite.config.ts'],
     rules: { 'no-restricted-exports': 'off' },
   },

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { formatDuration, parseDuration } from '../core/duration.ts';
 import { fail } from '../core/errors.ts';
-import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from '../store/session-store.ts';
+import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from '../core/access/tokens.ts';
 
 /**
  * Which proxies in front of the server are believed about the client (X-Forwarded-For, -Proto,

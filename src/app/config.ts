@@ -1,7 +1,7 @@
 import { isIsoDate } from '../core/calendar.ts';
 import type { IsoDate } from '../core/domain/plan.ts';
 import { fail } from '../core/errors.ts';
-import type { SessionLifetime } from '../store/session-store.ts';
+import type { SessionLifetime } from '../core/access/tokens.ts';
 import {
   readOidcConfig,
   readSessionLifetime,

@@ -1,15 +1,13 @@
 import { may } from '../core/access/policy.ts';
 import type { Plan } from '../core/domain/plan.ts';
 import { fail } from '../core/errors.ts';
+import { endOf, scopeCovers, type TokenScope } from '../core/access/tokens.ts';
 import {
   createApiToken,
-  endOf,
   findToken,
   listTokens,
   revokeToken,
-  scopeCovers,
   type StoredToken,
-  type TokenScope,
 } from '../store/token-store.ts';
 import { appendAudit, type WriteOrigin } from '../store/audit-store.ts';
 import type { AppContext } from './context.ts';
@@ -183,6 +181,11 @@ export async function revokeTokenAs(
     );
   });
   return token;
+}
+
+/** The stored token with this public id, or null (of anyone: the caller decides who may see it). */
+export function findTokenById(ctx: AppContext, id: string): Promise<StoredToken | null> {
+  return findToken(ctx.db, id);
 }
 
 /** A token as the API shows it: never its secret (which is not kept). */

@@ -1,6 +1,19 @@
 import type { Queryable } from '../store/database.ts';
 import { loadLatestAcks } from '../store/signal-ack-store.ts';
 import { listSignals, type StoredSignal } from '../store/signal-store.ts';
+import type { AppContext } from './context.ts';
+
+export type { StoredSignal } from '../store/signal-store.ts';
+
+/** The stored signals as they stand (open ones unless `all`), newest first. */
+export function readSignals(ctx: AppContext, all = false): Promise<StoredSignal[]> {
+  return listSignals(ctx.db, all);
+}
+
+/** The stored signal with this id, open or resolved; undefined when there is none. */
+export async function findSignal(ctx: AppContext, id: string): Promise<StoredSignal | undefined> {
+  return (await listSignals(ctx.db, true)).find((s) => s.id === id);
+}
 
 /** A signal as one person sees it: is it theirs, and have they acknowledged it since it was raised? */
 export interface InboxSignal extends StoredSignal {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parseDateOrInstant } from '../core/calendar.ts';
 import { fail } from '../core/errors.ts';
-import { listAudit, type StoredAuditEntry } from '../store/audit-store.ts';
+import { readAuditLog, type StoredAuditEntry } from '../app/audit-log.ts';
 import type { CommandKit } from './main.ts';
 import { printJson } from './output.ts';
 import { withApp } from './with-app.ts';
@@ -52,7 +52,7 @@ export function registerAuditCommands(program: Command, kit: CommandKit): void {
           },
         );
       const entries = await withApp(kit, (ctx) =>
-        listAudit(ctx.db, {
+        readAuditLog(ctx, {
           ...(options.person === undefined ? {} : { actor: options.person }),
           ...(options.item === undefined ? {} : { item: options.item }),
           ...(options.from === undefined ? {} : { from: instant(options.from, '--from') }),

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { listBaselines, saveBaseline, varianceAgainst } from '../app/baselines.ts';
+import { readPlan } from '../app/derive.ts';
 import { authorize } from '../app/viewer.ts';
 import { cliActor } from '../app/write.ts';
 import { fail } from '../core/errors.ts';
-import { loadPlan } from '../store/plan-store.ts';
 import type { CommandKit } from './main.ts';
 import { money, printJson } from './output.ts';
 import { withApp } from './with-app.ts';
@@ -27,7 +27,7 @@ export function registerBaselineCommands(program: Command, kit: CommandKit): voi
       const saved = await withApp(kit, async (ctx) => {
         let actor = cliActor();
         if (options.as !== undefined) {
-          const plan = await loadPlan(ctx.db);
+          const plan = await readPlan(ctx);
           if (plan?.people.some((p) => p.id === options.as) !== true)
             fail('not_found', `there is no person '${options.as}' in the plan`, { path: '--as' });
           await authorize(ctx, options.as, { kind: 'baseline.save' }, '--as');

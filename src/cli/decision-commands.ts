@@ -8,8 +8,8 @@ import type { Decision } from '../core/decisions/decision.ts';
 import { DomainError, fail, type Problem } from '../core/errors.ts';
 import type { ScenarioColumn } from '../core/scenario/price-scenario.ts';
 import { parseScenario, type Scenario } from '../core/scenario/scenario.ts';
-import { loadPlan } from '../store/plan-store.ts';
-import { checkToken } from '../store/token-store.ts';
+import { readPlan } from '../app/derive.ts';
+import { checkApiToken } from '../app/authenticate.ts';
 import { printReview } from './decision-review-output.ts';
 import type { CommandKit } from './main.ts';
 import { money, printJson, type Output } from './output.ts';
@@ -27,14 +27,14 @@ interface Identity {
 async function actorOf(ctx: AppContext, identity: Identity): Promise<string> {
   const secret = identity.token ?? process.env.THROUGHLINE_TOKEN;
   if (secret !== undefined && secret !== '') {
-    const check = await checkToken(ctx.db, secret, 'api', ctx.clock.now());
+    const check = await checkApiToken(ctx, secret, ctx.clock.now());
     if (!check.ok)
       fail('auth.bad_token', `the API token is not valid (${check.reason})`, { path: '--token' });
     return check.token.personId;
   }
   if (identity.as === undefined)
     fail('auth.missing_token', 'say who decides: --as PERSON or --token TOKEN', { path: '--as' });
-  const plan = await loadPlan(ctx.db);
+  const plan = await readPlan(ctx);
   if (plan?.people.some((p) => p.id === identity.as) !== true)
     fail('not_found', `there is no person '${identity.as}' in the plan`, { path: '--as' });
   return identity.as;

@@ -10,7 +10,7 @@ import {
 import { cliActor } from '../app/write.ts';
 import { fail } from '../core/errors.ts';
 import { stageWords } from '../core/governance/stage-gates.ts';
-import { loadPlan } from '../store/plan-store.ts';
+import { readPlan } from '../app/derive.ts';
 import type { CommandKit } from './main.ts';
 import { money, type Output, printJson } from './output.ts';
 import { withApp } from './with-app.ts';
@@ -28,7 +28,7 @@ async function personOf(ctx: AppContext, actor: string | undefined): Promise<str
     fail('request.invalid', "say who decides: --actor PERSON (the gate's owner)", {
       path: '--actor',
     });
-  const plan = await loadPlan(ctx.db);
+  const plan = await readPlan(ctx);
   if (plan?.people.some((p) => p.id === actor) !== true)
     fail('not_found', `there is no person '${actor}' in the plan`, { path: '--actor' });
   return actor;

@@ -1,7 +1,7 @@
 import type { AppContext } from '../app/context.ts';
 import { deriveSnapshot, type Snapshot } from '../app/derive.ts';
 import { parseKnownAt, readKnownAt, type KnownAt } from '../app/known-at.ts';
-import { listSignals, type StoredSignal } from '../store/signal-store.ts';
+import { readSignals, type StoredSignal } from '../app/signal-inbox.ts';
 import type { CommandKit } from './main.ts';
 
 /**
@@ -34,7 +34,7 @@ export async function signalsAt(
   all: boolean,
 ): Promise<StoredSignal[]> {
   const read = await knownAt(kit, ctx);
-  return read === null ? listSignals(ctx.db, all) : read.signals;
+  return read === null ? readSignals(ctx, all) : read.signals;
 }
 
 /** `{ knownAt }` for JSON output under `--known-at`, nothing otherwise. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../app/context.ts';
-import { deriveSnapshot, type Snapshot } from '../app/derive.ts';
+import { deriveSnapshot, readPlan, type Snapshot } from '../app/derive.ts';
 import {
   moneyOfInitiative,
   moneyOfObjective,
@@ -11,7 +11,6 @@ import { validateValue } from '../app/validate-value.ts';
 import { fail } from '../core/errors.ts';
 import type { InitiativeMoney, Roi, Totals } from '../core/governance/money.ts';
 import type { BenefitValue } from '../core/governance/value.ts';
-import { loadPlan } from '../store/plan-store.ts';
 import type { CommandKit } from './main.ts';
 import { money, printJson, type Output } from './output.ts';
 import { withApp } from './with-app.ts';
@@ -148,7 +147,7 @@ export function registerMoneyCommands(program: Command, kit: CommandKit): void {
           path: '--amount',
         });
       await withApp(kit, async (ctx) => {
-        const plan = await loadPlan(ctx.db);
+        const plan = await readPlan(ctx);
         if (plan?.people.some((p) => p.id === options.actor) !== true)
           fail('not_found', `there is no person '${options.actor!}' in the plan`, {
             path: '--actor',

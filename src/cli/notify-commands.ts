@@ -4,14 +4,16 @@ import { flushDigests } from '../app/notifications/flush-digests.ts';
 import { notifyDecisions } from '../app/notifications/notify-decisions.ts';
 import { readNotificationConfig } from '../app/notifications/notification-config.ts';
 import { retryNotifications } from '../app/notifications/retry-notifications.ts';
-import { sendTestNotification } from '../app/notifications/send-test-notification.ts';
+import {
+  sendTestNotification,
+  type NotificationChannel,
+} from '../app/notifications/send-test-notification.ts';
 import {
   closeNotificationTransports,
   createNotificationTransports,
   type NotificationTransports,
 } from '../app/notifications/transports.ts';
 import { DomainError } from '../core/errors.ts';
-import type { NotificationChannel } from '../store/notification-store.ts';
 import type { CommandKit } from './main.ts';
 import { printJson } from './output.ts';
 import { withApp } from './with-app.ts';

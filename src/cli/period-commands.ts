@@ -6,7 +6,7 @@ import { listPeriods, type PeriodView, showPeriod } from '../app/periods.ts';
 import { cliActor } from '../app/write.ts';
 import { fail } from '../core/errors.ts';
 import type { BudgetField, FigureRef } from '../core/governance/locked-periods.ts';
-import { loadPlan } from '../store/plan-store.ts';
+import { readPlan } from '../app/derive.ts';
 import type { CommandKit } from './main.ts';
 import { type Output, printJson } from './output.ts';
 import { withApp } from './with-app.ts';
@@ -30,7 +30,7 @@ async function personOf(ctx: AppContext, options: ActorOption, verb: string): Pr
     fail('request.invalid', `say who ${verb}: --actor PERSON (a finance controller)`, {
       path: '--actor',
     });
-  const plan = await loadPlan(ctx.db);
+  const plan = await readPlan(ctx);
   if (plan?.people.some((p) => p.id === options.actor) !== true)
     fail('not_found', `there is no person '${options.actor}' in the plan`, { path: '--actor' });
   return options.actor;

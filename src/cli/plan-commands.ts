@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { applyPlan } from '../app/apply-plan.ts';
 import { fail } from '../core/errors.ts';
 import { planToFileText, readPlanFile } from '../plan-file/index.ts';
-import { loadPlan } from '../store/plan-store.ts';
+import { readPlan } from '../app/derive.ts';
 import type { CommandKit } from './main.ts';
 import { printJson } from './output.ts';
 import { withApp } from './with-app.ts';
@@ -76,7 +76,7 @@ export function registerPlanCommands(program: Command, kit: CommandKit): void {
         });
       }
       const format = options.format;
-      const stored = await withApp(kit, (ctx) => loadPlan(ctx.db));
+      const stored = await withApp(kit, (ctx) => readPlan(ctx));
       if (stored === null) fail('not_found', 'No plan has been applied yet', { path: 'plan' });
       kit.output.out(planToFileText(stored, format).trimEnd());
     });

@@ -5,7 +5,7 @@ import { strategicView } from '../app/strategic-view.ts';
 import type { Plan } from '../core/domain/plan.ts';
 import type { CapacityState, DerivedState } from '../core/domain/state.ts';
 import { fail } from '../core/errors.ts';
-import type { StoredSignal } from '../store/signal-store.ts';
+import type { StoredSignal } from '../app/signal-inbox.ts';
 import type { CommandKit } from './main.ts';
 import { money, printJson, statusLabel, type Output } from './output.ts';
 import { withApp } from './with-app.ts';

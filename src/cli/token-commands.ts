@@ -3,19 +3,20 @@ import { isIsoDate } from '../core/calendar.ts';
 import { MAX_DURATION_MS, parseDuration } from '../core/duration.ts';
 import { fail } from '../core/errors.ts';
 import { unstorableReason } from '../core/storable-text.ts';
-import { loadPlan } from '../store/plan-store.ts';
+import { readPlan } from '../app/derive.ts';
 import { defaultScopeOf, presentToken } from '../app/manage-tokens.ts';
-import { appendAudit } from '../store/audit-store.ts';
+import {
+  issueApiToken,
+  listAllTokens,
+  revokeTokenById,
+  type OperatorActor,
+} from '../app/operator-tokens.ts';
 import {
   DEFAULT_API_TOKEN_LIFETIME_MS,
   TOKEN_SCOPES,
-  createApiToken,
   endOf,
-  findToken,
-  listTokens,
-  revokeToken,
   type TokenScope,
-} from '../store/token-store.ts';
+} from '../core/access/tokens.ts';
 import type { CommandKit } from './main.ts';
 import { printJson } from './output.ts';
 import { withApp } from './with-app.ts';
@@ -72,6 +73,9 @@ function minute(at: Date | null): string {
   return at === null ? '-' : `${at.toISOString().slice(0, 16).replace('T', ' ')}Z`;
 }
 
+/** The command line changes tokens as the operator, audited as `cli`. */
+const OPERATOR: OperatorActor = { actor: 'cli', origin: { via: 'cli' } };
+
 /** `token create`, `token list` and `token revoke`: API tokens (and web sessions) by id. */
 export function registerTokenCommands(program: Command, kit: CommandKit): void {
   const token = program
@@ -112,7 +116,7 @@ export function registerTokenCommands(program: Command, kit: CommandKit): void {
         const expiresAt = tokenExpiry(options, new Date());
         const created = await withApp(kit, async (ctx) => {
           const now = ctx.clock.now();
-          const plan = await loadPlan(ctx.db);
+          const plan = await readPlan(ctx);
           if (plan?.people.some((p) => p.id === options.person) !== true) {
             fail('plan.unknown_reference', `'${options.person}' is no person of the plan`, {
               path: '--person',
@@ -127,36 +131,12 @@ export function registerTokenCommands(program: Command, kit: CommandKit): void {
               { path: '--scope' },
             );
           }
-          const secret = await ctx.db.transaction(async (tx) => {
-            const made = await createApiToken(
-              tx,
-              options.person,
-              options.label,
-              now,
-              expiresAt,
-              scope,
-            );
-            await appendAudit(
-              tx,
-              [
-                {
-                  action: 'token.create',
-                  item: `token/${made.split('_')[1] ?? ''}`,
-                  after: {
-                    person: options.person,
-                    kind: 'api',
-                    scope,
-                    label: options.label,
-                    expiresAt: expiresAt.toISOString(),
-                  },
-                },
-              ],
-              now,
-              'cli',
-              { via: 'cli' },
-            );
-            return made;
-          });
+          const secret = await issueApiToken(
+            ctx,
+            { person: options.person, label: options.label, scope, expiresAt },
+            now,
+            OPERATOR,
+          );
           return { secret, expiresAt, scope };
         });
         if (kit.json()) {
@@ -182,7 +162,7 @@ export function registerTokenCommands(program: Command, kit: CommandKit): void {
     .action(async (options: { person?: string }) => {
       storable(options.person, '--person');
       const { tokens, now } = await withApp(kit, async (ctx) => ({
-        tokens: await listTokens(ctx.db, { personId: options.person }),
+        tokens: await listAllTokens(ctx, options.person),
         now: ctx.clock.now(),
       }));
       if (kit.json()) {
@@ -212,31 +192,7 @@ export function registerTokenCommands(program: Command, kit: CommandKit): void {
     .argument('<id>', 'the token’s id (also its prefix: tl_<id>_…)')
     .action(async (id: string) => {
       storable(id, 'ID');
-      const revoked = await withApp(kit, (ctx) =>
-        ctx.db.transaction(async (tx) => {
-          const token = await findToken(tx, id);
-          if (token === null || !(await revokeToken(tx, id))) return false;
-          await appendAudit(
-            tx,
-            [
-              {
-                action: token.kind === 'session' ? 'session.end' : 'token.revoke',
-                item: `token/${id}`,
-                before: {
-                  person: token.personId,
-                  kind: token.kind,
-                  scope: token.scope,
-                  label: token.label,
-                },
-              },
-            ],
-            ctx.clock.now(),
-            'cli',
-            { via: 'cli' },
-          );
-          return true;
-        }),
-      );
+      const revoked = await withApp(kit, (ctx) => revokeTokenById(ctx, id, OPERATOR));
       if (!revoked) {
         fail('not_found', `no token has the id '${id}'; see throughline token list`, {
           path: 'ID',

@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { formatDuration } from '../core/duration.ts';
 import { DomainError } from '../core/errors.ts';
-import type { Queryable } from '../store/database.ts';
-import { checkToken, scopeCovers, type TokenCheck, type TokenScope } from '../store/token-store.ts';
+import type { AppContext } from '../app/context.ts';
+import { checkApiToken, checkWebSession, type TokenCheck } from '../app/authenticate.ts';
+import { scopeCovers, type TokenScope } from '../core/access/tokens.ts';
 import { SESSION_COOKIE } from './session-cookie.ts';
 
 declare module 'fastify' {
@@ -33,14 +34,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * longer in the plan. Checked on every request, at `now`.
  */
 export async function authenticate(
-  db: Queryable,
+  ctx: AppContext,
   request: FastifyRequest,
   now: Date = new Date(),
 ): Promise<void> {
   const header = request.headers.authorization;
   const cookie = request.cookies[SESSION_COOKIE];
   if (header === undefined && cookie !== undefined && cookie !== '') {
-    await authenticateSession(db, request, cookie, now);
+    await authenticateSession(ctx, request, cookie, now);
     return;
   }
   const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
@@ -51,7 +52,7 @@ export async function authenticate(
       path: 'headers.authorization',
     });
   }
-  const check = await checkToken(db, match[1], 'api', now);
+  const check = await checkApiToken(ctx, match[1], now);
   if (!check.ok) {
     throw new DomainError({
       code: 'auth.bad_token',
@@ -107,7 +108,7 @@ export function refusalMessage(check: Extract<TokenCheck, { ok: false }>): strin
 }
 
 async function authenticateSession(
-  db: Queryable,
+  ctx: AppContext,
   request: FastifyRequest,
   token: string,
   now: Date,
@@ -122,7 +123,7 @@ async function authenticateSession(
       path: 'headers.origin',
     });
   }
-  const check = await checkToken(db, token, 'session', now);
+  const check = await checkWebSession(ctx, token, now);
   if (!check.ok) {
     throw new DomainError({
       code: 'auth.bad_token',

@@ -19,7 +19,7 @@ import { notifySignals } from '../app/notifications/notify-signals.ts';
 import { retryNotifications } from '../app/notifications/retry-notifications.ts';
 import type { NotificationTransports } from '../app/notifications/transports.ts';
 import type { TrustProxy } from '../app/access-config.ts';
-import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from '../store/session-store.ts';
+import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from '../core/access/tokens.ts';
 import { startEventHub } from './live/event-hub.ts';
 import { startInboxWorker, type InboxWorker } from './live/inbox-worker.ts';
 import {
@@ -237,7 +237,7 @@ export async function buildServer(
     // No route at all: the 404 answer (or the web app's page) holds no data.
     if (request.routeOptions.url === undefined) return;
     if (request.routeOptions.config.public === true) return;
-    await authenticate(ctx.db, request);
+    await authenticate(ctx, request);
   });
 
   const worker = startInboxWorker(ctx, hub, app.log, options.inboxRetry);

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { Queryable } from './database.ts';
 
 /** What live clients are told: a signal moved, derived figures changed, a decision took a step. */
@@ -94,6 +95,21 @@ export async function loadEventsAfter(
     sourceChangedAt: r.source_changed_at?.toISOString() ?? null,
     receivedAt: r.received_at?.toISOString() ?? null,
   }));
+}
+
+/**
+ * Listens, on a PostgreSQL connection of its own, for the events other instances commit (their
+ * NOTIFY on EVENT_CHANNEL); `onNotify` is called at each. Returns how to stop listening.
+ */
+export async function listenForEvents(
+  connectionString: string,
+  onNotify: () => void,
+): Promise<() => Promise<void>> {
+  const listener = new pg.Client({ connectionString });
+  await listener.connect();
+  listener.on('notification', onNotify);
+  await listener.query(`LISTEN ${EVENT_CHANNEL}`);
+  return () => listener.end();
 }
 
 /** The newest event's sequence number (0 when there is none). */

@@ -1,17 +1,6 @@
+import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from '../core/access/tokens.ts';
 import type { Queryable } from './database.ts';
 import { hashToken, insertToken } from './token-store.ts';
-
-/** How long a web session lasts: at most `maxAgeMs` after sign-in, `idleMs` without a request. */
-export interface SessionLifetime {
-  maxAgeMs: number;
-  idleMs: number;
-}
-
-/** The default web session: 7 days at most, ended after 12 hours without a request. */
-export const DEFAULT_SESSION_LIFETIME: SessionLifetime = {
-  maxAgeMs: 7 * 24 * 60 * 60 * 1000,
-  idleMs: 12 * 60 * 60 * 1000,
-};
 
 /**
  * Starts a web session for a person: a session token of its own (never the API token it was

@@ -4,14 +4,8 @@ import { openTestDatabase, resetDatabase, TEST_DATABASES } from '../../test/supp
 import { openDatabase, type Database } from './database.ts';
 import { listMigrations, migrate } from './migrate.ts';
 import { endSession, startSession } from './session-store.ts';
-import {
-  checkToken,
-  createApiToken,
-  DEFAULT_API_TOKEN_LIFETIME_MS,
-  hashToken,
-  listTokens,
-  revokeToken,
-} from './token-store.ts';
+import { DEFAULT_API_TOKEN_LIFETIME_MS } from '../core/access/tokens.ts';
+import { checkToken, createApiToken, hashToken, listTokens, revokeToken } from './token-store.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;

@@ -1,24 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
+import {
+  DEFAULT_API_TOKEN_LIFETIME_MS,
+  endOf,
+  type TokenKind,
+  type TokenScope,
+} from '../core/access/tokens.ts';
 import type { Queryable } from './database.ts';
-
-/** An API token (scripts, the CLI's `curl` lines) or a web session minted at sign-in. */
-export type TokenKind = 'api' | 'session';
-
-/**
- * What a token may do of what its person may do: `read` only reads; `write` reads and writes;
- * `admin` also what only admins may (others' tokens, site secrets), when its person is an admin.
- */
-export type TokenScope = 'read' | 'write' | 'admin';
-
-export const TOKEN_SCOPES: readonly TokenScope[] = ['read', 'write', 'admin'];
-
-/** Whether a token of scope `held` covers a request that needs `needed`. */
-export function scopeCovers(held: TokenScope, needed: TokenScope): boolean {
-  return TOKEN_SCOPES.indexOf(held) >= TOKEN_SCOPES.indexOf(needed);
-}
-
-/** How long an API token lasts when its creator does not say: 90 days. */
-export const DEFAULT_API_TOKEN_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
 
 /**
  * How often a token's `last_used_at` is written at most: every request would be a write, and
@@ -179,16 +166,6 @@ export async function checkToken(
     await db.query('UPDATE api_token SET last_used_at = $2 WHERE id = $1', [token.id, now]);
   }
   return { ok: true, token };
-}
-
-/** Why a token is no longer good at `now`, or null while it is. */
-export function endOf(token: StoredToken, now: Date): 'expired' | 'idle' | null {
-  if (now.getTime() >= token.expiresAt.getTime()) return 'expired';
-  if (token.idleTimeoutSeconds !== null) {
-    const lastActive = (token.lastUsedAt ?? token.createdAt).getTime();
-    if (now.getTime() - lastActive >= token.idleTimeoutSeconds * 1000) return 'idle';
-  }
-  return null;
 }
 
 /** The stored tokens, oldest first; only one person's when asked, only one kind when asked. */

@@ -9,6 +9,8 @@ import { sendTo } from './deliver.ts';
 import { renderTestMessage } from './render-signal.ts';
 import type { NotificationTransports } from './transports.ts';
 
+export type { NotificationChannel } from '../../store/notification-store.ts';
+
 /** Where a test message went. */
 export interface TestNotificationResult {
   personId: string;

@@ -1,14 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import pg from 'pg';
 import { liveEventFor } from '../../app/live-events.ts';
 import type { AppContext } from '../../app/context.ts';
-import type { Signal } from '../../core/domain/state.ts';
 import {
-  EVENT_CHANNEL,
-  latestEventSeq,
-  loadEventsAfter,
+  eventLogHead,
+  listenForOtherInstances,
+  readEventsAfter,
   type StoredLiveEvent,
-} from '../../store/event-log-store.ts';
+} from '../../app/event-log.ts';
+import type { Signal } from '../../core/domain/state.ts';
 
 interface Client {
   personId: string;
@@ -51,7 +50,7 @@ export async function startEventHub(
   onSignals?: SignalListener,
 ): Promise<EventHub> {
   const clients = new Set<Client>();
-  let head = await latestEventSeq(ctx.db);
+  let head = await eventLogHead(ctx);
   let pumping: Promise<void> | null = null;
   let again = false;
 
@@ -84,7 +83,7 @@ export async function startEventHub(
 
   const pumpOnce = async (): Promise<void> => {
     for (;;) {
-      const events = await loadEventsAfter(ctx.db, head, 1000);
+      const events = await readEventsAfter(ctx, head, 1000);
       if (events.length === 0) return;
       // Another instance's write: bring this instance's model up to date too.
       if (ctx.model !== undefined) await ctx.model.refresh(ctx.db, ctx.clock.asOf());
@@ -118,13 +117,7 @@ export async function startEventHub(
     return pumping;
   };
 
-  let listener: pg.Client | null = null;
-  if (databaseUrl !== undefined && ctx.db.kind === 'postgres') {
-    listener = new pg.Client({ connectionString: databaseUrl });
-    await listener.connect();
-    listener.on('notification', () => void pump());
-    await listener.query(`LISTEN ${EVENT_CHANNEL}`);
-  }
+  const stopListening = await listenForOtherInstances(ctx, databaseUrl, () => void pump());
 
   const heartbeat = setInterval(() => {
     for (const client of clients) client.stream.write(': keep-alive\n\n');
@@ -144,7 +137,7 @@ export async function startEventHub(
       stream.write(`retry: 1000\n: connected\n\n`);
       // Catch up from the log until this client reaches the live head, then go live.
       while (client.catchingUp) {
-        const events = await loadEventsAfter(ctx.db, client.cursor, 1000);
+        const events = await readEventsAfter(ctx, client.cursor, 1000);
         send(
           client,
           events.filter((e) => e.seq <= head),
@@ -158,7 +151,7 @@ export async function startEventHub(
       clearInterval(heartbeat);
       for (const client of clients) client.stream.end();
       clients.clear();
-      if (listener !== null) await listener.end();
+      if (stopListening !== null) await stopListening();
     },
   };
 }

@@ -5,7 +5,7 @@ import {
   type InboxFailure,
   type InboxRetryPolicy,
 } from '../../app/receive-webhook.ts';
-import { nextAttemptDue } from '../../store/webhook-inbox-store.ts';
+import { nextInboxAttemptDue } from '../../app/webhook-inbox.ts';
 import type { EventHub } from './event-hub.ts';
 
 /** Under load, how long the next batch waits for deliveries that are still being received. */
@@ -96,7 +96,7 @@ export function startInboxWorker(
       // that the next batch takes them together (a quiet server never waits here).
       await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
     }
-    wakeAt(await nextAttemptDue(ctx.db));
+    wakeAt(await nextInboxAttemptDue(ctx));
   };
 
   function poke(): void {

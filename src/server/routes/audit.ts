@@ -3,7 +3,7 @@ import type { AppContext } from '../../app/context.ts';
 import { authorize } from '../../app/viewer.ts';
 import { parseDateOrInstant } from '../../core/calendar.ts';
 import { fail } from '../../core/errors.ts';
-import { listAudit } from '../../store/audit-store.ts';
+import { readAuditLog } from '../../app/audit-log.ts';
 import { bearer, errorResponses } from './schemas.ts';
 
 interface AuditQuerystring {
@@ -52,7 +52,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
     async (request) => {
       await authorize(ctx, request.personId, { kind: 'audit.read' });
       const { person, item, from, to, after, limit } = request.query;
-      const entries = await listAudit(ctx.db, {
+      const entries = await readAuditLog(ctx, {
         ...(person === undefined ? {} : { actor: person }),
         ...(item === undefined ? {} : { item }),
         ...(from === undefined ? {} : { from: instant(from, 'from') }),

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { viewerFor, type Viewer } from '../../app/viewer.ts';
 import { may, type DecisionReach } from '../../core/access/policy.ts';
 import { DomainError, fail } from '../../core/errors.ts';
-import { listSignals } from '../../store/signal-store.ts';
+import { findSignal, readSignals } from '../../app/signal-inbox.ts';
 import type { AppContext } from '../../app/context.ts';
 import {
   addDecisionOption,
@@ -191,7 +191,7 @@ async function decisionSight(
 ): Promise<(decision: DecisionReach) => boolean> {
   const { seen } = viewer ?? (await viewerFor(ctx, personId));
   if (seen.whole) return () => true;
-  const signals = new Map((await listSignals(ctx.db, true)).map((s) => [s.id, s]));
+  const signals = new Map((await readSignals(ctx, true)).map((s) => [s.id, s]));
   const signalVisible = (id: string): boolean => {
     const signal = signals.get(id);
     return signal !== undefined && seen.seesSignal(signal);
@@ -213,7 +213,7 @@ async function assertSeesSubject(
       fail('not_found', `there is no incident '${body.incident}' now`, { path: '$.incident' });
   }
   if (body.signal !== undefined) {
-    const signal = (await listSignals(ctx.db, true)).find((s) => s.id === body.signal);
+    const signal = await findSignal(ctx, body.signal);
     if (signal !== undefined && !seen.seesSignal(signal))
       fail('not_found', `there is no signal '${body.signal}'`, { path: '$.signal' });
   }

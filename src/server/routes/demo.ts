@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import { DEMO_PAYLOADS, type DemoPayload, replayDemoPayload } from '../../app/replay-demo.ts';
 import { fail } from '../../core/errors.ts';
-import { loadPlan } from '../../store/plan-store.ts';
-import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from '../../store/session-store.ts';
+import { loadStoredPlan } from '../../app/stored-plan.ts';
+import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from '../../core/access/tokens.ts';
 import { bearer, errorResponses } from './schemas.ts';
 import { beginWebSession, personCard, personSchema, recordSessionEvent } from './session.ts';
 
@@ -35,7 +35,7 @@ export function registerDemoRoutes(
       config: { public: true },
     },
     async () => {
-      const plan = await loadPlan(ctx.db);
+      const plan = await loadStoredPlan(ctx);
       return {
         organisation: plan?.organisation.name ?? null,
         people: (plan?.people ?? []).map((p) => personCard(plan, p.id)),
@@ -63,7 +63,7 @@ export function registerDemoRoutes(
       config: { public: true },
     },
     async (request, reply) => {
-      const plan = await loadPlan(ctx.db);
+      const plan = await loadStoredPlan(ctx);
       const { personId } = request.body;
       if (plan?.people.some((p) => p.id === personId) !== true) {
         fail('not_found', `'${personId}' is not a person of the demo organisation`, {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
-import { countInbox } from '../../store/webhook-inbox-store.ts';
+import { webhookInboxHealth } from '../../app/webhook-inbox.ts';
 
 /** A pending delivery received longer ago than this is reported as stuck. */
 const STUCK_AFTER_MS = 60_000;
@@ -41,15 +41,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
       config: { public: true },
     },
     async () => {
-      const inbox = await countInbox(ctx.db, new Date(ctx.clock.now().getTime() - STUCK_AFTER_MS));
-      const sum = (f: (c: (typeof inbox)[number]) => number): number =>
-        inbox.reduce((n, c) => n + f(c), 0);
-      const webhooks = {
-        pending: sum((c) => c.pending),
-        retrying: sum((c) => c.retrying),
-        stuck: sum((c) => c.stuck),
-        deadLettered: sum((c) => c.deadLettered),
-      };
+      const webhooks = await webhookInboxHealth(ctx, STUCK_AFTER_MS);
       const degraded = webhooks.deadLettered + webhooks.retrying + webhooks.stuck > 0;
       return {
         status: degraded ? 'degraded' : 'ok',

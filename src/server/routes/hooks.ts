@@ -5,7 +5,7 @@ import {
   type WebhookSecretLookup,
   type WebhookWindow,
 } from '../../app/receive-webhook.ts';
-import { createDeliveryWriter } from '../../store/webhook-inbox-store.ts';
+import { createWebhookDeliveryWriter } from '../../app/webhook-inbox.ts';
 import { errorResponses } from './schemas.ts';
 
 export type { WebhookSecretLookup } from '../../app/receive-webhook.ts';
@@ -26,7 +26,7 @@ export function registerHookRoutes(
   onAccepted: () => void,
 ): void {
   // Deliveries arriving together are committed together (each is answered once committed).
-  const deliveries = createDeliveryWriter(ctx.db);
+  const deliveries = createWebhookDeliveryWriter(ctx);
   // The signature is over the raw bytes, whatever the content type says: keep them all as they
   // came; the use-case verifies them and only then reads them as JSON.
   app.removeAllContentTypeParsers();

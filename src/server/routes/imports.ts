@@ -13,7 +13,7 @@ import { parseColumnMapping } from '../../connectors/spreadsheet/column-mapping.
 import { detectFormat } from '../../connectors/spreadsheet/read-spreadsheet.ts';
 import type { SpreadsheetFormat } from '../../connectors/spreadsheet/sheet-row.ts';
 import { DomainError, fail } from '../../core/errors.ts';
-import { listImportRuns } from '../../store/import-store.ts';
+import { readImportRuns } from '../../app/import-runs.ts';
 import { bearer, errorResponses } from './schemas.ts';
 import { actorOf } from '../actor.ts';
 
@@ -256,7 +256,7 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request) => {
       await authorize(ctx, request.personId, { kind: 'source.push' });
       return {
-        imports: await listImportRuns(ctx.db, {
+        imports: await readImportRuns(ctx, {
           limit: request.query.limit,
           ...(request.query.source === undefined ? {} : { source: request.query.source }),
         }),

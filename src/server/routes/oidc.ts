@@ -8,7 +8,7 @@ import {
   type OidcProvider,
   type SignOnRefusal,
 } from '../../app/oidc-sign-in.ts';
-import type { SessionLifetime } from '../../store/session-store.ts';
+import type { SessionLifetime } from '../../core/access/tokens.ts';
 import { beginWebSession, recordSessionEvent } from './session.ts';
 
 /** The cookie that ties a sign-in's callback to the browser that started it (its state only). */

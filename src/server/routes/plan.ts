@@ -7,7 +7,7 @@ import { DomainError } from '../../core/errors.ts';
 import type { Plan } from '../../core/domain/plan.ts';
 import { fail } from '../../core/errors.ts';
 import { parsePlanText, planToFileObject } from '../../plan-file/index.ts';
-import { loadPlan } from '../../store/plan-store.ts';
+import { loadStoredPlan } from '../../app/stored-plan.ts';
 import { bearer, errorResponses } from './schemas.ts';
 import { actorOf } from '../actor.ts';
 
@@ -39,7 +39,7 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
       },
     },
     async (request) => {
-      const plan = await loadPlan(ctx.db);
+      const plan = await loadStoredPlan(ctx);
       if (plan === null) fail('not_found', 'No plan has been applied yet', { path: 'plan' });
       const { seen } = await viewerFor(ctx, request.personId);
       return planToFileObject(visiblePlan(plan, seen));
@@ -100,7 +100,7 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
         'request body',
         formatOf(request.headers['content-type']),
       );
-      const stored = await loadPlan(ctx.db);
+      const stored = await loadStoredPlan(ctx);
       let incoming = parsed.plan;
       // The strategy office and admins apply the whole plan; anyone else only the changes the
       // policy lets them make item by item (their own milestones' fields, not a KPI's target).

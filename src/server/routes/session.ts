@@ -4,15 +4,16 @@ import type { Plan } from '../../core/domain/plan.ts';
 import { fail } from '../../core/errors.ts';
 import { readPlan } from '../../app/derive.ts';
 import {
-  DEFAULT_SESSION_LIFETIME,
-  endSession,
-  startSession,
-  type SessionLifetime,
-} from '../../store/session-store.ts';
-import { checkToken } from '../../store/token-store.ts';
+  auditSessionEvent,
+  checkApiToken,
+  checkWebSession,
+  endWebSession,
+  startWebSession,
+  type AuditEntry,
+} from '../../app/authenticate.ts';
+import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from '../../core/access/tokens.ts';
 import { refusalMessage } from '../auth.ts';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../session-cookie.ts';
-import { appendAudit, type AuditEntry } from '../../store/audit-store.ts';
 import { actorOf } from '../actor.ts';
 import { errorResponses } from './schemas.ts';
 
@@ -27,7 +28,7 @@ export async function recordSessionEvent(
   entry: AuditEntry,
 ): Promise<void> {
   const origin = actorOf(request).origin;
-  await appendAudit(ctx.db, [entry], ctx.clock.now(), actor, { ...origin, via: 'web' });
+  await auditSessionEvent(ctx, actor, entry, { ...origin, via: 'web' });
 }
 
 /** Sign-in and sign-out bodies are a token at most: anything bigger is refused early (413). */
@@ -79,9 +80,9 @@ export async function beginWebSession(
   options: { label: string; lifetime: SessionLifetime },
 ): Promise<void> {
   const previous = request.cookies[SESSION_COOKIE];
-  if (previous !== undefined && previous !== '') await endSession(ctx.db, previous);
+  if (previous !== undefined && previous !== '') await endWebSession(ctx, previous);
   const now = ctx.clock.now();
-  const session = await startSession(ctx.db, personId, options.label, now, options.lifetime);
+  const session = await startWebSession(ctx, personId, options.label, now, options.lifetime);
   setSessionCookie(request, reply, session, now);
 }
 
@@ -140,7 +141,7 @@ export function registerSessionRoutes(
       const check =
         token === undefined || token === ''
           ? null
-          : await checkToken(ctx.db, token, 'session', ctx.clock.now());
+          : await checkWebSession(ctx, token, ctx.clock.now());
       const personId = check?.ok === true ? check.token.personId : null;
       return {
         signedIn: personId !== null,
@@ -178,7 +179,7 @@ export function registerSessionRoutes(
       },
     },
     async (request, reply) => {
-      const check = await checkToken(ctx.db, request.body.token.trim(), 'api', ctx.clock.now());
+      const check = await checkApiToken(ctx, request.body.token.trim(), ctx.clock.now());
       if (!check.ok) fail('auth.bad_token', refusalMessage(check), { path: 'body.token' });
       const personId = check.token.personId;
       await beginWebSession(ctx, request, reply, personId, { label: 'web session', lifetime });
@@ -207,8 +208,8 @@ export function registerSessionRoutes(
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token !== undefined && token !== '') {
-        const check = await checkToken(ctx.db, token, 'session', ctx.clock.now());
-        await endSession(ctx.db, token);
+        const check = await checkWebSession(ctx, token, ctx.clock.now());
+        await endWebSession(ctx, token);
         if (check.ok) {
           await recordSessionEvent(ctx, request, check.token.personId, {
             action: 'session.sign_out',

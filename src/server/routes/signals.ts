@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { acknowledgeSignal } from '../../app/acknowledge-signal.ts';
 import type { AppContext } from '../../app/context.ts';
-import { listSignalInbox } from '../../app/signal-inbox.ts';
+import { findSignal, listSignalInbox } from '../../app/signal-inbox.ts';
 import { viewerFor } from '../../app/viewer.ts';
 import { fail } from '../../core/errors.ts';
-import { listSignals } from '../../store/signal-store.ts';
 import { bearer, errorResponses } from './schemas.ts';
 import { actorOf } from '../actor.ts';
 import { knownAtViewer, parseKnownAt, readKnownAt } from '../../app/known-at.ts';
@@ -72,7 +71,7 @@ export function registerSignalRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (request) => {
       const { seen } = await viewerFor(ctx, request.personId);
-      const signal = (await listSignals(ctx.db, true)).find((s) => s.id === request.params.id);
+      const signal = await findSignal(ctx, request.params.id);
       // One the caller may not see is as unknown to them as one that does not exist.
       if (signal !== undefined && !seen.seesSignal(signal))
         fail('not_found', `there is no signal '${request.params.id}'`, { path: 'id' });

@@ -2,17 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import {
   createTokenAs,
+  findTokenById,
   listTokensAs,
   presentToken,
   revokeTokenAs,
 } from '../../app/manage-tokens.ts';
+import { DEFAULT_API_TOKEN_LIFETIME_MS, type TokenScope } from '../../core/access/tokens.ts';
 import { MAX_DURATION_MS, parseDuration } from '../../core/duration.ts';
 import { fail } from '../../core/errors.ts';
-import {
-  DEFAULT_API_TOKEN_LIFETIME_MS,
-  findToken,
-  type TokenScope,
-} from '../../store/token-store.ts';
 import { actorOf } from '../actor.ts';
 import { errorResponses, errorSchema } from './schemas.ts';
 
@@ -135,7 +132,7 @@ export function registerTokenRoutes(
         },
         now,
       );
-      const token = await findToken(ctx.db, created.id);
+      const token = await findTokenById(ctx, created.id);
       void reply.status(201);
       return {
         secret: created.secret,
