@@ -131,7 +131,7 @@ export function SearchPalette() {
     <>
       <UnstyledButton
         className="search-button"
-        visibleFrom="sm"
+        visibleFrom="md"
         onClick={() => setOpened(true)}
         aria-keyshortcuts={mac ? 'Meta+K' : 'Control+K'}
         data-testid="search-button"
@@ -147,7 +147,7 @@ export function SearchPalette() {
         </Group>
       </UnstyledButton>
       <ActionIcon
-        hiddenFrom="sm"
+        hiddenFrom="md"
         variant="subtle"
         color="dark"
         size="lg"
