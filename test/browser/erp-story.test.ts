@@ -52,7 +52,8 @@ describe('the ERP story in the browser', { timeout: 120_000 }, () => {
     const errors = collectPageErrors(page);
     await page.goto(`${server.base}/`);
     await page.getByTestId('objective-tree').waitFor();
-    await page.locator('[data-testid="kpi-mini-chart"] svg').nth(2).waitFor();
+    // The map's money comes with its own request: wait for the portfolio's budget on screen.
+    await page.locator('[data-testid="home-budget"] .home-tile-figure', { hasText: '$' }).waitFor();
     const marked = await page.evaluate<number>(
       `performance.getEntriesByName('strategy-map-rendered').length`,
     );

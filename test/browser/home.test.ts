@@ -49,10 +49,14 @@ describe(
   () => {
     let server: DemoServer;
     let browser: Browser;
+    let beforeSlip: string;
 
     beforeAll(async () => {
       server = await startDemoServer();
       browser = await launchChromium();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      beforeSlip = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 5));
       await replayDemo(server, 'erp-17-due-date-moved');
     }, 180_000);
     afterAll(async () => {
@@ -234,6 +238,30 @@ describe(
         expect(errors).toEqual([]);
         await context.close();
       }
+    });
+
+    it('looking back, shows the objectives as known then and no money at stake it cannot read from the history', async () => {
+      const { page, errors, context } = await home('Dana Whitfield', DESKTOP);
+      await page.goto(`${server.base}/?knownAt=${encodeURIComponent(beforeSlip)}`);
+      await page.getByTestId('known-at-banner').waitFor();
+      // Before the slip: savings above target, and every objective on track.
+      await expect
+        .poll(() => text(page, '[data-testid="home-value"]'))
+        .toBe('Value against target+$68,571forecast $1,268,571 of $1,200,000 target');
+      expect(await text(page, '[data-testid="objectives-on_track"]')).toBe('4');
+      // Incidents are read now only: the money at stake is not mixed into the past.
+      expect(await text(page, '[data-testid="home-at-stake"]')).toBe('At stake—shown for now only');
+      expect(
+        await page
+          .getByTestId('objective-card-O-COST')
+          .locator('> .home-objective-row [data-testid="objective-at-stake"]')
+          .textContent(),
+      ).toBe('—');
+      // What waits on her is today's.
+      await page.getByRole('heading', { level: 2, name: 'Waiting on you now' }).waitFor();
+      await expectAxeClean(page, "Dana's home as known before the slip");
+      expect(errors).toEqual([]);
+      await context.close();
     });
   },
 );

@@ -66,7 +66,9 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
 
     const tablet = await open('/', { width: 820, height: 1180 });
     await tablet.page.getByTestId('objective-tree').waitFor();
-    await tablet.page.locator('[data-testid="kpi-mini-chart"] svg').first().waitFor();
+    await tablet.page
+      .locator('[data-testid="home-budget"] .home-tile-figure', { hasText: '$' })
+      .waitFor();
     const overflow = await tablet.page.evaluate<number>('document.documentElement.scrollWidth');
     expect(overflow).toBeLessThanOrEqual(820);
     // The navigation folds behind a button; the keyboard opens it.

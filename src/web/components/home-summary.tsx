@@ -51,7 +51,8 @@ export function HomeSummary({
   counts: Record<Status, number>;
   value: ValueTotals | null;
   budget: { plan: number; eac: number; currency: string } | null;
-  atStake: { amount: number; incidents: number; currency: string };
+  /** Null when the page looks back: incidents are not kept in the history. */
+  atStake: { amount: number; incidents: number; currency: string } | null;
   decisions: number;
   signalsWaiting: number;
 }) {
@@ -101,14 +102,20 @@ export function HomeSummary({
         label="At stake"
         testId="home-at-stake"
         hint={
-          atStake.incidents === 0
-            ? 'no incident'
-            : `against plan, ${count(atStake.incidents, 'incident')}`
+          atStake === null
+            ? 'shown for now only'
+            : atStake.incidents === 0
+              ? 'no incident'
+              : `against plan, ${count(atStake.incidents, 'incident')}`
         }
       >
-        <span data-tone={atStake.amount > 0 ? 'short' : undefined}>
-          {formatValue(atStake.amount, atStake.currency)}
-        </span>
+        {atStake === null ? (
+          '—'
+        ) : (
+          <span data-tone={atStake.amount > 0 ? 'short' : undefined}>
+            {formatValue(atStake.amount, atStake.currency)}
+          </span>
+        )}
       </Tile>
       <Tile
         label="Waiting on you"

@@ -39,6 +39,7 @@ function MyDecisions({ decisions }: { decisions: readonly Decision[] }) {
  * signals; the rest of the incidents as one line.
  */
 export function HomeWaiting({
+  now = false,
   firstName,
   decisions,
   incidents,
@@ -47,6 +48,8 @@ export function HomeWaiting({
   nameOf,
   unitOf,
 }: {
+  /** True when the page looks back: what waits is still today's. */
+  now?: boolean;
   firstName: string;
   decisions: readonly Decision[];
   /** The incidents that reach the person, by money at stake. */
@@ -84,7 +87,7 @@ export function HomeWaiting({
       <Stack gap="sm">
         <Group justify="space-between" gap="xs">
           <h2 id="waiting-title" className="section-title">
-            Waiting on you
+            Waiting on you{now ? ' now' : ''}
           </h2>
           <Badge
             variant="light"

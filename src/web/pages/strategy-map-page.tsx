@@ -13,7 +13,7 @@ import { Loading, Page } from '../components/page.tsx';
 import { useLive } from '../live/live-context.tsx';
 import { useMe } from '../live/session-context.tsx';
 import { useApi } from '../live/use-api.ts';
-import { useKnownAtLive } from '../api/known-at.ts';
+import { useKnownAt, useKnownAtLive } from '../api/known-at.ts';
 import { KnownAtControl } from '../components/known-at-control.tsx';
 import { indexOnce, useLabels } from '../live/use-state-index.ts';
 
@@ -37,6 +37,8 @@ function tally(objectives: ObjectiveView[]) {
  */
 export function StrategyMapPage() {
   const live = useKnownAtLive(useLive());
+  // Incidents, decisions and money are read now only: looking back, the money at stake is not shown.
+  const lookingBack = useKnownAt() !== null;
   const me = useMe();
   const labels = useLabels();
   const openDecisions = useApi<DecisionList>('/api/v1/decisions?status=open');
@@ -71,6 +73,7 @@ export function StrategyMapPage() {
     i.owners.includes(person) || i.decider?.person === person;
   const myIncidents = ranked.filter(reaching);
   const otherIncidents = ranked.filter((i) => !reaching(i));
+  const atStake = lookingBack ? [] : ranked;
   const currency = money.data?.currency ?? 'USD';
   return (
     <Page
@@ -88,11 +91,15 @@ export function StrategyMapPage() {
             ? null
             : { plan: money.data.totals.plan, eac: money.data.totals.eac, currency }
         }
-        atStake={{
-          amount: ranked.reduce((sum, i) => sum + i.money.againstPlan, 0),
-          incidents: ranked.length,
-          currency: ranked[0]?.money.currency ?? currency,
-        }}
+        atStake={
+          lookingBack
+            ? null
+            : {
+                amount: ranked.reduce((sum, i) => sum + i.money.againstPlan, 0),
+                incidents: ranked.length,
+                currency: ranked[0]?.money.currency ?? currency,
+              }
+        }
         decisions={myDecisions.length}
         signalsWaiting={mine.filter((s) => !s.acknowledgedByMe).length}
       />
@@ -103,13 +110,14 @@ export function StrategyMapPage() {
               lead={lead}
               owned={owned}
               index={index}
-              incidents={ranked}
+              incidents={atStake}
               changed={live.changed}
             />
           </div>
         )}
         <div className="home-area-side">
           <HomeWaiting
+            now={lookingBack}
             firstName={me.person.name.split(' ')[0] ?? me.person.name}
             decisions={myDecisions}
             incidents={myIncidents}
@@ -123,7 +131,7 @@ export function StrategyMapPage() {
           <HomeObjectives
             objectives={live.state.objectives}
             money={money.data}
-            incidents={ranked}
+            incidents={atStake}
             changed={live.changed}
             person={person}
           >
