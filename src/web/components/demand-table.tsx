@@ -42,16 +42,17 @@ export function DemandTable({ demands, measure, withUnit = true, caption }: Dema
                 {d.id}
                 {d.workItem !== undefined && (
                   <Text size="xs" c="dimmed" fw={400}>
-                    while <EntityLink kind="work_item" id={d.workItem} underline="always" /> runs
+                    while <EntityLink kind="work_item" id={d.workItem} underline="always" named />{' '}
+                    runs
                   </Text>
                 )}
               </Table.Th>
               <Table.Td>
-                <EntityLink kind="initiative" id={d.initiative} />
+                <EntityLink kind="initiative" id={d.initiative} named />
               </Table.Td>
               {withUnit && (
                 <Table.Td>
-                  <EntityLink kind="unit" id={d.unit} />
+                  <EntityLink kind="unit" id={d.unit} named />
                 </Table.Td>
               )}
               <Table.Td ta="right">{formatAmount(d.perWeek)}</Table.Td>
@@ -75,7 +76,7 @@ export function DemandTable({ demands, measure, withUnit = true, caption }: Dema
                   : d.milestones.map((m, i) => (
                       <span key={m}>
                         {i > 0 && ', '}
-                        <EntityLink kind="milestone" id={m} />
+                        <EntityLink kind="milestone" id={m} named />
                       </span>
                     ))}
               </Table.Td>

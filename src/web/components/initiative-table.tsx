@@ -62,9 +62,7 @@ export function InitiativeTable({
                     </Text>
                   ) : (
                     <Text size="sm">
-                      <EntityLink kind="milestone" id={next.id}>
-                        {next.id}
-                      </EntityLink>{' '}
+                      <EntityLink kind="milestone" id={next.id} named />{' '}
                       {formatDate(next.forecastDate)}
                       {next.slipWorkingDays > 0 && (
                         <Text span c="red.9" fw={600}>
