@@ -225,7 +225,10 @@ describe(
           );
         // What her delay costs others: per week of slip, and now.
         expect(await erp.getByTestId('home-delay-cost').textContent()).toBe(
-          'What your delay costs others: $120,000 of Realised cost savings (Marco Rossi) for each week it slips. Now: $480,000 at stake against plan, $411,429 short of target; Centralised purchasing live (Marco Rossi) +20 working days, Predictive maintenance live on line 3 (Nina Alvarez) +5 working days.',
+          'What your delay costs others: $120,000 of Realised cost savings (Marco Rossi) for each week it slips.',
+        );
+        expect(await erp.getByTestId('home-delay-now').textContent()).toBe(
+          'At stake now: $480,000 against plan, $411,429 short of target; it makes Centralised purchasing live (Marco Rossi) 20 working days late, Predictive maintenance live on line 3 (Nina Alvarez) 5 working days late.',
         );
         const lead = (await section.boundingBox())!;
         const tree = (await page.getByTestId('objective-tree').boundingBox())!;

@@ -173,7 +173,7 @@ function MyInitiative({
       </div>
       {open.length > 0 && (
         <Text size="sm">
-          <strong>Next: </strong>
+          <strong>Open milestones: </strong>
           {open.map((m, n) => (
             <span key={m.id}>
               {n > 0 && '; '}
@@ -216,22 +216,22 @@ function MyInitiative({
                     `${formatValue(w.perWeek, w.unit)} of ${w.name}${w.owner === null ? '' : ` (${w.owner})`} for each week it slips`,
                 )
                 .join('; ') + '.'}
-        {started.length > 0 && (
-          <span data-testid="home-delay-now">
-            {' '}
-            Now: {formatValue(againstPlan, currency)} at stake against plan,{' '}
-            {formatValue(againstTarget, currency)} short of target
-            {hit.length > 0 &&
-              `; ${hit
-                .map(
-                  ({ milestone, initiative: theirs }) =>
-                    `${milestone.name} (${theirs.owner?.name ?? 'no owner'}) ${formatDays(milestone.slipWorkingDays, 'working')}`,
-                )
-                .join(', ')}`}
-            .
-          </span>
-        )}
       </Text>
+      {started.length > 0 && (
+        <Text size="sm" data-testid="home-delay-now">
+          <strong>At stake now: </strong>
+          {formatValue(againstPlan, currency)} against plan, {formatValue(againstTarget, currency)}{' '}
+          short of target
+          {hit.length > 0 &&
+            `; it makes ${hit
+              .map(
+                ({ milestone, initiative: theirs }) =>
+                  `${milestone.name} (${theirs.owner?.name ?? 'no owner'}) ${formatDays(milestone.slipWorkingDays, 'working', false)} late`,
+              )
+              .join(', ')}`}
+          .
+        </Text>
+      )}
     </li>
   );
 }
