@@ -83,8 +83,9 @@ function DependencyList({
       data-testid="dependency-list"
     >
       {nodes.map((n) => {
-        const waits = edges.filter((e) => e.to === n.id);
-        const leads = edges.filter((e) => e.from === n.id);
+        // Only links between what is drawn (the graph leaves out the others too).
+        const waits = edges.filter((e) => e.to === n.id && byId.has(e.from));
+        const leads = edges.filter((e) => e.from === n.id && byId.has(e.to));
         return (
           <li key={n.id} data-node={n.id} style={{ borderLeftColor: unitColor(n.unit) }}>
             <Group gap="xs" justify="space-between" wrap="nowrap" align="flex-start">
