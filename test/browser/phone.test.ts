@@ -233,6 +233,9 @@ describe('the app on a phone', { timeout: 300_000 }, () => {
       'ERP go-live, plant 1 (M-GOLIVE)',
     );
     expect(await golive.textContent()).toMatch(/Leads to Centralised purchasing live \(M-PURCH\)/);
+    // Every link names what it leads to, never the code alone.
+    for (const text of await list.getByRole('link').allTextContents())
+      expect(text).toMatch(/^.+ \([A-Z][A-Z0-9-]+\)$/);
     expect(await page.evaluate<string[]>(OUTSIDE)).toEqual([]);
     await expectAxeClean(page, 'dependencies as a list at 390 px');
 
