@@ -175,6 +175,25 @@ describe.each(TEST_DATABASES)('the access policy over the API on $name', (kind) 
     expect(lena.permissions['plan.apply']).toBe(true);
   });
 
+  it('keeps I-DIVEST when Omar, an admin not cleared for it, prunes with the plan he reads', async () => {
+    const before = await loadPlan(db);
+    const secret = (plan: typeof before) => ({
+      initiatives: plan?.initiatives.filter((i) => SECRET.test(JSON.stringify(i))),
+      milestones: plan?.milestones.filter((m) => m.initiative === 'I-DIVEST'),
+      objectives: plan?.objectives.filter((o) => o.id === 'O-PORTFOLIO'),
+    });
+    expect(secret(before).initiatives).toHaveLength(1);
+    expect(secret(before).milestones?.length).toBeGreaterThan(0);
+    const seen = (await call('omar', '/api/v1/plan')).body as { initiatives: { id: string }[] };
+    expect(seen.initiatives.map((i) => i.id)).not.toContain('I-DIVEST');
+    const pruned = await call('omar', '/api/v1/plan?prune=true', { method: 'POST', body: seen });
+    expect(pruned.status, pruned.text).toBe(200);
+    expect(pruned.text).not.toMatch(SECRET);
+    expect(secret(await loadPlan(db))).toEqual(secret(before));
+    // What he sees and sent back unchanged is unchanged too: the prune removed nothing.
+    expect(await loadPlan(db)).toEqual(before);
+  });
+
   it("lets Priya move her milestone but not K-SAVINGS' target", async () => {
     const own = (await call('priya', '/api/v1/plan')).body as {
       milestones: { id: string; plannedDate: string }[];

@@ -40,6 +40,8 @@ export function parsePlanText(
   text: string,
   fileName: string,
   format?: PlanFileFormat,
+  /** Completes the plan read before it is validated (what the sender could not see, kept). */
+  complete?: (plan: Plan) => Plan,
 ): ParsedPlanFile {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const resolvedFormat =
@@ -111,7 +113,8 @@ export function parsePlanText(
     throw new DomainError(byPlace(problems));
   }
 
-  const plan = planFromFileObject(value);
+  const read = planFromFileObject(value);
+  const plan = complete === undefined ? read : complete(read);
   const problems = validatePlan(plan).map(locate);
   if (problems.length > 0) throw new DomainError(byPlace(problems));
   return { plan, format: resolvedFormat, sourceMap };

@@ -799,6 +799,51 @@ function mayChange(plan: Plan, personId: string, change: PlanChangeReach): Verdi
 }
 
 /**
+ * The plan someone sent, with the stored entities hidden from them kept: they could not send
+ * back what they never saw, so its absence is no removal (a prune by an admin who does not see a
+ * confidential initiative keeps it, with its milestones, benefits and demands), and what they
+ * sent may point at it (a demand on their unit for an initiative they do not see).
+ */
+export function keepHidden(stored: Plan, incoming: Plan, seen: Visibility): Plan {
+  const ids = seen.ids;
+  const keep = <T>(
+    sent: readonly T[],
+    before: readonly T[],
+    idOf: (item: T) => string,
+    visible: ReadonlySet<string>,
+  ): T[] => {
+    const named = new Set(sent.map(idOf));
+    return [
+      ...sent,
+      ...before.filter((item) => !visible.has(idOf(item)) && !named.has(idOf(item))),
+    ];
+  };
+  const byId = (item: { id: string }) => item.id;
+  // Decision rights as `visiblePlan` cuts them: all for the whole view, else the person's own.
+  const hiddenRights = seen.whole
+    ? []
+    : (stored.decisionRights ?? []).filter(
+        (r) =>
+          r.person !== seen.personId &&
+          (r.role === undefined || !seen.roles.includes(r.role)) &&
+          !(incoming.decisionRights ?? []).some((sent) => sent.id === r.id),
+      );
+  return {
+    ...incoming,
+    ...(hiddenRights.length === 0
+      ? {}
+      : { decisionRights: [...(incoming.decisionRights ?? []), ...hiddenRights] }),
+    objectives: keep(incoming.objectives, stored.objectives, byId, ids.objectives),
+    kpis: keep(incoming.kpis, stored.kpis, byId, ids.kpis),
+    initiatives: keep(incoming.initiatives, stored.initiatives, byId, ids.initiatives),
+    milestones: keep(incoming.milestones, stored.milestones, byId, ids.milestones),
+    dependencies: keep(incoming.dependencies, stored.dependencies, dependencyId, ids.dependencies),
+    benefits: keep(incoming.benefits, stored.benefits, byId, ids.benefits),
+    demands: keep(incoming.demands, stored.demands, byId, ids.demands),
+  };
+}
+
+/**
  * The plan someone who sees only part of it sent back, with what the policy hid from them put
  * back: the objectives their KPIs and initiatives serve and the parents of their objectives that
  * they could not see. Without this, sending back what they read would look like removing links.

@@ -2,7 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { applyPlan } from '../../app/apply-plan.ts';
 import type { AppContext } from '../../app/context.ts';
 import { viewerFor } from '../../app/viewer.ts';
-import { may, mayChangePlan, restoreHidden, visiblePlan } from '../../core/access/policy.ts';
+import {
+  keepHidden,
+  may,
+  mayChangePlan,
+  restoreHidden,
+  visiblePlan,
+} from '../../core/access/policy.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { Plan } from '../../core/domain/plan.ts';
 import { fail } from '../../core/errors.ts';
@@ -95,19 +101,24 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
       },
     },
     async (request) => {
+      const stored = await loadStoredPlan(ctx);
+      // What the policy hid from the sender (a confidential initiative, an objective link) is
+      // kept as stored, before the plan is checked: not sending it back removes nothing, even
+      // in a prune, and what they sent may point at it.
+      const seen = stored === null ? null : (await viewerFor(ctx, request.personId)).seen;
       const parsed = parsePlanText(
         String(request.body),
         'request body',
         formatOf(request.headers['content-type']),
+        stored === null || seen === null
+          ? undefined
+          : (plan) => keepHidden(stored, restoreHidden(stored, plan, seen), seen),
       );
-      const stored = await loadStoredPlan(ctx);
-      let incoming = parsed.plan;
+      const incoming = parsed.plan;
       // The strategy office and admins apply the whole plan; anyone else only the changes the
       // policy lets them make item by item (their own milestones' fields, not a KPI's target).
       if (stored !== null && !may(stored, request.personId, { kind: 'plan.apply' }).ok) {
-        const { seen } = await viewerFor(ctx, request.personId);
         if (request.query.prune) refuse(mayChangePlan(stored, request.personId, [prunePlan]));
-        incoming = restoreHidden(stored, incoming, seen);
         const trial = await applyPlan(ctx, incoming, {
           prune: false,
           dryRun: true,
