@@ -70,6 +70,12 @@ describe('the time control and the forecast history in the browser', { timeout: 
       const pad = (n: number): string => String(n).padStart(2, '0');
       return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
     }, beforeSlip);
+    // The control reads to the end of the chosen minute: wait until that is no longer the future
+    // (the server refuses an instant in the future).
+    const endOfMinute = Math.floor(Date.parse(beforeSlip) / 60_000) * 60_000 + 60_000;
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, endOfMinute - Date.now() + 200)),
+    );
     const asked = page.waitForRequest((r) => r.url().includes('/api/v1/state?knownAt='));
     await page.getByTestId('known-at-input').fill(local);
     await control.getByRole('button', { name: 'Show' }).click();
