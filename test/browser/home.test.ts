@@ -124,6 +124,13 @@ describe(
         expect(await figure('objective-money-gap')).toBe('−$411,429');
         expect(await figure('objective-at-stake')).toBe('$480,000');
         expect(await figure('objective-budget')).toBe('$1,580,000');
+        // The incident only touches O-CUSTOMER (through I-MAINT): its money lands on O-COST's KPI.
+        const customer = page
+          .getByTestId('objective-card-O-CUSTOMER')
+          .locator('> .home-objective-row .home-figure', { hasText: 'At stake' });
+        expect((await customer.textContent())?.replace(/\s+/g, ' ')).toBe(
+          'At stake—touched by 1 incident',
+        );
         // Details one click down: the objective's own page.
         expect(
           await cost

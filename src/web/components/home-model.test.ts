@@ -17,6 +17,7 @@ import {
   incidentsOf,
   kpiFigure,
   leadOf,
+  moneyIncidentsOf,
   ownedBy,
   valueTotals,
   weeklyCostOf,
@@ -219,6 +220,16 @@ describe('the money', () => {
     const neither = incident('neither', 1, 1);
     expect(incidentsOf(cost, [byKpi, byEffect, neither]).map((i) => i.id)).toEqual(['by-kpi']);
     expect(incidentsOf(child, [byKpi, byEffect, neither]).map((i) => i.id)).toEqual(['by-effect']);
+    // Its money lands only where a counted KPI sits in the objective's tree.
+    const onChild = incident('on-child', 1, 1);
+    onChild.money.kpis.push({ kpi: 'K-SAVINGS', name: '', period: null, counted: true });
+    const uncounted = incident('uncounted', 1, 1);
+    uncounted.money.kpis.push({ kpi: 'K-SAVINGS', name: '', period: null, counted: false });
+    expect(moneyIncidentsOf(cost, [byKpi, byEffect, onChild, uncounted]).map((i) => i.id)).toEqual([
+      'by-kpi',
+      'on-child',
+    ]);
+    expect(moneyIncidentsOf(child, [byKpi, byEffect, onChild]).map((i) => i.id)).toEqual([]);
   });
 });
 

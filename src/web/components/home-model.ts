@@ -153,6 +153,23 @@ export function incidentsOf(objective: ObjectiveView, incidents: readonly Incide
   );
 }
 
+/**
+ * The incidents whose money lands on an objective: a KPI they count the money of measures the
+ * objective or one of its children. (An incident that only touches it puts none of its money.)
+ */
+export function moneyIncidentsOf(
+  objective: ObjectiveView,
+  incidents: readonly Incident[],
+): Incident[] {
+  const kpis = new Set<string>();
+  const visit = (o: ObjectiveView): void => {
+    for (const k of o.kpis) kpis.add(k.id);
+    o.children.forEach(visit);
+  };
+  visit(objective);
+  return incidents.filter((i) => i.money.kpis.some((k) => k.counted && kpis.has(k.kpi)));
+}
+
 /** The incidents that touch a KPI. */
 export function incidentsOfKpi(kpi: string, incidents: readonly Incident[]): Incident[] {
   return incidents.filter(

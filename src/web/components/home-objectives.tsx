@@ -2,10 +2,10 @@ import { Badge, Card, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { Incident } from '../api/incident-types.ts';
 import type { KpiPeriodForecast, KpiView, ObjectiveView } from '../api/types.ts';
-import { formatSigned, formatValue, readableText } from '../format/format.ts';
+import { count, formatSigned, formatValue, readableText } from '../format/format.ts';
 import { ChangedValue, useBeforeIndex } from './changed-value.tsx';
 import { EntityLink } from './entity-link.tsx';
-import { incidentsOf, kpiFigure, valueTotals } from './home-model.ts';
+import { incidentsOf, kpiFigure, moneyIncidentsOf, valueTotals } from './home-model.ts';
 import { StatusBadge } from './status-badge.tsx';
 
 /** `GET /api/v1/money`: the portfolio's and each objective's budget and forecast at completion. */
@@ -116,7 +116,8 @@ function ObjectiveRow({
   const titleId = `objective-${objective.id}-title`;
   const value = valueTotals(objective.kpis, ctx.currency);
   const budget = ctx.money?.objectives.find((m) => m.objective === objective.id) ?? null;
-  const incidents = incidentsOf(objective, ctx.incidents);
+  const incidents = moneyIncidentsOf(objective, ctx.incidents);
+  const touching = incidentsOf(objective, ctx.incidents).filter((i) => !incidents.includes(i));
   const atStake = incidents.reduce((sum, i) => sum + i.money.againstPlan, 0);
   const mine = objective.owner?.id === ctx.person;
   const status = objective.status;
@@ -189,9 +190,14 @@ function ObjectiveRow({
             label="At stake"
             value={atStake > 0 ? formatValue(atStake, ctx.currency) : '—'}
             hint={
-              incidents.length > 0
-                ? `${incidents.length} incident${incidents.length === 1 ? '' : 's'}`
-                : undefined
+              [
+                incidents.length > 0 ? count(incidents.length, 'incident') : null,
+                touching.length > 0
+                  ? `touched by ${incidents.length > 0 ? `${touching.length} more` : count(touching.length, 'incident')}`
+                  : null,
+              ]
+                .filter((part) => part !== null)
+                .join('; ') || undefined
             }
             tone={atStake > 0 ? 'short' : undefined}
             testId="objective-at-stake"
