@@ -135,7 +135,7 @@ export function HomeWaiting({
           <Text size="sm" c="dimmed" data-testid="other-incidents">
             {count(otherIncidents.length, 'other incident')} put {formatValue(elsewhere, currency)}{' '}
             at stake elsewhere:{' '}
-            <Anchor component={Link} to="/decisions" fz="sm">
+            <Anchor component={Link} to="/decisions" fz="sm" underline="always">
               the decisions queue
             </Anchor>
             .
