@@ -213,6 +213,19 @@ export interface CapacityModel {
    * Null when made whole.
    */
   readonly touched: ReadonlySet<number> | null;
+  /**
+   * Made from a model before by levelling again in place (`relevelMilestones`): the arrays are
+   * that model's, written over, and this holds what each touched milestone read there (levelled
+   * date, cause kind, cause ref, root), so that the two can still be compared (`sameCapacity`,
+   * `beforeRoot`). The model before then reads as this one. Null when made whole.
+   */
+  readonly was: ReadonlyMap<number, readonly [number, number, number, number]> | null;
+}
+
+/** The root a touched milestone had in the model `model` was made from (`before`). */
+export function beforeRoot(model: CapacityModel, before: CapacityModel, m: number): number {
+  const was = before.root === model.root ? model.was?.get(m) : undefined;
+  return was === undefined ? before.root[m]! : was[3];
 }
 
 /**
@@ -613,17 +626,30 @@ export function levelledEntry(
 /** Whether two models say the same: the same runs levelled, and the same dates and causes. */
 export function sameCapacity(a: CapacityModel, b: CapacityModel): boolean {
   if (a.runs.key !== b.runs.key || a.moved.length !== b.moved.length) return false;
+  // `b` levelled again in place from `a`: what `a` read is in `b.was`, the rest reads the same.
+  const was = a.levelled === b.levelled ? b.was : null;
+  if (a.levelled === b.levelled && was === null) return a.moved === b.moved || sameList(a, b);
   for (let k = 0; k < a.moved.length; k += 1) {
     const m = a.moved[k]!;
-    if (
-      b.moved[k] !== m ||
-      a.movedForecast[k] !== b.movedForecast[k] ||
-      a.levelled[m] !== b.levelled[m] ||
-      a.causeKind[m] !== b.causeKind[m] ||
-      a.causeRef[m] !== b.causeRef[m]
+    if (b.moved[k] !== m || a.movedForecast[k] !== b.movedForecast[k]) return false;
+    const then = was?.get(m);
+    if (then !== undefined) {
+      if (then[0] !== b.levelled[m] || then[1] !== b.causeKind[m] || then[2] !== b.causeRef[m])
+        return false;
+    } else if (
+      was === null &&
+      (a.levelled[m] !== b.levelled[m] ||
+        a.causeKind[m] !== b.causeKind[m] ||
+        a.causeRef[m] !== b.causeRef[m])
     )
       return false;
   }
+  return true;
+}
+
+function sameList(a: CapacityModel, b: CapacityModel): boolean {
+  for (let k = 0; k < a.moved.length; k += 1)
+    if (a.moved[k] !== b.moved[k] || a.movedForecast[k] !== b.movedForecast[k]) return false;
   return true;
 }
 
@@ -694,6 +720,7 @@ function levelMilestones(data: EngineData, levelledRuns: LevelledRuns): Capacity
     moved: [] as number[],
     movedForecast: [] as number[],
     touched: null,
+    was: null,
   };
   const { floor } = levelledRuns;
   if (floor.size === 0) return model;
@@ -726,15 +753,39 @@ function relistMoved(
   previous: CapacityModel,
   model: {
     causeKind: Uint8Array;
-    moved: number[];
-    movedForecast: number[];
+    moved: readonly number[];
+    movedForecast: readonly number[];
     touched: ReadonlySet<number>;
   },
 ): void {
+  // The same milestones move as before: the lists before hold, or only forecasts change in them.
+  let same = true;
+  let forecasts: number[] | null = null;
+  for (const m of model.touched) {
+    const k = indexIn(previous.moved, m);
+    if (k < 0 !== (model.causeKind[m] === CAUSE_NONE)) {
+      same = false;
+      break;
+    }
+    const forecast = data.milestones.unconstrained[m]!;
+    if (k >= 0 && previous.movedForecast[k] !== forecast) {
+      forecasts ??= previous.movedForecast.slice();
+      forecasts[k] = forecast;
+    }
+  }
+  if (same) {
+    model.moved = previous.moved;
+    model.movedForecast = forecasts ?? previous.movedForecast;
+    return;
+  }
   const joining: number[] = [];
   for (const m of model.touched) if (model.causeKind[m] !== CAUSE_NONE) joining.push(m);
   joining.sort((a, b) => a - b);
-  const { moved, movedForecast, touched } = model;
+  const { touched } = model;
+  const moved: number[] = [];
+  const movedForecast: number[] = [];
+  model.moved = moved;
+  model.movedForecast = movedForecast;
   let at = 0;
   for (let k = 0; k < previous.moved.length; k += 1) {
     const m = previous.moved[k]!;
@@ -819,15 +870,20 @@ function relevelMilestones(
   held: ReadonlySet<number> = new Set(),
 ): CapacityModel {
   const { plan } = data;
+  // In place: the arrays before are written over, and what a milestone read there is kept in
+  // `was` before it is levelled again. Nothing reads the model before after this but the
+  // comparisons that look in `was` (`sameCapacity`, `beforeRoot`).
+  const was = new Map<number, readonly [number, number, number, number]>();
   const model = {
     runs,
-    levelled: previous.levelled.slice(),
-    causeKind: previous.causeKind.slice(),
-    causeRef: previous.causeRef.slice(),
-    root: previous.root.slice(),
-    moved: [] as number[],
-    movedForecast: [] as number[],
+    levelled: previous.levelled,
+    causeKind: previous.causeKind,
+    causeRef: previous.causeRef,
+    root: previous.root,
+    moved: [] as readonly number[],
+    movedForecast: [] as readonly number[],
     touched: new Set<number>(held),
+    was,
   };
   // A queue by rank in the dependency order, each milestone at most once.
   const queued = new Set<number>();
@@ -873,6 +929,7 @@ function relevelMilestones(
   let changed = false;
   while (heap.length > 0) {
     const m = pop();
+    was.set(m, [model.levelled[m]!, model.causeKind[m]!, model.causeRef[m]!, model.root[m]!]);
     if (!levelOne(data, model, m)) {
       // Its levelled date holds, but a moving milestone's entry shows its forecast too.
       if (seeds.has(m) && model.causeKind[m] !== CAUSE_NONE) changed = true;
@@ -886,6 +943,20 @@ function relevelMilestones(
   if (!changed && runs === previous.runs) return previous;
   relistMoved(data, previous, model);
   return model;
+}
+
+/** Where `m` is in an ascending list, or −1. */
+function indexIn(list: readonly number[], m: number): number {
+  let low = 0;
+  let high = list.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const at = list[mid]!;
+    if (at === m) return mid;
+    if (at < m) low = mid + 1;
+    else high = mid - 1;
+  }
+  return -1;
 }
 
 /** `2 weeks` when the move is whole weeks, else in working days. */

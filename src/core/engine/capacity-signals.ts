@@ -1,6 +1,6 @@
 import type { CapacityOverAllocation, ChainStep, Signal } from '../domain/state.ts';
 import { listing, loadWords, weekRange } from '../schedule/over-allocation.ts';
-import { CAUSE_OVER, levelledEntry, type CapacityModel } from './capacity-model.ts';
+import { CAUSE_OVER, beforeRoot, levelledEntry, type CapacityModel } from './capacity-model.ts';
 import { rowOf } from './compressed-rows.ts';
 import type { EngineData } from './engine-data.ts';
 import { formatAmount, formatWithUnit } from './format.ts';
@@ -93,7 +93,8 @@ function dirtyOverAllocations(
       else if (JSON.stringify(now[k]) !== JSON.stringify(then[k])) dirty.add(k);
   }
   for (const m of model.touched) {
-    if (before.root[m]! >= 0) dirty.add(before.root[m]!);
+    const root = beforeRoot(model, before, m);
+    if (root >= 0) dirty.add(root);
     if (model.root[m]! >= 0) dirty.add(model.root[m]!);
   }
   return dirty;
