@@ -82,7 +82,8 @@ export function followsEvent(
 export function relevelRuns(internal: Internal): number[] {
   const holder = internal.capacity;
   const before = holder.runs!;
-  const after = levelledRunsOf(internal.data, before);
+  // Groups of units whose work reads as before keep their levelling (`explainByGroups`).
+  const after = levelledRunsOf(internal.data, before, before);
   if (after === before) return [];
   holder.runs = after;
   const { floor } = internal.data.milestones;
