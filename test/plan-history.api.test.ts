@@ -7,6 +7,7 @@ import { DEMO_AS_OF, loadDemo } from '../src/app/load-demo.ts';
 import { buildServer } from '../src/server/server.ts';
 import type { Database } from '../src/store/database.ts';
 import { createApiToken } from '../src/store/token-store.ts';
+import type { PlanHistoryPage as History } from '../src/core/plan/diff-plan.ts';
 import type { PlanFile } from '../src/plan-file/plan-file-types.ts';
 import { sendablePlan } from '../src/web/plan/sendable-plan.ts';
 import { apiCaller } from './support/api-client.ts';
@@ -17,21 +18,6 @@ import { rawGet } from './support/raw-http.ts';
  * The plan's history over the API (`GET /api/v1/plan/history`): each change with who made it,
  * when on the product's clock, and each field before and after; only what the reader sees.
  */
-
-interface Change {
-  seq: number;
-  at: string;
-  actor: string | null;
-  actorName: string | null;
-  collection: string;
-  id: string;
-  action: string;
-  fields: { field: string; before: unknown; after: unknown }[];
-}
-interface History {
-  changes: Change[];
-  next: number | null;
-}
 
 describe.each(TEST_DATABASES)('the plan history over the API on $name', (kind) => {
   let db: Database;

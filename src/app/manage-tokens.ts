@@ -2,16 +2,11 @@ import { may } from '../core/access/policy.ts';
 import type { Plan } from '../core/domain/plan.ts';
 import { fail } from '../core/errors.ts';
 import { endOf, scopeCovers, type TokenScope } from '../core/access/tokens.ts';
-import {
-  createApiToken,
-  findToken,
-  listTokens,
-  revokeToken,
-  type StoredToken,
-} from '../store/token-store.ts';
+import { findToken, listTokens, revokeToken, type StoredToken } from '../store/token-store.ts';
 import { appendAudit, type WriteOrigin } from '../store/audit-store.ts';
 import type { AppContext } from './context.ts';
 import { readPlan } from './derive.ts';
+import { issueApiToken } from './operator-tokens.ts';
 
 /** Who asks, and with what: their person and the scope of the token (or session) they hold. */
 export interface TokenActor {
@@ -119,30 +114,12 @@ export async function createTokenAs(
       { path: 'body.scope' },
     );
   }
-  const secret = await ctx.db.transaction(async (tx) => {
-    const made = await createApiToken(tx, personId, wanted.label, now, wanted.expiresAt, scope);
-    const id = made.split('_')[1] ?? '';
-    await appendAudit(
-      tx,
-      [
-        {
-          action: 'token.create',
-          item: `token/${id}`,
-          after: auditedToken({
-            personId,
-            kind: 'api',
-            scope,
-            label: wanted.label,
-            expiresAt: wanted.expiresAt,
-          }),
-        },
-      ],
-      now,
-      actor.personId,
-      actor.origin ?? { via: 'api' },
-    );
-    return made;
-  });
+  const secret = await issueApiToken(
+    ctx,
+    { person: personId, label: wanted.label, scope, expiresAt: wanted.expiresAt },
+    now,
+    { actor: actor.personId, origin: actor.origin ?? { via: 'api' } },
+  );
   return { secret, id: secret.split('_')[1] ?? '', person: personId, scope };
 }
 

@@ -1,30 +1,11 @@
 import type { Visibility } from '../core/access/policy.ts';
 import type { Plan } from '../core/domain/plan.ts';
+import type { PlanFieldChange, PlanHistoryItem, PlanHistoryPage } from '../core/plan/diff-plan.ts';
 import { listPlanChanges } from '../store/plan-store.ts';
 import type { AppContext } from './context.ts';
 import { authorize, viewerFor } from './viewer.ts';
 
-/** One field an entity's change moved, with its value before and after (absent: null). */
-export interface PlanFieldChange {
-  field: string;
-  before: unknown;
-  after: unknown;
-}
-
-/** One change in the plan's history, as the reader may see it. */
-export interface PlanHistoryItem {
-  seq: number;
-  /** When it was written, on the product's clock. */
-  at: string;
-  /** The person (id) who made it, or the door (`cli`, `engine`…) when no person did. */
-  actor: string | null;
-  /** Their name, when the actor is a person of the plan. */
-  actorName: string | null;
-  collection: string;
-  id: string;
-  action: string;
-  fields: PlanFieldChange[];
-}
+export type { PlanFieldChange, PlanHistoryItem };
 
 export interface PlanHistoryQuery {
   /** One entity: `milestones/M-GOLIVE`. */
@@ -117,7 +98,7 @@ export async function planHistory(
   ctx: AppContext,
   personId: string,
   query: PlanHistoryQuery,
-): Promise<{ changes: PlanHistoryItem[]; next: number | null }> {
+): Promise<PlanHistoryPage> {
   const plan: Plan = await authorize(ctx, personId, { kind: 'plan.read' });
   const { seen } = await viewerFor(ctx, personId);
   const names = new Map(plan.people.map((p) => [p.id, p.name]));

@@ -68,25 +68,32 @@ export interface PlanHistoryEntry {
 
 /** The plan's change history, newest first. */
 export async function listPlanHistory(db: Queryable, limit = 100): Promise<PlanHistoryEntry[]> {
-  const rows = await db.query<{
-    seq: string | number;
-    at: Date;
-    collection: string;
-    entity_id: string;
-    action: string;
-    actor: string | null;
-  }>(
+  const rows = await db.query<PlanChangeRow>(
     'SELECT seq, at, collection, entity_id, action, actor FROM plan_change ORDER BY seq DESC LIMIT $1',
     [limit],
   );
-  return rows.map((r) => ({
+  return rows.map(historyEntry);
+}
+
+/** A row of `plan_change` as read (without what the entity was before and after). */
+interface PlanChangeRow {
+  seq: string | number;
+  at: Date;
+  collection: string;
+  entity_id: string;
+  action: string;
+  actor: string | null;
+}
+
+function historyEntry(r: PlanChangeRow): PlanHistoryEntry {
+  return {
     seq: Number(r.seq),
     at: r.at.toISOString(),
     collection: r.collection,
     entityId: r.entity_id,
     action: r.action,
     actor: r.actor,
-  }));
+  };
 }
 
 /** The plan's version: the sequence number of its latest change (0 before any). */
@@ -121,29 +128,11 @@ export async function listPlanChanges(
     where.push(`seq < $${params.length}`);
   }
   params.push(query.limit);
-  const rows = await db.query<{
-    seq: string | number;
-    at: Date;
-    collection: string;
-    entity_id: string;
-    action: string;
-    actor: string | null;
-    before: unknown;
-    after: unknown;
-  }>(
+  const rows = await db.query<PlanChangeRow & { before: unknown; after: unknown }>(
     `SELECT seq, at, collection, entity_id, action, actor, before, after FROM plan_change
      ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
      ORDER BY seq DESC LIMIT $${params.length}`,
     params,
   );
-  return rows.map((r) => ({
-    seq: Number(r.seq),
-    at: r.at.toISOString(),
-    collection: r.collection,
-    entityId: r.entity_id,
-    action: r.action,
-    actor: r.actor,
-    before: r.before,
-    after: r.after,
-  }));
+  return rows.map((r) => ({ ...historyEntry(r), before: r.before, after: r.after }));
 }

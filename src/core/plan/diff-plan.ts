@@ -28,6 +28,34 @@ export interface PlanEntityChange {
   fields: string[];
 }
 
+/** One field an entity's change moved, with its value before and after (absent: null). */
+export interface PlanFieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** One change in the plan's history, as the reader may see it (`GET /api/v1/plan/history`). */
+export interface PlanHistoryItem {
+  seq: number;
+  /** When it was written, on the product's clock. */
+  at: string;
+  /** The person (id) who made it, or the door (`cli`, `engine`…) when no person did. */
+  actor: string | null;
+  /** Their name, when the actor is a person of the plan. */
+  actorName: string | null;
+  collection: string;
+  id: string;
+  action: string;
+  fields: PlanFieldChange[];
+}
+
+/** A page of the plan's history, newest first; `next` pages back (null at its start). */
+export interface PlanHistoryPage {
+  changes: PlanHistoryItem[];
+  next: number | null;
+}
+
 /** The id an entity is addressed by: its own id, or `predecessor->successor` for a dependency. */
 export function entityId(collection: PlanEntityCollection, entity: unknown): string {
   if (collection === 'dependencies') return dependencyId(entity as Dependency);

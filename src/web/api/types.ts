@@ -15,6 +15,11 @@ import type {
   UnitLoad,
   UnitWeek,
 } from '../../core/domain/state.ts';
+import type {
+  PlanFieldChange,
+  PlanHistoryItem,
+  PlanHistoryPage,
+} from '../../core/plan/diff-plan.ts';
 
 /** The shapes the API answers with, as the web app reads them. */
 
@@ -28,6 +33,9 @@ export type {
   KpiPeriodForecast,
   LevelledCause,
   LevelledMilestone,
+  PlanFieldChange,
+  PlanHistoryItem,
+  PlanHistoryPage,
   Status,
   UnitLoad,
   UnitWeek,

@@ -14,6 +14,7 @@ import { useNavigate } from 'react-router-dom';
 import { api } from '../api/client.ts';
 import { useDirectory } from '../live/use-directory.ts';
 import { useStateIndex } from '../live/use-state-index.ts';
+import { SearchIcon } from './icons.tsx';
 import {
   SEARCH_KIND_LABEL,
   type SearchEntry,
@@ -21,27 +22,6 @@ import {
   searchEntries,
   searchFor,
 } from './search-index.ts';
-
-/** A magnifying glass (drawn like the icons in icons.tsx). */
-function SearchIcon({ size = 18 }: { size?: number }) {
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      <circle cx="11" cy="11" r="7" />
-      <path d="m20 20-3.5-3.5" />
-    </svg>
-  );
-}
 
 let people: Promise<SearchPerson[]> | null = null;
 

@@ -16,7 +16,7 @@ import { type ReactNode, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
 import { api, ApiError } from '../api/client.ts';
-import { mayDo } from '../api/types.ts';
+import { mayDo, type PlanHistoryPage } from '../api/types.ts';
 import { useMe } from '../live/session-context.tsx';
 import { EntityLink } from '../components/entity-link.tsx';
 import { EditIcon, PlusIcon } from '../components/icons.tsx';
@@ -38,11 +38,7 @@ import {
   entryOf,
 } from '../plan/drafts.ts';
 import { humanProblems } from '../plan/human-problems.ts';
-import {
-  actorWords,
-  type PlanHistoryPage,
-  PlanHistoryDrawer,
-} from '../plan/plan-history-drawer.tsx';
+import { actorWords, PlanHistoryDrawer } from '../plan/plan-history-drawer.tsx';
 import { type FormProblems, NO_PROBLEMS, sortProblems } from '../plan/problems.ts';
 import { sendablePlan } from '../plan/sendable-plan.ts';
 

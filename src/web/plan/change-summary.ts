@@ -1,4 +1,5 @@
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
+import type { PlanFieldChange } from '../api/types.ts';
 import { formatDate } from '../format/format.ts';
 
 /**
@@ -7,13 +8,10 @@ import { formatDate } from '../format/format.ts';
  */
 
 /** One field's change, as `GET /api/v1/plan/history` lists it. */
-export interface FieldChange {
-  field: string;
-  before: unknown;
-  after: unknown;
-}
+export type FieldChange = PlanFieldChange;
 
-const NOUN: Record<string, string> = {
+/** The plan's collections by the noun a person reads (`milestones` → `Milestone`). */
+export const PLAN_ENTITY_NOUN: Readonly<Record<string, string>> = {
   organisation: 'Organisation',
   calendars: 'Calendar',
   units: 'Unit',
@@ -26,8 +24,9 @@ const NOUN: Record<string, string> = {
   benefits: 'Benefit',
   demands: 'Demand',
   decisionRights: 'Decision right',
-  reviews: 'Review',
 };
+
+const NOUN: Record<string, string> = { ...PLAN_ENTITY_NOUN, reviews: 'Review' };
 
 const LABEL: Record<string, string> = {
   plannedDate: 'planned date',

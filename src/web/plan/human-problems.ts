@@ -1,6 +1,7 @@
 import { parseJsonPath, type PathSegment } from '../../core/plan/json-path.ts';
 import type { Problem } from '../api/types.ts';
 import { readableText } from '../format/format.ts';
+import { PLAN_ENTITY_NOUN } from './change-summary.ts';
 
 /**
  * The plan's problems in the user's words: `Milestone 7 needs an id` rather than `id of milestone
@@ -8,20 +9,7 @@ import { readableText } from '../format/format.ts';
  * rather than `$.dependencies[0].predecessor`. Pure: the plan editor shows what this returns.
  */
 
-const ENTITY: Record<string, string> = {
-  organisation: 'The organisation',
-  calendars: 'Calendar',
-  units: 'Unit',
-  people: 'Person',
-  objectives: 'Objective',
-  kpis: 'KPI',
-  initiatives: 'Initiative',
-  milestones: 'Milestone',
-  dependencies: 'Dependency',
-  benefits: 'Benefit',
-  demands: 'Demand',
-  decisionRights: 'Decision right',
-};
+const ENTITY: Record<string, string> = { ...PLAN_ENTITY_NOUN, organisation: 'The organisation' };
 
 const FIELD: Record<string, string> = {
   id: 'id',

@@ -1,30 +1,14 @@
 import { Anchor, Button, Drawer, Group, List, Stack, Text } from '@mantine/core';
 import { Link } from 'react-router-dom';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
+import type { PlanHistoryItem, PlanHistoryPage } from '../api/types.ts';
 import { Failed, Loading } from '../components/page.tsx';
 import { formatInstant } from '../format/format.ts';
 import { useApi } from '../live/use-api.ts';
-import { changeWords, type FieldChange } from './change-summary.ts';
-
-/** One change as `GET /api/v1/plan/history` lists it. */
-export interface PlanHistoryChange {
-  seq: number;
-  at: string;
-  actor: string | null;
-  actorName: string | null;
-  collection: string;
-  id: string;
-  action: string;
-  fields: FieldChange[];
-}
-
-export interface PlanHistoryPage {
-  changes: PlanHistoryChange[];
-  next: number | null;
-}
+import { changeWords } from './change-summary.ts';
 
 /** Who made a change, in words: the person's name, or the door (`the command line`, `the demo`). */
-export function actorWords(change: Pick<PlanHistoryChange, 'actor' | 'actorName'>): string {
+export function actorWords(change: Pick<PlanHistoryItem, 'actor' | 'actorName'>): string {
   if (change.actorName !== null) return change.actorName;
   switch (change.actor) {
     case null:
