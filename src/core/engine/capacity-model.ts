@@ -302,26 +302,33 @@ function levelRuns(
   // Each run's planned and levelled first week, as numbers.
   const plannedWeek = new Int32Array(runs.length);
   const levelledWeek = new Int32Array(runs.length);
-  const demands: DemandRun[] = runs.map((run, r) => {
-    const id = run.demand.id;
-    const plannedStart = weekIndex(explained.plannedStarts[id]!)!;
-    const levelledStart = weekIndex(explained.levelledStarts[id]!)!;
-    plannedWeek[r] = plannedStart;
-    levelledWeek[r] = levelledStart;
-    return {
-      id,
-      initiative: run.demand.initiative,
-      unit: run.demand.unit,
-      perWeek: run.demand.perWeek,
-      ...(run.demand.workItem !== undefined ? { workItem: run.demand.workItem } : {}),
-      plannedStart: weekLabel(plannedStart),
-      plannedEnd: weekLabel(plannedStart + run.weeks - 1),
-      levelledStart: weekLabel(levelledStart),
-      levelledEnd: weekLabel(levelledStart + run.weeks - 1),
-      delayWeeks: levelledStart - plannedStart,
-      milestones: run.milestones.map((m) => data.plan.milestones[m]!.id),
-    };
-  });
+  for (let r = 0; r < runs.length; r += 1) {
+    const id = runs[r]!.demand.id;
+    plannedWeek[r] = weekIndex(explained.plannedStarts[id]!)!;
+    levelledWeek[r] = weekIndex(explained.levelledStarts[id]!)!;
+  }
+  // The readable runs and loads, made when first read: following events, most levellings are
+  // never read whole.
+  const makeDemands = (): DemandRun[] =>
+    runs.map((run, r) => {
+      const plannedStart = plannedWeek[r]!;
+      const levelledStart = levelledWeek[r]!;
+      return {
+        id: run.demand.id,
+        initiative: run.demand.initiative,
+        unit: run.demand.unit,
+        perWeek: run.demand.perWeek,
+        ...(run.demand.workItem !== undefined ? { workItem: run.demand.workItem } : {}),
+        plannedStart: weekLabel(plannedStart),
+        plannedEnd: weekLabel(plannedStart + run.weeks - 1),
+        levelledStart: weekLabel(levelledStart),
+        levelledEnd: weekLabel(levelledStart + run.weeks - 1),
+        delayWeeks: levelledStart - plannedStart,
+        milestones: run.milestones.map((m) => data.plan.milestones[m]!.id),
+      };
+    });
+  let demands: DemandRun[] | undefined;
+  let loads: UnitLoad[] | undefined;
   // The demand-driven floor of each milestone, and the run that sets it.
   const floor = new Map<number, { day: number; run: number }>();
   runs.forEach((run, r) => {
@@ -337,8 +344,14 @@ function levelRuns(
   return {
     key,
     measure,
-    units: unitLoads(units, capacityUnits, runs, plannedWeek, levelledWeek, asOfWeek),
-    demands,
+    get units(): UnitLoad[] {
+      loads ??= unitLoads(units, capacityUnits, runs, plannedWeek, levelledWeek, asOfWeek);
+      return loads;
+    },
+    get demands(): DemandRun[] {
+      demands ??= makeDemands();
+      return demands;
+    },
     idle,
     overAllocations,
     runs,
