@@ -58,6 +58,22 @@ function capacityOfUnit(unit: Unit, fromWeek: number, toWeek: number): CapacityU
   return { id: unit.id, capacity: capacity.perWeek, byWeek };
 }
 
+const capacityCache = new WeakMap<Unit, { asOfWeek: number; capacity: CapacityUnit }>();
+
+/**
+ * `capacityOfUnit`, kept per unit and as-of week: the horizon given is never before the last
+ * week of any period of the units levelled (`lastPeriodWeek`), so every week a period of this
+ * unit names is read whatever the horizon, and the answer depends on the unit and the first week
+ * alone.
+ */
+function cachedCapacityOfUnit(unit: Unit, fromWeek: number, toWeek: number): CapacityUnit {
+  const cached = capacityCache.get(unit);
+  if (cached?.asOfWeek === fromWeek) return cached.capacity;
+  const capacity = capacityOfUnit(unit, fromWeek, toWeek);
+  capacityCache.set(unit, { asOfWeek: fromWeek, capacity });
+  return capacity;
+}
+
 /** The last week any period of any unit reaches, or −∞. */
 function lastPeriodWeek(units: readonly Unit[]): number {
   let last = Number.NEGATIVE_INFINITY;
@@ -265,17 +281,25 @@ function levelRuns(
     serial += run.weeks;
   }
   const horizon = Math.max(lastPlanned + serial, lastPeriodWeek(units));
-  const capacityUnits = units.map((unit) => capacityOfUnit(unit, asOfWeek, horizon));
+  const capacityUnits = units.map((unit) => cachedCapacityOfUnit(unit, asOfWeek, horizon));
   const running = new Set(runs.map((run) => run.demand.id));
-  const work: CapacityWork[] = runs.map((run) => ({
-    id: run.demand.id,
-    initiative: run.demand.initiative,
-    unit: run.demand.unit,
-    start: weekLabel(run.start),
-    weeks: run.weeks,
-    demand: run.demand.perWeek,
-    after: (run.demand.after ?? []).filter((id) => running.has(id)),
-  }));
+  // A piece of work that reads as in the levelling before is that entry itself: comparing
+  // groups of work (`explainByGroups`) then finds it the same at once.
+  const known = new Map<string, CapacityWork>();
+  for (const w of reuse?.levelling?.work ?? []) if (!known.has(w.id)) known.set(w.id, w);
+  const work: CapacityWork[] = runs.map((run) => {
+    const entry = {
+      id: run.demand.id,
+      initiative: run.demand.initiative,
+      unit: run.demand.unit,
+      start: weekLabel(run.start),
+      weeks: run.weeks,
+      demand: run.demand.perWeek,
+      after: (run.demand.after ?? []).filter((id) => running.has(id)),
+    };
+    const before = known.get(entry.id);
+    return before !== undefined && sameValue(before, entry) ? before : entry;
+  });
   // Only the units that have work to level.
   const levelled = capacityUnits.filter((unit) => withWork.has(unit.id));
   const explained =
@@ -415,19 +439,29 @@ function explainByGroups(
   const pushes: MilestonePush[] = [];
   const plannedStarts: Record<string, string> = {};
   const levelledStarts: Record<string, string> = {};
-  for (const ids of groups.values()) {
+  // Each group's units and work, now and before, in their order, in one pass each.
+  const listsOf = <T>(list: readonly T[], unit: (entry: T) => string): Map<string, T[]> => {
+    const byRoot = new Map<string, T[]>();
+    for (const entry of list) {
+      const id = unit(entry);
+      const root = parent.has(id) ? find(id) : `\u0000${id}`;
+      const at = byRoot.get(root);
+      if (at === undefined) byRoot.set(root, [entry]);
+      else at.push(entry);
+    }
+    return byRoot;
+  };
+  const unitsNow = listsOf(units, (unit) => unit.id);
+  const unitsBefore = listsOf(before.units, (unit) => unit.id);
+  const workNow = listsOf(work, (w) => w.unit);
+  const workBefore = listsOf(before.work, (w) => w.unit);
+  for (const [root, ids] of groups) {
     const members = new Set(ids);
-    const groupUnits = units.filter((unit) => members.has(unit.id));
-    const groupWork = work.filter((w) => members.has(w.unit));
+    const groupUnits = unitsNow.get(root) ?? [];
+    const groupWork = workNow.get(root) ?? [];
     const same =
-      sameUnits(
-        groupUnits,
-        before.units.filter((unit) => members.has(unit.id)),
-      ) &&
-      sameWork(
-        groupWork,
-        before.work.filter((w) => members.has(w.unit)),
-      );
+      sameUnits(groupUnits, unitsBefore.get(root) ?? []) &&
+      sameWork(groupWork, workBefore.get(root) ?? []);
     const answer = same
       ? before.explained
       : explainOverAllocation({
