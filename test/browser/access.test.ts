@@ -1,14 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  collectPageErrors,
-  type DemoServer,
-  launchChromium,
-  newContext,
-  replayDemo,
-  signInAs,
-  startDemoServer,
-} from './support/web-app.ts';
+import { describe, expect, it } from 'vitest';
+import { replayDemo, useDemoApp } from './support/web-app.ts';
 
 /**
  * Each person sees what the access policy lets them (docs/ACCESS.md "Roles and rules"), in a
@@ -17,39 +8,23 @@ import {
  * may edit his KPI, and moving its target is refused with a message naming who may.
  */
 describe('per-person views in the browser', { timeout: 120_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-    await replayDemo(server, 'erp-17-due-date-moved');
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const app = useDemoApp({
+    setUp: async (server) => {
+      await replayDemo(server, 'erp-17-due-date-moved');
+    },
   });
 
-  async function openAs(name: string, path = '/'): Promise<{ page: Page; errors: string[] }> {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, name);
-    if (path !== '/') await page.goto(`${server.base}${path}`);
-    return { page, errors };
-  }
-
   it('shows Grace the confidential divestment and Sam only Operations and the ERP incident', async () => {
-    const grace = await openAs('Grace Okafor');
+    const grace = await app.open('Grace Okafor');
     await grace.page.getByTestId('objective-tree').waitFor();
     await expect.poll(() => grace.page.content()).toContain('Divest plant 3');
     await grace.page.context().close();
 
-    const sam = await openAs('Sam Carter');
+    const sam = await app.open('Sam Carter');
     await sam.page.getByTestId('objective-tree').waitFor();
     await expect.poll(() => sam.page.content()).toContain('Procurement consolidation');
     expect(await sam.page.content()).not.toMatch(/Divest plant 3|Exit plant 3/);
-    await sam.page.goto(`${server.base}/signals`);
+    await sam.page.goto(`${app.server.base}/signals`);
     await sam.page
       .getByText(/ERP-17/)
       .first()
@@ -60,7 +35,7 @@ describe('per-person views in the browser', { timeout: 120_000 }, () => {
   });
 
   it('shows Sam no plan edit he may not make, and no scenario builder', async () => {
-    const { page, errors } = await openAs('Sam Carter', '/plan');
+    const { page, errors } = await app.open('Sam Carter', '/plan');
     await page.getByRole('heading', { level: 1, name: 'Plan editor' }).waitFor();
     await page.getByTestId('plan-access-note').waitFor();
     expect(await page.getByRole('button', { name: /^New / }).count()).toBe(0);
@@ -68,14 +43,14 @@ describe('per-person views in the browser', { timeout: 120_000 }, () => {
     expect(await page.getByRole('button', { name: 'Edit O-COST' }).count()).toBe(0);
     await page.getByRole('tab', { name: /Milestones/ }).click();
     await page.getByRole('button', { name: 'Edit M-PILOT' }).waitFor();
-    await page.goto(`${server.base}/scenarios`);
+    await page.goto(`${app.server.base}/scenarios`);
     await page.getByTestId('scenarios-access-note').waitFor();
     expect(errors).toEqual([]);
     await page.context().close();
   });
 
   it("keeps K-SAVINGS' target from Marco, saying who may move it, and keeps it", async () => {
-    const { page } = await openAs('Marco Rossi', '/plan');
+    const { page } = await app.open('Marco Rossi', '/plan');
     await page.getByRole('heading', { level: 1, name: 'Plan editor' }).waitFor();
     await page.getByRole('tab', { name: /KPIs/ }).click();
     await page.getByRole('button', { name: 'Edit K-SAVINGS' }).click();
@@ -90,7 +65,7 @@ describe('per-person views in the browser', { timeout: 120_000 }, () => {
     expect(await dialog.getByLabel('Targets: target of row 1').isDisabled()).toBe(true);
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    const plan = await server.db.query<{ data: { targets: Record<string, number> } }>(
+    const plan = await app.server.db.query<{ data: { targets: Record<string, number> } }>(
       "SELECT data FROM plan_entity WHERE collection = 'kpis' AND id = 'K-SAVINGS'",
     );
     expect(plan[0]?.data.targets['2026-Q4']).toBe(1200000);

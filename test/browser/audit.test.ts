@@ -1,14 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  collectPageErrors,
-  type DemoServer,
-  launchChromium,
-  newContext,
-  replayDemo,
-  signInAs,
-  startDemoServer,
-} from './support/web-app.ts';
+import { describe, expect, it } from 'vitest';
+import { replayDemo, useDemoApp } from './support/web-app.ts';
 
 /**
  * The audit log in the browser: a finance controller finds it in the navigation and reads who
@@ -16,29 +7,14 @@ import {
  * its address, is told who may read it.
  */
 describe('the audit log in the browser', { timeout: 120_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-    await replayDemo(server, 'erp-17-due-date-moved');
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const app = useDemoApp({
+    setUp: async (server) => {
+      await replayDemo(server, 'erp-17-due-date-moved');
+    },
   });
 
-  async function openAs(name: string): Promise<{ page: Page; errors: string[] }> {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, name);
-    return { page, errors };
-  }
-
   it('shows Lena every write, and filters it to one item', async () => {
-    const { page, errors } = await openAs('Lena Hoffmann');
+    const { page, errors } = await app.open('Lena Hoffmann');
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Audit log' })
@@ -56,11 +32,11 @@ describe('the audit log in the browser', { timeout: 120_000 }, () => {
   });
 
   it('does not offer it to Sam, and tells him who may read it', async () => {
-    const { page } = await openAs('Sam Carter');
+    const { page } = await app.open('Sam Carter');
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Signals' }).waitFor();
     expect(await nav.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
-    await page.goto(`${server.base}/audit`);
+    await page.goto(`${app.server.base}/audit`);
     await expect.poll(() => page.content()).toMatch(/Lena Hoffmann|Omar Haddad/);
     expect(await page.getByTestId('audit-table').count()).toBe(0);
     await page.context().close();

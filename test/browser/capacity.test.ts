@@ -1,14 +1,7 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/store/token-store.ts';
-import {
-  type DemoServer,
-  launchChromium,
-  startDemoServer,
-  openAsDana,
-  expectAxeClean,
-  replayDemo,
-} from './support/web-app.ts';
+import { expectAxeClean, replayDemo, useDemoApp } from './support/web-app.ts';
 
 const SIGNAL = 'capacity.over_allocated:IT:2026-W41';
 
@@ -18,23 +11,13 @@ const SIGNAL = 'capacity.over_allocated:IT:2026-W41';
  * forecast moves M-PURCH and M-PILOT a week, and a capacity signal names who decides.
  */
 describe('capacity in the browser', { timeout: 120_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useDemoApp();
 
   const open = (path: string, viewport?: { width: number; height: number }) =>
-    openAsDana(browser, server.base, path, viewport);
+    app.open('Dana Whitfield', path, viewport);
   const checkAxe = expectAxeClean;
   const replay = (payload: 'erp-17-due-date-moved' | 'erp-17-due-date-restored') =>
-    replayDemo(server, payload);
+    replayDemo(app.server, payload);
 
   /** A table row as its cells: `Week 42 12 Oct 2026 | 6 | 10 | 167% over capacity | 4`. */
   async function cells(row: Locator): Promise<string> {
@@ -224,17 +207,17 @@ describe('capacity in the browser', { timeout: 120_000 }, () => {
 
     // The maintenance data feed needs 2 FTE a week instead of 3: no milestone, KPI or signal moves.
     // Demands are a whole-plan change: Lena's, the strategy office (docs/SECURITY.md).
-    const lena = await createApiToken(server.db, 'lena', 'capacity test', new Date());
+    const lena = await createApiToken(app.server.db, 'lena', 'capacity test', new Date());
     const headers = {
       authorization: `Bearer ${lena}`,
       'content-type': 'application/json',
     };
-    const plan = (await (await fetch(`${server.base}/api/v1/plan`, { headers })).json()) as {
+    const plan = (await (await fetch(`${app.server.base}/api/v1/plan`, { headers })).json()) as {
       demands: { id: string; perWeek: number }[];
     };
     const apply = async (perWeek: number): Promise<void> => {
       const demands = plan.demands.map((d) => (d.id === 'D-MAINT-DATA' ? { ...d, perWeek } : d));
-      const response = await fetch(`${server.base}/api/v1/plan`, {
+      const response = await fetch(`${app.server.base}/api/v1/plan`, {
         method: 'POST',
         headers,
         body: JSON.stringify({ ...plan, demands }),

@@ -1,15 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/store/token-store.ts';
 import {
   callApi,
-  type DemoServer,
   dismissNotices,
   expectAxeClean,
-  launchChromium,
-  openAsDana,
   replayDemo,
-  startDemoServer,
+  useDemoApp,
 } from './support/web-app.ts';
 
 /**
@@ -18,53 +14,48 @@ import {
  * actual against the prediction and against doing nothing, and the money realised.
  */
 describe('the decision review in the browser', { timeout: 120_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
   let doNothing: number;
   let id: string;
-
-  const call = <T>(token: string, method: string, path: string, body?: unknown) =>
-    callApi<T>(server, token, method, path, body);
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-    await replayDemo(server, 'erp-17-due-date-moved');
-    const priya = await createApiToken(server.db, 'priya', 'browser test', new Date());
-    const inbox = await call<{ signals: { id: string; kind: string }[] }>(
-      priya,
-      'GET',
-      '/api/v1/signals',
-    );
-    const signal = inbox.body.signals.find((s) => s.kind === 'capacity.over_allocated')!.id;
-    // An open decision for the signal (opened automatically or by hand) is given back.
-    const opened = await call<{
-      decision: {
-        id: string;
-        options: {
-          number: number;
-          changes: { kind: string }[];
-          result: { kpis: { kpi: string; forecast: { before: number } }[] };
-        }[];
-      };
-    }>(priya, 'POST', '/api/v1/decisions', { signal });
-    expect([200, 201]).toContain(opened.status);
-    id = opened.body.decision.id;
-    const option = opened.body.decision.options.find((o) => o.changes[0]!.kind === 'add_capacity')!;
-    doNothing = option.result.kpis.find((k) => k.kpi === 'K-SAVINGS')!.forecast.before;
-    const decided = await call(server.token, 'POST', `/api/v1/decisions/${id}/decide`, {
-      option: option.number,
-      reason: 'Contractors for weeks 41–43',
-    });
-    expect(decided.status).toBe(200);
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const app = useDemoApp({
+    setUp: async (server) => {
+      await replayDemo(server, 'erp-17-due-date-moved');
+      const priya = await createApiToken(server.db, 'priya', 'browser test', new Date());
+      const inbox = await call<{ signals: { id: string; kind: string }[] }>(
+        priya,
+        'GET',
+        '/api/v1/signals',
+      );
+      const signal = inbox.body.signals.find((s) => s.kind === 'capacity.over_allocated')!.id;
+      // An open decision for the signal (opened automatically or by hand) is given back.
+      const opened = await call<{
+        decision: {
+          id: string;
+          options: {
+            number: number;
+            changes: { kind: string }[];
+            result: { kpis: { kpi: string; forecast: { before: number } }[] };
+          }[];
+        };
+      }>(priya, 'POST', '/api/v1/decisions', { signal });
+      expect([200, 201]).toContain(opened.status);
+      id = opened.body.decision.id;
+      const option = opened.body.decision.options.find(
+        (o) => o.changes[0]!.kind === 'add_capacity',
+      )!;
+      doNothing = option.result.kpis.find((k) => k.kpi === 'K-SAVINGS')!.forecast.before;
+      const decided = await call(server.token, 'POST', `/api/v1/decisions/${id}/decide`, {
+        option: option.number,
+        reason: 'Contractors for weeks 41–43',
+      });
+      expect(decided.status).toBe(200);
+    },
   });
 
+  const call = <T>(token: string, method: string, path: string, body?: unknown) =>
+    callApi<T>(app.server, token, method, path, body);
+
   it('awaits the Q4 actuals, then sets the pushed actual against the prediction', async () => {
-    const { page, errors } = await openAsDana(browser, server.base, `/decisions/${id}`);
+    const { page, errors } = await app.open('Dana Whitfield', `/decisions/${id}`);
     await dismissNotices(page);
     const review = page.getByRole('region', { name: 'Review: predicted against actual' });
     await review.waitFor();
@@ -78,7 +69,7 @@ describe('the decision review in the browser', { timeout: 120_000 }, () => {
     await expectAxeClean(page, 'decision review (awaiting)');
 
     // Actuals come from the finance controller (docs/SECURITY.md "Roles and rules").
-    const controller = await createApiToken(server.db, 'lena', 'controller', new Date());
+    const controller = await createApiToken(app.server.db, 'lena', 'controller', new Date());
     const pushed = await call(controller, 'POST', '/api/v1/push/kpi-actuals', {
       source: 'finance',
       actuals: [{ kpi: 'K-SAVINGS', period: '2026-Q4', value: doNothing + 95_000 }],

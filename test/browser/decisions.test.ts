@@ -1,19 +1,13 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/store/token-store.ts';
 import {
   callApi,
-  collectPageErrors,
-  type DemoServer,
   dismissNotices,
   expectAxeClean,
-  launchChromium,
-  newContext,
   replayDemo,
   SCREENSHOTS,
-  signInAs,
-  startDemoServer,
+  useDemoApp,
 } from './support/web-app.ts';
 
 /**
@@ -23,46 +17,36 @@ import {
  * map, adds IT capacity with a reason, and the page shows the outcome while the plan changes.
  */
 describe('decisions in the browser', { timeout: 120_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
   let decisionId: string;
   let signal: string;
-
-  const call = <T>(token: string, method: string, path: string, body?: unknown) =>
-    callApi<T>(server, token, method, path, body);
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-    await replayDemo(server, 'erp-17-due-date-moved');
-    // The slip opened the decision by itself (the incident is beyond Priya's rights); Priya
-    // asking for one on the capacity signal gets it back, as the API test does.
-    const priya = await createApiToken(server.db, 'priya', 'browser test', new Date());
-    const inbox = await call<{ signals: { id: string; kind: string }[] }>(
-      priya,
-      'GET',
-      '/api/v1/signals',
-    );
-    signal = inbox.body.signals.find((s) => s.kind === 'capacity.over_allocated')!.id;
-    const opened = await call<{ decision: { id: string } }>(priya, 'POST', '/api/v1/decisions', {
-      signal,
-    });
-    expect(opened.status).toBe(200);
-    decisionId = opened.body.decision.id;
-    expect(decisionId).toBe('DEC-1');
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const app = useDemoApp({
+    setUp: async (server) => {
+      await replayDemo(server, 'erp-17-due-date-moved');
+      // The slip opened the decision by itself (the incident is beyond Priya's rights); Priya
+      // asking for one on the capacity signal gets it back, as the API test does.
+      const priya = await createApiToken(server.db, 'priya', 'browser test', new Date());
+      const inbox = await call<{ signals: { id: string; kind: string }[] }>(
+        priya,
+        'GET',
+        '/api/v1/signals',
+      );
+      signal = inbox.body.signals.find((s) => s.kind === 'capacity.over_allocated')!.id;
+      const opened = await call<{ decision: { id: string } }>(priya, 'POST', '/api/v1/decisions', {
+        signal,
+      });
+      expect(opened.status).toBe(200);
+      decisionId = opened.body.decision.id;
+      expect(decisionId).toBe('DEC-1');
+    },
   });
 
+  const call = <T>(token: string, method: string, path: string, body?: unknown) =>
+    callApi<T>(app.server, token, method, path, body);
+
   it('shows Priya that Dana decides, and the refusal naming Dana when Priya tries', async () => {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, 'Priya Shah');
+    const { page, errors, context } = await app.open('Priya Shah');
     // Her queue holds nothing she decides; everyone's holds the decision, with Dana deciding.
-    await page.goto(`${server.base}/decisions`);
+    await page.goto(`${app.server.base}/decisions`);
     await page
       .getByTestId('decisions-summary')
       .getByText('0 decisions you decide; 0 open.')
@@ -102,10 +86,7 @@ describe('decisions in the browser', { timeout: 120_000 }, () => {
   });
 
   it('lets Dana find it in her queue, add IT capacity with a reason, and see the outcome', async () => {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, 'Dana Whitfield');
+    const { page, errors, context } = await app.open('Dana Whitfield');
 
     const queued = page.locator(`[data-testid="my-decisions"] [data-decision-id="${decisionId}"]`);
     await queued.waitFor();
@@ -197,7 +178,7 @@ describe('decisions in the browser', { timeout: 120_000 }, () => {
 
     // The plan changed: IT has more capacity in weeks 41–43, and the over-allocation resolved.
     const plan = await call<{ units: { id: string; capacity?: { periods?: object } }[] }>(
-      server.token,
+      app.server.token,
       'GET',
       '/api/v1/plan',
     );
@@ -206,7 +187,11 @@ describe('decisions in the browser', { timeout: 120_000 }, () => {
       '2026-W42': 10,
       '2026-W43': 10,
     });
-    const inbox = await call<{ signals: { id: string }[] }>(server.token, 'GET', '/api/v1/signals');
+    const inbox = await call<{ signals: { id: string }[] }>(
+      app.server.token,
+      'GET',
+      '/api/v1/signals',
+    );
     expect(inbox.body.signals.map((s) => s.id)).not.toContain(signal);
     // And her queue no longer holds it.
     await page.getByRole('link', { name: 'Strategy map', exact: true }).click();

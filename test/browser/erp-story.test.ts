@@ -1,20 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_FILES } from '../../src/app/load-demo.ts';
 import {
   collectPageErrors,
-  type DemoServer,
   dismissNotices,
-  launchChromium,
   newContext,
   reportAxe,
   runAxe,
   SCREENSHOTS,
   seriousViolations,
   signInAs,
-  startDemoServer,
+  useDemoApp,
 } from './support/web-app.ts';
 
 /**
@@ -23,22 +20,12 @@ import {
  * off track and the signal shows its chain with the figures; the chain leads down to ERP-17.
  */
 describe('the ERP story in the browser', { timeout: 120_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useDemoApp();
 
   it('opens the strategy map in a fresh profile that holds only the session cookie', async () => {
     // How fast this is, is measured by bench/first-load.ts; here: that a first visit works.
-    const signIn = await newContext(browser);
-    await signInAs(await signIn.newPage(), server.base, 'Dana Whitfield');
+    const signIn = await newContext(app.browser);
+    await signInAs(await signIn.newPage(), app.server.base, 'Dana Whitfield');
     const cookies = await signIn.cookies();
     await signIn.close();
     expect(cookies.find((c) => c.name === 'tl_session')).toMatchObject({
@@ -46,11 +33,11 @@ describe('the ERP story in the browser', { timeout: 120_000 }, () => {
       sameSite: 'Lax',
     });
 
-    const context = await newContext(browser);
+    const context = await newContext(app.browser);
     await context.addCookies(cookies);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await page.goto(`${server.base}/`);
+    await page.goto(`${app.server.base}/`);
     await page.getByTestId('objective-tree').waitFor();
     // The map's money comes with its own request: wait for the portfolio's budget on screen.
     await page.locator('[data-testid="home-budget"] .home-tile-figure', { hasText: '$' }).waitFor();
@@ -63,14 +50,14 @@ describe('the ERP story in the browser', { timeout: 120_000 }, () => {
   });
 
   it('turns K-SAVINGS off track live when the ERP-17 webhook arrives, and leads down the chain to ERP-17', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(app.browser);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
 
-    await page.goto(`${server.base}/`);
+    await page.goto(`${app.server.base}/`);
     await page.waitForURL(/\/sign-in$/);
     await page.screenshot({ path: join(SCREENSHOTS, 'sign-in.png') });
-    await signInAs(page, server.base, 'Dana Whitfield');
+    await signInAs(page, app.server.base, 'Dana Whitfield');
 
     // Everything on track.
     const savings = page.getByTestId('kpi-card-K-SAVINGS');
@@ -88,9 +75,9 @@ describe('the ERP story in the browser', { timeout: 120_000 }, () => {
     await page.evaluate('window.__sameDocument = true');
     const hook = await readFile(DEMO_FILES.erp17Slip, 'utf8');
     const sent = Date.now();
-    const response = await fetch(`${server.base}/api/v1/jira/ingest?source=demo`, {
+    const response = await fetch(`${app.server.base}/api/v1/jira/ingest?source=demo`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${app.server.token}`, 'content-type': 'application/json' },
       body: hook,
     });
     expect(response.status).toBe(200);

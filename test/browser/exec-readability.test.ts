@@ -1,15 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DemoServer,
-  collectPageErrors,
-  expectAxeClean,
-  launchChromium,
-  newContext,
-  replayDemo,
-  signInAs,
-  startDemoServer,
-} from './support/web-app.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectAxeClean, replayDemo, useDemoApp } from './support/web-app.ts';
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -63,35 +54,16 @@ async function text(page: Page, selector: string): Promise<string> {
  * human errors, and the milestone's forecast spread; axe on every page.
  */
 describe('an executive reads the app in ten seconds', { timeout: 120_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(name: string, path: string, viewport: { width: number; height: number }) {
-    const context = await newContext(browser, viewport);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, name);
-    if (path !== '/') await page.goto(`${server.base}${path}`);
-    return { page, errors, context };
-  }
+  const app = useDemoApp();
 
   it('a live change highlights the figure that moved and shows one compact notice that covers nothing', async () => {
     for (const [width, viewport] of WIDTHS) {
-      const { page, errors, context } = await open('Dana Whitfield', '/', viewport);
+      const { page, errors, context } = await app.open('Dana Whitfield', '/', viewport);
       const savings = page.getByTestId('kpi-card-K-SAVINGS');
       await savings.getByTestId('kpi-forecast').waitFor();
       await page.waitForTimeout(500);
       const moved = width === '1440' ? 'erp-17-due-date-moved' : 'erp-17-due-date-restored';
-      await replayDemo(server, moved);
+      await replayDemo(app.server, moved);
       const notice = page.getByTestId('live-notice');
       await notice.waitFor({ timeout: 5000 });
       // One notice, one line: never a stack of cards over the page.
@@ -130,12 +102,12 @@ describe('an executive reads the app in ten seconds', { timeout: 120_000 }, () =
       await context.close();
     }
     // The story goes on slipped for the tests below.
-    await replayDemo(server, 'erp-17-due-date-moved');
+    await replayDemo(app.server, 'erp-17-due-date-moved');
   });
 
   it('chains and cards name things, label their days, and keep to the pinned clock and one date format', async () => {
     for (const [width, viewport] of WIDTHS) {
-      const { page, errors, context } = await open('Dana Whitfield', '/signals', viewport);
+      const { page, errors, context } = await app.open('Dana Whitfield', '/signals', viewport);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       const card = page.locator('[data-signal-id="kpi.misses_target:K-SAVINGS:2026-Q4"]').first();
       // The incident folds its signals: open it when the card is inside one.
@@ -170,7 +142,7 @@ describe('an executive reads the app in ten seconds', { timeout: 120_000 }, () =
       await expectAxeClean(page, `signals (${width} px)`);
 
       // The map's source freshness is on the product's clock too.
-      await page.goto(`${server.base}/`);
+      await page.goto(`${app.server.base}/`);
       await page.getByRole('heading', { level: 1, name: 'Strategy map' }).waitFor();
       const body = (await page.locator('main').textContent()) ?? '';
       const ages = [...body.matchAll(/(\d+) days ago/g)].map((m) => Number(m[1]));
@@ -183,7 +155,7 @@ describe('an executive reads the app in ten seconds', { timeout: 120_000 }, () =
 
   it('the milestone page says what sets the forecast in a sentence, a small chain and the spread of dates', async () => {
     for (const [width, viewport] of WIDTHS) {
-      const { page, errors, context } = await open(
+      const { page, errors, context } = await app.open(
         'Dana Whitfield',
         '/milestones/M-PILOT',
         viewport,
@@ -207,7 +179,7 @@ describe('an executive reads the app in ten seconds', { timeout: 120_000 }, () =
       await expectAxeClean(page, `milestone M-PILOT (${width} px)`);
 
       // Too little history: said in one sentence; the chain drawn from the work.
-      await page.goto(`${server.base}/milestones/M-GOLIVE`);
+      await page.goto(`${app.server.base}/milestones/M-GOLIVE`);
       await page.getByTestId('spread-thin').waitFor();
       expect(await page.getByTestId('spread-thin').textContent()).toMatch(
         /^No spread of dates yet: team ERP has finished 2 work items, and 10 are needed/,
@@ -228,7 +200,7 @@ describe('an executive reads the app in ten seconds', { timeout: 120_000 }, () =
 
   it('the plan editor says "Milestone 8 needs an id", and a save says who made it with its history one click away', async () => {
     for (const [width, viewport] of WIDTHS) {
-      const { page, errors, context } = await open('Lena Hoffmann', '/plan', viewport);
+      const { page, errors, context } = await app.open('Lena Hoffmann', '/plan', viewport);
       await page.getByRole('heading', { level: 1, name: 'Plan editor' }).waitFor();
       await page.getByRole('tab', { name: /Milestones/ }).click();
       await page.getByRole('button', { name: 'New milestone' }).click();
@@ -267,7 +239,7 @@ describe('an executive reads the app in ten seconds', { timeout: 120_000 }, () =
       await context.close();
     }
     // Dana may not read the audit log: no history button for her.
-    const { page, context } = await open('Dana Whitfield', '/plan', DESKTOP);
+    const { page, context } = await app.open('Dana Whitfield', '/plan', DESKTOP);
     await page.getByRole('heading', { level: 1, name: 'Plan editor' }).waitFor();
     expect(await page.getByTestId('plan-history').count()).toBe(0);
     await context.close();

@@ -1,16 +1,6 @@
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  collectPageErrors,
-  type DemoServer,
-  expectAxeClean,
-  launchChromium,
-  newContext,
-  SCREENSHOTS,
-  signInAs,
-  startDemoServer,
-} from './support/web-app.ts';
+import { describe, expect, it } from 'vitest';
+import { expectAxeClean, SCREENSHOTS, useDemoApp } from './support/web-app.ts';
 
 /**
  * Stage gates in the browser: the portfolio at /initiatives (every initiative one may see, by
@@ -18,25 +8,9 @@ import {
  * initiative page, and the gate's owner passing a gate there. Axe finds nothing serious.
  */
 describe('stage gates in the browser', { timeout: 120_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
+  const app = useDemoApp();
 
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function openAs(name: string): Promise<{ page: Page; errors: string[] }> {
-    const context = await newContext(browser, { width: 1400, height: 1000 });
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, name);
-    return { page, errors };
-  }
+  const openAs = (name: string) => app.open(name, '/', { width: 1400, height: 1000 });
 
   it('shows Dana the portfolio by stage with money per stage, filtered and sorted', async () => {
     const { page, errors } = await openAs('Dana Whitfield');
@@ -76,7 +50,7 @@ describe('stage gates in the browser', { timeout: 120_000 }, () => {
 
   it('keeps a confidential initiative out of the portfolio of those not cleared', async () => {
     const { page } = await openAs('Sam Carter');
-    await page.goto(`${server.base}/initiatives`);
+    await page.goto(`${app.server.base}/initiatives`);
     const table = page.getByTestId('portfolio-table');
     await expect.poll(() => table.textContent()).toContain('I-MAINT');
     expect(await table.textContent()).not.toContain('I-DIVEST');
@@ -85,14 +59,14 @@ describe('stage gates in the browser', { timeout: 120_000 }, () => {
 
   it("shows the stage and the gate's criteria on the initiative page, and lets the owner pass", async () => {
     const { page, errors } = await openAs('Dana Whitfield');
-    await page.goto(`${server.base}/initiatives/I-MAINT`);
+    await page.goto(`${app.server.base}/initiatives/I-MAINT`);
     const gate = page.getByTestId('stage-gate');
     await expect.poll(() => gate.textContent()).toContain('Blocked at the gate to approved');
     expect(await gate.textContent()).toContain('Missing: benefits.');
     expect(await gate.textContent()).toContain('Stage: Defined');
     await expectAxeClean(page, 'initiative stage gate');
 
-    await page.goto(`${server.base}/initiatives/I-PROC`);
+    await page.goto(`${app.server.base}/initiatives/I-PROC`);
     await expect.poll(() => gate.textContent()).toContain('Ready for the gate to in delivery');
     await gate.getByLabel('Note').fill('Desk staffed, ERP link planned');
     await gate.getByRole('button', { name: 'Go: in delivery' }).click();
@@ -104,7 +78,7 @@ describe('stage gates in the browser', { timeout: 120_000 }, () => {
 
   it('offers the decision to no one but the gate owner', async () => {
     const { page } = await openAs('Sam Carter');
-    await page.goto(`${server.base}/initiatives/I-MAINT`);
+    await page.goto(`${app.server.base}/initiatives/I-MAINT`);
     const gate = page.getByTestId('stage-gate');
     await expect.poll(() => gate.textContent()).toContain('Gate owner: Dana Whitfield');
     expect(await gate.getByRole('button', { name: 'No-go' }).count()).toBe(0);

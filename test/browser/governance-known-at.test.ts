@@ -1,13 +1,5 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DemoServer,
-  expectAxeClean,
-  launchChromium,
-  openAsDana,
-  replayDemo,
-  startDemoServer,
-} from './support/web-app.ts';
+import { describe, expect, it } from 'vitest';
+import { expectAxeClean, replayDemo, useDemoApp } from './support/web-app.ts';
 
 /**
  * "As we knew it on …" in the browser (issue 13 part 5): the KPI page shows how its forecast
@@ -16,25 +8,19 @@ import {
  * the first write is refused in words. Axe finds nothing serious on either.
  */
 describe('the time control and the forecast history in the browser', { timeout: 180_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
   let beforeSlip: string;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    beforeSlip = new Date().toISOString();
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    await replayDemo(server, 'erp-17-due-date-moved');
-  }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const app = useDemoApp({
+    setUp: async (server) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      beforeSlip = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await replayDemo(server, 'erp-17-due-date-moved');
+    },
+    timeout: 240_000,
   });
 
   it('charts how the KPI forecast moved, and shows the KPI as known before the slip', async () => {
-    const { page, errors } = await openAsDana(browser, server.base, '/kpis/K-SAVINGS');
+    const { page, errors } = await app.open('Dana Whitfield', '/kpis/K-SAVINGS');
     const history = page.getByTestId('kpi-forecast-history');
     await history.getByTestId('kpi-forecast-history-chart').waitFor();
     const rows = page.getByTestId('kpi-forecast-history-table').locator('tbody tr');
@@ -47,7 +33,7 @@ describe('the time control and the forecast history in the browser', { timeout: 
     const now = (await page.getByTestId('kpi-page').textContent()) ?? '';
     await expectAxeClean(page, 'KPI page with its forecast history');
 
-    await page.goto(`${server.base}/kpis/K-SAVINGS?knownAt=${encodeURIComponent(beforeSlip)}`);
+    await page.goto(`${app.server.base}/kpis/K-SAVINGS?knownAt=${encodeURIComponent(beforeSlip)}`);
     await page.getByTestId('known-at-banner').waitFor();
     await expect
       .poll(async () => (await page.getByTestId('kpi-page').textContent()) ?? '')
@@ -62,7 +48,7 @@ describe('the time control and the forecast history in the browser', { timeout: 
   });
 
   it('sets the instant with the control on the strategy map, and refuses one before the first write', async () => {
-    const { page, errors } = await openAsDana(browser, server.base, '/');
+    const { page, errors } = await app.open('Dana Whitfield', '/');
     const control = page.getByTestId('known-at-control');
     await control.waitFor();
     const local = await page.evaluate((iso) => {
@@ -85,7 +71,7 @@ describe('the time control and the forecast history in the browser', { timeout: 
     await page.getByTestId('strategy-map').getByTestId('objectives-on_track').waitFor();
     await expectAxeClean(page, 'Strategy map as known then');
 
-    await page.goto(`${server.base}/?knownAt=2001-01-01T00:00:00.000Z`);
+    await page.goto(`${app.server.base}/?knownAt=2001-01-01T00:00:00.000Z`);
     const refused = page.getByTestId('known-at-error');
     await refused.waitFor();
     expect(await refused.textContent()).toContain('before the first write');

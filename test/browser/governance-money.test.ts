@@ -1,14 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  collectPageErrors,
-  type DemoServer,
-  expectAxeClean,
-  launchChromium,
-  newContext,
-  signInAs,
-  startDemoServer,
-} from './support/web-app.ts';
+import { describe, expect, it } from 'vitest';
+import { expectAxeClean, useDemoApp } from './support/web-app.ts';
 
 /**
  * Money and validated value in the browser (docs/GOVERNANCE.md): the portfolio's money on the
@@ -17,34 +8,16 @@ import {
  * the initiative page and it reads "validated". No serious or critical axe violation.
  */
 describe('money and validated value in the browser', { timeout: 120_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function openAs(name: string): Promise<{ page: Page; errors: string[] }> {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, name);
-    return { page, errors };
-  }
+  const app = useDemoApp();
 
   it('shows the portfolio, objective and initiative money, and Priya her benefit claimed', async () => {
-    const { page, errors } = await openAs('Priya Shah');
+    const { page, errors } = await app.open('Priya Shah');
     const portfolio = page.getByTestId('money-panel-portfolio');
     await expect.poll(() => portfolio.textContent()).toMatch(/Forecast at completion/);
-    await page.goto(`${server.base}/objectives/O-COST`);
+    await page.goto(`${app.server.base}/objectives/O-COST`);
     const objective = page.getByTestId('money-panel-objective');
     await expect.poll(() => objective.textContent()).toMatch(/I-ERP 100%/);
-    await page.goto(`${server.base}/initiatives/I-ERP`);
+    await page.goto(`${app.server.base}/initiatives/I-ERP`);
     const money = page.getByTestId('money-panel-initiative');
     await expect.poll(() => money.textContent()).toContain('$1,300,000');
     expect(await money.textContent()).toContain('$1,233,652');
@@ -59,8 +32,8 @@ describe('money and validated value in the browser', { timeout: 120_000 }, () =>
   });
 
   it('lets Lena validate August 2026 from the initiative page', async () => {
-    const { page, errors } = await openAs('Lena Hoffmann');
-    await page.goto(`${server.base}/initiatives/I-ERP`);
+    const { page, errors } = await app.open('Lena Hoffmann');
+    await page.goto(`${app.server.base}/initiatives/I-ERP`);
     const form = page.getByRole('form', { name: 'Validate the value of B-ERP-INVOICING' });
     await form.waitFor();
     await expectAxeClean(page, 'value validation form');

@@ -1,18 +1,7 @@
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/store/token-store.ts';
-import {
-  callApi,
-  collectPageErrors,
-  type DemoServer,
-  expectAxeClean,
-  launchChromium,
-  newContext,
-  SCREENSHOTS,
-  signInAs,
-  startDemoServer,
-} from './support/web-app.ts';
+import { callApi, expectAxeClean, SCREENSHOTS, useDemoApp } from './support/web-app.ts';
 
 /**
  * Closed periods in the browser (docs/GOVERNANCE.md "Locked periods"): Lena, the finance
@@ -20,35 +9,20 @@ import {
  * one, and closes September; Sam sees which periods are closed but is offered no close button.
  */
 describe('closed periods in the browser', { timeout: 120_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-    const lena = await createApiToken(server.db, 'lena', 'browser test', new Date());
-    const adjusted = await callApi(server, lena, 'POST', '/api/v1/periods/2026-08/adjustments', {
-      kpi: 'K-OTD',
-      amount: -0.3,
-      reason: 'Late returns booked after closing',
-    });
-    expect(adjusted.status).toBe(201);
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const app = useDemoApp({
+    setUp: async (server) => {
+      const lena = await createApiToken(server.db, 'lena', 'browser test', new Date());
+      const adjusted = await callApi(server, lena, 'POST', '/api/v1/periods/2026-08/adjustments', {
+        kpi: 'K-OTD',
+        amount: -0.3,
+        reason: 'Late returns booked after closing',
+      });
+      expect(adjusted.status).toBe(201);
+    },
   });
 
-  async function openAs(name: string): Promise<{ page: Page; errors: string[] }> {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, name);
-    return { page, errors };
-  }
-
   it('shows Lena August frozen with the adjustment beside the figure, and lets her close September', async () => {
-    const { page, errors } = await openAs('Lena Hoffmann');
+    const { page, errors } = await app.open('Lena Hoffmann');
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Closed periods' })
@@ -81,8 +55,8 @@ describe('closed periods in the browser', { timeout: 120_000 }, () => {
   });
 
   it('shows Sam which periods are closed, with no close button', async () => {
-    const { page } = await openAs('Sam Carter');
-    await page.goto(`${server.base}/periods`);
+    const { page } = await app.open('Sam Carter');
+    await page.goto(`${app.server.base}/periods`);
     await page.getByRole('heading', { level: 1, name: 'Closed periods' }).waitFor();
     await expect.poll(() => page.getByTestId('closed-periods').textContent()).toContain('2026-08');
     expect(await page.getByRole('button', { name: 'Close period' }).count()).toBe(0);

@@ -1,17 +1,6 @@
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  collectPageErrors,
-  type DemoServer,
-  expectAxeClean,
-  launchChromium,
-  newContext,
-  replayDemo,
-  SCREENSHOTS,
-  signInAs,
-  startDemoServer,
-} from './support/web-app.ts';
+import { describe, expect, it } from 'vitest';
+import { expectAxeClean, replayDemo, SCREENSHOTS, useDemoApp } from './support/web-app.ts';
 
 /**
  * The review cadence in the browser: Dana finds the reviews in the navigation, publishes the
@@ -20,29 +9,15 @@ import {
  * is no attendee, is told whom the packs are for. axe finds nothing serious on either page.
  */
 describe('review packs in the browser', { timeout: 180_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-    await replayDemo(server, 'erp-17-due-date-moved');
-  }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const app = useDemoApp({
+    setUp: async (server) => {
+      await replayDemo(server, 'erp-17-due-date-moved');
+    },
+    timeout: 240_000,
   });
 
-  async function openAs(name: string): Promise<{ page: Page; errors: string[] }> {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, name);
-    return { page, errors };
-  }
-
   it('publishes and shows the 2026-09-14 pack to Dana: the slip, its money, DEC-1', async () => {
-    const { page, errors } = await openAs('Dana Whitfield');
+    const { page, errors } = await app.open('Dana Whitfield');
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Reviews' })
@@ -72,7 +47,7 @@ describe('review packs in the browser', { timeout: 180_000 }, () => {
     );
     // The session reaches the PDF the link names.
     const pdf = await page.request.get(
-      `${server.base}/api/v1/review-packs/RP-REV-OPS-2026-09-14.pdf`,
+      `${app.server.base}/api/v1/review-packs/RP-REV-OPS-2026-09-14.pdf`,
     );
     expect(pdf.status()).toBe(200);
     expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -83,12 +58,12 @@ describe('review packs in the browser', { timeout: 180_000 }, () => {
   });
 
   it('tells Nina, who is no attendee, whom the packs are for', async () => {
-    const { page } = await openAs('Nina Alvarez');
-    await page.goto(`${server.base}/reviews`);
+    const { page } = await app.open('Nina Alvarez');
+    await page.goto(`${app.server.base}/reviews`);
     const weekly = page.getByTestId('review-REV-OPS');
     await weekly.getByText('Its packs are for its attendees').waitFor();
     expect(await weekly.getByRole('button', { name: 'Publish a pack now' }).count()).toBe(0);
-    await page.goto(`${server.base}/reviews/packs/RP-REV-OPS-2026-09-14`);
+    await page.goto(`${app.server.base}/reviews/packs/RP-REV-OPS-2026-09-14`);
     await expect.poll(() => page.content()).toContain("read this review's packs");
     expect(await page.getByTestId('pack-headline').count()).toBe(0);
     await page.context().close();

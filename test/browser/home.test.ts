@@ -1,17 +1,12 @@
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
-  type DemoServer,
-  collectPageErrors,
   dismissNotices,
   expectAxeClean,
-  launchChromium,
-  newContext,
   replayDemo,
   SCREENSHOTS,
-  signInAs,
-  startDemoServer,
+  useDemoApp,
 } from './support/web-app.ts';
 
 const DESKTOP = { width: 1440, height: 900 };
@@ -47,28 +42,18 @@ describe(
   'the home: the strategy map on one screen, a home for each person',
   { timeout: 180_000 },
   () => {
-    let server: DemoServer;
-    let browser: Browser;
     let beforeSlip: string;
-
-    beforeAll(async () => {
-      server = await startDemoServer();
-      browser = await launchChromium();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      beforeSlip = new Date().toISOString();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      await replayDemo(server, 'erp-17-due-date-moved');
-    }, 180_000);
-    afterAll(async () => {
-      await browser?.close();
-      await server?.close();
+    const app = useDemoApp({
+      setUp: async (server) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        beforeSlip = new Date().toISOString();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await replayDemo(server, 'erp-17-due-date-moved');
+      },
     });
 
     async function home(name: string, viewport: { width: number; height: number }) {
-      const context = await newContext(browser, viewport);
-      const page = await context.newPage();
-      const errors = collectPageErrors(page);
-      await signInAs(page, server.base, name);
+      const { page, errors, context } = await app.open(name, '/', viewport);
       const tree = page.getByTestId('objective-tree');
       await tree.waitFor();
       // The money comes with its own request: wait for the portfolio's budget.
@@ -252,7 +237,7 @@ describe(
 
     it('looking back, shows the objectives as known then and no money at stake it cannot read from the history', async () => {
       const { page, errors, context } = await home('Dana Whitfield', DESKTOP);
-      await page.goto(`${server.base}/?knownAt=${encodeURIComponent(beforeSlip)}`);
+      await page.goto(`${app.server.base}/?knownAt=${encodeURIComponent(beforeSlip)}`);
       await page.getByTestId('known-at-banner').waitFor();
       // Before the slip: savings above target, and every objective on track.
       await expect

@@ -1,43 +1,28 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  type DemoServer,
-  collectPageErrors,
-  launchChromium,
   newContext,
   SCREENSHOTS,
   signInAs,
-  startDemoServer,
-  openAsDana,
   expectAxeClean,
   replayDemo,
+  useDemoApp,
 } from './support/web-app.ts';
 
 /** Every page of the web app: it shows what it should, passes axe-core, and is screenshotted for the README. */
 describe('the web app, page by page', { timeout: 120_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useDemoApp();
 
   const open = (path: string, viewport?: { width: number; height: number }) =>
-    openAsDana(browser, server.base, path, viewport);
+    app.open('Dana Whitfield', path, viewport);
   const checkAxe = expectAxeClean;
   const replay = (payload: 'erp-17-due-date-moved' | 'erp-17-due-date-restored') =>
-    replayDemo(server, payload);
+    replayDemo(app.server, payload);
 
   it('sign-in lists the demo people, and passes axe', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(app.browser);
     const page = await context.newPage();
-    await page.goto(`${server.base}/kpis/K-SAVINGS`);
+    await page.goto(`${app.server.base}/kpis/K-SAVINGS`);
     await page.waitForURL(/\/sign-in\?next=/);
     const people = page.getByRole('list', { name: 'Demo people' }).getByRole('button');
     // The list comes from the server after the page: wait for it, then count.
@@ -131,7 +116,7 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'initiative.png'), fullPage: true });
     await checkAxe(page, 'initiative');
 
-    await page.goto(`${server.base}/initiatives/I-ERP`);
+    await page.goto(`${app.server.base}/initiatives/I-ERP`);
     await page.getByRole('heading', { level: 1, name: 'ERP migration' }).waitFor();
     await page.getByTestId('work-table').getByText('drives M-GOLIVE').waitFor();
     expect(errors).toEqual([]);
@@ -205,10 +190,10 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
       .waitFor();
 
     // Grace is on none of these chains: her inbox is empty until she asks for everything open.
-    const grace = await newContext(browser);
+    const grace = await newContext(app.browser);
     const gracePage = await grace.newPage();
-    await signInAs(gracePage, server.base, 'Grace Okafor');
-    await gracePage.goto(`${server.base}/signals`);
+    await signInAs(gracePage, app.server.base, 'Grace Okafor');
+    await gracePage.goto(`${app.server.base}/signals`);
     await gracePage.getByText('Nothing here: no signal affects you right now.').waitFor();
     await gracePage.getByText('All open').click();
     await gracePage
@@ -248,11 +233,8 @@ describe('the web app, page by page', { timeout: 120_000 }, () => {
 
   it('the plan editor edits an objective, and shows the plan-file problems next to the fields', async () => {
     // Lena is the strategy office: the whole plan is hers to change (docs/ACCESS.md).
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, 'Lena Hoffmann');
-    await page.goto(`${server.base}/plan`);
+    const { page, errors } = await app.open('Lena Hoffmann');
+    await page.goto(`${app.server.base}/plan`);
     await page.getByRole('heading', { level: 1, name: 'Plan editor' }).waitFor();
     await checkAxe(page, 'plan editor');
 

@@ -1,17 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
-  type DemoServer,
-  collectPageErrors,
   expectAxeClean,
-  launchChromium,
-  newContext,
   replayDemo,
   reportAxe,
   runAxe,
   seriousViolations,
-  signInAs,
-  startDemoServer,
+  useDemoApp,
 } from './support/web-app.ts';
 
 const PHONE = { width: 390, height: 844 };
@@ -119,34 +114,21 @@ async function settled(page: Page): Promise<void> {
  * buttons whole), tables as cards, the dependency graph as a list or panned and zoomed; axe clean.
  */
 describe('the app on a phone', { timeout: 300_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-    // The slip opens DEC-1, so that a decision's page can be seen.
-    await replayDemo(server, 'erp-17-due-date-moved');
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const app = useDemoApp({
+    setUp: async (server) => {
+      // The slip opens DEC-1, so that a decision's page can be seen.
+      await replayDemo(server, 'erp-17-due-date-moved');
+    },
   });
 
-  async function open(name: string) {
-    const context = await newContext(browser, PHONE);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, name);
-    return { page, errors, context };
-  }
+  const open = (name: string) => app.open(name, '/', PHONE);
 
   it('shows every page within the screen, with the header, its menu and tables as cards', async () => {
     // Lena is the finance controller: she may read every page, the audit log too.
     const { page, errors, context } = await open('Lena Hoffmann');
     const problems: string[] = [];
     for (const path of PAGES) {
-      if (path !== '/') await page.goto(`${server.base}${path}`);
+      if (path !== '/') await page.goto(`${app.server.base}${path}`);
       await settled(page);
       for (const out of await page.evaluate<string[]>(OUTSIDE))
         problems.push(`${path}: beyond the screen: ${out}`);
@@ -196,7 +178,7 @@ describe('the app on a phone', { timeout: 300_000 }, () => {
 
   it('shows a table as cards, each value beside its column name', async () => {
     const { page, errors, context } = await open('Dana Whitfield');
-    await page.goto(`${server.base}/objectives/O-COST`);
+    await page.goto(`${app.server.base}/objectives/O-COST`);
     const row = page.getByTestId('initiative-row-I-ERP');
     await row.waitFor();
     const cells = row.locator('td');
@@ -225,7 +207,7 @@ describe('the app on a phone', { timeout: 300_000 }, () => {
 
   it('reads the dependencies as a list, or as a graph that pans and zooms', async () => {
     const { page, errors, context } = await open('Priya Shah');
-    await page.goto(`${server.base}/dependencies`);
+    await page.goto(`${app.server.base}/dependencies`);
     const list = page.getByTestId('dependency-list');
     await list.waitFor();
     const golive = list.locator('[data-node="M-GOLIVE"]');

@@ -1,17 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PlanFile } from '../../src/plan-file/plan-file-types.ts';
 import { createApiToken } from '../../src/store/token-store.ts';
-import {
-  callApi,
-  collectPageErrors,
-  type DemoServer,
-  expectAxeClean,
-  launchChromium,
-  newContext,
-  signInAs,
-  startDemoServer,
-} from './support/web-app.ts';
+import { callApi, expectAxeClean, useDemoApp } from './support/web-app.ts';
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -36,26 +26,12 @@ function unexpected(errors: string[]): string[] {
  * the reason; bad values are named by their row in plain words; axe on every state.
  */
 describe('the plan editor: capacity, demands, history and access', { timeout: 180_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useDemoApp();
 
   async function open(name: string, viewport: { width: number; height: number }) {
-    const context = await newContext(browser, viewport);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, name);
-    await page.goto(`${server.base}/plan`);
-    await page.getByRole('heading', { level: 1, name: 'Plan editor' }).waitFor();
-    return { page, errors, context };
+    const opened = await app.open(name, '/plan', viewport);
+    await opened.page.getByRole('heading', { level: 1, name: 'Plan editor' }).waitFor();
+    return opened;
   }
 
   it("Lena edits IT's capacity and a demand, sees each change with her name and the product's day, and opens the history in one click", async () => {
@@ -198,16 +174,16 @@ describe('the plan editor: capacity, demands, history and access', { timeout: 18
       // the server's reason is shown in plain words; nothing changes.
       await page.getByRole('button', { name: 'Edit D-ERP-CUTOVER' }).click();
       await dialog.getByRole('textbox', { name: 'Amount a week' }).fill('2');
-      const lena = await createApiToken(server.db, 'lena', 'plan editor test', new Date());
+      const lena = await createApiToken(app.server.db, 'lena', 'plan editor test', new Date());
       const setOwner = async (owner: string) => {
-        const plan = await callApi<PlanFile>(server, lena, 'GET', '/api/v1/plan');
+        const plan = await callApi<PlanFile>(app.server, lena, 'GET', '/api/v1/plan');
         const moved = {
           ...plan.body,
           initiatives: (plan.body.initiatives ?? []).map((i) =>
             i.id === 'I-ERP' ? { ...i, owner } : i,
           ),
         };
-        expect((await callApi(server, lena, 'POST', '/api/v1/plan', moved)).status).toBe(200);
+        expect((await callApi(app.server, lena, 'POST', '/api/v1/plan', moved)).status).toBe(200);
       };
       await setOwner('marco');
       try {
@@ -217,7 +193,7 @@ describe('the plan editor: capacity, demands, history and access', { timeout: 18
         expect(await problems.textContent()).toMatch(/may change the fields of I-ERP/);
         expect(await problems.textContent()).not.toMatch(/access\.forbidden|\$\.|body/);
         await expectAxeClean(page, 'plan editor, a refused save');
-        const stored = await server.db.query<{ data: { perWeek: number } }>(
+        const stored = await app.server.db.query<{ data: { perWeek: number } }>(
           "SELECT data FROM plan_entity WHERE collection = 'demands' AND id = 'D-ERP-CUTOVER'",
         );
         expect(stored[0]?.data.perWeek).toBe(3);

@@ -1,15 +1,12 @@
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
-  type DemoServer,
   dismissNotices,
   expectAxeClean,
-  launchChromium,
-  openAsDana,
   replayDemo,
   SCREENSHOTS,
-  startDemoServer,
+  useDemoApp,
 } from './support/web-app.ts';
 
 /**
@@ -39,21 +36,14 @@ async function addChange(page: Page, lever: string): Promise<Locator> {
  * milestone an earlier change removed is refused at that change's row; axe finds nothing.
  */
 describe('the scenario builder in the browser', { timeout: 120_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-    await replayDemo(server, 'erp-17-due-date-moved');
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const app = useDemoApp({
+    setUp: async (server) => {
+      await replayDemo(server, 'erp-17-due-date-moved');
+    },
   });
 
   it('builds more IT capacity in October, compares it against now, saves it, and lists it after a reload', async () => {
-    const { page, errors } = await openAsDana(browser, server.base, '/');
+    const { page, errors } = await app.open('Dana Whitfield', '/');
     await page.getByRole('link', { name: 'Scenarios', exact: true }).click();
     await page.getByTestId('scenarios-page').waitFor();
     await page.getByTestId('saved-scenarios-empty').waitFor();
@@ -130,8 +120,8 @@ describe('the scenario builder in the browser', { timeout: 120_000 }, () => {
     expect(await listed.textContent()).toContain('More IT in October');
     expect(await listed.textContent()).toContain('Dana Whitfield');
     // Over the API too: kept with its author.
-    const saved = await fetch(`${server.base}/api/v1/scenarios`, {
-      headers: { authorization: `Bearer ${server.token}` },
+    const saved = await fetch(`${app.server.base}/api/v1/scenarios`, {
+      headers: { authorization: `Bearer ${app.server.token}` },
     });
     const body = (await saved.json()) as {
       scenarios: { id: string; author: string; changes: unknown[] }[];
@@ -168,7 +158,7 @@ describe('the scenario builder in the browser', { timeout: 120_000 }, () => {
   });
 
   it('shows a change that names a milestone an earlier change removed at that row, and nothing is saved', async () => {
-    const { page, errors } = await openAsDana(browser, server.base, '/scenarios');
+    const { page, errors } = await app.open('Dana Whitfield', '/scenarios');
     await page.getByTestId('scenarios-page').waitFor();
     await page.getByRole('textbox', { name: 'Name' }).fill('Drop purchasing, then accept its slip');
     const drop = await addChange(page, 'Descope a milestone');
@@ -204,8 +194,8 @@ describe('the scenario builder in the browser', { timeout: 120_000 }, () => {
     await expect.poll(() => capacity.getAttribute('data-problems')).toBe('yes');
     expect(await capacity.textContent()).toMatch(/2026-10-30|30 Oct/);
 
-    const list = await fetch(`${server.base}/api/v1/scenarios`, {
-      headers: { authorization: `Bearer ${server.token}` },
+    const list = await fetch(`${app.server.base}/api/v1/scenarios`, {
+      headers: { authorization: `Bearer ${app.server.token}` },
     });
     const ids = ((await list.json()) as { scenarios: { id: string }[] }).scenarios.map((s) => s.id);
     expect(ids).not.toContain('S-DROP-PURCHASING-THEN-ACCEPT-ITS-SLIP');
@@ -215,9 +205,9 @@ describe('the scenario builder in the browser', { timeout: 120_000 }, () => {
   });
 
   it('proposes the scenario as an option of an open decision, priced there like the others', async () => {
-    const opened = await fetch(`${server.base}/api/v1/decisions`, {
+    const opened = await fetch(`${app.server.base}/api/v1/decisions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${app.server.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         title: 'Purchasing in November?',
         options: [
@@ -231,7 +221,7 @@ describe('the scenario builder in the browser', { timeout: 120_000 }, () => {
     expect(opened.status).toBe(201);
     const decision = ((await opened.json()) as { decision: { id: string } }).decision.id;
 
-    const { page, errors } = await openAsDana(browser, server.base, '/scenarios');
+    const { page, errors } = await app.open('Dana Whitfield', '/scenarios');
     await page.getByTestId('scenarios-page').waitFor();
     await page.getByRole('textbox', { name: 'Name' }).fill('Four more in IT for October');
     const row = await addChange(page, 'Add capacity');

@@ -1,40 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DemoServer,
-  collectPageErrors,
-  expectAxeClean,
-  launchChromium,
-  newContext,
-  signInAs,
-  startDemoServer,
-} from './support/web-app.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectAxeClean, useDemoApp } from './support/web-app.ts';
 
 /**
  * Issue 14, point 6: search across objectives, KPIs, initiatives, milestones, work items and
  * people from the header, and with Ctrl+K; by keyboard alone; only what the reader may see.
  */
 describe('searching from the header', { timeout: 180_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useDemoApp();
 
   async function open(name: string, viewport = { width: 1440, height: 900 }) {
-    const context = await newContext(browser, viewport);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await signInAs(page, server.base, name);
+    const opened = await app.open(name, '/', viewport);
     // The live view is what search reads: wait for it (the header's as-of day comes with it).
-    await page.getByTestId('as-of').waitFor();
-    return { page, errors, context };
+    await opened.page.getByTestId('as-of').waitFor();
+    return opened;
   }
 
   const dialog = (page: Page) => page.getByRole('dialog', { name: 'Search' });

@@ -1,15 +1,7 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/core/domain/plan.ts';
-import {
-  type DemoServer,
-  callApi,
-  expectAxeClean,
-  launchChromium,
-  openAsDana,
-  replayDemo,
-  startDemoServer,
-} from './support/web-app.ts';
+import { callApi, expectAxeClean, replayDemo, useDemoApp } from './support/web-app.ts';
 
 /** The words a screen reader hears after a badge's name: the texts its aria-describedby names. */
 async function descriptionOf(page: Page, badge: Locator): Promise<string> {
@@ -42,21 +34,14 @@ async function crumbsOf(page: Page): Promise<string[]> {
  * breadcrumbs only ever name what contains the page.
  */
 describe('status rules', { timeout: 120_000 }, () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer();
-    browser = await launchChromium();
-    await replayDemo(server, 'erp-17-due-date-moved');
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const app = useDemoApp({
+    setUp: async (server) => {
+      await replayDemo(server, 'erp-17-due-date-moved');
+    },
   });
 
   it('O-COST is off track with its only KPI off track, and says why on hover and focus', async () => {
-    const { page, errors } = await openAsDana(browser, server.base, '/objectives/O-COST', {
+    const { page, errors } = await app.open('Dana Whitfield', '/objectives/O-COST', {
       width: 1440,
       height: 900,
     });
@@ -113,7 +98,7 @@ describe('status rules', { timeout: 120_000 }, () => {
   });
 
   it('a tap on a status badge shows its rule on a phone, and a tap elsewhere hides it', async () => {
-    const context = await browser.newContext({
+    const context = await app.browser.newContext({
       viewport: { width: 390, height: 844 },
       hasTouch: true,
       isMobile: true,
@@ -121,10 +106,10 @@ describe('status rules', { timeout: 120_000 }, () => {
       timezoneId: 'Europe/Berlin',
     });
     const page = await context.newPage();
-    await page.goto(`${server.base}/sign-in`);
+    await page.goto(`${app.server.base}/sign-in`);
     await page.getByRole('button', { name: /^Sign in as Dana Whitfield/ }).tap();
     await page.getByRole('heading', { level: 1, name: 'Strategy map' }).waitFor();
-    await page.goto(`${server.base}/kpis/K-SAVINGS`);
+    await page.goto(`${app.server.base}/kpis/K-SAVINGS`);
     const badge = page.locator('[data-testid="kpi-page"] [data-rule="kpi.misses_target"]').first();
     await badge.tap();
     const rule = shownRule(page);
@@ -146,13 +131,13 @@ describe('status rules', { timeout: 120_000 }, () => {
     // The savings signal's chain starts at I-ERP's work: ERP-17 moves M-GOLIVE, which moves M-PURCH.
     const signals = await callApi<{
       signals: { id: string; chain: { kind: string; id: string }[] }[];
-    }>(server, server.token, 'GET', '/api/v1/signals');
+    }>(app.server, app.server.token, 'GET', '/api/v1/signals');
     const savings = signals.body.signals.find(
       (s) => s.id === 'kpi.misses_target:K-SAVINGS:2026-Q4',
     );
     expect(savings?.chain.map((s) => s.id).slice(0, 3)).toEqual(['ERP-17', 'M-GOLIVE', 'M-PURCH']);
 
-    const { page, errors } = await openAsDana(browser, server.base, '/initiatives/I-ERP', {
+    const { page, errors } = await app.open('Dana Whitfield', '/initiatives/I-ERP', {
       width: 1440,
       height: 900,
     });
@@ -171,16 +156,16 @@ describe('status rules', { timeout: 120_000 }, () => {
   });
 
   it('no breadcrumb implies a parent that is not one', async () => {
-    const { body: plan } = await callApi<Plan>(server, server.token, 'GET', '/api/v1/plan');
+    const { body: plan } = await callApi<Plan>(app.server, app.server.token, 'GET', '/api/v1/plan');
     const parentOf = (id: string) => plan.objectives.find((o) => o.id === id)?.parent;
-    const { page } = await openAsDana(browser, server.base, '/', { width: 1440, height: 900 });
+    const { page } = await app.open('Dana Whitfield', '/', { width: 1440, height: 900 });
 
     // Each crumb after the first contains the next one, and the last contains the page.
     const expectPath = async (
       path: string,
       contains: (outer: string, inner: string) => boolean,
     ) => {
-      await page.goto(`${server.base}${path}`);
+      await page.goto(`${app.server.base}${path}`);
       const crumbs = await crumbsOf(page);
       expect(crumbs[0], path).toBe('/');
       const trail = [...crumbs.slice(1), path];

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { pinnedClock } from '../../../src/app/clock.ts';
@@ -141,19 +141,75 @@ export function reportAxe(pageName: string, violations: AxeViolation[]): void {
 /** Where the README's screenshots live. */
 export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 
-/** Dana's session in a fresh profile, on a page of the app (sign-in lands on `/`). */
-export async function openAsDana(
-  browser: Browser,
-  base: string,
-  path: string,
-  viewport?: { width: number; height: number },
-): Promise<{ page: Page; errors: string[] }> {
-  const context = await newContext(browser, viewport);
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await signInAs(page, base, 'Dana Whitfield');
-  if (path !== '/') await page.goto(`${base}${path}`);
-  return { page, errors };
+/** A page a person is signed in on, in a fresh profile of its own. */
+export interface OpenedPage {
+  page: Page;
+  /** What the page logged as errors (see collectPageErrors). */
+  errors: string[];
+  context: BrowserContext;
+}
+
+/** The demo served to a Chromium for the tests of one `describe`. */
+export interface DemoApp {
+  /** The demo server (once the suite's beforeAll has started it). */
+  readonly server: DemoServer;
+  /** The browser (once the suite's beforeAll has launched it). */
+  readonly browser: Browser;
+  /**
+   * Signs the person in (by their name on the sign-in page) in a fresh profile, at a laptop's
+   * width unless told otherwise, and goes to `path` (sign-in lands on `/`).
+   */
+  open(
+    name: string,
+    path?: string,
+    viewport?: { width: number; height: number },
+  ): Promise<OpenedPage>;
+}
+
+/**
+ * Starts the demo server and Chromium before the tests of the enclosing `describe` (then runs
+ * `setUp`, say to replay the ERP-17 slip), and closes both after them.
+ */
+export function useDemoApp(
+  options: {
+    setUp?: (server: DemoServer, browser: Browser) => Promise<void>;
+    /** How long starting may take, setUp included. */
+    timeout?: number;
+  } = {},
+): DemoApp {
+  let server: DemoServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startDemoServer();
+    browser = await launchChromium();
+    await options.setUp?.(server, browser);
+  }, options.timeout ?? 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined)
+      throw new Error(`The ${what} is not started: call useDemoApp in a describe`);
+    return value;
+  };
+  return {
+    get server() {
+      return started(server, 'demo server');
+    },
+    get browser() {
+      return started(browser, 'browser');
+    },
+    async open(name, path = '/', viewport) {
+      const base = started(server, 'demo server').base;
+      const context = await newContext(started(browser, 'browser'), viewport);
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      await signInAs(page, base, name);
+      if (path !== '/') await page.goto(`${base}${path}`);
+      return { page, errors, context };
+    },
+  };
 }
 
 /** Runs axe on the page, prints what it found, and expects nothing serious or critical. */
