@@ -74,6 +74,25 @@ function cachedCapacityOfUnit(unit: Unit, fromWeek: number, toWeek: number): Cap
   return capacity;
 }
 
+/**
+ * Whether an entry of the levelling before reads as one made now: both are made by `levelRuns`,
+ * field for field, so these are all their fields.
+ */
+function sameEntry(a: CapacityWork, b: CapacityWork): boolean {
+  if (
+    a.id !== b.id ||
+    a.initiative !== b.initiative ||
+    a.unit !== b.unit ||
+    a.start !== b.start ||
+    !Object.is(a.weeks, b.weeks) ||
+    !Object.is(a.demand, b.demand) ||
+    a.after?.length !== b.after?.length
+  )
+    return false;
+  for (let k = 0; k < (a.after?.length ?? 0); k += 1) if (a.after![k] !== b.after![k]) return false;
+  return true;
+}
+
 /** The last week any period of any unit reaches, or −∞. */
 function lastPeriodWeek(units: readonly Unit[]): number {
   let last = Number.NEGATIVE_INFINITY;
@@ -298,7 +317,7 @@ function levelRuns(
       after: (run.demand.after ?? []).filter((id) => running.has(id)),
     };
     const before = known.get(entry.id);
-    return before !== undefined && sameValue(before, entry) ? before : entry;
+    return before !== undefined && sameEntry(before, entry) ? before : entry;
   });
   // Only the units that have work to level.
   const levelled = capacityUnits.filter((unit) => withWork.has(unit.id));
