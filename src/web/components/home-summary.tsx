@@ -1,7 +1,6 @@
 import { Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { SourceFreshness, Status } from '../api/types.ts';
-import { productNow } from '../format/clock.ts';
 import {
   count,
   formatAge,
@@ -137,7 +136,6 @@ export function HomeFreshness({
   asOf: string;
   sources: readonly SourceFreshness[] | null;
 }) {
-  const now = productNow();
   return (
     <section aria-labelledby="freshness-title" data-testid="freshness" className="home-freshness">
       <Text size="xs" c="dimmed" component="div">
@@ -151,7 +149,7 @@ export function HomeFreshness({
             {'; '}
             <span data-testid={`source-${s.source}-latest`}>
               {s.source} ({count(s.workItems, 'item')}): updated {formatInstant(s.latestUpdateAt)},{' '}
-              {formatAge(s.latestUpdateAt, now)}
+              {formatAge(s.latestUpdateAt)}
             </span>
           </span>
         ))}

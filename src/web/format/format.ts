@@ -100,13 +100,14 @@ export function formatInstant(iso: string | null | undefined): string {
 
 /**
  * How long ago an instant was on the product's clock, roughly: `3 min ago`, `2 days ago`
- * (`now` defaults to the product's now).
+ * (`wallNow`, the wall clock's reading, defaults to now).
  */
-export function formatAge(iso: string | null | undefined, now: number = productNow()): string {
+export function formatAge(iso: string | null | undefined, wallNow: number = Date.now()): string {
   if (iso === null || iso === undefined) return 'never';
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return '—';
-  const ms = now - onProductClock(at);
+  // Both ends on the product's clock, from one reading of the wall clock.
+  const ms = productNow(wallNow) - onProductClock(at, wallNow);
   const minutes = Math.round(ms / 60_000);
   if (minutes < 1) return 'just now';
   if (minutes < 60) return `${minutes} min ago`;
