@@ -12,6 +12,7 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
+import type { ChangeEvent, ReactNode } from 'react';
 import type { DecisionKind, DependencyType, Role } from '../../core/domain/plan.ts';
 import type { Draft } from './drafts.ts';
 import { PeriodRows } from './period-rows.tsx';
@@ -48,6 +49,9 @@ interface DraftFormProps {
   locked?: Partial<Record<string, string>>;
 }
 
+/** The keys of a draft whose values are of type V. */
+type KeysOf<D, V> = { [K in keyof D]: D[K] extends V ? K : never }[keyof D] & string;
+
 const DEPENDENCY_TYPES: { value: DependencyType; label: string }[] = [
   { value: 'FS', label: 'Finish-to-start (FS)' },
   { value: 'SS', label: 'Start-to-start (SS)' },
@@ -71,6 +75,54 @@ const ROLES: { value: Role; label: string }[] = [
   { value: 'member', label: 'Members' },
 ];
 
+const DEMAND_RUNS: { value: 'window' | 'work'; label: string }[] = [
+  { value: 'window', label: 'Between two days' },
+  { value: 'work', label: 'While a work item runs' },
+];
+
+const RIGHT_HOLDERS: { value: 'person' | 'role'; label: string }[] = [
+  { value: 'person', label: 'A person' },
+  { value: 'role', label: 'Everyone with a role' },
+];
+
+/** Fields side by side on a wide screen, one under the other on a narrow one. */
+function Columns({ count = 2, children }: { count?: number; children: ReactNode }) {
+  return (
+    <SimpleGrid cols={{ base: 1, sm: count }} spacing="sm">
+      {children}
+    </SimpleGrid>
+  );
+}
+
+/** One of a few ways, labelled above; `id` names the label for the control. */
+function Toggle<V extends string>({
+  id,
+  label,
+  data,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  data: { value: V; label: string }[];
+  value: V;
+  onChange: (value: V) => void;
+}) {
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500} id={id}>
+        {label}
+      </Text>
+      <SegmentedControl
+        aria-labelledby={id}
+        data={data}
+        value={value}
+        onChange={(v) => onChange(data.find((d) => d.value === v)?.value ?? value)}
+      />
+    </Stack>
+  );
+}
+
 /** The fields of one plan entity, with the server's problems next to the fields they name. */
 export function DraftForm({
   draft,
@@ -81,6 +133,26 @@ export function DraftForm({
   locked = {},
 }: DraftFormProps) {
   const err = (...fields: string[]) => fieldError(problems, ...fields);
+  /** A field's value, its change into a new draft, and the problem the server names there. */
+  const field = <D extends Draft, K extends keyof D & string>(d: D, key: K) => ({
+    value: d[key],
+    onChange: (value: D[K]) => onChange({ ...d, [key]: value }),
+    error: err(key),
+  });
+  /** The same for a number: empty while the input holds none. */
+  const numberField = <D extends Draft, K extends KeysOf<D, number | ''>>(d: D, key: K) => ({
+    value: d[key] as number | '',
+    onChange: (value: number | string) =>
+      onChange({ ...d, [key]: typeof value === 'number' ? value : '' }),
+    error: err(key),
+  });
+  /** The same for text typed in an input or a text area. */
+  const textField = <D extends Draft, K extends KeysOf<D, string>>(d: D, key: K) => ({
+    value: d[key] as string,
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+      onChange({ ...d, [key]: e.currentTarget.value }),
+    error: err(key),
+  });
   const idField =
     draft.kind === 'dependencies' ? null : (
       <TextInput
@@ -88,105 +160,84 @@ export function DraftForm({
         description={
           isNew ? 'Short and stable, e.g. O-GROWTH; it cannot change later' : 'Ids do not change'
         }
-        value={draft.id}
-        onChange={(e) => onChange({ ...draft, id: e.currentTarget.value })}
+        {...textField(draft, 'id')}
         readOnly={!isNew}
         required
-        error={err('id')}
         data-autofocus={isNew ? true : undefined}
       />
     );
+  /** A choice of one the entity cannot do without, searchable. */
+  const choice = <D extends Draft, K extends KeysOf<D, string | null>>(
+    d: D,
+    key: K,
+    data: Option[],
+    label: string,
+    description?: string,
+  ) => (
+    <Select
+      label={label}
+      description={description}
+      data={data}
+      value={d[key] as string | null}
+      onChange={(value) => onChange({ ...d, [key]: value })}
+      error={err(key)}
+      searchable
+      required
+    />
+  );
+  /** The name, for the entities that have one. */
+  const nameField = (d: Extract<Draft, { name: string }>) => (
+    <TextInput
+      label="Name"
+      {...textField(d, 'name')}
+      required
+      data-autofocus={isNew ? undefined : true}
+    />
+  );
+  /** Id and owner side by side, then the name: how an objective, a KPI and an initiative open. */
+  const ownedHeader = (d: Extract<Draft, { owner: string | null; name: string }>) => (
+    <>
+      <Columns>
+        {idField}
+        {choice(d, 'owner', options.people, 'Owner', 'One person: accountability is binary')}
+      </Columns>
+      {nameField(d)}
+    </>
+  );
   switch (draft.kind) {
     case 'objectives':
       return (
         <Stack gap="sm">
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            {idField}
-            <Select
-              label="Owner"
-              description="One person: accountability is binary"
-              data={options.people}
-              value={draft.owner}
-              onChange={(v) => onChange({ ...draft, owner: v })}
-              searchable
-              required
-              error={err('owner')}
-            />
-          </SimpleGrid>
-          <TextInput
-            label="Name"
-            value={draft.name}
-            onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })}
-            required
-            error={err('name')}
-            data-autofocus={isNew ? undefined : true}
-          />
+          {ownedHeader(draft)}
           <Select
             label="Parent objective"
             placeholder="None: a top-level objective"
             data={options.objectives.filter((o) => o.value !== draft.id)}
-            value={draft.parent}
-            onChange={(v) => onChange({ ...draft, parent: v })}
+            {...field(draft, 'parent')}
             clearable
             searchable
-            error={err('parent')}
           />
           <Group grow gap="sm" align="flex-start">
-            <DateField
-              label="Horizon start"
-              value={draft.start}
-              onChange={(start) => onChange({ ...draft, start })}
-              error={err('horizon')}
-            />
+            <DateField label="Horizon start" {...field(draft, 'start')} error={err('horizon')} />
             <DateField
               label="Horizon end"
-              value={draft.end}
-              onChange={(end) => onChange({ ...draft, end })}
+              {...field(draft, 'end')}
               error={err('horizon') === undefined ? undefined : ' '}
             />
           </Group>
-          <Textarea
-            label="Description"
-            autosize
-            minRows={2}
-            value={draft.description}
-            onChange={(e) => onChange({ ...draft, description: e.currentTarget.value })}
-            error={err('description')}
-          />
+          <Textarea label="Description" autosize minRows={2} {...textField(draft, 'description')} />
         </Stack>
       );
     case 'kpis':
       return (
         <Stack gap="sm">
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            {idField}
-            <Select
-              label="Owner"
-              description="One person: accountability is binary"
-              data={options.people}
-              value={draft.owner}
-              onChange={(v) => onChange({ ...draft, owner: v })}
-              searchable
-              required
-              error={err('owner')}
-            />
-          </SimpleGrid>
-          <TextInput
-            label="Name"
-            value={draft.name}
-            onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })}
-            required
-            error={err('name')}
-            data-autofocus={isNew ? undefined : true}
-          />
-          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+          {ownedHeader(draft)}
+          <Columns count={3}>
             <TextInput
               label="Unit of measure"
               description="USD, %, hours…"
-              value={draft.unitOfMeasure}
-              onChange={(e) => onChange({ ...draft, unitOfMeasure: e.currentTarget.value })}
+              {...textField(draft, 'unitOfMeasure')}
               required
-              error={err('unitOfMeasure')}
             />
             <Select
               label="Direction"
@@ -203,19 +254,15 @@ export function DraftForm({
             <NumberInput
               label="Baseline"
               description="Per period, before benefits"
-              value={draft.baseline}
-              onChange={(v) => onChange({ ...draft, baseline: typeof v === 'number' ? v : '' })}
+              {...numberField(draft, 'baseline')}
               thousandSeparator=","
-              error={err('baseline')}
             />
-          </SimpleGrid>
+          </Columns>
           <MultiSelect
             label="Measures the objectives"
             data={options.objectives}
-            value={draft.objectives}
-            onChange={(v) => onChange({ ...draft, objectives: v })}
+            {...field(draft, 'objectives')}
             searchable
-            error={err('objectives')}
           />
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
             <PeriodRows
@@ -240,36 +287,9 @@ export function DraftForm({
     case 'initiatives':
       return (
         <Stack gap="sm">
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            {idField}
-            <Select
-              label="Owner"
-              description="One person: accountability is binary"
-              data={options.people}
-              value={draft.owner}
-              onChange={(v) => onChange({ ...draft, owner: v })}
-              searchable
-              required
-              error={err('owner')}
-            />
-          </SimpleGrid>
-          <TextInput
-            label="Name"
-            value={draft.name}
-            onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })}
-            required
-            error={err('name')}
-            data-autofocus={isNew ? undefined : true}
-          />
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <Select
-              label="Unit"
-              data={options.units}
-              value={draft.unit}
-              onChange={(v) => onChange({ ...draft, unit: v })}
-              required
-              error={err('unit')}
-            />
+          {ownedHeader(draft)}
+          <Columns>
+            <Select label="Unit" data={options.units} {...field(draft, 'unit')} required />
             <TextInput
               label="Currency"
               description="When not the organisation's"
@@ -280,14 +300,12 @@ export function DraftForm({
               }
               error={err('currency')}
             />
-          </SimpleGrid>
+          </Columns>
           <MultiSelect
             label="Serves the objectives"
             data={options.objectives}
-            value={draft.objectives}
-            onChange={(v) => onChange({ ...draft, objectives: v })}
+            {...field(draft, 'objectives')}
             searchable
-            error={err('objectives')}
           />
           <PeriodRows
             legend="Budget"
@@ -302,51 +320,31 @@ export function DraftForm({
     case 'milestones':
       return (
         <Stack gap="sm">
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <Columns>
             {idField}
-            <Select
-              label="Initiative"
-              data={options.initiatives}
-              value={draft.initiative}
-              onChange={(v) => onChange({ ...draft, initiative: v })}
-              searchable
-              required
-              error={err('initiative')}
-            />
-          </SimpleGrid>
-          <TextInput
-            label="Name"
-            value={draft.name}
-            onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })}
-            required
-            error={err('name')}
-            data-autofocus={isNew ? undefined : true}
-          />
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            {choice(draft, 'initiative', options.initiatives, 'Initiative')}
+          </Columns>
+          {nameField(draft)}
+          <Columns>
             <DateField
               label="Planned date"
               description="The baseline"
-              value={draft.plannedDate}
-              onChange={(plannedDate) => onChange({ ...draft, plannedDate })}
+              {...field(draft, 'plannedDate')}
               required
-              error={err('plannedDate')}
             />
             <Select
               label="Owner"
               placeholder="The initiative's owner"
               data={options.people}
-              value={draft.owner}
-              onChange={(v) => onChange({ ...draft, owner: v })}
+              {...field(draft, 'owner')}
               clearable
               searchable
-              error={err('owner')}
             />
-          </SimpleGrid>
+          </Columns>
           <TagsInput
             label="Work items"
             description="Keys of the work that delivers it, e.g. ERP-17 (press Enter after each)"
-            value={draft.keys}
-            onChange={(v) => onChange({ ...draft, keys: v })}
+            {...field(draft, 'keys')}
             error={err('work')}
           />
           <TagsInput
@@ -360,30 +358,25 @@ export function DraftForm({
     case 'dependencies':
       return (
         <Stack gap="sm">
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <Columns>
             <Select
               label="Predecessor"
               description="The milestone that must happen first"
               data={options.milestones}
-              value={draft.predecessor}
-              onChange={(v) => onChange({ ...draft, predecessor: v })}
+              {...field(draft, 'predecessor')}
               searchable
               required
-              error={err('predecessor')}
               data-autofocus
             />
-            <Select
-              label="Successor"
-              description="The milestone that waits"
-              data={options.milestones}
-              value={draft.successor}
-              onChange={(v) => onChange({ ...draft, successor: v })}
-              searchable
-              required
-              error={err('successor')}
-            />
-          </SimpleGrid>
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            {choice(
+              draft,
+              'successor',
+              options.milestones,
+              'Successor',
+              'The milestone that waits',
+            )}
+          </Columns>
+          <Columns>
             <Select
               label="Type"
               data={DEPENDENCY_TYPES}
@@ -395,83 +388,50 @@ export function DraftForm({
             <NumberInput
               label="Lag"
               description="Working days; may be negative"
-              value={draft.lagDays}
-              onChange={(v) => onChange({ ...draft, lagDays: typeof v === 'number' ? v : '' })}
+              {...numberField(draft, 'lagDays')}
               allowDecimal={false}
-              error={err('lagDays')}
             />
-          </SimpleGrid>
+          </Columns>
         </Stack>
       );
     case 'benefits':
       return (
         <Stack gap="sm">
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <Columns>
             {idField}
             <NumberInput
               label="Amount a week"
               description="In the KPI's unit, from the milestone's completion on"
-              value={draft.amountPerWeek}
-              onChange={(v) =>
-                onChange({ ...draft, amountPerWeek: typeof v === 'number' ? v : '' })
-              }
+              {...numberField(draft, 'amountPerWeek')}
               thousandSeparator=","
               required
-              error={err('amountPerWeek')}
             />
-          </SimpleGrid>
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <Select
-              label="Milestone"
-              description="Whose completion starts it"
-              data={options.milestones}
-              value={draft.milestone}
-              onChange={(v) => onChange({ ...draft, milestone: v })}
-              searchable
-              required
-              error={err('milestone')}
-            />
-            <Select
-              label="KPI"
-              description="The KPI it moves"
-              data={options.kpis}
-              value={draft.kpi}
-              onChange={(v) => onChange({ ...draft, kpi: v })}
-              searchable
-              required
-              error={err('kpi')}
-            />
-          </SimpleGrid>
-          <Textarea
-            label="Description"
-            value={draft.description}
-            onChange={(e) => onChange({ ...draft, description: e.currentTarget.value })}
-            autosize
-            minRows={2}
-            error={err('description')}
-          />
+          </Columns>
+          <Columns>
+            {choice(
+              draft,
+              'milestone',
+              options.milestones,
+              'Milestone',
+              'Whose completion starts it',
+            )}
+            {choice(draft, 'kpi', options.kpis, 'KPI', 'The KPI it moves')}
+          </Columns>
+          <Textarea label="Description" {...textField(draft, 'description')} autosize minRows={2} />
         </Stack>
       );
     case 'units':
       return (
         <Stack gap="sm">
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <Columns>
             {idField}
-            <TextInput
-              label="Name"
-              value={draft.name}
-              onChange={(e) => onChange({ ...draft, name: e.currentTarget.value })}
-              required
-              error={err('name')}
-              data-autofocus={isNew ? undefined : true}
-            />
-          </SimpleGrid>
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            {nameField(draft)}
+          </Columns>
+          <Columns>
             <NumberInput
               label="Capacity a week"
               description={`In ${options.capacityMeasure}, the whole unit; empty: demands on it are not checked`}
-              value={draft.perWeek}
-              onChange={(v) => onChange({ ...draft, perWeek: typeof v === 'number' ? v : '' })}
+              {...numberField(draft, 'perWeek')}
               thousandSeparator=","
               error={err('capacity')}
             />
@@ -482,7 +442,7 @@ export function DraftForm({
               onChange={(v) => onChange({ ...draft, costPerWeek: typeof v === 'number' ? v : '' })}
               thousandSeparator=","
             />
-          </SimpleGrid>
+          </Columns>
           <PeriodRows
             legend="Capacity a week by period"
             columns={['A week']}
@@ -502,110 +462,71 @@ export function DraftForm({
       );
       return (
         <Stack gap="sm">
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <Columns>
             {idField}
             <NumberInput
               label="Amount a week"
               description={`In ${options.capacityMeasure}, of the unit's capacity, each week it runs`}
-              value={draft.perWeek}
-              onChange={(v) => onChange({ ...draft, perWeek: typeof v === 'number' ? v : '' })}
+              {...numberField(draft, 'perWeek')}
               thousandSeparator=","
               required
-              error={err('perWeek')}
             />
-          </SimpleGrid>
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <Select
-              label="Initiative"
-              description="Whose work it is"
-              data={options.initiatives}
-              value={draft.initiative}
-              onChange={(v) => onChange({ ...draft, initiative: v })}
-              searchable
-              required
-              error={err('initiative')}
-            />
+          </Columns>
+          <Columns>
+            {choice(draft, 'initiative', options.initiatives, 'Initiative', 'Whose work it is')}
             <Select
               label="Unit"
               description="Whose capacity it takes"
               data={options.units}
-              value={draft.unit}
-              onChange={(v) => onChange({ ...draft, unit: v })}
+              {...field(draft, 'unit')}
               required
-              error={err('unit')}
             />
-          </SimpleGrid>
-          <Stack gap={4}>
-            <Text size="sm" fw={500} id="demand-runs-label">
-              Runs
-            </Text>
-            <SegmentedControl
-              aria-labelledby="demand-runs-label"
-              data={[
-                { value: 'window', label: 'Between two days' },
-                { value: 'work', label: 'While a work item runs' },
-              ]}
-              value={draft.runs}
-              onChange={(v) => onChange({ ...draft, runs: v === 'work' ? 'work' : 'window' })}
-            />
-          </Stack>
+          </Columns>
+          <Toggle
+            id="demand-runs-label"
+            label="Runs"
+            data={DEMAND_RUNS}
+            value={draft.runs}
+            onChange={(runs) => onChange({ ...draft, runs })}
+          />
           {draft.runs === 'window' ? (
-            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-              <DateField
-                label="First day"
-                value={draft.from}
-                onChange={(from) => onChange({ ...draft, from })}
-                required
-                error={err('from')}
-              />
-              <DateField
-                label="Last day"
-                value={draft.to}
-                onChange={(to) => onChange({ ...draft, to })}
-                required
-                error={err('to')}
-              />
-            </SimpleGrid>
+            <Columns>
+              <DateField label="First day" {...field(draft, 'from')} required />
+              <DateField label="Last day" {...field(draft, 'to')} required />
+            </Columns>
           ) : (
-            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <Columns>
               <TextInput
                 label="Work item"
                 description="Its key, e.g. ERP-17: the demand runs until its forecast finish"
-                value={draft.workItem}
-                onChange={(e) => onChange({ ...draft, workItem: e.currentTarget.value })}
+                {...textField(draft, 'workItem')}
                 required
                 error={err('workItem', 'to')}
               />
               <DateField
                 label="First day"
                 description="Only while the item has not started"
-                value={draft.from}
-                onChange={(from) => onChange({ ...draft, from })}
-                error={err('from')}
+                {...field(draft, 'from')}
               />
-            </SimpleGrid>
+            </Columns>
           )}
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <Columns>
             <Select
               label="Delivers the milestone"
               placeholder="The milestones its work item is linked to"
               data={milestones}
-              value={draft.milestone}
-              onChange={(v) => onChange({ ...draft, milestone: v })}
+              {...field(draft, 'milestone')}
               clearable
               searchable
-              error={err('milestone')}
             />
             <MultiSelect
               label="Waits for"
               description="Demands whose work must be done first"
               data={options.demands.filter((d) => d.value !== draft.id)}
-              value={draft.after}
-              onChange={(v) => onChange({ ...draft, after: v })}
+              {...field(draft, 'after')}
               searchable
-              error={err('after')}
             />
-          </SimpleGrid>
+          </Columns>
         </Stack>
       );
     }
@@ -613,98 +534,64 @@ export function DraftForm({
       return (
         <Stack gap="sm">
           {idField}
-          <Stack gap={4}>
-            <Text size="sm" fw={500} id="right-holder-label">
-              Held by
-            </Text>
-            <SegmentedControl
-              aria-labelledby="right-holder-label"
-              data={[
-                { value: 'person', label: 'A person' },
-                { value: 'role', label: 'Everyone with a role' },
-              ]}
-              value={draft.holder}
-              onChange={(v) => onChange({ ...draft, holder: v === 'role' ? 'role' : 'person' })}
-            />
-          </Stack>
+          <Toggle
+            id="right-holder-label"
+            label="Held by"
+            data={RIGHT_HOLDERS}
+            value={draft.holder}
+            onChange={(holder) => onChange({ ...draft, holder })}
+          />
           {draft.holder === 'person' ? (
-            <Select
-              label="Person"
-              data={options.people}
-              value={draft.person}
-              onChange={(v) => onChange({ ...draft, person: v })}
-              searchable
-              required
-              error={err('person')}
-            />
+            choice(draft, 'person', options.people, 'Person')
           ) : (
             <Select
               label="Role"
               description="The right goes to the holder who owns the closest objective involved"
               data={ROLES}
-              value={draft.role}
-              onChange={(v) => onChange({ ...draft, role: v })}
+              {...field(draft, 'role')}
               required
-              error={err('role')}
             />
           )}
           <MultiSelect
             label="Kinds of decision"
             description="None chosen: every kind"
             data={DECISION_KIND_LABELS}
-            value={draft.kinds}
-            onChange={(v) => onChange({ ...draft, kinds: v })}
-            error={err('kinds')}
+            {...field(draft, 'kinds')}
           />
           <Text size="sm" c="dimmed">
             Scope: none chosen means everywhere. An objective covers its children; a unit covers the
             initiatives it runs.
           </Text>
-          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+          <Columns count={3}>
             <MultiSelect
               label="Objectives"
               data={options.objectives}
-              value={draft.objectives}
-              onChange={(v) => onChange({ ...draft, objectives: v })}
+              {...field(draft, 'objectives')}
               searchable
-              error={err('objectives')}
             />
             <MultiSelect
               label="Initiatives"
               data={options.initiatives}
-              value={draft.initiatives}
-              onChange={(v) => onChange({ ...draft, initiatives: v })}
+              {...field(draft, 'initiatives')}
               searchable
-              error={err('initiatives')}
             />
-            <MultiSelect
-              label="Units"
-              data={options.units}
-              value={draft.units}
-              onChange={(v) => onChange({ ...draft, units: v })}
-              searchable
-              error={err('units')}
-            />
-          </SimpleGrid>
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <MultiSelect label="Units" data={options.units} {...field(draft, 'units')} searchable />
+          </Columns>
+          <Columns>
             <NumberInput
               label="Most money an option may move"
               description="In the organisation's currency; empty: no limit"
-              value={draft.maxAmount}
-              onChange={(v) => onChange({ ...draft, maxAmount: typeof v === 'number' ? v : '' })}
+              {...numberField(draft, 'maxAmount')}
               min={0}
               thousandSeparator=","
-              error={err('maxAmount')}
             />
             <NumberInput
               label="Most weeks an option may move a date later"
               description="Calendar weeks; empty: no limit"
-              value={draft.maxSlipWeeks}
-              onChange={(v) => onChange({ ...draft, maxSlipWeeks: typeof v === 'number' ? v : '' })}
+              {...numberField(draft, 'maxSlipWeeks')}
               min={0}
-              error={err('maxSlipWeeks')}
             />
-          </SimpleGrid>
+          </Columns>
           <Checkbox
             label="Only while every KPI it touches stays on target"
             checked={draft.kpisOnTarget}
