@@ -691,22 +691,29 @@ export function levelledEntry(
 
 /** Whether two models say the same: the same runs levelled, and the same dates and causes. */
 export function sameCapacity(a: CapacityModel, b: CapacityModel): boolean {
+  if (a === b) return true;
   if (a.runs.key !== b.runs.key || a.moved.length !== b.moved.length) return false;
-  // `b` levelled again in place from `a`: what `a` read is in `b.was`, the rest reads the same.
-  const was = a.levelled === b.levelled ? b.was : null;
-  if (a.levelled === b.levelled && was === null) return a.moved === b.moved || sameList(a, b);
+  if (a.levelled === b.levelled) {
+    // `b` levelled again in place from `a` (or `a` itself): only the milestones in `b.was` can
+    // read differently, and those that move now are in both lists when the lists agree.
+    if ((a.moved !== b.moved || a.movedForecast !== b.movedForecast) && !sameList(a, b))
+      return false;
+    for (const [m, then] of b.was ?? [])
+      if (
+        b.causeKind[m] !== CAUSE_NONE &&
+        (then[0] !== b.levelled[m] || then[1] !== b.causeKind[m] || then[2] !== b.causeRef[m])
+      )
+        return false;
+    return true;
+  }
   for (let k = 0; k < a.moved.length; k += 1) {
     const m = a.moved[k]!;
-    if (b.moved[k] !== m || a.movedForecast[k] !== b.movedForecast[k]) return false;
-    const then = was?.get(m);
-    if (then !== undefined) {
-      if (then[0] !== b.levelled[m] || then[1] !== b.causeKind[m] || then[2] !== b.causeRef[m])
-        return false;
-    } else if (
-      was === null &&
-      (a.levelled[m] !== b.levelled[m] ||
-        a.causeKind[m] !== b.causeKind[m] ||
-        a.causeRef[m] !== b.causeRef[m])
+    if (
+      b.moved[k] !== m ||
+      a.movedForecast[k] !== b.movedForecast[k] ||
+      a.levelled[m] !== b.levelled[m] ||
+      a.causeKind[m] !== b.causeKind[m] ||
+      a.causeRef[m] !== b.causeRef[m]
     )
       return false;
   }
