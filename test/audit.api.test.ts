@@ -1,15 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pinnedClock } from '../src/app/clock.ts';
-import type { AppContext } from '../src/app/context.ts';
-import { DEMO_AS_OF, DEMO_FILES, loadDemo } from '../src/app/load-demo.ts';
-import { buildServer } from '../src/server/server.ts';
-import type { Database } from '../src/store/database.ts';
-import { createApiToken } from '../src/store/token-store.ts';
-import { apiCaller } from './support/api-client.ts';
-import { openTestDatabase, TEST_DATABASES } from './support/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_FILES } from '../src/app/load-demo.ts';
+import { useDemoApi } from './support/api-client.ts';
+import { TEST_DATABASES } from './support/databases.ts';
 import { rawGet } from './support/raw-http.ts';
 
 /**
@@ -30,28 +23,8 @@ interface Entry {
 }
 
 describe.each(TEST_DATABASES)('the audit log over the API on $name', (kind) => {
-  let db: Database;
-  let app: FastifyInstance;
-  let base: string;
-  let port: number;
-  const tokens: Record<string, string> = {};
-
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-    const ctx: AppContext = { db, clock: pinnedClock(DEMO_AS_OF) };
-    await loadDemo(ctx, undefined);
-    for (const person of ['dana', 'priya', 'lena', 'omar', 'sam', 'marco'])
-      tokens[person] = await createApiToken(db, person, 'test', new Date());
-    app = await buildServer(ctx, { demo: true });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    port = (app.server.address() as AddressInfo).port;
-  }, 120_000);
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-  });
-
-  const call = apiCaller(() => base, tokens);
+  const api = useDemoApi(kind, ['dana', 'priya', 'lena', 'omar', 'sam', 'marco'], { demo: true });
+  const { call, tokens } = api;
 
   const audit = async (query: string, as = 'omar'): Promise<Entry[]> => {
     const { status, body } = await call<{ entries: Entry[] }>(as, 'GET', `/api/v1/audit${query}`);
@@ -179,7 +152,7 @@ describe.each(TEST_DATABASES)('the audit log over the API on $name', (kind) => {
     expect((await call(null, 'GET', '/api/v1/audit')).status).toBe(401);
     expect((await call('tl_bad_token', 'GET', '/api/v1/audit')).status).toBe(401);
     for (const path of ['/%61pi/v1/audit', '/api/v1/%61udit', '/api/v1//audit', '/API/v1/audit']) {
-      const answer = await rawGet(port, path, tokens.sam);
+      const answer = await rawGet(api.port, path, tokens.sam);
       // Refused, or answered by the web app's page (never the log's entries).
       expect([401, 403, 404, 200], path).toContain(answer.status);
       expect(answer.body, path).not.toContain('"entries"');
@@ -187,9 +160,9 @@ describe.each(TEST_DATABASES)('the audit log over the API on $name', (kind) => {
   });
 
   it('records a demo sign-in with the person and the door', async () => {
-    const response = await fetch(`${base}/api/v1/demo/sign-in`, {
+    const response = await fetch(`${api.base}/api/v1/demo/sign-in`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: base },
+      headers: { 'content-type': 'application/json', origin: api.base },
       body: JSON.stringify({ personId: 'sam' }),
     });
     expect(response.status).toBe(200);
@@ -202,13 +175,15 @@ describe.each(TEST_DATABASES)('the audit log over the API on $name', (kind) => {
   });
 
   it('cannot be edited or emptied, even by the application', async () => {
-    const [{ n: before }] = (await db.query<{ n: number }>(
+    const [{ n: before }] = (await api.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM audit_log',
     )) as [{ n: number }];
-    await expect(db.query(`UPDATE audit_log SET actor = 'nobody'`)).rejects.toThrow(/append-only/);
-    await expect(db.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
-    await expect(db.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
-    const [{ n: after }] = (await db.query<{ n: number }>(
+    await expect(api.db.query(`UPDATE audit_log SET actor = 'nobody'`)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(api.db.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+    await expect(api.db.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
+    const [{ n: after }] = (await api.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM audit_log',
     )) as [{ n: number }];
     expect(after).toBe(before);

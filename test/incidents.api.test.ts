@@ -1,15 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pinnedClock } from '../src/app/clock.ts';
-import type { AppContext } from '../src/app/context.ts';
-import { DEMO_AS_OF, DEMO_FILES, loadDemo } from '../src/app/load-demo.ts';
-import { buildServer } from '../src/server/server.ts';
-import type { Database } from '../src/store/database.ts';
-import { createApiToken } from '../src/store/token-store.ts';
-import { apiCaller } from './support/api-client.ts';
-import { openTestDatabase, TEST_DATABASES } from './support/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_FILES } from '../src/app/load-demo.ts';
+import { useDemoApi } from './support/api-client.ts';
+import { TEST_DATABASES } from './support/databases.ts';
 import { rawGet } from './support/raw-http.ts';
 
 /**
@@ -32,28 +25,8 @@ interface IncidentView {
 const INCIDENT = 'incident:work_item:ERP-17';
 
 describe.each(TEST_DATABASES)('incidents over the API on $name', (kind) => {
-  let db: Database;
-  let app: FastifyInstance;
-  let base: string;
-  let port: number;
-  const tokens: Record<string, string> = {};
-
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-    const ctx: AppContext = { db, clock: pinnedClock(DEMO_AS_OF) };
-    await loadDemo(ctx, undefined);
-    for (const person of ['dana', 'priya', 'marco'])
-      tokens[person] = await createApiToken(db, person, 'test', new Date());
-    app = await buildServer(ctx);
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    port = (app.server.address() as AddressInfo).port;
-  }, 120_000);
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-  });
-
-  const call = apiCaller(() => base, tokens);
+  const api = useDemoApi(kind, ['dana', 'priya', 'marco']);
+  const { call, tokens } = api;
 
   it('has no incident before the slip, and opens no decision', async () => {
     const { status, body } = await call<{ incidents: IncidentView[] }>(
@@ -68,7 +41,7 @@ describe.each(TEST_DATABASES)('incidents over the API on $name', (kind) => {
 
   it('groups the ERP-17 slip into one incident with its money, and opens its decision by itself', async () => {
     const hook = await readFile(DEMO_FILES.erp17Slip, 'utf8');
-    const ingest = await fetch(`${base}/api/v1/jira/ingest?source=demo`, {
+    const ingest = await fetch(`${api.base}/api/v1/jira/ingest?source=demo`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens['dana']!}`, 'content-type': 'application/json' },
       body: hook,
@@ -116,7 +89,7 @@ describe.each(TEST_DATABASES)('incidents over the API on $name', (kind) => {
     expect(plain.body.incident.id).toBe(INCIDENT);
 
     // The engine opened it, once: the same ingest again opens nothing more.
-    const twice = await fetch(`${base}/api/v1/jira/ingest?source=demo`, {
+    const twice = await fetch(`${api.base}/api/v1/jira/ingest?source=demo`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens['dana']!}`, 'content-type': 'application/json' },
       body: hook,
@@ -171,15 +144,15 @@ describe.each(TEST_DATABASES)('incidents over the API on $name', (kind) => {
 
   it('refuses hostile reads with a clear error, never a 500 or data', async () => {
     for (const path of ['/api/v1/incidents', `/api/v1/incidents/${INCIDENT}`]) {
-      const anonymous = await rawGet(port, path);
+      const anonymous = await rawGet(api.port, path);
       expect(anonymous.status).toBe(401);
-      const encoded = await rawGet(port, path.replace('/api/', '/%61pi/'));
+      const encoded = await rawGet(api.port, path.replace('/api/', '/%61pi/'));
       expect(encoded.status).toBe(401);
-      const bogus = await rawGet(port, path, 'tl_not-a-token');
+      const bogus = await rawGet(api.port, path, 'tl_not-a-token');
       expect(bogus.status).toBe(401);
       expect(bogus.body).not.toContain('480,000');
     }
-    const nul = await rawGet(port, '/api/v1/incidents/incident%00', tokens['dana']);
+    const nul = await rawGet(api.port, '/api/v1/incidents/incident%00', tokens['dana']);
     expect(nul.status).toBe(400);
     expect(JSON.parse(nul.body)).toMatchObject({ code: 'request.invalid' });
     const missing = await call<{ code: string; message: string; path: string }>(
@@ -194,7 +167,7 @@ describe.each(TEST_DATABASES)('incidents over the API on $name', (kind) => {
     ]);
     expect(missing.body.message).toContain("'incident:work_item:ERP-404'");
     const huge = await rawGet(
-      port,
+      api.port,
       `/api/v1/incidents/${'x'.repeat(2 * 1024 * 1024)}`,
       tokens['dana'],
     );
@@ -233,7 +206,7 @@ describe.each(TEST_DATABASES)('incidents over the API on $name', (kind) => {
   });
 
   it('describes the routes in the OpenAPI document', async () => {
-    const spec = (await (await fetch(`${base}/docs/json`)).json()) as {
+    const spec = (await (await fetch(`${api.base}/docs/json`)).json()) as {
       paths: Record<string, { get?: { summary?: string; security?: unknown[] } }>;
     };
     for (const path of ['/api/v1/incidents', '/api/v1/incidents/{id}']) {

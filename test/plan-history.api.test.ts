@@ -1,17 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pinnedClock } from '../src/app/clock.ts';
-import type { AppContext } from '../src/app/context.ts';
-import { DEMO_AS_OF, loadDemo } from '../src/app/load-demo.ts';
-import { buildServer } from '../src/server/server.ts';
-import type { Database } from '../src/store/database.ts';
-import { createApiToken } from '../src/store/token-store.ts';
+import { describe, expect, it } from 'vitest';
 import type { PlanHistoryPage as History } from '../src/core/plan/diff-plan.ts';
 import type { PlanFile } from '../src/plan-file/plan-file-types.ts';
 import { sendablePlan } from '../src/web/plan/sendable-plan.ts';
-import { apiCaller } from './support/api-client.ts';
-import { openTestDatabase, TEST_DATABASES } from './support/databases.ts';
+import { useDemoApi } from './support/api-client.ts';
+import { TEST_DATABASES } from './support/databases.ts';
 import { rawGet } from './support/raw-http.ts';
 
 /**
@@ -20,28 +12,8 @@ import { rawGet } from './support/raw-http.ts';
  */
 
 describe.each(TEST_DATABASES)('the plan history over the API on $name', (kind) => {
-  let db: Database;
-  let app: FastifyInstance;
-  let base: string;
-  let port: number;
-  const tokens: Record<string, string> = {};
-
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-    const ctx: AppContext = { db, clock: pinnedClock(DEMO_AS_OF) };
-    await loadDemo(ctx, undefined);
-    for (const person of ['dana', 'priya', 'lena', 'sam'])
-      tokens[person] = await createApiToken(db, person, 'test', new Date());
-    app = await buildServer(ctx, { demo: true });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    port = (app.server.address() as AddressInfo).port;
-  }, 120_000);
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-  });
-
-  const call = apiCaller(() => base, tokens);
+  const api = useDemoApi(kind, ['dana', 'priya', 'lena', 'sam'], { demo: true });
+  const { call } = api;
   const history = async (as: string, query = ''): Promise<History> => {
     const answer = await call<History>(as, 'GET', `/api/v1/plan/history${query}`);
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
@@ -128,7 +100,7 @@ describe.each(TEST_DATABASES)('the plan history over the API on $name', (kind) =
       '/api/v1/plan/%68istory',
       '/API/v1/plan/history',
     ]) {
-      const answer = await rawGet(port, path);
+      const answer = await rawGet(api.port, path);
       // Without a token: refused, or the web app's page; never the history.
       expect([401, 403, 404, 200], path).toContain(answer.status);
       expect(answer.body, path).not.toContain('"changes"');
