@@ -158,6 +158,16 @@ function numberOrNull(value: number | ''): number | null {
   return value === '' ? null : value;
 }
 
+/** The fields that hold something: null, an empty text and an empty list are left out. */
+function given(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(fields).filter(
+      ([, value]) =>
+        value !== null && value !== '' && !(Array.isArray(value) && value.length === 0),
+    ),
+  );
+}
+
 function rowsOf(record: Record<string, number> | undefined): PeriodRow[] {
   return Object.entries(record ?? {}).map(([period, value]) => ({ period, values: [value] }));
 }
@@ -406,7 +416,7 @@ export function entryOf(draft: Draft): unknown {
         id: draft.id.trim(),
         name: draft.name,
         owner: draft.owner ?? '',
-        ...(draft.parent === null ? {} : { parent: draft.parent }),
+        ...given({ parent: draft.parent }),
         ...(draft.start === '' && draft.end === ''
           ? {}
           : { horizon: { start: draft.start, end: draft.end } }),
@@ -438,13 +448,12 @@ export function entryOf(draft: Draft): unknown {
               r.period.trim(),
               {
                 plan: numberOrNull(plan),
-                ...(committed === '' ? {} : { committed }),
-                ...(actual === '' ? {} : { actual }),
+                ...given({ committed, actual }),
               },
             ];
           }),
         ),
-        ...(draft.currency.trim() === '' ? {} : { currency: draft.currency.trim() }),
+        ...given({ currency: draft.currency.trim() }),
       };
     case 'milestones':
       return {
@@ -452,7 +461,7 @@ export function entryOf(draft: Draft): unknown {
         name: draft.name,
         initiative: draft.initiative ?? '',
         plannedDate: draft.plannedDate,
-        ...(draft.owner === null ? {} : { owner: draft.owner }),
+        ...given({ owner: draft.owner }),
         work: { keys: draft.keys, epics: draft.epics },
       };
     case 'dependencies':
@@ -468,7 +477,7 @@ export function entryOf(draft: Draft): unknown {
         milestone: draft.milestone ?? '',
         kpi: draft.kpi ?? '',
         amountPerWeek: numberOrNull(draft.amountPerWeek),
-        ...(draft.description.trim() === '' ? {} : { description: draft.description.trim() }),
+        ...given({ description: draft.description.trim() }),
       };
     case 'units': {
       const hasCapacity =
@@ -476,13 +485,13 @@ export function entryOf(draft: Draft): unknown {
       return {
         id: draft.id.trim(),
         name: draft.name,
-        ...(draft.calendar === null ? {} : { calendar: draft.calendar }),
+        ...given({ calendar: draft.calendar }),
         ...(hasCapacity
           ? {
               capacity: {
                 perWeek: numberOrNull(draft.perWeek),
                 ...(draft.periods.length === 0 ? {} : { periods: recordOf(draft.periods) }),
-                ...(draft.costPerWeek === '' ? {} : { costPerWeek: draft.costPerWeek }),
+                ...given({ costPerWeek: draft.costPerWeek }),
               },
             }
           : {}),
@@ -498,15 +507,13 @@ export function entryOf(draft: Draft): unknown {
         perWeek: numberOrNull(draft.perWeek),
         ...(draft.runs === 'window'
           ? {
-              ...(draft.from === '' ? {} : { from: draft.from }),
-              ...(draft.to === '' ? {} : { to: draft.to }),
+              ...given({ from: draft.from, to: draft.to }),
             }
           : {
               workItem: draft.workItem.trim(),
-              ...(draft.from === '' ? {} : { from: draft.from }),
+              ...given({ from: draft.from }),
             }),
-        ...(draft.milestone === null ? {} : { milestone: draft.milestone }),
-        ...(draft.after.length === 0 ? {} : { after: draft.after }),
+        ...given({ milestone: draft.milestone, after: draft.after }),
       };
     case 'decisionRights':
       // Empty lists and limits mean "every kind", "everywhere", "no limit": they are left out.
@@ -515,12 +522,14 @@ export function entryOf(draft: Draft): unknown {
         ...(draft.holder === 'person'
           ? { person: draft.person ?? '' }
           : { role: draft.role ?? '' }),
-        ...(draft.kinds.length === 0 ? {} : { kinds: draft.kinds }),
-        ...(draft.objectives.length === 0 ? {} : { objectives: draft.objectives }),
-        ...(draft.initiatives.length === 0 ? {} : { initiatives: draft.initiatives }),
-        ...(draft.units.length === 0 ? {} : { units: draft.units }),
-        ...(draft.maxAmount === '' ? {} : { maxAmount: draft.maxAmount }),
-        ...(draft.maxSlipWeeks === '' ? {} : { maxSlipWeeks: draft.maxSlipWeeks }),
+        ...given({
+          kinds: draft.kinds,
+          objectives: draft.objectives,
+          initiatives: draft.initiatives,
+          units: draft.units,
+          maxAmount: draft.maxAmount,
+          maxSlipWeeks: draft.maxSlipWeeks,
+        }),
         ...(draft.kpisOnTarget ? { kpisOnTarget: true } : {}),
       };
   }
