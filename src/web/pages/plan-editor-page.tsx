@@ -16,7 +16,7 @@ import { type ReactNode, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
 import { api, ApiError } from '../api/client.ts';
-import { mayDo, type PlanHistoryPage } from '../api/types.ts';
+import { type EntityKind, mayDo, type PlanHistoryPage } from '../api/types.ts';
 import { useMe } from '../live/session-context.tsx';
 import { EntityLink } from '../components/entity-link.tsx';
 import { EditIcon, PlusIcon } from '../components/icons.tsx';
@@ -41,6 +41,15 @@ import { humanProblems } from '../plan/human-problems.ts';
 import { actorWords, PlanHistoryDrawer } from '../plan/plan-history-drawer.tsx';
 import { type FormProblems, NO_PROBLEMS, sortProblems } from '../plan/problems.ts';
 import { sendablePlan } from '../plan/sendable-plan.ts';
+
+/** A table cell linking to an entity by its name. */
+function LinkCell({ kind, id }: { kind: EntityKind; id: string }) {
+  return (
+    <Table.Td>
+      <EntityLink kind={kind} id={id} named />
+    </Table.Td>
+  );
+}
 
 const SINGULAR: Record<EditableCollection, string> = {
   objectives: 'objective',
@@ -297,12 +306,8 @@ function Rows({
                 </Text>
               )}
             </Table.Td>
-            <Table.Td>
-              <EntityLink kind="milestone" id={b.milestone} named />
-            </Table.Td>
-            <Table.Td>
-              <EntityLink kind="kpi" id={b.kpi} named />
-            </Table.Td>
+            <LinkCell kind="milestone" id={b.milestone} />
+            <LinkCell kind="kpi" id={b.kpi} />
             <Table.Td>{b.amountPerWeek.toLocaleString('en-US')}</Table.Td>
             <Table.Td ta="right">{editButton(b.id, b)}</Table.Td>
           </Table.Tr>
@@ -339,12 +344,8 @@ function Rows({
         (plan.demands ?? []).map((d) => (
           <Table.Tr key={d.id} data-entity={d.id}>
             <Table.Td fw={600}>{d.id}</Table.Td>
-            <Table.Td>
-              <EntityLink kind="initiative" id={d.initiative} named />
-            </Table.Td>
-            <Table.Td>
-              <EntityLink kind="unit" id={d.unit} named />
-            </Table.Td>
+            <LinkCell kind="initiative" id={d.initiative} />
+            <LinkCell kind="unit" id={d.unit} />
             <Table.Td>{d.perWeek.toLocaleString('en-US')}</Table.Td>
             <Table.Td>
               {d.workItem !== undefined
