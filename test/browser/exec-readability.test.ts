@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectAxeClean, replayDemo, useDemoApp } from './support/web-app.ts';
+import { CODE_ONLY, OTHER_DATE_FORMAT, wallToday } from './support/readable-text.ts';
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -8,14 +9,6 @@ const WIDTHS = [
   ['1440', DESKTOP],
   ['390', PHONE],
 ] as const;
-
-const MONTHS = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
-/** A date in another format than the app's one (`5 Oct 2026`): ISO, or `Oct 5, 2026`. */
-const OTHER_DATE_FORMAT = new RegExp(
-  `\\b\\d{4}-\\d{2}-\\d{2}\\b|\\b(${MONTHS}) \\d{1,2}, \\d{4}\\b`,
-);
-/** A plan code alone (`M-GOLIVE`, `K-SAVINGS`, `ERP-17`), as the whole text of a link. */
-const CODE_ONLY = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/;
 
 /** In the page: what lies under the live notice (links, buttons, fields, headings, table cells). */
 const COVERED_BY_NOTICE = `(() => {
@@ -37,12 +30,6 @@ const COVERED_BY_NOTICE = `(() => {
   }
   return under;
 })()`;
-
-/** Today on the wall clock, in the app's format: with the demo pinned, no time may show it. */
-function wallToday(): string {
-  const now = new Date();
-  return `${now.getUTCDate()} ${MONTHS.split('|')[now.getUTCMonth()]} ${now.getUTCFullYear()}`;
-}
 
 async function text(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).allTextContents()).join('\n').replace(/\s+/g, ' ');

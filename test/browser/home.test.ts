@@ -8,6 +8,7 @@ import {
   SCREENSHOTS,
   useDemoApp,
 } from './support/web-app.ts';
+import { CODE_ONLY, OTHER_DATE_FORMAT, wallToday } from './support/readable-text.ts';
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -74,6 +75,12 @@ describe(
         expect(width).toBeLessThanOrEqual(viewport.width);
         expect(await page.evaluate<string[]>(OUTSIDE)).toEqual([]);
       }
+      // Names, not codes; one date format; the pinned clock (issue 14, part 2), for each person.
+      const links = await page.locator('#main a').allTextContents();
+      expect(links.filter((l) => CODE_ONLY.test(l.trim()))).toEqual([]);
+      const body = await text(page, '#main');
+      expect(body).not.toMatch(OTHER_DATE_FORMAT);
+      expect(body).not.toContain(wallToday());
       await expectAxeClean(page, `${who}'s home at ${viewport.width} px`);
     }
 

@@ -2,7 +2,7 @@ import { Badge, type BadgeProps, Popover, Stack, Text } from '@mantine/core';
 import { type KeyboardEvent, type ReactNode, useId, useState } from 'react';
 import type { DerivedStatus, Status } from '../api/types.ts';
 import { ruleSentence } from '../../core/engine/status.ts';
-import { STATUS_LABEL } from '../format/format.ts';
+import { readableText, STATUS_LABEL } from '../format/format.ts';
 import { AlertIcon, CheckIcon, CrossIcon } from './icons.tsx';
 
 /** Status colours with text that reads at 5.7:1 or better on its background. */
@@ -70,7 +70,7 @@ export function StatusBadge({ status, prefix, withReason = true, ...props }: Sta
       value={value}
       text={text}
       rule={status.rule}
-      reason={status.reason}
+      reason={readableText(status.reason)}
     />
   );
 }
