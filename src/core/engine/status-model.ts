@@ -108,15 +108,23 @@ export function computeInitiative(
   }
   const heldUp = model.holdsUp.get(i);
   if (heldUp !== undefined) {
+    // The first of the worst in plan order (own KPIs first, then by milestone and row), read in
+    // any order: a tie goes to the earlier milestone and row, never past an own KPI.
     const fed = plan.kpisOfMilestone;
-    for (const m of [...heldUp].sort((a, b) => a - b)) {
+    let viaAt = -1;
+    for (const m of heldUp) {
       for (let at = fed.start[m]!; at < fed.start[m + 1]!; at += 1) {
         const k = fed.list[at]!;
         const code = kpiCode(k);
-        if (worstKpi < 0 || code > worstCode) {
+        if (
+          worstKpi < 0 ||
+          code > worstCode ||
+          (code === worstCode && worstVia >= 0 && (m < worstVia || (m === worstVia && at < viaAt)))
+        ) {
           worstKpi = k;
           worstCode = code;
           worstVia = m;
+          viaAt = at;
         }
       }
     }
