@@ -162,7 +162,8 @@ function shownOf(model: CapacityModel, moved: readonly number[]): number[] {
 interface MoneyLater {
   later: number;
   benefits: string[];
-  milestones: Set<string>;
+  /** The first four distinct milestones the benefits land with (the chain names three). */
+  milestones: string[];
 }
 
 /** Every benefit of every milestone that moves lands later: how much, summed per KPI. */
@@ -178,11 +179,14 @@ function moneyLater(
     const rows = planModel.benefitsOfMilestone;
     for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) {
       const benefit = planModel.plan.benefits[rows.list[at]!]!;
-      const sum = byKpi.get(benefit.kpi) ?? { later: 0, benefits: [], milestones: new Set() };
-      byKpi.set(benefit.kpi, sum);
+      let sum = byKpi.get(benefit.kpi);
+      if (sum === undefined)
+        byKpi.set(benefit.kpi, (sum = { later: 0, benefits: [], milestones: [] }));
       sum.later += (benefit.amountPerWeek * days) / 7;
       sum.benefits.push(benefit.id);
-      sum.milestones.add(benefit.milestone);
+      // The chain names three and says whether there are more: four distinct are enough.
+      if (sum.milestones.length < 4 && !sum.milestones.includes(benefit.milestone))
+        sum.milestones.push(benefit.milestone);
     }
   }
   return byKpi;
@@ -264,8 +268,8 @@ function overAllocationSignal(
     const amount = formatWithUnit(formatAmount(sum.later), kpi?.unitOfMeasure ?? currency);
     const what =
       sum.benefits.length === 1
-        ? `${sum.benefits[0]!} lands later with ${[...sum.milestones][0]!}`
-        : `${sum.benefits.length} benefits land later with ${listing([...sum.milestones].slice(0, 3))}${sum.milestones.size > 3 ? ' and others' : ''}`;
+        ? `${sum.benefits[0]!} lands later with ${sum.milestones[0]!}`
+        : `${sum.benefits.length} benefits land later with ${listing(sum.milestones.slice(0, 3))}${sum.milestones.length > 3 ? ' and others' : ''}`;
     // The forecast already counts the later dates: this is the share of it the bottleneck costs.
     chain.push({
       kind: 'kpi',
