@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/store/token-store.ts';
 import {
   callApi,
+  capacitySignalForPriya,
   dismissNotices,
   expectAxeClean,
   replayDemo,
@@ -19,13 +20,7 @@ describe('the decision review in the browser', { timeout: 120_000 }, () => {
   const app = useDemoApp({
     setUp: async (server) => {
       await replayDemo(server, 'erp-17-due-date-moved');
-      const priya = await createApiToken(server.db, 'priya', 'browser test', new Date());
-      const inbox = await call<{ signals: { id: string; kind: string }[] }>(
-        priya,
-        'GET',
-        '/api/v1/signals',
-      );
-      const signal = inbox.body.signals.find((s) => s.kind === 'capacity.over_allocated')!.id;
+      const { priya, signal } = await capacitySignalForPriya(server);
       // An open decision for the signal (opened automatically or by hand) is given back.
       const opened = await call<{
         decision: {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createApiToken } from '../../src/store/token-store.ts';
 import {
   callApi,
+  capacitySignalForPriya,
   dismissNotices,
   expectAxeClean,
   replayDemo,
@@ -24,13 +24,9 @@ describe('decisions in the browser', { timeout: 120_000 }, () => {
       await replayDemo(server, 'erp-17-due-date-moved');
       // The slip opened the decision by itself (the incident is beyond Priya's rights); Priya
       // asking for one on the capacity signal gets it back, as the API test does.
-      const priya = await createApiToken(server.db, 'priya', 'browser test', new Date());
-      const inbox = await call<{ signals: { id: string; kind: string }[] }>(
-        priya,
-        'GET',
-        '/api/v1/signals',
-      );
-      signal = inbox.body.signals.find((s) => s.kind === 'capacity.over_allocated')!.id;
+      const found = await capacitySignalForPriya(server);
+      const priya = found.priya;
+      signal = found.signal;
       const opened = await call<{ decision: { id: string } }>(priya, 'POST', '/api/v1/decisions', {
         signal,
       });

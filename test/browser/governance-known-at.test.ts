@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectAxeClean, replayDemo, useDemoApp } from './support/web-app.ts';
+import { expectAxeClean, slipAfterAnInstant, useDemoApp } from './support/web-app.ts';
 
 /**
  * "As we knew it on …" in the browser (issue 13 part 5): the KPI page shows how its forecast
@@ -11,10 +11,7 @@ describe('the time control and the forecast history in the browser', { timeout: 
   let beforeSlip: string;
   const app = useDemoApp({
     setUp: async (server) => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      beforeSlip = new Date().toISOString();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      await replayDemo(server, 'erp-17-due-date-moved');
+      beforeSlip = await slipAfterAnInstant(server);
     },
     timeout: 240_000,
   });

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   dismissNotices,
   expectAxeClean,
-  replayDemo,
   SCREENSHOTS,
+  slipAfterAnInstant,
   useDemoApp,
 } from './support/web-app.ts';
 import { CODE_ONLY, OTHER_DATE_FORMAT, wallToday } from './support/readable-text.ts';
@@ -46,10 +46,7 @@ describe(
     let beforeSlip: string;
     const app = useDemoApp({
       setUp: async (server) => {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        beforeSlip = new Date().toISOString();
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        await replayDemo(server, 'erp-17-due-date-moved');
+        beforeSlip = await slipAfterAnInstant(server);
       },
     });
 

@@ -250,3 +250,28 @@ export async function callApi<T>(
   });
   return { status: response.status, body: (await response.json()) as T };
 }
+
+/** Priya's token, and the IT over-allocation signal the ERP-17 slip raised, as her inbox lists it. */
+export async function capacitySignalForPriya(
+  server: DemoServer,
+): Promise<{ priya: string; signal: string }> {
+  const priya = await createApiToken(server.db, 'priya', 'browser test', new Date());
+  const inbox = await callApi<{ signals: { id: string; kind: string }[] }>(
+    server,
+    priya,
+    'GET',
+    '/api/v1/signals',
+  );
+  const signal = inbox.body.signals.find((s) => s.kind === 'capacity.over_allocated');
+  expect(signal).toBeDefined();
+  return { priya, signal: signal!.id };
+}
+
+/** Replays the ERP-17 slip a moment after an instant it returns: the plan as known before the slip. */
+export async function slipAfterAnInstant(server: DemoServer): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const beforeSlip = new Date().toISOString();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  await replayDemo(server, 'erp-17-due-date-moved');
+  return beforeSlip;
+}
