@@ -1,14 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { expectAxeClean, replayDemo, useDemoApp } from './support/web-app.ts';
+import { expectAxeClean, replayDemo, useDemoApp, DESKTOP, WIDTHS } from './support/web-app.ts';
 import { CODE_ONLY, OTHER_DATE_FORMAT, wallToday } from './support/readable-text.ts';
-
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const WIDTHS = [
-  ['1440', DESKTOP],
-  ['390', PHONE],
-] as const;
 
 /** In the page: what lies under the live notice (links, buttons, fields, headings, table cells). */
 const COVERED_BY_NOTICE = `(() => {

@@ -7,11 +7,10 @@ import {
   SCREENSHOTS,
   slipAfterAnInstant,
   useDemoApp,
+  DESKTOP,
+  PHONE,
 } from './support/web-app.ts';
 import { CODE_ONLY, OTHER_DATE_FORMAT, wallToday } from './support/readable-text.ts';
-
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 /** In the page: the elements whose box runs past the viewport's right edge (or its left). */
 const OUTSIDE = `(() => {

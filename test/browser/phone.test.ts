@@ -7,9 +7,8 @@ import {
   runAxe,
   seriousViolations,
   useDemoApp,
+  PHONE,
 } from './support/web-app.ts';
-
-const PHONE = { width: 390, height: 844 };
 
 /** Every page of the app (src/web/app.tsx), with an entity of the demo where the route wants one. */
 const PAGES = [

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanFile } from '../../src/plan-file/plan-file-types.ts';
 import { createApiToken } from '../../src/store/token-store.ts';
-import { callApi, expectAxeClean, useDemoApp } from './support/web-app.ts';
-
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const WIDTHS = [
-  ['1440', DESKTOP],
-  ['390', PHONE],
-] as const;
+import { callApi, expectAxeClean, useDemoApp, WIDTHS } from './support/web-app.ts';
 
 /** The demo's pinned day, in the app's one date format. */
 const PRODUCT_DAY = '14 Sep 2026';

@@ -11,6 +11,14 @@ import { createApiToken } from '../../../src/store/token-store.ts';
 import { openTestDatabase } from '../../support/databases.ts';
 import { buildWebApp } from './web-build.ts';
 
+/** A laptop's screen and a phone's, and both named by their width, for the tests that try each. */
+export const DESKTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+export const WIDTHS = [
+  ['1440', DESKTOP],
+  ['390', PHONE],
+] as const;
+
 /** The demo organisation served with its web app, on a port of its own. */
 export interface DemoServer {
   base: string;
