@@ -26,7 +26,7 @@ const view: StateView = {
           name: 'Realised cost savings',
           owner: dana,
           unitOfMeasure: 'USD',
-          direction: 'increase',
+          direction: 'higher_is_better',
           status: onTrack,
           periods: [],
         },
