@@ -48,10 +48,12 @@ describe('the time control and the forecast history in the browser', { timeout: 
     const { page, errors } = await app.open('Dana Whitfield', '/');
     const control = page.getByTestId('known-at-control');
     await control.waitFor();
-    const local = await page.evaluate((iso) => {
+    // The control speaks the product's clock (the demo pins 14 Sep 2026): the noted instant's
+    // time of day on the product's day, in the app's date format.
+    const time = await page.evaluate((iso) => {
       const d = new Date(iso);
       const pad = (n: number): string => String(n).padStart(2, '0');
-      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+      return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
     }, beforeSlip);
     // The control reads to the end of the chosen minute: wait until that is no longer the future
     // (the server refuses an instant in the future).
@@ -60,11 +62,20 @@ describe('the time control and the forecast history in the browser', { timeout: 
       setTimeout(resolve, Math.max(0, endOfMinute - Date.now() + 200)),
     );
     const asked = page.waitForRequest((r) => r.url().includes('/api/v1/state?knownAt='));
-    await page.getByTestId('known-at-input').fill(local);
+    await page.getByTestId('known-at-date').fill('14 Sep 2026');
+    await page.getByTestId('known-at-time').fill(time);
     await control.getByRole('button', { name: 'Show' }).click();
     await asked;
     await page.getByTestId('known-at-banner').waitFor();
     expect(page.url()).toContain('knownAt=');
+    // The chosen minute, read back as the wall clock's instant it stands for.
+    const knownAt = new URL(page.url()).searchParams.get('knownAt') ?? '';
+    expect(Math.floor(Date.parse(knownAt) / 60_000)).toBe(
+      Math.floor(Date.parse(beforeSlip) / 60_000),
+    );
+    expect(await page.getByTestId('known-at-banner').textContent()).toContain(
+      `As we knew it on 14 Sep 2026, ${time}`,
+    );
     await page.getByTestId('strategy-map').getByTestId('objectives-on_track').waitFor();
     await expectAxeClean(page, 'Strategy map as known then');
 

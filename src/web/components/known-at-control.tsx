@@ -2,13 +2,41 @@ import { Alert, Button, Group, Text, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { KNOWN_AT_PARAM, useKnownAt, useKnownAtError } from '../api/known-at.ts';
+import { getProductDay, onProductClock, productOffset } from '../format/clock.ts';
+import { formatInstant } from '../format/format.ts';
+import { DateField } from './date-field.tsx';
 
-/** `2026-09-14T10:05` in the browser's zone, for a datetime-local field. */
-function localValue(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** An instant as the control shows it, on the product's clock: its day and `HH:MM`. */
+function shownParts(iso: string | null): { day: string; time: string } {
+  const ms = iso === null ? Number.NaN : Date.parse(iso);
+  if (Number.isNaN(ms)) return { day: '', time: '' };
+  const date = new Date(onProductClock(ms));
+  return {
+    day: `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`,
+    time: `${pad(date.getHours())}:${pad(date.getMinutes())}`,
+  };
+}
+
+/**
+ * The instant a day and time chosen on the product's clock stand for (ms), or null when they
+ * read as no time. A day from the product's day on is the wall clock's, moved back by whole days
+ * (as every stamp the app shows): it moves forward by the same days; earlier days are as chosen.
+ */
+function chosenInstant(day: string, time: string): number | null {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  const t = /^(\d{1,2}):(\d{2})$/.exec(time.trim());
+  if (d === null || t === null || Number(t[1]) > 23 || Number(t[2]) > 59) return null;
+  const local = new Date(
+    Number(d[1]),
+    Number(d[2]) - 1,
+    Number(d[3]),
+    Number(t[1]),
+    Number(t[2]),
+  ).getTime();
+  const productDay = getProductDay();
+  return productDay !== null && day >= productDay ? local + productOffset() : local;
 }
 
 /**
@@ -20,8 +48,9 @@ export function KnownAtControl() {
   const knownAt = useKnownAt();
   const error = useKnownAtError();
   const [params, setParams] = useSearchParams();
-  const [draft, setDraft] = useState(knownAt === null ? '' : localValue(knownAt));
-  useEffect(() => setDraft(knownAt === null ? '' : localValue(knownAt)), [knownAt]);
+  const [draft, setDraft] = useState(() => shownParts(knownAt));
+  useEffect(() => setDraft(shownParts(knownAt)), [knownAt]);
+  const chosen = chosenInstant(draft.day, draft.time);
 
   const go = (value: string | null): void => {
     const next = new URLSearchParams(params);
@@ -30,10 +59,9 @@ export function KnownAtControl() {
     setParams(next);
   };
   const submit = (): void => {
-    const date = new Date(draft);
-    if (draft === '' || Number.isNaN(date.getTime())) return;
+    if (chosen === null) return;
     // The end of the chosen minute: everything known during it.
-    go(new Date(date.getTime() + 59_999).toISOString());
+    go(new Date(chosen + 59_999).toISOString());
   };
 
   return (
@@ -45,15 +73,26 @@ export function KnownAtControl() {
         }}
       >
         <Group gap="xs" align="flex-end" wrap="wrap">
-          <TextInput
-            type="datetime-local"
+          <DateField
             label="As we knew it on"
             size="xs"
-            value={draft}
-            onChange={(event) => setDraft(event.currentTarget.value)}
-            data-testid="known-at-input"
+            value={draft.day}
+            onChange={(day) => setDraft((current) => ({ ...current, day }))}
+            data-testid="known-at-date"
           />
-          <Button type="submit" size="xs" disabled={draft === ''}>
+          <TextInput
+            label="At"
+            size="xs"
+            w={72}
+            placeholder="HH:MM"
+            value={draft.time}
+            onChange={(event) => {
+              const time = event.currentTarget.value;
+              setDraft((current) => ({ ...current, time }));
+            }}
+            data-testid="known-at-time"
+          />
+          <Button type="submit" size="xs" disabled={chosen === null}>
             Show
           </Button>
           {knownAt !== null && (
@@ -66,8 +105,8 @@ export function KnownAtControl() {
       {knownAt !== null && error === null && (
         <Alert color="yellow" variant="light" mt="xs" data-testid="known-at-banner">
           <Text size="sm">
-            As we knew it on {new Date(knownAt).toLocaleString()}: the plan, the work, the forecasts
-            and the signals read back from the history. Live updates do not change this view.
+            As we knew it on {formatInstant(knownAt)}: the plan, the work, the forecasts and the
+            signals read back from the history. Live updates do not change this view.
           </Text>
         </Alert>
       )}
