@@ -12,8 +12,11 @@ describe('money and validated value in the browser', { timeout: 120_000 }, () =>
 
   it('shows the portfolio, objective and initiative money, and Priya her benefit claimed', async () => {
     const { page, errors } = await app.open('Priya Shah');
-    const portfolio = page.getByTestId('money-panel-portfolio');
-    await expect.poll(() => portfolio.textContent()).toMatch(/Forecast at completion/);
+    // The portfolio's money leads the home: its budget and the forecast at completion.
+    const portfolio = page.getByTestId('home-budget');
+    await expect
+      .poll(() => portfolio.textContent())
+      .toMatch(/\$1,300,000forecast \$[\d,]+ at completion/);
     await page.goto(`${app.server.base}/objectives/O-COST`);
     const objective = page.getByTestId('money-panel-objective');
     await expect.poll(() => objective.textContent()).toMatch(/I-ERP 100%/);

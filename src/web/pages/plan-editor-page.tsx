@@ -12,7 +12,7 @@ import {
   Tabs,
   Text,
 } from '@mantine/core';
-import { type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
 import { api, ApiError } from '../api/client.ts';
@@ -421,6 +421,8 @@ export function PlanEditorPage() {
   const live = useLiveStore();
   const [tab, setTab] = useState<EditableCollection>('objectives');
   const [editing, setEditing] = useState<Editing | null>(null);
+  // The dialog's last title: it keeps its name while it closes.
+  const lastTitle = useRef('Edit');
   const [saved, setSaved] = useState<Saved | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
   const mayReadAudit = mayDo(me, 'audit.read');
@@ -577,6 +579,15 @@ export function PlanEditorPage() {
         kind === 'benefits' ||
         kind === 'demands'));
   const readOnly = editing !== null && !editing.access.editable;
+  // The dialog keeps its name while it closes (axe: a dialog always has an accessible name).
+  const title =
+    editing === null
+      ? null
+      : editing.originalId === null
+        ? `New ${SINGULAR[editing.draft.kind]}`
+        : `${readOnly ? 'View' : 'Edit'} ${SINGULAR[editing.draft.kind]} ${editing.originalId}`;
+  if (title !== null) lastTitle.current = title;
+  const modalTitle = title ?? lastTitle.current;
   return (
     <Page
       title="Plan editor"
@@ -707,13 +718,7 @@ export function PlanEditorPage() {
       <Modal
         opened={editing !== null}
         onClose={() => setEditing(null)}
-        title={
-          editing === null
-            ? ''
-            : editing.originalId === null
-              ? `New ${SINGULAR[editing.draft.kind]}`
-              : `${readOnly ? 'View' : 'Edit'} ${SINGULAR[editing.draft.kind]} ${editing.originalId}`
-        }
+        title={modalTitle}
         size="xl"
         closeButtonProps={{ 'aria-label': 'Close without saving' }}
       >

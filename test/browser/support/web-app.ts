@@ -222,6 +222,11 @@ export function useDemoApp(
 
 /** Runs axe on the page, prints what it found, and expects nothing serious or critical. */
 export async function expectAxeClean(page: Page, name: string): Promise<void> {
+  // A drawer or dialog fading in reads as low contrast: let running transitions end first.
+  await page.evaluate(`Promise.race([
+    Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))),
+    new Promise((resolve) => setTimeout(resolve, 2000)),
+  ])`);
   const violations = await runAxe(page);
   reportAxe(name, violations);
   expect(seriousViolations(violations)).toEqual([]);
