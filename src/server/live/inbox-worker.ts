@@ -91,12 +91,17 @@ export function startInboxWorker(
         if (result.claimed < BATCH) break;
       }
       faultWait = FAULT_BACKOFF_MS;
-      if (!again || closed) break;
+      if (closed) break;
+      if (!again) {
+        wakeAt(await nextInboxAttemptDue(ctx));
+        // A delivery poked while that was read finds this run still going: take it now, or it
+        // would wait, pending, for the next delivery.
+        if (!again || closed) break;
+      }
       // More came in meanwhile: give the deliveries still being received a moment to land, so
       // that the next batch takes them together (a quiet server never waits here).
       await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
     }
-    wakeAt(await nextInboxAttemptDue(ctx));
   };
 
   function poke(): void {
