@@ -4,8 +4,9 @@
  * The server's engine can be pinned to a day (the demo pins 2026-09-14) while the wall clock runs
  * on: stamps the server writes (a signal raised, an audit entry) carry the wall clock's day. The
  * app shows every time on the product's clock: "now" is the product's day at the wall clock's time
- * of day, and a stamp later than that can only be the wall clock's, so it moves back by the same
- * whole days. Unpinned, the product's day is today and nothing moves.
+ * of day (both on the server's clock, whose day is the UTC date), and a stamp later than that can
+ * only be the wall clock's, so it moves back by the same whole days. Unpinned, the product's day
+ * is today and nothing moves, in any reader's zone.
  */
 
 let productDay: string | null = null;
@@ -20,19 +21,19 @@ export function getProductDay(): string | null {
   return productDay;
 }
 
+const DAY_MS = 86_400_000;
+
 /** How far the product's clock is behind the wall clock, in whole days (ms); 0 when unpinned. */
 export function productOffset(
   wallNow: number = Date.now(),
   day: string | null = productDay,
 ): number {
   if (day === null) return 0;
-  // Whole days in the reader's own zone, the one every time is shown in: a stamp moved back by
-  // them lands on the product's day at the same time of day on the reader's clock.
-  const wall = new Date(wallNow);
-  const wallDay = new Date(wall.getFullYear(), wall.getMonth(), wall.getDate()).getTime();
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  const product = new Date(year, month - 1, date).getTime();
-  return Number.isNaN(product) ? 0 : wallDay - product;
+  // Whole days on the server's clock, whose day is the UTC date: unpinned, the server's day is
+  // the wall clock's UTC day and nothing moves, whatever the reader's zone.
+  const product = Date.parse(`${day}T00:00:00Z`);
+  if (Number.isNaN(product)) return 0;
+  return Math.floor(wallNow / DAY_MS) * DAY_MS - product;
 }
 
 /** "Now" on the product's clock (ms since the epoch). */
@@ -51,9 +52,7 @@ export function onProductClock(
 ): number {
   const offset = productOffset(wallNow, day);
   if (offset <= 0) return instant;
-  const now = wallNow - offset;
-  // The end of the product's day (in the reader's zone): anything later never happened on its clock.
-  const today = new Date(now);
-  const endOfDay = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1).getTime();
+  // The end of the product's day on the server's clock: anything later never happened on it.
+  const endOfDay = Math.floor((wallNow - offset) / DAY_MS) * DAY_MS + DAY_MS;
   return instant >= endOfDay ? instant - offset : instant;
 }
