@@ -741,7 +741,7 @@ export function mayChangePlan(
 ): Verdict {
   if (may(plan, personId, { kind: 'plan.apply' }).ok) return { ok: true };
   for (const change of changes) {
-    const verdict = mayChange(plan, personId, change);
+    const verdict = mayChangeItem(plan, personId, change);
     if (!verdict.ok) {
       // Say both: what this change needs, and who may apply the whole plan.
       const whole = may(plan, personId, { kind: 'plan.apply' });
@@ -752,7 +752,11 @@ export function mayChangePlan(
   return { ok: true };
 }
 
-function mayChange(plan: Plan, personId: string, change: PlanChangeReach): Verdict {
+/**
+ * Whether `personId` may make one change of a plan apply item by item (without the whole-plan
+ * right): the rule `mayChangePlan` applies to each change, and the plan editor to each entity.
+ */
+export function mayChangeItem(plan: Plan, personId: string, change: PlanChangeReach): Verdict {
   const wholePlan = (): Verdict => may(plan, personId, { kind: 'plan.apply' });
   if (change.action === 'removed') return wholePlan();
   const edit = (kind: EntityKind, id: string): Verdict =>

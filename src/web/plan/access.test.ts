@@ -42,8 +42,9 @@ describe('accessTo', () => {
       reason: `Units and their capacity are changed by ${PLANNERS}.`,
       locked: {},
     });
+    // The access policy's own words: a demand is changed as a field of its initiative.
     expect(accessTo(priya, plan, 'demands', plan.demands?.[1]).reason).toBe(
-      `Only Marco Rossi, the owner of I-PROC, or ${PLANNERS} may change D-PROC.`,
+      `Only Marco Rossi, ${PLANNERS} may change the fields of I-PROC.`,
     );
   });
 
@@ -51,11 +52,38 @@ describe('accessTo', () => {
     const access = accessTo(marco, plan, 'kpis', plan.kpis?.[0]);
     expect(access.editable).toBe(true);
     expect(access.locked['targets']).toBe(`Only ${PLANNERS} may move the targets of K-SAVINGS.`);
-    expect(access.locked['actuals']).toMatch(/^Actuals are recorded by a finance controller/);
+    expect(access.locked['actuals']).toMatch(
+      /^Only a finance controller \(nobody holds it\) or an admin \(Omar Haddad\) may record the actuals of K-SAVINGS\.$/,
+    );
     const ownersSet = {
       ...plan,
       organisation: { ...plan.organisation, ownersSetTargets: true },
     } as PlanFile;
     expect(accessTo(marco, ownersSet, 'kpis', plan.kpis?.[0]).locked['targets']).toBeUndefined();
+  });
+
+  it('keeps actuals from a finance controller whose own initiative the KPI proves, as the server does', () => {
+    const withProof = {
+      ...plan,
+      people: [
+        ...(plan.people ?? []),
+        { id: 'fiona', name: 'Fiona Wright', unit: 'FIN', role: 'finance_controller' },
+      ],
+      kpis: [...(plan.kpis ?? []), { id: 'K-CLOSE', owner: 'fiona' }],
+      initiatives: [...(plan.initiatives ?? []), { id: 'I-CLOSE', owner: 'fiona', unit: 'FIN' }],
+      milestones: [...(plan.milestones ?? []), { id: 'M-CLOSE', initiative: 'I-CLOSE' }],
+      benefits: [{ id: 'B-CLOSE', milestone: 'M-CLOSE', kpi: 'K-CLOSE', amountPerWeek: 1000 }],
+    } as unknown as PlanFile;
+    const fiona = { id: 'fiona', mayApply: false, roles: ['finance_controller'] };
+    const access = accessTo(fiona, withProof, 'kpis', { id: 'K-CLOSE', owner: 'fiona' });
+    expect(access.editable).toBe(true);
+    expect(access.locked['actuals']).toBe(
+      'Only a finance controller (nobody holds it) or an admin (Omar Haddad) may record the actuals of K-CLOSE.',
+    );
+    // Without the benefit, her role lets her record them.
+    const noProof = { ...withProof, benefits: [] } as unknown as PlanFile;
+    expect(
+      accessTo(fiona, noProof, 'kpis', { id: 'K-CLOSE', owner: 'fiona' }).locked['actuals'],
+    ).toBeUndefined();
   });
 });

@@ -1,12 +1,15 @@
-import { holdsRole, ROLE_WORDS } from '../../core/access/roles.ts';
-import type { Role } from '../../core/domain/plan.ts';
+import { mayChangeItem, type PlanChangeReach, type Verdict } from '../../core/access/policy.ts';
+import { ROLE_WORDS, holdsRole } from '../../core/access/roles.ts';
+import type { Plan, Role } from '../../core/domain/plan.ts';
+import { planFromFileObject } from '../../plan-file/plan-file-mapping.ts';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
 import type { EditableCollection } from './drafts.ts';
 
 /**
- * What the signed-in person may change in the plan editor, and why not, in one sentence: the
- * access policy's plan rules (docs/ACCESS.md "Roles and rules") as the editor shows them. The
- * server decides every save; this keeps what it would refuse read-only, with the reason.
+ * What the signed-in person may change in the plan editor, and why not, in one sentence. The
+ * answer is the access policy's own (`mayChangeItem` in core/access/policy.ts, the rule the
+ * server applies to every change of a save), asked of the plan as the editor holds it; the
+ * server still decides every save, and this keeps what it would refuse read-only, with the reason.
  */
 
 export interface Person {
@@ -39,98 +42,71 @@ export function holdersWords(plan: PlanFile, roles: readonly Role[]): string {
     .join(' or ');
 }
 
-function nameOf(plan: PlanFile, id: string | undefined): string {
-  return (plan.people ?? []).find((p) => p.id === id)?.name ?? id ?? 'its owner';
-}
-
-function initiativeOf(plan: PlanFile, milestone: string | undefined): string | undefined {
-  return (plan.milestones ?? []).find((m) => m.id === milestone)?.initiative;
-}
-
-function initiativeOwner(plan: PlanFile, initiative: string | undefined): string | undefined {
-  return (plan.initiatives ?? []).find((i) => i.id === initiative)?.owner;
+/** The core plan of a plan file, once per file object the editor holds. */
+const corePlans = new WeakMap<PlanFile, Plan>();
+function corePlanOf(file: PlanFile): Plan {
+  let plan = corePlans.get(file);
+  if (plan === undefined) {
+    plan = planFromFileObject(file);
+    corePlans.set(file, plan);
+  }
+  return plan;
 }
 
 const OPEN: EntityAccess = { editable: true, reason: null, locked: {} };
 
+const refuse = (reason: string): EntityAccess => ({ editable: false, reason, locked: {} });
+const sentence = (verdict: Verdict): string | null => (verdict.ok ? null : `${verdict.message}.`);
+
+/** What a new entity of each collection is called in a refusal. */
+const A_NEW: Record<EditableCollection, string> = {
+  objectives: 'objectives',
+  kpis: 'KPIs',
+  initiatives: 'initiatives',
+  milestones: 'a milestone',
+  dependencies: 'a dependency',
+  benefits: 'a benefit',
+  demands: 'a demand',
+  units: 'units',
+  decisionRights: 'decision rights',
+};
+
 /** What `me` may change of `entity` (null: a new one) in a collection. */
 export function accessTo(
   me: Person,
-  plan: PlanFile,
+  file: PlanFile,
   kind: EditableCollection,
   entity: unknown,
 ): EntityAccess {
-  const planners = holdersWords(plan, ['strategy_office', 'admin']);
   if (me.mayApply) return OPEN;
-  const e = (entity ?? {}) as {
-    id?: string;
-    owner?: string;
-    initiative?: string;
-    milestone?: string;
-    successor?: string;
-  };
-  const refuse = (reason: string): EntityAccess => ({ editable: false, reason, locked: {} });
-  const byInitiativeOwner = (initiative: string | undefined, what: string): EntityAccess => {
-    const owner = initiativeOwner(plan, initiative);
-    if (owner !== undefined && owner === me.id) return OPEN;
-    return refuse(
-      initiative === undefined || owner === undefined
-        ? `Only ${planners} may add ${what}, or the owner of its initiative.`
-        : `Only ${nameOf(plan, owner)}, the owner of ${initiative}, or ${planners} may change ${what}.`,
-    );
-  };
-  switch (kind) {
-    case 'units':
-      return refuse(`Units and their capacity are changed by ${planners}.`);
-    case 'decisionRights':
-      return refuse(`Decision rights are changed by ${planners}.`);
-    case 'objectives':
-    case 'initiatives':
-      if (entity === null) return refuse(`New ${kind} are added by ${planners}.`);
-      return e.owner === me.id
-        ? OPEN
-        : refuse(
-            `Only ${nameOf(plan, e.owner)}, its owner, or ${planners} may change ${e.id ?? 'it'}.`,
-          );
-    case 'kpis': {
-      if (entity === null) return refuse(`New KPIs are added by ${planners}.`);
-      if (e.owner !== me.id)
-        return refuse(
-          `Only ${nameOf(plan, e.owner)}, its owner, or ${planners} may change ${e.id ?? 'it'}.`,
-        );
-      const locked: Partial<Record<string, string>> = {};
-      if (plan.organisation.ownersSetTargets !== true)
-        locked['targets'] = `Only ${planners} may move the targets of ${e.id ?? 'a KPI'}.`;
-      if (!me.roles.includes('finance_controller') && !me.roles.includes('admin'))
-        locked['actuals'] =
-          `Actuals are recorded by ${holdersWords(plan, ['finance_controller', 'admin'])}.`;
-      return { editable: true, reason: null, locked };
-    }
-    case 'milestones': {
-      if (entity === null) return byInitiativeOwner(undefined, 'a milestone');
-      const owner = initiativeOwner(plan, e.initiative);
-      if (e.owner === me.id || owner === me.id) return OPEN;
-      const who = [...new Set([e.owner, owner].filter((o) => o !== undefined))]
-        .map((o) => nameOf(plan, o))
-        .join(' or ');
-      return refuse(`Only ${who || 'its owner'} or ${planners} may change ${e.id ?? 'it'}.`);
-    }
-    case 'dependencies':
-      return byInitiativeOwner(
-        initiativeOf(plan, e.successor),
-        entity === null ? 'a dependency' : 'this dependency',
-      );
-    case 'benefits':
-      return byInitiativeOwner(
-        initiativeOf(plan, e.milestone),
-        entity === null ? 'a benefit' : (e.id ?? 'this benefit'),
-      );
-    case 'demands':
-      return byInitiativeOwner(
-        e.initiative,
-        entity === null ? 'a demand' : (e.id ?? 'this demand'),
-      );
+  const planners = holdersWords(file, ['strategy_office', 'admin']);
+  if (kind === 'units') return refuse(`Units and their capacity are changed by ${planners}.`);
+  if (kind === 'decisionRights') return refuse(`Decision rights are changed by ${planners}.`);
+  if (entity === null) {
+    // What a new entity may be depends on where it goes (its initiative), chosen in the form.
+    return kind === 'objectives' || kind === 'kpis' || kind === 'initiatives'
+      ? refuse(`New ${A_NEW[kind]} are added by ${planners}.`)
+      : refuse(`Only ${planners} may add ${A_NEW[kind]}, or the owner of its initiative.`);
   }
+  const plan = corePlanOf(file);
+  const id = (entity as { id?: unknown }).id;
+  const change = (fields: string[]): PlanChangeReach => ({
+    collection: kind,
+    id: typeof id === 'string' ? id : '',
+    action: 'updated',
+    fields,
+    after: entity,
+  });
+  const reason = sentence(mayChangeItem(plan, me.id, change(['name'])));
+  if (reason !== null) return refuse(reason);
+  if (kind !== 'kpis') return OPEN;
+  // A KPI's owner edits its fields; its targets and actuals follow their own rights.
+  const locked: Partial<Record<string, string>> = {};
+  for (const field of ['targets', 'actuals']) {
+    const why = sentence(mayChangeItem(plan, me.id, change([field])));
+    if (why !== null) locked[field] = why;
+  }
+  return { editable: true, reason: null, locked };
 }
 
 /** Whether the person owns an initiative: they may add milestones, dependencies, benefits, demands to it. */
