@@ -66,11 +66,11 @@ const OUTSIDE = `(() => {
   return out.slice(0, 12);
 })()`;
 
-/** In the page: the tables of the content that are not laid out as cards, or wider than the screen. */
+/** In the page and its dialogs: the tables not laid out as cards, or wider than the screen. */
 const TABLES_NOT_CARDS = `(() => {
   const width = document.documentElement.clientWidth;
   const bad = [];
-  for (const table of document.querySelectorAll('#main table')) {
+  for (const table of document.querySelectorAll('#main table, [role="dialog"] table')) {
     const r = table.getBoundingClientRect();
     if (r.width === 0) continue;
     const row = table.querySelector('tbody > tr');

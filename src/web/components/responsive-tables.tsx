@@ -64,18 +64,22 @@ export function labelTable(table: HTMLTableElement): void {
   }
 }
 
+/** Where the app draws tables: the page, and the dialogs and drawers portalled beside it. */
+const TABLES = '#main table, [role="dialog"] table';
+
 /**
- * Tables as cards on phones, for every table the page under `#main` draws, whoever drew it: the
- * cells are labelled once the table is in the page and again whenever it changes.
+ * Tables as cards on phones, for every table the page under `#main` or a dialog or drawer draws,
+ * whoever drew it: the cells are labelled once the table is in the page and again whenever it
+ * changes. Dialogs are portalled outside `#main`, so the whole body is watched.
  */
 export function useTableCards(): void {
   useEffect(() => {
-    const root = document.getElementById('main');
-    if (root === null) return;
+    const root = document.body;
     let frame: number | null = null;
     const label = () => {
       frame = null;
-      for (const table of Array.from(root.querySelectorAll('table'))) labelTable(table);
+      for (const table of Array.from(root.querySelectorAll<HTMLTableElement>(TABLES)))
+        labelTable(table);
     };
     const schedule = () => {
       frame ??= requestAnimationFrame(label);
