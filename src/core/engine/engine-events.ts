@@ -82,6 +82,8 @@ export function applyEvent(
   const kpisTouched = new Set<number>();
   const kpisChanged = new Set<number>();
   const kpiStatusChanged = new Set<number>();
+  // KPIs whose status code moved: only they can change which KPI an initiative's value follows.
+  const kpiCodeChanged = new Set<number>();
   for (const [m, previous] of milestones.moved) {
     const rows = plan.benefitsOfMilestone;
     const now = data.milestones.forecast[m]!;
@@ -108,6 +110,7 @@ export function applyEvent(
     data.kpis[k] = after;
     if (!sameKpi(before, after)) kpisChanged.add(k);
     if (!sameStatus(before.status, after.status)) kpiStatusChanged.add(k);
+    if (codeOfKpi(before) !== codeOfKpi(after)) kpiCodeChanged.add(k);
   }
 
   // Initiatives whose milestones or fed KPIs were recomputed, and those whose late milestones
@@ -121,16 +124,29 @@ export function applyEvent(
       initiativesRecomputed.add(cause);
     }
   }
+  // An initiative whose value follows a milestone that changed reads it (its root).
+  for (const m of milestones.changed) {
+    const holder = model.heldUpBy[m]!;
+    if (holder >= 0 && model.worstVia[holder] === m) initiativesRecomputed.add(holder);
+  }
+  // A KPI whose status code holds leaves every initiative's worst KPI where it is: only those
+  // whose value follows it read it again (its reason); the others are recomputed when its code moves.
   for (const k of kpisRecomputed) {
+    const codeMoved = kpiCodeChanged.has(k);
     const rows = plan.initiativesOfKpi;
     for (let at = rows.start[k]!; at < rows.start[k + 1]!; at += 1) {
-      initiativesRecomputed.add(rows.list[at]!);
+      const i = rows.list[at]!;
+      if (codeMoved || model.worstKpi[i] === k) initiativesRecomputed.add(i);
     }
     const benefits = plan.benefitsOfKpi;
     for (let at = benefits.start[k]!; at < benefits.start[k + 1]!; at += 1) {
       const m = plan.benefitMilestone[benefits.list[at]!]!;
       const cause = m < 0 ? -1 : model.heldUpBy[m]!;
-      if (cause >= 0) initiativesRecomputed.add(cause);
+      if (
+        cause >= 0 &&
+        (codeMoved || model.worstKpi[cause] === k || milestones.changed.has(m))
+      )
+        initiativesRecomputed.add(cause);
     }
   }
   const initiativesChanged = new Set<number>();

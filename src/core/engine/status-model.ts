@@ -107,7 +107,8 @@ export function computeInitiative(
     }
   }
   const heldUp = model.holdsUp.get(i);
-  if (heldUp !== undefined) {
+  // An own KPI off track is the worst there is, and a tie never passes an own KPI.
+  if (heldUp !== undefined && !(worstKpi >= 0 && worstCode === OFF_TRACK)) {
     // The first of the worst in plan order (own KPIs first, then by milestone and row), read in
     // any order: a tie goes to the earlier milestone and row, never past an own KPI.
     const fed = plan.kpisOfMilestone;
