@@ -10,52 +10,29 @@ import {
   listDecisions,
   openDecision,
   showDecision,
-  type OpenDecisionRequest,
 } from '../../app/decisions.ts';
-import type { ProposedOption } from '../../core/decisions/decision.ts';
-import { decisionDetailSchema } from './decision-review.schema.ts';
-import { bearer, errorResponses, errorSchema } from './schemas.ts';
+import {
+  addOptionRoute,
+  decideRoute,
+  listDecisionsRoute,
+  openDecisionRoute,
+  showDecisionRoute,
+} from '../../contract/decisions.ts';
+import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
+import { bearer } from './schemas.ts';
 import { actorOf } from '../actor.ts';
-
-const id = {
-  type: 'object',
-  // No control characters (a NUL cannot even be looked up): 400 naming the parameter.
-  properties: {
-    id: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f]+$' },
-  },
-  required: ['id'],
-} as const;
-
-/** An option: a title and its scenario changes (checked change by change by the core). */
-const option = {
-  type: 'object',
-  properties: {
-    title: { type: 'string', minLength: 1, maxLength: 500 },
-    changes: { type: 'array', minItems: 1, maxItems: 200, items: { type: 'object' } },
-  },
-  required: ['title', 'changes'],
-  additionalProperties: false,
-} as const;
-
-const responses = { ...errorResponses, 403: errorSchema, 409: errorSchema } as const;
 
 /** `/api/v1/decisions`: open, list, show, add an option, decide (decision rights apply). */
 export function registerDecisionRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get<{ Querystring: { status: 'open' | 'decided' | 'all' } }>(
+  app.get<RouteTypes<typeof listDecisionsRoute>>(
     '/api/v1/decisions',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(listDecisionsRoute),
         summary: 'Decisions, newest first, with their options, decider and due date',
         tags: ['decisions'],
         security: bearer,
-        querystring: {
-          type: 'object',
-          properties: {
-            status: { type: 'string', enum: ['open', 'decided', 'all'], default: 'all' },
-          },
-          additionalProperties: false,
-        },
-        response: responses,
       },
     },
     async (request) => {
@@ -68,15 +45,15 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<RouteTypes<typeof showDecisionRoute>>(
     '/api/v1/decisions/:id',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(showDecisionRoute),
         summary: 'A decision with its options (as priced when added), its history and review',
         tags: ['decisions'],
         security: bearer,
-        params: id,
-        response: { 200: decisionDetailSchema, ...responses },
       },
     },
     async (request) => {
@@ -88,26 +65,17 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 
-  app.post<{ Body: OpenDecisionRequest }>(
+  app.post<RouteTypes<typeof openDecisionRoute>>(
     '/api/v1/decisions',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(openDecisionRoute),
         summary: 'Opens a decision for an incident (engine-proposed options) or by hand',
         description:
           "Give `incident`, or a `signal` (the decision is for the incident that holds it), or options alone. The engine proposes the options of every signal of the incident, without repeats, and the incident's headline is the title. Each option is priced against doing nothing; the decision goes to the lowest person whose decision rights cover every option, due the last day every option is still possible. An incident that has an open decision gives that decision back (200).",
         tags: ['decisions'],
         security: bearer,
-        body: {
-          type: 'object',
-          properties: {
-            signal: { type: 'string', minLength: 1, maxLength: 300 },
-            incident: { type: 'string', minLength: 1, maxLength: 300 },
-            title: { type: 'string', minLength: 1, maxLength: 500 },
-            options: { type: 'array', maxItems: 20, items: option },
-          },
-          additionalProperties: false,
-        },
-        response: responses,
       },
     },
     async (request, reply) => {
@@ -117,16 +85,15 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 
-  app.post<{ Params: { id: string }; Body: ProposedOption }>(
+  app.post<RouteTypes<typeof addOptionRoute>>(
     '/api/v1/decisions/:id/options',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(addOptionRoute),
         summary: 'Adds an option (a scenario) to an open decision',
         tags: ['decisions'],
         security: bearer,
-        params: id,
-        body: option,
-        response: responses,
       },
     },
     async (request, reply) => {
@@ -149,26 +116,17 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { option: number; reason: string } }>(
+  app.post<RouteTypes<typeof decideRoute>>(
     '/api/v1/decisions/:id/decide',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(decideRoute),
         summary: 'Decides: applies the chosen option to the plan, with a reason',
         description:
           'Only the decider may decide (403 naming who can); a decision is decided once (409) and not after its due date (409). The plan changes, signals are recomputed and the step is recorded, in one transaction.',
         tags: ['decisions'],
         security: bearer,
-        params: id,
-        body: {
-          type: 'object',
-          properties: {
-            option: { type: 'integer', minimum: 1 },
-            reason: { type: 'string', minLength: 1, maxLength: 5000, pattern: '\\S' },
-          },
-          required: ['option', 'reason'],
-          additionalProperties: false,
-        },
-        response: responses,
       },
     },
     async (request) => {

@@ -7,48 +7,20 @@ import {
   moneyOfPortfolio,
   valueOfBenefit,
 } from '../../app/money-view.ts';
-import { MAX_NOTE_LENGTH, validateValue } from '../../app/validate-value.ts';
+import { validateValue } from '../../app/validate-value.ts';
 import { viewerFor } from '../../app/viewer.ts';
 import { assertMay, may } from '../../core/access/policy.ts';
 import { fail } from '../../core/errors.ts';
 import { actorOf } from '../actor.ts';
-import { bearer, errorResponses, errorSchema } from './schemas.ts';
-
-const id = {
-  type: 'object',
-  // No control characters (a NUL cannot even be looked up): 400 naming the parameter.
-  properties: {
-    id: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f]+$' },
-  },
-  required: ['id'],
-} as const;
-
-const validation = {
-  type: 'object',
-  properties: {
-    period: {
-      type: 'string',
-      minLength: 4,
-      maxLength: 20,
-      description: 'The reporting period validated, e.g. 2026-08',
-    },
-    amount: {
-      type: 'number',
-      minimum: 0,
-      description: "The realised amount confirmed, in the KPI's unit",
-    },
-    note: {
-      type: 'string',
-      minLength: 1,
-      maxLength: MAX_NOTE_LENGTH,
-      description: 'What the confirmation rests on',
-    },
-  },
-  required: ['period', 'amount', 'note'],
-  additionalProperties: false,
-} as const;
-
-const responses = { ...errorResponses, 403: errorSchema } as const;
+import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
+import {
+  benefitValueRoute,
+  initiativeMoneyRoute,
+  moneyRoute,
+  objectiveMoneyRoute,
+  validateValueRoute,
+} from '../../contract/money.ts';
+import { bearer } from './schemas.ts';
 
 async function snapshotOrFail(ctx: AppContext): Promise<Snapshot> {
   const snapshot = await deriveSnapshot(ctx.db, ctx.clock.asOf(), ctx.model);
@@ -61,17 +33,18 @@ async function snapshotOrFail(ctx: AppContext): Promise<Snapshot> {
  * initiative's money; a benefit's value per period; a controller's validation.
  */
 export function registerMoneyRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get(
+  app.get<RouteTypes<typeof moneyRoute>>(
     '/api/v1/money',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(moneyRoute),
         summary:
           'Money: budget (plan, committed, actual), forecast at completion and ROI of the portfolio, its objectives and initiatives',
         description:
           'Only the initiatives and objectives the caller sees are counted (confidential initiatives stay out of every total). An initiative serving several objectives counts an equal share in each.',
         tags: ['money'],
         security: bearer,
-        response: responses,
       },
     },
     async (request) => {
@@ -80,16 +53,16 @@ export function registerMoneyRoutes(app: FastifyInstance, ctx: AppContext): void
       return moneyOfPortfolio(ctx.db, snapshot, seen);
     },
   );
-  app.get<{ Params: { id: string } }>(
+  app.get<RouteTypes<typeof initiativeMoneyRoute>>(
     '/api/v1/initiatives/:id/money',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(initiativeMoneyRoute),
         summary:
           "An initiative's money per period, forecast at completion, ROI, and its benefits' value",
         tags: ['money'],
         security: bearer,
-        params: id,
-        response: responses,
       },
     },
     async (request) => {
@@ -98,15 +71,15 @@ export function registerMoneyRoutes(app: FastifyInstance, ctx: AppContext): void
       return moneyOfInitiative(ctx.db, snapshot, seen, request.params.id);
     },
   );
-  app.get<{ Params: { id: string } }>(
+  app.get<RouteTypes<typeof objectiveMoneyRoute>>(
     '/api/v1/objectives/:id/money',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(objectiveMoneyRoute),
         summary: "An objective's money: its initiatives' shares (and its children's), rolled up",
         tags: ['money'],
         security: bearer,
-        params: id,
-        response: responses,
       },
     },
     async (request) => {
@@ -115,16 +88,16 @@ export function registerMoneyRoutes(app: FastifyInstance, ctx: AppContext): void
       return moneyOfObjective(ctx.db, snapshot, seen, request.params.id);
     },
   );
-  app.get<{ Params: { id: string } }>(
+  app.get<RouteTypes<typeof benefitValueRoute>>(
     '/api/v1/benefits/:id/value',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(benefitValueRoute),
         summary:
           "A benefit's value per period since its milestone landed: promised, claimed, validated",
         tags: ['money'],
         security: bearer,
-        params: id,
-        response: responses,
       },
     },
     async (request) => {
@@ -142,18 +115,17 @@ export function registerMoneyRoutes(app: FastifyInstance, ctx: AppContext): void
       };
     },
   );
-  app.post<{ Params: { id: string }; Body: { period: string; amount: number; note: string } }>(
+  app.post<RouteTypes<typeof validateValueRoute>>(
     '/api/v1/benefits/:id/validations',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(validateValueRoute),
         summary: 'A finance controller confirms the amount a benefit realised in an ended period',
         description:
           "Finance controllers only, never the owner of the benefit's initiative (403 naming why). Appended (the latest validation of a period counts); the same period, amount and note again stores nothing (200, duplicate). Audited; signals recomputed.",
         tags: ['money'],
         security: bearer,
-        params: id,
-        body: validation,
-        response: responses,
       },
     },
     async (request, reply) => {

@@ -1,29 +1,11 @@
-/** JSON Schemas shared by route descriptions (they also feed the OpenAPI document). */
+import { errorBody } from '../../contract/common.ts';
+import { jsonSchema } from '../../contract/http.ts';
 
-export const errorSchema = {
-  type: 'object',
-  description: 'Every error answer: a stable code, a message naming the place, and the place.',
-  properties: {
-    code: { type: 'string', examples: ['plan.cycle'] },
-    message: { type: 'string' },
-    path: { type: 'string' },
-    problems: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          code: { type: 'string' },
-          message: { type: 'string' },
-          path: { type: 'string' },
-          file: { type: 'string' },
-          line: { type: 'integer' },
-          column: { type: 'integer' },
-        },
-      },
-    },
-  },
-  required: ['code', 'message'],
-} as const;
+/**
+ * The error answer's JSON Schema, from the contract (src/contract/common.ts), for the routes that
+ * are not on the contract yet (it also feeds the OpenAPI document).
+ */
+export const errorSchema = jsonSchema(errorBody, 'output');
 
 export const errorResponses = {
   400: errorSchema,

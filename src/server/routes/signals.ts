@@ -4,31 +4,25 @@ import type { AppContext } from '../../app/context.ts';
 import { findSignal, listSignalInbox } from '../../app/signal-inbox.ts';
 import { viewerFor } from '../../app/viewer.ts';
 import { fail } from '../../core/errors.ts';
-import { bearer, errorResponses } from './schemas.ts';
+import { bearer } from './schemas.ts';
 import { actorOf } from '../actor.ts';
 import { knownAtViewer, parseKnownAt, readKnownAt } from '../../app/known-at.ts';
-import { KNOWN_AT_PARAMETER } from './known-at-view.ts';
+import { ackRoute, signalsRoute } from '../../contract/signals.ts';
+import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
 
 /** `GET /api/v1/signals`: what the engine raised, each with its cause chain and owners. */
 export function registerSignalRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get<{ Querystring: { status: 'open' | 'all'; knownAt?: string } }>(
+  app.get<RouteTypes<typeof signalsRoute>>(
     '/api/v1/signals',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(signalsRoute),
         summary: 'Signals with their cause chains, newest first',
         description:
           'Each signal says whether it affects the caller (`forMe`) and whether the caller acknowledged it since it was raised (`acknowledgedByMe`).',
         tags: ['signals'],
         security: bearer,
-        querystring: {
-          type: 'object',
-          properties: {
-            status: { type: 'string', enum: ['open', 'all'], default: 'open' },
-            knownAt: KNOWN_AT_PARAMETER,
-          },
-          additionalProperties: false,
-        },
-        response: { ...errorResponses },
       },
     },
     async (request) => {
@@ -54,19 +48,15 @@ export function registerSignalRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post<RouteTypes<typeof ackRoute>>(
     '/api/v1/signals/:id/ack',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(ackRoute),
         summary: 'Acknowledges a signal: the caller has seen it',
         tags: ['signals'],
         security: bearer,
-        params: {
-          type: 'object',
-          properties: { id: { type: 'string', minLength: 1, maxLength: 300 } },
-          required: ['id'],
-        },
-        response: { ...errorResponses },
       },
     },
     async (request) => {

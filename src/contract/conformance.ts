@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import type { DecideResult, OpenDecisionRequest } from '../app/decisions.ts';
+import type { InboxSignal as AppInboxSignal } from '../app/signal-inbox.ts';
+import type { MAX_NOTE_LENGTH as APP_MAX_NOTE_LENGTH } from '../app/validate-value.ts';
+import type { ValidateValueResult } from '../app/validate-value.ts';
+import type { DecisionEvent } from '../store/decision-store.ts';
+import { sameType } from './common.ts';
+import type { decideAnswer, decisionEvent, openDecisionRoute } from './decisions.ts';
+import type { MAX_NOTE_LENGTH, validateValueAnswer } from './money.ts';
+import type { inboxSignal } from './signals.ts';
+
+/**
+ * Compile-time proofs that the contract's shapes are the very types the use-cases take and
+ * return (src/app, src/store). Kept apart from the schemas so that the web app, which imports
+ * the contract's types, does not type-check the server's modules.
+ */
+
+sameType<z.infer<typeof inboxSignal>, AppInboxSignal>(true);
+sameType<z.infer<typeof decisionEvent>, DecisionEvent>(true);
+sameType<z.infer<typeof decideAnswer>, DecideResult>(true);
+sameType<z.infer<typeof openDecisionRoute.body>, OpenDecisionRequest>(true);
+sameType<z.infer<typeof validateValueAnswer>, ValidateValueResult>(true);
+sameType<typeof MAX_NOTE_LENGTH, typeof APP_MAX_NOTE_LENGTH>(true);

@@ -1,0 +1,305 @@
+import { z } from 'zod';
+import type {
+  CapacityOverAllocation,
+  ChainStep,
+  DemandRun,
+  DerivedStatus,
+  EntityKind,
+  ExplanationStep,
+  KpiPeriodForecast,
+  LevelledMilestone,
+  MilestoneDriver,
+  Signal,
+  UnitLoad,
+} from '../core/domain/state.ts';
+import { isoDate, knownAtParameter, personRef, sameType } from './common.ts';
+
+/**
+ * The strategic view (`GET /api/v1/state`), the capacity view (`GET /api/v1/capacity`), an
+ * entity with its explanation (`GET /api/v1/<collection>/:id`), and the engine's shapes they
+ * carry (statuses, explanation steps, signals and their cause chains). Each shape the core also
+ * declares is proven the same type as the core's (`sameType`).
+ */
+
+export const status = z.enum(['on_track', 'at_risk', 'off_track']);
+export type Status = z.infer<typeof status>;
+
+export const entityKind = z.enum([
+  'work_item',
+  'milestone',
+  'dependency',
+  'benefit',
+  'kpi',
+  'initiative',
+  'objective',
+  'unit',
+  'demand',
+  'source',
+]);
+sameType<z.infer<typeof entityKind>, EntityKind>(true);
+
+/** A status and the rule that decided it. */
+export const derivedStatus = z.strictObject({ status, rule: z.string(), reason: z.string() });
+sameType<z.infer<typeof derivedStatus>, DerivedStatus>(true);
+
+const figures = z.record(z.string(), z.union([z.number(), z.string()]));
+
+/** One fact or rule application behind a derived figure, readable by a person. */
+export const explanationStep = z.strictObject({
+  rule: z.string(),
+  text: z.string(),
+  ref: z.strictObject({ kind: entityKind, id: z.string() }).optional(),
+  figures: figures.optional(),
+});
+sameType<z.infer<typeof explanationStep>, ExplanationStep>(true);
+
+/** One link of a cause chain, from the source event to the money and the objective. */
+export const chainStep = z.strictObject({
+  kind: entityKind,
+  id: z.string(),
+  text: z.string(),
+  figures,
+});
+sameType<z.infer<typeof chainStep>, ChainStep>(true);
+
+export const signalKind = z.enum([
+  'milestone.slipped',
+  'kpi.misses_target',
+  'capacity.over_allocated',
+  'source.stale',
+  'value.below_promise',
+  'budget.overrun',
+  'governance.gate',
+]);
+
+const signalFields = {
+  id: z.string(),
+  kind: signalKind,
+  subject: z.strictObject({ kind: entityKind, id: z.string() }),
+  title: z.string(),
+  chain: z.array(chainStep),
+  affectedOwners: z.array(z.string()),
+};
+/** A signal as the engine raises it. */
+export const signal = z.strictObject(signalFields);
+sameType<z.infer<typeof signal>, Signal>(true);
+
+/** A signal as the store keeps it: open or resolved, and when. */
+export const storedSignalFields = {
+  ...signalFields,
+  status: z.enum(['open', 'resolved']),
+  raisedAt: z.string(),
+  updatedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+};
+
+const benefitAccrual = z.strictObject({
+  benefit: z.string(),
+  milestone: z.string(),
+  from: isoDate.nullable(),
+  days: z.number(),
+  amount: z.number(),
+});
+
+export const kpiPeriodForecast = z.strictObject({
+  period: z.string(),
+  start: isoDate,
+  end: isoDate,
+  target: z.number().nullable(),
+  actual: z.number().nullable(),
+  forecast: z.number(),
+  forecastAtPlan: z.number(),
+  gap: z.number().nullable(),
+  benefits: z.array(benefitAccrual),
+  status: derivedStatus,
+});
+sameType<z.infer<typeof kpiPeriodForecast>, KpiPeriodForecast>(true);
+
+// --- The strategic view ---------------------------------------------------------------------
+
+const statusCategory = z.enum(['todo', 'in_progress', 'done']);
+
+export const workItemRef = z.strictObject({
+  key: z.string(),
+  summary: z.string(),
+  status: z.string(),
+  statusCategory,
+  dueDate: isoDate.nullable(),
+  forecastFinish: isoDate.nullable(),
+});
+export type WorkItemRef = z.infer<typeof workItemRef>;
+
+export const milestoneView = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  plannedDate: isoDate,
+  forecastDate: isoDate,
+  slipWorkingDays: z.number(),
+  complete: z.boolean(),
+  status: derivedStatus,
+  workItems: z.array(workItemRef),
+});
+export type MilestoneView = z.infer<typeof milestoneView>;
+
+export const initiativeView = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  owner: personRef.nullable(),
+  unit: z.string(),
+  delivery: derivedStatus.nullable(),
+  value: derivedStatus.nullable(),
+  milestones: z.array(milestoneView),
+});
+export type InitiativeView = z.infer<typeof initiativeView>;
+
+export const kpiView = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  owner: personRef.nullable(),
+  unitOfMeasure: z.string(),
+  direction: z.enum(['higher_is_better', 'lower_is_better']),
+  status: derivedStatus.nullable(),
+  periods: z.array(kpiPeriodForecast),
+});
+export type KpiView = z.infer<typeof kpiView>;
+
+export interface ObjectiveView {
+  id: string;
+  name: string;
+  owner: z.infer<typeof personRef> | null;
+  horizon: { start: string; end: string } | null;
+  status: DerivedStatus | null;
+  kpis: KpiView[];
+  initiatives: InitiativeView[];
+  children: ObjectiveView[];
+}
+/** An objective with its KPIs, initiatives and child objectives (recursive). */
+export const objectiveView: z.ZodType<ObjectiveView> = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  owner: personRef.nullable(),
+  horizon: z.strictObject({ start: isoDate, end: isoDate }).nullable(),
+  status: derivedStatus.nullable(),
+  kpis: z.array(kpiView),
+  initiatives: z.array(initiativeView),
+  get children() {
+    return z.array(objectiveView);
+  },
+});
+
+/** `GET /api/v1/state`: objectives → KPIs → initiatives → milestones, with derived status. */
+export const stateView = z.strictObject({
+  asOf: isoDate,
+  knownAt: z.string().optional(),
+  organisation: z.strictObject({ id: z.string(), name: z.string() }),
+  objectives: z.array(objectiveView),
+  openSignals: z.int().min(0),
+});
+export type StateView = z.infer<typeof stateView>;
+
+export const knownAtQuery = z.object({ knownAt: knownAtParameter.optional() });
+
+// --- Capacity ---------------------------------------------------------------------------------
+
+const unitWeek = z.strictObject({
+  week: z.string(),
+  monday: isoDate,
+  capacity: z.number().nullable(),
+  load: z.number(),
+  levelledLoad: z.number(),
+});
+export const unitLoad = z.strictObject({ unit: z.string(), weeks: z.array(unitWeek) });
+sameType<z.infer<typeof unitLoad>, UnitLoad>(true);
+
+export const demandRun = z.strictObject({
+  id: z.string(),
+  initiative: z.string(),
+  unit: z.string(),
+  perWeek: z.number(),
+  workItem: z.string().optional(),
+  plannedStart: z.string(),
+  plannedEnd: z.string(),
+  levelledStart: z.string(),
+  levelledEnd: z.string(),
+  delayWeeks: z.number(),
+  milestones: z.array(z.string()),
+});
+sameType<z.infer<typeof demandRun>, DemandRun>(true);
+
+export const capacityOverAllocation = z.strictObject({
+  id: z.string(),
+  unit: z.string(),
+  weeks: z.array(z.string()),
+  capacity: z.number(),
+  peakLoad: z.number(),
+  peakPercent: z.number().nullable(),
+  initiatives: z.array(z.strictObject({ id: z.string(), load: z.number() })),
+  sentence: z.string(),
+});
+sameType<z.infer<typeof capacityOverAllocation>, CapacityOverAllocation>(true);
+
+export const levelledCause = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('over_allocation'),
+    overAllocation: z.string(),
+    unit: z.string(),
+    demand: z.string(),
+  }),
+  z.strictObject({ kind: z.literal('queue'), demand: z.string() }),
+  z.strictObject({ kind: z.literal('dependency'), predecessor: z.string() }),
+]);
+
+export const levelledMilestone = z.strictObject({
+  id: z.string(),
+  forecastDate: isoDate,
+  levelledDate: isoDate,
+  calendarDays: z.number(),
+  workingDays: z.number(),
+  cause: levelledCause,
+  sentence: z.string(),
+});
+sameType<z.infer<typeof levelledMilestone>, LevelledMilestone>(true);
+
+/** `GET /api/v1/capacity`: each unit's weekly load against its capacity, and what levelling moves. */
+export const capacityView = z.strictObject({
+  asOf: isoDate,
+  measure: z.string(),
+  units: z.array(unitLoad),
+  demands: z.array(demandRun),
+  idle: z.array(z.strictObject({ id: z.string(), reason: z.string() })),
+  overAllocations: z.array(capacityOverAllocation),
+  milestones: z.array(levelledMilestone),
+});
+export type CapacityView = z.infer<typeof capacityView>;
+
+// --- An entity and why ------------------------------------------------------------------------
+
+export const milestoneDriver = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('plan') }),
+  z.strictObject({ kind: z.literal('work_item'), key: z.string() }),
+  z.strictObject({
+    kind: z.literal('dependency'),
+    predecessor: z.string(),
+    type: z.string(),
+    lagDays: z.number(),
+  }),
+]);
+sameType<z.infer<typeof milestoneDriver>, MilestoneDriver>(true);
+
+/**
+ * `GET /api/v1/<collection>/:id`: the entity (as the plan or the source declares it), what the
+ * engine derived for it, its status and why. The entity and the derived figures differ by kind;
+ * the contract names their common frame and leaves their fields open.
+ */
+export const explained = z.looseObject({
+  asOf: isoDate,
+  knownAt: z.string().optional(),
+  kind: entityKind,
+  id: z.string(),
+  entity: z.looseObject({}),
+  derived: z.looseObject({}).nullable(),
+  status: z
+    .union([derivedStatus, z.strictObject({ delivery: derivedStatus, value: derivedStatus })])
+    .nullable(),
+  explanation: z.array(explanationStep),
+});

@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { DEMO_FILES } from '../src/app/load-demo.ts';
+import { errorBody } from '../src/contract/common.ts';
+import { decisionDetail, decisionList } from '../src/contract/decisions.ts';
+import {
+  benefitValueView,
+  initiativeMoneyView,
+  objectiveMoneyView,
+  portfolioMoney,
+} from '../src/contract/money.ts';
+import { knownAtSignalList, signalList } from '../src/contract/signals.ts';
+import { capacityView, explained, stateView } from '../src/contract/state.ts';
+import { useDemoApi } from './support/api-client.ts';
+import { TEST_DATABASES } from './support/databases.ts';
+
+/**
+ * The contract (src/contract) is true: every GET route it covers, called on the demo served by
+ * the real server after the ERP-17 slip and a decision, answers what its zod schema says, key
+ * for key (the schemas are strict: a property the contract does not list fails here).
+ */
+
+function problemsOf(schema: z.ZodType, body: unknown): string[] {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return [];
+  return parsed.error.issues
+    .slice(0, 10)
+    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+}
+
+describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
+  const api = useDemoApi(kind, ['dana', 'priya', 'marco']);
+  const { call, tokens } = api;
+
+  beforeAll(async () => {
+    // The ERP-17 slip: signals, an incident, and its decision (DEC-1) opened by the engine.
+    const ingest = await fetch(`${api.base}/api/v1/jira/ingest?source=demo`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens['dana']!}`, 'content-type': 'application/json' },
+      body: await readFile(DEMO_FILES.erp17Slip, 'utf8'),
+    });
+    expect(ingest.status).toBe(200);
+    const signals = await call<{ signals: { id: string }[] }>('dana', 'GET', '/api/v1/signals');
+    await call(
+      'dana',
+      'POST',
+      `/api/v1/signals/${encodeURIComponent(signals.body.signals[0]!.id)}/ack`,
+    );
+    const decided = await call('dana', 'POST', '/api/v1/decisions/DEC-1/decide', {
+      option: 1,
+      reason: 'the contract test decides',
+    });
+    expect(decided.status).toBe(200);
+  }, 120_000);
+
+  /** Each GET route on the contract, as a person, and the schema its 200 answer must match. */
+  const routes: [string, string, z.ZodType][] = [
+    ['dana', '/api/v1/state', stateView],
+    ['priya', '/api/v1/state', stateView],
+    ['dana', '/api/v1/capacity', capacityView],
+    ['dana', '/api/v1/objectives/O-COST', explained],
+    ['dana', '/api/v1/milestones/M-GOLIVE', explained],
+    ['dana', '/api/v1/signals', signalList],
+    ['priya', '/api/v1/signals?status=all', signalList],
+    ['dana', '/api/v1/decisions', decisionList],
+    ['dana', '/api/v1/decisions?status=open', decisionList],
+    ['dana', '/api/v1/decisions/DEC-1', decisionDetail],
+    ['dana', '/api/v1/money', portfolioMoney],
+    ['priya', '/api/v1/money', portfolioMoney],
+    ['dana', '/api/v1/initiatives/I-ERP/money', initiativeMoneyView],
+    ['dana', '/api/v1/initiatives/I-PROC/money', initiativeMoneyView],
+    ['dana', '/api/v1/objectives/O-COST/money', objectiveMoneyView],
+    ['dana', '/api/v1/benefits/B-PURCH-SAVINGS/value', benefitValueView],
+    ['marco', '/api/v1/benefits/B-ERP-INVOICING/value', benefitValueView],
+  ];
+
+  it.each(routes)('as %s, GET %s answers its contract', async (as, path, schema) => {
+    const { status, body } = await call<unknown>(as, 'GET', path);
+    expect(status, JSON.stringify(body).slice(0, 300)).toBe(200);
+    expect(problemsOf(schema, body)).toEqual([]);
+  });
+
+  it('answers the signals known at an instant by their contract', async () => {
+    const at = new Date().toISOString();
+    const { status, body } = await call<unknown>(
+      'dana',
+      'GET',
+      `/api/v1/signals?knownAt=${encodeURIComponent(at)}`,
+    );
+    expect(status).toBe(200);
+    expect(problemsOf(knownAtSignalList, body)).toEqual([]);
+  });
+
+  it('answers errors by the error contract', async () => {
+    for (const path of [
+      '/api/v1/decisions/NOPE',
+      '/api/v1/decisions?status=maybe',
+      '/api/v1/signals?colour=red',
+    ]) {
+      const { status, body } = await call<unknown>('dana', 'GET', path);
+      expect(status, path).toBeGreaterThanOrEqual(400);
+      expect(status, path).toBeLessThan(500);
+      expect(problemsOf(errorBody, body), path).toEqual([]);
+    }
+  });
+
+  it('is strict: an unlisted property fails the contract, naming its place', () => {
+    expect(problemsOf(decisionList, { decisions: [], extra: 1 }).join(' ')).toMatch(/extra/);
+  });
+});
