@@ -52,6 +52,11 @@ function policyTable(demoPlan: string): Record<string, Rule> {
     'GET /api/v1/events': { allow: 'anyone' },
     'GET /api/v1/state': { allow: 'anyone' },
     'GET /api/v1/capacity': { allow: 'anyone' },
+    // The live feed's entities: anyone reads; what they may not see comes back as removed.
+    'POST /api/v1/state/entities': {
+      allow: 'anyone',
+      body: { milestones: ['M-GOLIVE', 'M-DIVEST-BUYER'], kpis: ['K-SAVINGS'] },
+    },
     'GET /api/v1/objectives/{id}': { allow: 'anyone', params: { id: 'O-COST' } },
     'GET /api/v1/kpis/{id}': {
       allow: 'anyone',

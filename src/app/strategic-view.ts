@@ -1,4 +1,4 @@
-import type { Milestone, Plan } from '../core/domain/plan.ts';
+import type { Initiative, Kpi, Milestone, Objective, Plan } from '../core/domain/plan.ts';
 import type {
   DerivedState,
   DerivedStatus,
@@ -9,6 +9,7 @@ import type {
 import { capacitySteps } from '../core/engine/capacity-explain.ts';
 import type { Visibility } from '../core/access/policy.ts';
 import { fail } from '../core/errors.ts';
+import { sightOf } from '../contract/live-events.ts';
 import type { Snapshot } from './derive.ts';
 
 function personRef(plan: Plan, id: string | undefined): { id: string; name: string } | null {
@@ -79,24 +80,65 @@ function milestoneView(
   };
 }
 
+/** The plan as `seen` lets its person see it (all of it without `seen`). */
+function visiblePlan(full: Plan, seen: Visibility | undefined): Plan {
+  const ids = seen?.ids;
+  return ids === undefined
+    ? full
+    : {
+        ...full,
+        objectives: full.objectives.filter((o) => ids.objectives.has(o.id)),
+        kpis: full.kpis.filter((k) => ids.kpis.has(k.id)),
+        initiatives: full.initiatives.filter((i) => ids.initiatives.has(i.id)),
+        milestones: full.milestones.filter((m) => ids.milestones.has(m.id)),
+      };
+}
+
+/** An objective's own fields in the view (without what sits under it). */
+function objectiveFields(snapshot: Snapshot, plan: Plan, objective: Objective) {
+  return {
+    id: objective.id,
+    name: objective.name,
+    owner: personRef(plan, objective.owner),
+    horizon: objective.horizon ?? null,
+    status: snapshot.state.objectives.get(objective.id)?.status ?? null,
+  };
+}
+
+/** A KPI in the view: its forecast per period against target. */
+function kpiView(snapshot: Snapshot, plan: Plan, k: Kpi) {
+  const derived = snapshot.state.kpis.get(k.id);
+  return {
+    id: k.id,
+    name: k.name,
+    owner: personRef(plan, k.owner),
+    unitOfMeasure: k.unitOfMeasure,
+    direction: k.direction,
+    status: derived?.status ?? null,
+    periods: derived?.periods ?? [],
+  };
+}
+
+/** An initiative's own fields in the view (without its milestones). */
+function initiativeFields(snapshot: Snapshot, plan: Plan, i: Initiative) {
+  const derived = snapshot.state.initiatives.get(i.id);
+  return {
+    id: i.id,
+    name: i.name,
+    owner: personRef(plan, i.owner),
+    unit: i.unit,
+    delivery: derived?.delivery ?? null,
+    value: derived?.value ?? null,
+  };
+}
+
 /**
  * The executive view: every objective with its KPIs, initiatives and milestones, statuses
  * derived; with `seen`, only what that person may see (docs/SECURITY.md "Roles and rules").
  */
 export function strategicView(snapshot: Snapshot, seen?: Visibility) {
   const { state } = snapshot;
-  const full = snapshot.plan;
-  const ids = seen?.ids;
-  const plan =
-    ids === undefined
-      ? full
-      : {
-          ...full,
-          objectives: full.objectives.filter((o) => ids.objectives.has(o.id)),
-          kpis: full.kpis.filter((k) => ids.kpis.has(k.id)),
-          initiatives: full.initiatives.filter((i) => ids.initiatives.has(i.id)),
-          milestones: full.milestones.filter((m) => ids.milestones.has(m.id)),
-        };
+  const plan = visiblePlan(snapshot.plan, seen);
   const shown = new Set(plan.objectives.map((o) => o.id));
   const index = indexWork(snapshot);
   const milestonesOf = new Map<string, Milestone[]>();
@@ -109,31 +151,14 @@ export function strategicView(snapshot: Snapshot, seen?: Visibility) {
     const objective = plan.objectives.find((o) => o.id === objectiveId);
     if (objective === undefined) return null;
     return {
-      id: objective.id,
-      name: objective.name,
-      owner: personRef(plan, objective.owner),
-      horizon: objective.horizon ?? null,
-      status: state.objectives.get(objective.id)?.status ?? null,
+      ...objectiveFields(snapshot, plan, objective),
       kpis: plan.kpis
         .filter((k) => k.objectives.includes(objective.id))
-        .map((k) => ({
-          id: k.id,
-          name: k.name,
-          owner: personRef(plan, k.owner),
-          unitOfMeasure: k.unitOfMeasure,
-          direction: k.direction,
-          status: state.kpis.get(k.id)?.status ?? null,
-          periods: state.kpis.get(k.id)?.periods ?? [],
-        })),
+        .map((k) => kpiView(snapshot, plan, k)),
       initiatives: plan.initiatives
         .filter((i) => i.objectives.includes(objective.id))
         .map((i) => ({
-          id: i.id,
-          name: i.name,
-          owner: personRef(plan, i.owner),
-          unit: i.unit,
-          delivery: state.initiatives.get(i.id)?.delivery ?? null,
-          value: state.initiatives.get(i.id)?.value ?? null,
+          ...initiativeFields(snapshot, plan, i),
           milestones: (milestonesOf.get(i.id) ?? []).map((m) =>
             milestoneView(snapshot, m, index, seen),
           ),
@@ -153,6 +178,154 @@ export function strategicView(snapshot: Snapshot, seen?: Visibility) {
       seen === undefined
         ? state.signals.length
         : state.signals.filter((signal) => seen.seesSignal(signal)).length,
+  };
+}
+
+/**
+ * The fingerprint of what `strategicView` shows of `plan` (already cut to what the person sees):
+ * every objective (a child of a hidden parent shows at the top), the KPIs and initiatives of a
+ * shown objective, the milestones of a shown initiative.
+ */
+function shownSight(snapshot: Snapshot, plan: Plan): string {
+  const objectives = new Set(plan.objectives.map((o) => o.id));
+  const serves = (e: { objectives: readonly string[] }): boolean =>
+    e.objectives.some((id) => objectives.has(id));
+  const kpis = plan.kpis.filter(serves).map((k) => k.id);
+  const initiatives = new Set(plan.initiatives.filter(serves).map((i) => i.id));
+  const milestones = plan.milestones
+    .filter((m) => initiatives.has(m.initiative) && snapshot.state.milestones.has(m.id))
+    .map((m) => m.id);
+  return sightOf({ objectives, kpis, initiatives, milestones });
+}
+
+/** Which entities `stateEntities` is asked for, by kind (the ids of a live `state` event). */
+export interface EntityRequest {
+  objectives?: readonly string[];
+  kpis?: readonly string[];
+  initiatives?: readonly string[];
+  milestones?: readonly string[];
+  workItems?: readonly string[];
+}
+
+/** Per plan: the milestones that link each work item key, directly or through its epic. */
+const linksByPlan = new WeakMap<
+  Plan,
+  { byKey: Map<string, string[]>; byEpic: Map<string, string[]> }
+>();
+
+function workLinks(plan: Plan): { byKey: Map<string, string[]>; byEpic: Map<string, string[]> } {
+  let links = linksByPlan.get(plan);
+  if (links === undefined) {
+    const byKey = new Map<string, string[]>();
+    const byEpic = new Map<string, string[]>();
+    const add = (map: Map<string, string[]>, key: string, id: string): void => {
+      const list = map.get(key);
+      if (list === undefined) map.set(key, [id]);
+      else if (!list.includes(id)) list.push(id);
+    };
+    for (const m of plan.milestones) {
+      for (const key of m.work.keys) add(byKey, key, m.id);
+      for (const epic of m.work.epics) {
+        add(byEpic, epic, m.id);
+        add(byKey, epic, m.id);
+      }
+    }
+    links = { byKey, byEpic };
+    linksByPlan.set(plan, links);
+  }
+  return links;
+}
+
+/**
+ * Named entities of the strategic view, each in the shape the view shows it, for a browser that
+ * holds the view and was told by a live `state` event which ids moved: objectives and initiatives
+ * without what sits under them (a browser keeps that), KPIs and milestones whole. A work item is
+ * answered as the milestones that show it (with their work). An id the person may not see, or
+ * that no longer exists, is listed under `removed` (the browser drops it), so an answer never
+ * tells a hidden entity from a missing one. With `seen`, as `strategicView` with `seen`.
+ */
+export function stateEntities(snapshot: Snapshot, request: EntityRequest, seen?: Visibility) {
+  const { state, workItems } = snapshot;
+  const plan = visiblePlan(snapshot.plan, seen);
+  const sees = (kind: 'objective' | 'kpi' | 'initiative' | 'milestone', id: string): boolean =>
+    seen === undefined || seen.sees(kind, id);
+  const removed = {
+    objectives: [] as string[],
+    kpis: [] as string[],
+    initiatives: [] as string[],
+    milestones: [] as string[],
+    workItems: [] as string[],
+  };
+  const unique = (ids: readonly string[] | undefined): string[] => [...new Set(ids ?? [])];
+  const byId = <T extends { id: string }>(list: readonly T[]): Map<string, T> =>
+    new Map(list.map((e) => [e.id, e]));
+  const pick = <T extends { id: string }>(
+    kind: 'objective' | 'kpi' | 'initiative' | 'milestone',
+    ids: readonly string[] | undefined,
+    list: readonly T[],
+    gone: string[],
+  ): T[] => {
+    const wanted = unique(ids);
+    if (wanted.length === 0) return [];
+    const all = byId(list);
+    const found: T[] = [];
+    for (const id of wanted) {
+      const entity = sees(kind, id) ? all.get(id) : undefined;
+      if (entity === undefined) gone.push(id);
+      else found.push(entity);
+    }
+    return found;
+  };
+  const objectives = pick('objective', request.objectives, plan.objectives, removed.objectives);
+  const kpis = pick('kpi', request.kpis, plan.kpis, removed.kpis);
+  const initiatives = pick(
+    'initiative',
+    request.initiatives,
+    plan.initiatives,
+    removed.initiatives,
+  );
+  const milestoneIds = new Set<string>();
+  const milestoneList = byId(plan.milestones);
+  for (const m of pick('milestone', request.milestones, plan.milestones, removed.milestones)) {
+    milestoneIds.add(m.id);
+  }
+  // A work item shows inside the milestones that link it: answer those (with their work).
+  const requestedItems = unique(request.workItems);
+  if (requestedItems.length > 0) {
+    const items = new Map(workItems.map((w) => [w.key, w]));
+    const links = workLinks(snapshot.plan);
+    for (const key of requestedItems) {
+      const item = items.get(key);
+      if (item === undefined || (seen !== undefined && !seen.sees('work_item', key))) {
+        removed.workItems.push(key);
+        continue;
+      }
+      const linking = [
+        ...(links.byKey.get(key) ?? []),
+        ...(item.parentKey === null ? [] : (links.byEpic.get(item.parentKey) ?? [])),
+      ];
+      for (const id of linking) if (milestoneList.has(id)) milestoneIds.add(id);
+    }
+  }
+  const index = indexWork(snapshot);
+  const milestones = [...milestoneIds].flatMap((id) => {
+    const milestone = milestoneList.get(id);
+    const view = milestone === undefined ? null : milestoneView(snapshot, milestone, index, seen);
+    if (view === null) removed.milestones.push(id);
+    return view === null ? [] : [view];
+  });
+  return {
+    asOf: state.asOf,
+    openSignals:
+      seen === undefined
+        ? state.signals.length
+        : state.signals.filter((signal) => seen.seesSignal(signal)).length,
+    sight: shownSight(snapshot, plan),
+    objectives: objectives.map((o) => objectiveFields(snapshot, plan, o)),
+    kpis: kpis.map((k) => kpiView(snapshot, plan, k)),
+    initiatives: initiatives.map((i) => initiativeFields(snapshot, plan, i)),
+    milestones,
+    removed,
   };
 }
 

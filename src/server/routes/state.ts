@@ -2,7 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import { deriveSnapshot, type Snapshot } from '../../app/derive.ts';
 import { explainWithHistory } from '../../app/explain-entity.ts';
-import { strategicView } from '../../app/strategic-view.ts';
+import { stateEntities, strategicView } from '../../app/strategic-view.ts';
+import {
+  MAX_STATE_ENTITY_ID_LENGTH,
+  MAX_STATE_ENTITY_IDS,
+  STATE_KINDS,
+  type StateEntitiesRequest,
+} from '../../contract/live-events.ts';
 import { viewerFor } from '../../app/viewer.ts';
 import type { EntityKind } from '../../core/domain/state.ts';
 import { fail } from '../../core/errors.ts';
@@ -19,6 +25,24 @@ async function snapshotOrFail(ctx: AppContext): Promise<Snapshot> {
   if (snapshot === null) fail('not_found', 'No plan has been applied yet', { path: 'plan' });
   return snapshot;
 }
+
+/** An id of a live `state` event: bounded, no control characters (a NUL names nothing). */
+const entityIds = {
+  type: 'array',
+  maxItems: MAX_STATE_ENTITY_IDS,
+  items: {
+    type: 'string',
+    minLength: 1,
+    maxLength: MAX_STATE_ENTITY_ID_LENGTH,
+    pattern: '^[^\\u0000-\\u001f]+$',
+  },
+} as const;
+
+const entitiesBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(STATE_KINDS.map((kind) => [kind, entityIds])),
+} as const;
 
 const ENTITY_ROUTES: [string, EntityKind, string][] = [
   ['objectives', 'objective', 'An objective with its derived status and why'],
@@ -46,6 +70,35 @@ export function registerStateRoutes(app: FastifyInstance, ctx: AppContext): void
     async (request) => {
       const view = await readView(ctx, request.personId, request.query.knownAt);
       return { ...strategicView(view.snapshot, view.seen), ...knownAtField(view) };
+    },
+  );
+  app.post<{ Body: StateEntitiesRequest }>(
+    '/api/v1/state/entities',
+    {
+      // A read: a token with the `read` scope may ask (POST only to carry the ids in a body).
+      config: { scope: 'read' },
+      schema: {
+        summary:
+          'Named entities of the strategic view, for a browser that holds it and was told by a live `state` event which ids moved',
+        description: `Body: \`{objectives?, kpis?, initiatives?, milestones?, workItems?}\`, each a list of ids as a \`state\` event names them; at most ${MAX_STATE_ENTITY_IDS} ids in all, each 1 to ${MAX_STATE_ENTITY_ID_LENGTH} characters without control characters (400 naming the place otherwise). Answers \`{asOf, openSignals, objectives, kpis, initiatives, milestones, removed}\` in the shapes of \`GET /api/v1/state\` and as the caller may see it there: objectives and initiatives with their own fields only (not the KPIs, initiatives, milestones or children under them), KPIs and milestones whole; a work item is answered as the milestones that show it, with their work. An id the caller may not see, or that no longer exists, is listed in \`removed\` (per kind): drop it. Repeating an id answers it once.`,
+        tags: ['state'],
+        security: bearer,
+        body: entitiesBody,
+        response: { ...errorResponses },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const count = STATE_KINDS.reduce((sum, kind) => sum + (body[kind]?.length ?? 0), 0);
+      if (count > MAX_STATE_ENTITY_IDS) {
+        fail(
+          'request.invalid',
+          `The request names ${count} ids; at most ${MAX_STATE_ENTITY_IDS} may be asked at once (ask for everything with GET /api/v1/state)`,
+          { path: 'body' },
+        );
+      }
+      const view = await readView(ctx, request.personId, undefined);
+      return stateEntities(view.snapshot, body, view.seen);
     },
   );
   app.get(

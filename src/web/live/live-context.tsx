@@ -7,12 +7,15 @@ import {
   useSyncExternalStore,
 } from 'react';
 import { createLiveStore, type LiveSnapshot, type LiveStore } from './live-store.ts';
+import { useMe } from './session-context.tsx';
 
 const LiveContext = createContext<LiveStore | null>(null);
 
 /** Keeps the signed-in app's data live for every page below it. */
 export function LiveProvider({ children }: { children: ReactNode }) {
-  const [store] = useState(createLiveStore);
+  // Whose signals are `forMe` when the feed raises one: the signed-in person's.
+  const personId = useMe().person.id;
+  const [store] = useState(() => createLiveStore({ personId }));
   useEffect(() => {
     store.start();
     return () => store.stop();

@@ -1,7 +1,16 @@
+import type { z } from 'zod';
+import {
+  decisionFrame,
+  MAX_STATE_ENTITY_IDS,
+  signalFrame,
+  STATE_KINDS,
+  stateFrame,
+  type SignalFrame,
+  type StateKind,
+} from '../../contract/live-events.ts';
 import { api } from '../api/client.ts';
 import type {
   InboxSignal,
-  ObjectiveView,
   SignalList,
   SourceFreshness,
   SourceList,
@@ -9,7 +18,15 @@ import type {
   Status,
 } from '../api/types.ts';
 import { setProductDay } from '../format/clock.ts';
-import { formatDate, formatValue, STATUS_LABEL } from '../format/format.ts';
+import {
+  type AppliedChange,
+  applySignal,
+  compareSignals,
+  compareViews,
+  Describer,
+  mergeEntities,
+  type StateEntities,
+} from './live-apply.ts';
 
 /** One "something changed" notice, shown without a reload. */
 export interface LiveNotice {
@@ -80,140 +97,65 @@ const POLL_MS = 1000;
 const HIGHLIGHT_MS = 8000;
 const NOTICE_MS = 20000;
 const KEEP_CHANGES = 50;
+/** Events that arrive together (one write's signals and its state change) are applied as one. */
+const GATHER_MS = 10;
 
-/** The order notices list changes in: what leaders read first. */
-const RANK = { objective: 0, kpi: 1, milestone: 3, initiative: 4 } as const;
+/** The ids a `state` event named, gathered until they are fetched. */
+type NamedIds = Record<StateKind, Set<string>>;
 
-interface Facts {
-  statuses: Map<string, { label: string; status: Status; rank: number }>;
-  forecasts: Map<string, { label: string; date: string }>;
-  /** Each KPI period's forecast (or actual), formatted: `K-SAVINGS 2026-Q4` → `$788,571`. */
-  figures: Map<string, { id: string; label: string; value: string }>;
-}
-
-/** `ERP go-live, plant 1 (M-GOLIVE)`: the name first, the code after it. */
-function named(name: string, id: string): string {
-  return name === '' || name === id ? id : `${name} (${id})`;
-}
-
-/** The status of everything in the view, to tell what a change touched. */
-function factsOf(state: StateView): Facts {
-  const statuses = new Map<string, { label: string; status: Status; rank: number }>();
-  const forecasts = new Map<string, { label: string; date: string }>();
-  const figures = new Map<string, { id: string; label: string; value: string }>();
-  const visit = (o: ObjectiveView): void => {
-    if (o.status !== null) {
-      statuses.set(o.id, {
-        label: named(o.name, o.id),
-        status: o.status.status,
-        rank: RANK.objective,
-      });
-    }
-    for (const k of o.kpis) {
-      for (const p of k.periods) {
-        figures.set(`${k.id} ${p.period}`, {
-          id: k.id,
-          label: `${named(k.name, k.id)} ${p.period} ${p.actual !== null ? 'actual' : 'forecast'}`,
-          value: formatValue(p.actual ?? p.forecast, k.unitOfMeasure),
-        });
-      }
-      if (k.status !== null) {
-        statuses.set(k.id, { label: named(k.name, k.id), status: k.status.status, rank: RANK.kpi });
-      }
-    }
-    for (const i of o.initiatives) {
-      if (i.delivery !== null) {
-        statuses.set(i.id, {
-          label: `${named(i.name, i.id)} delivery`,
-          status: i.delivery.status,
-          rank: RANK.initiative,
-        });
-      }
-      if (i.value !== null) {
-        statuses.set(`${i.id}#value`, {
-          label: `${named(i.name, i.id)} value`,
-          status: i.value.status,
-          rank: RANK.initiative,
-        });
-      }
-      for (const m of i.milestones) {
-        const label = named(m.name, m.id);
-        statuses.set(m.id, { label, status: m.status.status, rank: RANK.milestone });
-        forecasts.set(m.id, { label, date: m.forecastDate });
-      }
-    }
-    o.children.forEach(visit);
+function noIds(): NamedIds {
+  return {
+    objectives: new Set(),
+    kpis: new Set(),
+    initiatives: new Set(),
+    milestones: new Set(),
+    workItems: new Set(),
   };
-  state.objectives.forEach(visit);
-  return { statuses, forecasts, figures };
 }
 
-const SEVERITY: Record<Status, number> = { on_track: 0, at_risk: 1, off_track: 2 };
-
-/** What changed between two views and two signal lists, as ids and readable lines. */
-function describeChange(
-  before: { state: StateView; signals: InboxSignal[] },
-  after: { state: StateView; signals: InboxSignal[] },
-): { ids: string[]; lines: string[]; tone: Status | 'info' } {
-  const was = factsOf(before.state);
-  const now = factsOf(after.state);
-  const ids: string[] = [];
-  const ranked: { rank: number; line: string }[] = [];
-  let worst: Status | 'info' = 'info';
-  for (const [id, fact] of now.statuses) {
-    const old = was.statuses.get(id);
-    if (old !== undefined && old.status !== fact.status) {
-      ids.push(id.replace('#value', ''));
-      ranked.push({
-        rank: fact.rank,
-        line: `${fact.label}: ${STATUS_LABEL[old.status]} → ${STATUS_LABEL[fact.status]}`,
-      });
-      if (worst === 'info' || SEVERITY[fact.status] > SEVERITY[worst]) worst = fact.status;
-    }
-  }
-  for (const [id, forecast] of now.forecasts) {
-    const old = was.forecasts.get(id);
-    if (old !== undefined && old.date !== forecast.date) {
-      if (!ids.includes(id)) ids.push(id);
-      ranked.push({
-        rank: RANK.milestone,
-        line: `${forecast.label} forecast ${formatDate(old.date)} → ${formatDate(forecast.date)}`,
-      });
-    }
-  }
-  for (const [key, figure] of now.figures) {
-    const old = was.figures.get(key);
-    if (old !== undefined && old.value !== figure.value) {
-      if (!ids.includes(figure.id)) ids.push(figure.id);
-      ranked.push({ rank: RANK.kpi, line: `${figure.label} ${old.value} → ${figure.value}` });
-    }
-  }
-  const beforeIds = new Set(before.signals.map((s) => s.id));
-  const afterIds = new Set(after.signals.map((s) => s.id));
-  for (const s of after.signals) {
-    if (!beforeIds.has(s.id)) ranked.push({ rank: 2, line: `New signal: ${s.title}` });
-  }
-  for (const s of before.signals) {
-    if (!afterIds.has(s.id)) ranked.push({ rank: 2, line: `Resolved: ${s.title}` });
-  }
-  // Stable sort: within a rank, the order of the view.
-  const lines = ranked.sort((a, b) => a.rank - b.rank).map((r) => r.line);
-  return { ids: [...new Set(ids)], lines, tone: worst };
+function countIds(ids: NamedIds): number {
+  return STATE_KINDS.reduce((sum, kind) => sum + ids[kind].size, 0);
 }
 
-/** True when a `state` event says the resource bottleneck moved (or everything was derived anew). */
-function movesCapacity(event: Event): boolean {
-  if (!(event instanceof MessageEvent) || typeof event.data !== 'string') return false;
+/** What the feed brought since it was last applied. */
+interface Pending {
+  /** Load everything: the first load, `all`, a reconnect that could not resume, a poll. */
+  full: boolean;
+  signals: SignalFrame[];
+  ids: NamedIds;
+  /** The day the latest `state` event was derived for. */
+  asOf: string | null;
+}
+
+function nothingPending(): Pending {
+  return { full: false, signals: [], ids: noIds(), asOf: null };
+}
+
+/** An SSE event's payload read with its schema; null when it does not match. */
+function readFrame<T>(schema: z.ZodType<T>, event: Event): T | null {
+  if (!(event instanceof MessageEvent) || typeof event.data !== 'string') return null;
   try {
-    const data = JSON.parse(event.data) as { capacity?: unknown; all?: unknown };
-    return data.capacity === true || data.all === true;
+    const read = schema.safeParse(JSON.parse(event.data));
+    return read.success ? read.data : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
-/** The live data of the signed-in app: the strategic view, the signals, the sources. */
-export function createLiveStore(): LiveStore {
+/** Who the app is signed in as: a signal's `forMe` is read from its affected owners. */
+export interface LiveStoreOptions {
+  personId?: string | null;
+}
+
+/**
+ * The live data of the signed-in app: the strategic view, the signals, the sources. Loaded whole
+ * once, then kept current by the live feed (docs/LIVE.md "In the web app"): a `signal` event is
+ * applied from its payload, a `state` event fetches only the entities it names and merges them;
+ * only the first load, `all`, a reconnect that could not resume and the polling fallback load
+ * everything.
+ */
+export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
+  const personId = options.personId ?? null;
   let snapshot: LiveSnapshot = {
     state: null,
     signals: null,
@@ -229,10 +171,9 @@ export function createLiveStore(): LiveStore {
     offline: false,
   };
   const listeners = new Set<() => void>();
-  let stateText = '';
-  let signalsText = '';
-  let inFlight: Promise<void> | null = null;
-  let again = false;
+  let pending = nothingPending();
+  let work: Promise<void> | null = null;
+  let gathering = false;
   let pollTimer: ReturnType<typeof setInterval> | null = null;
   let events: EventSource | null = null;
   let nextNotice = 1;
@@ -252,93 +193,166 @@ export function createLiveStore(): LiveStore {
     timers.add(timer);
   };
 
-  const load = async (): Promise<void> => {
-    try {
-      const [state, signals] = await Promise.all([
-        api<StateView>('/api/v1/state'),
-        api<SignalList>('/api/v1/signals'),
-      ]);
-      const nextStateText = JSON.stringify(state);
-      const nextSignalsText = JSON.stringify(signals.signals);
-      if (nextStateText === stateText && nextSignalsText === signalsText) {
-        if (snapshot.offline) publish({ offline: false });
+  /** Publishes a new view and signal list, with a notice and highlights for what moved. */
+  const show = (state: StateView, signals: InboxSignal[], change: AppliedChange | null): void => {
+    // Every time the app shows is on the server's clock (pinned in the demo).
+    setProductDay(state.asOf);
+    // Sources change with the work: ask for them too, but do not hold the figures back for them.
+    void api<SourceList>('/api/v1/sources').then(
+      (s) => publish({ sources: s.sources }),
+      () => undefined,
+    );
+    const next: Partial<LiveSnapshot> = {
+      state,
+      signals,
+      version: snapshot.version + 1,
+      capacityVersion: snapshot.capacityVersion + 1,
+      decisionVersion: snapshot.decisionVersion + 1,
+      offline: false,
+    };
+    if (change !== null && (change.ids.length > 0 || change.lines.length > 0)) {
+      const changed = new Set([...snapshot.changed, ...change.ids]);
+      const lines = change.lines.length > 0 ? change.lines : ['The figures changed.'];
+      const entry: LiveChange = {
+        id: nextNotice,
+        at: new Date().toISOString(),
+        lines,
+        ids: change.ids,
+        tone: change.tone,
+      };
+      // One compact notice, replaced by the next: it counts what changed since it showed.
+      const shown = snapshot.notices[0];
+      const notice: LiveNotice = {
+        id: nextNotice++,
+        title: 'Updated',
+        lines: [...lines, ...(shown?.lines ?? [])],
+        tone: change.tone,
+      };
+      next.changed = changed;
+      // The highlight compares with the view before the first change it shows.
+      next.before = snapshot.before ?? snapshot.state;
+      next.notices = [notice];
+      next.changes = [entry, ...snapshot.changes].slice(0, KEEP_CHANGES);
+      later(HIGHLIGHT_MS, () => {
+        const still = new Set(snapshot.changed);
+        for (const id of change.ids) still.delete(id);
+        publish({ changed: still, before: still.size === 0 ? null : snapshot.before });
+      });
+      later(NOTICE_MS, () => store.dismiss(notice.id));
+    }
+    publish(next);
+  };
+
+  /** Loads the whole view and the signals, and says what moved against what was held. */
+  const loadAll = async (): Promise<void> => {
+    const [state, signals] = await Promise.all([
+      api<StateView>('/api/v1/state'),
+      api<SignalList>('/api/v1/signals'),
+    ]);
+    const heldState = snapshot.state;
+    const heldSignals = snapshot.signals;
+    if (heldState === null || heldSignals === null) {
+      show(state, signals.signals, null);
+      return;
+    }
+    const describe = new Describer();
+    const view = compareViews(heldState, state, describe);
+    const inbox = compareSignals(heldSignals, signals.signals, describe);
+    if (!view.moved && !inbox.moved) {
+      if (snapshot.offline) publish({ offline: false });
+      return;
+    }
+    show(state, signals.signals, describe.result());
+  };
+
+  /** Applies what the feed brought: signals from their payloads, the named entities fetched. */
+  const apply = async (batch: Pending): Promise<void> => {
+    const heldState = snapshot.state;
+    let signals = snapshot.signals;
+    if (heldState === null || signals === null) return loadAll();
+    // A new day (or more ids than one request may name): everything may have moved.
+    if (batch.asOf !== null && batch.asOf !== heldState.asOf) return loadAll();
+    if (countIds(batch.ids) > MAX_STATE_ENTITY_IDS) return loadAll();
+    const describe = new Describer();
+    let signalsWhole = true;
+    for (const frame of batch.signals) {
+      const applied = applySignal(signals, frame, personId);
+      signals = applied.signals;
+      if (applied.line !== null) describe.signal(applied.line);
+      if (!applied.complete) signalsWhole = false;
+    }
+    let state = heldState;
+    if (countIds(batch.ids) > 0) {
+      const body = Object.fromEntries(
+        STATE_KINDS.filter((kind) => batch.ids[kind].size > 0).map((kind) => [
+          kind,
+          [...batch.ids[kind]],
+        ]),
+      );
+      const answer = await api<StateEntities>('/api/v1/state/entities', { method: 'POST', body });
+      // Only this loop changes the view: what was held is still what is held.
+      const merged = mergeEntities(heldState, answer, describe);
+      if (!merged.complete) return loadAll();
+      state = merged.state;
+    }
+    if (!signalsWhole) signals = (await api<SignalList>('/api/v1/signals')).signals;
+    if (state === heldState && signals === snapshot.signals) {
+      if (snapshot.offline) publish({ offline: false });
+      return;
+    }
+    show(state, signals, describe.result());
+  };
+
+  /** Works through what is pending, one step at a time, until nothing is. */
+  const drain = async (): Promise<void> => {
+    for (;;) {
+      const batch = pending;
+      if (
+        !batch.full &&
+        batch.signals.length === 0 &&
+        countIds(batch.ids) === 0 &&
+        batch.asOf === null
+      )
+        return;
+      pending = nothingPending();
+      try {
+        // Everything loaded anew covers what was pending before it was asked for.
+        if (batch.full) await loadAll();
+        else await apply(batch);
+      } catch {
+        // What was not applied is lost with the connection: load everything once it is back.
+        pending.full = true;
+        if (!snapshot.offline) publish({ offline: true });
         return;
       }
-      const first = snapshot.state === null || snapshot.signals === null;
-      const change =
-        first || snapshot.state === null || snapshot.signals === null
-          ? null
-          : describeChange(
-              { state: snapshot.state, signals: snapshot.signals },
-              { state, signals: signals.signals },
-            );
-      stateText = nextStateText;
-      signalsText = nextSignalsText;
-      // Every time the app shows is on the server's clock (pinned in the demo).
-      setProductDay(state.asOf);
-      // Sources change with the work: ask for them too, but do not hold the figures back for them.
-      void api<SourceList>('/api/v1/sources').then(
-        (s) => publish({ sources: s.sources }),
-        () => undefined,
-      );
-      const next: Partial<LiveSnapshot> = {
-        state,
-        signals: signals.signals,
-        version: snapshot.version + 1,
-        capacityVersion: snapshot.capacityVersion + 1,
-        decisionVersion: snapshot.decisionVersion + 1,
-        offline: false,
-      };
-      if (change !== null && (change.ids.length > 0 || change.lines.length > 0)) {
-        const changed = new Set([...snapshot.changed, ...change.ids]);
-        const lines = change.lines.length > 0 ? change.lines : ['The figures changed.'];
-        const entry: LiveChange = {
-          id: nextNotice,
-          at: new Date().toISOString(),
-          lines,
-          ids: change.ids,
-          tone: change.tone,
-        };
-        // One compact notice, replaced by the next: it counts what changed since it showed.
-        const shown = snapshot.notices[0];
-        const notice: LiveNotice = {
-          id: nextNotice++,
-          title: 'Updated',
-          lines: [...lines, ...(shown?.lines ?? [])],
-          tone: change.tone,
-        };
-        next.changed = changed;
-        // The highlight compares with the view before the first change it shows.
-        next.before = snapshot.before ?? snapshot.state;
-        next.notices = [notice];
-        next.changes = [entry, ...snapshot.changes].slice(0, KEEP_CHANGES);
-        later(HIGHLIGHT_MS, () => {
-          const still = new Set(snapshot.changed);
-          for (const id of change.ids) still.delete(id);
-          publish({ changed: still, before: still.size === 0 ? null : snapshot.before });
-        });
-        later(NOTICE_MS, () => store.dismiss(notice.id));
-      }
-      publish(next);
-    } catch {
-      if (!snapshot.offline) publish({ offline: true });
     }
   };
 
-  const refresh = (): Promise<void> => {
-    if (inFlight !== null) {
-      // A change may have landed after the request in flight was answered: ask once more.
-      again = true;
-      return inFlight;
+  const run = (): Promise<void> => {
+    if (work === null) {
+      work = drain().finally(() => {
+        work = null;
+      });
     }
-    inFlight = load().finally(() => {
-      inFlight = null;
-      if (again && running) {
-        again = false;
-        void refresh();
-      }
+    return work;
+  };
+
+  /** Loads everything (now, or after the step under way), and resolves once it did. */
+  const refresh = async (): Promise<void> => {
+    pending.full = true;
+    await run();
+    // The step under way had already looked at what was pending: load now.
+    if (pending.full) await run();
+  };
+
+  /** Applies what the feed brought after a moment, so one write's events go together. */
+  const gather = (): void => {
+    if (gathering || work !== null) return;
+    gathering = true;
+    later(GATHER_MS, () => {
+      gathering = false;
+      if (running) void run();
     });
-    return inFlight;
   };
 
   const startPolling = (): void => {
@@ -359,21 +373,48 @@ export function createLiveStore(): LiveStore {
     }
     const source = new EventSource('/api/v1/events');
     events = source;
+    let opened = false;
+    let lastEventId = '';
+    /** Reads an event and notes its id (what the browser resumes from after a reconnect). */
+    const read = <T>(schema: z.ZodType<T>, event: Event): T | null => {
+      if (event instanceof MessageEvent && event.lastEventId !== '')
+        lastEventId = event.lastEventId;
+      const frame = readFrame(schema, event);
+      // An event that does not read as declared: what it said is unknown, so load everything.
+      if (frame === null) pending.full = true;
+      return frame;
+    };
     source.addEventListener('open', () => {
       stopPolling();
       publish({ mode: 'push' });
-      void refresh();
+      // The first connection may have missed what happened since the first load; a reconnect
+      // resumes from the last event id (the server sends what was missed), unless there was none.
+      if (!opened || lastEventId === '') void refresh();
+      opened = true;
     });
-    for (const name of ['signal', 'message']) {
-      source.addEventListener(name, () => void refresh());
-    }
+    source.addEventListener('signal', (event) => {
+      const frame = read(signalFrame, event);
+      if (frame !== null) pending.signals.push(frame);
+      gather();
+    });
     source.addEventListener('state', (event) => {
-      if (movesCapacity(event)) publish({ capacityVersion: snapshot.capacityVersion + 1 });
-      void refresh();
+      const frame = read(stateFrame, event);
+      if (frame !== null) {
+        // The resource bottleneck moved (or everything may have): capacity pages read it again.
+        if (frame.capacity === true || frame.all === true)
+          publish({ capacityVersion: snapshot.capacityVersion + 1 });
+        if (frame.all === true) pending.full = true;
+        for (const kind of STATE_KINDS) for (const id of frame[kind]) pending.ids[kind].add(id);
+        pending.asOf = frame.asOf;
+      }
+      gather();
     });
-    source.addEventListener('decision', () => {
-      publish({ decisionVersion: snapshot.decisionVersion + 1 });
-      void refresh();
+    source.addEventListener('decision', (event) => {
+      // A decision took a step: decision pages read it again (its effects on the plan and the
+      // figures come as their own `state` and `signal` events).
+      if (read(decisionFrame, event) !== null)
+        publish({ decisionVersion: snapshot.decisionVersion + 1 });
+      gather();
     });
     source.addEventListener('error', () => {
       // Closed for good (no such route, or not an event stream): ask every second instead.
@@ -405,6 +446,7 @@ export function createLiveStore(): LiveStore {
       events = null;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      gathering = false;
     },
     refresh,
     dismiss(noticeId) {
