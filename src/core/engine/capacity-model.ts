@@ -106,6 +106,9 @@ function lastPeriodWeek(units: readonly Unit[]): number {
 
 interface Run {
   demand: Demand;
+  /** The demand's position in the plan: causes and floors name runs by it, so they hold while
+   * other demands start or stop running. */
+  at: number;
   /** Planned first week and weeks. */
   start: number;
   weeks: number;
@@ -115,22 +118,13 @@ interface Run {
 }
 
 /**
- * The milestones each of some work items is linked to (by key or epic), by position: from the
- * engine's reverse index when it keeps one, else in one pass over every milestone's work.
+ * The milestones each of some work items is linked to (by key or epic), by position, in plan
+ * order: in one pass over every milestone's work (a model without the reverse index).
  */
 function linkedMilestones(data: EngineData, slots: ReadonlySet<number>): Map<number, number[]> {
   const found = new Map<number, number[]>();
   for (const slot of slots) found.set(slot, []);
   if (slots.size === 0) return found;
-  if (data.work.incremental !== null) {
-    // In plan order, as the pass below finds them.
-    for (const slot of slots)
-      found.set(
-        slot,
-        Array.from(milestonesOfItem(data.work, slot)).sort((a, b) => a - b),
-      );
-    return found;
-  }
   for (let m = 0; m < data.plan.milestones.length; m += 1) {
     const linked = linkedOf(data.work, m);
     for (let k = 0; k < linked.length; k += 1) {
@@ -141,77 +135,112 @@ function linkedMilestones(data: EngineData, slots: ReadonlySet<number>): Map<num
   return found;
 }
 
-/** Each demand's run from the as-of week on, or why it has none. */
-function runsOf(data: EngineData): { runs: Run[]; idle: CapacityState['idle'] } {
+type Idle = CapacityState['idle'][number];
+
+/** One demand as levelling reads it: its run from the as-of week on, or why it has none. */
+type DemandSlot = { run: Run; idle: null } | { run: null; idle: Idle };
+
+/**
+ * One demand's run, or why it has none; `linked` gives the milestones of the work item it
+ * follows (by slot), asked only for a demand that follows one.
+ */
+function slotOfDemand(
+  data: EngineData,
+  demand: Demand,
+  at: number,
+  linked: (slot: number) => number[],
+): DemandSlot {
   const { work, asOfDay, plan } = data;
-  const runs: Run[] = [];
-  const idle: CapacityState['idle'] = [];
-  const following = new Map<Run, number>();
-  for (const demand of plan.plan.demands) {
-    let startDay: number;
-    let endDay: number;
-    let milestones: number[] = [];
-    let followed = -1;
-    if (demand.workItem !== undefined) {
-      const key = demand.workItem;
-      const slot = work.slotOf.get(key);
-      const item = slot === undefined ? null : work.items[slot];
-      if (slot === undefined || item === null || item === undefined) {
-        idle.push({ id: demand.id, reason: `${key} is not among the work items read` });
-        continue;
-      }
-      if (work.open[slot] === 0) {
-        idle.push({ id: demand.id, reason: `${key} is done` });
-        continue;
-      }
-      endDay = work.finish[slot]!;
-      if (endDay === NO_DAY) {
-        idle.push({ id: demand.id, reason: `${key} has no due date, so when it ends is unknown` });
-        continue;
-      }
-      const start = item.startDate ?? demand.from;
-      startDay = start === undefined ? asOfDay : dayOf(start);
-      if (demand.milestone === undefined) followed = slot;
-    } else if (demand.from !== undefined && demand.to !== undefined) {
-      startDay = dayOf(demand.from);
-      endDay = dayOf(demand.to);
-      if (endDay < asOfDay) {
-        idle.push({ id: demand.id, reason: `its window ended on ${demand.to}` });
-        continue;
-      }
-    } else {
-      idle.push({ id: demand.id, reason: 'it has neither a window nor a work item' });
-      continue;
-    }
-    if (demand.milestone !== undefined) {
-      const m = plan.milestoneAt.get(demand.milestone);
-      if (m !== undefined) milestones = [m];
-    }
-    startDay = Math.max(startDay, asOfDay);
-    const start = weekOfDay(startDay);
-    const weeks = weekOfDay(Math.max(endDay, startDay)) - start + 1;
-    const run = { demand, start, weeks, endDay, milestones };
-    runs.push(run);
-    if (followed >= 0) following.set(run, followed);
+  let startDay: number;
+  let endDay: number;
+  let followed = -1;
+  if (demand.workItem !== undefined) {
+    const key = demand.workItem;
+    const slot = work.slotOf.get(key);
+    const item = slot === undefined ? null : work.items[slot];
+    if (slot === undefined || item === null || item === undefined)
+      return { run: null, idle: { id: demand.id, reason: `${key} is not among the work items read` } };
+    if (work.open[slot] === 0) return { run: null, idle: { id: demand.id, reason: `${key} is done` } };
+    endDay = work.finish[slot]!;
+    if (endDay === NO_DAY)
+      return {
+        run: null,
+        idle: { id: demand.id, reason: `${key} has no due date, so when it ends is unknown` },
+      };
+    const start = item.startDate ?? demand.from;
+    startDay = start === undefined ? asOfDay : dayOf(start);
+    if (demand.milestone === undefined) followed = slot;
+  } else if (demand.from !== undefined && demand.to !== undefined) {
+    startDay = dayOf(demand.from);
+    endDay = dayOf(demand.to);
+    if (endDay < asOfDay)
+      return { run: null, idle: { id: demand.id, reason: `its window ended on ${demand.to}` } };
+  } else {
+    return { run: null, idle: { id: demand.id, reason: 'it has neither a window nor a work item' } };
   }
-  const linked = linkedMilestones(data, new Set(following.values()));
-  for (const [run, slot] of following) run.milestones = linked.get(slot)!;
-  return { runs, idle };
+  let milestones: number[] = [];
+  if (demand.milestone !== undefined) {
+    const m = plan.milestoneAt.get(demand.milestone);
+    if (m !== undefined) milestones = [m];
+  } else if (followed >= 0) milestones = linked(followed);
+  startDay = Math.max(startDay, asOfDay);
+  const start = weekOfDay(startDay);
+  const weeks = weekOfDay(Math.max(endDay, startDay)) - start + 1;
+  return { run: { demand, at, start, weeks, endDay, milestones }, idle: null };
+}
+
+/** What a demand's slot says, as text: while every demand's holds, so does the levelling. */
+function pieceOf(slot: DemandSlot): string {
+  if (slot.run === null) return `${slot.idle.id}\u0000${slot.idle.reason}`;
+  const { demand, start, weeks, endDay, milestones } = slot.run;
+  return `${demand.id}\u0000${start}\u0000${weeks}\u0000${endDay}\u0000${milestones.join(',')}`;
+}
+
+/** The milestones a work item is linked to, in plan order, from the engine's reverse index. */
+function linkedOfSlot(data: EngineData, slot: number): number[] {
+  return Array.from(milestonesOfItem(data.work, slot)).sort((a, b) => a - b);
+}
+
+/** Every demand's slot, in plan order. */
+function demandSlotsOf(data: EngineData): DemandSlot[] {
+  const demands = data.plan.plan.demands;
+  if (data.work.incremental !== null)
+    return demands.map((demand, at) =>
+      slotOfDemand(data, demand, at, (slot) => linkedOfSlot(data, slot)),
+    );
+  // Without the reverse index: the followed items first, then their milestones in one pass.
+  const following = new Set<number>();
+  demands.forEach((demand, at) =>
+    slotOfDemand(data, demand, at, (slot) => {
+      following.add(slot);
+      return [];
+    }),
+  );
+  const linked = linkedMilestones(data, following);
+  return demands.map((demand, at) =>
+    slotOfDemand(data, demand, at, (slot) => linked.get(slot)!),
+  );
 }
 
 /** What levelling the runs gave: the part of the bottleneck that only the runs decide. */
 export interface LevelledRuns {
   /** The runs as text: while it holds, so does everything here. */
   readonly key: string;
+  /** Each demand's run or why it has none, and as text, by its position in the plan. */
+  readonly slots: readonly DemandSlot[];
+  readonly pieces: readonly string[];
   readonly measure: string;
   readonly units: UnitLoad[];
   readonly demands: DemandRun[];
   readonly idle: CapacityState['idle'];
   readonly overAllocations: CapacityOverAllocation[];
   readonly runs: readonly Run[];
-  /** Per run: the over-allocation (its index) behind its delay, or −1. */
+  /** Per demand (its position): the over-allocation (its index) behind its run's delay, or −1. */
   readonly runCause: Int32Array;
-  /** Milestones a delayed run holds: no earlier than this day, and the run that sets it. */
+  /**
+   * Milestones a delayed run holds: no earlier than this day, and the run that sets it (its
+   * demand's position).
+   */
   readonly floor: ReadonlyMap<number, { day: number; run: number }>;
   /** What the levelling read and found: another levelling reuses the units they share. */
   readonly levelling: Levelling | null;
@@ -283,11 +312,16 @@ export const CAUSE_DEPENDENCY = 3;
 /** Levels the runs: demands' weeks, loads, over-allocations and delays. */
 function levelRuns(
   data: EngineData,
-  runs: readonly Run[],
-  idle: CapacityState['idle'],
+  slots: readonly DemandSlot[],
+  pieces: readonly string[],
   key: string,
   reuse: LevelledRuns | null,
 ): LevelledRuns {
+  const runs: Run[] = [];
+  const idle: Idle[] = [];
+  for (const slot of slots)
+    if (slot.run !== null) runs.push(slot.run);
+    else idle.push(slot.idle);
   const plan = data.plan.plan;
   const measure = plan.organisation.capacityMeasure ?? 'FTE';
   const withWork = new Set(runs.map((run) => run.demand.unit));
@@ -332,14 +366,14 @@ function levelRuns(
     ...over,
   }));
   const overAt = new Map(overAllocations.map((over, k) => [over.id, k]));
-  const runCause = new Int32Array(runs.length).fill(-1);
+  const runCause = new Int32Array(slots.length).fill(-1);
   const runAt = new Map<string, number>();
   // The first run of an id, as a search from the start finds it.
   for (let r = runs.length - 1; r >= 0; r -= 1) runAt.set(runs[r]!.demand.id, r);
   for (const push of explained.pushes) {
     if (push.cause === undefined) continue;
     const r = runAt.get(push.milestone);
-    if (r !== undefined) runCause[r] = overAt.get(overAllocationId(push.cause)) ?? -1;
+    if (r !== undefined) runCause[runs[r]!.at] = overAt.get(overAllocationId(push.cause)) ?? -1;
   }
 
   // Each run's planned and levelled first week, as numbers.
@@ -381,11 +415,13 @@ function levelRuns(
     for (const m of run.milestones) {
       const day = data.plan.calendarOf[m]!.next(run.endDay + 7 * delay);
       const known = floor.get(m);
-      if (known === undefined || day > known.day) floor.set(m, { day, run: r });
+      if (known === undefined || day > known.day) floor.set(m, { day, run: run.at });
     }
   });
   return {
     key,
+    slots,
+    pieces,
     measure,
     get units(): UnitLoad[] {
       loads ??= unitLoads(units, capacityUnits, runs, plannedWeek, levelledWeek, asOfWeek);
@@ -577,20 +613,50 @@ export interface CapacitySince {
 /**
  * The demands' runs levelled: what the milestones' floors (`MilestoneModel.floor`) come from. It
  * reads only the work and the plan, never a milestone's date, so it comes before the forecasts.
- * The levelling before (`previous`) is kept while the runs are the same.
+ * The levelling before (`previous`) is kept while the runs are the same. Given the demands
+ * (positions) whose work changed since `previous` (`changed`, an engine that follows events),
+ * only their runs are read again; the others are `previous`'s.
  */
 export function levelledRunsOf(
   data: EngineData,
   previous?: LevelledRuns,
   reuse?: LevelledRuns | null,
+  changed?: Iterable<number>,
 ): LevelledRuns {
-  const { runs, idle } = runsOf(data);
-  const key = JSON.stringify([
-    runs.map((run) => [run.demand.id, run.start, run.weeks, run.endDay, run.milestones]),
-    idle,
-  ]);
+  const demands = data.plan.plan.demands;
+  let slots: DemandSlot[];
+  let pieces: string[];
+  if (
+    previous !== undefined &&
+    changed !== undefined &&
+    data.work.incremental !== null &&
+    previous.slots.length === demands.length
+  ) {
+    slots = previous.slots as DemandSlot[];
+    pieces = previous.pieces as string[];
+    let copied = false;
+    for (const at of changed) {
+      const demand = demands[at];
+      if (demand === undefined) continue;
+      const slot = slotOfDemand(data, demand, at, (s) => linkedOfSlot(data, s));
+      const piece = pieceOf(slot);
+      if (piece === pieces[at]) continue;
+      if (!copied) {
+        slots = slots.slice();
+        pieces = pieces.slice();
+        copied = true;
+      }
+      slots[at] = slot;
+      pieces[at] = piece;
+    }
+    if (!copied) return previous;
+  } else {
+    slots = demandSlotsOf(data);
+    pieces = slots.map(pieceOf);
+  }
+  const key = pieces.join('\n');
   if (previous?.key === key) return previous;
-  return levelRuns(data, runs, idle, key, reuse ?? null);
+  return levelRuns(data, slots, pieces, key, reuse ?? null);
 }
 
 /**
@@ -606,13 +672,30 @@ export function deriveCapacityModel(
   if (since === undefined) return levelMilestones(data, runs);
   const { model: previous, forecastsMoved } = since;
   if (previous.runs === runs) return relevelMilestones(data, previous, forecastsMoved);
-  if (!sameOrder(previous.runs, runs)) return levelMilestones(data, runs);
-  // The same runs and over-allocations in the same order: only the milestones whose hold
-  // changed, and those whose forecast moved, need their levelled dates made again.
+  // Runs are named by their demand's position, which holds. Over-allocations are named by their
+  // index: where the list changed, the moves before are made to name the same ones (by id) in
+  // the new list, or none when theirs went; a milestone whose hold changed is levelled again.
+  const then = previous.runs.overAllocations;
+  const now = runs.overAllocations;
+  if (!sameIds(then, now)) {
+    const at = new Map(now.map((over, k) => [over.id, k]));
+    if (at.size !== now.length || new Set(then.map((over) => over.id)).size !== then.length)
+      return levelMilestones(data, runs);
+    const remap = then.map((over) => at.get(over.id) ?? -1);
+    const { root } = previous;
+    for (const m of previous.moved) {
+      const was = root[m]!;
+      if (was >= 0) root[m] = remap[was] ?? -1;
+    }
+  }
+  // Only the milestones whose hold changed, and those whose forecast moved, need their
+  // levelled dates made again.
   const held = new Set<number>();
   const holdOf = (r: LevelledRuns, m: number): string => {
     const own = r.floor.get(m);
-    return own === undefined ? '' : `${own.day}:${own.run}:${r.runCause[own.run]}`;
+    if (own === undefined) return '';
+    const over = r.runCause[own.run]!;
+    return `${own.day}:${own.run}:${over < 0 ? '' : (r.overAllocations[over]?.id ?? '')}`;
   };
   for (const m of previous.runs.floor.keys())
     if (holdOf(previous.runs, m) !== holdOf(runs, m)) held.add(m);
@@ -620,14 +703,12 @@ export function deriveCapacityModel(
   return relevelMilestones(data, previous, forecastsMoved, runs, held);
 }
 
-/** Whether two levellings list the same runs and over-allocations in the same order. */
-function sameOrder(a: LevelledRuns, b: LevelledRuns): boolean {
-  return (
-    a.runs.length === b.runs.length &&
-    a.runs.every((run, r) => run.demand.id === b.runs[r]!.demand.id) &&
-    a.overAllocations.length === b.overAllocations.length &&
-    a.overAllocations.every((over, k) => over.id === b.overAllocations[k]!.id)
-  );
+/** Whether two lists of over-allocations name the same ones in the same order. */
+function sameIds(
+  a: readonly CapacityOverAllocation[],
+  b: readonly CapacityOverAllocation[],
+): boolean {
+  return a.length === b.length && a.every((over, k) => over.id === b[k]!.id);
 }
 
 /** The readable bottleneck: entries and sentences for every milestone that moves. */
@@ -645,6 +726,11 @@ export function capacityState(data: EngineData, model: CapacityModel): CapacityS
   };
 }
 
+/** The id of the demand at a position of the plan. */
+function demandId(data: EngineData, at: number): string {
+  return data.plan.plan.demands[at]?.id ?? '';
+}
+
 /** The cause of a move, as the state shows it. */
 export function causeOf(data: EngineData, model: CapacityModel, m: number): LevelledCause {
   const ref = model.causeRef[m]!;
@@ -655,11 +741,11 @@ export function causeOf(data: EngineData, model: CapacityModel, m: number): Leve
         kind: 'over_allocation',
         overAllocation: over.id,
         unit: over.unit,
-        demand: model.runs.runs[ref]!.demand.id,
+        demand: demandId(data, ref),
       };
     }
     case CAUSE_QUEUE:
-      return { kind: 'queue', demand: model.runs.runs[ref]!.demand.id };
+      return { kind: 'queue', demand: demandId(data, ref) };
     default:
       return { kind: 'dependency', predecessor: data.plan.milestones[ref]!.id };
   }

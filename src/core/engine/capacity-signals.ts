@@ -72,9 +72,8 @@ function lazySignal(id: string, key: string, make: () => Signal): KeyedSignal {
 
 /**
  * The over-allocations (indices) whose signal may read differently from the model before: the
- * roots, before and now, of every milestone the event touched, and those that read differently
- * after levelling again. Null (all of them) unless the model was made from `before` with the
- * same over-allocations in the same order.
+ * roots, before and now, of every milestone the event touched, and those that are new or read
+ * differently after levelling again. Null (all of them) unless the model was made from `before`.
  */
 function dirtyOverAllocations(
   model: CapacityModel,
@@ -83,14 +82,14 @@ function dirtyOverAllocations(
   if (before === undefined || model.touched === null) return null;
   const dirty = new Set<number>();
   if (model.runs !== before.runs) {
-    // Levelled again, the same over-allocations in the same order (else the model is made
-    // whole): those that read differently are dirty too.
+    // Levelled again: the over-allocations that are new or read differently are dirty too (the
+    // moves before name the same ones as the new list, by id: `deriveCapacityModel`).
+    const then = new Map(before.runs.overAllocations.map((over) => [over.id, over]));
     const now = model.runs.overAllocations;
-    const then = before.runs.overAllocations;
-    if (now.length !== then.length) return null;
-    for (let k = 0; k < now.length; k += 1)
-      if (now[k]!.id !== then[k]!.id) return null;
-      else if (JSON.stringify(now[k]) !== JSON.stringify(then[k])) dirty.add(k);
+    for (let k = 0; k < now.length; k += 1) {
+      const was = then.get(now[k]!.id);
+      if (was === undefined || JSON.stringify(now[k]) !== JSON.stringify(was)) dirty.add(k);
+    }
   }
   for (const m of model.touched) {
     const root = beforeRoot(model, before, m);

@@ -348,6 +348,84 @@ describe('capacity: the resource bottleneck', () => {
     expect(engine.state.signals.find((s) => s.id === id)?.chain.length).toBeGreaterThan(2);
   });
 
+  it('over-allocations that come, go or move keep naming the moves they cause, event by event', () => {
+    // IT and HR are each over-allocated in weeks 41–43; on HR, HR-2 and HR-3 wait, so M-D,
+    // M-F and M-E (after M-D) move because of HR. When IT's clash goes, HR's over-allocation
+    // is the first in the list: the moves it causes must still be counted under it, also once
+    // only one of them is touched again (HR-2 ends a day earlier, in the same week).
+    const { plan: base, workItems: items } = story();
+    const weeks = { startDate: '2026-10-05', dueDate: '2026-10-23' };
+    const plan: Plan = {
+      ...base,
+      units: [...base.units, buildUnit({ id: 'HR', name: 'HR', capacity: { perWeek: 5 } })],
+      initiatives: [
+        ...base.initiatives,
+        buildInitiative({ id: 'I-C', owner: 'cat', unit: 'HR', objectives: ['O-A'] }),
+        buildInitiative({ id: 'I-D', owner: 'cat', unit: 'HR', objectives: ['O-B'] }),
+      ],
+      milestones: [
+        ...base.milestones,
+        ...[
+          ['M-H', 'I-C', 'HR-1'],
+          ['M-D', 'I-D', 'HR-2'],
+          ['M-F', 'I-D', 'HR-3'],
+        ].map(([id, initiative, key]) =>
+          buildMilestone({
+            id: id!,
+            initiative: initiative!,
+            plannedDate: '2026-10-26',
+            work: { keys: [key!], epics: [] },
+          }),
+        ),
+        buildMilestone({ id: 'M-E', initiative: 'I-D', plannedDate: '2026-10-27' }),
+      ],
+      dependencies: [
+        ...base.dependencies,
+        buildDependency({ predecessor: 'M-D', successor: 'M-E' }),
+      ],
+      benefits: [
+        ...base.benefits,
+        buildBenefit({ id: 'B-2', milestone: 'M-F', kpi: 'K-1', amountPerWeek: 5_000 }),
+      ],
+      demands: [
+        ...base.demands,
+        { id: 'D-H1', initiative: 'I-C', unit: 'HR', perWeek: 4, workItem: 'HR-1' },
+        { id: 'D-H2', initiative: 'I-D', unit: 'HR', perWeek: 3, workItem: 'HR-2' },
+        { id: 'D-H3', initiative: 'I-D', unit: 'HR', perWeek: 2, workItem: 'HR-3' },
+      ],
+    };
+    const hr = ['HR-1', 'HR-2', 'HR-3'].map((key) => buildWorkItem({ key, ...weeks }));
+    const input = { plan, workItems: [...items, ...hr], changes: {}, asOf: AS_OF };
+    const engine = createEngine(input);
+    const before = computeState(input);
+    expect(before.capacity.overAllocations.map((over) => over.id)).toEqual([
+      'capacity.over_allocated:IT:2026-W41',
+      'capacity.over_allocated:HR:2026-W41',
+    ]);
+    expect(before.capacity.milestones.map((m) => m.id).sort()).toEqual(
+      ['M-B', 'M-C', 'M-D', 'M-E', 'M-F'].sort(),
+    );
+    const done = { status: 'Done', statusCategory: 'done' as const, doneDate: '2026-09-30' };
+    const events: WorkItem[] = [
+      // IT's clash goes: HR's over-allocation comes first.
+      { ...items[0]!, ...done },
+      // One of HR's moves is touched again.
+      { ...hr[1]!, dueDate: '2026-10-22' },
+      // IT's clash comes back, later: it comes first again, under another id.
+      { ...items[0]!, startDate: '2026-10-12', dueDate: '2026-10-30' },
+      // HR's clash moves a week later: another id.
+      { ...hr[0]!, startDate: '2026-10-12', dueDate: '2026-10-30' },
+      { ...hr[2]!, dueDate: '2026-10-21' },
+    ];
+    for (const item of events) {
+      engine.apply({ op: 'upsert', item, change: null });
+      const fresh = computeState(engine.input());
+      expect(engine.state.capacity).toEqual(fresh.capacity);
+      expect(engine.state.signals).toEqual(fresh.signals);
+    }
+    expect(engine.state.capacity.overAllocations.length).toBeGreaterThan(0);
+  });
+
   it('says nothing for a plan without capacity or demands', () => {
     const bare = computeState({
       plan: { ...plan, demands: [], units: plan.units.map(({ capacity: _, ...unit }) => unit) },

@@ -1,6 +1,7 @@
 /**
  * Building: the whole derived state from the input, in the order the figures feed each other.
  */
+import type { Demand } from '../domain/plan.ts';
 import type { Signal } from '../domain/state.ts';
 import { levelledRunsOf } from './capacity-model.ts';
 import {
@@ -154,11 +155,7 @@ export function build(input: EngineInput, incremental: boolean, base?: Internal)
       state: null,
       signals: null,
       signatures: null,
-      followed: new Set(
-        input.plan.demands.flatMap((demand) =>
-          demand.workItem === undefined ? [] : [demand.workItem],
-        ),
-      ),
+      followers: followersOf(input.plan.demands),
     },
   };
   // Which milestones and KPI periods signal is settled by the figures above. An engine that
@@ -168,6 +165,18 @@ export function build(input: EngineInput, incremental: boolean, base?: Internal)
     signCapacity(internal);
   }
   return internal;
+}
+
+/** The demands (positions) that follow each work item key. */
+function followersOf(demands: readonly Demand[]): Map<string, number[]> {
+  const followers = new Map<string, number[]>();
+  demands.forEach((demand, at) => {
+    if (demand.workItem === undefined) return;
+    const list = followers.get(demand.workItem);
+    if (list === undefined) followers.set(demand.workItem, [at]);
+    else list.push(at);
+  });
+  return followers;
 }
 
 function signAll(internal: Internal): void {

@@ -56,34 +56,37 @@ export function signCapacity(internal: Internal): void {
 }
 
 /**
- * Whether an event touched an item a demand follows: only then can the demands' runs, and so
- * the milestones' floors, change.
+ * The demands (positions) that follow an item the event touched (its own, or one whose
+ * forecast it moved): only their runs, and so the milestones' floors, can change.
  */
-export function followsEvent(
+export function followersOfEvent(
   holder: CapacityHolder,
   work: EngineData['work'],
   eventKey: string,
   items: ReadonlySet<number>,
-): boolean {
-  if (!holder.active || holder.followed.size === 0) return false;
-  if (holder.followed.has(eventKey)) return true;
+): Set<number> {
+  const found = new Set<number>();
+  if (!holder.active || holder.followers.size === 0) return found;
+  for (const at of holder.followers.get(eventKey) ?? []) found.add(at);
   for (const slot of items) {
     const key = work.items[slot]?.key;
-    if (key !== undefined && holder.followed.has(key)) return true;
+    if (key === undefined) continue;
+    for (const at of holder.followers.get(key) ?? []) found.add(at);
   }
-  return false;
+  return found;
 }
 
 /**
- * Levels the demands' runs again after an event about an item a demand follows, and writes the
- * floors that changed into the milestone model: the milestones whose floor moved, to forecast
- * again.
+ * Levels the demands' runs again after an event about an item some demands follow (their
+ * positions): only their runs are read again, and only the groups of units whose work then
+ * reads differently are levelled again. Writes the floors that changed into the milestone
+ * model: the milestones whose floor moved, to forecast again.
  */
-export function relevelRuns(internal: Internal): number[] {
+export function relevelRuns(internal: Internal, demands: ReadonlySet<number>): number[] {
   const holder = internal.capacity;
   const before = holder.runs!;
   // Groups of units whose work reads as before keep their levelling (`explainByGroups`).
-  const after = levelledRunsOf(internal.data, before, before);
+  const after = levelledRunsOf(internal.data, before, before, demands);
   if (after === before) return [];
   holder.runs = after;
   const { floor } = internal.data.milestones;

@@ -8,7 +8,7 @@ import type { LazyTable } from './derived-table.ts';
 import { objectiveInputs, build, codeOfKpi } from './engine-build.ts';
 import {
   capacityModelOf,
-  followsEvent,
+  followersOfEvent,
   relevelRuns,
   updateCapacity,
   diffCapacity,
@@ -68,8 +68,8 @@ export function applyEvent(
   // everything downstream.
   const items = reforecastWork(work, touch.items);
   const seeds = new Set(touch.relinked);
-  if (followsEvent(internal.capacity, work, key, items))
-    for (const m of relevelRuns(internal)) seeds.add(m);
+  const followers = followersOfEvent(internal.capacity, work, key, items);
+  if (followers.size > 0) for (const m of relevelRuns(internal, followers)) seeds.add(m);
   for (const slot of items) {
     const linked = milestonesOfItem(work, slot);
     for (let k = 0; k < linked.length; k += 1) seeds.add(linked[k]!);

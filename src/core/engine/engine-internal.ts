@@ -89,8 +89,11 @@ export interface CapacityHolder {
   signals: KeyedSignal[] | null;
   /** Engines that follow events: each capacity signal as text, by id. */
   signatures: Map<string, string> | null;
-  /** The work item keys demands follow: an event about one of them may move the bottleneck. */
-  readonly followed: ReadonlySet<string>;
+  /**
+   * The work item keys demands follow, with the demands (positions) that follow each: an event
+   * about one of them may move the bottleneck, and only those demands' runs are read again.
+   */
+  readonly followers: ReadonlyMap<string, readonly number[]>;
 }
 
 export interface Internal {
