@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import type { StateChanges as ProducedChanges } from '../src/app/live-events.ts';
 import { DEMO_FILES } from '../src/app/load-demo.ts';
 import {
   MAX_STATE_ENTITY_IDS,
   signalFrame,
   stateFrame,
   type SignalFrame,
+  type StateChanges,
   type StateFrame,
 } from '../src/contract/live-events.ts';
 import type { InboxSignal, ObjectiveView, StateView } from '../src/web/api/types.ts';
@@ -29,6 +31,11 @@ import { connectSse, type SseClient } from './support/sse-client.ts';
  */
 
 const PATH = '/api/v1/state/entities';
+
+/** The write path's `state` payload is the contract's, both ways (a type check: tsc fails else). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const producedIsDeclared: Same<ProducedChanges, StateChanges> = true;
+void producedIsDeclared;
 
 interface ErrorBody {
   code: string;
