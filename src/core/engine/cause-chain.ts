@@ -288,10 +288,68 @@ export interface SignatureCache {
   /** The content of each work item's chain step, interned to a number. */
   readonly itemContent: Map<number, number>;
   readonly interned: Map<string, number>;
+  /**
+   * Each milestone's chain signature as last made (`signatureToMilestone`), with a version that
+   * moves exactly when the chain reads differently, and whether it still holds (an event that
+   * may change a chain marks it stale: `forgetChains`).
+   */
+  readonly chains: Map<number, ChainVersion>;
+  /** The next version to give: versions are never given twice. */
+  nextVersion: number;
+}
+
+interface ChainVersion {
+  chain: number[];
+  version: number;
+  holds: boolean;
 }
 
 export function createSignatureCache(): SignatureCache {
-  return { itemContent: new Map(), interned: new Map() };
+  return { itemContent: new Map(), interned: new Map(), chains: new Map(), nextVersion: 0 };
+}
+
+/** Marks the chains of some milestones stale: they are made again when next asked for. */
+export function forgetChains(cache: SignatureCache, milestones: Iterable<number>): void {
+  for (const m of milestones) {
+    const known = cache.chains.get(m);
+    if (known !== undefined) known.holds = false;
+  }
+}
+
+/**
+ * The version of a milestone's chain signature: equal versions, equal chains. Made again only
+ * when the chain was marked stale since; a chain made again that reads as before keeps its
+ * version.
+ */
+export function chainVersion(
+  context: ChainContext,
+  cache: SignatureCache,
+  m: number,
+  memo: RootMemo,
+): number {
+  const known = cache.chains.get(m);
+  if (known?.holds === true) return known.version;
+  const chain: number[] = [];
+  signatureToMilestone(context, cache, m, memo, chain);
+  if (known !== undefined) {
+    known.holds = true;
+    if (!sameNumbers(known.chain, chain)) {
+      known.chain = chain;
+      known.version = cache.nextVersion;
+      cache.nextVersion += 1;
+    }
+    return known.version;
+  }
+  const version = cache.nextVersion;
+  cache.nextVersion += 1;
+  cache.chains.set(m, { chain, version, holds: true });
+  return version;
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let at = 0; at < a.length; at += 1) if (a[at] !== b[at]) return false;
+  return true;
 }
 
 function itemContent(context: ChainContext, cache: SignatureCache, slot: number): number {

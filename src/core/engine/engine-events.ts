@@ -3,6 +3,7 @@
  * initiatives, objectives, signals, capacity), or a full recompute where it must be.
  */
 import { accrualDays } from './benefit-accrual.ts';
+import { forgetChains } from './cause-chain.ts';
 import { dayOf } from './day-numbers.ts';
 import type { LazyTable } from './derived-table.ts';
 import { objectiveInputs, build, codeOfKpi } from './engine-build.ts';
@@ -239,6 +240,8 @@ export function applyEvent(
       }
     }
   }
+  // Chains made before that may read differently are made again when next asked for.
+  forgetChains(internal.signals.signatureCache, chainDirty);
   updateSignals(internal, chainDirty, milestones.moved, kpisRecomputed, objectivesChanged, changes);
   const freeMoved = new Set(milestones.unconstrainedMoved);
   for (const m of milestones.moved.keys()) freeMoved.add(m);

@@ -8,8 +8,8 @@ import {
   type RootMemo,
   type SignatureCache,
   linksToMilestone,
+  chainVersion,
   objectiveLink,
-  signatureToMilestone,
 } from './cause-chain.ts';
 import { dateOf, dayOf } from './day-numbers.ts';
 import { formatAmount, formatSigned, formatWithUnit, formatWorkingDays } from './format.ts';
@@ -100,8 +100,7 @@ export function milestoneSignature(
   const planned = plan.plannedDay[m]!;
   const [compared, percentile] = comparedDay(context, m, slip);
   if (compared <= planned) return undefined;
-  const out = [compared, percentile, milestones.slip[m]!];
-  signatureToMilestone(context, cache, m, memo, out);
+  const out = [compared, percentile, milestones.slip[m]!, chainVersion(context, cache, m, memo)];
   const initiative = plan.initiativeOfMilestone[m]!;
   if (initiative >= 0) objectiveCodes(context, plan.plan.initiatives[initiative]!.objectives, out);
   return out;
@@ -122,7 +121,8 @@ export function kpiSignatures(
     const movement = movementOf(context, kpi, period);
     const out = [period.forecast, period.forecastAtPlan, period.target, period.gap, movement.delta];
     out.push(movement.slipped.length);
-    for (const m of movement.slipped) signatureToMilestone(context, cache, m, memo, out);
+    // Each slipped milestone's chain by its version: equal versions, equal chains.
+    for (const m of movement.slipped) out.push(m, chainVersion(context, cache, m, memo));
     objectiveCodes(context, kpi.objectives, out);
     signatures.set(`kpi.misses_target:${kpi.id}:${period.period}`, out);
   }
