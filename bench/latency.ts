@@ -3,6 +3,7 @@
  *
  *   npm run bench:latency [-- --milestones 10000 --clients 200 --seconds 10 --rates 50,200,500]
  *   npm run bench:latency -- --database-url postgres://…   # server mode, in a schema of its own
+ *   npm run bench:latency -- --prepared <folder>   # embedded database: prepare once, copy after
  *
  * Prepares a data folder with the demo organisation plus a generated portfolio (10,000
  * milestones, 10 work items each), starts the real server in a child process (`throughline
@@ -14,7 +15,7 @@
  * Numbers, not assertions.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,6 +48,9 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     rates: { type: 'string', default: '50,200,500' },
     'database-url': { type: 'string' },
+    // The embedded database only: a folder keeping the prepared data (made on the first run,
+    // copied for each later one), so that a run does not spend minutes preparing the same data.
+    prepared: { type: 'string' },
   },
 });
 const MILESTONES = Number(args.milestones);
@@ -119,6 +123,39 @@ async function prepare(
   } finally {
     await ctx.db.close();
   }
+}
+
+/**
+ * The prepared data: made in `data`, or (with --prepared on the embedded database) copied from
+ * the folder an earlier run kept, with its token and the open items it sends updates for.
+ */
+async function prepared(
+  data: string,
+  databaseUrl: string | undefined,
+): Promise<{ token: string; items: WorkItem[] }> {
+  const kept = args.prepared;
+  if (kept === undefined || databaseUrl !== undefined) return prepare(data, databaseUrl);
+  const meta = join(kept, 'bench.json');
+  const sameSize = (x: { milestones: number }): boolean => x.milestones === MILESTONES;
+  try {
+    const saved = JSON.parse(await readFile(meta, 'utf8')) as {
+      milestones: number;
+      token: string;
+      items: WorkItem[];
+    };
+    if (sameSize(saved)) {
+      await cp(join(kept, 'data'), data, { recursive: true });
+      log(`prepared data copied from ${kept}`);
+      return saved;
+    }
+  } catch {
+    // Not prepared yet: prepare below.
+  }
+  const made = await prepare(data, databaseUrl);
+  await rm(kept, { recursive: true, force: true });
+  await cp(data, join(kept, 'data'), { recursive: true });
+  await writeFile(meta, JSON.stringify({ milestones: MILESTONES, ...made }));
+  return made;
 }
 
 const JIRA_CATEGORY = { todo: 'new', in_progress: 'indeterminate', done: 'done' } as const;
@@ -269,7 +306,7 @@ try {
   log(
     `preparing: demo + ${MILESTONES} milestones × 10 work items on ${server === null ? 'the embedded database' : 'the PostgreSQL server'}`,
   );
-  const { token, items } = await prepare(data, server?.url);
+  const { token, items } = await prepared(data, server?.url);
   const running = await startDemoServerProcess(data, server?.url);
   try {
     const clients = Array.from({ length: CLIENTS }, () =>

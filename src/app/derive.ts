@@ -1,6 +1,6 @@
 import type { IsoDate, Plan } from '../core/domain/plan.ts';
 import type { DerivedState, Signal } from '../core/domain/state.ts';
-import type { WorkItem } from '../core/domain/work-item.ts';
+import type { WorkItem, WorkItemChange } from '../core/domain/work-item.ts';
 import type { Queryable } from '../store/database.ts';
 import { autoOpenDecisions } from './auto-open-decisions.ts';
 import { governanceSignalsOf } from './governance-signals.ts';
@@ -11,12 +11,7 @@ import { type FigureKind, recordFigureFreshness } from '../store/figure-freshnes
 import { loadPlan } from '../store/plan-store.ts';
 import { listStaleSources } from '../store/jira-site-store.ts';
 import { type SignalSync, syncSignals } from '../store/signal-store.ts';
-import {
-  type StateChanges,
-  describeStateChanges,
-  movedCount,
-  signalAudience,
-} from './live-events.ts';
+import { type StateChanges, movedCount, signalAudience } from './live-events.ts';
 import { createLiveModel, type LiveModel } from './live-model.ts';
 
 /** The plan, the work and what the engine derives from them as of a day. */
@@ -24,6 +19,11 @@ export interface Snapshot {
   plan: Plan;
   workItems: WorkItem[];
   state: DerivedState;
+  /**
+   * Each work item's latest change, by key, as the engine took them (what `loadLatestChanges`
+   * reads from the store); a live model's snapshot has them, made when first read.
+   */
+  readonly changes?: Record<string, WorkItemChange>;
 }
 
 /**
@@ -58,6 +58,11 @@ export interface RecomputeOptions {
   notify?: boolean;
   /** A source whose last successful read is older than this raises a staleness signal. */
   staleAfterMinutes?: number;
+  /**
+   * Leave the decisions due to open by themselves to the opener after the commit (the model's
+   * ledger says so): for a portfolio whose pricing would hold up the write.
+   */
+  deferDecisions?: boolean;
 }
 
 /** How old a source's data may get before its dependents are told (minutes). */
@@ -75,7 +80,7 @@ export async function recomputeSignals(
   options: RecomputeOptions = {},
 ): Promise<{ snapshot: Snapshot | null; signals: SignalSync; decisions: string[] }> {
   const model = options.model ?? createLiveModel();
-  const { snapshot, previous, moved } = await model.refresh(tx, asOf);
+  const { snapshot, moved, full, changedKeys } = await model.refresh(tx, asOf);
   if (snapshot === null) return { snapshot, signals: NO_SIGNAL_CHANGE, decisions: [] };
   // Sources that went quiet raise their own signal: "data older than N minutes".
   const threshold = options.staleAfterMinutes ?? DEFAULT_STALE_AFTER_MINUTES;
@@ -91,16 +96,23 @@ export async function recomputeSignals(
   // Initiatives past a gate they never passed (docs/GOVERNANCE.md "Stage gates").
   computed.push(...governanceSignalsOf(snapshot.plan));
   const signals = await syncSignals(tx, computed, at, model.signalCache);
-  // An incident beyond the rights of the person it reaches opens its decision in this write.
-  const decisions = await autoOpenDecisions(tx, snapshot, at);
+  // An incident beyond the rights of the person it reaches opens its decision in this write;
+  // where the engine moved no signal since the last look, none can have become due.
+  const decisions = await autoOpenDecisions(
+    tx,
+    snapshot,
+    at,
+    model.autoOpenLedger,
+    options.deferDecisions === true,
+  );
   // Where value does not materialise and the return turned negative: stop or continue.
   decisions.push(...(await openStopDecisions(tx, snapshot, computed, at)));
-  const changed =
-    moved === null
-      ? describeStateChanges(previous, snapshot)
-      : movedCount(moved) === 0
-        ? null
-        : moved;
+  // The engine's own list of what moved is the only diff; a state derived in full says "all".
+  const changed = full
+    ? fullChange(snapshot.state.asOf, changedKeys)
+    : moved === null || movedCount(moved) === 0
+      ? null
+      : moved;
   const events = liveEventsOf(snapshot, computed, changed, signals, options);
   if (events.length > 0) await appendEvents(tx, events, at, options.notify === true);
   if (changed !== null && changed.all !== true) {
@@ -111,6 +123,22 @@ export async function recomputeSignals(
     });
   }
   return { snapshot, signals, decisions };
+}
+
+/**
+ * The change of a state derived in full: any figure may have moved (the web app reloads what it
+ * shows), and nothing says which; the work items this refresh read as changed are named.
+ */
+function fullChange(asOf: string, changedKeys: readonly string[]): StateChanges {
+  return {
+    asOf,
+    all: true,
+    milestones: [],
+    kpis: [],
+    initiatives: [],
+    objectives: [],
+    workItems: [...new Set(changedKeys)].sort(),
+  };
 }
 
 /** The derived figures a change moved (work items are mirrors: their times are on the item). */

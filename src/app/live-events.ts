@@ -1,8 +1,7 @@
-import { visibility, type Visibility } from '../core/access/policy.ts';
+import { planWorkLinks, visibility, type Visibility } from '../core/access/policy.ts';
 import type { Plan } from '../core/domain/plan.ts';
 import type { Signal } from '../core/domain/state.ts';
 import type { LiveEvent } from '../store/event-log-store.ts';
-import type { Snapshot } from './derive.ts';
 
 /** Who a signal concerns: its affected owners, and the units whose work its chain runs through. */
 export function signalAudience(plan: Plan, signal: Signal): { owners: string[]; units: string[] } {
@@ -27,19 +26,30 @@ export function signalAudience(plan: Plan, signal: Signal): { owners: string[]; 
   return { owners: [...signal.affectedOwners], units: [...units].sort() };
 }
 
-const sights = new WeakMap<Plan, Map<string, Visibility>>();
+/** One plan's work links (read by every person's view) and each person's view, made once. */
+interface PlanSights {
+  workLinks: Map<string, string[]> | null;
+  byPerson: Map<string, Visibility>;
+}
 
-/** The policy's view of one person over one plan, kept while the plan object lives. */
-function sightOf(plan: Plan, personId: string): Visibility {
-  let byPerson = sights.get(plan);
-  if (byPerson === undefined) {
-    byPerson = new Map();
-    sights.set(plan, byPerson);
+const sights = new WeakMap<Plan, PlanSights>();
+
+/**
+ * The policy's view of one person over one plan (without incidents), kept while the plan object
+ * lives: the live model hands every write and stream the same plan object until the plan changes,
+ * so who sees what is worked out once per plan version and person, not once per event.
+ */
+export function planSight(plan: Plan, personId: string): Visibility {
+  let held = sights.get(plan);
+  if (held === undefined) {
+    held = { workLinks: null, byPerson: new Map() };
+    sights.set(plan, held);
   }
-  let seen = byPerson.get(personId);
+  let seen = held.byPerson.get(personId);
   if (seen === undefined) {
-    seen = visibility(plan, personId);
-    byPerson.set(personId, seen);
+    held.workLinks ??= planWorkLinks(plan);
+    seen = visibility(plan, personId, { workLinks: held.workLinks });
+    held.byPerson.set(personId, seen);
   }
   return seen;
 }
@@ -67,7 +77,7 @@ export function liveEventFor<E extends Pick<LiveEvent, 'kind' | 'data' | 'owners
   event: E,
 ): E | null {
   if (plan === null) return null;
-  const seen = sightOf(plan, personId);
+  const seen = planSight(plan, personId);
   if (seen.person === null) return null;
   if (event.kind === 'signal') {
     const signal = (event.data as { signal?: Signal }).signal;
@@ -102,8 +112,10 @@ export function liveEventFor<E extends Pick<LiveEvent, 'kind' | 'data' | 'owners
 export interface StateChanges {
   asOf: string;
   /**
-   * True when there was nothing to compare with (a process's first look at the state): any
-   * figure may have moved, and the lists are left empty rather than naming everything.
+   * True when the state was derived in full (a new plan, a new day, a process's first look):
+   * any figure may have moved and the engine does not say which, so the figure lists are left
+   * empty rather than naming everything (the web app reloads what it shows); `workItems` names
+   * the items the write changed.
    */
   all?: true;
   milestones: string[];
@@ -113,80 +125,6 @@ export interface StateChanges {
   workItems: string[];
   /** True when the resource bottleneck moved: loads, over-allocations or levelled dates. */
   capacity?: true;
-}
-
-function changedIds<T>(
-  before: ReadonlyMap<string, T>,
-  after: ReadonlyMap<string, T>,
-  same: (a: T, b: T) => boolean,
-): string[] {
-  const ids: string[] = [];
-  for (const [id, now] of after) {
-    const old = before.get(id);
-    if (old === undefined || !same(old, now)) ids.push(id);
-  }
-  for (const id of before.keys()) if (!after.has(id)) ids.push(id);
-  return ids.sort();
-}
-
-/** Which derived figures moved between two snapshots; null when none did. */
-export function describeStateChanges(
-  previous: Snapshot | null,
-  current: Snapshot,
-): StateChanges | null {
-  const after = current.state;
-  if (previous === null) {
-    return {
-      asOf: after.asOf,
-      all: true,
-      milestones: [],
-      kpis: [],
-      initiatives: [],
-      objectives: [],
-      workItems: [],
-    };
-  }
-  const before = previous.state;
-  const changes: StateChanges = {
-    asOf: after.asOf,
-    milestones: changedIds(
-      before.milestones,
-      after.milestones,
-      (x, y) =>
-        x.forecastDate === y.forecastDate &&
-        x.status.status === y.status.status &&
-        x.complete === y.complete,
-    ),
-    kpis: changedIds(
-      before.kpis,
-      after.kpis,
-      (x, y) =>
-        x.status.status === y.status.status &&
-        x.periods.length === y.periods.length &&
-        x.periods.every(
-          (p, i) =>
-            p.forecast === y.periods[i]?.forecast &&
-            p.status.status === y.periods[i]?.status.status,
-        ),
-    ),
-    initiatives: changedIds(
-      before.initiatives,
-      after.initiatives,
-      (x, y) => x.delivery.status === y.delivery.status && x.value.status === y.value.status,
-    ),
-    objectives: changedIds(
-      before.objectives,
-      after.objectives,
-      (x, y) => x.status.status === y.status.status,
-    ),
-    workItems: changedIds(
-      before.workItems,
-      after.workItems,
-      (x, y) => x.forecastFinish === y.forecastFinish && x.open === y.open,
-    ),
-  };
-  if (JSON.stringify(before.capacity) !== JSON.stringify(after.capacity)) changes.capacity = true;
-  return movedCount(changes) === 0 && before.asOf === after.asOf ? null : changes;
 }
 
 /** How many ids a state change names. */

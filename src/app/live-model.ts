@@ -12,6 +12,7 @@ import type { Queryable } from '../store/database.ts';
 import { loadPlan, loadPlanVersion } from '../store/plan-store.ts';
 import { loadWorkItemsSince, type WorkItemRow } from '../store/work-item-store.ts';
 import { createSignalCache, type SignalCache } from '../store/signal-store.ts';
+import { type AutoOpenLedger, createAutoOpenLedger } from './auto-open-decisions.ts';
 import type { Snapshot } from './derive.ts';
 import type { StateChanges } from './live-events.ts';
 
@@ -32,6 +33,13 @@ export interface LiveModel {
   current(): Snapshot | null;
   /** What this process knows the stored signals to be (saves reading them back). */
   readonly signalCache: SignalCache;
+  /** Whether the last look for decisions to open by themselves left any due. */
+  readonly autoOpenLedger: AutoOpenLedger;
+  /**
+   * What deriving the current plan and work in full is expected to cost (ms), from the last full
+   * derive: about what pricing one scenario over them costs (0 before any plan).
+   */
+  fullDeriveMs(): number;
   /**
    * The staleness signals for these stale sources over the latest snapshot, remembered until the
    * plan, the facts or the sources the work comes from change (a moved due date does not).
@@ -42,15 +50,15 @@ export interface LiveModel {
 export interface ModelRefresh {
   snapshot: Snapshot | null;
   /**
-   * The snapshot before this refresh, when there was one. After an incremental refresh it shares
-   * its state with `snapshot` (the engine updates in place): read `moved` for what changed.
-   */
-  previous: Snapshot | null;
-  /**
    * What the engine says moved in an incremental refresh; null when the state was derived in
-   * full (compare `previous` with `snapshot`) or nothing changed.
+   * full (`full`) or nothing changed.
    */
   moved: StateChanges | null;
+  /**
+   * True when this refresh derived the state in full (a new plan, a new day, the first look, or
+   * a run of events cheaper to take at once): any figure may have moved, and nothing says which.
+   */
+  full: boolean;
   /** Work item keys that changed in this refresh. */
   changedKeys: string[];
   planChanged: boolean;
@@ -109,6 +117,7 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
   let snapshot: Snapshot | null = null;
   let snapshotAsOf: IsoDate | null = null;
   const signalCache = createSignalCache();
+  const autoOpenLedger = createAutoOpenLedger();
   /** Bumped when an item appears, goes, or changes source or parent: what staleness reads. */
   let layoutVersion = 0;
   let staleness: { key: string; signals: Signal[] } | null = null;
@@ -143,6 +152,8 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
     fullNeeded = false;
     signalCache.token = -1;
     signalCache.byId.clear();
+    autoOpenLedger.epoch += 1;
+    autoOpenLedger.settledAt = null;
   };
 
   const sortedItems = (): WorkItem[] =>
@@ -151,12 +162,17 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
   /** A snapshot whose work-item list is made when first read (the state does not need it). */
   const snapshotOf = (current: Plan, state: Snapshot['state']): Snapshot => {
     let workItems: WorkItem[] | null = null;
+    let latest: Record<string, WorkItemChange> | null = null;
     return {
       plan: current,
       state,
       get workItems(): WorkItem[] {
         workItems ??= sortedItems();
         return workItems;
+      },
+      get changes(): Record<string, WorkItemChange> {
+        latest ??= Object.fromEntries(changes);
+        return latest;
       },
     };
   };
@@ -212,6 +228,7 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
     snapshotAsOf = asOf;
     pending = [];
     fullNeeded = false;
+    autoOpenLedger.epoch += 1;
     for (const watch of watches) watch.full = true;
   };
 
@@ -253,6 +270,14 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
       while (applied < pending.length && performance.now() - started < SLICE_MS) {
         const moved = live.apply(pending[applied]!);
         applied += 1;
+        if (
+          moved.full ||
+          moved.signals.raised.length +
+            moved.signals.changed.length +
+            moved.signals.resolved.length >
+            0
+        )
+          autoOpenLedger.epoch += 1;
         for (const watch of watches) {
           mergeChanges(watch.sets, moved);
           watch.incremental = true;
@@ -282,8 +307,11 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
   // events in one shared drain, so that many refreshes cost one catch-up.
   const refreshNow = async (db: Queryable, asOf: IsoDate): Promise<ModelRefresh> => {
     const gen = generation;
-    const previous = snapshot;
-    const watch: Watch = { sets: emptyChanges(asOf), incremental: false, full: false };
+    const watch: Watch = {
+      sets: emptyChanges(asOf),
+      incremental: false,
+      full: false,
+    };
     watches.add(watch);
     try {
       const version = await loadPlanVersion(db);
@@ -308,9 +336,13 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
       await drain();
       if (gen !== generation) return await refreshNow(db, asOf);
       const moved = watch.full || !watch.incremental ? null : sortedChanges(watch.sets);
-      // Incremental steps changed `previous` in place before a full derive: nothing to compare.
-      const before = watch.full && watch.incremental ? null : previous;
-      return { snapshot, previous: before, moved, changedKeys, planChanged };
+      return {
+        snapshot,
+        moved,
+        full: watch.full,
+        changedKeys,
+        planChanged,
+      };
     } finally {
       watches.delete(watch);
     }
@@ -352,6 +384,8 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
     refresh,
     current: () => snapshot,
     signalCache,
+    autoOpenLedger,
+    fullDeriveMs: () => (plan === null ? 0 : fullMsPerEntity * modelSize(plan)),
     invalidate: reset,
     stalenessSignals,
   };

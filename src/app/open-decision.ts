@@ -125,7 +125,8 @@ export async function openDecisionFor(
 /**
  * Opens a decision for an incident (or by hand): prices every option against doing nothing,
  * finds who decides and by when, and records the step. An incident with an open decision gives
- * that decision back.
+ * that decision back. A caller that has just grouped the incidents of this state passes the one
+ * the request names (`known`), so that they are not grouped again.
  */
 export async function openDecisionIn(
   tx: Queryable,
@@ -134,8 +135,12 @@ export async function openDecisionIn(
   state: DerivedState,
   request: OpenDecisionRequest,
   actor: string,
+  known?: Incident,
 ): Promise<{ decision: Decision; created: boolean }> {
-  const incident = incidentOfRequest(input, state, request);
+  const incident =
+    known !== undefined && request.signal === undefined && request.incident === known.id
+      ? known
+      : incidentOfRequest(input, state, request);
   if (incident !== null) {
     const open = await openDecisionFor(tx, incident, request.signal);
     if (open !== null) return { decision: open, created: false };

@@ -1,4 +1,5 @@
 import type { Decision } from '../core/decisions/decision.ts';
+import type { Plan } from '../core/domain/plan.ts';
 import type { Signal } from '../core/domain/state.ts';
 import { overrunSignals, portfolioMoney } from '../core/governance/money.ts';
 import { portfolioValue, valueSignals } from '../core/governance/value.ts';
@@ -16,21 +17,52 @@ import { ENGINE_ACTOR } from './auto-open-decisions.ts';
 import type { Snapshot } from './derive.ts';
 import { priceOption, weigh } from './open-decision.ts';
 
+/** A portfolio's value and money as of one state, and the signals they raise. */
+interface Money {
+  values: ReturnType<typeof portfolioValue>;
+  money: ReturnType<typeof portfolioMoney>['initiatives'];
+  signals: Signal[];
+}
+
+// The money of the last write over a plan, with what it was computed from: the day, the stored
+// validations and the forecasts of the milestones benefits land with (all that the money reads
+// of the state). Most writes move none of those, and then the portfolio is not priced again.
+const lastMoney = new WeakMap<Plan, { key: string; money: Money }>();
+
+async function moneyOf(tx: Queryable, snapshot: Snapshot): Promise<Money> {
+  const { plan, state } = snapshot;
+  const validations = await listValueValidations(tx);
+  const landings = plan.benefits.map((b) => {
+    const m = state.milestones.get(b.milestone);
+    return m === undefined ? '' : `${m.forecastDate}${m.complete ? '+' : ''}`;
+  });
+  const key = JSON.stringify([state.asOf, validations, landings]);
+  const held = lastMoney.get(plan);
+  if (held?.key === key) return held.money;
+  const values = portfolioValue(plan, state, validations);
+  const money = portfolioMoney(plan, state, values).initiatives;
+  const made = {
+    values,
+    money,
+    signals: [...valueSignals(plan, values), ...overrunSignals(plan, money)],
+  };
+  lastMoney.set(plan, { key, money: made });
+  return made;
+}
+
 /**
  * The money and value signals of a write (docs/GOVERNANCE.md): benefits below their promise and
  * budget overruns, computed from the snapshot and the stored validations, beside the engine's
  * signals (as staleness signals are).
  */
 export async function moneySignals(tx: Queryable, snapshot: Snapshot): Promise<Signal[]> {
-  const { plan, state } = snapshot;
+  const { plan } = snapshot;
   if (
     plan.benefits.length === 0 &&
     plan.initiatives.every((i) => Object.keys(i.budget).length === 0)
   )
     return [];
-  const values = portfolioValue(plan, state, await listValueValidations(tx));
-  const money = portfolioMoney(plan, state, values).initiatives;
-  return [...valueSignals(plan, values), ...overrunSignals(plan, money)];
+  return (await moneyOf(tx, snapshot)).signals;
 }
 
 /**
@@ -47,8 +79,7 @@ export async function openStopDecisions(
   const { plan, state } = snapshot;
   const below = signals.filter((s) => s.kind === 'value.below_promise');
   if (below.length === 0) return [];
-  const values = portfolioValue(plan, state, await listValueValidations(tx));
-  const money = portfolioMoney(plan, state, values).initiatives;
+  const { money } = await moneyOf(tx, snapshot);
   const opened: string[] = [];
   const stopped = new Set<string>();
   for (const signal of below) {
@@ -68,7 +99,7 @@ export async function openStopDecisions(
       const input = {
         plan,
         workItems: snapshot.workItems,
-        changes: await loadLatestChanges(tx),
+        changes: snapshot.changes ?? (await loadLatestChanges(tx)),
         asOf: state.asOf,
       };
       const option = priceOption(

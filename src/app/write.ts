@@ -6,6 +6,7 @@ import type { SignalSync } from '../store/signal-store.ts';
 import { lockForWrite } from '../store/write-lock.ts';
 import { guardClosedPeriods } from './closed-period-guard.ts';
 import type { AppContext } from './context.ts';
+import { ENGINE_ACTOR, IN_WRITE_PRICING_MS, noteWrite, openLater } from './auto-open-decisions.ts';
 import { recomputeSignals, type Snapshot } from './derive.ts';
 import { createLiveModel } from './live-model.ts';
 
@@ -115,6 +116,9 @@ export async function write<T>(
   const actor = toActor(actorLike);
   const dryRun = options.dryRun === true;
   const model = ctx.model ?? createLiveModel();
+  // The opener of deferred decisions prices only while no other write runs.
+  const noted = !dryRun && ctx.model !== undefined && actor.id !== ENGINE_ACTOR;
+  if (noted) noteWrite(model, 1);
   let written: Omit<Written<T>, 'durationMs'> | undefined;
   try {
     await ctx.db.transaction(async (tx) => {
@@ -131,6 +135,9 @@ export async function write<T>(
         const step = await recomputeSignals(tx, asOf, at, {
           model,
           notify: ctx.db.kind === 'postgres' && !dryRun,
+          // A server's big portfolio: pricing the options of decisions that open by themselves
+          // would hold up every write; they open after the commit instead.
+          deferDecisions: ctx.model !== undefined && model.fullDeriveMs() > IN_WRITE_PRICING_MS,
           sourceChangedAt: source.sourceChangedAt,
           receivedAt: source.receivedAt,
         });
@@ -174,8 +181,11 @@ export async function write<T>(
     // The model may have seen writes that were rolled back.
     model.invalidate();
     if (!(error instanceof DryRunRollback)) throw error;
+  } finally {
+    if (noted) noteWrite(model, -1);
   }
   if (written === undefined) throw new Error('write finished without a result');
+  if (!dryRun && ctx.model !== undefined && model.autoOpenLedger.deferred) openLater(ctx, model);
   return { ...written, durationMs: performance.now() - started };
 }
 

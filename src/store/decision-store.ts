@@ -210,6 +210,31 @@ export async function decisionsOfIncident(
   return rows.map((r) => ({ id: r.id, status: r.status, openedAt: r.opened_at.toISOString() }));
 }
 
+/** The decisions of each of these incidents, oldest first, in one read (incidents without any are left out). */
+export async function decisionsOfIncidents(
+  db: Queryable,
+  incidentIds: readonly string[],
+): Promise<Map<string, { id: string; status: DecisionStatus; openedAt: string }[]>> {
+  const found = new Map<string, { id: string; status: DecisionStatus; openedAt: string }[]>();
+  if (incidentIds.length === 0) return found;
+  const rows = await db.query<{
+    incident_id: string;
+    id: string;
+    status: DecisionStatus;
+    opened_at: Date;
+  }>(
+    `SELECT incident_id, id, status, opened_at FROM decision
+     WHERE incident_id IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY seq`,
+    [JSON.stringify(incidentIds)],
+  );
+  for (const r of rows) {
+    const list = found.get(r.incident_id) ?? [];
+    list.push({ id: r.id, status: r.status, openedAt: r.opened_at.toISOString() });
+    found.set(r.incident_id, list);
+  }
+  return found;
+}
+
 export interface DecisionEvent {
   seq: number;
   at: string;

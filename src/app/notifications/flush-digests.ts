@@ -8,7 +8,7 @@ import {
   readNotificationPreference,
   recordDigestSent,
 } from '../../store/notification-store.ts';
-import { loadPlan } from '../../store/plan-store.ts';
+import { readPlan } from '../derive.ts';
 import type { AppContext } from '../context.ts';
 import {
   channelOf,
@@ -35,7 +35,7 @@ export async function flushDigests(
   now: Date,
 ): Promise<DigestReport> {
   const people = await listDigestRecipients(ctx.db, now);
-  const plan = people.length === 0 ? null : await loadPlan(ctx.db);
+  const plan = people.length === 0 ? null : await readPlan(ctx);
   const digests: DigestOutcome[] = [];
   for (const personId of people) {
     const outcome = await flushOne(ctx, transports, plan, personId, now);

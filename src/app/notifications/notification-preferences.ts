@@ -5,7 +5,7 @@ import {
   readNotificationPreference,
   writeNotificationPreference,
 } from '../../store/notification-store.ts';
-import { loadPlan } from '../../store/plan-store.ts';
+import { readPlan } from '../derive.ts';
 import type { AppContext } from '../context.ts';
 
 /** A person's preferences as they see them, with the e-mail address the plan holds for them. */
@@ -26,7 +26,7 @@ async function withEmail(
   ctx: AppContext,
   preference: NotificationPreference,
 ): Promise<NotificationPreferenceView> {
-  const plan = await loadPlan(ctx.db);
+  const plan = await readPlan(ctx);
   const email = plan?.people.find((p) => p.id === preference.personId)?.email;
   return { ...preference, email: email === undefined || email === '' ? null : email };
 }

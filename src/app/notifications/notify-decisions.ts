@@ -18,7 +18,7 @@ import {
   readNotificationPreference,
   type NotificationChannel,
 } from '../../store/notification-store.ts';
-import { loadPlan } from '../../store/plan-store.ts';
+import { readPlan } from '../derive.ts';
 import type { AppContext } from '../context.ts';
 import {
   channelOf,
@@ -209,7 +209,7 @@ export async function notifyDecisions(
   // Called after every write: nothing to do must cost two small queries, not a plan load.
   if (untold.length === 0 && pending.length === 0)
     return { steps: 0, sent: 0, failed: 0, skipped: 0, outcomes: [] };
-  const plan = await loadPlan(ctx.db);
+  const plan = await readPlan(ctx);
   let steps = 0;
   for (const event of untold) if (await tell(ctx, transports, plan, event)) steps++;
   const outcomes = transports === null ? [] : await sendPending(ctx, transports, plan);

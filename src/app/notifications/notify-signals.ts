@@ -1,5 +1,4 @@
 import type { Plan } from '../../core/domain/plan.ts';
-import { visibility, type Visibility } from '../../core/access/policy.ts';
 import type { Signal } from '../../core/domain/state.ts';
 import {
   claimDelivery,
@@ -14,6 +13,7 @@ import {
   type NotificationPreference,
 } from '../../store/notification-store.ts';
 import { readPlan } from '../derive.ts';
+import { planSight } from '../live-events.ts';
 import type { AppContext } from '../context.ts';
 import {
   channelOf,
@@ -56,22 +56,12 @@ export async function notifySignals(
 
   const tasks: { signal: Signal; version: number; personId: string }[] = [];
   const outcomes: NotificationOutcome[] = [];
-  // Each person's view once per batch: an import raises thousands of signals at a time.
-  const sights = new Map<string, Visibility>();
-  const sightOf = (currentPlan: Plan, personId: string): Visibility => {
-    let seen = sights.get(personId);
-    if (seen === undefined) {
-      seen = visibility(currentPlan, personId);
-      sights.set(personId, seen);
-    }
-    return seen;
-  };
   for (const signal of byId.values()) {
     const raising = raisings.get(signal.id);
     const version = raising?.version ?? 1;
     for (const personId of new Set(signal.affectedOwners)) {
       // Nobody is told about what the access policy keeps from them (a confidential initiative).
-      if (plan !== null && !sightOf(plan, personId).seesSignal(signal)) {
+      if (plan !== null && !planSight(plan, personId).seesSignal(signal)) {
         outcomes.push({
           signalId: signal.id,
           personId,

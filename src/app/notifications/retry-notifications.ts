@@ -5,7 +5,7 @@ import {
   loadSignalRaisings,
   markDeliveriesSkipped,
 } from '../../store/notification-store.ts';
-import { loadPlan } from '../../store/plan-store.ts';
+import { readPlan } from '../derive.ts';
 import type { AppContext } from '../context.ts';
 import { mapLimited, SEND_LEASE_MS } from './deliver.ts';
 import {
@@ -30,7 +30,7 @@ export async function retryNotifications(
 ): Promise<NotificationReport> {
   const pending = await listRetryableDeliveries(ctx.db, now);
   if (pending.length === 0) return summarise([]);
-  const plan = await loadPlan(ctx.db);
+  const plan = await readPlan(ctx);
   const raisings = await loadSignalRaisings(ctx.db, [...new Set(pending.map((d) => d.signalId))]);
   const preferences = await loadNotificationPreferences(ctx.db, [
     ...new Set(pending.map((d) => d.personId)),
