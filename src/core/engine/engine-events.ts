@@ -228,7 +228,13 @@ export function applyEvent(
   for (const m of milestones.changed) links.milestones.delete(m);
   for (const o of objectivesChanged) links.objectives.delete(o);
   const chainDirty = chainDirtyMilestones(data, items, milestones.changed);
-  for (const m of chanceChanged) chainDirty.add(m);
+  // Chains made before that may read differently are made again when next asked for (an
+  // objective's status or a Monte Carlo date below is no part of a chain).
+  forgetChains(internal.signals.signatureCache, chainDirty);
+  // Milestones whose signal may read differently without their chain: a Monte Carlo date, or
+  // an objective their initiative serves (their KPIs' signals read neither).
+  const signDirty = new Set<number>();
+  for (const m of chanceChanged) if (!chainDirty.has(m)) signDirty.add(m);
   for (const o of objectivesChanged) {
     const rows = graph.initiatives;
     for (let at = rows.start[o]!; at < rows.start[o + 1]!; at += 1) {
@@ -236,13 +242,20 @@ export function applyEvent(
       const ms = plan.milestonesOfInitiative;
       for (let r = ms.start[i]!; r < ms.start[i + 1]!; r += 1) {
         const m = ms.list[r]!;
-        if (internal.signals.milestoneSignature![m] !== undefined) chainDirty.add(m);
+        if (internal.signals.milestoneSignature![m] !== undefined && !chainDirty.has(m))
+          signDirty.add(m);
       }
     }
   }
-  // Chains made before that may read differently are made again when next asked for.
-  forgetChains(internal.signals.signatureCache, chainDirty);
-  updateSignals(internal, chainDirty, milestones.moved, kpisRecomputed, objectivesChanged, changes);
+  updateSignals(
+    internal,
+    chainDirty,
+    signDirty,
+    milestones.moved,
+    kpisRecomputed,
+    objectivesChanged,
+    changes,
+  );
   const freeMoved = new Set(milestones.unconstrainedMoved);
   for (const m of milestones.moved.keys()) freeMoved.add(m);
   updateCapacity(internal, changes, freeMoved);

@@ -104,9 +104,15 @@ export function chainDirtyMilestones(
   return dirty;
 }
 
+/**
+ * Signs again the milestones whose chain may read differently (`milestonesDirty`: their KPIs'
+ * signals too, when they were or are late) and those whose signal alone may (`signDirty`), then
+ * the KPIs recomputed or reached; says which signals were raised, changed or resolved.
+ */
 export function updateSignals(
   internal: Internal,
   milestonesDirty: ReadonlySet<number>,
+  signDirty: ReadonlySet<number>,
   moved: ReadonlyMap<number, number>,
   kpisRecomputed: ReadonlySet<number>,
   objectivesChanged: ReadonlySet<number>,
@@ -120,27 +126,29 @@ export function updateSignals(
   const signatures = signals.milestoneSignature!;
   const kpis = new Set(kpisRecomputed);
   const planned = plan.plannedDay;
-  for (const m of milestonesDirty) {
+  const sign = (m: number, chained: boolean): void => {
     // A KPI's chain runs through the milestones that slipped: only they can change it.
     const was = moved.get(m) ?? data.milestones.forecast[m]!;
-    if (was > planned[m]! || data.milestones.forecast[m]! > planned[m]!) {
+    if (chained && (was > planned[m]! || data.milestones.forecast[m]! > planned[m]!)) {
       const rows = plan.kpisOfMilestone;
       for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) kpis.add(rows.list[at]!);
     }
-    if (plan.canonicalMilestone[m] !== 1) continue;
+    if (plan.canonicalMilestone[m] !== 1) return;
     const before = signatures[m];
     const after = milestoneSignature(context, signals.signatureCache, m, memo, slip);
-    if (before === undefined && after === undefined) continue;
+    if (before === undefined && after === undefined) return;
     signatures[m] = after;
     const id = `milestone.slipped:${plan.milestones[m]!.id}`;
     if (before === undefined) changes.signals.raised.push(id);
     else if (after === undefined) changes.signals.resolved.push(id);
     else if (!sameSignature(before, after)) changes.signals.changed.push(id);
-    else continue;
+    else return;
     signals.milestoneStale[m] = 1;
     signals.stale = true;
     signals.list = null;
-  }
+  };
+  for (const m of milestonesDirty) sign(m, true);
+  for (const m of signDirty) sign(m, false);
   for (const o of objectivesChanged) {
     const rows = data.objectiveGraph.kpis;
     for (let at = rows.start[o]!; at < rows.start[o + 1]!; at += 1) kpis.add(rows.list[at]!);
