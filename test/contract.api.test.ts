@@ -3,15 +3,32 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { DEMO_FILES } from '../src/app/load-demo.ts';
 import { errorBody } from '../src/contract/common.ts';
-import { decisionDetail, decisionList } from '../src/contract/decisions.ts';
+import { decideAnswer, decisionDetail, decisionList } from '../src/contract/decisions.ts';
 import {
   benefitValueView,
   initiativeMoneyView,
   objectiveMoneyView,
   portfolioMoney,
 } from '../src/contract/money.ts';
+import { health } from '../src/contract/health.ts';
+import { me } from '../src/contract/me.ts';
+import { planHistoryPage } from '../src/contract/plan-history.ts';
 import { knownAtSignalList, signalList } from '../src/contract/signals.ts';
-import { capacityView, explained, stateView } from '../src/contract/state.ts';
+import { sourceList } from '../src/contract/sources.ts';
+import {
+  savedScenario,
+  scenarioColumn,
+  scenarioComparison,
+  scenarioList,
+} from '../src/contract/scenarios.ts';
+import {
+  capacityView,
+  explained,
+  explainedMilestone,
+  explainedUnit,
+  explainedWorkItem,
+  stateView,
+} from '../src/contract/state.ts';
 import { useDemoApi } from './support/api-client.ts';
 import { TEST_DATABASES } from './support/databases.ts';
 
@@ -52,6 +69,14 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
       reason: 'the contract test decides',
     });
     expect(decided.status).toBe(200);
+    expect(problemsOf(decideAnswer, decided.body)).toEqual([]);
+    const saved = await call('dana', 'POST', '/api/v1/scenarios', {
+      id: 'S-CONTRACT',
+      name: 'Accept the go-live slip',
+      changes: [{ kind: 'accept_slip', milestone: 'M-GOLIVE' }],
+    });
+    expect(saved.status).toBe(201);
+    expect(problemsOf(savedScenario, saved.body)).toEqual([]);
   }, 120_000);
 
   /** Each GET route on the contract, as a person, and the schema its 200 answer must match. */
@@ -60,7 +85,11 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     ['priya', '/api/v1/state', stateView],
     ['dana', '/api/v1/capacity', capacityView],
     ['dana', '/api/v1/objectives/O-COST', explained],
-    ['dana', '/api/v1/milestones/M-GOLIVE', explained],
+    ['dana', '/api/v1/milestones/M-GOLIVE', explainedMilestone],
+    ['dana', '/api/v1/work-items/ERP-17', explainedWorkItem],
+    ['dana', '/api/v1/units/IT', explainedUnit],
+    ['dana', '/api/v1/kpis/K-SAVINGS', explained],
+    ['dana', '/api/v1/initiatives/I-ERP', explained],
     ['dana', '/api/v1/signals', signalList],
     ['priya', '/api/v1/signals?status=all', signalList],
     ['dana', '/api/v1/decisions', decisionList],
@@ -73,6 +102,14 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     ['dana', '/api/v1/objectives/O-COST/money', objectiveMoneyView],
     ['dana', '/api/v1/benefits/B-PURCH-SAVINGS/value', benefitValueView],
     ['marco', '/api/v1/benefits/B-ERP-INVOICING/value', benefitValueView],
+    ['dana', '/api/v1/me', me],
+    ['marco', '/api/v1/me', me],
+    ['dana', '/api/v1/plan/history', planHistoryPage],
+    ['priya', '/api/v1/plan/history?item=milestones/M-GOLIVE&limit=5', planHistoryPage],
+    ['dana', '/api/v1/sources', sourceList],
+    ['dana', '/health', health],
+    ['dana', '/api/v1/scenarios', scenarioList],
+    ['dana', '/api/v1/scenarios/S-CONTRACT', scenarioColumn],
   ];
 
   it.each(routes)('as %s, GET %s answers its contract', async (as, path, schema) => {
@@ -90,6 +127,14 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     );
     expect(status).toBe(200);
     expect(problemsOf(knownAtSignalList, body)).toEqual([]);
+  });
+
+  it('answers a comparison of scenarios by its contract', async () => {
+    const { status, body } = await call<unknown>('dana', 'POST', '/api/v1/scenarios/compare', {
+      ids: ['S-CONTRACT'],
+    });
+    expect(status).toBe(200);
+    expect(problemsOf(scenarioComparison, body)).toEqual([]);
   });
 
   it('answers errors by the error contract', async () => {

@@ -10,7 +10,7 @@ export const instant = z.string().describe('An instant (ISO 8601)');
 
 /** No control characters (a NUL cannot even be looked up): 400 naming the parameter. */
 // eslint-disable-next-line no-control-regex -- the control characters are what it refuses
-const NO_CONTROL = /^[^\u0000-\u001f]+$/;
+export const NO_CONTROL = /^[^\u0000-\u001f]+$/;
 
 /** `/…/:id` of a plan entity, a decision, a benefit …: at most 200 characters, none a control. */
 export const idParams = z.object({

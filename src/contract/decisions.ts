@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { Decision as CoreDecision, ProposedOption } from '../core/decisions/decision.ts';
 import type { DecisionReview as CoreDecisionReview } from '../core/decisions/review.ts';
-import type { ScenarioChange } from '../core/scenario/scenario.ts';
 import { idParams, isoDate, refusalResponses, sameType } from './common.ts';
-import { scenarioChange, scenarioResult } from './scenarios.ts';
+import { scenarioChange, scenarioResult, sentChange } from './scenarios.ts';
 import { signal } from './state.ts';
 
 /** `/api/v1/decisions`: open, list, show, add an option, decide. */
@@ -85,6 +84,12 @@ export const decisionEvent = z.strictObject({
   action: z.string(),
   detail: z.record(z.string(), z.unknown()),
 });
+export type DecisionEventView = z.infer<typeof decisionEvent>;
+export type OptionEffect = z.infer<typeof optionEffect>;
+export type DecisionOption = z.infer<typeof decisionOption>;
+export type RightConsidered = z.infer<typeof rightConsidered>;
+export type Decider = z.infer<typeof decider>;
+export type DecisionOutcome = z.infer<typeof decisionOutcome>;
 
 const nullableNumber = z.number().nullable();
 
@@ -150,11 +155,6 @@ export const decisionDetail = z.strictObject({
   review: decisionReview.nullable(),
 });
 export type DecisionDetail = z.infer<typeof decisionDetail>;
-
-/** A change as sent: an object, checked change by change by the core (named errors). */
-const sentChange = z
-  .custom<ScenarioChange>((v) => typeof v === 'object' && v !== null && !Array.isArray(v))
-  .meta({ type: 'object', description: 'A scenario change (checked change by change)' });
 
 /** An option: a title and its scenario changes. */
 export const proposedOption = z.strictObject({

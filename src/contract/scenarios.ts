@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Scenario, ScenarioChange } from '../core/scenario/scenario.ts';
-import type { ScenarioColumn, ScenarioResult } from '../core/scenario/price-scenario.ts';
-import { isoDate, sameType } from './common.ts';
+import type * as core from '../core/scenario/scenario.ts';
+import type * as priced from '../core/scenario/price-scenario.ts';
+import { NO_CONTROL, errorResponses, isoDate, refusalResponses, sameType } from './common.ts';
 import { signalKind } from './state.ts';
 
 /** Scenarios (a list of changes to the plan) and their price against doing nothing. */
@@ -54,7 +54,7 @@ export const scenarioChange = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('stop_initiative'), initiative: z.string() }),
 ]);
-sameType<z.infer<typeof scenarioChange>, ScenarioChange>(true);
+sameType<z.infer<typeof scenarioChange>, core.ScenarioChange>(true);
 
 const compared = <T extends z.ZodType>(value: T) => z.strictObject({ before: value, after: value });
 const nullableNumber = z.number().nullable();
@@ -107,7 +107,7 @@ export const scenarioResult = z.strictObject({
     signals: compared(z.number()),
   }),
 });
-sameType<z.infer<typeof scenarioResult>, ScenarioResult>(true);
+sameType<z.infer<typeof scenarioResult>, priced.ScenarioResult>(true);
 
 export const scenario = z.strictObject({
   id: z.string(),
@@ -116,7 +116,7 @@ export const scenario = z.strictObject({
   createdAt: z.string(),
   changes: z.array(scenarioChange),
 });
-sameType<z.infer<typeof scenario>, Scenario>(true);
+sameType<z.infer<typeof scenario>, core.Scenario>(true);
 
 export const scenarioColumn = z.strictObject({
   id: z.string(),
@@ -124,4 +124,56 @@ export const scenarioColumn = z.strictObject({
   author: z.string(),
   result: scenarioResult,
 });
-sameType<z.infer<typeof scenarioColumn>, ScenarioColumn>(true);
+sameType<z.infer<typeof scenarioColumn>, priced.ScenarioColumn>(true);
+
+export type ScenarioChange = z.infer<typeof scenarioChange>;
+export type ScenarioResult = z.infer<typeof scenarioResult>;
+export type Scenario = z.infer<typeof scenario>;
+export type ScenarioColumn = z.infer<typeof scenarioColumn>;
+
+/** A change as sent: an object, checked change by change by the core (named errors). */
+export const sentChange = z
+  .custom<ScenarioChange>((v) => typeof v === 'object' && v !== null && !Array.isArray(v))
+  .meta({ type: 'object', description: 'A scenario change (checked change by change)' });
+
+/** A scenario id as a request names it: no control character (a NUL never reaches the database). */
+const scenarioId = z.string().min(1).max(200).regex(NO_CONTROL);
+
+export const scenarioList = z.strictObject({ scenarios: z.array(scenario) });
+export type ScenarioList = z.infer<typeof scenarioList>;
+
+export const scenarioComparison = z.strictObject({ scenarios: z.array(scenarioColumn) });
+export type ScenarioComparison = z.infer<typeof scenarioComparison>;
+
+export const savedScenario = z.strictObject({ scenario, column: scenarioColumn });
+export type SavedScenario = z.infer<typeof savedScenario>;
+
+export const listScenariosRoute = {
+  response: { 200: scenarioList, ...refusalResponses },
+} as const;
+
+export const showScenarioRoute = {
+  params: z.object({ id: scenarioId }),
+  response: { 200: scenarioColumn, ...refusalResponses },
+} as const;
+
+export const saveScenarioRoute = {
+  body: z.strictObject({
+    id: z.string().min(1).max(200).regex(/^\S+$/),
+    name: z.string().min(1).max(500),
+    changes: z.array(sentChange).max(200),
+  }),
+  response: { 201: savedScenario, ...refusalResponses },
+} as const;
+
+export const compareScenariosRoute = {
+  body: z.strictObject({
+    ids: z.array(scenarioId).min(1).max(4).optional(),
+    scenarios: z
+      .array(z.looseObject({}).describe('A whole scenario: id, name and changes'))
+      .min(1)
+      .max(4)
+      .optional(),
+  }),
+  response: { 200: scenarioComparison, ...errorResponses },
+} as const;

@@ -1,17 +1,5 @@
 import { z } from 'zod';
-import type {
-  CapacityOverAllocation,
-  ChainStep,
-  DemandRun,
-  DerivedStatus,
-  EntityKind,
-  ExplanationStep,
-  KpiPeriodForecast,
-  LevelledMilestone,
-  MilestoneDriver,
-  Signal,
-  UnitLoad,
-} from '../core/domain/state.ts';
+import type * as core from '../core/domain/state.ts';
 import { isoDate, knownAtParameter, personRef, sameType } from './common.ts';
 
 /**
@@ -36,11 +24,11 @@ export const entityKind = z.enum([
   'demand',
   'source',
 ]);
-sameType<z.infer<typeof entityKind>, EntityKind>(true);
+sameType<z.infer<typeof entityKind>, core.EntityKind>(true);
 
 /** A status and the rule that decided it. */
 export const derivedStatus = z.strictObject({ status, rule: z.string(), reason: z.string() });
-sameType<z.infer<typeof derivedStatus>, DerivedStatus>(true);
+sameType<z.infer<typeof derivedStatus>, core.DerivedStatus>(true);
 
 const figures = z.record(z.string(), z.union([z.number(), z.string()]));
 
@@ -51,7 +39,7 @@ export const explanationStep = z.strictObject({
   ref: z.strictObject({ kind: entityKind, id: z.string() }).optional(),
   figures: figures.optional(),
 });
-sameType<z.infer<typeof explanationStep>, ExplanationStep>(true);
+sameType<z.infer<typeof explanationStep>, core.ExplanationStep>(true);
 
 /** One link of a cause chain, from the source event to the money and the objective. */
 export const chainStep = z.strictObject({
@@ -60,7 +48,7 @@ export const chainStep = z.strictObject({
   text: z.string(),
   figures,
 });
-sameType<z.infer<typeof chainStep>, ChainStep>(true);
+sameType<z.infer<typeof chainStep>, core.ChainStep>(true);
 
 export const signalKind = z.enum([
   'milestone.slipped',
@@ -82,7 +70,7 @@ const signalFields = {
 };
 /** A signal as the engine raises it. */
 export const signal = z.strictObject(signalFields);
-sameType<z.infer<typeof signal>, Signal>(true);
+sameType<z.infer<typeof signal>, core.Signal>(true);
 
 /** A signal as the store keeps it: open or resolved, and when. */
 export const storedSignalFields = {
@@ -113,7 +101,7 @@ export const kpiPeriodForecast = z.strictObject({
   benefits: z.array(benefitAccrual),
   status: derivedStatus,
 });
-sameType<z.infer<typeof kpiPeriodForecast>, KpiPeriodForecast>(true);
+sameType<z.infer<typeof kpiPeriodForecast>, core.KpiPeriodForecast>(true);
 
 // --- The strategic view ---------------------------------------------------------------------
 
@@ -168,7 +156,7 @@ export interface ObjectiveView {
   name: string;
   owner: z.infer<typeof personRef> | null;
   horizon: { start: string; end: string } | null;
-  status: DerivedStatus | null;
+  status: core.DerivedStatus | null;
   kpis: KpiView[];
   initiatives: InitiativeView[];
   children: ObjectiveView[];
@@ -209,7 +197,7 @@ const unitWeek = z.strictObject({
   levelledLoad: z.number(),
 });
 export const unitLoad = z.strictObject({ unit: z.string(), weeks: z.array(unitWeek) });
-sameType<z.infer<typeof unitLoad>, UnitLoad>(true);
+sameType<z.infer<typeof unitLoad>, core.UnitLoad>(true);
 
 export const demandRun = z.strictObject({
   id: z.string(),
@@ -224,7 +212,7 @@ export const demandRun = z.strictObject({
   delayWeeks: z.number(),
   milestones: z.array(z.string()),
 });
-sameType<z.infer<typeof demandRun>, DemandRun>(true);
+sameType<z.infer<typeof demandRun>, core.DemandRun>(true);
 
 export const capacityOverAllocation = z.strictObject({
   id: z.string(),
@@ -236,7 +224,7 @@ export const capacityOverAllocation = z.strictObject({
   initiatives: z.array(z.strictObject({ id: z.string(), load: z.number() })),
   sentence: z.string(),
 });
-sameType<z.infer<typeof capacityOverAllocation>, CapacityOverAllocation>(true);
+sameType<z.infer<typeof capacityOverAllocation>, core.CapacityOverAllocation>(true);
 
 export const levelledCause = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -248,6 +236,7 @@ export const levelledCause = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('queue'), demand: z.string() }),
   z.strictObject({ kind: z.literal('dependency'), predecessor: z.string() }),
 ]);
+sameType<z.infer<typeof levelledCause>, core.LevelledCause>(true);
 
 export const levelledMilestone = z.strictObject({
   id: z.string(),
@@ -258,7 +247,7 @@ export const levelledMilestone = z.strictObject({
   cause: levelledCause,
   sentence: z.string(),
 });
-sameType<z.infer<typeof levelledMilestone>, LevelledMilestone>(true);
+sameType<z.infer<typeof levelledMilestone>, core.LevelledMilestone>(true);
 
 /** `GET /api/v1/capacity`: each unit's weekly load against its capacity, and what levelling moves. */
 export const capacityView = z.strictObject({
@@ -284,22 +273,148 @@ export const milestoneDriver = z.discriminatedUnion('kind', [
     lagDays: z.number(),
   }),
 ]);
-sameType<z.infer<typeof milestoneDriver>, MilestoneDriver>(true);
+sameType<z.infer<typeof milestoneDriver>, core.MilestoneDriver>(true);
 
-/**
- * `GET /api/v1/<collection>/:id`: the entity (as the plan or the source declares it), what the
- * engine derived for it, its status and why. The entity and the derived figures differ by kind;
- * the contract names their common frame and leaves their fields open.
- */
-export const explained = z.looseObject({
+const teamBasis = z.strictObject({
+  team: z.string(),
+  completed: z.number(),
+  weeks: z.number(),
+  cycleTimes: z.number(),
+  openItems: z.number(),
+});
+
+/** A milestone's date as a distribution, or why there is none (too little history). */
+export const probabilisticForecast = z.union([
+  z.strictObject({
+    p50: isoDate,
+    p85: isoDate,
+    p95: isoDate,
+    samples: z.number(),
+    seed: z.number(),
+    basis: z.strictObject({
+      method: z.literal('monte_carlo'),
+      teams: z.array(teamBasis),
+      upstream: z.array(z.string()),
+    }),
+  }),
+  z.strictObject({
+    insufficient: z.strictObject({
+      reason: z.literal('insufficient_history'),
+      team: z.string(),
+      completed: z.number(),
+      needed: z.number(),
+      milestone: z.string(),
+    }),
+  }),
+]);
+sameType<z.infer<typeof probabilisticForecast>, core.ProbabilisticForecast>(true);
+
+/** What the engine derived for a milestone (`derived` of `GET /api/v1/milestones/:id`). */
+export const milestoneDerived = z.strictObject({
+  id: z.string(),
+  plannedDate: isoDate,
+  forecastDate: isoDate,
+  unconstrainedDate: isoDate.optional(),
+  slipWorkingDays: z.number(),
+  complete: z.boolean(),
+  driver: milestoneDriver,
+  status: derivedStatus,
+  explanation: z.array(explanationStep),
+  probabilistic: probabilisticForecast.optional(),
+});
+export type MilestoneDerived = z.infer<typeof milestoneDerived>;
+sameType<MilestoneDerived, core.MilestoneForecast>(true);
+
+/** What the engine derived for a work item (`derived` of `GET /api/v1/work-items/:id`). */
+export const workItemDerived = z.strictObject({
+  key: z.string(),
+  open: z.boolean(),
+  forecastFinish: isoDate.nullable(),
+  explanation: z.array(explanationStep),
+});
+export type WorkItemDerived = z.infer<typeof workItemDerived>;
+sameType<WorkItemDerived, core.WorkItemForecast>(true);
+
+/** A work item as mirrored from its source (`entity` of `GET /api/v1/work-items/:id`). */
+export const workItemEntity = z.looseObject({
+  key: z.string(),
+  source: z.string(),
+  summary: z.string(),
+  status: z.string(),
+  statusCategory,
+  issueType: z.string().optional(),
+  dueDate: isoDate.nullable(),
+  startDate: isoDate.nullable(),
+  doneDate: isoDate.nullable(),
+  parentKey: z.string().nullable(),
+  blockedBy: z.array(z.string()),
+  blocks: z.array(z.string()),
+  links: z.array(z.strictObject({ relation: z.string(), key: z.string() })),
+  assignee: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type WorkItemEntity = z.infer<typeof workItemEntity>;
+
+/** A unit of the plan (`entity` of `GET /api/v1/units/:id`). */
+export const unitEntity = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  calendar: z.string().optional(),
+  capacity: z
+    .looseObject({
+      perWeek: z.number(),
+      periods: z.record(z.string(), z.number()).optional(),
+    })
+    .optional(),
+});
+export type UnitEntity = z.infer<typeof unitEntity>;
+
+const explainedFields = {
   asOf: isoDate,
   knownAt: z.string().optional(),
   kind: entityKind,
   id: z.string(),
-  entity: z.looseObject({}),
-  derived: z.looseObject({}).nullable(),
   status: z
     .union([derivedStatus, z.strictObject({ delivery: derivedStatus, value: derivedStatus })])
     .nullable(),
   explanation: z.array(explanationStep),
+  probabilistic: probabilisticForecast.optional(),
+};
+
+/**
+ * `GET /api/v1/<collection>/:id`: the entity (as the plan or the source declares it), what the
+ * engine derived for it, its status and why. The entity and the derived figures differ by kind:
+ * `explained` leaves them open, `explainedOf` names them (as the milestone, work item and unit
+ * pages read them).
+ */
+export const explained = z.strictObject({
+  ...explainedFields,
+  entity: z.looseObject({}),
+  derived: z.looseObject({}).nullable(),
 });
+
+export function explainedOf<E extends z.ZodType, D extends z.ZodType>(entity: E, derived: D) {
+  return z.strictObject({ ...explainedFields, entity, derived: derived.nullable() });
+}
+export const explainedMilestone = explainedOf(z.looseObject({}), milestoneDerived);
+export const explainedWorkItem = explainedOf(workItemEntity, workItemDerived);
+export const explainedUnit = explainedOf(unitEntity, unitLoad);
+
+/** An entity with what the engine derived for it, and why. */
+export type Explained<Entity, Derived> = Omit<z.infer<typeof explained>, 'entity' | 'derived'> & {
+  entity: Entity;
+  derived: Derived | null;
+};
+
+export type CapacityOverAllocation = z.infer<typeof capacityOverAllocation>;
+export type ChainStep = z.infer<typeof chainStep>;
+export type DemandRun = z.infer<typeof demandRun>;
+export type DerivedStatus = z.infer<typeof derivedStatus>;
+export type EntityKind = z.infer<typeof entityKind>;
+export type ExplanationStep = z.infer<typeof explanationStep>;
+export type KpiPeriodForecast = z.infer<typeof kpiPeriodForecast>;
+export type LevelledCause = z.infer<typeof levelledCause>;
+export type LevelledMilestone = z.infer<typeof levelledMilestone>;
+export type Signal = z.infer<typeof signal>;
+export type UnitLoad = z.infer<typeof unitLoad>;
+export type UnitWeek = z.infer<typeof unitWeek>;

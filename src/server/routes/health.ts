@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import { webhookInboxHealth } from '../../app/webhook-inbox.ts';
+import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
+import { healthRoute } from '../../contract/health.ts';
 
 /** A pending delivery received longer ago than this is reported as stuck. */
 const STUCK_AFTER_MS = 60_000;
@@ -11,32 +13,14 @@ const STUCK_AFTER_MS = 60_000;
  * dead-lettered, are being retried or have waited longer than a minute.
  */
 export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get(
+  app.get<RouteTypes<typeof healthRoute>>(
     '/health',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(healthRoute),
         summary: 'Is the service up?',
         tags: ['health'],
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              status: { type: 'string', enum: ['ok', 'degraded'] },
-              database: { type: 'string', enum: ['pglite', 'postgres'] },
-              asOf: { type: 'string', format: 'date' },
-              asOfPinned: { type: 'boolean' },
-              webhooks: {
-                type: 'object',
-                properties: {
-                  pending: { type: 'integer' },
-                  retrying: { type: 'integer' },
-                  stuck: { type: 'integer' },
-                  deadLettered: { type: 'integer' },
-                },
-              },
-            },
-          },
-        },
       },
       config: { public: true },
     },

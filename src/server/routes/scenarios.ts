@@ -5,12 +5,18 @@ import {
   compareScenarioBodies,
   listScenarios,
   saveScenario,
-  type NewScenario,
 } from '../../app/scenarios.ts';
 import { authorize, viewerFor } from '../../app/viewer.ts';
 import type { Scenario } from '../../core/scenario/scenario.ts';
 import { fail } from '../../core/errors.ts';
-import { bearer, errorResponses, errorSchema } from './schemas.ts';
+import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
+import {
+  compareScenariosRoute,
+  listScenariosRoute,
+  saveScenarioRoute,
+  showScenarioRoute,
+} from '../../contract/scenarios.ts';
+import { bearer } from './schemas.ts';
 
 /** Who sees a saved scenario: its author, and those who see the whole plan. */
 async function scenarioSight(
@@ -21,26 +27,17 @@ async function scenarioSight(
   return (scenario) => seen.whole || scenario.author === personId;
 }
 
-const changes = { type: 'array', maxItems: 200, items: { type: 'object' } } as const;
-
 /** `/api/v1/scenarios`: save, list, and compare up to four side by side against now. */
-/** A scenario id as a request names it: no control character (a NUL never reaches the database). */
-const SCENARIO_ID = {
-  type: 'string',
-  minLength: 1,
-  maxLength: 200,
-  pattern: '^[^\\u0000-\\u001f]+$',
-} as const;
-
 export function registerScenarioRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get(
+  app.get<RouteTypes<typeof listScenariosRoute>>(
     '/api/v1/scenarios',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(listScenariosRoute),
         summary: 'Saved scenarios, newest first',
         tags: ['scenarios'],
         security: bearer,
-        response: errorResponses,
       },
     },
     async (request) => {
@@ -49,19 +46,15 @@ export function registerScenarioRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<RouteTypes<typeof showScenarioRoute>>(
     '/api/v1/scenarios/:id',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(showScenarioRoute),
         summary: 'A saved scenario, priced against the current state',
         tags: ['scenarios'],
         security: bearer,
-        params: {
-          type: 'object',
-          properties: { id: SCENARIO_ID },
-          required: ['id'],
-        },
-        response: errorResponses,
       },
     },
     async (request) => {
@@ -74,24 +67,15 @@ export function registerScenarioRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 
-  app.post<{ Body: NewScenario }>(
+  app.post<RouteTypes<typeof saveScenarioRoute>>(
     '/api/v1/scenarios',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(saveScenarioRoute),
         summary: 'Saves a scenario (priced first: a change the plan cannot take is refused)',
         tags: ['scenarios'],
         security: bearer,
-        body: {
-          type: 'object',
-          properties: {
-            id: { type: 'string', minLength: 1, maxLength: 200, pattern: '^\\S+$' },
-            name: { type: 'string', minLength: 1, maxLength: 500 },
-            changes,
-          },
-          required: ['id', 'name', 'changes'],
-          additionalProperties: false,
-        },
-        response: { ...errorResponses, 409: errorSchema },
       },
     },
     async (request, reply) => {
@@ -100,23 +84,16 @@ export function registerScenarioRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 
-  app.post<{ Body: { ids?: string[]; scenarios?: unknown[] } }>(
+  app.post<RouteTypes<typeof compareScenariosRoute>>(
     '/api/v1/scenarios/compare',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(compareScenariosRoute),
         summary: 'Up to four scenarios side by side, each against the current state',
         description: 'Give saved scenarios by `ids`, or whole scenarios in `scenarios`.',
         tags: ['scenarios'],
         security: bearer,
-        body: {
-          type: 'object',
-          properties: {
-            ids: { type: 'array', minItems: 1, maxItems: 4, items: SCENARIO_ID },
-            scenarios: { type: 'array', minItems: 1, maxItems: 4, items: { type: 'object' } },
-          },
-          additionalProperties: false,
-        },
-        response: errorResponses,
       },
     },
     async (request) => {

@@ -5,6 +5,8 @@ import { listFigureLatency } from '../../app/figure-freshness.ts';
 import { sourceFreshness } from '../../app/source-freshness.ts';
 import { listDeadLetters, retryDeadLetter } from '../../app/webhook-dead-letters.ts';
 import { bearer, errorResponses } from './schemas.ts';
+import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
+import { sourcesRoute } from '../../contract/sources.ts';
 
 const nullableTime = { type: ['string', 'null'], format: 'date-time' } as const;
 const nullableMs = { type: ['number', 'null'] } as const;
@@ -45,15 +47,16 @@ export function registerSourceRoutes(
   ctx: AppContext,
   onRetry: () => void,
 ): void {
-  app.get(
+  app.get<RouteTypes<typeof sourcesRoute>>(
     '/api/v1/sources',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(sourcesRoute),
         summary:
           'The sources of work items, each with its item count, latest update and webhook deliveries (pending, retrying, dead-lettered)',
         tags: ['work'],
         security: bearer,
-        response: { ...errorResponses },
       },
     },
     async () => ({ asOf: ctx.clock.asOf(), sources: await sourceFreshness(ctx.db) }),
