@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DEMO_FILES } from '../src/app/load-demo.ts';
 import { errorBody } from '../src/contract/common.ts';
 import { decideAnswer, decisionDetail, decisionList } from '../src/contract/decisions.ts';
@@ -11,10 +11,12 @@ import {
   portfolioMoney,
 } from '../src/contract/money.ts';
 import { health } from '../src/contract/health.ts';
+import { incident, incidentList } from '../src/contract/incidents.ts';
 import { me } from '../src/contract/me.ts';
 import { planHistoryPage } from '../src/contract/plan-history.ts';
 import { knownAtSignalList, signalList } from '../src/contract/signals.ts';
 import { sourceList } from '../src/contract/sources.ts';
+import { tokenList } from '../src/contract/tokens.ts';
 import {
   savedScenario,
   scenarioColumn,
@@ -58,6 +60,22 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
       body: await readFile(DEMO_FILES.erp17Slip, 'utf8'),
     });
     expect(ingest.status).toBe(200);
+    // The incident while its decision is open, one and all.
+    const incidents = await call<{ incidents: { id: string }[] }>(
+      'dana',
+      'GET',
+      '/api/v1/incidents',
+    );
+    expect(problemsOf(incidentList, incidents.body)).toEqual([]);
+    expect(incidents.body.incidents).not.toEqual([]);
+    for (const { id } of incidents.body.incidents) {
+      const one = await call<unknown>(
+        'priya',
+        'GET',
+        `/api/v1/incidents/${encodeURIComponent(id)}`,
+      );
+      expect(problemsOf(z.strictObject({ incident }), one.body)).toEqual([]);
+    }
     const signals = await call<{ signals: { id: string }[] }>('dana', 'GET', '/api/v1/signals');
     await call(
       'dana',
@@ -109,6 +127,9 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     ['dana', '/api/v1/sources', sourceList],
     ['dana', '/health', health],
     ['dana', '/api/v1/scenarios', scenarioList],
+    ['dana', '/api/v1/incidents', incidentList],
+    ['dana', '/api/v1/tokens', tokenList],
+    ['priya', '/api/v1/tokens', tokenList],
     ['dana', '/api/v1/scenarios/S-CONTRACT', scenarioColumn],
   ];
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { DecideResult, OpenDecisionRequest } from '../app/decisions.ts';
+import type { IncidentView } from '../app/incidents.ts';
 import type { InboxSignal as AppInboxSignal } from '../app/signal-inbox.ts';
 import type { MAX_NOTE_LENGTH as APP_MAX_NOTE_LENGTH } from '../app/validate-value.ts';
 import type { ValidateValueResult } from '../app/validate-value.ts';
@@ -7,6 +8,7 @@ import type { DecisionEvent } from '../store/decision-store.ts';
 import { sameType } from './common.ts';
 import type { decideAnswer, decisionEvent, openDecisionRoute } from './decisions.ts';
 import type { MAX_NOTE_LENGTH, validateValueAnswer } from './money.ts';
+import type { incident } from './incidents.ts';
 import type { inboxSignal } from './signals.ts';
 
 /**
@@ -21,3 +23,4 @@ sameType<z.infer<typeof decideAnswer>, DecideResult>(true);
 sameType<z.infer<typeof openDecisionRoute.body>, OpenDecisionRequest>(true);
 sameType<z.infer<typeof validateValueAnswer>, ValidateValueResult>(true);
 sameType<typeof MAX_NOTE_LENGTH, typeof APP_MAX_NOTE_LENGTH>(true);
+sameType<z.infer<typeof incident>, IncidentView>(true);

@@ -7,32 +7,15 @@ import {
   presentToken,
   revokeTokenAs,
 } from '../../app/manage-tokens.ts';
-import { DEFAULT_API_TOKEN_LIFETIME_MS, type TokenScope } from '../../core/access/tokens.ts';
+import { DEFAULT_API_TOKEN_LIFETIME_MS } from '../../core/access/tokens.ts';
 import { MAX_DURATION_MS, parseDuration } from '../../core/duration.ts';
 import { fail } from '../../core/errors.ts';
 import { actorOf } from '../actor.ts';
-import { errorResponses, errorSchema } from './schemas.ts';
+import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
+import { createTokenRoute, listTokensRoute, revokeTokenRoute } from '../../contract/tokens.ts';
 
 /** Request bodies of the token routes are a few fields: anything bigger is refused early. */
 export const TOKEN_BODY_LIMIT = 4 * 1024;
-
-const tokenSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    kind: { type: 'string', enum: ['api', 'session'] },
-    person: { type: 'string' },
-    scope: { type: 'string', enum: ['read', 'write', 'admin'] },
-    label: { type: 'string' },
-    createdAt: { type: 'string', format: 'date-time' },
-    expiresAt: { type: 'string', format: 'date-time' },
-    lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
-    ended: { type: ['string', 'null'], enum: ['expired', 'idle', null] },
-  },
-  required: ['id', 'kind', 'person', 'scope', 'label', 'createdAt', 'expiresAt'],
-} as const;
-
-const responses = { ...errorResponses, 403: errorSchema, 429: errorSchema } as const;
 
 /** When a token asked for over the API ends: `expiresIn` (a duration) or 90 days from now. */
 function expiryOf(expiresIn: string | undefined, now: Date): Date {
@@ -57,22 +40,15 @@ export function registerTokenRoutes(
   ctx: AppContext,
   rateLimit: { max: number; timeWindow: number },
 ): void {
-  app.get<{ Querystring: { person?: string } }>(
+  app.get<RouteTypes<typeof listTokensRoute>>(
     '/api/v1/tokens',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(listTokensRoute),
         summary:
           "The caller's API tokens and web sessions (an admin: anyone's, or one person's with ?person=)",
         tags: ['tokens'],
-        querystring: {
-          type: 'object',
-          properties: { person: { type: 'string', minLength: 1, maxLength: 200 } },
-          additionalProperties: false,
-        },
-        response: {
-          200: { type: 'object', properties: { tokens: { type: 'array', items: tokenSchema } } },
-          ...responses,
-        },
       },
       config: { rateLimit },
     },
@@ -87,35 +63,17 @@ export function registerTokenRoutes(
     },
   );
 
-  app.post<{
-    Body: { label: string; scope?: TokenScope; expiresIn?: string; person?: string };
-  }>(
+  app.post<RouteTypes<typeof createTokenRoute>>(
     '/api/v1/tokens',
     {
       bodyLimit: TOKEN_BODY_LIMIT,
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(createTokenRoute),
         summary: 'Makes an API token (its secret shown this once); for another person: admins only',
         description:
           "Scope: read (reads only), write, or admin (an admin's own rights). Without a scope, the token may do what its person may, within the caller's own scope. Lifetime: expiresIn (30d, 12h …), 90 days by default.",
         tags: ['tokens'],
-        body: {
-          type: 'object',
-          properties: {
-            label: { type: 'string', minLength: 1, maxLength: 200 },
-            scope: { type: 'string', enum: ['read', 'write', 'admin'] },
-            expiresIn: { type: 'string', minLength: 1, maxLength: 20 },
-            person: { type: 'string', minLength: 1, maxLength: 200 },
-          },
-          required: ['label'],
-          additionalProperties: false,
-        },
-        response: {
-          201: {
-            type: 'object',
-            properties: { secret: { type: 'string' }, token: tokenSchema },
-          },
-          ...responses,
-        },
       },
       config: { rateLimit },
     },
@@ -141,23 +99,16 @@ export function registerTokenRoutes(
     },
   );
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete<RouteTypes<typeof revokeTokenRoute>>(
     '/api/v1/tokens/:id',
     {
       bodyLimit: TOKEN_BODY_LIMIT,
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(revokeTokenRoute),
         summary:
           'Revokes an API token or ends a web session, by id: your own; anyone’s for an admin',
         tags: ['tokens'],
-        params: {
-          type: 'object',
-          properties: { id: { type: 'string', minLength: 1, maxLength: 40 } },
-          required: ['id'],
-        },
-        response: {
-          200: { type: 'object', properties: { revoked: tokenSchema } },
-          ...responses,
-        },
       },
       config: { rateLimit },
     },
