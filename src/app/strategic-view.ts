@@ -24,7 +24,11 @@ interface WorkIndex {
   byParent: Map<string, number[]>;
 }
 
-function indexWork(snapshot: Snapshot): WorkIndex {
+/**
+ * Indexes the snapshot's work items; with `only`, just the items those milestones link (a few
+ * milestones of a big mirror: one pass, no index of everything).
+ */
+function indexWork(snapshot: Snapshot, only?: readonly Milestone[]): WorkIndex {
   const byKey = new Map<string, number[]>();
   const byParent = new Map<string, number[]>();
   const add = (map: Map<string, number[]>, key: string, at: number): void => {
@@ -32,9 +36,12 @@ function indexWork(snapshot: Snapshot): WorkIndex {
     if (list === undefined) map.set(key, [at]);
     else list.push(at);
   };
+  const wanted =
+    only === undefined ? null : new Set(only.flatMap((m) => [...m.work.keys, ...m.work.epics]));
   snapshot.workItems.forEach((w, at) => {
-    add(byKey, w.key, at);
-    if (w.parentKey !== null) add(byParent, w.parentKey, at);
+    if (wanted === null || wanted.has(w.key)) add(byKey, w.key, at);
+    if (w.parentKey !== null && (wanted === null || wanted.has(w.parentKey)))
+      add(byParent, w.parentKey, at);
   });
   return { byKey, byParent };
 }
@@ -186,7 +193,18 @@ export function strategicView(snapshot: Snapshot, seen?: Visibility) {
  * every objective (a child of a hidden parent shows at the top), the KPIs and initiatives of a
  * shown objective, the milestones of a shown initiative.
  */
-function shownSight(snapshot: Snapshot, plan: Plan): string {
+function shownSight(snapshot: Snapshot, plan: Plan, seen: Visibility | undefined): string {
+  // A person's sight changes only with the plan or with what they may see (a new `seen`).
+  const held = seen === undefined ? undefined : sights.get(seen);
+  if (held !== undefined && held.plan === snapshot.plan) return held.sight;
+  const sight = computeSight(snapshot, plan);
+  if (seen !== undefined) sights.set(seen, { plan: snapshot.plan, sight });
+  return sight;
+}
+
+const sights = new WeakMap<Visibility, { plan: Plan; sight: string }>();
+
+function computeSight(snapshot: Snapshot, plan: Plan): string {
   const objectives = new Set(plan.objectives.map((o) => o.id));
   const serves = (e: { objectives: readonly string[] }): boolean =>
     e.objectives.some((id) => objectives.has(id));
@@ -292,7 +310,10 @@ export function stateEntities(snapshot: Snapshot, request: EntityRequest, seen?:
   // A work item shows inside the milestones that link it: answer those (with their work).
   const requestedItems = unique(request.workItems);
   if (requestedItems.length > 0) {
-    const items = new Map(workItems.map((w) => [w.key, w]));
+    // One pass over the mirror for the few keys asked (no index of a big mirror per request).
+    const asked = new Set(requestedItems);
+    const items = new Map<string, (typeof workItems)[number]>();
+    for (const w of workItems) if (asked.has(w.key)) items.set(w.key, w);
     const links = workLinks(snapshot.plan);
     for (const key of requestedItems) {
       const item = items.get(key);
@@ -307,7 +328,8 @@ export function stateEntities(snapshot: Snapshot, request: EntityRequest, seen?:
       for (const id of linking) if (milestoneList.has(id)) milestoneIds.add(id);
     }
   }
-  const index = indexWork(snapshot);
+  const shown = [...milestoneIds].flatMap((id) => milestoneList.get(id) ?? []);
+  const index = indexWork(snapshot, shown);
   const milestones = [...milestoneIds].flatMap((id) => {
     const milestone = milestoneList.get(id);
     const view = milestone === undefined ? null : milestoneView(snapshot, milestone, index, seen);
@@ -320,7 +342,7 @@ export function stateEntities(snapshot: Snapshot, request: EntityRequest, seen?:
       seen === undefined
         ? state.signals.length
         : state.signals.filter((signal) => seen.seesSignal(signal)).length,
-    sight: shownSight(snapshot, plan),
+    sight: shownSight(snapshot, plan, seen),
     objectives: objectives.map((o) => objectiveFields(snapshot, plan, o)),
     kpis: kpis.map((k) => kpiView(snapshot, plan, k)),
     initiatives: initiatives.map((i) => initiativeFields(snapshot, plan, i)),
