@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DEMO_FILES } from '../src/app/load-demo.ts';
+import { auditPage } from '../src/contract/audit.ts';
 import { errorBody } from '../src/contract/common.ts';
 import { decideAnswer, decisionDetail, decisionList } from '../src/contract/decisions.ts';
 import {
@@ -49,7 +50,7 @@ function problemsOf(schema: z.ZodType, body: unknown): string[] {
 }
 
 describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
-  const api = useDemoApi(kind, ['dana', 'priya', 'marco']);
+  const api = useDemoApi(kind, ['dana', 'priya', 'marco', 'lena', 'omar']);
   const { call, tokens } = api;
 
   beforeAll(async () => {
@@ -130,6 +131,9 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     ['dana', '/api/v1/incidents', incidentList],
     ['dana', '/api/v1/tokens', tokenList],
     ['priya', '/api/v1/tokens', tokenList],
+    ['omar', '/api/v1/tokens', tokenList],
+    ['lena', '/api/v1/audit', auditPage],
+    ['omar', '/api/v1/audit?item=decision/&limit=2', auditPage],
     ['dana', '/api/v1/scenarios/S-CONTRACT', scenarioColumn],
   ];
 
