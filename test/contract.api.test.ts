@@ -14,6 +14,7 @@ import {
 import { health } from '../src/contract/health.ts';
 import { incident, incidentList } from '../src/contract/incidents.ts';
 import { me } from '../src/contract/me.ts';
+import { notificationPreference } from '../src/contract/notification-preferences.ts';
 import { planHistoryPage } from '../src/contract/plan-history.ts';
 import { knownAtSignalList, signalList } from '../src/contract/signals.ts';
 import { sourceList } from '../src/contract/sources.ts';
@@ -122,6 +123,7 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     ['dana', '/api/v1/benefits/B-PURCH-SAVINGS/value', benefitValueView],
     ['marco', '/api/v1/benefits/B-ERP-INVOICING/value', benefitValueView],
     ['dana', '/api/v1/me', me],
+    ['dana', '/api/v1/me/notification-preferences', notificationPreference],
     ['marco', '/api/v1/me', me],
     ['dana', '/api/v1/plan/history', planHistoryPage],
     ['priya', '/api/v1/plan/history?item=milestones/M-GOLIVE&limit=5', planHistoryPage],

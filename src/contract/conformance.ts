@@ -1,6 +1,10 @@
 import type { z } from 'zod';
 import type { DecideResult, OpenDecisionRequest } from '../app/decisions.ts';
 import type { IncidentView } from '../app/incidents.ts';
+import type {
+  NotificationPreferenceInput,
+  NotificationPreferenceView,
+} from '../app/notifications/notification-preferences.ts';
 import type { InboxSignal as AppInboxSignal } from '../app/signal-inbox.ts';
 import type { MAX_NOTE_LENGTH as APP_MAX_NOTE_LENGTH } from '../app/validate-value.ts';
 import type { ValidateValueResult } from '../app/validate-value.ts';
@@ -11,6 +15,10 @@ import { sameType } from './common.ts';
 import type { decideAnswer, decisionEvent, openDecisionRoute } from './decisions.ts';
 import type { MAX_NOTE_LENGTH, validateValueAnswer } from './money.ts';
 import type { incident } from './incidents.ts';
+import type {
+  notificationPreference,
+  notificationPreferenceInput,
+} from './notification-preferences.ts';
 import type { inboxSignal } from './signals.ts';
 
 /**
@@ -27,3 +35,5 @@ sameType<z.infer<typeof validateValueAnswer>, ValidateValueResult>(true);
 sameType<typeof MAX_NOTE_LENGTH, typeof APP_MAX_NOTE_LENGTH>(true);
 sameType<z.infer<typeof incident>, IncidentView>(true);
 sameType<z.infer<typeof auditEntry>, StoredAuditEntry>(true);
+sameType<z.infer<typeof notificationPreference>, NotificationPreferenceView>(true);
+sameType<z.infer<typeof notificationPreferenceInput>, NotificationPreferenceInput>(true);
