@@ -11,6 +11,7 @@ import {
   objectiveMoneyView,
   portfolioMoney,
 } from '../src/contract/money.ts';
+import { gateView, portfolioView } from '../src/contract/gates.ts';
 import { health } from '../src/contract/health.ts';
 import { incident, incidentList } from '../src/contract/incidents.ts';
 import { me } from '../src/contract/me.ts';
@@ -131,6 +132,18 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     ['dana', '/health', health],
     ['dana', '/api/v1/scenarios', scenarioList],
     ['dana', '/api/v1/incidents', incidentList],
+    [
+      'dana',
+      '/api/v1/initiatives/I-MAINT/gate',
+      z.strictObject({ gate: gateView, mayPass: z.boolean() }),
+    ],
+    [
+      'marco',
+      '/api/v1/initiatives/I-ERP/gate',
+      z.strictObject({ gate: gateView, mayPass: z.boolean() }),
+    ],
+    ['dana', '/api/v1/portfolio', z.strictObject({ portfolio: portfolioView })],
+    ['priya', '/api/v1/portfolio', z.strictObject({ portfolio: portfolioView })],
     ['dana', '/api/v1/tokens', tokenList],
     ['priya', '/api/v1/tokens', tokenList],
     ['omar', '/api/v1/tokens', tokenList],

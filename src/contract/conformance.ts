@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { DecideResult, OpenDecisionRequest } from '../app/decisions.ts';
 import type { IncidentView } from '../app/incidents.ts';
+import type { GatePassed, GateView, PortfolioView } from '../app/stage-gates.ts';
 import type {
   NotificationPreferenceInput,
   NotificationPreferenceView,
@@ -14,6 +15,7 @@ import type { auditEntry } from './audit.ts';
 import { sameType } from './common.ts';
 import type { decideAnswer, decisionEvent, openDecisionRoute } from './decisions.ts';
 import type { MAX_NOTE_LENGTH, validateValueAnswer } from './money.ts';
+import type { decideGateRoute, gateView, portfolioView } from './gates.ts';
 import type { incident } from './incidents.ts';
 import type {
   notificationPreference,
@@ -37,3 +39,6 @@ sameType<z.infer<typeof incident>, IncidentView>(true);
 sameType<z.infer<typeof auditEntry>, StoredAuditEntry>(true);
 sameType<z.infer<typeof notificationPreference>, NotificationPreferenceView>(true);
 sameType<z.infer<typeof notificationPreferenceInput>, NotificationPreferenceInput>(true);
+sameType<z.infer<typeof gateView>, GateView>(true);
+sameType<z.infer<typeof portfolioView>, PortfolioView>(true);
+sameType<z.infer<(typeof decideGateRoute.response)[201]>, GatePassed>(true);

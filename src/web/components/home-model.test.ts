@@ -159,15 +159,39 @@ function incident(id: string, againstPlan: number, againstTarget: number): Incid
   return {
     id,
     headline: id,
+    root: { key: id, kind: 'source', id, text: '' },
     causes: [],
     money: { currency: 'USD', againstPlan, againstTarget, kpis: [] },
     slipWeeks: 0,
     signals: [],
     effects: { milestones: [], kpis: [], objectives: [], capacity: [], sources: [] },
+    initiatives: [],
+    units: [],
+    kpisBelowTarget: [],
     owners: [],
     reaches: null,
     decider: null,
     decision: null,
+  };
+}
+
+/** The money an incident puts on a KPI (its amounts are not what these tests read). */
+function stake(kpi: string, period: string | null, counted: boolean): Incident['money']['kpis'][0] {
+  return { kpi, name: '', period, unitOfMeasure: 'USD', counted, againstTarget: 0, againstPlan: 0 };
+}
+
+/** An effect on a milestone (its dates are not what these tests read). */
+function onMilestone(id: string): Incident['effects']['milestones'][0] {
+  return {
+    id,
+    name: id,
+    signal: null,
+    plannedDate: '2026-10-01',
+    forecastDate: '2026-10-01',
+    slipWorkingDays: 0,
+    slipCalendarDays: 0,
+    unconstrainedDate: null,
+    text: '',
   };
 }
 
@@ -214,17 +238,17 @@ describe('the money', () => {
 
   it('finds the incidents of an objective by its effects or its KPIs', () => {
     const byKpi = incident('by-kpi', 1, 1);
-    byKpi.money.kpis.push({ kpi: 'K-SAVINGS', name: '', period: '2026-Q4', counted: true });
+    byKpi.money.kpis.push(stake('K-SAVINGS', '2026-Q4', true));
     const byEffect = incident('by-effect', 1, 1);
-    byEffect.effects.objectives.push({ id: 'O-MAINT', text: '' });
+    byEffect.effects.objectives.push({ id: 'O-MAINT', name: '', status: 'at_risk', text: '' });
     const neither = incident('neither', 1, 1);
     expect(incidentsOf(cost, [byKpi, byEffect, neither]).map((i) => i.id)).toEqual(['by-kpi']);
     expect(incidentsOf(child, [byKpi, byEffect, neither]).map((i) => i.id)).toEqual(['by-effect']);
     // Its money lands only where a counted KPI sits in the objective's tree.
     const onChild = incident('on-child', 1, 1);
-    onChild.money.kpis.push({ kpi: 'K-SAVINGS', name: '', period: null, counted: true });
+    onChild.money.kpis.push(stake('K-SAVINGS', null, true));
     const uncounted = incident('uncounted', 1, 1);
-    uncounted.money.kpis.push({ kpi: 'K-SAVINGS', name: '', period: null, counted: false });
+    uncounted.money.kpis.push(stake('K-SAVINGS', null, false));
     expect(moneyIncidentsOf(cost, [byKpi, byEffect, onChild, uncounted]).map((i) => i.id)).toEqual([
       'by-kpi',
       'on-child',
@@ -256,9 +280,9 @@ describe('what waits on an initiative', () => {
     const fromWork = incident('from-work', 1, 1);
     fromWork.causes.push({ key: 'work_item:ERP-17', kind: 'work_item', id: 'ERP-17', text: '' });
     const fromSlip = incident('from-slip', 1, 1);
-    fromSlip.effects.milestones.push({ id: 'M-GOLIVE', text: '' });
+    fromSlip.effects.milestones.push(onMilestone('M-GOLIVE'));
     const elsewhere = incident('elsewhere', 1, 1);
-    elsewhere.effects.milestones.push({ id: 'M-PURCH', text: '' });
+    elsewhere.effects.milestones.push(onMilestone('M-PURCH'));
     expect(incidentsFrom(erp, [fromWork, fromSlip, elsewhere]).map((i) => i.id)).toEqual([
       'from-work',
       'from-slip',
