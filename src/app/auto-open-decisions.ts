@@ -149,7 +149,7 @@ async function incidentBegan(tx: Queryable, signalIds: readonly string[]): Promi
 }
 
 /** The opener waits for this long without a write before it prices (ms). */
-const QUIET_MS = 5_000;
+export const OPENER_QUIET_MS = 5_000;
 /** ...but no longer than this after a write first left decisions to it (ms). */
 const LONGEST_WAIT_MS = 5 * 60_000;
 
@@ -167,22 +167,22 @@ const openers = new WeakMap<LiveModel, Opener>();
 
 /**
  * After a write that left the decisions due to open by themselves to later (pricing their
- * options would hold up the live path: see IN_WRITE_PRICING_MS), opens them once the server
- * has been quiet for QUIET_MS (or LONGEST_WAIT_MS after the first such write under a load that
- * never pauses): each batch of AUTO_OPEN_PER_WRITE in a write of its own by `engine`, as the
- * write itself would have. Their notices go out with the next telling of decisions (the
- * server's minute tick, or the next write). Safe to call after every write; runs one at a time.
- * The writes it waits for tell it through `noteWrite`.
+ * options would hold up the live path: see IN_WRITE_PRICING_MS), opens them once no other write
+ * has run for the model's `openerQuietMs` (or LONGEST_WAIT_MS after the first such write, under
+ * a load that never pauses): one decision per write of its own by `engine`, as the write itself
+ * would have opened it. Their notices go out with the next telling of decisions (the server's
+ * minute tick, or the next write). Safe to call after every write; runs one at a time. The
+ * writes it waits for tell it through `noteWrite`.
  */
 export function openLater(ctx: AppContext, model: LiveModel): void {
   const opener = openerOf(model);
   opener.firstAt ??= Date.now();
-  arm(ctx, model, opener, QUIET_MS);
+  arm(ctx, model, opener, model.openerQuietMs);
 }
 
 /**
  * Tells the opener that a write (not its own) starts (+1) or ends (-1): it prices only while
- * none runs and none ended in the last QUIET_MS.
+ * none runs and none ended in the last OPENER_QUIET_MS.
  */
 export function noteWrite(model: LiveModel, step: 1 | -1): void {
   const opener = openerOf(model);
@@ -211,12 +211,13 @@ function arm(ctx: AppContext, model: LiveModel, opener: Opener, ms: number): voi
     const now = Date.now();
     const quiet = quietFor(opener, now);
     const waited = now - (opener.firstAt ?? now);
-    if (quiet < QUIET_MS && waited < LONGEST_WAIT_MS) {
-      arm(ctx, model, opener, Math.max(50, Math.min(QUIET_MS - quiet, LONGEST_WAIT_MS - waited)));
+    const quietMs = model.openerQuietMs;
+    if (quiet < quietMs && waited < LONGEST_WAIT_MS) {
+      arm(ctx, model, opener, Math.max(10, Math.min(quietMs - quiet, LONGEST_WAIT_MS - waited)));
       return;
     }
     opener.running = true;
-    const forced = quiet < QUIET_MS;
+    const forced = quiet < quietMs;
     openDeferred(ctx, model, forced)
       .then((done) => {
         // Done, or put off again by a write (a forced run opens one decision, then waits again).
@@ -230,7 +231,7 @@ function arm(ctx: AppContext, model: LiveModel, opener: Opener, ms: number): voi
       })
       .finally(() => {
         opener.running = false;
-        if (model.autoOpenLedger.deferred) arm(ctx, model, opener, QUIET_MS);
+        if (model.autoOpenLedger.deferred) arm(ctx, model, opener, model.openerQuietMs);
       });
   }, ms);
   opener.timer.unref();
@@ -260,7 +261,7 @@ async function openDeferred(ctx: AppContext, model: LiveModel, forced: boolean):
     }
     // More are due: the next one, unless the live path needs the time.
     const opener = openerOf(model);
-    if (forced || quietFor(opener, Date.now()) < QUIET_MS) {
+    if (forced || quietFor(opener, Date.now()) < model.openerQuietMs) {
       ledger.deferred = true;
       return false;
     }

@@ -59,8 +59,8 @@ export interface RecomputeOptions {
   /** A source whose last successful read is older than this raises a staleness signal. */
   staleAfterMinutes?: number;
   /**
-   * Leave the decisions due to open by themselves to the opener after the commit (the model's
-   * ledger says so): for a portfolio whose pricing would hold up the write.
+   * May leave the decisions due to open by themselves to the opener after the commit, when the
+   * model says pricing their options would hold up the write (a server's big portfolio).
    */
   deferDecisions?: boolean;
 }
@@ -103,7 +103,7 @@ export async function recomputeSignals(
     snapshot,
     at,
     model.autoOpenLedger,
-    options.deferDecisions === true,
+    options.deferDecisions === true && model.pricingOutsideWrites(),
   );
   // Where value does not materialise and the return turned negative: stop or continue.
   decisions.push(...(await openStopDecisions(tx, snapshot, computed, at)));

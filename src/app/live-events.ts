@@ -3,25 +3,58 @@ import type { Plan } from '../core/domain/plan.ts';
 import type { Signal } from '../core/domain/state.ts';
 import type { LiveEvent } from '../store/event-log-store.ts';
 
+/** What a signal's audience is read from, indexed once per plan (a chain step is a lookup). */
+interface AudienceIndex {
+  milestoneInitiative: Map<string, string>;
+  initiativeUnit: Map<string, string>;
+  personUnit: Map<string, string>;
+  kpiOwner: Map<string, string>;
+  objectiveOwner: Map<string, string>;
+  units: Set<string>;
+}
+
+const audienceIndexes = new WeakMap<Plan, AudienceIndex>();
+
+function audienceIndexOf(plan: Plan): AudienceIndex {
+  let index = audienceIndexes.get(plan);
+  if (index === undefined) {
+    const first = <T>(pairs: Iterable<[string, T]>): Map<string, T> => {
+      const map = new Map<string, T>();
+      for (const [key, value] of pairs) if (!map.has(key)) map.set(key, value);
+      return map;
+    };
+    index = {
+      milestoneInitiative: first(plan.milestones.map((m) => [m.id, m.initiative])),
+      initiativeUnit: first(plan.initiatives.map((i) => [i.id, i.unit])),
+      personUnit: first(plan.people.map((p) => [p.id, p.unit])),
+      kpiOwner: first(plan.kpis.map((k) => [k.id, k.owner])),
+      objectiveOwner: first(plan.objectives.map((o) => [o.id, o.owner])),
+      units: new Set(plan.units.map((u) => u.id)),
+    };
+    audienceIndexes.set(plan, index);
+  }
+  return index;
+}
+
 /** Who a signal concerns: its affected owners, and the units whose work its chain runs through. */
 export function signalAudience(plan: Plan, signal: Signal): { owners: string[]; units: string[] } {
+  const index = audienceIndexOf(plan);
   const units = new Set<string>();
   const initiativeUnit = (id: string | undefined): void => {
-    const unit = plan.initiatives.find((i) => i.id === id)?.unit;
+    const unit = id === undefined ? undefined : index.initiativeUnit.get(id);
     if (unit !== undefined) units.add(unit);
   };
   const personUnit = (id: string | undefined): void => {
-    const unit = plan.people.find((p) => p.id === id)?.unit;
+    const unit = id === undefined ? undefined : index.personUnit.get(id);
     if (unit !== undefined) units.add(unit);
   };
   for (const step of signal.chain) {
-    if (step.kind === 'milestone')
-      initiativeUnit(plan.milestones.find((m) => m.id === step.id)?.initiative);
+    if (step.kind === 'milestone') initiativeUnit(index.milestoneInitiative.get(step.id));
     if (step.kind === 'initiative') initiativeUnit(step.id);
-    if (step.kind === 'kpi') personUnit(plan.kpis.find((k) => k.id === step.id)?.owner);
-    if (step.kind === 'objective') personUnit(plan.objectives.find((o) => o.id === step.id)?.owner);
+    if (step.kind === 'kpi') personUnit(index.kpiOwner.get(step.id));
+    if (step.kind === 'objective') personUnit(index.objectiveOwner.get(step.id));
     // An over-allocated unit: its people see what asks too much of them.
-    if (step.kind === 'unit' && plan.units.some((u) => u.id === step.id)) units.add(step.id);
+    if (step.kind === 'unit' && index.units.has(step.id)) units.add(step.id);
   }
   return { owners: [...signal.affectedOwners], units: [...units].sort() };
 }

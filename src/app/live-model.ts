@@ -12,7 +12,12 @@ import type { Queryable } from '../store/database.ts';
 import { loadPlan, loadPlanVersion } from '../store/plan-store.ts';
 import { loadWorkItemsSince, type WorkItemRow } from '../store/work-item-store.ts';
 import { createSignalCache, type SignalCache } from '../store/signal-store.ts';
-import { type AutoOpenLedger, createAutoOpenLedger } from './auto-open-decisions.ts';
+import {
+  type AutoOpenLedger,
+  createAutoOpenLedger,
+  IN_WRITE_PRICING_MS,
+  OPENER_QUIET_MS,
+} from './auto-open-decisions.ts';
 import type { Snapshot } from './derive.ts';
 import type { StateChanges } from './live-events.ts';
 
@@ -36,10 +41,14 @@ export interface LiveModel {
   /** Whether the last look for decisions to open by themselves left any due. */
   readonly autoOpenLedger: AutoOpenLedger;
   /**
-   * What deriving the current plan and work in full is expected to cost (ms), from the last full
-   * derive: about what pricing one scenario over them costs (0 before any plan).
+   * True when pricing one option of a decision (a scenario over the whole portfolio: about a full
+   * derive, as the last one took) is expected to cost more than the write may spend on it: a
+   * server's writes then leave the decisions that open by themselves to the opener after the
+   * commit (auto-open-decisions.ts).
    */
-  fullDeriveMs(): number;
+  pricingOutsideWrites(): boolean;
+  /** How long the opener of those decisions waits with no write running (ms). */
+  readonly openerQuietMs: number;
   /**
    * The staleness signals for these stale sources over the latest snapshot, remembered until the
    * plan, the facts or the sources the work comes from change (a moved due date does not).
@@ -100,11 +109,19 @@ export interface LiveModelOptions {
    * expected to be cheaper; 0 keeps every change incremental (tests that read what moved).
    */
   fullRecomputeBudgetMs?: number;
+  /**
+   * The most pricing one option of a decision opened by itself may be expected to cost (ms) for
+   * a write to open it; 0 leaves every one to the opener after the commit (tests of the opener).
+   */
+  inWritePricingMs?: number;
+  /** How long the opener of those decisions waits with no write running (ms). */
+  openerQuietMs?: number;
 }
 
 /** A model that starts empty and loads on its first refresh. */
 export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
   const fullBudgetMs = options.fullRecomputeBudgetMs ?? FULL_RECOMPUTE_BUDGET_MS;
+  const pricingBudgetMs = options.inWritePricingMs ?? IN_WRITE_PRICING_MS;
   let planVersion = -1;
   let workVersion = 0;
   let plan: Plan | null = null;
@@ -385,7 +402,9 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
     current: () => snapshot,
     signalCache,
     autoOpenLedger,
-    fullDeriveMs: () => (plan === null ? 0 : fullMsPerEntity * modelSize(plan)),
+    pricingOutsideWrites: () =>
+      plan !== null && fullMsPerEntity * modelSize(plan) > pricingBudgetMs,
+    openerQuietMs: options.openerQuietMs ?? OPENER_QUIET_MS,
     invalidate: reset,
     stalenessSignals,
   };

@@ -27,18 +27,35 @@ interface Money {
 // The money of the last write over a plan, with what it was computed from: the day, the stored
 // validations and the forecasts of the milestones benefits land with (all that the money reads
 // of the state). Most writes move none of those, and then the portfolio is not priced again.
-const lastMoney = new WeakMap<Plan, { key: string; money: Money }>();
+interface HeldMoney {
+  asOf: string;
+  validations: string;
+  /** Each benefit milestone's forecast and whether it is complete, when the money was made. */
+  landings: Map<string, string>;
+  money: Money;
+}
+
+const lastMoney = new WeakMap<Plan, HeldMoney>();
+
+function landingOf(state: Snapshot['state'], milestone: string): string {
+  const m = state.milestones.get(milestone);
+  return m === undefined ? '' : `${m.forecastDate}${m.complete ? '+' : ''}`;
+}
 
 async function moneyOf(tx: Queryable, snapshot: Snapshot): Promise<Money> {
   const { plan, state } = snapshot;
   const validations = await listValueValidations(tx);
-  const landings = plan.benefits.map((b) => {
-    const m = state.milestones.get(b.milestone);
-    return m === undefined ? '' : `${m.forecastDate}${m.complete ? '+' : ''}`;
-  });
-  const key = JSON.stringify([state.asOf, validations, landings]);
+  const validationsKey = JSON.stringify(validations);
   const held = lastMoney.get(plan);
-  if (held?.key === key) return held.money;
+  if (held !== undefined && held.asOf === state.asOf && held.validations === validationsKey) {
+    let same = true;
+    for (const [id, landing] of held.landings)
+      if (landingOf(state, id) !== landing) {
+        same = false;
+        break;
+      }
+    if (same) return held.money;
+  }
   const values = portfolioValue(plan, state, validations);
   const money = portfolioMoney(plan, state, values).initiatives;
   const made = {
@@ -46,7 +63,8 @@ async function moneyOf(tx: Queryable, snapshot: Snapshot): Promise<Money> {
     money,
     signals: [...valueSignals(plan, values), ...overrunSignals(plan, money)],
   };
-  lastMoney.set(plan, { key, money: made });
+  const landings = new Map(plan.benefits.map((b) => [b.milestone, landingOf(state, b.milestone)]));
+  lastMoney.set(plan, { asOf: state.asOf, validations: validationsKey, landings, money: made });
   return made;
 }
 

@@ -6,7 +6,7 @@ import type { SignalSync } from '../store/signal-store.ts';
 import { lockForWrite } from '../store/write-lock.ts';
 import { guardClosedPeriods } from './closed-period-guard.ts';
 import type { AppContext } from './context.ts';
-import { ENGINE_ACTOR, IN_WRITE_PRICING_MS, noteWrite, openLater } from './auto-open-decisions.ts';
+import { ENGINE_ACTOR, noteWrite, openLater } from './auto-open-decisions.ts';
 import { recomputeSignals, type Snapshot } from './derive.ts';
 import { createLiveModel } from './live-model.ts';
 
@@ -135,9 +135,9 @@ export async function write<T>(
         const step = await recomputeSignals(tx, asOf, at, {
           model,
           notify: ctx.db.kind === 'postgres' && !dryRun,
-          // A server's big portfolio: pricing the options of decisions that open by themselves
-          // would hold up every write; they open after the commit instead.
-          deferDecisions: ctx.model !== undefined && model.fullDeriveMs() > IN_WRITE_PRICING_MS,
+          // A server (its model lives on): decisions a big portfolio would price in every write
+          // open after the commit instead (the model says when).
+          deferDecisions: ctx.model !== undefined,
           sourceChangedAt: source.sourceChangedAt,
           receivedAt: source.receivedAt,
         });
