@@ -4,9 +4,9 @@
  * The server's engine can be pinned to a day (the demo pins 2026-09-14) while the wall clock runs
  * on: stamps the server writes (a signal raised, an audit entry) carry the wall clock's day. The
  * app shows every time on the product's clock: "now" is the product's day at the wall clock's time
- * of day (both on the server's clock, whose day is the UTC date), and a stamp later than that can
- * only be the wall clock's, so it moves back by the same whole days. Unpinned, the product's day
- * is today and nothing moves, in any reader's zone.
+ * of day on the reader's clock (the days counted on the server's clock, whose day is the UTC
+ * date), and a stamp later than that can only be the wall clock's, so it moves back by the same
+ * days. Unpinned, the product's day is today and nothing moves, in any reader's zone.
  */
 
 let productDay: string | null = null;
@@ -23,17 +23,24 @@ export function getProductDay(): string | null {
 
 const DAY_MS = 86_400_000;
 
-/** How far the product's clock is behind the wall clock, in whole days (ms); 0 when unpinned. */
+/** How far the product's clock is behind the wall clock (ms); 0 when unpinned. */
 export function productOffset(
   wallNow: number = Date.now(),
   day: string | null = productDay,
 ): number {
   if (day === null) return 0;
-  // Whole days on the server's clock, whose day is the UTC date: unpinned, the server's day is
-  // the wall clock's UTC day and nothing moves, whatever the reader's zone.
   const product = Date.parse(`${day}T00:00:00Z`);
   if (Number.isNaN(product)) return 0;
-  return Math.floor(wallNow / DAY_MS) * DAY_MS - product;
+  // Whole days between the server's day (the UTC date, as its asOf) and the product's day:
+  // unpinned there are none, and nothing moves whatever the reader's zone …
+  const days = Math.round((Math.floor(wallNow / DAY_MS) * DAY_MS - product) / DAY_MS);
+  if (days === 0) return 0;
+  // … taken on the reader's calendar, so the time of day they read stays theirs across a
+  // daylight-saving change between the two days.
+  const wall = new Date(wallNow);
+  const then = new Date(wall);
+  then.setDate(wall.getDate() - days);
+  return wallNow - then.getTime();
 }
 
 /** "Now" on the product's clock (ms since the epoch). */
@@ -52,7 +59,8 @@ export function onProductClock(
 ): number {
   const offset = productOffset(wallNow, day);
   if (offset <= 0) return instant;
-  // The end of the product's day on the server's clock: anything later never happened on it.
-  const endOfDay = Math.floor((wallNow - offset) / DAY_MS) * DAY_MS + DAY_MS;
+  // The end of the product's day on the reader's clock: anything later never happened on it.
+  const today = new Date(wallNow - offset);
+  const endOfDay = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1).getTime();
   return instant >= endOfDay ? instant - offset : instant;
 }
