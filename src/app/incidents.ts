@@ -120,7 +120,7 @@ async function pricedDecider(
       const input = {
         plan,
         workItems: snapshot.workItems,
-        changes: await loadLatestChanges(ctx.db),
+        changes: snapshot.changes ?? (await loadLatestChanges(ctx.db)),
         asOf: state.asOf,
       };
       const options = proposed.map((p, k) => priceOption(input, state, p, k + 1, 'engine', '$'));
