@@ -32,6 +32,7 @@ import {
   explainedMilestone,
   explainedUnit,
   explainedWorkItem,
+  stateEntities,
   stateView,
 } from '../src/contract/state.ts';
 import { useDemoApi } from './support/api-client.ts';
@@ -167,6 +168,20 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     );
     expect(status).toBe(200);
     expect(problemsOf(knownAtSignalList, body)).toEqual([]);
+  });
+
+  it('answers the named entities of the strategic view by their contract', async () => {
+    for (const as of ['dana', 'priya']) {
+      const { status, body } = await call<unknown>(as, 'POST', '/api/v1/state/entities', {
+        objectives: ['O-COST'],
+        kpis: ['K-SAVINGS'],
+        initiatives: ['I-ERP'],
+        milestones: ['M-GOLIVE'],
+        workItems: ['ERP-17', 'NOPE-1'],
+      });
+      expect(status, as).toBe(200);
+      expect(problemsOf(stateEntities, body), as).toEqual([]);
+    }
   });
 
   it('answers a comparison of scenarios by its contract', async () => {

@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import type * as core from '../core/domain/state.ts';
-import { isoDate, knownAtParameter, personRef, sameType } from './common.ts';
+import {
+  boundedIdParams,
+  errorResponses,
+  isoDate,
+  knownAtParameter,
+  NO_CONTROL,
+  personRef,
+  sameType,
+  type Flat,
+} from './common.ts';
+import {
+  MAX_STATE_ENTITY_ID_LENGTH,
+  MAX_STATE_ENTITY_IDS,
+  type StateEntitiesRequest,
+} from './live-events.ts';
 
 /**
  * The strategic view (`GET /api/v1/state`), the capacity view (`GET /api/v1/capacity`), an
@@ -418,3 +432,79 @@ export type LevelledMilestone = z.infer<typeof levelledMilestone>;
 export type Signal = z.infer<typeof signal>;
 export type UnitLoad = z.infer<typeof unitLoad>;
 export type UnitWeek = z.infer<typeof unitWeek>;
+
+// --- The routes -------------------------------------------------------------------------------
+
+/** `GET /api/v1/state`. */
+export const stateRoute = {
+  querystring: knownAtQuery,
+  response: { 200: stateView, ...errorResponses },
+} as const;
+
+/** `GET /api/v1/capacity`. */
+export const capacityRoute = { response: { 200: capacityView, ...errorResponses } } as const;
+
+/**
+ * `GET /api/v1/<collection>/:id` (objectives, kpis, initiatives, milestones, work-items, units):
+ * the id only bounded (an unknown one is a 404 naming it).
+ */
+export const entityRoute = {
+  params: boundedIdParams(200),
+  querystring: knownAtQuery,
+  response: {
+    200: z.union([explainedMilestone, explainedWorkItem, explainedUnit, explained]),
+    ...errorResponses,
+  },
+} as const;
+
+/** The ids of one kind a live `state` event named: bounded, no control characters. */
+const entityIds = z
+  .array(z.string().min(1).max(MAX_STATE_ENTITY_ID_LENGTH).regex(NO_CONTROL))
+  .max(MAX_STATE_ENTITY_IDS);
+
+/** `POST /api/v1/state/entities`: the body, by kind (at most MAX_STATE_ENTITY_IDS ids in all). */
+export const stateEntitiesBody = z.strictObject({
+  objectives: entityIds.optional(),
+  kpis: entityIds.optional(),
+  initiatives: entityIds.optional(),
+  milestones: entityIds.optional(),
+  workItems: entityIds.optional(),
+});
+sameType<Flat<Required<z.infer<typeof stateEntitiesBody>>>, Required<StateEntitiesRequest>>(
+  true,
+);
+
+/** An objective or an initiative in that answer: its own fields, not what hangs under it. */
+export const objectiveFieldsView = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  owner: personRef.nullable(),
+  horizon: z.strictObject({ start: isoDate, end: isoDate }).nullable(),
+  status: derivedStatus.nullable(),
+});
+export const initiativeFieldsView = initiativeView.omit({ milestones: true });
+
+/** The answer of `POST /api/v1/state/entities`, in the shapes of `GET /api/v1/state`. */
+export const stateEntities = z.strictObject({
+  asOf: isoDate,
+  openSignals: z.int().min(0),
+  /** A fingerprint of which entities the caller's view shows (see `sightOf`). */
+  sight: z.string(),
+  objectives: z.array(objectiveFieldsView),
+  kpis: z.array(kpiView),
+  initiatives: z.array(initiativeFieldsView),
+  milestones: z.array(milestoneView),
+  removed: z.strictObject({
+    objectives: z.array(z.string()),
+    kpis: z.array(z.string()),
+    initiatives: z.array(z.string()),
+    milestones: z.array(z.string()),
+    workItems: z.array(z.string()),
+  }),
+});
+export type StateEntities = z.infer<typeof stateEntities>;
+
+export const stateEntitiesRoute = {
+  body: stateEntitiesBody,
+  response: { 200: stateEntities, ...errorResponses },
+} as const;
