@@ -13,6 +13,7 @@ import {
 } from '../src/contract/money.ts';
 import { gateView, portfolioView } from '../src/contract/gates.ts';
 import { health } from '../src/contract/health.ts';
+import { importRunList } from '../src/contract/imports.ts';
 import { incident, incidentList } from '../src/contract/incidents.ts';
 import { me } from '../src/contract/me.ts';
 import { notificationPreference } from '../src/contract/notification-preferences.ts';
@@ -151,6 +152,8 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     ['lena', '/api/v1/audit', auditPage],
     ['omar', '/api/v1/audit?item=decision/&limit=2', auditPage],
     ['dana', '/api/v1/scenarios/S-CONTRACT', scenarioColumn],
+    ['dana', '/api/v1/imports', importRunList],
+    ['dana', '/api/v1/imports?source=demo&limit=5', importRunList],
   ];
 
   it.each(routes)('as %s, GET %s answers its contract', async (as, path, schema) => {

@@ -14,102 +14,21 @@ import { detectFormat } from '../../connectors/spreadsheet/read-spreadsheet.ts';
 import type { SpreadsheetFormat } from '../../connectors/spreadsheet/sheet-row.ts';
 import { DomainError, fail } from '../../core/errors.ts';
 import { readImportRuns } from '../../app/import-runs.ts';
-import { bearer, errorResponses } from './schemas.ts';
+import { bearer } from './schemas.ts';
+import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
+import {
+  importRoute,
+  importRunsRoute,
+  saveMappingRoute,
+  showMappingRoute,
+  type ImportResultView,
+} from '../../contract/imports.ts';
 import { actorOf } from '../actor.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CSV_TYPES = ['text/csv', 'application/csv'];
-const SOURCE_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
-/** Names that reach messages and the run log: no NUL or other control characters. */
-const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]+$';
 /** Largest spreadsheet accepted over HTTP. */
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
-
-const problemSchema = {
-  type: 'object',
-  properties: {
-    code: { type: 'string' },
-    message: { type: 'string' },
-    path: { type: 'string', description: "The cell, e.g. 'Q4'!C17" },
-    file: { type: 'string' },
-    line: { type: 'integer', description: 'The row' },
-    column: { type: 'integer', description: 'The column, 1-based' },
-  },
-} as const;
-
-const importResultSchema = {
-  type: 'object',
-  properties: {
-    runId: { type: ['integer', 'null'], description: 'The recorded run; null for a dry run' },
-    source: { type: 'string' },
-    file: { type: 'string' },
-    format: { type: 'string', enum: ['csv', 'xlsx'] },
-    kind: { type: 'string', enum: ['kpi_actuals', 'budgets', 'benefits', 'jira_csv'] },
-    dryRun: { type: 'boolean' },
-    mode: { type: 'string', enum: ['all_or_nothing', 'skip_bad_rows'] },
-    rows: {
-      type: 'object',
-      properties: {
-        read: { type: 'integer' },
-        applied: { type: 'integer' },
-        skipped: { type: 'integer' },
-        blank: { type: 'integer' },
-      },
-    },
-    changes: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          collection: { type: 'string' },
-          id: { type: 'string' },
-          action: { type: 'string' },
-          fields: { type: 'array', items: { type: 'string' } },
-        },
-      },
-    },
-    figureChanges: {
-      type: 'array',
-      description: 'The figures that moved (the first 200)',
-      items: {
-        type: 'object',
-        properties: {
-          collection: { type: 'string' },
-          id: { type: 'string' },
-          field: { type: 'string' },
-          period: { type: 'string' },
-          from: { type: ['number', 'string', 'null'] },
-          to: { type: ['number', 'string'] },
-        },
-      },
-    },
-    figureChangeCount: { type: 'integer' },
-    workItems: {
-      type: ['object', 'null'],
-      properties: {
-        applied: { type: 'integer' },
-        duplicates: { type: 'integer' },
-        stale: { type: 'integer' },
-      },
-    },
-    problems: {
-      type: 'array',
-      items: problemSchema,
-      description: 'Bad rows skipped (the first 100)',
-    },
-    problemCount: { type: 'integer' },
-    signals: {
-      type: 'object',
-      properties: {
-        raised: { type: 'array', items: { type: 'string' } },
-        changed: { type: 'array', items: { type: 'string' } },
-        resolved: { type: 'array', items: { type: 'string' } },
-      },
-    },
-    mappingSaved: { type: 'boolean' },
-    durationMs: { type: 'number' },
-  },
-} as const;
 
 /**
  * Spreadsheet imports over HTTP, in a scope of their own: their bodies are raw CSV or XLSX
@@ -128,67 +47,17 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
     (_request, payload, done) => done(null, payload),
   );
 
-  app.post<{
-    Body: unknown;
-    Querystring: {
-      source: string;
-      dryRun: boolean;
-      skipBadRows: boolean;
-      sheet?: string;
-      file?: string;
-      mapping?: string;
-    };
-  }>(
+  app.post<Omit<RouteTypes<typeof importRoute>, 'Body'> & { Body: unknown }>(
     '/api/v1/imports',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(importRoute),
         summary:
           'Imports a spreadsheet (CSV or XLSX): KPI actuals, budgets, benefits or a Jira CSV export',
         description: `The body is the file itself: \`text/csv\`, or \`${XLSX_TYPE}\` for XLSX (\`application/octet-stream\` is sniffed). The rows are read with the source's saved column mapping, or with \`mapping\` (JSON, URL-encoded), which is saved for the source when the import applies. One transaction: any bad row refuses the whole file unless \`skipBadRows\`. Every problem names file, sheet, row and column. See docs/SPREADSHEETS.md.`,
         tags: ['imports'],
         security: bearer,
-        querystring: {
-          type: 'object',
-          required: ['source'],
-          properties: {
-            source: {
-              type: 'string',
-              pattern: SOURCE_PATTERN,
-              description: 'The spreadsheet source',
-            },
-            dryRun: {
-              type: 'boolean',
-              default: false,
-              description: 'Report what would change; change nothing',
-            },
-            skipBadRows: {
-              type: 'boolean',
-              default: false,
-              description: 'Import the good rows and report the bad ones',
-            },
-            sheet: {
-              type: 'string',
-              minLength: 1,
-              maxLength: 200,
-              pattern: NO_CONTROL_CHARACTERS,
-              description: 'Read only this sheet (XLSX)',
-            },
-            file: {
-              type: 'string',
-              minLength: 1,
-              maxLength: 200,
-              pattern: NO_CONTROL_CHARACTERS,
-              description: 'The file name that messages use (default upload.csv / upload.xlsx)',
-            },
-            mapping: {
-              type: 'string',
-              maxLength: 20_000,
-              description: 'A column mapping, as JSON',
-            },
-          },
-          additionalProperties: false,
-        },
-        response: { 200: importResultSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -235,22 +104,15 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.get<{ Querystring: { source?: string; limit: number } }>(
+  app.get<RouteTypes<typeof importRunsRoute>>(
     '/api/v1/imports',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(importRunsRoute),
         summary: 'Recent imports, newest first, with their outcome and first problems',
         tags: ['imports'],
         security: bearer,
-        querystring: {
-          type: 'object',
-          properties: {
-            source: { type: 'string', pattern: SOURCE_PATTERN },
-            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-          },
-          additionalProperties: false,
-        },
-        response: { ...errorResponses },
       },
     },
     async (request) => {
@@ -264,19 +126,17 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.get<{ Params: { source: string } }>(
+  // The mapping is answered as the use-case parsed it (typed there; the contract only names its
+  // kind and leaves its columns open).
+  app.get<Omit<RouteTypes<typeof showMappingRoute>, 'Reply'>>(
     '/api/v1/imports/mappings/:source',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(showMappingRoute),
         summary: 'The column mapping saved for a spreadsheet source',
         tags: ['imports'],
         security: bearer,
-        params: {
-          type: 'object',
-          required: ['source'],
-          properties: { source: { type: 'string', pattern: SOURCE_PATTERN } },
-        },
-        response: { ...errorResponses },
       },
     },
     async (request) => {
@@ -291,35 +151,15 @@ function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.put<{ Params: { source: string }; Body: unknown }>(
+  app.put<Omit<RouteTypes<typeof saveMappingRoute>, 'Reply'>>(
     '/api/v1/imports/mappings/:source',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(saveMappingRoute),
         summary: 'Saves the column mapping of a spreadsheet source (see docs/SPREADSHEETS.md)',
         tags: ['imports'],
         security: bearer,
-        params: {
-          type: 'object',
-          required: ['source'],
-          properties: { source: { type: 'string', pattern: SOURCE_PATTERN } },
-        },
-        body: {
-          type: 'object',
-          description: 'A column mapping',
-          examples: [
-            {
-              kind: 'budgets',
-              columns: {
-                initiative: 'Initiative',
-                period: 'Period',
-                plan: 'Plan',
-                committed: 'Committed',
-                actual: 'Actual',
-              },
-            },
-          ],
-        },
-        response: { ...errorResponses },
       },
     },
     async (request) => {
@@ -408,6 +248,56 @@ async function spoolUpload(body: Readable, fileName: string): Promise<SpooledUpl
   }
 }
 
-function shapeResult(result: ImportResult): ImportResult {
-  return { ...result, durationMs: Math.round(result.durationMs * 100) / 100 };
+/**
+ * The answer: what the contract lists, each field named (the result's signals also carry the
+ * resolved signals' last forms, and its changes their before and after: not answered).
+ */
+function shapeResult(result: ImportResult): ImportResultView {
+  return {
+    runId: result.runId,
+    source: result.source,
+    file: result.file,
+    format: result.format,
+    kind: result.kind,
+    dryRun: result.dryRun,
+    mode: result.mode,
+    rows: {
+      read: result.rows.read,
+      applied: result.rows.applied,
+      skipped: result.rows.skipped,
+      blank: result.rows.blank,
+    },
+    changes: result.changes.map(({ collection, id, action, fields }) => ({
+      collection,
+      id,
+      action,
+      fields,
+    })),
+    figureChanges: result.figureChanges.map(({ collection, id, field, period, from, to }) => ({
+      collection,
+      id,
+      field,
+      ...(period === undefined ? {} : { period }),
+      from,
+      to,
+    })),
+    figureChangeCount: result.figureChangeCount,
+    workItems:
+      result.workItems === null
+        ? null
+        : {
+            applied: result.workItems.applied,
+            duplicates: result.workItems.duplicates,
+            stale: result.workItems.stale,
+          },
+    problems: result.problems,
+    problemCount: result.problemCount,
+    signals: {
+      raised: result.signals.raised,
+      changed: result.signals.changed,
+      resolved: result.signals.resolved,
+    },
+    mappingSaved: result.mappingSaved,
+    durationMs: Math.round(result.durationMs * 100) / 100,
+  };
 }
