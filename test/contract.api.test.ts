@@ -15,6 +15,7 @@ import { gateView, portfolioView } from '../src/contract/gates.ts';
 import { health } from '../src/contract/health.ts';
 import { importRunList } from '../src/contract/imports.ts';
 import { incident, incidentList } from '../src/contract/incidents.ts';
+import { workItemsAnswer } from '../src/contract/push.ts';
 import { me } from '../src/contract/me.ts';
 import { notificationPreference } from '../src/contract/notification-preferences.ts';
 import { planHistoryPage } from '../src/contract/plan-history.ts';
@@ -185,6 +186,24 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
       expect(status, as).toBe(200);
       expect(problemsOf(stateEntities, body), as).toEqual([]);
     }
+  });
+
+  it('answers a pushed batch of work items by its contract', async () => {
+    const batch = {
+      source: 'contract',
+      items: [
+        {
+          key: 'CT-1',
+          summary: 'A pushed item',
+          status: 'Open',
+          statusCategory: 'todo',
+          updatedAt: '2026-09-14T09:30:00Z',
+        },
+      ],
+    };
+    const first = await call<unknown>('dana', 'POST', '/api/v1/push/work-items', batch);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(problemsOf(workItemsAnswer, first.body)).toEqual([]);
   });
 
   it('answers a comparison of scenarios by its contract', async () => {
