@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DEMO_FILES } from '../src/app/load-demo.ts';
 import { auditPage } from '../src/contract/audit.ts';
+import { baselineList, kpiForecastHistory, varianceReport } from '../src/contract/baselines.ts';
 import { errorBody } from '../src/contract/common.ts';
 import { decideAnswer, decisionDetail, decisionList } from '../src/contract/decisions.ts';
 import {
@@ -15,6 +16,8 @@ import { gateView, portfolioView } from '../src/contract/gates.ts';
 import { health } from '../src/contract/health.ts';
 import { importRunList } from '../src/contract/imports.ts';
 import { incident, incidentList } from '../src/contract/incidents.ts';
+import { jiraIngestAnswer } from '../src/contract/jira.ts';
+import { adjustmentAnswer, periodAnswer, periodList } from '../src/contract/periods.ts';
 import { workItemsAnswer } from '../src/contract/push.ts';
 import { me } from '../src/contract/me.ts';
 import { notificationPreference } from '../src/contract/notification-preferences.ts';
@@ -66,6 +69,7 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
       body: await readFile(DEMO_FILES.erp17Slip, 'utf8'),
     });
     expect(ingest.status).toBe(200);
+    expect(problemsOf(jiraIngestAnswer, await ingest.json())).toEqual([]);
     // The incident while its decision is open, one and all.
     const incidents = await call<{ incidents: { id: string }[] }>(
       'dana',
@@ -154,6 +158,10 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     ['omar', '/api/v1/audit?item=decision/&limit=2', auditPage],
     ['dana', '/api/v1/scenarios/S-CONTRACT', scenarioColumn],
     ['dana', '/api/v1/imports', importRunList],
+    ['dana', '/api/v1/baselines', baselineList],
+    ['dana', '/api/v1/baselines/original/variance', varianceReport],
+    ['priya', '/api/v1/baselines/original/variance', varianceReport],
+    ['dana', '/api/v1/kpis/K-SAVINGS/forecast-history', kpiForecastHistory],
     ['dana', '/api/v1/imports?source=demo&limit=5', importRunList],
   ];
 
@@ -204,6 +212,30 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     const first = await call<unknown>('dana', 'POST', '/api/v1/push/work-items', batch);
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     expect(problemsOf(workItemsAnswer, first.body)).toEqual([]);
+  });
+
+  it('answers a period closed, adjusted and read back by its contract', async () => {
+    const closed = await call<unknown>('lena', 'POST', '/api/v1/periods/2026-09/close');
+    expect(closed.status, JSON.stringify(closed.body)).toBe(201);
+    expect(problemsOf(periodAnswer, closed.body)).toEqual([]);
+    // 2026-08 is closed on the demo already: one of its KPI actuals corrected.
+    const adjusted = await call<unknown>('lena', 'POST', '/api/v1/periods/2026-08/adjustments', {
+      kpi: 'K-OTD',
+      amount: -0.3,
+      reason: 'the contract test adjusts',
+    });
+    expect(adjusted.status, JSON.stringify(adjusted.body)).toBe(201);
+    expect(problemsOf(adjustmentAnswer, adjusted.body)).toEqual([]);
+    for (const as of ['dana', 'lena', 'marco']) {
+      const list = await call<unknown>(as, 'GET', '/api/v1/periods');
+      expect(list.status, as).toBe(200);
+      expect(problemsOf(periodList, list.body), as).toEqual([]);
+      for (const period of ['2026-08', '2026-09']) {
+        const one = await call<unknown>(as, 'GET', `/api/v1/periods/${period}`);
+        expect(one.status, as).toBe(200);
+        expect(problemsOf(periodAnswer, one.body), as).toEqual([]);
+      }
+    }
   });
 
   it('answers a comparison of scenarios by its contract', async () => {

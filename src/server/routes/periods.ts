@@ -5,29 +5,18 @@ import type { AppContext } from '../../app/context.ts';
 import { listPeriods, showPeriod } from '../../app/periods.ts';
 import { authorize, viewerFor } from '../../app/viewer.ts';
 import { fail } from '../../core/errors.ts';
-import type { BudgetField, FigureRef } from '../../core/governance/locked-periods.ts';
+import type { FigureRef } from '../../core/governance/locked-periods.ts';
 import { actorOf } from '../actor.ts';
-import { bearer, errorResponses, errorSchema } from './schemas.ts';
+import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
+import {
+  adjustPeriodRoute,
+  closePeriodRoute,
+  listPeriodsRoute,
+  showPeriodRoute,
+} from '../../contract/periods.ts';
+import { bearer } from './schemas.ts';
 
-/** No control characters (a NUL cannot even be looked up): 400 naming the parameter. */
-const LABEL = { type: 'string', minLength: 1, maxLength: 40, pattern: '^[^\\u0000-\\u001f]+$' };
-const ID = { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f]+$' };
-const params = {
-  type: 'object',
-  properties: { period: LABEL },
-  required: ['period'],
-  additionalProperties: false,
-};
-const responses = { ...errorResponses, 403: errorSchema, 409: errorSchema } as const;
-
-interface AdjustmentBody {
-  kpi?: string;
-  initiative?: string;
-  line?: BudgetField;
-  figurePeriod?: string;
-  amount: number;
-  reason: string;
-}
+type AdjustmentBody = RouteTypes<typeof adjustPeriodRoute>['Body'];
 
 /**
  * `/api/v1/periods`: closed periods (docs/GOVERNANCE.md "Locked periods"). Anyone signed in sees
@@ -35,14 +24,15 @@ interface AdjustmentBody {
  * controllers close a period or adjust a figure of one.
  */
 export function registerPeriodRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get(
+  app.get<RouteTypes<typeof listPeriodsRoute>>(
     '/api/v1/periods',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(listPeriodsRoute),
         summary: 'The closed periods: which, by whom, when',
         tags: ['periods'],
         security: bearer,
-        response: responses,
       },
     },
     async (request) => {
@@ -51,17 +41,17 @@ export function registerPeriodRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
   );
 
-  app.get<{ Params: { period: string } }>(
+  app.get<RouteTypes<typeof showPeriodRoute>>(
     '/api/v1/periods/:period',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(showPeriodRoute),
         summary: 'A closed period: frozen figures with their adjustments, the forecast then',
         description:
           'Only the KPIs, initiatives and milestones the reader sees. 404 when the period is not closed.',
         tags: ['periods'],
         security: bearer,
-        params,
-        response: responses,
       },
     },
     async (request) => {
@@ -74,17 +64,17 @@ export function registerPeriodRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
   );
 
-  app.post<{ Params: { period: string } }>(
+  app.post<RouteTypes<typeof closePeriodRoute>>(
     '/api/v1/periods/:period/close',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(closePeriodRoute),
         summary: 'Closes a month (2026-08) or a quarter (2026-Q3), freezing its figures',
         description:
           "Freezes the period's KPI actuals and budget lines (plan, committed, actual) and keeps the KPI and milestone forecasts as they stand. Finance controllers only (403 naming who may); closing a closed period, or a month inside a closed quarter, is 409.",
         tags: ['periods'],
         security: bearer,
-        params,
-        response: responses,
       },
     },
     async (request, reply) => {
@@ -96,30 +86,17 @@ export function registerPeriodRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
   );
 
-  app.post<{ Params: { period: string }; Body: AdjustmentBody }>(
+  app.post<RouteTypes<typeof adjustPeriodRoute>>(
     '/api/v1/periods/:period/adjustments',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(adjustPeriodRoute),
         summary: 'Records an adjustment to a figure of a closed period, with a reason',
         description:
           'Name the figure: `kpi` (its actual) or `initiative` with `line` (plan, committed, actual; actual when absent), for `figurePeriod` (the closed period itself when absent). `amount` is added to the figure. Finance controllers only.',
         tags: ['periods'],
         security: bearer,
-        params,
-        body: {
-          type: 'object',
-          properties: {
-            kpi: ID,
-            initiative: ID,
-            line: { type: 'string', enum: ['plan', 'committed', 'actual'] },
-            figurePeriod: LABEL,
-            amount: { type: 'number' },
-            reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' },
-          },
-          required: ['amount', 'reason'],
-          additionalProperties: false,
-        },
-        response: responses,
       },
     },
     async (request, reply) => {
