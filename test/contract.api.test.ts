@@ -19,6 +19,12 @@ import { incident, incidentList } from '../src/contract/incidents.ts';
 import { jiraIngestAnswer } from '../src/contract/jira.ts';
 import { adjustmentAnswer, periodAnswer, periodList } from '../src/contract/periods.ts';
 import { workItemsAnswer } from '../src/contract/push.ts';
+import {
+  publishPackRoute,
+  reviewList,
+  reviewPacksRoute,
+  showPackRoute,
+} from '../src/contract/reviews.ts';
 import { me } from '../src/contract/me.ts';
 import { notificationPreference } from '../src/contract/notification-preferences.ts';
 import { planHistoryPage } from '../src/contract/plan-history.ts';
@@ -236,6 +242,29 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
         expect(problemsOf(periodAnswer, one.body), as).toEqual([]);
       }
     }
+  });
+
+  it('answers the reviews, a pack published and read back by their contract', async () => {
+    const list = await call<unknown>('dana', 'GET', '/api/v1/reviews');
+    expect(list.status).toBe(200);
+    expect(problemsOf(reviewList, list.body)).toEqual([]);
+    const published = await call<{ pack: { id: string } }>(
+      'dana',
+      'POST',
+      '/api/v1/reviews/REV-OPS/packs',
+    );
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    expect(problemsOf(publishPackRoute.response[201], published.body)).toEqual([]);
+    const packs = await call<unknown>('dana', 'GET', '/api/v1/reviews/REV-OPS/packs');
+    expect(packs.status).toBe(200);
+    expect(problemsOf(reviewPacksRoute.response[200], packs.body)).toEqual([]);
+    const pack = await call<unknown>(
+      'dana',
+      'GET',
+      `/api/v1/review-packs/${encodeURIComponent(published.body.pack.id)}`,
+    );
+    expect(pack.status).toBe(200);
+    expect(problemsOf(showPackRoute.response[200], pack.body)).toEqual([]);
   });
 
   it('answers a comparison of scenarios by its contract', async () => {

@@ -15,10 +15,14 @@ import { may } from '../../core/access/policy.ts';
 import type { Review } from '../../core/domain/plan.ts';
 import { readPlan } from '../../app/derive.ts';
 import { actorOf } from '../actor.ts';
-import { bearer, errorResponses } from './schemas.ts';
-
-/** An id in a path: printable, no control characters, bounded. */
-const ID = { type: 'string', minLength: 1, maxLength: 300, pattern: '^[^\\u0000-\\u001f]+$' };
+import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
+import {
+  listReviewsRoute,
+  publishPackRoute,
+  reviewPacksRoute,
+  showPackRoute,
+} from '../../contract/reviews.ts';
+import { bearer } from './schemas.ts';
 
 /**
  * The review cadence over HTTP (docs/GOVERNANCE.md "Review cadence and packs"): the reviews, their
@@ -31,16 +35,17 @@ export function registerReviewRoutes(
   ctx: AppContext,
   transports: NotificationTransports | null,
 ): void {
-  app.get(
+  app.get<RouteTypes<typeof listReviewsRoute>>(
     '/api/v1/reviews',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(listReviewsRoute),
         summary: 'The reviews of the plan: cadence, attendees, meetings, latest pack',
         description:
           'Every review the plan declares, with its last and next meeting and its latest pack; `mayRead` says whether the caller may open its packs.',
         tags: ['reviews'],
         security: bearer,
-        response: errorResponses,
       },
     },
     async (request) => {
@@ -64,15 +69,15 @@ export function registerReviewRoutes(
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<RouteTypes<typeof reviewPacksRoute>>(
     '/api/v1/reviews/:id/packs',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(reviewPacksRoute),
         summary: "A review's published packs, newest first",
         tags: ['reviews'],
         security: bearer,
-        params: { type: 'object', properties: { id: ID }, required: ['id'] },
-        response: errorResponses,
       },
     },
     async (request) => {
@@ -82,17 +87,17 @@ export function registerReviewRoutes(
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post<RouteTypes<typeof publishPackRoute>>(
     '/api/v1/reviews/:id/packs',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(publishPackRoute),
         summary: "Publishes a review's pack now",
         description:
           "The meeting's pack when its time has come and it is not published yet; otherwise a pack made now (on demand). Stored immutably and e-mailed to the attendees. For the review's attendees, the strategy office and admins.",
         tags: ['reviews'],
         security: bearer,
-        params: { type: 'object', properties: { id: ID }, required: ['id'] },
-        response: errorResponses,
       },
     },
     async (request, reply) => {
@@ -101,17 +106,17 @@ export function registerReviewRoutes(
     },
   );
 
-  app.get<{ Params: { packId: string } }>(
+  app.get<Omit<RouteTypes<typeof showPackRoute>, 'Reply'>>(
     '/api/v1/review-packs/:packId',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(showPackRoute),
         summary: 'A review pack exactly as published: JSON, or `.md` / `.pdf` after the id',
         description:
           '`/api/v1/review-packs/{packId}` gives the pack as JSON; `{packId}.md` its Markdown; `{packId}.pdf` a PDF rendered from the stored pack.',
         tags: ['reviews'],
         security: bearer,
-        params: { type: 'object', properties: { packId: ID }, required: ['packId'] },
-        response: errorResponses,
       },
     },
     async (request, reply) => {
