@@ -29,7 +29,7 @@ import { me } from '../src/contract/me.ts';
 import { notificationPreference } from '../src/contract/notification-preferences.ts';
 import { planHistoryPage } from '../src/contract/plan-history.ts';
 import { knownAtSignalList, signalList } from '../src/contract/signals.ts';
-import { sourceList } from '../src/contract/sources.ts';
+import { deadLetterList, latencyView, sourceList } from '../src/contract/sources.ts';
 import { tokenList } from '../src/contract/tokens.ts';
 import {
   savedScenario,
@@ -165,6 +165,9 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     ['dana', '/api/v1/scenarios/S-CONTRACT', scenarioColumn],
     ['dana', '/api/v1/imports', importRunList],
     ['dana', '/api/v1/baselines', baselineList],
+    ['omar', '/api/v1/webhooks/dead-letters', deadLetterList],
+    ['dana', '/api/v1/latency', latencyView],
+    ['priya', '/api/v1/latency', latencyView],
     ['dana', '/api/v1/baselines/original/variance', varianceReport],
     ['priya', '/api/v1/baselines/original/variance', varianceReport],
     ['dana', '/api/v1/kpis/K-SAVINGS/forecast-history', kpiForecastHistory],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorResponses, isoDate, problem } from './common.ts';
+import { errorBody, errorResponses, isoDate, problem } from './common.ts';
 
 /** `GET /api/v1/sources` and the webhook dead letters. */
 
@@ -39,3 +39,39 @@ export type DeadLetter = z.infer<typeof deadLetter>;
 
 export const deadLetterList = z.strictObject({ deadLetters: z.array(deadLetter) });
 export type DeadLetterList = z.infer<typeof deadLetterList>;
+
+export const deadLettersRoute = {
+  querystring: z.strictObject({
+    source: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+      .optional(),
+    limit: z.int().min(1).max(1000).default(100),
+  }),
+  response: { 200: deadLetterList, ...errorResponses, 403: errorBody },
+} as const;
+
+export const retryDeadLetterRoute = {
+  params: z.object({ seq: z.int().min(1) }),
+  response: {
+    202: z.strictObject({ seq: z.int(), status: z.literal('pending') }),
+    ...errorResponses,
+    403: errorBody,
+    409: errorBody,
+  },
+} as const;
+
+/** A figure's reality latency and age (`GET /api/v1/latency`). */
+export const figureLatency = z.strictObject({
+  kind: z.enum(['objective', 'kpi', 'initiative', 'milestone']),
+  id: z.string(),
+  sourceChangedAt: z.string().nullable(),
+  receivedAt: z.string().nullable(),
+  visibleAt: z.string().nullable(),
+  latencyMs: z.number().nullable(),
+  ageMs: z.number().nullable(),
+});
+
+export const latencyView = z.strictObject({ now: z.string(), figures: z.array(figureLatency) });
+
+export const latencyRoute = { response: { 200: latencyView, ...errorResponses } } as const;

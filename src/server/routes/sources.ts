@@ -4,36 +4,21 @@ import { authorize, viewerFor } from '../../app/viewer.ts';
 import { listFigureLatency } from '../../app/figure-freshness.ts';
 import { sourceFreshness } from '../../app/source-freshness.ts';
 import { listDeadLetters, retryDeadLetter } from '../../app/webhook-dead-letters.ts';
-import { bearer, errorResponses } from './schemas.ts';
+import { bearer } from './schemas.ts';
 import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
-import { sourcesRoute } from '../../contract/sources.ts';
+import {
+  deadLettersRoute,
+  latencyRoute,
+  retryDeadLetterRoute,
+  sourcesRoute,
+} from '../../contract/sources.ts';
 
-const nullableTime = { type: ['string', 'null'], format: 'date-time' } as const;
-const nullableMs = { type: ['number', 'null'] } as const;
-
-const problemSchema = {
-  type: 'object',
-  properties: {
-    code: { type: 'string' },
-    message: { type: 'string' },
-    path: { type: 'string' },
-  },
-  required: ['code', 'message'],
-} as const;
-
-const deadLetterSchema = {
-  type: 'object',
-  properties: {
-    seq: { type: 'integer' },
-    source: { type: 'string' },
-    deliveryId: { type: ['string', 'null'] },
-    receivedAt: { type: 'string', format: 'date-time' },
-    deadLetteredAt: { type: 'string', format: 'date-time' },
-    attempts: { type: 'integer' },
-    problems: { type: 'array', items: problemSchema },
-  },
-  required: ['seq', 'source', 'deliveryId', 'receivedAt', 'deadLetteredAt', 'attempts', 'problems'],
-} as const;
+/** A problem as a dead letter stores it. */
+interface StoredProblem {
+  code: string;
+  message: string;
+  path?: string;
+}
 
 /**
  * `GET /api/v1/sources`: where the work comes from, how fresh each mirror is, how its webhook
@@ -62,62 +47,54 @@ export function registerSourceRoutes(
     async () => ({ asOf: ctx.clock.asOf(), sources: await sourceFreshness(ctx.db) }),
   );
 
-  app.get<{ Querystring: { source?: string; limit: number } }>(
+  app.get<RouteTypes<typeof deadLettersRoute>>(
     '/api/v1/webhooks/dead-letters',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(deadLettersRoute),
         summary: 'Webhook deliveries set aside because they could not be applied, with the error',
         description:
           'A delivery that fails with bad input, or keeps failing after a few tries, is dead-lettered instead of blocking the deliveries behind it. Oldest first.',
         tags: ['work'],
         security: bearer,
-        querystring: {
-          type: 'object',
-          properties: {
-            source: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-          },
-          additionalProperties: false,
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: { deadLetters: { type: 'array', items: deadLetterSchema } },
-            required: ['deadLetters'],
-          },
-          ...errorResponses,
-        },
       },
     },
     async (request) => {
       await authorize(ctx, request.personId, { kind: 'sites.manage' });
       return {
-        deadLetters: await listDeadLetters(ctx, request.query.source ?? null, request.query.limit),
+        deadLetters: (
+          await listDeadLetters(ctx, request.query.source ?? null, request.query.limit)
+        ).map((letter) => ({
+          seq: letter.seq,
+          source: letter.source,
+          deliveryId: letter.deliveryId,
+          receivedAt: letter.receivedAt.toISOString(),
+          deadLetteredAt: letter.deadLetteredAt.toISOString(),
+          attempts: letter.attempts,
+          // As the server stored them (`{code, message, path?}`): answered as before, each
+          // problem's code, message and place.
+          problems: (letter.problems as StoredProblem[]).map(({ code, message, path }) => ({
+            code,
+            message,
+            ...(path === undefined ? {} : { path }),
+          })),
+        })),
       };
     },
   );
 
-  app.post<{ Params: { seq: number } }>(
+  app.post<RouteTypes<typeof retryDeadLetterRoute>>(
     '/api/v1/webhooks/dead-letters/:seq/retry',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(retryDeadLetterRoute),
         summary: 'Tries a dead-lettered webhook delivery again',
         description:
           'Puts the delivery back in line (answered 202); it is applied shortly, or dead-lettered again with the new error if it still cannot be applied.',
         tags: ['work'],
         security: bearer,
-        params: {
-          type: 'object',
-          properties: { seq: { type: 'integer', minimum: 1 } },
-          required: ['seq'],
-        },
-        response: {
-          202: {
-            type: 'object',
-            properties: { seq: { type: 'integer' }, status: { type: 'string', enum: ['pending'] } },
-          },
-          ...errorResponses,
-        },
       },
     },
     async (request, reply) => {
@@ -128,41 +105,17 @@ export function registerSourceRoutes(
     },
   );
 
-  app.get(
+  app.get<RouteTypes<typeof latencyRoute>>(
     '/api/v1/latency',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(latencyRoute),
         summary: "Every figure's reality latency and age",
         description:
           'For each objective, KPI, initiative and milestone: the last change that moved it — when it happened at its source, when it was received, when its effect was visible — with latencyMs (source → visible) and ageMs (now − source change). Null times: not moved since it was first derived (or moved by a plan edit, which has no source time).',
         tags: ['work'],
         security: bearer,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              now: { type: 'string', format: 'date-time' },
-              figures: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    kind: { type: 'string', enum: ['objective', 'kpi', 'initiative', 'milestone'] },
-                    id: { type: 'string' },
-                    sourceChangedAt: nullableTime,
-                    receivedAt: nullableTime,
-                    visibleAt: nullableTime,
-                    latencyMs: nullableMs,
-                    ageMs: nullableMs,
-                  },
-                  required: ['kind', 'id', 'sourceChangedAt', 'receivedAt', 'visibleAt'],
-                },
-              },
-            },
-            required: ['now', 'figures'],
-          },
-          ...errorResponses,
-        },
       },
     },
     async (request) => {
