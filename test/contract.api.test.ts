@@ -29,6 +29,7 @@ import { me } from '../src/contract/me.ts';
 import { notificationPreference } from '../src/contract/notification-preferences.ts';
 import { planHistoryPage } from '../src/contract/plan-history.ts';
 import { knownAtSignalList, signalList } from '../src/contract/signals.ts';
+import { sessionState } from '../src/contract/session.ts';
 import { deadLetterList, latencyView, sourceList } from '../src/contract/sources.ts';
 import { tokenList } from '../src/contract/tokens.ts';
 import {
@@ -167,6 +168,7 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     ['dana', '/api/v1/baselines', baselineList],
     ['omar', '/api/v1/webhooks/dead-letters', deadLetterList],
     ['dana', '/api/v1/latency', latencyView],
+    ['dana', '/api/v1/session', sessionState],
     ['priya', '/api/v1/latency', latencyView],
     ['dana', '/api/v1/baselines/original/variance', varianceReport],
     ['priya', '/api/v1/baselines/original/variance', varianceReport],

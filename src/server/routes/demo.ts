@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
-import { DEMO_PAYLOADS, type DemoPayload, replayDemoPayload } from '../../app/replay-demo.ts';
+import { replayDemoPayload } from '../../app/replay-demo.ts';
 import { fail } from '../../core/errors.ts';
 import { loadStoredPlan } from '../../app/stored-plan.ts';
 import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from '../../core/access/tokens.ts';
-import { bearer, errorResponses } from './schemas.ts';
-import { beginWebSession, personCard, personSchema, recordSessionEvent } from './session.ts';
+import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
+import { demoPeopleRoute, demoReplayRoute, demoSignInRoute } from '../../contract/session.ts';
+import { bearer } from './schemas.ts';
+import { beginWebSession, personCard, recordSessionEvent } from './session.ts';
 
 /**
  * The demo organisation's conveniences, registered only when the server runs the demo: sign in
@@ -16,21 +18,14 @@ export function registerDemoRoutes(
   ctx: AppContext,
   sessionLifetime: SessionLifetime = DEFAULT_SESSION_LIFETIME,
 ): void {
-  app.get(
+  app.get<RouteTypes<typeof demoPeopleRoute>>(
     '/api/v1/demo/people',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(demoPeopleRoute),
         summary: 'The people of the demo organisation, to sign in as (demo mode only)',
         tags: ['demo'],
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              organisation: { type: ['string', 'null'] },
-              people: { type: 'array', items: personSchema },
-            },
-          },
-        },
       },
       config: { public: true },
     },
@@ -43,22 +38,14 @@ export function registerDemoRoutes(
     },
   );
 
-  app.post<{ Body: { personId: string } }>(
+  app.post<RouteTypes<typeof demoSignInRoute>>(
     '/api/v1/demo/sign-in',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(demoSignInRoute),
         summary: 'Signs the web app in as one of the demo people (demo mode only)',
         tags: ['demo'],
-        body: {
-          type: 'object',
-          properties: { personId: { type: 'string', minLength: 1, maxLength: 200 } },
-          required: ['personId'],
-          additionalProperties: false,
-        },
-        response: {
-          200: { type: 'object', properties: { person: personSchema } },
-          ...errorResponses,
-        },
       },
       config: { public: true },
     },
@@ -82,22 +69,17 @@ export function registerDemoRoutes(
     },
   );
 
-  app.post<{ Body: { payload: DemoPayload } }>(
+  app.post<RouteTypes<typeof demoReplayRoute>>(
     '/api/v1/demo/replay',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(demoReplayRoute),
         summary: 'Replays a saved Jira delivery of the ERP story, stamped now (demo mode only)',
         description:
           'erp-17-due-date-moved: ERP-17 is due three weeks later; erp-17-due-date-restored: back to its date.',
         tags: ['demo'],
         security: bearer,
-        body: {
-          type: 'object',
-          properties: { payload: { type: 'string', enum: Object.keys(DEMO_PAYLOADS) } },
-          required: ['payload'],
-          additionalProperties: false,
-        },
-        response: { ...errorResponses },
       },
     },
     async (request) => {

@@ -15,7 +15,8 @@ import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from '../../core/acces
 import { refusalMessage } from '../auth.ts';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../session-cookie.ts';
 import { actorOf } from '../actor.ts';
-import { errorResponses } from './schemas.ts';
+import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
+import { sessionRoute, signInRoute, signOutRoute } from '../../contract/session.ts';
 
 /**
  * Records a sign-in, a refused one or a sign-out in the audit log (its own small write: no plan
@@ -56,18 +57,6 @@ export function personCard(plan: Plan | null, id: string): PersonCard {
   };
 }
 
-export const personSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    name: { type: 'string' },
-    title: { type: ['string', 'null'] },
-    unit: { type: ['string', 'null'] },
-    unitName: { type: ['string', 'null'] },
-  },
-  required: ['id', 'name'],
-} as const;
-
 /**
  * Starts a fresh web session for a person and sets its cookie; the session the browser held
  * before, if any, ends (a new session token at every sign-in, never one reused).
@@ -107,32 +96,15 @@ export function registerSessionRoutes(
       ? null
       : { name: options.signOn, url: '/api/v1/session/oidc' };
   const lifetime = options.sessionLifetime ?? DEFAULT_SESSION_LIFETIME;
-  app.get(
+  app.get<RouteTypes<typeof sessionRoute>>(
     '/api/v1/session',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(sessionRoute),
         summary:
           'Is the web app signed in, as whom, and is this the demo organisation? Never a 401',
         tags: ['session'],
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              signedIn: { type: 'boolean' },
-              person: { anyOf: [personSchema, { type: 'null' }] },
-              demo: { type: 'boolean' },
-              signOn: {
-                anyOf: [
-                  {
-                    type: 'object',
-                    properties: { name: { type: 'string' }, url: { type: 'string' } },
-                  },
-                  { type: 'null' },
-                ],
-              },
-            },
-          },
-        },
       },
       config: { public: true },
     },
@@ -152,26 +124,18 @@ export function registerSessionRoutes(
     },
   );
 
-  app.post<{ Body: { token: string } }>(
+  app.post<RouteTypes<typeof signInRoute>>(
     '/api/v1/session',
     {
       bodyLimit: SESSION_BODY_LIMIT,
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(signInRoute),
         summary:
           'Signs the web app in with an API token: a new web session of its own, in an HttpOnly cookie',
         description:
           'The API token is only checked: the cookie carries a new session token (7 days at most, ended after 12 hours without a request by default), so signing out never revokes the API token.',
         tags: ['session'],
-        body: {
-          type: 'object',
-          properties: { token: { type: 'string', minLength: 1, maxLength: 200 } },
-          required: ['token'],
-          additionalProperties: false,
-        },
-        response: {
-          200: { type: 'object', properties: { person: personSchema } },
-          ...errorResponses,
-        },
       },
       config: {
         public: true,
@@ -191,17 +155,16 @@ export function registerSessionRoutes(
     },
   );
 
-  app.delete(
+  app.delete<RouteTypes<typeof signOutRoute>>(
     '/api/v1/session',
     {
       bodyLimit: SESSION_BODY_LIMIT,
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(signOutRoute),
         summary:
           'Signs the web app out: the session ends and the cookie is cleared (the API token it was started with stays)',
         tags: ['session'],
-        response: {
-          200: { type: 'object', properties: { signedOut: { type: 'boolean' } } },
-        },
       },
       config: { public: true },
     },

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { DEMO_PAYLOADS, type DemoPayload } from '../app/replay-demo.ts';
+import { errorResponses } from './common.ts';
+import { signalSync } from './jira.ts';
+
+/**
+ * The web app's session (`/api/v1/session`) and the demo's conveniences (`/api/v1/demo/…`): who
+ * is signed in, signing in and out, the demo's people and replaying its deliveries.
+ */
+
+/** A person as the web app shows them: their title and unit (their id alone when unknown). */
+export const personCard = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  title: z.string().nullable(),
+  unit: z.string().nullable(),
+  unitName: z.string().nullable(),
+});
+export type PersonCardView = z.infer<typeof personCard>;
+
+export const sessionState = z.strictObject({
+  signedIn: z.boolean(),
+  person: personCard.nullable(),
+  demo: z.boolean(),
+  signOn: z.strictObject({ name: z.string(), url: z.string() }).nullable(),
+});
+
+export const sessionRoute = { response: { 200: sessionState } } as const;
+
+export const signInRoute = {
+  body: z.strictObject({ token: z.string().min(1).max(200) }),
+  response: { 200: z.strictObject({ person: personCard }), ...errorResponses },
+} as const;
+
+export const signOutRoute = {
+  response: { 200: z.strictObject({ signedOut: z.boolean() }) },
+} as const;
+
+export const demoPeople = z.strictObject({
+  organisation: z.string().nullable(),
+  people: z.array(personCard),
+});
+
+export const demoPeopleRoute = { response: { 200: demoPeople } } as const;
+
+export const demoSignInRoute = {
+  body: z.strictObject({ personId: z.string().min(1).max(200) }),
+  response: { 200: z.strictObject({ person: personCard }), ...errorResponses },
+} as const;
+
+const demoPayload = z.enum(Object.keys(DEMO_PAYLOADS) as [DemoPayload, ...DemoPayload[]]);
+
+export const demoReplayRoute = {
+  body: z.strictObject({ payload: demoPayload }),
+  response: {
+    200: z.strictObject({
+      payload: demoPayload,
+      applied: z.int(),
+      signals: signalSync,
+      durationMs: z.number(),
+    }),
+    ...errorResponses,
+  },
+} as const;
