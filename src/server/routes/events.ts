@@ -1,24 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { fail } from '../../core/errors.ts';
 import type { EventHub } from '../live/event-hub.ts';
+import { eventsRoute } from '../../contract/events.ts';
+import { routeSchema, type RouteTypes } from '../../contract/http.ts';
 import { bearer } from './schemas.ts';
 
 /** `GET /api/v1/events`: the live stream (Server-Sent Events), resumable with Last-Event-ID. */
 export function registerEventRoutes(app: FastifyInstance, hub: EventHub): void {
-  app.get<{ Querystring: { lastEventId?: string } }>(
+  app.get<{ Querystring: RouteTypes<typeof eventsRoute>['Querystring'] }>(
     '/api/v1/events',
     {
       schema: {
+        ...routeSchema(eventsRoute),
         summary:
           'Live events: signals raised, changed and resolved, and derived figures that moved',
         description:
           'text/event-stream. Event `signal`: {action: raised|changed|resolved, signal}; event `state`: {asOf, milestones, kpis, initiatives, objectives, workItems} (ids that changed). Each event has an id; reconnect with Last-Event-ID (header, or ?lastEventId=) to receive what was missed. Filtered to what the caller may see.',
         tags: ['live'],
         security: bearer,
-        querystring: {
-          type: 'object',
-          properties: { lastEventId: { type: 'string', pattern: '^[0-9]{1,18}$' } },
-        },
       },
     },
     async (request, reply) => {

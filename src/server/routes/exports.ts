@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import { EXPORT_LISTS, exportTable } from '../../app/exports.ts';
 import { neutraliseTable, toCsv, type Table } from '../../core/export/table-cells.ts';
-import { errorResponses } from './schemas.ts';
+import { exportRoute } from '../../contract/exports.ts';
+import { routeSchema } from '../../contract/http.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -30,11 +31,11 @@ export function registerExportRoutes(app: FastifyInstance, ctx: AppContext): voi
         `/api/v1/exports/${list}.${format}`,
         {
           schema: {
+            ...routeSchema(exportRoute),
             summary: `The ${list} the caller may see, as ${format.toUpperCase()}`,
             description:
               'Only what the access policy lets the caller see. A text cell beginning with =, +, -, @, a tab or a carriage return gets a leading apostrophe, so that no spreadsheet reads it as a formula.',
             tags: ['exports'],
-            response: { ...errorResponses },
           },
         },
         async (request, reply) => {

@@ -6,7 +6,8 @@ import {
   type WebhookWindow,
 } from '../../app/receive-webhook.ts';
 import { createWebhookDeliveryWriter } from '../../app/webhook-inbox.ts';
-import { errorResponses } from './schemas.ts';
+import { jiraHookRoute } from '../../contract/hooks.ts';
+import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
 
 export type { WebhookSecretLookup } from '../../app/receive-webhook.ts';
 
@@ -32,26 +33,16 @@ export function registerHookRoutes(
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  app.post<{ Params: { site: string }; Body: Buffer }>(
+  app.post<Omit<RouteTypes<typeof jiraHookRoute>, 'Body'> & { Body: Buffer }>(
     '/hooks/jira/:site',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(jiraHookRoute),
         summary: 'Receives a Jira webhook delivery (jira:issue_created, _updated, _deleted)',
         description:
           'Signed with X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body, whatever its content type> when the site has a secret; unsigned or wrongly signed deliveries, and deliveries for a site that does not exist, get the same 401. The body must be UTF-8 JSON that PostgreSQL can store (else 400 naming the JSON path), and its `timestamp` must lie within the freshness window (default: fired at most 30 min ago, at most 5 min ahead; else 400). Deduplicated by X-Atlassian-Webhook-Identifier. Persisted, answered 202, processed right after; late and out-of-order deliveries converge; a delivery that cannot be applied is dead-lettered (GET /api/v1/webhooks/dead-letters). 503 when the receiver itself cannot take it (send it again).',
         tags: ['hooks'],
-        params: {
-          type: 'object',
-          properties: { site: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } },
-          required: ['site'],
-        },
-        response: {
-          202: {
-            type: 'object',
-            properties: { accepted: { type: 'boolean' }, duplicate: { type: 'boolean' } },
-          },
-          ...errorResponses,
-        },
       },
     },
     async (request, reply) => {
