@@ -62,3 +62,11 @@ export const demoReplayRoute = {
     ...errorResponses,
   },
 } as const;
+
+/**
+ * `GET /api/v1/session/oidc`: single sign-on's start (answers a redirect). Its callback reads the
+ * provider's query as sent (whatever it holds), so it declares none.
+ */
+export const oidcStartRoute = {
+  querystring: z.strictObject({ returnTo: z.string().max(500).optional() }),
+} as const;

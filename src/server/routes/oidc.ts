@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { routeSchema, type RouteTypes } from '../../contract/http.ts';
+import { oidcStartRoute } from '../../contract/session.ts';
 import type { AppContext } from '../../app/context.ts';
 import { readPlan } from '../../app/derive.ts';
 import {
@@ -111,17 +113,13 @@ export function registerOidcRoutes(
   },
 ): void {
   const name = provider.config.name;
-  app.get<{ Querystring: { returnTo?: string } }>(
+  app.get<{ Querystring: RouteTypes<typeof oidcStartRoute>['Querystring'] }>(
     '/api/v1/session/oidc',
     {
       schema: {
+        ...routeSchema(oidcStartRoute),
         summary: `Signs in with single sign-on: redirects to the provider (authorization code with PKCE)`,
         tags: ['session'],
-        querystring: {
-          type: 'object',
-          properties: { returnTo: { type: 'string', maxLength: 500 } },
-          additionalProperties: false,
-        },
       },
       config: { public: true, rateLimit: options.rateLimit },
     },
