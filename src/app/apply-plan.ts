@@ -5,6 +5,7 @@ import { validatePlan } from '../core/plan/validate-plan.ts';
 import { loadPlan, writePlanChanges } from '../store/plan-store.ts';
 import type { SignalSync } from '../store/signal-store.ts';
 import type { AppContext } from './context.ts';
+import type { NamedEntities } from './derive.ts';
 import { type ActorLike, planAudit, write } from './write.ts';
 
 export interface ApplyPlanOptions {
@@ -51,7 +52,7 @@ export async function applyPlan(
         after: { changes: changes.length, prune: options.prune === true },
       });
       audit(...planAudit(changes));
-      derive();
+      derive({ named: namedEntities(changes) });
       return changes;
     },
     { dryRun, ignoreClosedPeriods: options.ignoreClosedPeriods === true },
@@ -62,4 +63,19 @@ export async function applyPlan(
     dryRun,
     durationMs: written.durationMs,
   };
+}
+
+/** The objectives, KPIs, initiatives and milestones a plan change touched, by kind. */
+function namedEntities(changes: readonly PlanEntityChange[]): NamedEntities {
+  const named: Record<string, string[]> = {};
+  for (const change of changes) {
+    if (
+      change.collection === 'objectives' ||
+      change.collection === 'kpis' ||
+      change.collection === 'initiatives' ||
+      change.collection === 'milestones'
+    )
+      (named[change.collection] ??= []).push(change.id);
+  }
+  return named;
 }

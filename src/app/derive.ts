@@ -63,6 +63,37 @@ export interface RecomputeOptions {
    * model says pricing their options would hold up the write (a server's big portfolio).
    */
   deferDecisions?: boolean;
+  /** The plan's entities the write changed itself: the `state` event names them. */
+  named?: NamedEntities;
+}
+
+/** Plan entities by kind, as a `state` event names them. */
+export type NamedEntities = Partial<
+  Record<'objectives' | 'kpis' | 'initiatives' | 'milestones', readonly string[]>
+>;
+
+const NAMED_KINDS = ['objectives', 'kpis', 'initiatives', 'milestones'] as const;
+
+/** Both lists of named entities in one. */
+export function mergeNamed(a: NamedEntities, b: NamedEntities): NamedEntities {
+  const merged: NamedEntities = {};
+  for (const kind of NAMED_KINDS) {
+    const ids = [...(a[kind] ?? []), ...(b[kind] ?? [])];
+    if (ids.length > 0) merged[kind] = [...new Set(ids)];
+  }
+  return merged;
+}
+
+/** A state change with the entities the write named itself added to what the engine moved. */
+function withNamed(changes: StateChanges, named: NamedEntities | undefined): StateChanges {
+  if (named === undefined) return changes;
+  const out = { ...changes };
+  for (const kind of NAMED_KINDS) {
+    const ids = named[kind];
+    if (ids !== undefined && ids.length > 0)
+      out[kind] = [...new Set([...out[kind], ...ids])].sort();
+  }
+  return out;
 }
 
 /** How old a source's data may get before its dependents are told (minutes). */
@@ -108,11 +139,15 @@ export async function recomputeSignals(
   // Where value does not materialise and the return turned negative: stop or continue.
   decisions.push(...(await openStopDecisions(tx, snapshot, computed, at)));
   // The engine's own list of what moved is the only diff; a state derived in full says "all".
-  const changed = full
+  const engineChanged = full
     ? fullChange(snapshot.state.asOf, changedKeys)
     : moved === null || movedCount(moved) === 0
       ? null
       : moved;
+  const changed =
+    engineChanged === null && Object.keys(options.named ?? {}).length === 0
+      ? null
+      : withNamed(engineChanged ?? emptyChange(snapshot.state.asOf), options.named);
   const events = liveEventsOf(snapshot, computed, changed, signals, options);
   if (events.length > 0) await appendEvents(tx, events, at, options.notify === true);
   if (changed !== null && changed.all !== true) {
@@ -139,6 +174,11 @@ function fullChange(asOf: string, changedKeys: readonly string[]): StateChanges 
     objectives: [],
     workItems: [...new Set(changedKeys)].sort(),
   };
+}
+
+/** A change naming nothing yet. */
+function emptyChange(asOf: string): StateChanges {
+  return { asOf, milestones: [], kpis: [], initiatives: [], objectives: [], workItems: [] };
 }
 
 /** The derived figures a change moved (work items are mirrors: their times are on the item). */

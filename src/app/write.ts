@@ -7,7 +7,7 @@ import { lockForWrite } from '../store/write-lock.ts';
 import { guardClosedPeriods } from './closed-period-guard.ts';
 import type { AppContext } from './context.ts';
 import { ENGINE_ACTOR, noteWrite, openLater } from './auto-open-decisions.ts';
-import { recomputeSignals, type Snapshot } from './derive.ts';
+import { mergeNamed, type NamedEntities, recomputeSignals, type Snapshot } from './derive.ts';
 import { createLiveModel } from './live-model.ts';
 
 export type { WriteOrigin } from '../store/audit-store.ts';
@@ -61,7 +61,7 @@ export interface WriteScope {
    * the signals and their history, the decisions incidents open, the live events. When the
    * change came from a source, its times feed the reality-latency figures.
    */
-  derive: (source?: { sourceChangedAt: string | null; receivedAt: string | null }) => void;
+  derive: (request?: DeriveRequest) => void;
   /**
    * Brings the derived state up to date now, when `derive` asked for it since the last time (the
    * write does it at the end otherwise), for a body that must answer with the signals it moved.
@@ -69,6 +69,18 @@ export interface WriteScope {
   settle: () => Promise<Derived>;
   /** The plan, the work and the derived state as they stand in this write (null: no plan). */
   snapshot: () => Promise<Snapshot | null>;
+}
+
+/** What a body tells `derive` besides "derive": where the change came from, what it named. */
+export interface DeriveRequest {
+  /** When the change happened at its source and when we received it (reality latency). */
+  sourceChangedAt?: string | null;
+  receivedAt?: string | null;
+  /**
+   * The plan's entities the body changed itself (a plan apply): the live `state` event names
+   * them even when the state is derived in full and the engine cannot say what moved.
+   */
+  named?: NamedEntities;
 }
 
 /** What bringing the derived state up to date did. */
@@ -126,7 +138,11 @@ export async function write<T>(
       const at = ctx.clock.now();
       const asOf = ctx.clock.asOf();
       const entries: AuditEntry[] = [];
-      let pending: { sourceChangedAt: string | null; receivedAt: string | null } | null = null;
+      let pending: {
+        sourceChangedAt: string | null;
+        receivedAt: string | null;
+        named: NamedEntities;
+      } | null = null;
       const derived: Derived = { signals: NO_SIGNAL_CHANGE, decisions: [], snapshot: null };
       const settle = async (): Promise<Derived> => {
         if (pending === null) return derived;
@@ -140,6 +156,7 @@ export async function write<T>(
           deferDecisions: ctx.model !== undefined,
           sourceChangedAt: source.sourceChangedAt,
           receivedAt: source.receivedAt,
+          named: source.named,
         });
         derived.signals = mergeSync(derived.signals, step.signals);
         derived.decisions.push(...step.decisions);
@@ -158,10 +175,11 @@ export async function write<T>(
         asOf,
         actor,
         audit: (...more) => entries.push(...more),
-        derive: (source) => {
+        derive: (request) => {
           pending = {
-            sourceChangedAt: earliest(pending?.sourceChangedAt, source?.sourceChangedAt),
-            receivedAt: earliest(pending?.receivedAt, source?.receivedAt),
+            sourceChangedAt: earliest(pending?.sourceChangedAt, request?.sourceChangedAt),
+            receivedAt: earliest(pending?.receivedAt, request?.receivedAt),
+            named: mergeNamed(pending?.named ?? {}, request?.named ?? {}),
           };
         },
         settle,
