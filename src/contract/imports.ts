@@ -68,9 +68,7 @@ export const importResult = z.strictObject({
     )
     .describe('The figures that moved (the first 200)'),
   figureChangeCount: z.int(),
-  workItems: z
-    .strictObject({ applied: z.int(), duplicates: z.int(), stale: z.int() })
-    .nullable(),
+  workItems: z.strictObject({ applied: z.int(), duplicates: z.int(), stale: z.int() }).nullable(),
   problems: z.array(problem).describe('Bad rows skipped (the first 100)'),
   problemCount: z.int(),
   signals: signalIds,

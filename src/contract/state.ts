@@ -470,9 +470,7 @@ export const stateEntitiesBody = z.strictObject({
   milestones: entityIds.optional(),
   workItems: entityIds.optional(),
 });
-sameType<Flat<Required<z.infer<typeof stateEntitiesBody>>>, Required<StateEntitiesRequest>>(
-  true,
-);
+sameType<Flat<Required<z.infer<typeof stateEntitiesBody>>>, Required<StateEntitiesRequest>>(true);
 
 /** An objective or an initiative in that answer: its own fields, not what hangs under it. */
 export const objectiveFieldsView = z.strictObject({

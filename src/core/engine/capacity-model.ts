@@ -159,8 +159,12 @@ function slotOfDemand(
     const slot = work.slotOf.get(key);
     const item = slot === undefined ? null : work.items[slot];
     if (slot === undefined || item === null || item === undefined)
-      return { run: null, idle: { id: demand.id, reason: `${key} is not among the work items read` } };
-    if (work.open[slot] === 0) return { run: null, idle: { id: demand.id, reason: `${key} is done` } };
+      return {
+        run: null,
+        idle: { id: demand.id, reason: `${key} is not among the work items read` },
+      };
+    if (work.open[slot] === 0)
+      return { run: null, idle: { id: demand.id, reason: `${key} is done` } };
     endDay = work.finish[slot]!;
     if (endDay === NO_DAY)
       return {
@@ -176,7 +180,10 @@ function slotOfDemand(
     if (endDay < asOfDay)
       return { run: null, idle: { id: demand.id, reason: `its window ended on ${demand.to}` } };
   } else {
-    return { run: null, idle: { id: demand.id, reason: 'it has neither a window nor a work item' } };
+    return {
+      run: null,
+      idle: { id: demand.id, reason: 'it has neither a window nor a work item' },
+    };
   }
   let milestones: number[] = [];
   if (demand.milestone !== undefined) {
@@ -217,9 +224,7 @@ function demandSlotsOf(data: EngineData): DemandSlot[] {
     }),
   );
   const linked = linkedMilestones(data, following);
-  return demands.map((demand, at) =>
-    slotOfDemand(data, demand, at, (slot) => linked.get(slot)!),
-  );
+  return demands.map((demand, at) => slotOfDemand(data, demand, at, (slot) => linked.get(slot)!));
 }
 
 /** What levelling the runs gave: the part of the bottleneck that only the runs decide. */

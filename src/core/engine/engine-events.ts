@@ -143,10 +143,7 @@ export function applyEvent(
     for (let at = benefits.start[k]!; at < benefits.start[k + 1]!; at += 1) {
       const m = plan.benefitMilestone[benefits.list[at]!]!;
       const cause = m < 0 ? -1 : model.heldUpBy[m]!;
-      if (
-        cause >= 0 &&
-        (codeMoved || model.worstKpi[cause] === k || milestones.changed.has(m))
-      )
+      if (cause >= 0 && (codeMoved || model.worstKpi[cause] === k || milestones.changed.has(m)))
         initiativesRecomputed.add(cause);
     }
   }
