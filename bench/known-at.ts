@@ -15,16 +15,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { applyPlan } from '../src/app/apply-plan.ts';
 import { pinnedClock } from '../src/app/clock.ts';
 import type { AppContext } from '../src/app/context.ts';
 import { ingestWorkItemEvents } from '../src/app/ingest-work.ts';
 import { kpiForecastHistory, readKnownAt } from '../src/app/known-at.ts';
 import { createLiveModel } from '../src/app/live-model.ts';
-import { DEMO_AS_OF, loadDemo } from '../src/app/load-demo.ts';
+import { DEMO_AS_OF } from '../src/app/load-demo.ts';
 import { addDays } from '../src/core/calendar.ts';
 import { computeState } from '../src/core/engine/compute-state.ts';
-import type { WorkItemEvent } from '../src/core/domain/work-item.ts';
 import { openDatabase } from '../src/store/database.ts';
 import {
   loadOpenSignalsKnownAt,
@@ -32,8 +30,7 @@ import {
   loadWorkKnownAt,
 } from '../src/store/history-read.ts';
 import { migrate } from '../src/store/migrate.ts';
-import { loadPlan } from '../src/store/plan-store.ts';
-import { generatePortfolio } from './portfolio.ts';
+import { seedDemoPortfolio } from './seed-portfolio.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -60,21 +57,7 @@ async function main(): Promise<void> {
     // A live model, as the server keeps: each write brings the state up to date incrementally.
     const ctx: AppContext = { db, clock: pinnedClock(DEMO_AS_OF), model: createLiveModel() };
     let started = performance.now();
-    await loadDemo(ctx, undefined);
-    const demo = await loadPlan(db);
-    if (demo === null) throw new Error('the demo did not load');
-    const portfolio = generatePortfolio(demo, MILESTONES, 10, 7);
-    await applyPlan(ctx, portfolio.plan, { actor: 'bench' });
-    for (let i = 0; i < portfolio.workItems.length; i += 5000) {
-      const events: WorkItemEvent[] = portfolio.workItems.slice(i, i + 5000).map((item) => ({
-        op: 'upsert',
-        item,
-        change: null,
-        order: { updatedAt: item.updatedAt, changelogId: null },
-        dedupeKey: `seed:${item.key}`,
-      }));
-      await ingestWorkItemEvents(ctx, events);
-    }
+    const portfolio = await seedDemoPortfolio(ctx, MILESTONES);
     log(
       `portfolio: ${portfolio.plan.milestones.length} milestones, ${portfolio.workItems.length} items in ${ms(started)} ms`,
     );

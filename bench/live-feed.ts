@@ -10,20 +10,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { applyPlan } from '../src/app/apply-plan.ts';
 import { pinnedClock } from '../src/app/clock.ts';
 import type { AppContext } from '../src/app/context.ts';
-import { ingestWorkItemEvents } from '../src/app/ingest-work.ts';
 import { createLiveModel } from '../src/app/live-model.ts';
 import { DEMO_AS_OF, DEMO_FILES, loadDemo } from '../src/app/load-demo.ts';
-import type { WorkItemEvent } from '../src/core/domain/work-item.ts';
 import { buildServer } from '../src/server/server.ts';
 import { openDatabase } from '../src/store/database.ts';
 import { migrate } from '../src/store/migrate.ts';
-import { loadPlan } from '../src/store/plan-store.ts';
 import { createApiToken } from '../src/store/token-store.ts';
 import { connectSse } from '../test/support/sse-client.ts';
-import { generatePortfolio } from './portfolio.ts';
+import { seedDemoPortfolio } from './seed-portfolio.ts';
 
 const { values } = parseArgs({ options: { milestones: { type: 'string', default: '10000' } } });
 const MILESTONES = Number(values.milestones);
@@ -32,23 +28,8 @@ const TIMES = 7;
 const db = await openDatabase({});
 await migrate(db);
 const ctx: AppContext = { db, clock: pinnedClock(DEMO_AS_OF), model: createLiveModel() };
-await loadDemo(ctx, undefined);
-const demo = await loadPlan(db);
-if (demo === null) throw new Error('the demo did not load');
-if (MILESTONES > 0) {
-  const portfolio = generatePortfolio(demo, MILESTONES, 10, 7);
-  await applyPlan(ctx, portfolio.plan, { actor: 'bench' });
-  for (let i = 0; i < portfolio.workItems.length; i += 5000) {
-    const events: WorkItemEvent[] = portfolio.workItems.slice(i, i + 5000).map((item) => ({
-      op: 'upsert',
-      item,
-      change: null,
-      order: { updatedAt: item.updatedAt, changelogId: null },
-      dedupeKey: `seed:${item.key}`,
-    }));
-    await ingestWorkItemEvents(ctx, events);
-  }
-}
+if (MILESTONES > 0) await seedDemoPortfolio(ctx, MILESTONES);
+else await loadDemo(ctx, undefined);
 const token = await createApiToken(db, 'dana', 'bench', new Date());
 const app = await buildServer(ctx);
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
