@@ -1,20 +1,11 @@
 import { z } from 'zod';
+import { STAGES, type Stage } from '../core/domain/plan.ts';
 import { idParams, isoDate, refusalResponses } from './common.ts';
 import { decider } from './decisions.ts';
 
 /** Stage gates (docs/GOVERNANCE.md "Stage gates"): a gate, a go / no-go, the portfolio by stage. */
 
-export const stage = z.enum([
-  'idea',
-  'defined',
-  'approved',
-  'in_delivery',
-  'delivered',
-  'value_validated',
-  'closed',
-  'on_hold',
-  'cancelled',
-]);
+export const stage = z.enum(STAGES as readonly [Stage, ...Stage[]]);
 
 const stagePassage = z.strictObject({
   stage,
