@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DECISION_KINDS, type DecisionKind } from '../core/domain/plan.ts';
 import type { Decision as CoreDecision, ProposedOption } from '../core/decisions/decision.ts';
 import type { DecisionReview as CoreDecisionReview } from '../core/decisions/review.ts';
 import { idParams, isoDate, refusalResponses, sameType } from './common.ts';
@@ -7,15 +8,7 @@ import { signal } from './state.ts';
 
 /** `/api/v1/decisions`: open, list, show, add an option, decide. */
 
-const decisionKind = z.enum([
-  'replan',
-  'add_capacity',
-  'reprioritise',
-  'scope_change',
-  'hold',
-  'stop',
-  'go_no_go',
-]);
+const decisionKind = z.enum(DECISION_KINDS as readonly [DecisionKind, ...DecisionKind[]]);
 
 export const optionEffect = z.strictObject({
   kinds: z.array(decisionKind),
