@@ -125,10 +125,14 @@ export function applyEvent(
       initiativesRecomputed.add(cause);
     }
   }
+  // Initiatives that only read again what they name (a milestone or KPI whose figures moved, its
+  // status code held): `computeInitiative` reads nothing but their own milestones' statuses, the
+  // milestones they hold up and the KPIs' status codes, so their worst milestone and KPI hold.
+  const initiativesReread = new Set<number>();
   // An initiative whose value follows a milestone that changed reads it (its root).
   for (const m of milestones.changed) {
     const holder = model.heldUpBy[m]!;
-    if (holder >= 0 && model.worstVia[holder] === m) initiativesRecomputed.add(holder);
+    if (holder >= 0 && model.worstVia[holder] === m) initiativesReread.add(holder);
   }
   // A KPI whose status code holds leaves every initiative's worst KPI where it is: only those
   // whose value follows it read it again (its reason); the others are recomputed when its code moves.
@@ -137,14 +141,17 @@ export function applyEvent(
     const rows = plan.initiativesOfKpi;
     for (let at = rows.start[k]!; at < rows.start[k + 1]!; at += 1) {
       const i = rows.list[at]!;
-      if (codeMoved || model.worstKpi[i] === k) initiativesRecomputed.add(i);
+      if (codeMoved) initiativesRecomputed.add(i);
+      else if (model.worstKpi[i] === k) initiativesReread.add(i);
     }
     const benefits = plan.benefitsOfKpi;
     for (let at = benefits.start[k]!; at < benefits.start[k + 1]!; at += 1) {
       const m = plan.benefitMilestone[benefits.list[at]!]!;
       const cause = m < 0 ? -1 : model.heldUpBy[m]!;
-      if (cause >= 0 && (codeMoved || model.worstKpi[cause] === k || milestones.changed.has(m)))
-        initiativesRecomputed.add(cause);
+      if (cause < 0) continue;
+      if (codeMoved) initiativesRecomputed.add(cause);
+      else if (model.worstKpi[cause] === k || milestones.changed.has(m))
+        initiativesReread.add(cause);
     }
   }
   const initiativesChanged = new Set<number>();
@@ -170,6 +177,19 @@ export function applyEvent(
     ) {
       initiativesChanged.add(i);
     }
+  }
+  for (const i of initiativesReread) {
+    if (initiativesRecomputed.has(i)) continue;
+    initiativesRecomputed.add(i);
+    const worst = model.worstMilestone[i]!;
+    const worstKpi = model.worstKpi[i]!;
+    const via = model.worstVia[i]!;
+    if (
+      (via >= 0 && milestones.changed.has(via)) ||
+      (worst >= 0 && milestones.changed.has(worst)) ||
+      (worstKpi >= 0 && kpiStatusChanged.has(worstKpi))
+    )
+      initiativesChanged.add(i);
   }
 
   // Objectives measured by a KPI or served by an initiative whose status moved, and their parents.
