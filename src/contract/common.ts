@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import type { FigureChange as CoreFigureChange } from '../core/plan/plan-figures.ts';
 
-/** Shapes shared by many routes: ids, dates, the `knownAt` parameter and the error answer. */
+/**
+ * Shapes shared by many routes: ids, dates, the `knownAt` parameter, the error answer, a person's
+ * card, the signals a write moved and the plan entities it changed.
+ */
 
 /** A calendar day, `2026-09-14`. */
 export const isoDate = z.string().describe('A calendar day, e.g. 2026-09-14');
@@ -68,6 +72,43 @@ export const refusalResponses = { ...errorResponses, 403: errorBody, 409: errorB
 /** A person named by id, with their name. */
 export const personRef = z.strictObject({ id: z.string(), name: z.string() });
 export type PersonRef = z.infer<typeof personRef>;
+
+/** A person as the web app shows them: their title and unit (their id alone when unknown). */
+export const personCard = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  title: z.string().nullable(),
+  unit: z.string().nullable(),
+  unitName: z.string().nullable(),
+});
+export type PersonCardView = z.infer<typeof personCard>;
+
+/** The signals a write raised, changed and resolved, by id. */
+export const signalIds = z.strictObject({
+  raised: z.array(z.string()),
+  changed: z.array(z.string()),
+  resolved: z.array(z.string()),
+});
+
+/** A plan entity a write created, updated or removed, and the top-level fields that moved. */
+export const entityChange = z.strictObject({
+  collection: z.string(),
+  id: z.string(),
+  action: z.string(),
+  fields: z.array(z.string()),
+});
+export type EntityChange = z.infer<typeof entityChange>;
+
+/** A figure a write moved: a KPI's actual, a budget line, a benefit's amount, from and to. */
+export const figureChange = z.strictObject({
+  collection: z.enum(['kpis', 'initiatives', 'benefits']),
+  id: z.string(),
+  field: z.string(),
+  period: z.string().optional(),
+  from: z.union([z.number(), z.string()]).nullable(),
+  to: z.union([z.number(), z.string()]),
+});
+sameType<z.infer<typeof figureChange>, CoreFigureChange>(true);
 
 /**
  * Compile-time proof that a contract's type and the type its producer declares are the same type

@@ -11,6 +11,7 @@ import type { MAX_NOTE_LENGTH as APP_MAX_NOTE_LENGTH } from '../app/validate-val
 import type { ValidateValueResult } from '../app/validate-value.ts';
 import type { StoredAuditEntry } from '../store/audit-store.ts';
 import type { DecisionEvent } from '../store/decision-store.ts';
+import type { SignalSync } from '../store/signal-store.ts';
 import type { auditEntry } from './audit.ts';
 import { sameType } from './common.ts';
 import type { decideAnswer, decisionEvent, openDecisionRoute } from './decisions.ts';
@@ -22,6 +23,7 @@ import type {
   notificationPreferenceInput,
 } from './notification-preferences.ts';
 import type { inboxSignal } from './signals.ts';
+import type { signalSync } from './state.ts';
 
 /**
  * Compile-time proofs that the contract's shapes are the very types the use-cases take and
@@ -42,3 +44,4 @@ sameType<z.infer<typeof notificationPreferenceInput>, NotificationPreferenceInpu
 sameType<z.infer<typeof gateView>, GateView>(true);
 sameType<z.infer<typeof portfolioView>, PortfolioView>(true);
 sameType<z.infer<(typeof decideGateRoute.response)[201]>, GatePassed>(true);
+sameType<z.infer<typeof signalSync>, SignalSync>(true);

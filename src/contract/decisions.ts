@@ -4,7 +4,7 @@ import type { Decision as CoreDecision, ProposedOption } from '../core/decisions
 import type { DecisionReview as CoreDecisionReview } from '../core/decisions/review.ts';
 import { idParams, isoDate, refusalResponses, sameType } from './common.ts';
 import { scenarioChange, scenarioResult, sentChange } from './scenarios.ts';
-import { signal } from './state.ts';
+import { signalSync } from './state.ts';
 
 /** `/api/v1/decisions`: open, list, show, add an option, decide. */
 
@@ -155,13 +155,6 @@ export const proposedOption = z.strictObject({
   changes: z.array(sentChange).min(1).max(200),
 });
 sameType<z.infer<typeof proposedOption>, ProposedOption>(true);
-
-const signalSync = z.strictObject({
-  raised: z.array(z.string()),
-  changed: z.array(z.string()),
-  resolved: z.array(z.string()),
-  resolvedSignals: z.record(z.string(), signal).optional(),
-});
 
 export const decideAnswer = z.strictObject({
   decision,

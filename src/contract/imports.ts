@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { IMPORT_KINDS } from '../connectors/spreadsheet/column-mapping.ts';
-import { errorBody, errorResponses, problem } from './common.ts';
+import {
+  entityChange,
+  errorBody,
+  errorResponses,
+  figureChange,
+  problem,
+  signalIds,
+} from './common.ts';
 
 /**
  * Spreadsheet imports over HTTP (`/api/v1/imports`, `/api/v1/imports/mappings/:source`): the
@@ -26,12 +33,6 @@ export const importQuery = z.strictObject({
   mapping: z.string().max(20_000).optional().describe('A column mapping, as JSON'),
 });
 
-const signalIds = z.strictObject({
-  raised: z.array(z.string()),
-  changed: z.array(z.string()),
-  resolved: z.array(z.string()),
-});
-
 /** What an import did (or, for a dry run, would do). */
 export const importResult = z.strictObject({
   runId: z.int().nullable().describe('The recorded run; null for a dry run'),
@@ -47,26 +48,8 @@ export const importResult = z.strictObject({
     skipped: z.int(),
     blank: z.int(),
   }),
-  changes: z.array(
-    z.strictObject({
-      collection: z.string(),
-      id: z.string(),
-      action: z.string(),
-      fields: z.array(z.string()),
-    }),
-  ),
-  figureChanges: z
-    .array(
-      z.strictObject({
-        collection: z.string(),
-        id: z.string(),
-        field: z.string(),
-        period: z.string().optional(),
-        from: z.union([z.number(), z.string()]).nullable(),
-        to: z.union([z.number(), z.string()]),
-      }),
-    )
-    .describe('The figures that moved (the first 200)'),
+  changes: z.array(entityChange),
+  figureChanges: z.array(figureChange).describe('The figures that moved (the first 200)'),
   figureChangeCount: z.int(),
   workItems: z.strictObject({ applied: z.int(), duplicates: z.int(), stale: z.int() }).nullable(),
   problems: z.array(problem).describe('Bad rows skipped (the first 100)'),

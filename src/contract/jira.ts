@@ -1,16 +1,8 @@
 import { z } from 'zod';
 import { errorBody, errorResponses } from './common.ts';
-import { signal } from './state.ts';
+import { signalSync } from './state.ts';
 
 /** `POST /api/v1/jira/ingest`: a saved Jira payload in, with the same rules as `jira ingest`. */
-
-/** The signals a write raised, changed and resolved (ids), and the resolved ones' last forms. */
-export const signalSync = z.strictObject({
-  raised: z.array(z.string()),
-  changed: z.array(z.string()),
-  resolved: z.array(z.string()),
-  resolvedSignals: z.record(z.string(), signal).optional(),
-});
 
 export const jiraIngestAnswer = z.strictObject({
   kind: z.string(),

@@ -1,20 +1,13 @@
 import { z } from 'zod';
-import { errorResponses } from './common.ts';
+import { errorResponses, personCard } from './common.ts';
 
-/** `GET /api/v1/me` and the person card the session routes answer with. */
+/** `GET /api/v1/me`: the signed-in person (their card, as the session routes give it), roles and rights. */
 
 /** A person with their title and unit; their id alone when the plan has none. */
-export const person = z.strictObject({
-  id: z.string(),
-  name: z.string(),
-  title: z.string().nullable(),
-  unit: z.string().nullable(),
-  unitName: z.string().nullable(),
-});
-export type Person = z.infer<typeof person>;
+export type Person = z.infer<typeof personCard>;
 
 export const me = z.strictObject({
-  person,
+  person: personCard,
   demo: z.boolean(),
   /** The person's roles (executive, strategy_office, finance_controller, member, admin). */
   roles: z.array(z.string()),

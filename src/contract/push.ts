@@ -6,7 +6,14 @@ import type {
   PushWorkItemsResponse,
 } from '../app/push-api.ts';
 import { MAX_ID_LENGTH } from '../core/storable-text.ts';
-import { refusalResponses, sameType, type Flat } from './common.ts';
+import {
+  entityChange,
+  figureChange,
+  refusalResponses,
+  sameType,
+  signalIds,
+  type Flat,
+} from './common.ts';
 
 /** `POST /api/v1/push/kpi-actuals` and `/work-items`: batches from any system, idempotent. */
 
@@ -24,13 +31,9 @@ export const idempotencyHeaders = z.object({
     ),
 });
 
-export const pushSignalIds = z
-  .strictObject({
-    raised: z.array(z.string()),
-    changed: z.array(z.string()),
-    resolved: z.array(z.string()),
-  })
-  .describe('Signals the push raised, changed and resolved (ids)');
+export const pushSignalIds = signalIds.describe(
+  'Signals the push raised, changed and resolved (ids)',
+);
 
 export const kpiActualsBody = z
   .strictObject({
@@ -71,26 +74,8 @@ export const kpiActualsAnswer = z.strictObject({
   received: z.int(),
   changed: z.int().describe('Actuals whose value moved (new ones included)'),
   unchanged: z.int(),
-  figureChanges: z.array(
-    z.strictObject({
-      collection: z.enum(['kpis', 'initiatives', 'benefits']),
-      id: z.string(),
-      field: z.string(),
-      period: z.string().optional(),
-      from: z.union([z.number(), z.string()]).nullable(),
-      to: z.union([z.number(), z.string()]),
-    }),
-  ),
-  changes: z
-    .array(
-      z.strictObject({
-        collection: z.string(),
-        id: z.string(),
-        action: z.string(),
-        fields: z.array(z.string()),
-      }),
-    )
-    .describe('Plan entities that changed'),
+  figureChanges: z.array(figureChange),
+  changes: z.array(entityChange).describe('Plan entities that changed'),
   signals: pushSignalIds,
   receivedAt: z.string(),
 });

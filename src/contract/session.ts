@@ -1,22 +1,12 @@
 import { z } from 'zod';
 import { DEMO_PAYLOADS, type DemoPayload } from '../app/replay-demo.ts';
-import { errorResponses } from './common.ts';
-import { signalSync } from './jira.ts';
+import { errorResponses, personCard } from './common.ts';
+import { signalSync } from './state.ts';
 
 /**
  * The web app's session (`/api/v1/session`) and the demo's conveniences (`/api/v1/demo/…`): who
  * is signed in, signing in and out, the demo's people and replaying its deliveries.
  */
-
-/** A person as the web app shows them: their title and unit (their id alone when unknown). */
-export const personCard = z.strictObject({
-  id: z.string(),
-  name: z.string(),
-  title: z.string().nullable(),
-  unit: z.string().nullable(),
-  unitName: z.string().nullable(),
-});
-export type PersonCardView = z.infer<typeof personCard>;
 
 export const sessionState = z.strictObject({
   signedIn: z.boolean(),

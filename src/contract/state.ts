@@ -8,6 +8,7 @@ import {
   NO_CONTROL,
   personRef,
   sameType,
+  signalIds,
   type Flat,
 } from './common.ts';
 import {
@@ -85,6 +86,12 @@ const signalFields = {
 /** A signal as the engine raises it. */
 export const signal = z.strictObject(signalFields);
 sameType<z.infer<typeof signal>, core.Signal>(true);
+
+/** What a write did to the signals: their ids, and each resolved one's last form. */
+export const signalSync = z.strictObject({
+  ...signalIds.shape,
+  resolvedSignals: z.record(z.string(), signal).optional(),
+});
 
 /** A signal as the store keeps it: open or resolved, and when. */
 export const storedSignalFields = {

@@ -15,6 +15,7 @@ import { DEFAULT_SESSION_LIFETIME, type SessionLifetime } from '../../core/acces
 import { refusalMessage } from '../auth.ts';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../session-cookie.ts';
 import { actorOf } from '../actor.ts';
+import type { PersonCardView } from '../../contract/common.ts';
 import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
 import { sessionRoute, signInRoute, signOutRoute } from '../../contract/session.ts';
 
@@ -35,17 +36,8 @@ export async function recordSessionEvent(
 /** Sign-in and sign-out bodies are a token at most: anything bigger is refused early (413). */
 export const SESSION_BODY_LIMIT = 4 * 1024;
 
-/** A person as the web app shows them. */
-export interface PersonCard {
-  id: string;
-  name: string;
-  title: string | null;
-  unit: string | null;
-  unitName: string | null;
-}
-
 /** The person with this id, with their title and unit; their id alone when the plan has none. */
-export function personCard(plan: Plan | null, id: string): PersonCard {
+export function personCard(plan: Plan | null, id: string): PersonCardView {
   const person = plan?.people.find((p) => p.id === id);
   if (person === undefined) return { id, name: id, title: null, unit: null, unitName: null };
   return {
