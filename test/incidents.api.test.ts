@@ -4,6 +4,7 @@ import { DEMO_FILES } from '../src/app/load-demo.ts';
 import { useDemoApi } from './support/api-client.ts';
 import { TEST_DATABASES } from './support/databases.ts';
 import { rawGet } from './support/raw-http.ts';
+import { connectSse } from './support/sse-client.ts';
 
 /**
  * `/api/v1/incidents` on the ERP story: one incident for the ERP-17 slip, the K-SAVINGS miss and
@@ -101,6 +102,32 @@ describe.each(TEST_DATABASES)('incidents over the API on $name', (kind) => {
     expect(decisions.body.decisions.map((d) => [d.id, d.openedBy, d.incident])).toEqual([
       ['DEC-1', 'engine', INCIDENT],
     ]);
+  });
+
+  it("sends Priya's stream what the incident affecting her names, as her reads show it", async () => {
+    // Priya owns I-ERP; M-PILOT is another unit's milestone that only the incident shows her.
+    const stream = connectSse(`${api.base}/api/v1/events`, tokens['priya']!, { lastEventId: 0 });
+    await stream.opened;
+    const { body } = await call<{ signals: { id: string; subject: { id: string } }[] }>(
+      'priya',
+      'GET',
+      '/api/v1/signals',
+    );
+    const pilot = body.signals.find((s) => s.subject.id === 'M-PILOT');
+    expect(pilot, 'her signal list shows the M-PILOT slip').toBeDefined();
+    const event = await stream.waitFor(
+      (e) =>
+        e.event === 'signal' && (e.data as { signal?: { id: string } }).signal?.id === pilot!.id,
+      5000,
+    );
+    expect(event.event).toBe('signal');
+    const state = await stream.waitFor(
+      (e) =>
+        e.event === 'state' && (e.data as { milestones: string[] }).milestones.includes('M-PILOT'),
+      5000,
+    );
+    expect(state.event).toBe('state');
+    stream.close();
   });
 
   it('opens a decision for an incident, or refuses naming the place', async () => {

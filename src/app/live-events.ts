@@ -1,4 +1,9 @@
-import { planWorkLinks, visibility, type Visibility } from '../core/access/policy.ts';
+import {
+  planWorkLinks,
+  visibility,
+  type IncidentReach,
+  type Visibility,
+} from '../core/access/policy.ts';
 import type { Plan } from '../core/domain/plan.ts';
 import type { Signal } from '../core/domain/state.ts';
 import type { LiveEvent } from '../store/event-log-store.ts';
@@ -63,6 +68,8 @@ export function signalAudience(plan: Plan, signal: Signal): { owners: string[]; 
 interface PlanSights {
   workLinks: Map<string, string[]> | null;
   byPerson: Map<string, Visibility>;
+  /** Each person's view with the incidents that affect them, and what those incidents name. */
+  withIncidents: Map<string, { key: string; seen: Visibility }>;
 }
 
 const sights = new WeakMap<Plan, PlanSights>();
@@ -73,11 +80,7 @@ const sights = new WeakMap<Plan, PlanSights>();
  * so who sees what is worked out once per plan version and person, not once per event.
  */
 export function planSight(plan: Plan, personId: string): Visibility {
-  let held = sights.get(plan);
-  if (held === undefined) {
-    held = { workLinks: null, byPerson: new Map() };
-    sights.set(plan, held);
-  }
+  const held = sightsOf(plan);
   let seen = held.byPerson.get(personId);
   if (seen === undefined) {
     held.workLinks ??= planWorkLinks(plan);
@@ -87,30 +90,78 @@ export function planSight(plan: Plan, personId: string): Visibility {
   return seen;
 }
 
+function sightsOf(plan: Plan): PlanSights {
+  let held = sights.get(plan);
+  if (held === undefined) {
+    held = { workLinks: null, byPerson: new Map(), withIncidents: new Map() };
+    sights.set(plan, held);
+  }
+  return held;
+}
+
+/** What of an incident decides what a person sees through it (see `visibility`). */
+function reachKey(incident: IncidentReach): unknown[] {
+  return [
+    incident.id,
+    incident.initiatives,
+    (incident.effects?.milestones ?? []).map((m) => m.id),
+    (incident.effects?.kpis ?? []).map((k) => k.id),
+    (incident.causes ?? []).map((c) => [c.kind, c.id]),
+    (incident.signals ?? []).map((signal) => (signal.chain ?? []).map((c) => [c.kind, c.id])),
+  ];
+}
+
 /**
- * Whether a person may see an event, by the access policy (docs/SECURITY.md "Roles and rules"):
- * a signal when they see the signal; a decision when it concerns them or their unit (or they see
- * the whole organisation); a state change when it names anything they see.
+ * The policy's view of one person with the current incidents: what an incident affecting them
+ * names is theirs to see too, as on every other door (`viewerFor`). Those who see the whole
+ * organisation, and those no incident affects, keep their plan's view; the others' is worked out
+ * again only when what the incidents affecting them name changes.
  */
-export function isVisibleTo(
-  plan: Plan | null,
+export function liveSight(
+  plan: Plan,
   personId: string,
-  event: Pick<LiveEvent, 'kind' | 'data' | 'owners' | 'units'>,
-): boolean {
-  return liveEventFor(plan, personId, event) !== null;
+  incidents: readonly IncidentReach[] = [],
+): Visibility {
+  const base = planSight(plan, personId);
+  if (base.person === null || base.whole || incidents.length === 0) return base;
+  const affecting = incidents.filter((incident) => base.affectedBy(incident));
+  if (affecting.length === 0) return base;
+  const held = sightsOf(plan);
+  const key = JSON.stringify(affecting.map(reachKey));
+  let entry = held.withIncidents.get(personId);
+  if (entry?.key !== key) {
+    held.workLinks ??= planWorkLinks(plan);
+    entry = {
+      key,
+      seen: visibility(plan, personId, { workLinks: held.workLinks, incidents: affecting }),
+    };
+    held.withIncidents.set(personId, entry);
+  }
+  return entry.seen;
+}
+
+/** Whether anyone of `people` would see more with the incidents than with the plan alone. */
+export function needsIncidents(plan: Plan, people: Iterable<string>): boolean {
+  for (const personId of people) {
+    const base = planSight(plan, personId);
+    if (base.person !== null && !base.whole) return true;
+  }
+  return false;
 }
 
 /**
  * The event as `personId` may receive it: unchanged, cut down to what they see (a state change
- * lists only the ids they see), or null when they may not receive it at all.
+ * lists only the ids they see), or null when they may not receive it at all. `incidents` are the
+ * current ones: a person sees what an incident affecting them names.
  */
 export function liveEventFor<E extends Pick<LiveEvent, 'kind' | 'data' | 'owners' | 'units'>>(
   plan: Plan | null,
   personId: string,
   event: E,
+  incidents: readonly IncidentReach[] = [],
 ): E | null {
   if (plan === null) return null;
-  const seen = planSight(plan, personId);
+  const seen = liveSight(plan, personId, incidents);
   if (seen.person === null) return null;
   if (event.kind === 'signal') {
     const signal = (event.data as { signal?: Signal }).signal;

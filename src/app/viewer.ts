@@ -40,13 +40,35 @@ export function workLinksOf(plan: Plan, workItems: readonly WorkItem[]): Map<str
 interface SharedView {
   version: number;
   incidents: Incident[];
-  workLinks: Map<string, string[]>;
+  /** Made on the first person's view: the live stream reads the incidents alone. */
+  workLinks: Map<string, string[]> | null;
   byPerson: Map<string, Visibility>;
 }
 
 // Reads between two writes share the incidents and each person's visibility: a big portfolio
 // would otherwise group every open signal again on every request.
 const shared = new WeakMap<Snapshot, SharedView>();
+
+async function sharedView(ctx: AppContext, current: Snapshot): Promise<SharedView> {
+  const version = await signalVersion(ctx.db);
+  let view = shared.get(current);
+  if (view?.version !== version) {
+    const signals = await listSignals(ctx.db);
+    view = {
+      version,
+      incidents: groupIncidents(current.plan, current.state, signals),
+      workLinks: null,
+      byPerson: new Map(),
+    };
+    shared.set(current, view);
+  }
+  return view;
+}
+
+/** The current incidents of a snapshot (shared with every viewer of the same signals). */
+export async function currentIncidents(ctx: AppContext, current: Snapshot): Promise<Incident[]> {
+  return (await sharedView(ctx, current)).incidents;
+}
 
 /**
  * What `personId` may see now: the policy applied to the current plan, with the current
@@ -63,20 +85,10 @@ export async function viewerFor(
     const empty: Plan = emptyPlan();
     return { snapshot: null, seen: visibility(empty, personId), incidents: [] };
   }
-  const version = await signalVersion(ctx.db);
-  let view = shared.get(current);
-  if (view?.version !== version) {
-    const signals = await listSignals(ctx.db);
-    view = {
-      version,
-      incidents: groupIncidents(current.plan, current.state, signals),
-      workLinks: workLinksOf(current.plan, current.workItems),
-      byPerson: new Map(),
-    };
-    shared.set(current, view);
-  }
+  const view = await sharedView(ctx, current);
   let seen = view.byPerson.get(personId);
   if (seen === undefined) {
+    view.workLinks ??= workLinksOf(current.plan, current.workItems);
     seen = visibility(current.plan, personId, {
       incidents: view.incidents,
       workLinks: view.workLinks,

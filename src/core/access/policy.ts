@@ -63,6 +63,8 @@ export interface Visibility {
   sees(kind: EntityKind | 'person' | 'scenario', id: string): boolean;
   seesSignal(signal: SignalReach): boolean;
   seesIncident(incident: IncidentReach): boolean;
+  /** Whether an incident affects the person, so that they see what it names. */
+  affectedBy(incident: IncidentReach): boolean;
   seesDecision(decision: DecisionReach, signalVisible?: (id: string) => boolean): boolean;
   /** Ids of the plan's entities the person sees, per collection (for filtering lists). */
   readonly ids: VisibleIds;
@@ -152,8 +154,7 @@ export function visibility(
   const incidentBarred = (incident: IncidentReach): boolean =>
     incident.initiatives.length > 0 && incident.initiatives.every((i) => barred.has(i));
   for (const incident of context.incidents ?? []) {
-    if (incidentBarred(incident)) continue;
-    if (!(whole || touches(incident))) continue;
+    if (incidentBarred(incident) || !(whole || touches(incident))) continue;
     incidentsSeen.add(incident.id);
     for (const i of incident.initiatives) named.initiatives.add(i);
     for (const m of incident.effects?.milestones ?? []) named.milestones.add(m.id);
@@ -331,6 +332,9 @@ export function visibility(
     return whole || touches(incident) || incident.initiatives.some((i) => initiatives.has(i));
   };
 
+  const affectedBy = (incident: IncidentReach): boolean =>
+    person !== null && !incidentBarred(incident) && (whole || touches(incident));
+
   const seesDecision = (
     decision: DecisionReach,
     signalVisible?: (id: string) => boolean,
@@ -356,6 +360,7 @@ export function visibility(
     sees,
     seesSignal,
     seesIncident,
+    affectedBy,
     seesDecision,
     ids: {
       objectives,

@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { liveEventFor } from '../../app/live-events.ts';
+import { liveEventFor, needsIncidents } from '../../app/live-events.ts';
+import { currentIncidents } from '../../app/viewer.ts';
+import type { IncidentReach } from '../../core/access/policy.ts';
 import type { AppContext } from '../../app/context.ts';
 import {
   eventLogHead,
@@ -54,9 +56,20 @@ export async function startEventHub(
   let pumping: Promise<void> | null = null;
   let again = false;
 
-  // The access policy decides, per person, what of each event they receive.
-  const visible = (client: Client, event: StoredLiveEvent): StoredLiveEvent | null =>
-    liveEventFor(ctx.model?.current()?.plan ?? null, client.personId, event);
+  // The access policy decides, per person, what of each event they receive, with the current
+  // incidents (what an incident affecting a person names is theirs to see). Those are read once
+  // per batch, and only when someone connected sees less than the whole organisation.
+  const incidentsFor = async (people: Iterable<string>): Promise<readonly IncidentReach[]> => {
+    const snapshot = ctx.model?.current() ?? null;
+    if (snapshot === null || !needsIncidents(snapshot.plan, people)) return [];
+    return currentIncidents(ctx, snapshot);
+  };
+  const visible = (
+    client: Client,
+    event: StoredLiveEvent,
+    incidents: readonly IncidentReach[],
+  ): StoredLiveEvent | null =>
+    liveEventFor(ctx.model?.current()?.plan ?? null, client.personId, event, incidents);
 
   // Each event is serialised once, however many clients it goes to.
   const frames = new WeakMap<StoredLiveEvent, string>();
@@ -70,11 +83,15 @@ export async function startEventHub(
   };
 
   // What a client may see of a batch goes out in one write.
-  const send = (client: Client, events: readonly StoredLiveEvent[]): void => {
+  const send = (
+    client: Client,
+    events: readonly StoredLiveEvent[],
+    incidents: readonly IncidentReach[],
+  ): void => {
     let out = '';
     for (const event of events) {
       if (event.seq <= client.cursor) continue;
-      const shown = visible(client, event);
+      const shown = visible(client, event, incidents);
       if (shown !== null) out += frameOf(shown);
       client.cursor = event.seq;
     }
@@ -87,7 +104,9 @@ export async function startEventHub(
       if (events.length === 0) return;
       // Another instance's write: bring this instance's model up to date too.
       if (ctx.model !== undefined) await ctx.model.refresh(ctx.db, ctx.clock.asOf());
-      for (const client of clients) if (!client.catchingUp) send(client, events);
+      const live = [...clients].filter((client) => !client.catchingUp);
+      const incidents = await incidentsFor(live.map((client) => client.personId));
+      for (const client of live) send(client, events, incidents);
       head = events.at(-1)?.seq ?? head;
       if (onSignals !== undefined) {
         const moved = events.flatMap((e) => {
@@ -141,6 +160,7 @@ export async function startEventHub(
         send(
           client,
           events.filter((e) => e.seq <= head),
+          await incidentsFor([personId]),
         );
         if (events.length === 0 || client.cursor >= head) client.catchingUp = false;
       }
