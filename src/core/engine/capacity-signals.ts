@@ -45,7 +45,7 @@ export function capacitySignals(
         model.causeKind[m],
         model.causeRef[m],
       ]),
-      [...money].map(([kpi, sum]) => [kpi, sum.later, sum.benefits.length]),
+      [...money].map(([kpi, sum]) => [kpi, sum.later, sum.benefits]),
     ]);
     const known = previous?.get(over.id);
     if (known?.key === key) return known;
@@ -151,16 +151,27 @@ export interface KeyedSignal {
 
 /** The moves a chain names: those its demands hold first, then those that wait for them. */
 function shownOf(model: CapacityModel, moved: readonly number[]): number[] {
-  const held = moved.filter((m) => model.causeKind[m] === CAUSE_OVER);
-  return [...held, ...moved.filter((m) => model.causeKind[m] !== CAUSE_OVER)].slice(
-    0,
-    CHAIN_MILESTONES,
-  );
+  // The first CHAIN_MILESTONES held, then as many of the others as there is room for: both
+  // lists stop once full, so a long list of moves is not read to its end.
+  const held: number[] = [];
+  const others: number[] = [];
+  for (let k = 0; k < moved.length && held.length < CHAIN_MILESTONES; k += 1) {
+    const m = moved[k]!;
+    if (model.causeKind[m] === CAUSE_OVER) held.push(m);
+    else if (others.length < CHAIN_MILESTONES) others.push(m);
+  }
+  for (const m of others) {
+    if (held.length >= CHAIN_MILESTONES) break;
+    held.push(m);
+  }
+  return held;
 }
 
 interface MoneyLater {
   later: number;
-  benefits: string[];
+  /** How many benefits land later, and the first of them (the chain names it when alone). */
+  benefits: number;
+  first: string;
   /** The first four distinct milestones the benefits land with (the chain names three). */
   milestones: string[];
 }
@@ -180,9 +191,12 @@ function moneyLater(
       const benefit = planModel.plan.benefits[rows.list[at]!]!;
       let sum = byKpi.get(benefit.kpi);
       if (sum === undefined)
-        byKpi.set(benefit.kpi, (sum = { later: 0, benefits: [], milestones: [] }));
+        byKpi.set(
+          benefit.kpi,
+          (sum = { later: 0, benefits: 0, first: benefit.id, milestones: [] }),
+        );
       sum.later += (benefit.amountPerWeek * days) / 7;
-      sum.benefits.push(benefit.id);
+      sum.benefits += 1;
       // The chain names three and says whether there are more: four distinct are enough.
       if (sum.milestones.length < 4 && !sum.milestones.includes(benefit.milestone))
         sum.milestones.push(benefit.milestone);
@@ -266,15 +280,15 @@ function overAllocationSignal(
     if (kpi !== undefined) owners.add(kpi.owner);
     const amount = formatWithUnit(formatAmount(sum.later), kpi?.unitOfMeasure ?? currency);
     const what =
-      sum.benefits.length === 1
-        ? `${sum.benefits[0]!} lands later with ${sum.milestones[0]!}`
-        : `${sum.benefits.length} benefits land later with ${listing(sum.milestones.slice(0, 3))}${sum.milestones.length > 3 ? ' and others' : ''}`;
+      sum.benefits === 1
+        ? `${sum.first} lands later with ${sum.milestones[0]!}`
+        : `${sum.benefits} benefits land later with ${listing(sum.milestones.slice(0, 3))}${sum.milestones.length > 3 ? ' and others' : ''}`;
     // The forecast already counts the later dates: this is the share of it the bottleneck costs.
     chain.push({
       kind: 'kpi',
       id: kpiId,
       text: `${kpiId}: ${amount} of benefit lost in the forecast because ${over.unit} is ${loadWords(over)} in ${weeks} — ${what}`,
-      figures: { kpi: kpiId, later: sum.later, benefits: sum.benefits.length },
+      figures: { kpi: kpiId, later: sum.later, benefits: sum.benefits },
     });
   }
 
