@@ -28,6 +28,7 @@ import {
 import { me } from '../src/contract/me.ts';
 import { notificationPreference } from '../src/contract/notification-preferences.ts';
 import { planHistoryPage } from '../src/contract/plan-history.ts';
+import { planApplyAnswer, planFile, planValidation } from '../src/contract/plan.ts';
 import { knownAtSignalList, signalList } from '../src/contract/signals.ts';
 import { sessionState } from '../src/contract/session.ts';
 import { deadLetterList, latencyView, sourceList } from '../src/contract/sources.ts';
@@ -140,6 +141,8 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     ['dana', '/api/v1/me', me],
     ['dana', '/api/v1/me/notification-preferences', notificationPreference],
     ['marco', '/api/v1/me', me],
+    ['dana', '/api/v1/plan', planFile],
+    ['priya', '/api/v1/plan', planFile],
     ['dana', '/api/v1/plan/history', planHistoryPage],
     ['priya', '/api/v1/plan/history?item=milestones/M-GOLIVE&limit=5', planHistoryPage],
     ['dana', '/api/v1/sources', sourceList],
@@ -180,6 +183,62 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
     const { status, body } = await call<unknown>(as, 'GET', path);
     expect(status, JSON.stringify(body).slice(0, 300)).toBe(200);
     expect(problemsOf(schema, body)).toEqual([]);
+  });
+
+  it('answers a plan file validated and applied by their contract', async () => {
+    // Lena is the strategy office: she may apply the whole plan.
+    const stored = await call<{ milestones: { id: string; name: string }[] }>(
+      'lena',
+      'GET',
+      '/api/v1/plan',
+    );
+    expect(stored.status).toBe(200);
+    const text = JSON.stringify(stored.body);
+    const post = async (path: string, contentType: string, body: string, as = 'lena') => {
+      const response = await fetch(`${api.base}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[as] ?? as}`, 'content-type': contentType },
+        body,
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    // JSON is YAML too: the same file sent as either.
+    for (const type of ['application/json', 'application/yaml']) {
+      const checked = await post('/api/v1/plan/validate', type, text);
+      expect(checked.status, JSON.stringify(checked.body)).toBe(200);
+      expect(problemsOf(planValidation, checked.body), type).toEqual([]);
+    }
+    // A dry run that renames the go-live milestone lists the change and changes nothing.
+    const renamed = {
+      ...stored.body,
+      milestones: stored.body.milestones.map((m) =>
+        m.id === 'M-GOLIVE' ? { ...m, name: `${m.name} (renamed)` } : m,
+      ),
+    };
+    const dry = await post('/api/v1/plan?dryRun=true', 'application/json', JSON.stringify(renamed));
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200);
+    expect(problemsOf(planApplyAnswer, dry.body)).toEqual([]);
+    expect(dry.body).toMatchObject({
+      dryRun: true,
+      changes: [{ collection: 'milestones', id: 'M-GOLIVE', action: 'updated', fields: ['name'] }],
+    });
+    // The stored plan applied as it is: nothing changes.
+    const applied = await post('/api/v1/plan', 'application/json', text);
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    expect(problemsOf(planApplyAnswer, applied.body)).toEqual([]);
+    expect(applied.body).toMatchObject({ dryRun: false, changes: [] });
+    // Refusals are error answers: a file that does not parse, a change the sender may not make.
+    const unreadable = await post('/api/v1/plan/validate', 'application/yaml', 'organisation: [');
+    expect(unreadable.status).toBe(400);
+    expect(problemsOf(errorBody, unreadable.body)).toEqual([]);
+    const forbidden = await post(
+      '/api/v1/plan',
+      'application/json',
+      JSON.stringify(renamed),
+      'dana',
+    );
+    expect(forbidden.status).toBe(403);
+    expect(problemsOf(errorBody, forbidden.body)).toEqual([]);
   });
 
   it('answers the signals known at an instant by their contract', async () => {
@@ -295,5 +354,19 @@ describe.each(TEST_DATABASES)('the API contract on $name', (kind) => {
 
   it('is strict: an unlisted property fails the contract, naming its place', () => {
     expect(problemsOf(decisionList, { decisions: [], extra: 1 }).join(' ')).toMatch(/extra/);
+    expect(
+      problemsOf(planApplyAnswer, {
+        dryRun: false,
+        changes: [{ collection: 'units', id: 'IT', action: 'updated', fields: [], before: {} }],
+        signals: { raised: [], changed: [], resolved: [] },
+      }).join(' '),
+    ).toMatch(/changes\.0.*before/);
+    // A plan file is checked against the published plan schema, field by field.
+    expect(
+      problemsOf(planFile, {
+        organisation: { name: 'Acme', currency: 'EUR', extra: 1 },
+      }).join(' '),
+    ).toMatch(/organisation/);
+    expect(problemsOf(planFile, 'organisation: Acme')).not.toEqual([]);
   });
 });

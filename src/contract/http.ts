@@ -21,6 +21,8 @@ export interface RouteContract {
   body?: z.ZodType;
   headers?: z.ZodType;
   response?: Readonly<Record<number, z.ZodType>>;
+  /** The media types the body may be sent as, for OpenAPI (default: JSON). */
+  consumes?: readonly string[];
 }
 
 type JsonSchema = Record<string, unknown>;
@@ -42,6 +44,7 @@ export interface FastifySchemaParts {
   body?: JsonSchema;
   headers?: JsonSchema;
   response?: Record<number, JsonSchema>;
+  consumes?: string[];
 }
 
 const cache = new WeakMap<RouteContract, FastifySchemaParts>();
@@ -56,6 +59,7 @@ export function routeSchema(contract: RouteContract): FastifySchemaParts {
     parts.querystring = jsonSchema(contract.querystring, 'input');
   if (contract.body !== undefined) parts.body = jsonSchema(contract.body, 'input');
   if (contract.headers !== undefined) parts.headers = jsonSchema(contract.headers, 'input');
+  if (contract.consumes !== undefined) parts.consumes = [...contract.consumes];
   if (contract.response !== undefined)
     parts.response = Object.fromEntries(
       Object.entries(contract.response).map(([status, schema]) => [

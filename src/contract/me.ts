@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errorResponses, personCard } from './common.ts';
 
-/** `GET /api/v1/me`: the signed-in person (their card, as the session routes give it), roles and rights. */
+/** `GET /api/v1/me`: the signed-in person's card, roles and rights. */
 
 /** A person with their title and unit; their id alone when the plan has none. */
 export type Person = z.infer<typeof personCard>;

@@ -14,11 +14,16 @@ import type { Plan } from '../../core/domain/plan.ts';
 import { fail } from '../../core/errors.ts';
 import { parsePlanText, planToFileObject } from '../../plan-file/index.ts';
 import { loadStoredPlan } from '../../app/stored-plan.ts';
-import { bearer, errorResponses } from './schemas.ts';
+import { routeSchema, serializeAsIs, type RouteTypes } from '../../contract/http.ts';
+import {
+  applyPlanRoute,
+  PLAN_FILE_MEDIA_TYPES,
+  type PlanEntityCounts,
+  showPlanRoute,
+  validatePlanRoute,
+} from '../../contract/plan.ts';
+import { bearer } from './schemas.ts';
 import { actorOf } from '../actor.ts';
-
-const planBodyDescription =
-  'A plan file (see schema/plan.schema.json), as JSON (application/json) or YAML (application/yaml).';
 
 function formatOf(contentType: string | undefined): 'json' | 'yaml' {
   return contentType !== undefined && /yaml/i.test(contentType) ? 'yaml' : 'json';
@@ -29,19 +34,20 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
   // Plan bodies are parsed by the plan-file reader itself, so that errors name lines.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(
-    ['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml'],
+    [...PLAN_FILE_MEDIA_TYPES],
     { parseAs: 'string' },
     (_request, body, done) => done(null, body),
   );
 
-  app.get(
+  app.get<RouteTypes<typeof showPlanRoute>>(
     '/api/v1/plan',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(showPlanRoute),
         summary: 'The stored plan, as a plan file',
         tags: ['plan'],
         security: bearer,
-        response: { ...errorResponses },
       },
     },
     async (request) => {
@@ -52,15 +58,15 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.post<{ Body: string }>(
+  app.post<RouteTypes<typeof validatePlanRoute>>(
     '/api/v1/plan/validate',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(validatePlanRoute),
         summary: 'Checks a plan file as a complete plan; changes nothing',
-        description: planBodyDescription,
         tags: ['plan'],
         security: bearer,
-        response: { ...errorResponses },
       },
     },
     (request) => {
@@ -73,31 +79,15 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.post<{ Body: string; Querystring: { prune: boolean; dryRun: boolean } }>(
+  app.post<RouteTypes<typeof applyPlanRoute>>(
     '/api/v1/plan',
     {
+      serializerCompiler: serializeAsIs,
       schema: {
+        ...routeSchema(applyPlanRoute),
         summary: 'Applies a plan file: upserts by id, in one transaction, and reports what changed',
-        description: planBodyDescription,
         tags: ['plan'],
         security: bearer,
-        querystring: {
-          type: 'object',
-          properties: {
-            prune: {
-              type: 'boolean',
-              default: false,
-              description: 'Remove stored entities the file does not name',
-            },
-            dryRun: {
-              type: 'boolean',
-              default: false,
-              description: 'Report what would change; change nothing',
-            },
-          },
-          additionalProperties: false,
-        },
-        response: { ...errorResponses },
       },
     },
     async (request) => {
@@ -155,7 +145,7 @@ function refuse(verdict: ReturnType<typeof may>): void {
     throw new DomainError({ code: 'access.forbidden', message: verdict.message, path: 'body' });
 }
 
-function countEntities(plan: Plan): Record<string, number> {
+function countEntities(plan: Plan): PlanEntityCounts {
   return {
     units: plan.units.length,
     people: plan.people.length,

@@ -16,7 +16,12 @@ import { type ReactNode, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
 import { api, ApiError } from '../api/client.ts';
-import { type EntityKind, mayDo, type PlanHistoryPage } from '../api/types.ts';
+import {
+  type EntityKind,
+  mayDo,
+  type PlanApplyAnswer,
+  type PlanHistoryPage,
+} from '../api/types.ts';
 import { useMe } from '../live/session-context.tsx';
 import { EntityLink } from '../components/entity-link.tsx';
 import { EditIcon, PlusIcon } from '../components/icons.tsx';
@@ -86,10 +91,6 @@ interface Editing {
   access: EntityAccess;
 }
 
-interface ApplyResult {
-  changes: { collection: string; id: string; action: string; fields?: string[] }[];
-}
-
 interface Saved {
   text: string;
   item: string;
@@ -112,7 +113,7 @@ async function applyEdit(
   kind: EditableCollection,
   originalId: string | null,
   entry: unknown,
-): Promise<{ result: ApplyResult; index: number; before: PlanFile; sent: PlanFile }> {
+): Promise<{ result: PlanApplyAnswer; index: number; before: PlanFile; sent: PlanFile }> {
   const stored = await api<PlanFile>('/api/v1/plan');
   // Removing, or moving a dependency to other milestones, drops an entity: the file is the whole
   // plan. Otherwise what points at entities hidden from the person is left out (it stays as is).
@@ -134,7 +135,7 @@ async function applyEdit(
   const drops = entry === null || (at >= 0 && originalId !== entityId(kind, entry));
   const body = { ...plan, [kind]: list };
   try {
-    const result = await api<ApplyResult>(`/api/v1/plan${drops ? '?prune=true' : ''}`, {
+    const result = await api<PlanApplyAnswer>(`/api/v1/plan${drops ? '?prune=true' : ''}`, {
       method: 'POST',
       body,
     });
