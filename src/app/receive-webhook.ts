@@ -202,13 +202,57 @@ export async function receiveWebhook(
   const at = ctx.clock.now();
   if (window !== null) checkWindow((json as { timestamp?: unknown }).timestamp, at, window);
   const { writer } = options;
-  return ours(
+  const stored = await ours(
     () =>
       writer === undefined
         ? persistDelivery(ctx.db, delivery.source, delivery.deliveryId, text, at)
         : writer.persist(delivery.source, delivery.deliveryId, text, at),
     options.onFault,
   );
+  if (!stored.duplicate) remember(ctx.db, stored.seq, delivery.source, text, batch.entries);
+  return stored;
+}
+
+/**
+ * The deliveries this process received and has not applied yet, normalised on receipt, by
+ * database and inbox seq: the inbox worker takes their entries from here instead of parsing
+ * and checking the stored body a second time. Only a delivery whose stored source and body are
+ * the very ones received is taken; any other (received by another instance, before a restart,
+ * or pushed out of this bounded memory) is normalised from the inbox as before.
+ */
+const receivedEntries = new WeakMap<
+  object,
+  Map<number, { source: string; body: string; events: readonly WorkItemEvent[] }>
+>();
+/** How many received deliveries are kept normalised at most (the oldest go first). */
+const RECEIVED_KEPT = 5_000;
+
+function remember(
+  db: object,
+  seq: number,
+  source: string,
+  body: string,
+  events: readonly WorkItemEvent[],
+): void {
+  let bySeq = receivedEntries.get(db);
+  if (bySeq === undefined) {
+    bySeq = new Map();
+    receivedEntries.set(db, bySeq);
+  }
+  bySeq.set(seq, { source, body, events });
+  if (bySeq.size > RECEIVED_KEPT) {
+    const oldest = bySeq.keys().next();
+    if (oldest.done !== true) bySeq.delete(oldest.value);
+  }
+}
+
+/** The entries normalised on receipt for this stored delivery, taken once; null if unknown. */
+function takeReceived(db: object, row: InboxRow): readonly WorkItemEvent[] | null {
+  const bySeq = receivedEntries.get(db);
+  const held = bySeq?.get(row.seq);
+  if (held === undefined) return null;
+  bySeq?.delete(row.seq);
+  return held.source === row.source && held.body === row.body ? held.events : null;
 }
 
 /** The body as text; invalid UTF-8 is refused, naming the byte where it starts. */
@@ -337,7 +381,7 @@ export async function processInbox(
       const failures: InboxFailure[] = [];
       let earliest: Date | null = null;
       for (const row of claimed) {
-        const normalised = normaliseRow(row);
+        const normalised = normaliseRow(ctx.db, row);
         if ('problems' in normalised) {
           await markDeadLetter(tx, row.seq, now, row.attempts + 1, normalised.problems);
           failures.push(failureOf(row, normalised.problems, null));
@@ -381,7 +425,9 @@ export async function processInbox(
 
 type Normalised = { events: WorkItemEvent[] } | { problems: readonly Problem[] };
 
-function normaliseRow(row: InboxRow): Normalised {
+function normaliseRow(db: object, row: InboxRow): Normalised {
+  const received = takeReceived(db, row);
+  if (received !== null) return { events: [...received] };
   try {
     return {
       events: normalizeJiraPayload(JSON.parse(row.body), { source: row.source }).entries,
@@ -417,7 +463,7 @@ async function processOne(ctx: AppContext, seq: number, policy: InboxRetryPolicy
       const { tx, at: now } = scope;
       const row = await claimDelivery(tx, seq);
       if (row === null) return empty;
-      const normalised = normaliseRow(row);
+      const normalised = normaliseRow(ctx.db, row);
       if ('problems' in normalised) {
         await markDeadLetter(tx, row.seq, now, row.attempts + 1, normalised.problems);
         return { ...empty, failures: [failureOf(row, normalised.problems, null)] };

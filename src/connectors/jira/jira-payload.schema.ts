@@ -148,6 +148,17 @@ const deliveryTimestamp = z.union([z.number().int().nonnegative(), z.string().mi
 
 /** `jira:issue_created` / `jira:issue_updated`: the issue as it is after the change. */
 export function jiraIssueWebhookSchema(options: JiraIssueSchemaOptions = {}) {
+  // Made once per set of options: building a zod schema (and compiling its first parse) costs
+  // far more than a parse, and every webhook delivery is parsed with one.
+  const key = `${options.strictStartDate === true ? 'strict' : 'loose'}:${options.startDateField ?? ''}`;
+  const known = webhookSchemas.get(key);
+  if (known !== undefined) return known;
+  const made = buildIssueWebhookSchema(options);
+  if (webhookSchemas.size < 64) webhookSchemas.set(key, made);
+  return made;
+}
+
+function buildIssueWebhookSchema(options: JiraIssueSchemaOptions) {
   return z.looseObject({
     timestamp: deliveryTimestamp,
     webhookEvent: z.enum(['jira:issue_created', 'jira:issue_updated']),
@@ -155,6 +166,8 @@ export function jiraIssueWebhookSchema(options: JiraIssueSchemaOptions = {}) {
     changelog: changelog.nullish(),
   });
 }
+
+const webhookSchemas = new Map<string, ReturnType<typeof buildIssueWebhookSchema>>();
 
 export type JiraIssueWebhook = z.output<ReturnType<typeof jiraIssueWebhookSchema>>;
 
