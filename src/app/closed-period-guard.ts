@@ -1,8 +1,11 @@
 import type { Initiative, Kpi } from '../core/domain/plan.ts';
 import { assertNoLockedChange } from '../core/governance/locked-periods.ts';
 import type { Queryable } from '../store/database.ts';
-import { countClosedPeriods, listAdjustments, listClosedPeriods } from '../store/period-store.ts';
-import { loadPlanVersion } from '../store/plan-store.ts';
+import {
+  closedPeriodsAndPlanVersion,
+  listAdjustments,
+  listClosedPeriods,
+} from '../store/period-store.ts';
 
 /** The write path's look at closed periods: taken before the body, checked before the commit. */
 export interface ClosedPeriodGuard {
@@ -11,13 +14,13 @@ export interface ClosedPeriodGuard {
 }
 
 /**
- * Null when no period is closed (one count per write). Otherwise notes the plan's version, so
+ * Null when no period is closed (one statement per write). Otherwise notes the plan's version, so
  * the check reads back only the KPIs and initiatives the write changed, whichever door it came
  * through: a plan apply, an import, a push, a decision applied to the plan, a sync.
  */
 export async function guardClosedPeriods(tx: Queryable): Promise<ClosedPeriodGuard | null> {
-  if ((await countClosedPeriods(tx)) === 0) return null;
-  const version = await loadPlanVersion(tx);
+  const { closed, planVersion: version } = await closedPeriodsAndPlanVersion(tx);
+  if (closed === 0) return null;
   return {
     check: async () => {
       const touched = await tx.query<{ collection: 'kpis' | 'initiatives'; entity_id: string }>(

@@ -9,8 +9,12 @@ import {
   createEngine,
 } from '../core/engine/engine.ts';
 import type { Queryable } from '../store/database.ts';
-import { loadPlan, loadPlanVersion } from '../store/plan-store.ts';
-import { loadWorkItemsSince, type WorkItemRow } from '../store/work-item-store.ts';
+import { loadPlan } from '../store/plan-store.ts';
+import {
+  loadPlanVersionAndWorkItemsSince,
+  loadWorkItemsSince,
+  type WorkItemRow,
+} from '../store/work-item-store.ts';
 import { createSignalCache, type SignalCache } from '../store/signal-store.ts';
 import {
   type AutoOpenLedger,
@@ -331,7 +335,10 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
     };
     watches.add(watch);
     try {
-      const version = await loadPlanVersion(db);
+      // The plan's version and the first work items written since, in one statement.
+      let cursor = workVersion;
+      const first = await loadPlanVersionAndWorkItemsSince(db, cursor, CATCH_UP_ROWS);
+      const version = first.planVersion;
       const loadedPlan = version > planVersion ? await loadPlan(db) : undefined;
       if (gen !== generation) return await refreshNow(db, asOf);
       const planChanged = loadedPlan !== undefined && version > planVersion;
@@ -341,9 +348,10 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
         fullNeeded = true;
       }
       const changedKeys: string[] = [];
-      let cursor = workVersion;
+      let page: WorkItemRow[] | null = first.rows;
       for (;;) {
-        const rows = await loadWorkItemsSince(db, cursor, CATCH_UP_ROWS);
+        const rows = page ?? (await loadWorkItemsSince(db, cursor, CATCH_UP_ROWS));
+        page = null;
         if (gen !== generation) return await refreshNow(db, asOf);
         changedKeys.push(...record(rows));
         cursor = Math.max(cursor, rows.at(-1)?.version ?? cursor, workVersion);

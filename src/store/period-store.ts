@@ -59,10 +59,18 @@ export async function listClosedPeriods(db: Queryable): Promise<ClosedPeriod[]> 
   return rows.map(toClosed);
 }
 
-/** How many periods are closed: the write path's cheap first look. */
-export async function countClosedPeriods(db: Queryable): Promise<number> {
-  const rows = await db.query<{ n: string | number }>('SELECT count(*) AS n FROM closed_period');
-  return Number(rows[0]?.n ?? 0);
+/**
+ * The write path's first look, in one statement: how many periods are closed, and the plan's
+ * version (its latest change, 0 before any) as it stands before the write's body.
+ */
+export async function closedPeriodsAndPlanVersion(
+  db: Queryable,
+): Promise<{ closed: number; planVersion: number }> {
+  const rows = await db.query<{ n: string | number; version: string | number | null }>(
+    `SELECT (SELECT count(*) FROM closed_period) AS n,
+            (SELECT max(seq) FROM plan_change) AS version`,
+  );
+  return { closed: Number(rows[0]?.n ?? 0), planVersion: Number(rows[0]?.version ?? 0) };
 }
 
 export async function findClosedPeriod(

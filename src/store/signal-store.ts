@@ -113,29 +113,36 @@ export async function syncSignals(
         data: w.signal,
       })),
     );
-    // One statement for the current rows, one for the history, however many signals moved.
-    await tx.query(
-      `INSERT INTO signal (id, kind, subject_kind, subject_id, status, data, raised_at, updated_at, resolved_at)
-       SELECT x.id, x.kind, x.subject_kind, x.subject_id,
-              CASE WHEN x.event = 'resolved' THEN 'resolved' ELSE 'open' END, x.data, $2, $2,
-              CASE WHEN x.event = 'resolved' THEN $2::timestamptz END
-       FROM jsonb_to_recordset($1::jsonb) AS x(ordinal int, id text, event text, kind text,
-         subject_kind text, subject_id text, data jsonb)
-       ON CONFLICT (id) DO UPDATE SET
-         status = EXCLUDED.status, data = EXCLUDED.data, updated_at = EXCLUDED.updated_at,
-         raised_at = CASE WHEN signal.status = 'resolved' AND EXCLUDED.status = 'open' THEN EXCLUDED.raised_at ELSE signal.raised_at END,
-         resolved_at = EXCLUDED.resolved_at`,
+    // One statement for the current rows and their history, however many signals moved; it
+    // answers with the history's new latest entry, the cache's token (the writers' lock keeps
+    // any other write's entries out from between).
+    const written = await tx.query<{ seq: string | number | null }>(
+      `WITH current AS (
+         INSERT INTO signal (id, kind, subject_kind, subject_id, status, data, raised_at, updated_at, resolved_at)
+         SELECT x.id, x.kind, x.subject_kind, x.subject_id,
+                CASE WHEN x.event = 'resolved' THEN 'resolved' ELSE 'open' END, x.data, $2, $2,
+                CASE WHEN x.event = 'resolved' THEN $2::timestamptz END
+         FROM jsonb_to_recordset($1::jsonb) AS x(ordinal int, id text, event text, kind text,
+           subject_kind text, subject_id text, data jsonb)
+         ON CONFLICT (id) DO UPDATE SET
+           status = EXCLUDED.status, data = EXCLUDED.data, updated_at = EXCLUDED.updated_at,
+           raised_at = CASE WHEN signal.status = 'resolved' AND EXCLUDED.status = 'open' THEN EXCLUDED.raised_at ELSE signal.raised_at END,
+           resolved_at = EXCLUDED.resolved_at
+         RETURNING 1
+       ), history AS (
+         INSERT INTO signal_history (signal_id, at, event, data)
+         SELECT x.id, $2, x.event, x.data
+         FROM jsonb_to_recordset($1::jsonb) AS x(ordinal int, id text, event text, data jsonb)
+         ORDER BY x.ordinal
+         RETURNING seq
+       )
+       SELECT max(seq) AS seq FROM history`,
       [rows, at],
     );
-    await tx.query(
-      `INSERT INTO signal_history (signal_id, at, event, data)
-       SELECT x.id, $2, x.event, x.data
-       FROM jsonb_to_recordset($1::jsonb) AS x(ordinal int, id text, event text, data jsonb)
-       ORDER BY x.ordinal`,
-      [rows, at],
-    );
+    cache.token = Number(written[0]?.seq ?? token);
+  } else {
+    cache.token = token;
   }
-  cache.token = writes.length > 0 ? await historyToken(tx) : token;
   return sync;
 }
 

@@ -191,21 +191,74 @@ export async function loadWorkItemsSince(
   version: number,
   limit?: number,
 ): Promise<WorkItemRow[]> {
-  const rows = await db.query<{
-    source: string;
-    key: string;
-    data: WorkItem | null;
-    deleted: boolean;
-    last_change: WorkItemChange | null;
-    version: string | number;
-    source_updated_at: Date;
-    received_at: Date;
-  }>(
+  const rows = await db.query<ItemSinceRow>(
     `SELECT source, key, data, deleted, last_change, version, source_updated_at, received_at
      FROM work_item WHERE version > $1 ORDER BY version LIMIT $2`,
     [version, limit ?? null],
   );
-  return rows.map((r) => ({
+  return rows.map(toItemSince);
+}
+
+/**
+ * The plan's version (its latest change, 0 before any) and the first `limit` work items written
+ * after a version, in one statement: a live model's look at what changed.
+ */
+export async function loadPlanVersionAndWorkItemsSince(
+  db: Queryable,
+  version: number,
+  limit: number,
+): Promise<{ planVersion: number; rows: WorkItemRow[] }> {
+  const rows = await db.query<
+    { plan_version: string | number | null } & { [K in keyof ItemSinceRow]: ItemSinceRow[K] | null }
+  >(
+    `SELECT p.plan_version, w.source, w.key, w.data, w.deleted, w.last_change, w.version,
+            w.source_updated_at, w.received_at
+     FROM (SELECT max(seq) AS plan_version FROM plan_change) p
+     LEFT JOIN LATERAL (
+       SELECT source, key, data, deleted, last_change, version, source_updated_at, received_at
+       FROM work_item WHERE version > $1 ORDER BY version LIMIT $2
+     ) w ON true
+     ORDER BY w.version`,
+    [version, limit],
+  );
+  return {
+    planVersion: Number(rows[0]?.plan_version ?? 0),
+    rows: rows.flatMap((r) =>
+      r.source === null ||
+      r.key === null ||
+      r.deleted === null ||
+      r.version === null ||
+      r.source_updated_at === null ||
+      r.received_at === null
+        ? []
+        : [
+            toItemSince({
+              ...r,
+              source: r.source,
+              key: r.key,
+              deleted: r.deleted,
+              version: r.version,
+              source_updated_at: r.source_updated_at,
+              received_at: r.received_at,
+            }),
+          ],
+    ),
+  };
+}
+
+interface ItemSinceRow {
+  source: string;
+  key: string;
+  data: WorkItem | null;
+  deleted: boolean;
+  last_change: WorkItemChange | null;
+  version: string | number;
+  source_updated_at: Date;
+  received_at: Date;
+}
+
+function toItemSince(r: ItemSinceRow): WorkItemRow {
+  return {
     source: r.source,
     key: r.key,
     item: r.deleted ? null : r.data,
@@ -213,7 +266,7 @@ export async function loadWorkItemsSince(
     version: Number(r.version),
     sourceUpdatedAt: r.source_updated_at.toISOString(),
     receivedAt: r.received_at.toISOString(),
-  }));
+  };
 }
 
 /** Claims many deliveries at once; returns the dedupe keys that were new (not duplicates). */
