@@ -1,6 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { weekIndex, weekLabel } from './iso-week.ts';
-import { explainOverAllocation, type CapacityInput } from './over-allocation.ts';
+import {
+  explainOverAllocation,
+  levelBySchedule,
+  levelDirectly,
+  type CapacityInput,
+} from './over-allocation.ts';
 
 describe('ISO weeks', () => {
   it('round-trips labels, across year ends and 53-week years', () => {
@@ -108,5 +114,69 @@ describe('over-allocation, explained', () => {
         ],
       }),
     );
+  });
+});
+
+describe('levelling without reservations or waits', () => {
+  // The plain case is placed by its own loop (`levelDirectly`); it must place every piece of
+  // work where the general levelling (`levelBySchedule`, through `levelResources`) does.
+  const plainInput = fc
+    .record({
+      capacities: fc.array(fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constant(Infinity)), {
+        minLength: 1,
+        maxLength: 4,
+      }),
+      work: fc.array(
+        fc.record({
+          unit: fc.nat(3),
+          start: fc.integer({ min: 0, max: 30 }),
+          weeks: fc.integer({ min: 0, max: 12 }),
+          demand: fc.oneof(
+            fc.integer({ min: 0, max: 25 }),
+            fc.double({ min: 0, max: 25, noNaN: true }),
+          ),
+        }),
+        { minLength: 1, maxLength: 40 },
+      ),
+    })
+    .map(({ capacities, work }): { input: CapacityInput; starts: Map<string, number> } => {
+      const units = capacities.map((capacity, k) => ({ id: `U${k}`, capacity }));
+      const pieces = work.map((w, at) => ({
+        id: `W${at}`,
+        initiative: `I${at % 3}`,
+        unit: units[w.unit % units.length]!.id,
+        start: weekLabel(weekIndex('2026-W40')! + w.start),
+        weeks: w.weeks,
+        demand: w.demand,
+      }));
+      const starts = new Map(pieces.map((p) => [p.id, weekIndex(p.start)!]));
+      return { input: { units, work: pieces, milestones: [] }, starts };
+    });
+
+  it('places every piece where the general levelling does', () => {
+    fc.assert(
+      fc.property(plainInput, ({ input, starts }) => {
+        const origin = Math.min(...starts.values());
+        const direct = levelDirectly(input, starts, origin);
+        expect(direct).not.toBeNull();
+        expect([...direct!]).toEqual([...levelBySchedule(input, starts, origin)]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('leaves to the general levelling what is not plain', () => {
+    const { input, starts } = fc.sample(plainInput, { seed: 7, numRuns: 1 })[0]!;
+    const origin = Math.min(...starts.values());
+    const first = input.work[0]!;
+    const waits = { ...input, work: [{ ...first, after: ['W1'] }, ...input.work.slice(1)] };
+    expect(levelDirectly(waits, starts, origin)).toBeNull();
+    const reduced = {
+      ...input,
+      units: [{ ...input.units[0]!, byWeek: { '2026-W41': 1 } }, ...input.units.slice(1)],
+    };
+    expect(levelDirectly(reduced, starts, origin)).toBeNull();
+    const fractional = { ...input, work: [{ ...first, weeks: 1.5 }, ...input.work.slice(1)] };
+    expect(levelDirectly(fractional, starts, origin)).toBeNull();
   });
 });
