@@ -345,7 +345,15 @@ function levelRuns(
   // groups of work (`explainByGroups`) then finds it the same at once.
   const known = new Map<string, CapacityWork>();
   for (const w of reuse?.levelling?.work ?? []) if (!known.has(w.id)) known.set(w.id, w);
+  // A run that is the very run levelled before (an event reads again only the demands it
+  // touched) and waits for no other work reads as its entry before: both lists are in plan order.
+  const previousRuns = reuse?.levelling === null ? undefined : reuse?.runs;
+  let p = 0;
   const work: CapacityWork[] = runs.map((run) => {
+    if (previousRuns !== undefined && (run.demand.after ?? []).length === 0) {
+      while (p < previousRuns.length && previousRuns[p]!.at < run.at) p += 1;
+      if (previousRuns[p] === run) return reuse!.levelling!.work[p]!;
+    }
     const entry = {
       id: run.demand.id,
       initiative: run.demand.initiative,
@@ -696,15 +704,20 @@ export function deriveCapacityModel(
   // Only the milestones whose hold changed, and those whose forecast moved, need their
   // levelled dates made again.
   const held = new Set<number>();
-  const holdOf = (r: LevelledRuns, m: number): string => {
-    const own = r.floor.get(m);
-    if (own === undefined) return '';
-    const over = r.runCause[own.run]!;
-    return `${own.day}:${own.run}:${over < 0 ? '' : (r.overAllocations[over]?.id ?? '')}`;
+  const overOf = (r: LevelledRuns, run: number): string => {
+    const over = r.runCause[run]!;
+    return over < 0 ? '' : (r.overAllocations[over]?.id ?? '');
   };
-  for (const m of previous.runs.floor.keys())
-    if (holdOf(previous.runs, m) !== holdOf(runs, m)) held.add(m);
-  for (const m of runs.floor.keys()) if (holdOf(previous.runs, m) !== holdOf(runs, m)) held.add(m);
+  const sameHold = (m: number): boolean => {
+    const a = previous.runs.floor.get(m);
+    const b = runs.floor.get(m);
+    if (a === undefined || b === undefined) return a === b;
+    return (
+      a.day === b.day && a.run === b.run && overOf(previous.runs, a.run) === overOf(runs, b.run)
+    );
+  };
+  for (const m of previous.runs.floor.keys()) if (!sameHold(m)) held.add(m);
+  for (const m of runs.floor.keys()) if (!held.has(m) && !sameHold(m)) held.add(m);
   return relevelMilestones(data, previous, forecastsMoved, runs, held);
 }
 
