@@ -497,8 +497,11 @@ function explainByGroups(
       if (other !== undefined) parent.set(find(w.unit), find(other));
     }
   const groups = new Map<string, string[]>();
+  // Each unit's group, found once: the lists below read it for every piece of work.
+  const rootOf = new Map<string, string>();
   for (const unit of units) {
     const root = find(unit.id);
+    rootOf.set(unit.id, root);
     const group = groups.get(root);
     if (group === undefined) groups.set(root, [unit.id]);
     else group.push(unit.id);
@@ -512,7 +515,7 @@ function explainByGroups(
     const byRoot = new Map<string, T[]>();
     for (const entry of list) {
       const id = unit(entry);
-      const root = parent.has(id) ? find(id) : `\u0000${id}`;
+      const root = rootOf.get(id) ?? `\u0000${id}`;
       const at = byRoot.get(root);
       if (at === undefined) byRoot.set(root, [entry]);
       else at.push(entry);
