@@ -16,6 +16,7 @@ import {
 } from '../store/baseline-store.ts';
 import { firstPlanWriteAt, loadPlanAtSeq, planChangeAt } from '../store/history-read.ts';
 import { loadPlanVersion } from '../store/plan-store.ts';
+import type { NewBaseline } from '../contract/baselines.ts';
 import type { AppContext } from './context.ts';
 import { deriveSnapshot } from './derive.ts';
 import { viewerFor } from './viewer.ts';
@@ -37,13 +38,6 @@ export interface Baseline extends Omit<StoredBaseline, 'kind'> {
 
 /** The name of the plan as first applied, a baseline nobody needs to save. */
 export const ORIGINAL_BASELINE = 'original';
-
-export interface NewBaseline {
-  name: string;
-  /** `approved`: the plan as approved; `manual` (the default): any moment worth keeping. */
-  kind?: 'approved' | 'manual';
-  note?: string;
-}
 
 /** Refuses a name that is empty, too long, unstorable, or looks like an id or the original. */
 function checkName(name: string, path: string): string {

@@ -26,7 +26,8 @@ import { predictionAtDecision, reviewOf } from './decision-review.ts';
 import { type ActorLike, planAudit, write, type WriteScope } from './write.ts';
 import { may } from '../core/access/policy.ts';
 import { saveBaselineIn } from './baselines.ts';
-import { openDecisionIn, priceOption, weigh, type OpenDecisionRequest } from './open-decision.ts';
+import { openDecisionIn, priceOption, weigh } from './open-decision.ts';
+import type { OpenDecisionRequest } from '../contract/decisions.ts';
 
 /**
  * Decisions as use-cases: open one from a signal (with the options the engine proposes and any a
@@ -56,8 +57,6 @@ async function inWrite<T>(
 ): Promise<T> {
   return (await write(ctx, actor, work)).value;
 }
-
-export type { OpenDecisionRequest } from './open-decision.ts';
 
 /**
  * Opens a decision for the incident that holds a signal, for an incident, or by hand: prices

@@ -11,6 +11,7 @@ import type { Incident } from '../core/incidents/incident.ts';
 import { incidentOptions } from '../core/incidents/incident-options.ts';
 import { priceScenarioWithPlan } from '../core/scenario/price-scenario.ts';
 import { checkScenarioChanges } from '../core/scenario/scenario.ts';
+import type { OpenDecisionRequest } from '../contract/decisions.ts';
 import type { Queryable } from '../store/database.ts';
 import {
   appendDecisionEvent,
@@ -71,16 +72,6 @@ export function weigh(
     kinds: DECISION_KINDS.filter((k) => kinds.has(k)),
     dueDate: earliest(options.map((o) => o.lastDay)),
   };
-}
-
-export interface OpenDecisionRequest {
-  /** The signal it is opened from: the decision is for the incident that holds it. */
-  signal?: string;
-  /** The incident it is opened for; the engine proposes the options of all its signals. */
-  incident?: string;
-  title?: string;
-  /** Options a person adds, each a list of scenario changes. */
-  options?: ProposedOption[];
 }
 
 /** The incident a request names, directly or through one of its signals; null: by hand. */

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { isIsoDate } from '../core/calendar.ts';
-import type { PeriodLabel } from '../core/domain/plan.ts';
 import type { StatusCategory, WorkItem, WorkItemEvent } from '../core/domain/work-item.ts';
 import { DomainError, fail, type Problem } from '../core/errors.ts';
 import { canonicalJson } from '../core/plan/diff-plan.ts';
 import { createFigureEditor, type FigureChange } from '../core/plan/plan-figures.ts';
+import type { PushKpiActualsRequest } from '../contract/push.ts';
 import type { Queryable } from '../store/database.ts';
 import {
   findIdempotentResponse,
@@ -38,18 +38,6 @@ export interface PushAnswer<T> {
 }
 
 export type SignalIds = Pick<SignalSync, 'raised' | 'changed' | 'resolved'>;
-
-export interface KpiActualInput {
-  kpi: string;
-  period: PeriodLabel;
-  value: number;
-}
-
-export interface PushKpiActualsRequest {
-  /** The system that measured them, for the record. */
-  source?: string;
-  actuals: KpiActualInput[];
-}
 
 export interface PushKpiActualsResponse {
   source: string | null;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Baseline, NewBaseline, VarianceReport } from '../app/baselines.ts';
+import type { Baseline, VarianceReport } from '../app/baselines.ts';
 import type { KpiForecastHistory } from '../app/known-at.ts';
 import {
   errorResponses,
@@ -31,12 +31,16 @@ export const baselineList = z.strictObject({ baselines: z.array(baseline) });
 
 export const listBaselinesRoute = { response: { 200: baselineList, ...errorResponses } } as const;
 
+/** A baseline to save: the body of `POST /api/v1/baselines`, and what the use-case reads. */
 export const newBaseline = z.strictObject({
   name: z.string().min(1).max(100),
-  kind: z.enum(['approved', 'manual']).optional(),
+  kind: z
+    .enum(['approved', 'manual'])
+    .optional()
+    .describe('`approved`: the plan as approved; `manual` (the default): any moment worth keeping'),
   note: z.string().max(2000).optional(),
 });
-sameType<z.infer<typeof newBaseline>, NewBaseline>(true);
+export type NewBaseline = z.infer<typeof newBaseline>;
 
 export const saveBaselineRoute = {
   body: newBaseline,

@@ -178,13 +178,31 @@ export const showDecisionRoute = {
   response: { 200: decisionDetail, ...refusalResponses },
 } as const;
 
+/** A decision to open: the body of `POST /api/v1/decisions`, and what the use-case reads. */
+export const openDecisionBody = z.strictObject({
+  signal: z
+    .string()
+    .min(1)
+    .max(300)
+    .optional()
+    .describe('The signal it is opened from: the decision is for the incident that holds it'),
+  incident: z
+    .string()
+    .min(1)
+    .max(300)
+    .optional()
+    .describe('The incident it is opened for; the engine proposes the options of all its signals'),
+  title: z.string().min(1).max(500).optional(),
+  options: z
+    .array(proposedOption)
+    .max(20)
+    .optional()
+    .describe('Options a person adds, each a list of scenario changes'),
+});
+export type OpenDecisionRequest = z.infer<typeof openDecisionBody>;
+
 export const openDecisionRoute = {
-  body: z.strictObject({
-    signal: z.string().min(1).max(300).optional(),
-    incident: z.string().min(1).max(300).optional(),
-    title: z.string().min(1).max(500).optional(),
-    options: z.array(proposedOption).max(20).optional(),
-  }),
+  body: openDecisionBody,
   response: { 200: decisionAnswer, 201: decisionAnswer, ...refusalResponses },
 } as const;
 

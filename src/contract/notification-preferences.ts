@@ -40,6 +40,8 @@ export const notificationPreferenceInput = z.strictObject({
       'A Slack-compatible incoming webhook (http or https); required for the chat channel. Kept when omitted, cleared with null.',
     ),
 });
+/** What a person may set: the body as validated, and what the use-case reads. */
+export type NotificationPreferenceInput = z.infer<typeof notificationPreferenceInput>;
 
 export const getNotificationPreferencesRoute = {
   response: { 200: notificationPreference, ...errorResponses },

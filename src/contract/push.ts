@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type {
-  PushKpiActualsRequest,
   PushKpiActualsResponse,
   PushWorkItemsRequest,
   PushWorkItemsResponse,
@@ -67,7 +66,8 @@ export const kpiActualsBody = z
       },
     ],
   });
-sameType<Flat<z.infer<typeof kpiActualsBody>>, Flat<PushKpiActualsRequest>>(true);
+/** KPI actuals as pushed: the body as validated, and what the use-case reads. */
+export type PushKpiActualsRequest = z.infer<typeof kpiActualsBody>;
 
 export const kpiActualsAnswer = z.strictObject({
   source: z.string().nullable(),
@@ -167,5 +167,5 @@ export const pushWorkItemsRoute = {
   response: { 200: workItemsAnswer, ...refusalResponses },
 } as const;
 
-/** The request types the use-case reads (the body as validated is one of them). */
-export type { PushKpiActualsRequest, PushWorkItemsRequest };
+/** The work items' request type the use-case reads. */
+export type { PushWorkItemsRequest };

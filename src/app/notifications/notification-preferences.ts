@@ -1,6 +1,6 @@
+import type { NotificationPreferenceInput } from '../../contract/notification-preferences.ts';
 import { fail } from '../../core/errors.ts';
 import {
-  type NotificationMode,
   type NotificationPreference,
   readNotificationPreference,
   writeNotificationPreference,
@@ -12,14 +12,6 @@ import type { AppContext } from '../context.ts';
 export interface NotificationPreferenceView extends NotificationPreference {
   /** From the plan (people[].email); null when the plan has none. */
   email: string | null;
-}
-
-/** What a person may set. */
-export interface NotificationPreferenceInput {
-  channel: NotificationPreference['channel'];
-  mode: NotificationMode;
-  /** Kept when omitted, cleared with null; required for the chat channel. */
-  chatWebhookUrl?: string | null;
 }
 
 async function withEmail(
