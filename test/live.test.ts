@@ -35,6 +35,7 @@ describe.each(TEST_DATABASES)('live: webhooks in, events out, on $name', (kind) 
   let base: string;
   let dana: string;
   let sam: string;
+  let lena: string;
   // Sent as Jira would send them now: within the receiver's freshness window.
   const slip = readFile(DEMO_FILES.erp17Slip, 'utf8').then((body) => stampedNow(body));
   const restore = readFile(DEMO_FILES.erp17Restored, 'utf8').then((body) => stampedNow(body));
@@ -53,6 +54,7 @@ describe.each(TEST_DATABASES)('live: webhooks in, events out, on $name', (kind) 
     await loadDemo(ctx, undefined);
     dana = await createApiToken(db, 'dana', 'test', new Date());
     sam = await createApiToken(db, 'sam', 'test', new Date());
+    lena = await createApiToken(db, 'lena', 'test', new Date());
     if (app !== undefined) await app.close();
     app = await buildServer(ctx, {
       demo: true,
@@ -231,20 +233,42 @@ describe.each(TEST_DATABASES)('live: webhooks in, events out, on $name', (kind) 
 
   it('shows each person only what they may see', async () => {
     await fresh();
-    // Sam, an Operations analyst: the signal runs through Operations' M-PURCH, so he gets it;
-    // of the state change he gets only the ids he may see (not IT's go-live), Dana every one.
     const analyst = connectSse(`${base}/api/v1/events`, sam);
     const coo = connectSse(`${base}/api/v1/events`, dana);
     await Promise.all([analyst.opened, coo.opened]);
+    // Lena (strategy office) moves IT's finance module, which nothing ties to Operations: Dana
+    // hears of it, Sam, an Operations analyst, does not.
+    const plan = (await (
+      await fetch(`${base}/api/v1/plan`, { headers: { authorization: `Bearer ${lena}` } })
+    ).json()) as { milestones: { id: string; plannedDate: string }[] };
+    plan.milestones.find((m) => m.id === 'M-ERP-FINANCE')!.plannedDate = '2026-07-06';
+    const applied = await fetch(`${base}/api/v1/plan`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${lena}`, 'content-type': 'application/json' },
+      body: JSON.stringify(plan),
+    });
+    expect(applied.status).toBe(200);
+    const samReads = async (): Promise<unknown> =>
+      (await fetch(`${base}/api/v1/state`, { headers: { authorization: `Bearer ${sam}` } })).json();
+    const names = (e: { event: string; data: unknown }, id: string): boolean =>
+      e.event === 'state' && (e.data as { milestones: string[] }).milestones.includes(id);
+    await coo.waitFor((e) => names(e, 'M-ERP-FINANCE'));
+    expect(JSON.stringify(await samReads())).not.toContain('"M-ERP-FINANCE"');
+    // Then the ERP-17 slip: its signal runs through Operations' M-PURCH, so Sam gets it; its
+    // incident reaches Operations, and what it names (IT's go-live too) is Sam's to see, in his
+    // stream as in his reads.
     await hook(await slip, { 'x-atlassian-webhook-identifier': 'c' });
     await coo.waitFor(isSignal(KPI_SIGNAL));
     await analyst.waitFor(isSignal(KPI_SIGNAL));
-    const cooState = await coo.waitFor((e) => e.event === 'state');
-    const analystState = await analyst.waitFor((e) => e.event === 'state');
-    expect((cooState.data as { milestones: string[] }).milestones).toContain('M-GOLIVE');
+    const analystState = await analyst.waitFor((e) => names(e, 'M-PURCH'));
     const seen = analystState.data as { milestones: string[] };
-    expect(seen.milestones).toContain('M-PURCH');
-    expect(seen.milestones).not.toContain('M-GOLIVE');
+    const readIds = JSON.stringify(await samReads());
+    for (const id of seen.milestones) expect(readIds).toContain(`"${id}"`);
+    expect(seen.milestones).toContain('M-GOLIVE');
+    // The streams are in order: by the slip's events, Sam's would have had the finance module's
+    // (which he may see now that the incident names I-ERP, but could not when it moved).
+    expect(analyst.events.some((e) => names(e, 'M-ERP-FINANCE'))).toBe(false);
+    expect(JSON.stringify(analyst.events)).not.toContain('M-ERP-FINANCE');
     analyst.close();
     coo.close();
   });
