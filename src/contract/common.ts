@@ -16,6 +16,9 @@ export const instant = z.string().describe('An instant (ISO 8601)');
 // eslint-disable-next-line no-control-regex -- the control characters are what it refuses
 export const NO_CONTROL = /^[^\u0000-\u001f]+$/;
 
+/** A source or Jira site's name: letters, digits, `_ . -`, at most 64. */
+export const sourceName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);
+
 /** `/…/:id` of a plan entity, a decision, a benefit …: at most 200 characters, none a control. */
 export const idParams = z.object({
   id: z.string().min(1).max(200).regex(NO_CONTROL),

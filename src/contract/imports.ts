@@ -7,6 +7,7 @@ import {
   figureChange,
   problem,
   signalIds,
+  sourceName,
 } from './common.ts';
 
 /**
@@ -14,16 +15,13 @@ import {
  * query of an upload, its result, the run log and a source's saved column mapping.
  */
 
-/** A spreadsheet source: letters, digits, `_ . -`, at most 64. */
-export const spreadsheetSource = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);
-
 /** Names that reach messages and the run log: no NUL or other control characters. */
 // eslint-disable-next-line no-control-regex -- the control characters are what it refuses
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]+$/;
 const name = z.string().min(1).max(200).regex(NO_CONTROL_CHARACTERS);
 
 export const importQuery = z.strictObject({
-  source: spreadsheetSource.describe('The spreadsheet source'),
+  source: sourceName.describe('The spreadsheet source'),
   dryRun: z.boolean().default(false).describe('Report what would change; change nothing'),
   skipBadRows: z.boolean().default(false).describe('Import the good rows and report the bad ones'),
   sheet: name.optional().describe('Read only this sheet (XLSX)'),
@@ -90,7 +88,7 @@ export const importRunList = z.strictObject({ imports: z.array(importRun) });
 
 export const importRunsRoute = {
   querystring: z.strictObject({
-    source: spreadsheetSource.optional(),
+    source: sourceName.optional(),
     limit: z.int().min(1).max(500).default(50),
   }),
   response: { 200: importRunList, ...errorResponses, 403: errorBody },
@@ -108,7 +106,7 @@ export const savedMapping = z.strictObject({
   updatedBy: z.string(),
 });
 
-const sourceParams = z.object({ source: spreadsheetSource });
+const sourceParams = z.object({ source: sourceName });
 
 export const showMappingRoute = {
   params: sourceParams,

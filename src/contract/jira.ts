@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorBody, errorResponses } from './common.ts';
+import { errorBody, errorResponses, sourceName } from './common.ts';
 import { signalSync } from './state.ts';
 
 /** `POST /api/v1/jira/ingest`: a saved Jira payload in, with the same rules as `jira ingest`. */
@@ -15,10 +15,7 @@ export const jiraIngestAnswer = z.strictObject({
 
 export const jiraIngestRoute = {
   querystring: z.strictObject({
-    source: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
-      .default('jira'),
+    source: sourceName.default('jira'),
   }),
   body: z.looseObject({}).describe('The Jira payload, unchanged'),
   response: { 200: jiraIngestAnswer, ...errorResponses, 403: errorBody },

@@ -11,6 +11,7 @@ import {
   refusalResponses,
   sameType,
   signalIds,
+  sourceName,
   type Flat,
 } from './common.ts';
 
@@ -96,10 +97,7 @@ const nullableDate = z
 
 export const workItemsBody = z
   .strictObject({
-    source: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
-      .describe('The system the items come from; keys are unique within it'),
+    source: sourceName.describe('The system the items come from; keys are unique within it'),
     items: z
       .array(
         z.strictObject({

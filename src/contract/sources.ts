@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorBody, errorResponses, isoDate, problem } from './common.ts';
+import { errorBody, errorResponses, isoDate, problem, sourceName } from './common.ts';
 
 /** `GET /api/v1/sources` and the webhook dead letters. */
 
@@ -42,10 +42,7 @@ export type DeadLetterList = z.infer<typeof deadLetterList>;
 
 export const deadLettersRoute = {
   querystring: z.strictObject({
-    source: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
-      .optional(),
+    source: sourceName.optional(),
     limit: z.int().min(1).max(1000).default(100),
   }),
   response: { 200: deadLetterList, ...errorResponses, 403: errorBody },
