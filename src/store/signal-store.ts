@@ -1,5 +1,4 @@
 import type { Signal } from '../core/domain/state.ts';
-import { canonicalJson } from '../core/plan/diff-plan.ts';
 import type { Queryable } from './database.ts';
 
 export interface StoredSignal extends Signal {
@@ -32,7 +31,7 @@ interface SignalRow {
  */
 export interface SignalCache {
   token: number;
-  byId: Map<string, { status: 'open' | 'resolved'; json: string; signal: Signal }>;
+  byId: Map<string, { status: 'open' | 'resolved'; signal: Signal }>;
 }
 
 /** An empty cache: the first sync fills it. */
@@ -66,11 +65,7 @@ export async function syncSignals(
   if (token !== cache.token) {
     cache.byId.clear();
     for (const row of await tx.query<SignalRow>('SELECT id, status, data FROM signal')) {
-      cache.byId.set(row.id, {
-        status: row.status,
-        json: canonicalJson(row.data),
-        signal: row.data,
-      });
+      cache.byId.set(row.id, { status: row.status, signal: row.data });
     }
   }
   const sync: SignalSync = { raised: [], changed: [], resolved: [], resolvedSignals: {} };
@@ -81,17 +76,16 @@ export async function syncSignals(
     const held = cache.byId.get(signal.id);
     // The engine hands back the same object for a signal it did not touch: nothing to compare.
     if (held !== undefined && held.status === 'open' && held.signal === signal) continue;
-    const json = canonicalJson(signal);
     if (held === undefined || held.status === 'resolved') {
       writes.push({ id: signal.id, event: 'raised', signal });
       sync.raised.push(signal.id);
-    } else if (held.json !== json) {
+    } else if (!sameJson(held.signal, signal)) {
       writes.push({ id: signal.id, event: 'changed', signal });
       sync.changed.push(signal.id);
     } else {
       continue;
     }
-    cache.byId.set(signal.id, { status: 'open', json, signal });
+    cache.byId.set(signal.id, { status: 'open', signal });
   }
   for (const [id, held] of cache.byId) {
     if (held.status === 'open' && !open.has(id)) {
@@ -189,4 +183,55 @@ export async function listSignalHistory(
     event: r.event,
     signal: r.data,
   }));
+}
+
+/**
+ * True when both values write the same JSON up to the order of object keys (what comparing
+ * their canonical JSON texts says), without building either text: a stored signal (read back
+ * from jsonb, its keys reordered) against a computed one.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  const x = jsonValue(a);
+  const y = jsonValue(b);
+  if (x === y) return true;
+  if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
+  if (Array.isArray(x) || Array.isArray(y)) {
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i += 1) {
+      if (!sameJson(inArray(x[i]), inArray(y[i]))) return false;
+    }
+    return true;
+  }
+  const left = x as Record<string, unknown>;
+  const right = y as Record<string, unknown>;
+  let keys = 0;
+  for (const key of Object.keys(left)) {
+    const value = jsonValue(left[key]);
+    if (!written(value)) continue;
+    keys += 1;
+    if (!Object.hasOwn(right, key) || !sameJson(value, right[key])) return false;
+  }
+  for (const key of Object.keys(right)) if (written(jsonValue(right[key]))) keys -= 1;
+  return keys === 0;
+}
+
+/** What JSON.stringify writes for a value before looking inside it. */
+function jsonValue(value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  if (value !== null && typeof value === 'object') {
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return jsonValue((toJSON as () => unknown).call(value));
+  }
+  return value;
+}
+
+/** Whether an object's key with this value is written at all. */
+function written(value: unknown): boolean {
+  return value !== undefined && typeof value !== 'function' && typeof value !== 'symbol';
+}
+
+/** An array writes null where an object would leave the key out. */
+function inArray(value: unknown): unknown {
+  const json = jsonValue(value);
+  return written(json) ? json : null;
 }
