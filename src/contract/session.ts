@@ -14,6 +14,7 @@ export const sessionState = z.strictObject({
   demo: z.boolean(),
   signOn: z.strictObject({ name: z.string(), url: z.string() }).nullable(),
 });
+export type SessionState = z.infer<typeof sessionState>;
 
 export const sessionRoute = { response: { 200: sessionState } } as const;
 
@@ -30,6 +31,7 @@ export const demoPeople = z.strictObject({
   organisation: z.string().nullable(),
   people: z.array(personCard),
 });
+export type DemoPeople = z.infer<typeof demoPeople>;
 
 export const demoPeopleRoute = { response: { 200: demoPeople } } as const;
 

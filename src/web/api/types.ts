@@ -8,6 +8,7 @@ export type { ApiErrorBody, PersonRef, Problem } from '../../contract/common.ts'
 export type { Health } from '../../contract/health.ts';
 export type { Me, Person } from '../../contract/me.ts';
 export type { PlanApplyAnswer } from '../../contract/plan.ts';
+export type { DemoPeople, SessionState } from '../../contract/session.ts';
 export type {
   PlanFieldChange,
   PlanHistoryItem,

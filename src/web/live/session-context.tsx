@@ -8,7 +8,7 @@ import {
   useState,
 } from 'react';
 import { api, ApiError, whenUnauthenticated } from '../api/client.ts';
-import type { Me, Person } from '../api/types.ts';
+import type { Me, SessionState } from '../api/types.ts';
 
 export type Session =
   | { kind: 'loading' }
@@ -16,16 +16,8 @@ export type Session =
   | { kind: 'signed-in'; me: Me }
   | { kind: 'unreachable'; message: string };
 
-interface SessionAnswer {
-  signedIn: boolean;
-  person: Person | null;
-  demo: boolean;
-}
-
-interface MeAnswer {
-  roles: string[];
-  permissions: Record<string, boolean>;
-}
+/** What the session needs of `GET /api/v1/me`: what the person may do. */
+type MeAnswer = Pick<Me, 'roles' | 'permissions'>;
 
 interface SessionApi {
   session: Session;
@@ -42,7 +34,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const reload = useCallback(async () => {
     try {
-      const answer = await api<SessionAnswer>('/api/v1/session');
+      const answer = await api<SessionState>('/api/v1/session');
       if (!answer.signedIn || answer.person === null) {
         setSession({ kind: 'signed-out', demo: answer.demo });
         return;

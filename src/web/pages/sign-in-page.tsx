@@ -16,19 +16,11 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client.ts';
-import type { Person } from '../api/types.ts';
+import type { DemoPeople, SessionState } from '../api/types.ts';
 import { useSession } from '../live/session-context.tsx';
 
 /** Single sign-on, when the server has a provider: its name and where sign-in starts. */
-interface SignOn {
-  name: string;
-  url: string;
-}
-
-interface DemoPeople {
-  organisation: string | null;
-  people: Person[];
-}
+type SignOn = NonNullable<SessionState['signOn']>;
 
 function initials(name: string): string {
   return name
