@@ -40,6 +40,7 @@ export const closedPeriodSummary = z.strictObject({
 sameType<z.infer<typeof closedPeriodSummary>, ClosedPeriodSummary>(true);
 
 export const periodList = z.strictObject({ periods: z.array(closedPeriodSummary) });
+export type PeriodList = z.infer<typeof periodList>;
 
 export const frozenFigureView = z.strictObject({
   figure: figureRef,
@@ -80,6 +81,7 @@ export const periodView = z.strictObject({
 sameType<z.infer<typeof periodView>, Flat<PeriodView>>(true);
 
 export const periodAnswer = z.strictObject({ period: periodView });
+export type PeriodAnswer = z.infer<typeof periodAnswer>;
 
 const periodParams = z.strictObject({ period: label });
 

@@ -5,8 +5,10 @@
  */
 
 export type { ApiErrorBody, PersonRef, Problem } from '../../contract/common.ts';
+export type { GateView, PortfolioView } from '../../contract/gates.ts';
 export type { Health } from '../../contract/health.ts';
 export type { Me, Person } from '../../contract/me.ts';
+export type { PeriodAnswer, PeriodList } from '../../contract/periods.ts';
 export type { PlanApplyAnswer } from '../../contract/plan.ts';
 export type { DemoPeople, SessionState } from '../../contract/session.ts';
 export type {

@@ -12,31 +12,11 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { api, apiPath } from '../api/client.ts';
+import type { GateView } from '../api/types.ts';
 import { formatDate } from '../format/format.ts';
 import { useApi } from '../live/use-api.ts';
 import { Failed, Loading } from './page.tsx';
 import { CheckIcon, CrossIcon } from './icons.tsx';
-
-/** An initiative's stage and the gate ahead, as `GET /api/v1/initiatives/{id}/gate` answers. */
-export interface GateView {
-  initiative: string;
-  name: string;
-  stage: string;
-  gate: string | null;
-  passes: boolean;
-  criteria: { id: string; label: string; pass: boolean; message: string }[];
-  owner: { person: string; because: string } | null;
-  ownerName: string | null;
-  history: { stage: string; on: string; by?: string; decision?: string; note?: string }[];
-  decisions: {
-    id: string;
-    go: boolean;
-    to: string;
-    note: string;
-    decidedBy: string;
-    decidedOn: string;
-  }[];
-}
 
 /** The stages along the line, in order. */
 export const STAGE_LINE = [

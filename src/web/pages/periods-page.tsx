@@ -2,45 +2,11 @@ import { Alert, Badge, Button, Card, Group, Stack, Table, Text, TextInput } from
 import { type FormEvent, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, apiPath } from '../api/client.ts';
-import { mayDo } from '../api/types.ts';
+import { mayDo, type PeriodAnswer, type PeriodList } from '../api/types.ts';
 import { Failed, Loading, Page } from '../components/page.tsx';
 import { formatInstant } from '../format/format.ts';
 import { useApi } from '../live/use-api.ts';
 import { useMe } from '../live/session-context.tsx';
-
-interface ClosedPeriodSummary {
-  period: string;
-  closedBy: string;
-  closedByName: string;
-  closedAt: string;
-  figures: number;
-  adjustments: number;
-}
-
-interface Adjustment {
-  amount: number;
-  reason: string;
-  by: string;
-  at: string;
-}
-
-interface FrozenFigure {
-  label: string;
-  frozen: number | null;
-  standing: number | null;
-  adjustments: Adjustment[];
-}
-
-interface PeriodView {
-  period: string;
-  closedByName: string;
-  closedAt: string;
-  figures: FrozenFigure[];
-  forecast: {
-    kpis: { kpi: string; period: string; target: number | null; forecast: number }[];
-    milestones: { milestone: string; plannedDate: string; forecastDate: string }[];
-  };
-}
 
 function figure(value: number | null): string {
   return value === null ? '—' : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
@@ -99,7 +65,7 @@ function CloseForm({ onClosed }: { onClosed: (period: string) => void }) {
 }
 
 function PeriodDetail({ period, reloadKey }: { period: string; reloadKey: number }) {
-  const shown = useApi<{ period: PeriodView }>(apiPath('periods', period), reloadKey);
+  const shown = useApi<PeriodAnswer>(apiPath('periods', period), reloadKey);
   if (shown.data === null)
     return shown.error === null ? (
       <Loading label={`Loading ${period}`} />
@@ -174,7 +140,7 @@ export function PeriodsPage() {
   const me = useMe();
   const [params, setParams] = useSearchParams();
   const [reloadKey, setReloadKey] = useState(0);
-  const list = useApi<{ periods: ClosedPeriodSummary[] }>('/api/v1/periods', reloadKey);
+  const list = useApi<PeriodList>('/api/v1/periods', reloadKey);
   const periods = list.data?.periods ?? [];
   const selected = params.get('period') ?? periods.at(-1)?.period ?? null;
   const select = (period: string) => setParams({ period });

@@ -1,42 +1,13 @@
 import { Card, Group, NativeSelect, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { Status } from '../api/types.ts';
+import type { PortfolioView, Status } from '../api/types.ts';
 import { EntityLink } from '../components/entity-link.tsx';
 import { Failed, Loading, Page } from '../components/page.tsx';
 import { StageBadge, stageLabel } from '../components/stage-gate.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { count, formatDate, formatValue, STATUS_LABEL } from '../format/format.ts';
 import { useApi } from '../live/use-api.ts';
-
-interface Money {
-  plan: number;
-  committed: number;
-  actual: number;
-}
-
-interface PortfolioInitiative {
-  id: string;
-  name: string;
-  owner: string;
-  unit: string;
-  stage: string;
-  currency: string;
-  budget: Money;
-  gate: string | null;
-  gatePasses: boolean;
-  missing: string[];
-  lastPassedOn: string | null;
-}
-
-interface PortfolioView {
-  currency: string;
-  stages: { stage: string; initiatives: PortfolioInitiative[]; money: Money }[];
-  total: Money;
-  statuses: Record<string, { delivery: string; value: string }>;
-  units: { id: string; name: string }[];
-  owners: { id: string; name: string }[];
-}
 
 type Sort = 'money' | 'date';
 
