@@ -34,6 +34,7 @@ export const reviewPackSummary = z.strictObject({
   publishedAt: z.string(),
   publishedBy: z.string(),
 });
+export type ReviewPackSummary = z.infer<typeof reviewPackSummary>;
 
 export const reviewView = z.strictObject({
   id: z.string(),
@@ -58,6 +59,7 @@ export const reviewList = z.strictObject({
     z.strictObject({ ...reviewView.shape, mayRead: z.boolean(), mayPublish: z.boolean() }),
   ),
 });
+export type ReviewList = z.infer<typeof reviewList>;
 
 export const reviewPack = z.strictObject({
   ...reviewPackSummary.shape,
@@ -67,6 +69,7 @@ export const reviewPack = z.strictObject({
   markdown: z.string(),
 });
 sameType<Flat<z.infer<typeof reviewPack>>, Flat<StoredReviewPack>>(true);
+export type ReviewPack = z.infer<typeof reviewPack>;
 
 /** An id in a path: printable, no control characters, bounded. */
 const id = z.string().min(1).max(300).regex(NO_CONTROL);

@@ -10,6 +10,7 @@ export type { Health } from '../../contract/health.ts';
 export type { Me, Person } from '../../contract/me.ts';
 export type { PeriodAnswer, PeriodList } from '../../contract/periods.ts';
 export type { PlanApplyAnswer } from '../../contract/plan.ts';
+export type { ReviewList, ReviewPack, ReviewPackSummary } from '../../contract/reviews.ts';
 export type { DemoPeople, SessionState } from '../../contract/session.ts';
 export type {
   PlanFieldChange,

@@ -14,62 +14,13 @@ import {
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError, apiPath } from '../api/client.ts';
+import type { ReviewList, ReviewPack, ReviewPackSummary } from '../api/types.ts';
 import { Failed, Loading, Page } from '../components/page.tsx';
 import { count, formatDate, formatInstant } from '../format/format.ts';
 import { useApi } from '../live/use-api.ts';
 
-interface Meeting {
-  date: string;
-  at: string;
-  timeZone: string;
-  instant: string;
-}
-
-interface PackSummary {
-  id: string;
-  review: string;
-  occurrence: string;
-  onDemand: boolean;
-  publishedAt: string;
-  publishedBy: string;
-}
-
-interface ReviewView {
-  id: string;
-  name: string;
-  cadence: string;
-  attendees: { id: string; name: string }[];
-  lastMeeting: Meeting | null;
-  nextMeeting: Meeting | null;
-  latestPack: PackSummary | null;
-  mayRead: boolean;
-  mayPublish: boolean;
-}
-
-interface PackSection {
-  id: string;
-  title: string;
-  summary: string;
-  rows: { text: string }[];
-}
-
-interface StoredPack extends PackSummary {
-  markdown: string;
-  content: {
-    review: {
-      id: string;
-      name: string;
-      cadence: string;
-      attendees: { id: string; name: string }[];
-    };
-    occurrence: Meeting;
-    asOf: string;
-    since: { date: string; publishedAt: string } | null;
-    headline: string[];
-    sections: PackSection[];
-    withheld: number;
-  };
-}
+/** A review as listed: its meetings, its latest pack, and whether the reader may read and publish. */
+type ReviewView = ReviewList['reviews'][number];
 
 function packPath(id: string, suffix = ''): string {
   return `${apiPath('review-packs', id)}${suffix}`;
@@ -78,7 +29,7 @@ function packPath(id: string, suffix = ''): string {
 /** One review: its meetings, its packs, and publishing one now. */
 function ReviewCard({ review, onPublished }: { review: ReviewView; onPublished: () => void }) {
   const [reload, setReload] = useState(0);
-  const packs = useApi<{ packs: PackSummary[] }>(
+  const packs = useApi<{ packs: ReviewPackSummary[] }>(
     review.mayRead ? `${apiPath('reviews', review.id)}/packs` : null,
     reload,
   );
@@ -178,7 +129,7 @@ function ReviewCard({ review, onPublished }: { review: ReviewView; onPublished: 
 /** The reviews the plan declares and their packs. */
 export function ReviewsPage() {
   const [reload, setReload] = useState(0);
-  const list = useApi<{ reviews: ReviewView[] }>('/api/v1/reviews', reload);
+  const list = useApi<ReviewList>('/api/v1/reviews', reload);
   return (
     <Page
       title="Reviews"
@@ -212,7 +163,7 @@ export function ReviewsPage() {
 /** One pack, as it was published, with its Markdown and PDF. */
 export function ReviewPackPage() {
   const { id = '' } = useParams();
-  const loaded = useApi<{ pack: StoredPack }>(packPath(id));
+  const loaded = useApi<{ pack: ReviewPack }>(packPath(id));
   const pack = loaded.data?.pack;
   return (
     <Page
