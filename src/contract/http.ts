@@ -80,6 +80,11 @@ export function serializeAsIs(): (data: unknown) => string {
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** The body a client sends a route (defaults may be left out): what the web app's calls satisfy. */
+export type RequestBody<C extends RouteContract> = C['body'] extends z.ZodType
+  ? z.input<C['body']>
+  : never;
 type Success<R> = {
   [K in keyof R]: K extends 200 | 201 | 202 | 204 ? Out<R[K]> : never;
 }[keyof R];

@@ -4,6 +4,12 @@
  * with). Types only: the web bundle carries no schema.
  */
 
+import type { addOptionRoute, decideRoute } from '../../contract/decisions.ts';
+import type { decideGateRoute } from '../../contract/gates.ts';
+import type { RequestBody } from '../../contract/http.ts';
+import type { compareScenariosRoute, saveScenarioRoute } from '../../contract/scenarios.ts';
+import type { demoReplayRoute, demoSignInRoute, signInRoute } from '../../contract/session.ts';
+
 export type { ApiErrorBody, PersonRef, Problem } from '../../contract/common.ts';
 export type { GateView, PortfolioView } from '../../contract/gates.ts';
 export type { Health } from '../../contract/health.ts';
@@ -51,6 +57,16 @@ export type {
   WorkItemEntity,
   WorkItemRef,
 } from '../../contract/state.ts';
+
+/** What the pages send: each route's body as the contract takes it (checked with `satisfies`). */
+export type DecideBody = RequestBody<typeof decideRoute>;
+export type AddOptionBody = RequestBody<typeof addOptionRoute>;
+export type SaveScenarioBody = RequestBody<typeof saveScenarioRoute>;
+export type CompareScenariosBody = RequestBody<typeof compareScenariosRoute>;
+export type DecideGateBody = RequestBody<typeof decideGateRoute>;
+export type SignInBody = RequestBody<typeof signInRoute>;
+export type DemoSignInBody = RequestBody<typeof demoSignInRoute>;
+export type DemoReplayBody = RequestBody<typeof demoReplayRoute>;
 
 /** Whether the signed-in person may take an action (false when the server did not say). */
 export function mayDo(me: { permissions: Record<string, boolean> }, action: string): boolean {

@@ -1,6 +1,7 @@
 import { ActionIcon, Button, Group, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { api } from '../api/client.ts';
+import type { DemoReplayBody } from '../api/types.ts';
 import { useLiveStore } from '../live/live-context.tsx';
 import { SendIcon, UndoIcon } from './icons.tsx';
 
@@ -13,7 +14,10 @@ export function DemoActions() {
   const replay = async (payload: Payload): Promise<void> => {
     setBusy(payload);
     try {
-      await api('/api/v1/demo/replay', { method: 'POST', body: { payload } });
+      await api('/api/v1/demo/replay', {
+        method: 'POST',
+        body: { payload } satisfies DemoReplayBody,
+      });
       await live.refresh();
     } finally {
       setBusy(null);

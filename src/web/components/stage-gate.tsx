@@ -12,7 +12,7 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { api, apiPath } from '../api/client.ts';
-import type { GateView } from '../api/types.ts';
+import type { GateView, DecideGateBody } from '../api/types.ts';
 import { formatDate } from '../format/format.ts';
 import { useApi } from '../live/use-api.ts';
 import { Failed, Loading } from './page.tsx';
@@ -61,7 +61,7 @@ function GateDecisionForm({ id, gate, onDone }: { id: string; gate: string; onDo
     try {
       await api(apiPath('initiatives', id, 'gate'), {
         method: 'POST',
-        body: { decision, note },
+        body: { decision, note } satisfies DecideGateBody,
       });
       setNote('');
       onDone();

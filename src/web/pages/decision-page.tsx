@@ -16,6 +16,7 @@ import {
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError, apiPath } from '../api/client.ts';
+import type { DecideBody } from '../api/types.ts';
 import type {
   DecideAnswer,
   Decision,
@@ -162,7 +163,7 @@ function DecideForm({
     try {
       await api<DecideAnswer>(`${apiPath('decisions', decision.id)}/decide`, {
         method: 'POST',
-        body: { option: Number(option), reason },
+        body: { option: Number(option), reason } satisfies DecideBody,
       });
       onDecided();
     } catch (error) {

@@ -26,7 +26,13 @@ import type {
   ScenarioColumn,
   ScenarioComparison,
 } from '../api/decision-types.ts';
-import { mayDo, type Problem } from '../api/types.ts';
+import {
+  mayDo,
+  type Problem,
+  type AddOptionBody,
+  type CompareScenariosBody,
+  type SaveScenarioBody,
+} from '../api/types.ts';
 import { changeInWords, useEntityNames } from '../components/decision-parts.tsx';
 import {
   type ComparedColumn,
@@ -118,7 +124,7 @@ export function ScenariosPage() {
     (
       await api<ScenarioComparison>('/api/v1/scenarios/compare', {
         method: 'POST',
-        body: { scenarios },
+        body: { scenarios } satisfies CompareScenariosBody,
       })
     ).scenarios;
 
@@ -187,7 +193,11 @@ export function ScenariosPage() {
     try {
       const answer = await api<SavedScenario>('/api/v1/scenarios', {
         method: 'POST',
-        body: { id: scenarioId, name: name.trim(), changes: drafts.map(changeOf) },
+        body: {
+          id: scenarioId,
+          name: name.trim(),
+          changes: drafts.map(changeOf),
+        } satisfies SaveScenarioBody,
       });
       setProblems(NO_BUILDER_PROBLEMS);
       setDone({ text: `Saved ${answer.scenario.id}: ${answer.scenario.name}.` });
@@ -206,7 +216,7 @@ export function ScenariosPage() {
     try {
       await api(`${apiPath('decisions', decisionId)}/options`, {
         method: 'POST',
-        body: { title: name.trim(), changes: drafts.map(changeOf) },
+        body: { title: name.trim(), changes: drafts.map(changeOf) } satisfies AddOptionBody,
       });
       setProblems(NO_BUILDER_PROBLEMS);
       setDone({

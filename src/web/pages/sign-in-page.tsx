@@ -16,7 +16,7 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client.ts';
-import type { DemoPeople, SessionState } from '../api/types.ts';
+import type { DemoPeople, SessionState, DemoSignInBody, SignInBody } from '../api/types.ts';
 import { useSession } from '../live/session-context.tsx';
 
 /** Single sign-on, when the server has a provider: its name and where sign-in starts. */
@@ -69,7 +69,11 @@ export function SignInPage() {
     setBusy(personId);
     setError(null);
     try {
-      await api('/api/v1/demo/sign-in', { method: 'POST', body: { personId }, quiet401: true });
+      await api('/api/v1/demo/sign-in', {
+        method: 'POST',
+        body: { personId } satisfies DemoSignInBody,
+        quiet401: true,
+      });
       await reload();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -82,7 +86,11 @@ export function SignInPage() {
     setBusy('token');
     setError(null);
     try {
-      await api('/api/v1/session', { method: 'POST', body: { token }, quiet401: true });
+      await api('/api/v1/session', {
+        method: 'POST',
+        body: { token } satisfies SignInBody,
+        quiet401: true,
+      });
       await reload();
     } catch (e) {
       setError(e instanceof ApiError && e.status === 401 ? 'That token is not valid.' : String(e));
