@@ -15,6 +15,12 @@ const BATCH = 500;
 /** After a run failed as a whole (the database is down), the first wait and the longest one. */
 const FAULT_BACKOFF_MS = 1_000;
 const FAULT_BACKOFF_MAX_MS = 60_000;
+/**
+ * How long the earliest backoff read after a run stays good enough: only a failed delivery adds
+ * one (here, or in another instance that may have died since), so a busy worker reads it after
+ * a run with failures, when the one it knew is due, and otherwise at most this often.
+ */
+const DUE_REREAD_MS = 1_000;
 
 /** Processes persisted webhook deliveries after they were answered; one run at a time. */
 export interface InboxWorker {
@@ -48,6 +54,8 @@ export function startInboxWorker(
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
   let faultWait = FAULT_BACKOFF_MS;
+  /** The earliest backoff as last read, and when (never: read after the first run). */
+  let due: { at: Date | null; readAt: number } | null = null;
 
   const report = (failure: InboxFailure): void => {
     const details = {
@@ -82,18 +90,29 @@ export function startInboxWorker(
   const run = async (): Promise<void> => {
     for (;;) {
       again = false;
+      let failed = false;
       // Deliveries that arrive while a batch runs are taken together in the next: under load
       // the batches grow and the per-event cost falls.
       for (;;) {
         const result = await processInbox(ctx, BATCH, policy);
         for (const failure of result.failures) report(failure);
+        if (result.failures.length > 0) failed = true;
         if (result.claimed > 0 && hub !== null) await hub.pump();
         if (result.claimed < BATCH) break;
       }
       faultWait = FAULT_BACKOFF_MS;
       if (closed) break;
       if (!again) {
-        wakeAt(await nextInboxAttemptDue(ctx));
+        const now = performance.now();
+        if (
+          due === null ||
+          failed ||
+          (due.at !== null && due.at.getTime() <= ctx.clock.now().getTime()) ||
+          now - due.readAt >= DUE_REREAD_MS
+        ) {
+          due = { at: await nextInboxAttemptDue(ctx), readAt: now };
+          wakeAt(due.at);
+        }
         // A delivery poked while that was read finds this run still going: take it now, or it
         // would wait, pending, for the next delivery.
         if (!again || closed) break;
