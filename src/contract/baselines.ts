@@ -131,6 +131,7 @@ export const kpiForecastHistory = z.strictObject({
   truncated: z.boolean(),
 });
 sameType<z.infer<typeof kpiForecastHistory>, KpiForecastHistory>(true);
+export type KpiForecastHistoryView = z.infer<typeof kpiForecastHistory>;
 
 export const forecastHistoryRoute = {
   params: idParams,

@@ -13,6 +13,8 @@ import type { demoReplayRoute, demoSignInRoute, signInRoute } from '../../contra
 export type { ApiErrorBody, PersonRef, Problem } from '../../contract/common.ts';
 export type { GateView, PortfolioView } from '../../contract/gates.ts';
 export type { Health } from '../../contract/health.ts';
+export type { KpiForecastHistoryView } from '../../contract/baselines.ts';
+export type { BenefitValueView, PortfolioMoney } from '../../contract/money.ts';
 export type { Me, Person } from '../../contract/me.ts';
 export type { PeriodAnswer, PeriodList } from '../../contract/periods.ts';
 export type { PlanApplyAnswer } from '../../contract/plan.ts';

@@ -2,7 +2,7 @@ import { Card, Stack, Text } from '@mantine/core';
 import type { PlanFile } from '../../plan-file/plan-file-types.ts';
 import { apiPath } from '../api/client.ts';
 import type { Incident } from '../api/incident-types.ts';
-import type { InitiativeView, KpiView } from '../api/types.ts';
+import type { InitiativeView, KpiForecastHistoryView, KpiView } from '../api/types.ts';
 import {
   formatDate,
   formatDays,
@@ -25,23 +25,14 @@ import {
 import { KpiLine } from './home-objectives.tsx';
 import { StatusBadge } from './status-badge.tsx';
 
-/** `GET /api/v1/kpis/{id}/forecast-history`, the part the home reads. */
-interface ForecastHistory {
-  points: {
-    asOf: string;
-    cause: 'plan' | 'work' | 'plan+work';
-    periods: { period: string; forecast: number; actual?: number | null }[];
-  }[];
-}
-
-const CAUSE: Record<ForecastHistory['points'][number]['cause'], string> = {
+const CAUSE: Record<KpiForecastHistoryView['points'][number]['cause'], string> = {
   plan: 'a change to the plan',
   work: 'a change in the work',
   'plan+work': 'changes to the plan and the work',
 };
 
 /** The latest move of a KPI's forecast: the period, from, to, on which day, by what kind of change. */
-function latestMove(kpi: KpiView, history: ForecastHistory | null) {
+function latestMove(kpi: KpiView, history: KpiForecastHistoryView | null) {
   if (history === null) return null;
   const headline = kpiFigure(kpi)?.period.period;
   for (let n = history.points.length - 1; n > 0; n -= 1) {
@@ -77,7 +68,7 @@ function MyKpi({
   incidents: readonly Incident[];
   changed: boolean;
 }) {
-  const history = useApi<ForecastHistory>(`${apiPath('kpis', kpi.id)}/forecast-history`);
+  const history = useApi<KpiForecastHistoryView>(`${apiPath('kpis', kpi.id)}/forecast-history`);
   const move = latestMove(kpi, history.data);
   const unit = kpi.unitOfMeasure;
   const causes = incidentsOfKpi(kpi.id, incidents);

@@ -1,19 +1,12 @@
 import { Badge, Card, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { Incident } from '../api/incident-types.ts';
-import type { KpiPeriodForecast, KpiView, ObjectiveView } from '../api/types.ts';
+import type { KpiPeriodForecast, KpiView, ObjectiveView, PortfolioMoney } from '../api/types.ts';
 import { count, formatSigned, formatValue, readableText } from '../format/format.ts';
 import { ChangedValue, useBeforeIndex } from './changed-value.tsx';
 import { EntityLink } from './entity-link.tsx';
 import { incidentsOf, kpiFigure, moneyIncidentsOf, valueTotals } from './home-model.ts';
 import { StatusBadge } from './status-badge.tsx';
-
-/** `GET /api/v1/money`: the portfolio's and each objective's budget and forecast at completion. */
-export interface PortfolioMoney {
-  currency: string;
-  totals: { plan: number; eac: number; actual: number };
-  objectives: { objective: string; plan: number; eac: number; actual: number }[];
-}
 
 interface Context {
   currency: string;

@@ -2,32 +2,17 @@ import { Card, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import type { EChartsCoreOption } from 'echarts/core';
 import { lazy, Suspense, useMemo } from 'react';
 import { apiPath } from '../api/client.ts';
+import type { KpiForecastHistoryView } from '../api/types.ts';
 import { formatCompact, formatInstant, formatValue } from '../format/format.ts';
 import { useApi } from '../live/use-api.ts';
 
 // The chart library loads in its own chunk, as the other charts do.
 const EChart = lazy(() => import('./echart.tsx').then((m) => ({ default: m.EChart })));
 
-/** `GET /api/v1/kpis/{id}/forecast-history`. */
-interface ForecastHistory {
-  kpi: string;
-  name: string;
-  unitOfMeasure: string;
-  targets: { period: string; target: number }[];
-  points: {
-    at: string;
-    asOf: string;
-    cause: string;
-    periods: { period: string; forecast: number; target: number }[];
-  }[];
-  writes: number;
-  truncated: boolean;
-}
-
 const COLORS = ['#364fc7', '#0b7285', '#862e9c', '#c2255c', '#e67700', '#2b8a3e'];
 const AXIS_TEXT = '#495057';
 
-function optionOf(history: ForecastHistory): EChartsCoreOption {
+function optionOf(history: KpiForecastHistoryView): EChartsCoreOption {
   const unit = history.unitOfMeasure;
   const last = history.points[history.points.length - 1];
   const series = history.targets.flatMap(({ period }, k) => {
@@ -85,7 +70,7 @@ function optionOf(history: ForecastHistory): EChartsCoreOption {
 }
 
 /** What the chart shows, in words (its accessible name). */
-function describe(history: ForecastHistory): string {
+function describe(history: KpiForecastHistoryView): string {
   const parts = history.targets.map(({ period, target }) => {
     const values = history.points.flatMap((p) =>
       p.periods.filter((x) => x.period === period).map((x) => x.forecast),
@@ -101,7 +86,7 @@ function describe(history: ForecastHistory): string {
  * write of the plan or the work that moved it (recomputed from the history by the server).
  */
 export function KpiForecastHistory({ kpiId }: { kpiId: string }) {
-  const loaded = useApi<ForecastHistory>(`${apiPath('kpis', kpiId)}/forecast-history`);
+  const loaded = useApi<KpiForecastHistoryView>(`${apiPath('kpis', kpiId)}/forecast-history`);
   const history = loaded.data;
   const option = useMemo(() => (history === null ? null : optionOf(history)), [history]);
   return (

@@ -14,34 +14,10 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { api, apiPath } from '../api/client.ts';
+import type { BenefitValueView } from '../api/types.ts';
 import { formatValue } from '../format/format.ts';
 import { useApi } from '../live/use-api.ts';
 import { Failed, Loading } from './page.tsx';
-
-/** A benefit's value per period, as `GET /api/v1/benefits/{id}/value` answers. */
-interface BenefitValue {
-  benefit: string;
-  milestone: string;
-  kpi: string;
-  landedOn: string | null;
-  status: 'none' | 'claimed' | 'validated';
-  promised: number;
-  realised: number;
-  shortfallStreak: number;
-  periodsNeeded: number;
-  threshold: number;
-  mayValidate: boolean;
-  whoMayValidate: string | null;
-  periods: {
-    period: string;
-    promised: number;
-    claimed: number;
-    realised: number;
-    belowPromise: boolean;
-    status: 'in_progress' | 'claimed' | 'validated';
-    validation: { amount: number; note: string; by: string; at: string } | null;
-  }[];
-}
 
 const STATUS_WORDS = { in_progress: 'In progress', claimed: 'Claimed', validated: 'Validated' };
 
@@ -60,7 +36,7 @@ function ValueBadge({ status }: { status: keyof typeof STATUS_WORDS }) {
 }
 
 /** A finance controller confirms a period's realised amount with a note. */
-function ValidateForm({ value, onDone }: { value: BenefitValue; onDone: () => void }) {
+function ValidateForm({ value, onDone }: { value: BenefitValueView; onDone: () => void }) {
   const open = value.periods.filter((p) => p.status !== 'in_progress');
   const [period, setPeriod] = useState<string | null>(open.at(-1)?.period ?? null);
   const [amount, setAmount] = useState<number | string>(open.at(-1)?.claimed ?? '');
@@ -136,7 +112,7 @@ function ValidateForm({ value, onDone }: { value: BenefitValue; onDone: () => vo
 
 function BenefitValueCard({ id }: { id: string }) {
   const [reload, setReload] = useState(0);
-  const loaded = useApi<BenefitValue>(`${apiPath('benefits', id)}/value`, reload);
+  const loaded = useApi<BenefitValueView>(`${apiPath('benefits', id)}/value`, reload);
   if (loaded.status === 'error' && loaded.data === null) return <Failed error={loaded.error} />;
   const v = loaded.data;
   if (v === null) return <Loading />;

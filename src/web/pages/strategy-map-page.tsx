@@ -1,11 +1,11 @@
 import { useEffect, useMemo } from 'react';
 import type { DecisionList } from '../api/decision-types.ts';
 import type { IncidentList } from '../api/incident-types.ts';
-import type { ObjectiveView } from '../api/types.ts';
+import type { ObjectiveView, PortfolioMoney } from '../api/types.ts';
 import { queueOrder } from '../components/decision-parts.tsx';
 import { AlsoYours, HomeLeadSection } from '../components/home-lead.tsx';
 import { allKpis, byMoneyAtStake, leadOf, ownedBy, valueTotals } from '../components/home-model.ts';
-import { HomeObjectives, type PortfolioMoney } from '../components/home-objectives.tsx';
+import { HomeObjectives } from '../components/home-objectives.tsx';
 import { HomeFreshness, HomeSummary } from '../components/home-summary.tsx';
 import { HomeWaiting } from '../components/home-waiting.tsx';
 import { preloadCharts } from '../components/lazy-charts.tsx';
