@@ -296,6 +296,8 @@ export interface SignatureCache {
   readonly chains: Map<number, ChainVersion>;
   /** The next version to give: versions are never given twice. */
   nextVersion: number;
+  /** A list signatures are made into before they are compared with the one kept. */
+  readonly scratch: number[];
 }
 
 interface ChainVersion {
@@ -305,7 +307,13 @@ interface ChainVersion {
 }
 
 export function createSignatureCache(): SignatureCache {
-  return { itemContent: new Map(), interned: new Map(), chains: new Map(), nextVersion: 0 };
+  return {
+    itemContent: new Map(),
+    interned: new Map(),
+    chains: new Map(),
+    nextVersion: 0,
+    scratch: [],
+  };
 }
 
 /** Marks the chains of some milestones stale: they are made again when next asked for. */
@@ -329,12 +337,15 @@ export function chainVersion(
 ): number {
   const known = cache.chains.get(m);
   if (known?.holds === true) return known.version;
-  const chain: number[] = [];
-  signatureToMilestone(context, cache, m, memo, chain);
+  // Made into a scratch list kept with the cache: a chain that reads as before (most chains an
+  // event marks stale) costs no new list, and one that changed is copied into the list it had.
+  const scratch = cache.scratch;
+  scratch.length = 0;
+  signatureToMilestone(context, cache, m, memo, scratch);
   if (known !== undefined) {
     known.holds = true;
-    if (!sameNumbers(known.chain, chain)) {
-      known.chain = chain;
+    if (!sameNumbers(known.chain, scratch)) {
+      copyNumbers(scratch, known.chain);
       known.version = cache.nextVersion;
       cache.nextVersion += 1;
     }
@@ -342,7 +353,7 @@ export function chainVersion(
   }
   const version = cache.nextVersion;
   cache.nextVersion += 1;
-  cache.chains.set(m, { chain, version, holds: true });
+  cache.chains.set(m, { chain: scratch.slice(), version, holds: true });
   return version;
 }
 
@@ -350,6 +361,12 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let at = 0; at < a.length; at += 1) if (a[at] !== b[at]) return false;
   return true;
+}
+
+/** Makes `to` read as `from`, in place. */
+export function copyNumbers(from: readonly number[], to: number[]): void {
+  to.length = from.length;
+  for (let at = 0; at < from.length; at += 1) to[at] = from[at]!;
 }
 
 function itemContent(context: ChainContext, cache: SignatureCache, slot: number): number {

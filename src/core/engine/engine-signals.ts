@@ -3,7 +3,7 @@
  * resolved.
  */
 import type { Signal } from '../domain/state.ts';
-import type { RootMemo } from './cause-chain.ts';
+import { type RootMemo, copyNumbers } from './cause-chain.ts';
 import { chainContext, slipTest } from './engine-build.ts';
 import { capacitySignalsOf } from './engine-capacity.ts';
 import type { EngineData } from './engine-data.ts';
@@ -12,8 +12,8 @@ import {
   kpiSignals,
   kpiSignatures,
   milestoneSignal,
-  milestoneSignature,
   sameSignature,
+  signMilestoneInto,
 } from './raise-signals.ts';
 import { milestonesOfItem, blocksOf } from './work-model.ts';
 
@@ -124,6 +124,7 @@ export function updateSignals(
   const memo: RootMemo = new Map();
   const slip = slipTest(data, internal.options);
   const signatures = signals.milestoneSignature!;
+  const scratch: number[] = [];
   const kpis = new Set(kpisRecomputed);
   const planned = plan.plannedDay;
   const sign = (m: number, chained: boolean): void => {
@@ -135,14 +136,21 @@ export function updateSignals(
     }
     if (plan.canonicalMilestone[m] !== 1) return;
     const before = signatures[m];
-    const after = milestoneSignature(context, signals.signatureCache, m, memo, slip);
-    if (before === undefined && after === undefined) return;
-    signatures[m] = after;
+    // Signed into one list: a signature that reads as before costs no new list, and one that
+    // changed is copied into the list it had.
+    const raises = signMilestoneInto(context, signals.signatureCache, m, memo, slip, scratch);
+    if (before === undefined && !raises) return;
     const id = `milestone.slipped:${plan.milestones[m]!.id}`;
-    if (before === undefined) changes.signals.raised.push(id);
-    else if (after === undefined) changes.signals.resolved.push(id);
-    else if (!sameSignature(before, after)) changes.signals.changed.push(id);
-    else return;
+    if (before === undefined) {
+      signatures[m] = scratch.slice();
+      changes.signals.raised.push(id);
+    } else if (!raises) {
+      signatures[m] = undefined;
+      changes.signals.resolved.push(id);
+    } else if (!sameSignature(before, scratch)) {
+      copyNumbers(scratch, before);
+      changes.signals.changed.push(id);
+    } else return;
     signals.milestoneStale[m] = 1;
     signals.stale = true;
     signals.list = null;

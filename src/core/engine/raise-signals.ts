@@ -96,14 +96,31 @@ export function milestoneSignature(
   memo: RootMemo,
   slip: SlipTest | null,
 ): number[] | undefined {
+  const out: number[] = [];
+  return signMilestoneInto(context, cache, m, memo, slip, out) ? out : undefined;
+}
+
+/**
+ * Writes the signature of a milestone's slip signal into `out` (emptied first) and says whether
+ * it raises one: an engine that follows events signs into one list and copies only what changed.
+ */
+export function signMilestoneInto(
+  context: ChainContext,
+  cache: SignatureCache,
+  m: number,
+  memo: RootMemo,
+  slip: SlipTest | null,
+  out: number[],
+): boolean {
+  out.length = 0;
   const { plan, milestones } = context;
   const planned = plan.plannedDay[m]!;
   const [compared, percentile] = comparedDay(context, m, slip);
-  if (compared <= planned) return undefined;
-  const out = [compared, percentile, milestones.slip[m]!, chainVersion(context, cache, m, memo)];
+  if (compared <= planned) return false;
+  out.push(compared, percentile, milestones.slip[m]!, chainVersion(context, cache, m, memo));
   const initiative = plan.initiativeOfMilestone[m]!;
   if (initiative >= 0) objectiveCodes(context, plan.plan.initiatives[initiative]!.objectives, out);
-  return out;
+  return true;
 }
 
 /** The signatures of a KPI's signals by signal id (equal signatures, equal signals). */
