@@ -202,6 +202,8 @@ export function applyEvent(
   for (const i of initiativesChanged) mark(plan.objectivesOfInitiative, i);
   const objectivesRecomputed = new Set<number>();
   const objectivesChanged = new Set<number>();
+  // Objectives whose status itself moved (not only its rule or reason): signals read nothing else.
+  const objectiveCodeChanged = new Set<number>();
   if (dirty.size > 0) {
     const inputs = objectiveInputs(data);
     for (const o of graph.order) {
@@ -219,6 +221,7 @@ export function applyEvent(
         before.cycleChildren.join() !== after.cycleChildren.join()
       ) {
         objectivesChanged.add(o);
+        if (before.status.status !== after.status.status) objectiveCodeChanged.add(o);
         const parent = plan.parentObjective[o]!;
         if (parent >= 0) dirty.add(parent);
       }
@@ -249,10 +252,11 @@ export function applyEvent(
   // objective's status or a Monte Carlo date below is no part of a chain).
   forgetChains(internal.signals.signatureCache, chainDirty);
   // Milestones whose signal may read differently without their chain: a Monte Carlo date, or
-  // an objective their initiative serves (their KPIs' signals read neither).
+  // the status of an objective their initiative serves (their KPIs' signals read neither; a
+  // signal names an objective by its status alone, not its rule or reason).
   const signDirty = new Set<number>();
   for (const m of chanceChanged) if (!chainDirty.has(m)) signDirty.add(m);
-  for (const o of objectivesChanged) {
+  for (const o of objectiveCodeChanged) {
     const rows = graph.initiatives;
     for (let at = rows.start[o]!; at < rows.start[o + 1]!; at += 1) {
       const i = rows.list[at]!;
@@ -270,7 +274,7 @@ export function applyEvent(
     signDirty,
     milestones.moved,
     kpisRecomputed,
-    objectivesChanged,
+    objectiveCodeChanged,
     changes,
   );
   const freeMoved = new Set(milestones.unconstrainedMoved);

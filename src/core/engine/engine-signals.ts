@@ -107,7 +107,7 @@ export function chainDirtyMilestones(
 /**
  * Signs again the milestones whose chain may read differently (`milestonesDirty`: their KPIs'
  * signals too, when they were or are late) and those whose signal alone may (`signDirty`), then
- * the KPIs recomputed or reached; says which signals were raised, changed or resolved.
+ * the KPIs recomputed or reached (and those measuring an objective whose status moved); says which signals were raised, changed or resolved.
  */
 export function updateSignals(
   internal: Internal,
@@ -115,7 +115,7 @@ export function updateSignals(
   signDirty: ReadonlySet<number>,
   moved: ReadonlyMap<number, number>,
   kpisRecomputed: ReadonlySet<number>,
-  objectivesChanged: ReadonlySet<number>,
+  objectiveStatusMoved: ReadonlySet<number>,
   changes: StateChanges,
 ): void {
   const { data, signals } = internal;
@@ -157,7 +157,7 @@ export function updateSignals(
   };
   for (const m of milestonesDirty) sign(m, true);
   for (const m of signDirty) sign(m, false);
-  for (const o of objectivesChanged) {
+  for (const o of objectiveStatusMoved) {
     const rows = data.objectiveGraph.kpis;
     for (let at = rows.start[o]!; at < rows.start[o + 1]!; at += 1) kpis.add(rows.list[at]!);
   }
