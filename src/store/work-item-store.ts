@@ -340,20 +340,6 @@ export async function writeWorkItemBatch(
     changelog_id: event.order.changelogId,
     last_change: change,
   }));
-  if (mirror.length > 0) {
-    await tx.query(
-      `INSERT INTO work_item (source, key, source_id, data, deleted, source_updated_at, changelog_id, last_change, received_at, version)
-       SELECT x.source, x.key, x.source_id, x.data, x.deleted, x.source_updated_at, x.changelog_id, x.last_change, $2, nextval('write_version_seq')
-       FROM jsonb_to_recordset($1::jsonb) AS x(source text, key text, source_id text, data jsonb, deleted boolean,
-         source_updated_at timestamptz, changelog_id bigint, last_change jsonb)
-       ON CONFLICT (source, key) DO UPDATE SET
-         source_id = EXCLUDED.source_id, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
-         source_updated_at = EXCLUDED.source_updated_at, changelog_id = EXCLUDED.changelog_id,
-         last_change = COALESCE(EXCLUDED.last_change, work_item.last_change),
-         received_at = EXCLUDED.received_at, version = EXCLUDED.version`,
-      [JSON.stringify(mirror), receivedAt],
-    );
-  }
   const history = events.map(({ event, outcome }, ordinal) => ({
     ordinal,
     source: sourceOf(event),
@@ -366,12 +352,30 @@ export async function writeWorkItemBatch(
     change: event.change,
     delivery: event.dedupeKey,
   }));
+  // The items and their history in one statement (the history has no reference to the items).
+  const mirrored =
+    mirror.length === 0
+      ? ''
+      : `WITH mirrored AS (
+           INSERT INTO work_item (source, key, source_id, data, deleted, source_updated_at, changelog_id, last_change, received_at, version)
+           SELECT x.source, x.key, x.source_id, x.data, x.deleted, x.source_updated_at, x.changelog_id, x.last_change, $2, nextval('write_version_seq')
+           FROM jsonb_to_recordset($3::jsonb) AS x(source text, key text, source_id text, data jsonb, deleted boolean,
+             source_updated_at timestamptz, changelog_id bigint, last_change jsonb)
+           ON CONFLICT (source, key) DO UPDATE SET
+             source_id = EXCLUDED.source_id, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
+             source_updated_at = EXCLUDED.source_updated_at, changelog_id = EXCLUDED.changelog_id,
+             last_change = COALESCE(EXCLUDED.last_change, work_item.last_change),
+             received_at = EXCLUDED.received_at, version = EXCLUDED.version
+           RETURNING 1
+         ) `;
   await tx.query(
-    `INSERT INTO work_item_history (source, key, received_at, source_updated_at, changelog_id, outcome, op, data, change, delivery)
+    `${mirrored}INSERT INTO work_item_history (source, key, received_at, source_updated_at, changelog_id, outcome, op, data, change, delivery)
      SELECT x.source, x.key, $2, x.source_updated_at, x.changelog_id, x.outcome, x.op, x.data, x.change, x.delivery
      FROM jsonb_to_recordset($1::jsonb) AS x(ordinal int, source text, key text, source_updated_at timestamptz,
        changelog_id bigint, outcome text, op text, data jsonb, change jsonb, delivery text)
      ORDER BY x.ordinal`,
-    [JSON.stringify(history), receivedAt],
+    mirror.length === 0
+      ? [JSON.stringify(history), receivedAt]
+      : [JSON.stringify(history), receivedAt, JSON.stringify(mirror)],
   );
 }
