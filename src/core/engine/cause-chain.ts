@@ -337,15 +337,16 @@ export function chainVersion(
 ): number {
   const known = cache.chains.get(m);
   if (known?.holds === true) return known.version;
-  // Made into a scratch list kept with the cache: a chain that reads as before (most chains an
-  // event marks stale) costs no new list, and one that changed is copied into the list it had.
+  // Written over a list kept with the cache (never shortened, so never grown again): a chain
+  // that reads as before (most chains an event marks stale) costs no new list, and one that
+  // changed is copied into the list it had.
   const scratch = cache.scratch;
-  scratch.length = 0;
-  signatureToMilestone(context, cache, m, memo, scratch);
+  const length = signatureToMilestone(context, cache, m, memo, scratch, 0);
   if (known !== undefined) {
     known.holds = true;
-    if (!sameNumbers(known.chain, scratch)) {
-      copyNumbers(scratch, known.chain);
+    if (!samePrefix(known.chain, scratch, length)) {
+      known.chain.length = length;
+      for (let at = 0; at < length; at += 1) known.chain[at] = scratch[at]!;
       known.version = cache.nextVersion;
       cache.nextVersion += 1;
     }
@@ -353,13 +354,14 @@ export function chainVersion(
   }
   const version = cache.nextVersion;
   cache.nextVersion += 1;
-  cache.chains.set(m, { chain: scratch.slice(), version, holds: true });
+  cache.chains.set(m, { chain: scratch.slice(0, length), version, holds: true });
   return version;
 }
 
-function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let at = 0; at < a.length; at += 1) if (a[at] !== b[at]) return false;
+/** True when `a` reads as the first `length` numbers of `b`. */
+function samePrefix(a: readonly number[], b: readonly number[], length: number): boolean {
+  if (a.length !== length) return false;
+  for (let at = 0; at < length; at += 1) if (a[at] !== b[at]) return false;
   return true;
 }
 
@@ -385,9 +387,10 @@ function itemContent(context: ChainContext, cache: SignatureCache, slot: number)
 }
 
 /**
- * Appends the signature of the links to a milestone (see linksToMilestone): the work items and
- * what each says, how many were left out, the milestones with their forecast and slip, how many
- * were left out.
+ * Writes the signature of the links to a milestone (see linksToMilestone) into `out` from `from`
+ * on, and says where it ends: the work items and what each says, how many were left out, the
+ * milestones with their forecast and slip, how many were left out. Whatever `out` holds past
+ * the end is left as it was (a list kept for the purpose is written over, never shortened).
  */
 export function signatureToMilestone(
   context: ChainContext,
@@ -395,45 +398,47 @@ export function signatureToMilestone(
   m: number,
   memo: RootMemo,
   out: number[],
-): void {
+  from: number,
+): number {
   const { plan, work, milestones } = context;
   const root = milestones.root[m]!;
   const source = milestones.basisSlot[root]!;
+  let end = from;
   // Each stretch starts with its length, so that two different chains never read alike.
-  const workLength = out.length;
-  out.push(0);
+  const workLength = end;
+  out[end++] = 0;
   if (source >= 0) {
     const { root: first, hops } = workRoot(work, source, memo);
     let at = source;
     let shown = 0;
     while (at !== first && shown < MAX_CHAIN_LINKS) {
-      out.push(at, itemContent(context, cache, at));
+      out[end++] = at;
+      out[end++] = itemContent(context, cache, at);
       shown += 1;
       at = work.pushedBy[at]!;
     }
-    out.push(first, itemContent(context, cache, first), hops + 1 - (shown + 1));
+    out[end++] = first;
+    out[end++] = itemContent(context, cache, first);
+    out[end++] = hops + 1 - (shown + 1);
     out[workLength] = shown + 1;
   }
-  const milestoneLength = out.length;
-  out.push(0);
+  const milestoneLength = end;
+  out[end++] = 0;
   let current = m;
   let shown = 0;
   while (current !== root && shown < MAX_CHAIN_LINKS) {
-    out.push(
-      current,
-      milestones.forecast[current]!,
-      milestones.slip[current]!,
-      milestones.unconstrained[current]!,
-    );
+    out[end++] = current;
+    out[end++] = milestones.forecast[current]!;
+    out[end++] = milestones.slip[current]!;
+    out[end++] = milestones.unconstrained[current]!;
     shown += 1;
     current = plan.depFrom[milestones.driverDep[current]!]!;
   }
-  out.push(
-    root,
-    milestones.forecast[root]!,
-    milestones.slip[root]!,
-    milestones.unconstrained[root]!,
-  );
-  out.push(milestones.hops[m]! + 1 - (shown + 1));
+  out[end++] = root;
+  out[end++] = milestones.forecast[root]!;
+  out[end++] = milestones.slip[root]!;
+  out[end++] = milestones.unconstrained[root]!;
+  out[end++] = milestones.hops[m]! + 1 - (shown + 1);
   out[milestoneLength] = shown + 1;
+  return end;
 }
