@@ -12,6 +12,19 @@ const ALONE = [
   'src/**/*.kill.test.ts',
 ];
 
+/**
+ * Tests that change the process itself (its environment variables, module mocks, spies, fake
+ * timers, exit code): each file gets fresh modules. The rest share each worker's modules from file
+ * to file, so the app is not imported again for every file (most of a small file's time).
+ */
+const ISOLATED = [
+  'test/**/*.cli.test.ts',
+  'test/cli-bad-input.test.ts',
+  'src/cli/**/*.test.ts',
+  'src/app/config.server-mode.test.ts',
+  'src/app/open-app.roles.test.ts',
+];
+
 const shared = {
   testTimeout: 30_000,
   hookTimeout: 60_000,
@@ -27,9 +40,20 @@ export const config = defineConfig({
           ...shared,
           name: 'together',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ALONE,
+          exclude: [...ALONE, ...ISOLATED],
+          isolate: false,
           // Most of a test's time is spent waiting (a browser, a server, a child process): two
           // files at once keep both cores of a small machine busy.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'isolated',
+          include: ISOLATED,
+          exclude: ALONE,
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
