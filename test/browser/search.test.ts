@@ -37,8 +37,9 @@ describe('searching from the header', { timeout: 180_000 }, () => {
     const { page, errors, context } = await open('Dana Whitfield');
     await page.keyboard.press('Control+K');
     await box(page).waitFor();
-    // The field has the focus: typing searches at once.
-    expect(await focused(page, '[role="dialog"] [role="combobox"]')).toBe(true);
+    // The field takes the focus as the dialog opens (Mantine moves it once the dialog is drawn):
+    // typing searches at once.
+    await expect.poll(() => focused(page, '[role="dialog"] [role="combobox"]')).toBe(true);
     await page.keyboard.type('ERP');
     await expect.poll(() => ids(page)).toContain('I-ERP');
     const found = await ids(page);
@@ -96,7 +97,7 @@ describe('searching from the header', { timeout: 180_000 }, () => {
     await page.keyboard.press('Escape');
     await dialog(page).waitFor({ state: 'hidden' });
     // The focus is back on the button that opened it.
-    expect(await focused(page, '[data-testid="search-button"]')).toBe(true);
+    await expect.poll(() => focused(page, '[data-testid="search-button"]')).toBe(true);
     // A person leads to what they own: Priya's initiatives, on the portfolio.
     await page.keyboard.press('Control+K');
     await box(page).waitFor();
