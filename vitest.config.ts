@@ -28,6 +28,9 @@ const ISOLATED = [
 const shared = {
   testTimeout: 30_000,
   hookTimeout: 60_000,
+  // What a test waits to see (a browser drawing a page, a stream's event) may take longer than
+  // the default second on a loaded machine; the assertion itself is the same.
+  expect: { poll: { timeout: 10_000 } },
   pool: 'forks',
 } as const;
 
