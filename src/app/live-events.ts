@@ -18,6 +18,9 @@ interface AudienceIndex {
   units: Set<string>;
 }
 
+/** A work item's parent key (its epic), or null: the live model's `parentOf`. */
+export type WorkParent = (key: string) => string | null;
+
 const audienceIndexes = new WeakMap<Plan, AudienceIndex>();
 
 function audienceIndexOf(plan: Plan): AudienceIndex {
@@ -67,6 +70,12 @@ export function signalAudience(plan: Plan, signal: Signal): { owners: string[]; 
 /** One plan's work links (read by every person's view) and each person's view, made once. */
 interface PlanSights {
   workLinks: Map<string, string[]> | null;
+  /**
+   * The live model's lookup of a work item's parent (its epic), read when an item is not linked
+   * itself: a child of a linked epic delivers the epic's milestones. Set by the first caller that
+   * has one; the views made before read it too.
+   */
+  parentOf: WorkParent | null;
   byPerson: Map<string, Visibility>;
   /** Each person's view with the incidents that affect them, and what those incidents name. */
   withIncidents: Map<string, { key: string; seen: Visibility }>;
@@ -79,24 +88,33 @@ const sights = new WeakMap<Plan, PlanSights>();
  * lives: the live model hands every write and stream the same plan object until the plan changes,
  * so who sees what is worked out once per plan version and person, not once per event.
  */
-export function planSight(plan: Plan, personId: string): Visibility {
-  const held = sightsOf(plan);
+export function planSight(plan: Plan, personId: string, parentOf?: WorkParent): Visibility {
+  const held = sightsOf(plan, parentOf);
   let seen = held.byPerson.get(personId);
   if (seen === undefined) {
-    held.workLinks ??= planWorkLinks(plan);
-    seen = visibility(plan, personId, { workLinks: held.workLinks });
+    seen = visibility(plan, personId, workContext(plan, held));
     held.byPerson.set(personId, seen);
   }
   return seen;
 }
 
-function sightsOf(plan: Plan): PlanSights {
+function sightsOf(plan: Plan, parentOf: WorkParent | undefined): PlanSights {
   let held = sights.get(plan);
   if (held === undefined) {
-    held = { workLinks: null, byPerson: new Map(), withIncidents: new Map() };
+    held = { workLinks: null, parentOf: null, byPerson: new Map(), withIncidents: new Map() };
     sights.set(plan, held);
   }
+  if (parentOf !== undefined) held.parentOf ??= parentOf;
   return held;
+}
+
+/** The plan's own work links, and the parent lookup for the children of linked epics. */
+function workContext(
+  plan: Plan,
+  held: PlanSights,
+): { workLinks: Map<string, string[]>; workParent: WorkParent } {
+  held.workLinks ??= planWorkLinks(plan);
+  return { workLinks: held.workLinks, workParent: (key) => held.parentOf?.(key) ?? null };
 }
 
 /** What of an incident decides what a person sees through it (see `visibility`). */
@@ -121,19 +139,19 @@ export function liveSight(
   plan: Plan,
   personId: string,
   incidents: readonly IncidentReach[] = [],
+  parentOf?: WorkParent,
 ): Visibility {
-  const base = planSight(plan, personId);
+  const base = planSight(plan, personId, parentOf);
   if (base.person === null || base.whole || incidents.length === 0) return base;
   const affecting = incidents.filter((incident) => base.affectedBy(incident));
   if (affecting.length === 0) return base;
-  const held = sightsOf(plan);
+  const held = sightsOf(plan, parentOf);
   const key = JSON.stringify(affecting.map(reachKey));
   let entry = held.withIncidents.get(personId);
   if (entry?.key !== key) {
-    held.workLinks ??= planWorkLinks(plan);
     entry = {
       key,
-      seen: visibility(plan, personId, { workLinks: held.workLinks, incidents: affecting }),
+      seen: visibility(plan, personId, { ...workContext(plan, held), incidents: affecting }),
     };
     held.withIncidents.set(personId, entry);
   }
@@ -152,16 +170,18 @@ export function needsIncidents(plan: Plan, people: Iterable<string>): boolean {
 /**
  * The event as `personId` may receive it: unchanged, cut down to what they see (a state change
  * lists only the ids they see), or null when they may not receive it at all. `incidents` are the
- * current ones: a person sees what an incident affecting them names.
+ * current ones: a person sees what an incident affecting them names. `parentOf` (the live model's)
+ * names a work item's epic, so a child of a linked epic goes to those who see the epic's milestones.
  */
 export function liveEventFor<E extends Pick<LiveEvent, 'kind' | 'data' | 'owners' | 'units'>>(
   plan: Plan | null,
   personId: string,
   event: E,
   incidents: readonly IncidentReach[] = [],
+  parentOf?: WorkParent,
 ): E | null {
   if (plan === null) return null;
-  const seen = liveSight(plan, personId, incidents);
+  const seen = liveSight(plan, personId, incidents, parentOf);
   if (seen.person === null) return null;
   if (event.kind === 'signal') {
     const signal = (event.data as { signal?: Signal }).signal;

@@ -107,6 +107,10 @@ describe.each(TEST_DATABASES)('the live model on $name', (kind) => {
     ]);
     const added = await refreshAndCompare(model);
     expect(added.moved?.workItems).toEqual(['ERP-30']);
+    // Who sees a child of a linked epic is read from the model's parent lookup.
+    expect(model.parentOf('ERP-30')).toBe('ERP-1');
+    expect(model.parentOf('ERP-1')).toBeNull();
+    expect(model.parentOf('NOPE-1')).toBeNull();
 
     await ingestWorkItemEvents(ctx, [
       {
@@ -127,6 +131,8 @@ describe.each(TEST_DATABASES)('the live model on $name', (kind) => {
     const deleted = await refreshAndCompare(model);
     expect(deleted.moved?.workItems).toContain('ERP-20');
     expect(deleted.snapshot!.workItems.map((w) => w.key)).not.toContain('ERP-20');
+    // ERP-17 came from the store's first load, under the ERP-1 epic.
+    expect(model.parentOf('ERP-17')).toBe('ERP-1');
 
     await ingestWorkItemEvents(ctx, await deliveries(DEMO_FILES.erp17Restored));
     const restored = await refreshAndCompare(model);

@@ -40,6 +40,12 @@ export interface LiveModel {
   invalidate(): void;
   /** The latest snapshot, without asking the database (null before the first refresh). */
   current(): Snapshot | null;
+  /**
+   * The parent (epic) of the work item with this key, as the model holds it now; null for none or
+   * an item it does not hold. A lookup, so that who sees a child of a linked epic is known
+   * without indexing every item again on every write.
+   */
+  readonly parentOf: (key: string) => string | null;
   /** What this process knows the stored signals to be (saves reading them back). */
   readonly signalCache: SignalCache;
   /** Whether the last look for decisions to open by themselves left any due. */
@@ -134,6 +140,8 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
   const changes = new Map<string, WorkItemChange>();
   /** How many sources hold each key: the engine follows keys, so a shared key derives in full. */
   const keyHolders = new Map<string, number>();
+  /** Each held item's parent key, by key (items without a parent are not in it). */
+  const parents = new Map<string, string>();
   let engine: Engine | null = null;
   let snapshot: Snapshot | null = null;
   let snapshotAsOf: IsoDate | null = null;
@@ -165,6 +173,7 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
     itemVersions.clear();
     changes.clear();
     keyHolders.clear();
+    parents.clear();
     staleness = null;
     engine = null;
     snapshot = null;
@@ -212,12 +221,15 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
         if (held) {
           items.delete(id);
           keyHolders.set(row.key, (keyHolders.get(row.key) ?? 1) - 1);
+          parents.delete(row.key);
         }
         changes.delete(row.key);
         pending.push({ op: 'delete', key: row.key, change: null });
       } else {
         if (!held) keyHolders.set(row.key, (keyHolders.get(row.key) ?? 0) + 1);
         items.set(id, row.item);
+        if (row.item.parentKey === null) parents.delete(row.key);
+        else parents.set(row.key, row.item.parentKey);
         if (row.lastChange !== null) changes.set(row.key, row.lastChange);
         pending.push({ op: 'upsert', item: row.item, change: row.lastChange });
       }
@@ -408,6 +420,7 @@ export function createLiveModel(options: LiveModelOptions = {}): LiveModel {
   return {
     refresh,
     current: () => snapshot,
+    parentOf: (key) => parents.get(key) ?? null,
     signalCache,
     autoOpenLedger,
     pricingOutsideWrites: () =>

@@ -61,7 +61,7 @@ export async function notifySignals(
     const version = raising?.version ?? 1;
     for (const personId of new Set(signal.affectedOwners)) {
       // Nobody is told about what the access policy keeps from them (a confidential initiative).
-      if (plan !== null && !planSight(plan, personId).seesSignal(signal)) {
+      if (plan !== null && !planSight(plan, personId, ctx.model?.parentOf).seesSignal(signal)) {
         outcomes.push({
           signalId: signal.id,
           personId,

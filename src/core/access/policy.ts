@@ -32,6 +32,11 @@ export interface VisibilityContext {
   incidents?: readonly IncidentReach[];
   /** Work item key → the milestones it delivers (epic children too); the plan's keys otherwise. */
   workLinks?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * A work item's parent (its epic): a child of a linked epic delivers the epic's milestones too.
+   * For callers whose `workLinks` do not already hold the children (the live stream).
+   */
+  workParent?: (key: string) => string | null | undefined;
 }
 
 /** A signal as far as seeing it goes. */
@@ -249,8 +254,16 @@ export function visibility(
   );
 
   const workLinks = context.workLinks ?? planWorkLinks(plan);
+  const workParent = context.workParent;
+  const linksOf = (key: string): readonly string[] => {
+    const own = workLinks.get(key);
+    const parent = workParent?.(key);
+    const inherited = parent == null ? undefined : workLinks.get(parent);
+    if (inherited === undefined) return own ?? [];
+    return own === undefined ? inherited : [...own, ...inherited];
+  };
   const seesWorkItem = (key: string): boolean => {
-    const delivers = workLinks.get(key) ?? [];
+    const delivers = linksOf(key);
     if (delivers.length > 0 && delivers.every((m) => barredMilestones.has(m))) return false;
     if (whole || named.workItems.has(key)) return true;
     return delivers.some((m) => milestones.has(m));
@@ -304,7 +317,7 @@ export function visibility(
         return o !== undefined && barredObjective(o.id, o.owner);
       }
       case 'work_item': {
-        const delivers = workLinks.get(step.id) ?? [];
+        const delivers = linksOf(step.id);
         return delivers.length > 0 && delivers.every((m) => barredMilestones.has(m));
       }
       default:

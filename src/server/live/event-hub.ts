@@ -69,7 +69,13 @@ export async function startEventHub(
     event: StoredLiveEvent,
     incidents: readonly IncidentReach[],
   ): StoredLiveEvent | null =>
-    liveEventFor(ctx.model?.current()?.plan ?? null, client.personId, event, incidents);
+    liveEventFor(
+      ctx.model?.current()?.plan ?? null,
+      client.personId,
+      event,
+      incidents,
+      ctx.model?.parentOf,
+    );
 
   // Each event is serialised once, however many clients it goes to.
   const frames = new WeakMap<StoredLiveEvent, string>();
