@@ -341,7 +341,9 @@ export function chainVersion(
   // that reads as before (most chains an event marks stale) costs no new list, and one that
   // changed is copied into the list it had.
   const scratch = cache.scratch;
-  const length = signatureToMilestone(context, cache, m, memo, scratch, 0);
+  const length =
+    signatureFromDriver(context, cache, m, scratch) ??
+    signatureToMilestone(context, cache, m, memo, scratch, 0);
   if (known !== undefined) {
     known.holds = true;
     if (!samePrefix(known.chain, scratch, length)) {
@@ -356,6 +358,53 @@ export function chainVersion(
   cache.nextVersion += 1;
   cache.chains.set(m, { chain: scratch.slice(0, length), version, holds: true });
   return version;
+}
+
+/**
+ * A milestone's chain signature (`signatureToMilestone`) from the one its driver holds, when it
+ * holds: the chains along a path share their work items and all but their nearest milestone, so
+ * the driver's is copied (its farthest milestone but the root left out once the chain is full)
+ * instead of walking the path again. Undefined when the driver's chain is not kept or not current.
+ */
+function signatureFromDriver(
+  context: ChainContext,
+  cache: SignatureCache,
+  m: number,
+  out: number[],
+): number | undefined {
+  const { plan, milestones } = context;
+  const dependency = milestones.driverDep[m]!;
+  if (dependency < 0) return undefined;
+  const driver = plan.depFrom[dependency]!;
+  const root = milestones.root[m]!;
+  if (
+    root === m ||
+    milestones.root[driver] !== root ||
+    milestones.hops[m] !== milestones.hops[driver]! + 1
+  )
+    return undefined;
+  const known = cache.chains.get(driver);
+  if (known?.holds !== true) return undefined;
+  const from = known.chain;
+  // The work items: the same stretch, copied whole.
+  const workCount = from[0]!;
+  const workEnd = workCount === 0 ? 1 : 2 * workCount + 2;
+  for (let at = 0; at < workEnd; at += 1) out[at] = from[at]!;
+  // The milestones: this one, then the driver's nearest (all but its root), then the root.
+  const shownBefore = from[workEnd]! - 1;
+  const kept = Math.min(shownBefore, MAX_CHAIN_LINKS - 1);
+  let end = workEnd;
+  out[end++] = kept + 2;
+  out[end++] = m;
+  out[end++] = milestones.forecast[m]!;
+  out[end++] = milestones.slip[m]!;
+  out[end++] = milestones.unconstrained[m]!;
+  const links = workEnd + 1;
+  for (let at = links; at < links + 4 * kept; at += 1) out[end++] = from[at]!;
+  const rootAt = links + 4 * shownBefore;
+  for (let at = rootAt; at < rootAt + 4; at += 1) out[end++] = from[at]!;
+  out[end++] = milestones.hops[m] + 1 - (kept + 2);
+  return end;
 }
 
 /** True when `a` reads as the first `length` numbers of `b`. */

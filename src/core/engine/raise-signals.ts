@@ -67,22 +67,17 @@ export function milestoneSignal(
   };
 }
 
-/** The day a milestone's slip signal compares with its plan, and whether that is a percentile. */
-function comparedDay(context: ChainContext, m: number, slip: SlipTest | null): [number, number] {
-  if (slip === null) return [context.milestones.forecast[m]!, 0];
-  return [slip.dayOf(m), slip.wordsOf(m) === 'forecast' ? 0 : 1];
-}
-
 function objectiveCodes(context: ChainContext, objectives: readonly string[], out: number[]): void {
   objectives.forEach((objective, at) => {
     const o = context.plan.objectiveAt.get(objective);
     if (o === undefined || objectives.indexOf(objective) !== at) return;
-    const status = context.objectiveStatus(o)?.status;
-    out.push(
-      o,
-      status === undefined ? -1 : status === 'on_track' ? 0 : status === 'at_risk' ? 1 : 2,
-    );
+    out.push(o, objectiveCode(context, o));
   });
+}
+
+function objectiveCode(context: ChainContext, o: number): number {
+  const status = context.objectiveStatus(o)?.status;
+  return status === undefined ? -1 : status === 'on_track' ? 0 : status === 'at_risk' ? 1 : 2;
 }
 
 /**
@@ -115,11 +110,19 @@ export function signMilestoneInto(
   out.length = 0;
   const { plan, milestones } = context;
   const planned = plan.plannedDay[m]!;
-  const [compared, percentile] = comparedDay(context, m, slip);
+  // The day compared with the plan, and whether that is a percentile.
+  const compared = slip === null ? milestones.forecast[m]! : slip.dayOf(m);
   if (compared <= planned) return false;
+  const percentile = slip === null || slip.wordsOf(m) === 'forecast' ? 0 : 1;
   out.push(compared, percentile, milestones.slip[m]!, chainVersion(context, cache, m, memo));
   const initiative = plan.initiativeOfMilestone[m]!;
-  if (initiative >= 0) objectiveCodes(context, plan.plan.initiatives[initiative]!.objectives, out);
+  if (initiative < 0) return true;
+  // The objectives it serves, each once, in the order listed (the plan model's rows).
+  const rows = plan.objectivesOfInitiative;
+  for (let at = rows.start[initiative]!; at < rows.start[initiative + 1]!; at += 1) {
+    const o = rows.list[at]!;
+    out.push(o, objectiveCode(context, o));
+  }
   return true;
 }
 
