@@ -289,6 +289,11 @@ export interface CapacityModel {
    * `beforeRoot`). The model before then reads as this one. Null when made whole.
    */
   readonly was: ReadonlyMap<number, readonly [number, number, number, number]> | null;
+  /**
+   * Made from a model before whose moved milestones it keeps, their forecasts written over in
+   * place (`relistMoved`): true when one of those forecasts differs from what that model had.
+   */
+  readonly movedForecastsChanged: boolean;
 }
 
 /** The root a touched milestone had in the model `model` was made from (`before`). */
@@ -803,6 +808,7 @@ export function sameCapacity(a: CapacityModel, b: CapacityModel): boolean {
   if (a.levelled === b.levelled) {
     // `b` levelled again in place from `a` (or `a` itself): only the milestones in `b.was` can
     // read differently, and those that move now are in both lists when the lists agree.
+    if (b.movedForecastsChanged) return false;
     if ((a.moved !== b.moved || a.movedForecast !== b.movedForecast) && !sameList(a, b))
       return false;
     for (const [m, then] of b.was ?? [])
@@ -901,6 +907,7 @@ function levelMilestones(data: EngineData, levelledRuns: LevelledRuns): Capacity
     movedForecast: [] as number[],
     touched: null,
     was: null,
+    movedForecastsChanged: false,
   };
   const { floor } = levelledRuns;
   if (floor.size === 0) return model;
@@ -936,26 +943,32 @@ function relistMoved(
     moved: readonly number[];
     movedForecast: readonly number[];
     touched: ReadonlySet<number>;
+    movedForecastsChanged: boolean;
   },
 ): void {
   // The same milestones move as before: the lists before hold, or only forecasts change in them.
   let same = true;
-  let forecasts: number[] | null = null;
   for (const m of model.touched) {
     const k = indexIn(previous.moved, m);
     if (k < 0 !== (model.causeKind[m] === CAUSE_NONE)) {
       same = false;
       break;
     }
-    const forecast = data.milestones.unconstrained[m]!;
-    if (k >= 0 && previous.movedForecast[k] !== forecast) {
-      forecasts ??= previous.movedForecast.slice();
-      forecasts[k] = forecast;
-    }
   }
   if (same) {
+    // The lists before are kept, their forecasts written over in place (as the levelled dates
+    // are): no copy of every moved milestone's forecast for the few that changed.
+    const forecasts = previous.movedForecast as number[];
+    for (const m of model.touched) {
+      const k = indexIn(previous.moved, m);
+      const forecast = data.milestones.unconstrained[m]!;
+      if (k >= 0 && forecasts[k] !== forecast) {
+        forecasts[k] = forecast;
+        model.movedForecastsChanged = true;
+      }
+    }
     model.moved = previous.moved;
-    model.movedForecast = forecasts ?? previous.movedForecast;
+    model.movedForecast = forecasts;
     return;
   }
   const joining: number[] = [];
@@ -1064,6 +1077,7 @@ function relevelMilestones(
     movedForecast: [] as readonly number[],
     touched: new Set<number>(held),
     was,
+    movedForecastsChanged: false,
   };
   // A queue by rank in the dependency order, each milestone at most once.
   const queued = new Set<number>();
