@@ -25,19 +25,18 @@ export function capacitySignals(
   const overAllocations = model.runs.overAllocations;
   if (overAllocations.length === 0) return [];
   const dirty = dirtyOverAllocations(model, before);
-  const movedBy = movedByOverAllocation(data, model, dirty);
+  const figures = figuresByOverAllocation(data, model, dirty);
   return overAllocations.map((over, k) => {
     // An over-allocation none of whose milestones the event touched says what it said.
     const kept = dirty === null || dirty.has(k) ? undefined : previous?.get(over.id);
     if (kept !== undefined) return kept;
-    const moved = movedBy[k] ?? movedByOverAllocation(data, model, new Set([k]))[k]!;
-    const money = moneyLater(data, model, moved);
-    const shown = shownOf(model, moved);
+    const { count, first, shown, money } =
+      figures[k] ?? figuresByOverAllocation(data, model, new Set([k]))[k]!;
     // Everything the signal says, as numbers: while it holds, the signal made before holds.
     const key = JSON.stringify([
       over.sentence,
-      moved.length,
-      moved.slice(0, 3),
+      count,
+      first,
       shown.map((m) => [
         m,
         model.levelled[m],
@@ -52,7 +51,7 @@ export function capacitySignals(
     // The chain is made when first read; the forecasts it shows are taken now, as the key has them.
     const forecasts = shown.map((m) => data.milestones.unconstrained[m]!);
     return lazySignal(over.id, key, () =>
-      overAllocationSignal(data, model, over, moved, money, shown, forecasts),
+      overAllocationSignal(data, model, over, count, first, money, shown, forecasts),
     );
   });
 }
@@ -97,6 +96,58 @@ function dirtyOverAllocations(
     if (model.root[m]! >= 0) dirty.add(model.root[m]!);
   }
   return dirty;
+}
+
+/** What an over-allocation's signal reads of the milestones it moves. */
+interface MovedFigures {
+  /** How many it moves, and the first three, in plan order. */
+  count: number;
+  first: number[];
+  /** The moves its chain names: those its demands hold first, then those that wait for them. */
+  shown: number[];
+  /** The money per KPI (`moneyLater`). */
+  money: Map<string, MoneyLater>;
+}
+
+/**
+ * For every over-allocation, or those of `only`, what its signal reads of the moved milestones
+ * it is the root of: in one pass over the moved milestones, in plan order, without listing them.
+ */
+function figuresByOverAllocation(
+  data: EngineData,
+  model: CapacityModel,
+  only: ReadonlySet<number> | null,
+): (MovedFigures | undefined)[] {
+  const figures = model.runs.overAllocations.map((_, k): MovedFigures | undefined =>
+    only === null || only.has(k) ? { count: 0, first: [], shown: [], money: new Map() } : undefined,
+  );
+  // Per over-allocation, the moves its chain names that its demands do not hold.
+  const others = figures.map((): number[] => []);
+  const { moved } = model;
+  for (let at = 0; at < moved.length; at += 1) {
+    const m = moved[at]!;
+    const root = model.root[m]!;
+    if (root < 0 || data.plan.canonicalMilestone[m] !== 1) continue;
+    const f = figures[root];
+    if (f === undefined) continue;
+    f.count += 1;
+    if (f.first.length < 3) f.first.push(m);
+    // The first CHAIN_MILESTONES its demands hold, then as many of the others as there is room
+    // for: once full, the others are not read.
+    if (f.shown.length < CHAIN_MILESTONES) {
+      if (model.causeKind[m] === CAUSE_OVER) f.shown.push(m);
+      else if (others[root]!.length < CHAIN_MILESTONES) others[root]!.push(m);
+    }
+    addMoneyLater(data, model, m, f.money);
+  }
+  figures.forEach((f, k) => {
+    if (f === undefined) return;
+    for (const m of others[k]!) {
+      if (f.shown.length >= CHAIN_MILESTONES) break;
+      f.shown.push(m);
+    }
+  });
+  return figures;
 }
 
 /**
@@ -149,24 +200,6 @@ export interface KeyedSignal {
   readonly signal: Signal;
 }
 
-/** The moves a chain names: those its demands hold first, then those that wait for them. */
-function shownOf(model: CapacityModel, moved: readonly number[]): number[] {
-  // The first CHAIN_MILESTONES held, then as many of the others as there is room for: both
-  // lists stop once full, so a long list of moves is not read to its end.
-  const held: number[] = [];
-  const others: number[] = [];
-  for (let k = 0; k < moved.length && held.length < CHAIN_MILESTONES; k += 1) {
-    const m = moved[k]!;
-    if (model.causeKind[m] === CAUSE_OVER) held.push(m);
-    else if (others.length < CHAIN_MILESTONES) others.push(m);
-  }
-  for (const m of others) {
-    if (held.length >= CHAIN_MILESTONES) break;
-    held.push(m);
-  }
-  return held;
-}
-
 interface MoneyLater {
   later: number;
   /** How many benefits land later, and the first of them (the chain names it when alone). */
@@ -182,34 +215,41 @@ function moneyLater(
   model: CapacityModel,
   moved: readonly number[],
 ): Map<string, MoneyLater> {
-  const { plan: planModel } = data;
   const byKpi = new Map<string, MoneyLater>();
-  for (const m of moved) {
-    const days = model.levelled[m]! - data.milestones.unconstrained[m]!;
-    const rows = planModel.benefitsOfMilestone;
-    for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) {
-      const benefit = planModel.plan.benefits[rows.list[at]!]!;
-      let sum = byKpi.get(benefit.kpi);
-      if (sum === undefined)
-        byKpi.set(
-          benefit.kpi,
-          (sum = { later: 0, benefits: 0, first: benefit.id, milestones: [] }),
-        );
-      sum.later += (benefit.amountPerWeek * days) / 7;
-      sum.benefits += 1;
-      // The chain names three and says whether there are more: four distinct are enough.
-      if (sum.milestones.length < 4 && !sum.milestones.includes(benefit.milestone))
-        sum.milestones.push(benefit.milestone);
-    }
-  }
+  for (const m of moved) addMoneyLater(data, model, m, byKpi);
   return byKpi;
+}
+
+/** Adds what one moved milestone's benefits land later to the sums per KPI. */
+function addMoneyLater(
+  data: EngineData,
+  model: CapacityModel,
+  m: number,
+  byKpi: Map<string, MoneyLater>,
+): void {
+  const { plan: planModel } = data;
+  const rows = planModel.benefitsOfMilestone;
+  if (rows.start[m] === rows.start[m + 1]) return;
+  const days = model.levelled[m]! - data.milestones.unconstrained[m]!;
+  for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) {
+    const benefit = planModel.plan.benefits[rows.list[at]!]!;
+    let sum = byKpi.get(benefit.kpi);
+    if (sum === undefined)
+      byKpi.set(benefit.kpi, (sum = { later: 0, benefits: 0, first: benefit.id, milestones: [] }));
+    sum.later += (benefit.amountPerWeek * days) / 7;
+    sum.benefits += 1;
+    // The chain names three and says whether there are more: four distinct are enough.
+    if (sum.milestones.length < 4 && !sum.milestones.includes(benefit.milestone))
+      sum.milestones.push(benefit.milestone);
+  }
 }
 
 function overAllocationSignal(
   data: EngineData,
   model: CapacityModel,
   over: CapacityOverAllocation,
-  moved: readonly number[],
+  count: number,
+  first: readonly number[],
   byKpi: ReadonlyMap<string, MoneyLater>,
   shown: readonly number[],
   forecasts: readonly number[],
@@ -263,8 +303,8 @@ function overAllocationSignal(
       },
     });
   }
-  if (moved.length > shown.length) {
-    const more = moved.length - shown.length;
+  if (count > shown.length) {
+    const more = count - shown.length;
     chain.push({
       kind: 'unit',
       id: over.unit,
@@ -305,13 +345,13 @@ function overAllocationSignal(
     });
   }
   const share = `is ${loadWords(over)}`;
-  const ids = moved.map((m) => planModel.milestones[m]!.id);
+  const ids = first.map((m) => planModel.milestones[m]!.id);
   const named =
-    ids.length === 0
+    count === 0
       ? ''
-      : ids.length <= 3
+      : count <= 3
         ? `: ${ids.join(', ')} move`
-        : `: ${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more move`;
+        : `: ${ids.join(', ')} and ${count - 3} more move`;
   return {
     id: over.id,
     kind: 'capacity.over_allocated',
