@@ -12,12 +12,15 @@
  *   node --import tsx bench/engine.ts --demands 500   (units with capacity, 500 demands)
  *   node --import tsx bench/engine.ts --replays 3     (the same events on 3 fresh engines: each
  *     event's lowest time, for a machine busy with other work)
+ *   node --import tsx bench/engine.ts --slow          (each event over 5 ms on stderr: its kind,
+ *     wall and CPU time, and the garbage collections inside it)
  *
  * Numbers, not assertions: this is not a test. See bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { computeState } from '../src/core/engine/compute-state.ts';
 import { createEngine } from '../src/core/engine/engine.ts';
@@ -33,6 +36,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '42' },
     demands: { type: 'string', default: '0' },
     replays: { type: 'string', default: '1' },
+    slow: { type: 'boolean', default: false },
     child: { type: 'string' },
     milestones: { type: 'string' },
   },
@@ -43,6 +47,7 @@ const EVENTS = Number(args.events);
 const SEED = Number(args.seed);
 const DEMANDS = Number(args.demands);
 const REPLAYS = Math.max(1, Number(args.replays));
+const SLOW = args.slow === true;
 
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (bytes: number): number => Math.round(bytes / 1_048_576);
@@ -96,7 +101,7 @@ function fingerprint(
 // ---------------------------------------------------------------------------------------------
 // The children: one implementation at one size each
 
-function engineChild(count: number): Record<string, unknown> {
+async function engineChild(count: number): Promise<Record<string, unknown>> {
   const input = generatePortfolio(count, PER_MILESTONE, SEED, DEMANDS);
   collect();
   const heapInput = process.memoryUsage().heapUsed;
@@ -142,6 +147,20 @@ function engineChild(count: number): Record<string, unknown> {
   // CPU time of the process per event: on a busy machine the wall time waits for a core too.
   const appliedCpu: number[] = new Array<number>(EVENTS).fill(Number.POSITIVE_INFINITY);
   const kinds: string[] = [];
+  // With --slow: when each event of the last replay began, and the collections seen meanwhile.
+  const began_: number[] = [];
+  const collections: { start: number; duration: number; kind: number }[] = [];
+  const observer = SLOW
+    ? new PerformanceObserver((list) => {
+        for (const entry of list.getEntries())
+          collections.push({
+            start: entry.startTime,
+            duration: entry.duration,
+            kind: (entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0,
+          });
+      })
+    : null;
+  observer?.observe({ entryTypes: ['gc'] });
   let full_ = 0;
   let movedMilestones = 0;
   let signalChanges = 0;
@@ -161,6 +180,7 @@ function engineChild(count: number): Record<string, unknown> {
       applied[e] = Math.min(applied[e]!, took);
       appliedCpu[e] = Math.min(appliedCpu[e]!, (cpuTook.user + cpuTook.system) / 1000);
       kinds[e] = kind;
+      if (replay === REPLAYS - 1) began_[e] = began;
       if (replay > 0) continue;
       if (changes.full) full_ += 1;
       movedMilestones += changes.milestones.length;
@@ -170,6 +190,31 @@ function engineChild(count: number): Record<string, unknown> {
         changes.signals.resolved.length;
     }
     sample();
+  }
+  if (observer !== null) {
+    // The observer is told of collections only once the event loop turns.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    observer.disconnect();
+    const gcKinds: Record<number, string> = {
+      1: 'scavenge',
+      2: 'mark-sweep',
+      4: 'incremental',
+      8: 'weak',
+    };
+    applied.forEach((took, e) => {
+      if (took <= 5) return;
+      const inside = collections.filter(
+        (gc) => gc.start < began_[e]! + took && gc.start + gc.duration > began_[e]!,
+      );
+      const gc = inside.map((c) => `${gcKinds[c.kind] ?? c.kind} ${c.duration.toFixed(1)}`);
+      process.stderr.write(
+        `  ${count} event ${e} (${kinds[e]}): ${took.toFixed(2)} ms wall, ${appliedCpu[e]!.toFixed(2)} ms CPU${gc.length > 0 ? `; gc ${gc.join(', ')} ms` : ''}\n`,
+      );
+    });
+    const during = collections.filter((gc) => gc.start >= began_[0]!);
+    process.stderr.write(
+      `  ${count} collections during the events: ${during.length}, ${during.reduce((sum, gc) => sum + gc.duration, 0).toFixed(1)} ms\n`,
+    );
   }
   const byKind = new Map<string, number[]>();
   applied.forEach((took, e) => {
@@ -261,7 +306,7 @@ function baselineChild(count: number): Record<string, unknown> {
 
 if (args.child !== undefined) {
   const count = Number(args.milestones);
-  const result = args.child === 'engine' ? engineChild(count) : baselineChild(count);
+  const result = args.child === 'engine' ? await engineChild(count) : baselineChild(count);
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 }
@@ -297,6 +342,7 @@ function child(
       String(DEMANDS),
       '--replays',
       String(REPLAYS),
+      ...(SLOW ? ['--slow'] : []),
     ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
