@@ -347,8 +347,7 @@ export function chainVersion(
   if (known !== undefined) {
     known.holds = true;
     if (!samePrefix(known.chain, scratch, length)) {
-      known.chain.length = length;
-      for (let at = 0; at < length; at += 1) known.chain[at] = scratch[at]!;
+      copyPrefix(scratch, length, known.chain);
       known.version = cache.nextVersion;
       cache.nextVersion += 1;
     }
@@ -416,8 +415,14 @@ function samePrefix(a: readonly number[], b: readonly number[], length: number):
 
 /** Makes `to` read as `from`, in place. */
 export function copyNumbers(from: readonly number[], to: number[]): void {
-  to.length = from.length;
-  for (let at = 0; at < from.length; at += 1) to[at] = from[at]!;
+  copyPrefix(from, from.length, to);
+}
+
+/** Makes `to` read as the first `length` numbers of `from`, in place. */
+function copyPrefix(from: readonly number[], length: number, to: number[]): void {
+  // Setting a list's length is a call into the runtime: only when it changes.
+  if (to.length > length) to.length = length;
+  for (let at = 0; at < length; at += 1) to[at] = from[at]!;
 }
 
 function itemContent(context: ChainContext, cache: SignatureCache, slot: number): number {

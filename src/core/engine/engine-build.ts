@@ -53,15 +53,26 @@ function deriveObjectives(data: EngineData): void {
   }
 }
 
+const contexts = new WeakMap<EngineData, ChainContext>();
+
+/**
+ * What chains read of the engine's data: made once per data (whose parts are changed in place,
+ * never replaced), so that every pass reads it through the same object and the same function.
+ */
 export function chainContext(data: EngineData): ChainContext {
-  return {
-    plan: data.plan,
-    work: data.work,
-    milestones: data.milestones,
-    changes: data.changes,
-    asOf: data.asOf,
-    objectiveStatus: (o) => data.objectives[o]?.status,
-  };
+  let context = contexts.get(data);
+  if (context === undefined) {
+    context = {
+      plan: data.plan,
+      work: data.work,
+      milestones: data.milestones,
+      changes: data.changes,
+      asOf: data.asOf,
+      objectiveStatus: (o) => data.objectives[o]?.status,
+    };
+    contexts.set(data, context);
+  }
+  return context;
 }
 
 export function slipTest(

@@ -243,20 +243,44 @@ function figuresOf(model: MilestoneModel): readonly (Int32Array | Uint8Array)[] 
   ];
 }
 
-/** The figures of one milestone before a recompute, to tell whether it changed anything. */
-function snapshot(figures: readonly (Int32Array | Uint8Array)[], m: number): Int32Array {
-  const kept = new Int32Array(figures.length);
-  for (let f = 0; f < figures.length; f += 1) kept[f] = figures[f]![m]!;
-  return kept;
-}
+/**
+ * The figures of the milestones a pass recomputes as they were before, to tell whether it
+ * changed anything: one list for the pass, each milestone's figures at an offset in it.
+ */
+class Snapshots {
+  private readonly offsets = new Map<number, number>();
+  private kept = new Int32Array(16 * 64);
+  private used = 0;
 
-function differs(
-  figures: readonly (Int32Array | Uint8Array)[],
-  m: number,
-  kept: Int32Array,
-): boolean {
-  for (let f = 0; f < figures.length; f += 1) if (kept[f] !== figures[f]![m]) return true;
-  return false;
+  constructor(private readonly figures: readonly (Int32Array | Uint8Array)[]) {}
+
+  /** Keeps a milestone's figures (once: the first time counts) and says where. */
+  take(m: number): number {
+    const known = this.offsets.get(m);
+    if (known !== undefined) return known;
+    const { figures } = this;
+    if (this.used + figures.length > this.kept.length) {
+      const grown = new Int32Array(this.kept.length * 2);
+      grown.set(this.kept);
+      this.kept = grown;
+    }
+    const at = this.used;
+    for (let f = 0; f < figures.length; f += 1) this.kept[at + f] = figures[f]![m]!;
+    this.used += figures.length;
+    this.offsets.set(m, at);
+    return at;
+  }
+
+  /** A figure as it was before. */
+  figure(at: number, f: number): number {
+    return this.kept[at + f]!;
+  }
+
+  differs(m: number, at: number): boolean {
+    const { figures, kept } = this;
+    for (let f = 0; f < figures.length; f += 1) if (kept[at + f] !== figures[f]![m]) return true;
+    return false;
+  }
 }
 
 /** What an incremental milestone pass did. */
@@ -288,24 +312,23 @@ export function reforecastMilestones(
     unconstrainedMoved: new Set(),
   };
   const heap = new RankHeap(plan.rank);
-  const figures = figuresOf(model);
-  const before = new Map<number, Int32Array>();
+  const before = new Snapshots(figuresOf(model));
   for (const m of seeds) {
-    before.set(m, snapshot(figures, m));
+    before.take(m);
     computeBasis(plan, work, model, m);
     heap.push(m);
   }
   const { outgoing, depTo, depFrom } = plan;
   while (heap.size > 0) {
     const m = heap.pop();
-    if (!before.has(m)) before.set(m, snapshot(figures, m));
+    const kept = before.take(m);
     const wasHops = model.hops[m]!;
     const wasRoot = model.root[m]!;
     applyDependencies(plan, model, m, null);
     update.recomputed.add(m);
-    if (differs(figures, m, before.get(m)!)) update.changed.add(m);
-    const previous = before.get(m)![FORECAST_FIGURE]!;
-    const freeMoved = model.unconstrained[m] !== before.get(m)![UNCONSTRAINED_FIGURE];
+    if (before.differs(m, kept)) update.changed.add(m);
+    const previous = before.figure(kept, FORECAST_FIGURE);
+    const freeMoved = model.unconstrained[m] !== before.figure(kept, UNCONSTRAINED_FIGURE);
     if (freeMoved) update.unconstrainedMoved.add(m);
     const moved = model.forecast[m] !== previous || freeMoved;
     if (model.forecast[m] !== previous) update.moved.set(m, previous);
