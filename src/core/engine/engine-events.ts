@@ -85,13 +85,19 @@ export function applyEvent(
   const kpiStatusChanged = new Set<number>();
   // KPIs whose status code moved: only they can change which KPI an initiative's value follows.
   const kpiCodeChanged = new Set<number>();
+  // The benefits of the moved milestones, by KPI: each KPI recomputed reads only its own.
+  const movedBenefits = new Map<number, number[]>();
   for (const [m, previous] of milestones.moved) {
     const rows = plan.benefitsOfMilestone;
     const now = data.milestones.forecast[m]!;
     for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) {
-      const k = plan.kpiAt.get(plan.plan.benefits[rows.list[at]!]!.kpi);
-      if (k === undefined) continue;
+      const b = rows.list[at]!;
+      const k = plan.benefitKpi[b]!;
+      if (k < 0) continue;
       kpisTouched.add(k);
+      const list = movedBenefits.get(k);
+      if (list === undefined) movedBenefits.set(k, [b]);
+      else list.push(b);
       if (!kpisRecomputed.has(k) && accrualMoves(data.kpis[k]!, previous, now, data.asOfDay)) {
         kpisRecomputed.add(k);
       }
@@ -103,7 +109,7 @@ export function applyEvent(
       plan,
       k,
       before,
-      milestones.moved.keys(),
+      movedBenefits.get(k)!,
       data.milestones.forecast,
       data.asOfDay,
       data.asOf,

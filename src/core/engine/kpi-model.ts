@@ -153,15 +153,16 @@ function benefitPlaces(plan: PlanModel): Int32Array {
 }
 
 /**
- * The KPI's forecast after some of its benefits' milestones moved, from its forecast before: only
- * those benefits' accruals are made anew; each period's total is summed again from the accruals
+ * The KPI's forecast after some of its benefits' milestones moved (`movedBenefits`: the benefits
+ * of the moved milestones, those of other KPIs ignored), from its forecast before: only those
+ * benefits' accruals are made anew; each period's total is summed again from the accruals
  * in the same order as `forecastKpi`, so the figures are the very numbers it would give.
  */
 export function reforecastKpi(
   plan: PlanModel,
   k: number,
   before: KpiCore,
-  moved: Iterable<number>,
+  movedBenefits: readonly number[],
   forecast: Int32Array,
   asOfDay: number,
   asOf: IsoDate,
@@ -169,13 +170,7 @@ export function reforecastKpi(
   const kpi = before.kpi;
   const places = benefitPlaces(plan);
   const touched: number[] = [];
-  const rows = plan.benefitsOfMilestone;
-  for (const m of moved) {
-    for (let at = rows.start[m]!; at < rows.start[m + 1]!; at += 1) {
-      const b = rows.list[at]!;
-      if (plan.benefitKpi[b] === k && places[b]! >= 0) touched.push(b);
-    }
-  }
+  for (const b of movedBenefits) if (plan.benefitKpi[b] === k && places[b]! >= 0) touched.push(b);
   if (touched.length === 0) return before;
   const sign = kpi.direction === 'higher_is_better' ? 1 : -1;
   let anyChanged = false;
