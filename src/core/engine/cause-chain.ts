@@ -289,11 +289,11 @@ export interface SignatureCache {
   readonly itemContent: Map<number, number>;
   readonly interned: Map<string, number>;
   /**
-   * Each milestone's chain signature as last made (`signatureToMilestone`), with a version that
-   * moves exactly when the chain reads differently, and whether it still holds (an event that
-   * may change a chain marks it stale: `forgetChains`).
+   * Each milestone's chain signature as last made (`signatureToMilestone`), by position, with a
+   * version that moves exactly when the chain reads differently, and whether it still holds (an
+   * event that may change a chain marks it stale: `forgetChains`).
    */
-  readonly chains: Map<number, ChainVersion>;
+  readonly chains: (ChainVersion | undefined)[];
   /** The next version to give: versions are never given twice. */
   nextVersion: number;
   /** A list signatures are made into before they are compared with the one kept. */
@@ -306,11 +306,12 @@ interface ChainVersion {
   holds: boolean;
 }
 
-export function createSignatureCache(): SignatureCache {
+/** A cache for the chains of `count` milestones (by position). */
+export function createSignatureCache(count: number): SignatureCache {
   return {
     itemContent: new Map(),
     interned: new Map(),
-    chains: new Map(),
+    chains: new Array<ChainVersion | undefined>(count),
     nextVersion: 0,
     scratch: [],
   };
@@ -319,7 +320,7 @@ export function createSignatureCache(): SignatureCache {
 /** Marks the chains of some milestones stale: they are made again when next asked for. */
 export function forgetChains(cache: SignatureCache, milestones: Iterable<number>): void {
   for (const m of milestones) {
-    const known = cache.chains.get(m);
+    const known = cache.chains[m];
     if (known !== undefined) known.holds = false;
   }
 }
@@ -335,7 +336,7 @@ export function chainVersion(
   m: number,
   memo: RootMemo,
 ): number {
-  const known = cache.chains.get(m);
+  const known = cache.chains[m];
   if (known?.holds === true) return known.version;
   // Written over a list kept with the cache (never shortened, so never grown again): a chain
   // that reads as before (most chains an event marks stale) costs no new list, and one that
@@ -355,7 +356,7 @@ export function chainVersion(
   }
   const version = cache.nextVersion;
   cache.nextVersion += 1;
-  cache.chains.set(m, { chain: scratch.slice(0, length), version, holds: true });
+  cache.chains[m] = { chain: scratch.slice(0, length), version, holds: true };
   return version;
 }
 
@@ -382,7 +383,7 @@ function signatureFromDriver(
     milestones.hops[m] !== milestones.hops[driver]! + 1
   )
     return undefined;
-  const known = cache.chains.get(driver);
+  const known = cache.chains[driver];
   if (known?.holds !== true) return undefined;
   const from = known.chain;
   // The work items: the same stretch, copied whole.

@@ -156,7 +156,7 @@ export function build(input: EngineInput, incremental: boolean, base?: Internal)
       stale: true,
       milestoneSignature: incremental ? new Array<number[] | undefined>(count) : null,
       kpiSignature: incremental ? plan.plan.kpis.map(() => new Map()) : null,
-      signatureCache: createSignatureCache(),
+      signatureCache: createSignatureCache(count),
       list: null,
     },
     capacity: {
