@@ -531,6 +531,23 @@ function explainByGroups(
   const unitsBefore = listsOf(before.units, (unit) => unit.id);
   const workNow = listsOf(work, (w) => w.unit);
   const workBefore = listsOf(before.work, (w) => w.unit);
+  // The pushes of the levelling before, by group, in its order: a group levelled the same keeps
+  // its own (found once, not by reading every push for every group).
+  let pushesBefore: Map<string, MilestonePush[]> | null = null;
+  const keptPushes = (root: string): readonly MilestonePush[] => {
+    if (pushesBefore === null) {
+      pushesBefore = new Map();
+      for (const push of before.explained.pushes) {
+        const unit = unitOf.get(push.milestone);
+        const at = unit === undefined ? undefined : rootOf.get(unit);
+        if (at === undefined) continue;
+        const list = pushesBefore.get(at);
+        if (list === undefined) pushesBefore.set(at, [push]);
+        else list.push(push);
+      }
+    }
+    return pushesBefore.get(root) ?? [];
+  };
   for (const [root, ids] of groups) {
     const members = new Set(ids);
     const groupUnits = unitsNow.get(root) ?? [];
@@ -559,8 +576,10 @@ function explainByGroups(
       plannedStarts[w.id] = answer.plannedStarts[w.id]!;
       levelledStarts[w.id] = answer.levelledStarts[w.id]!;
     }
-    for (const push of answer.pushes)
-      if (members.has(unitOf.get(push.milestone)!)) pushes.push(push);
+    if (same) for (const push of keptPushes(root)) pushes.push(push);
+    else
+      for (const push of answer.pushes)
+        if (members.has(unitOf.get(push.milestone)!)) pushes.push(push);
   }
   return {
     // In unit order, as `explainOverAllocation` lists them.
@@ -603,11 +622,18 @@ function withinOwnReservations(
  * whole (`Object.is` for numbers), so that a field levelling reads later is compared too.
  */
 function sameUnits(a: readonly CapacityUnit[], b: readonly CapacityUnit[]): boolean {
-  return sameValue(a, b);
+  return sameEntries(a, b);
 }
 
 function sameWork(a: readonly CapacityWork[], b: readonly CapacityWork[]): boolean {
-  return sameValue(a, b);
+  return sameEntries(a, b);
+}
+
+/** `sameValue` of two lists (made by pushing: no holes), entry by entry, the same entry at once. */
+function sameEntries<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k += 1) if (a[k] !== b[k] && !sameValue(a[k], b[k])) return false;
+  return true;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -972,28 +998,38 @@ function relistMoved(
     return;
   }
   const joining: number[] = [];
-  for (const m of model.touched) if (model.causeKind[m] !== CAUSE_NONE) joining.push(m);
+  let leaving = 0;
+  for (const m of model.touched) {
+    if (model.causeKind[m] !== CAUSE_NONE) joining.push(m);
+    if (indexIn(previous.moved, m) >= 0) leaving += 1;
+  }
   joining.sort((a, b) => a - b);
   const { touched } = model;
-  const moved: number[] = [];
-  const movedForecast: number[] = [];
+  // Made at their length: grown one by one, thousands of moves would be copied several times.
+  const length = previous.moved.length - leaving + joining.length;
+  const moved = new Array<number>(length);
+  const movedForecast = new Array<number>(length);
   model.moved = moved;
   model.movedForecast = movedForecast;
   let at = 0;
+  let to = 0;
   for (let k = 0; k < previous.moved.length; k += 1) {
     const m = previous.moved[k]!;
     if (touched.has(m)) continue;
     while (at < joining.length && joining[at]! < m) {
-      moved.push(joining[at]!);
-      movedForecast.push(data.milestones.unconstrained[joining[at]!]!);
+      moved[to] = joining[at]!;
+      movedForecast[to] = data.milestones.unconstrained[joining[at]!]!;
+      to += 1;
       at += 1;
     }
-    moved.push(m);
-    movedForecast.push(previous.movedForecast[k]!);
+    moved[to] = m;
+    movedForecast[to] = previous.movedForecast[k]!;
+    to += 1;
   }
   for (; at < joining.length; at += 1) {
-    moved.push(joining[at]!);
-    movedForecast.push(data.milestones.unconstrained[joining[at]!]!);
+    moved[to] = joining[at]!;
+    movedForecast[to] = data.milestones.unconstrained[joining[at]!]!;
+    to += 1;
   }
 }
 

@@ -87,7 +87,7 @@ function dirtyOverAllocations(
     const now = model.runs.overAllocations;
     for (let k = 0; k < now.length; k += 1) {
       const was = then.get(now[k]!.id);
-      if (was === undefined || JSON.stringify(now[k]) !== JSON.stringify(was)) dirty.add(k);
+      if (was === undefined || !sameOverAllocation(now[k]!, was)) dirty.add(k);
     }
   }
   for (const m of model.touched) {
@@ -96,6 +96,29 @@ function dirtyOverAllocations(
     if (model.root[m]! >= 0) dirty.add(model.root[m]!);
   }
   return dirty;
+}
+
+/** Whether two over-allocations read the same, field for field (every field they have). */
+function sameOverAllocation(a: CapacityOverAllocation, b: CapacityOverAllocation): boolean {
+  if (a === b) return true;
+  if (
+    a.id !== b.id ||
+    a.unit !== b.unit ||
+    a.capacity !== b.capacity ||
+    a.peakLoad !== b.peakLoad ||
+    a.peakPercent !== b.peakPercent ||
+    a.sentence !== b.sentence ||
+    a.weeks.length !== b.weeks.length ||
+    a.initiatives.length !== b.initiatives.length
+  )
+    return false;
+  for (let w = 0; w < a.weeks.length; w += 1) if (a.weeks[w] !== b.weeks[w]) return false;
+  for (let i = 0; i < a.initiatives.length; i += 1) {
+    const x = a.initiatives[i]!;
+    const y = b.initiatives[i]!;
+    if (x.id !== y.id || x.load !== y.load) return false;
+  }
+  return true;
 }
 
 /** What an over-allocation's signal reads of the milestones it moves. */
