@@ -127,25 +127,56 @@ function place(prepared: Prepared, ws: Workspace, j: number, earliest: number, d
   let t = earliest;
   if (d > 0 && first < last) {
     const { usage, horizon } = ws;
-    // Jump past the latest clash in the window until the window is free.
-    let u = first;
-    let clean = 0;
-    while (clean < last - first) {
-      const base = useResource[u]! * horizon;
-      const room = useRoom[u]!;
-      let tau = base + t + d - 1;
-      const low = base + t;
-      while (tau >= low && usage[tau]! <= room) tau -= 1;
-      if (tau >= low) {
-        // Check this resource again from there, then every other.
-        t = tau - base + 1;
-        clean = 0;
-      } else {
-        clean += 1;
-        u = u + 1 === last ? first : u + 1;
+    // Scan the window backwards, period by period, every resource at once; at a clash, jump past
+    // it: the periods from there to the window's end are known to have room, so only the new
+    // end of the window is scanned. Up to four resources (every PSPLIB activity) in locals, the
+    // missing ones with unlimited room; one branch per period.
+    const count = last - first;
+    if (count <= 4) {
+      const b0 = useResource[first]! * horizon;
+      const r0 = useRoom[first]!;
+      const b1 = count > 1 ? useResource[first + 1]! * horizon : b0;
+      const r1 = count > 1 ? useRoom[first + 1]! : Infinity;
+      const b2 = count > 2 ? useResource[first + 2]! * horizon : b0;
+      const r2 = count > 2 ? useRoom[first + 2]! : Infinity;
+      const b3 = count > 3 ? useResource[first + 3]! * horizon : b0;
+      const r3 = count > 3 ? useRoom[first + 3]! : Infinity;
+      let end = t + d - 1;
+      let checked = t - 1;
+      let tau = end;
+      while (tau > checked) {
+        if (
+          usage[b0 + tau]! > r0 ||
+          usage[b1 + tau]! > r1 ||
+          usage[b2 + tau]! > r2 ||
+          usage[b3 + tau]! > r3
+        ) {
+          t = tau + 1;
+          checked = end;
+          end = tau + d;
+          tau = end;
+        } else tau -= 1;
+      }
+    } else {
+      let end = t + d - 1;
+      let checked = t - 1;
+      let tau = end;
+      while (tau > checked) {
+        let clash = false;
+        for (let u = first; u < last; u += 1)
+          if (usage[useResource[u]! * horizon + tau]! > useRoom[u]!) {
+            clash = true;
+            break;
+          }
+        if (clash) {
+          t = tau + 1;
+          checked = end;
+          end = tau + d;
+          tau = end;
+        } else tau -= 1;
       }
     }
-    for (u = first; u < last; u += 1) {
+    for (let u = first; u < last; u += 1) {
       const need = useNeed[u]!;
       const base = useResource[u]! * horizon;
       for (let tau = base + t; tau < base + t + d; tau += 1) usage[tau]! += need;
