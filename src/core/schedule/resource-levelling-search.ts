@@ -53,6 +53,16 @@ export interface Prepared {
   useResource: Int32Array;
   useNeed: Float64Array;
   useRoom: Float64Array;
+  /**
+   * When every capacity and demand is a whole number and the resources fit in one 31-bit word
+   * (a field per resource wide enough for its capacity, plus a guard bit above it): the guard
+   * bits, the capacities packed so, and each activity's demands packed so (0 for none). A
+   * period's free units are then one word, and an activity fits a period when no field of
+   * (free | guard) − need borrows from its guard bit. 0 and an empty array otherwise.
+   */
+  packedGuard: number;
+  packedCapacity: number;
+  packedNeed: Int32Array;
   horizon: number;
   earliestStart: Int32Array;
   latestStart: Int32Array;
@@ -63,7 +73,9 @@ export interface Prepared {
 
 export interface Workspace {
   usage: Float64Array;
-  /** Periods [0, used) of `usage` may hold load from an earlier schedule. */
+  /** With packed resources (`packedGuard` > 0), the free units of each period, packed. */
+  free: Int32Array;
+  /** Periods [0, used) of `usage` (or `free`) may hold load from an earlier schedule. */
   used: number;
   horizon: number;
   /** Schedules built so far. */
@@ -88,8 +100,10 @@ export interface Workspace {
 
 export function createWorkspace(prepared: Prepared): Workspace {
   const n = prepared.forward.n;
+  const packed = prepared.packedGuard !== 0;
   return {
-    usage: new Float64Array(prepared.resources * prepared.horizon),
+    usage: new Float64Array(packed ? 0 : prepared.resources * prepared.horizon),
+    free: new Int32Array(packed ? prepared.horizon : 0).fill(prepared.packedCapacity),
     used: 0,
     horizon: prepared.horizon,
     schedules: 0,
@@ -111,7 +125,10 @@ export function createWorkspace(prepared: Prepared): Workspace {
 /** Clears the load an earlier schedule left: only the periods it used. */
 function clearUsage(prepared: Prepared, ws: Workspace): void {
   const { usage, horizon } = ws;
-  for (let k = 0; k < prepared.resources; k += 1) usage.fill(0, k * horizon, k * horizon + ws.used);
+  if (prepared.packedGuard !== 0) ws.free.fill(prepared.packedCapacity, 0, ws.used);
+  else
+    for (let k = 0; k < prepared.resources; k += 1)
+      usage.fill(0, k * horizon, k * horizon + ws.used);
   ws.used = 0;
   ws.schedules += 1;
 }
@@ -121,6 +138,7 @@ function clearUsage(prepared: Prepared, ws: Workspace): void {
  * room for all its periods, books it and returns that period.
  */
 function place(prepared: Prepared, ws: Workspace, j: number, earliest: number, d: number): number {
+  if (prepared.packedGuard !== 0) return placePacked(prepared, ws, j, earliest, d);
   const { useStart, useResource, useNeed, useRoom } = prepared;
   const first = useStart[j]!;
   const last = useStart[j + 1]!;
@@ -181,6 +199,37 @@ function place(prepared: Prepared, ws: Workspace, j: number, earliest: number, d
       const base = useResource[u]! * horizon;
       for (let tau = base + t; tau < base + t + d; tau += 1) usage[tau]! += need;
     }
+  }
+  if (t + d > ws.used) ws.used = t + d;
+  return t;
+}
+
+/** `place` with packed resources: one word per period for all of them. */
+function placePacked(
+  prepared: Prepared,
+  ws: Workspace,
+  j: number,
+  earliest: number,
+  d: number,
+): number {
+  const need = prepared.packedNeed[j]!;
+  let t = earliest;
+  if (d > 0 && need !== 0) {
+    const guard = prepared.packedGuard;
+    const { free } = ws;
+    // As in `place`: backwards through the window, past each clash, never a period twice.
+    let end = t + d - 1;
+    let checked = t - 1;
+    let tau = end;
+    while (tau > checked) {
+      if ((((free[tau]! | guard) - need) & guard) !== guard) {
+        t = tau + 1;
+        checked = end;
+        end = tau + d;
+        tau = end;
+      } else tau -= 1;
+    }
+    for (let p = t; p < t + d; p += 1) free[p]! -= need;
   }
   if (t + d > ws.used) ws.used = t + d;
   return t;

@@ -314,7 +314,34 @@ function prepare(problem: LevellingProblem): Prepared {
     }
     useStart[j + 1] = useResource.length;
   }
+  // Packed resources: a field per resource of the bits of the largest capacity and a guard bit.
+  let integral = resources > 0;
+  let largest = 0;
+  for (let k = 0; k < resources; k += 1) {
+    if (!Number.isInteger(capacity[k]!)) integral = false;
+    largest = Math.max(largest, capacity[k]!);
+  }
+  for (let i = 0; i < demand.length; i += 1) if (!Number.isInteger(demand[i]!)) integral = false;
+  const width = integral && largest < 2 ** 30 ? 33 - Math.clz32(largest) : 32;
+  const packed = resources * width <= 31;
+  let packedGuard = 0;
+  let packedCapacity = 0;
+  const packedNeed = new Int32Array(packed ? n : 0);
+  if (packed) {
+    for (let k = 0; k < resources; k += 1) {
+      packedGuard |= 1 << (k * width + width - 1);
+      packedCapacity |= capacity[k]! << (k * width);
+    }
+    // An activity of no duration is never placed (and may need more than exists).
+    for (let j = 0; j < n; j += 1)
+      if (duration[j]! > 0)
+        for (let k = 0; k < resources; k += 1)
+          packedNeed[j]! |= demand[j * resources + k]! << (k * width);
+  }
   return {
+    packedGuard,
+    packedCapacity,
+    packedNeed,
     forward,
     backward,
     latestStart,
