@@ -3,6 +3,7 @@ import {
   visibility,
   type IncidentReach,
   type Visibility,
+  type WorkParent,
 } from '../core/access/policy.ts';
 import type { Plan } from '../core/domain/plan.ts';
 import type { Signal } from '../core/domain/state.ts';
@@ -17,9 +18,6 @@ interface AudienceIndex {
   objectiveOwner: Map<string, string>;
   units: Set<string>;
 }
-
-/** A work item's parent key (its epic), or null: the live model's `parentOf`. */
-export type WorkParent = (key: string) => string | null;
 
 const audienceIndexes = new WeakMap<Plan, AudienceIndex>();
 

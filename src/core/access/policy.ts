@@ -36,8 +36,11 @@ export interface VisibilityContext {
    * A work item's parent (its epic): a child of a linked epic delivers the epic's milestones too.
    * For callers whose `workLinks` do not already hold the children (the live stream).
    */
-  workParent?: (key: string) => string | null | undefined;
+  workParent?: WorkParent;
 }
+
+/** A work item's parent key (its epic), or null for none. */
+export type WorkParent = (key: string) => string | null;
 
 /** A signal as far as seeing it goes. */
 export interface SignalReach {
